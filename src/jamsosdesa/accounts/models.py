@@ -1,0 +1,76 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", _("Admin nasional")
+    BRANCH_OFFICER = "branch_officer", _("Petugas kantor cabang BPJS")
+    DISTRICT_OFFICIAL = "district_official", _("Pejabat kabupaten/kota")
+    VILLAGE_OPERATOR = "village_operator", _("Operator desa")
+    PERISAI_AGENT = "perisai_agent", _("Agen PERISAI")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices, default=Role.VILLAGE_OPERATOR)
+    # The regions a user works in: kabupaten list (branch officer), one kabupaten (district
+    # official), one desa (village operator), assigned desa (PERISAI agent). Empty for admins.
+    regions = models.ManyToManyField("regions.Region", blank=True, related_name="+", verbose_name=_("wilayah kerja"))
+    language = models.CharField(_("bahasa"), max_length=5, choices=[("id", "Bahasa Indonesia"), ("en", "English")],
+                                default="id")
+    phone = models.CharField(_("telepon"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    @property
+    def is_national_admin(self) -> bool:
+        return self.role == Role.NATIONAL_ADMIN or self.is_superuser
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A per-user API token; only its hash is stored, the secret is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nama token"), max_length=60)
+    prefix = models.CharField(max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
+        raw = "jd_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=raw[:10], key_hash=_hash_token(raw))
+        return token, raw
+
+    @classmethod
+    def authenticate(cls, raw: str) -> User | None:
+        token = cls.objects.active().select_related("user").filter(key_hash=_hash_token(raw)).first()
+        if token is None or not token.user.is_active:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user

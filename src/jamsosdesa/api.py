@@ -1,0 +1,76 @@
+"""The JSON API under /api/v1/ (django-ninja). Errors always have the shape
+{"error": {"code": ..., "message": ..., "fields": {field: [messages]}}}."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from jamsosdesa.accounts.models import ApiToken
+from jamsosdesa.core.errors import ServiceError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = ApiToken.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="jamsosdesa API",
+    version="1",
+    description="Registri peserta jaminan sosial ketenagakerjaan desa.",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+def error_response(request, status: int, code: str, message: str, fields=None, **extra):
+    body = {"code": code, "message": message, "fields": fields or {}}
+    body.update(extra)
+    return api.create_response(request, {"error": body}, status=status)
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "header")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        fields.setdefault(_field_name(err.get("loc", ())), []).append(err.get("msg", ""))
+    return error_response(request, 422, "validation_error",
+                          _("Isian tidak valid: %(f)s.") % {"f": ", ".join(fields)}, fields)
+
+
+@api.exception_handler(ServiceError)
+def on_service_error(request, exc: ServiceError):
+    extra = {"warnings": exc.warnings} if exc.warnings else {}
+    return error_response(request, exc.status, exc.code, exc.message, exc.fields, **extra)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return error_response(request, 401, "unauthenticated", _("Masuk dulu atau sertakan token API yang berlaku."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, 404, "not_found", _("Tidak ditemukan."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+from jamsosdesa.participants.api import router as participants_router  # noqa: E402
+from jamsosdesa.regions.api import router as regions_router  # noqa: E402
+
+api.add_router("/regions", regions_router, tags=["wilayah"])
+api.add_router("/", participants_router, tags=["peserta"])

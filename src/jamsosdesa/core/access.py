@@ -1,0 +1,100 @@
+"""Who may see and change what: the one place that turns a user into a region filter.
+
+Every read of personal data goes through `scope_participants`; every write checks
+`can_change_participant` / `can_register_in`. Views obtain objects through helpers that use these
+and answer 404 for anything outside the user's scope.
+"""
+
+from django.db.models import Q, QuerySet
+
+from jamsosdesa.accounts.models import Role
+from jamsosdesa.regions.models import CODE_LENGTH, Level
+
+ROLES_WITH_FULL_NIK_IN_LISTS_DEFAULT = ("national_admin", "branch_officer")
+
+
+def user_region_codes(user) -> list[str]:
+    """The region codes a user is assigned (cached on the user object for the request)."""
+    cached = getattr(user, "_region_codes", None)
+    if cached is None:
+        cached = sorted(user.regions.values_list("code", flat=True)) if user.pk else []
+        user._region_codes = cached
+    return cached
+
+
+def sees_everything(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.NATIONAL_ADMIN))
+
+
+def region_q(codes: list[str], *, desa="desa_id", kec="kec_code", kab="kab_code") -> Q:
+    """A filter matching rows in any of the given regions, using the indexed column per level."""
+    by_level: dict[str, list[str]] = {desa: [], kec: [], kab: []}
+    q = Q(pk__in=[])
+    for code in codes:
+        if len(code) == CODE_LENGTH[Level.DESA]:
+            by_level[desa].append(code)
+        elif len(code) == CODE_LENGTH[Level.KECAMATAN]:
+            by_level[kec].append(code)
+        elif len(code) == CODE_LENGTH[Level.KABUPATEN]:
+            by_level[kab].append(code)
+        elif len(code) == CODE_LENGTH[Level.PROVINSI]:
+            q |= Q(**{f"{kab}__startswith": code + "."})
+    for column, values in by_level.items():
+        if values:
+            q |= Q(**{f"{column}__in": values})
+    return q
+
+
+def participant_scope_q(user) -> Q | None:
+    """None means no restriction; otherwise the filter for what the user may see."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    if sees_everything(user):
+        return None
+    q = region_q(user_region_codes(user))
+    if user.role == Role.PERISAI_AGENT:
+        q |= Q(registered_by_id=user.pk)
+    return q
+
+
+def scope_participants(user, qs: QuerySet | None = None) -> QuerySet:
+    """The one scoping function for participants (and anything reached through them)."""
+    if qs is None:
+        from jamsosdesa.participants.models import Participant
+
+        qs = Participant.objects.all()
+    q = participant_scope_q(user)
+    return qs if q is None else qs.filter(q)
+
+
+def code_in_scope(user, desa_code: str) -> bool:
+    """Whether a desa lies inside the regions a user is assigned."""
+    if sees_everything(user):
+        return True
+    return any(desa_code == c or desa_code.startswith(c + ".") for c in user_region_codes(user))
+
+
+def can_register_in(user, desa_code: str) -> bool:
+    return user.is_authenticated and code_in_scope(user, desa_code)
+
+
+def can_change_participant(user, participant) -> bool:
+    """Change rights, given that the user can already see the participant.
+
+    A district official changes only what its own schemes own; until funding schemes exist that
+    is the participants the official registered personally.
+    """
+    if sees_everything(user):
+        return True
+    if user.role == Role.DISTRICT_OFFICIAL:
+        return participant.registered_by_id == user.pk
+    if user.role == Role.PERISAI_AGENT and participant.registered_by_id == user.pk:
+        return True
+    return code_in_scope(user, participant.desa_id)
+
+
+def shows_full_nik_in_lists(user) -> bool:
+    from django.conf import settings
+
+    roles = getattr(settings, "NIK_UNMASKED_LIST_ROLES", ROLES_WITH_FULL_NIK_IN_LISTS_DEFAULT)
+    return user.is_superuser or user.role in roles

@@ -1,0 +1,31 @@
+"""Errors a service raises for bad input: a stable code, a message, and messages per field."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ServiceError(Exception):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[dict] = field(default_factory=list)
+    status: int = 422
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+    def as_dict(self) -> dict:
+        body = {"code": self.code, "message": self.message, "fields": self.fields}
+        if self.warnings:
+            body["warnings"] = self.warnings
+        return body
+
+
+class NotFound(ServiceError):
+    def __init__(self, message: str = "Tidak ditemukan."):
+        super().__init__(code="not_found", message=message, status=404)
+
+
+class PermissionDenied(ServiceError):
+    def __init__(self, message: str):
+        super().__init__(code="forbidden", message=message, status=403)

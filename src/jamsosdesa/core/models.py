@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("dibuat")
+    UPDATE = "update", _("diubah")
+    DEACTIVATE = "deactivate", _("dinonaktifkan")
+    REACTIVATE = "reactivate", _("diaktifkan kembali")
+    EXPORT = "export", _("diekspor")
+
+
+class AuditEvent(models.Model):
+    """Append-only trail of every change to a person or to money.
+
+    Written by services in the same transaction as the change. The database refuses UPDATE and
+    DELETE on this table (triggers installed by the migration), and the model refuses them too.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40)
+    # Region of the object (desa code) so the trail is scoped like the data it describes.
+    region_code = models.CharField(max_length=13, blank=True, db_index=True)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only.")

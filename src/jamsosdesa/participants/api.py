@@ -1,0 +1,191 @@
+from datetime import date
+from typing import Literal
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+
+from jamsosdesa.core.access import shows_full_nik_in_lists
+
+from . import selectors, services
+from .models import Channel
+from .nik import check_nik, mask_nik
+
+router = Router()
+
+
+class HeirIn(Schema):
+    name: str
+    relation: Literal["spouse", "child", "parent", "sibling", "other"]
+    nik: str = ""
+    phone: str = ""
+
+
+class ParticipantIn(Schema):
+    nik: str = Field(..., description="16 digit")
+    full_name: str
+    birth_date: date
+    sex: Literal["L", "P"]
+    desa: str = Field(..., description="Kode desa Kemendagri, mis. 33.11.11.2004")
+    birth_place: str = ""
+    kk: str = ""
+    address: str = ""
+    rt: str = ""
+    rw: str = ""
+    phone: str = ""
+    occupation: int | None = None
+    segment: Literal["PU", "BPU", "JAKON", "PMI"] = "BPU"
+    village_role: str = "vulnerable_worker"
+    declared_income: int = Field(0, ge=0)
+    kpj: str | None = None
+    heirs: list[HeirIn] = []
+    confirm_warnings: bool = False
+
+
+class ParticipantPatch(Schema):
+    nik: str | None = None
+    full_name: str | None = None
+    birth_date: date | None = None
+    sex: Literal["L", "P"] | None = None
+    desa: str | None = None
+    birth_place: str | None = None
+    kk: str | None = None
+    address: str | None = None
+    rt: str | None = None
+    rw: str | None = None
+    phone: str | None = None
+    occupation: int | None = None
+    segment: Literal["PU", "BPU", "JAKON", "PMI"] | None = None
+    village_role: str | None = None
+    declared_income: int | None = Field(None, ge=0)
+    kpj: str | None = None
+    heirs: list[HeirIn] | None = None
+    confirm_warnings: bool = False
+
+
+class DeactivateIn(Schema):
+    reason: Literal["died", "moved", "duplicate", "withdrew"]
+    note: str = ""
+
+
+class HeirOut(Schema):
+    name: str
+    relation: str
+    nik: str
+    phone: str
+
+
+class ParticipantOut(Schema):
+    id: int
+    nik: str
+    full_name: str
+    birth_place: str
+    birth_date: date
+    sex: str
+    desa: str
+    desa_name: str
+    kec_code: str
+    kab_code: str
+    kk: str
+    address: str
+    rt: str
+    rw: str
+    phone: str
+    occupation: int | None
+    segment: str
+    village_role: str
+    declared_income: int
+    kpj: str | None
+    channel: str
+    is_active: bool
+    deactivation_reason: str
+    heirs: list[HeirOut] = []
+
+
+class ParticipantPageOut(Schema):
+    items: list[ParticipantOut]
+    next_after: int | None
+    total: int
+    total_capped: bool
+
+
+class NikCheckOut(Schema):
+    nik: str
+    valid: bool
+    errors: list[dict]
+    warnings: list[dict]
+    region_code: str | None
+    region_status: str | None
+    birth_date: date | None
+    sex: str | None
+
+
+def _out(p, *, masked: bool = False, heirs: bool = True) -> dict:
+    return {
+        "id": p.pk, "nik": mask_nik(p.nik) if masked else p.nik, "full_name": p.full_name,
+        "birth_place": p.birth_place, "birth_date": p.birth_date, "sex": p.sex, "desa": p.desa_id,
+        "desa_name": p.desa.name, "kec_code": p.kec_code, "kab_code": p.kab_code,
+        "kk": (mask_nik(p.kk) if masked and p.kk else p.kk), "address": p.address, "rt": p.rt, "rw": p.rw,
+        "phone": p.phone, "occupation": p.occupation_id, "segment": p.segment, "village_role": p.village_role,
+        "declared_income": p.declared_income, "kpj": p.kpj, "channel": p.channel, "is_active": p.is_active,
+        "deactivation_reason": p.deactivation_reason,
+        "heirs": [h.as_dict() for h in p.heirs.all()] if heirs else [],
+    }
+
+
+def _get(request, nik: str):
+    participant = selectors.participant_get(user=request.user, nik=nik)
+    if participant is None:
+        raise Http404
+    return participant
+
+
+@router.get("/nik/check", response=NikCheckOut, summary="Periksa NIK")
+def nik_check(request, nik: str, birth_date: date | None = None, sex: Literal["L", "P"] | None = None):
+    return check_nik(nik, birth_date=birth_date, sex=sex).as_dict()
+
+
+@router.post("/participants", response={201: ParticipantOut}, summary="Daftarkan peserta")
+def participants_create(request, payload: ParticipantIn):
+    data = payload.dict()
+    heirs = data.pop("heirs")
+    confirm = data.pop("confirm_warnings")
+    participant = services.participant_register(
+        actor=request.user, data=data, heirs=heirs, channel=Channel.API, confirm_warnings=confirm,
+        client_token=request.headers.get("Idempotency-Key") or None,
+    )
+    return 201, _out(participant)
+
+
+@router.get("/participants", response=ParticipantPageOut, summary="Daftar peserta")
+def participants_list(request, q: str = "", region: str = "", segment: str = "", village_role: str = "",
+                      status: Literal["", "active", "inactive"] = "", after: int | None = None,
+                      limit: int = Query(25, ge=1, le=200)):
+    filters = selectors.ParticipantFilter(q=q, region=region, segment=segment, village_role=village_role,
+                                          status=status)
+    page = selectors.participant_page(user=request.user, filters=filters, after=after, limit=limit)
+    masked = not shows_full_nik_in_lists(request.user)
+    return {"items": [_out(p, masked=masked, heirs=False) for p in page.items], "next_after": page.next_after,
+            "total": page.total, "total_capped": page.total_capped}
+
+
+@router.get("/participants/{nik}", response=ParticipantOut, summary="Peserta menurut NIK")
+def participants_get(request, nik: str):
+    return _out(_get(request, nik))
+
+
+@router.patch("/participants/{nik}", response=ParticipantOut, summary="Ubah data peserta")
+def participants_update(request, nik: str, payload: ParticipantPatch):
+    participant = _get(request, nik)
+    data = payload.dict(exclude_unset=True)
+    heirs = data.pop("heirs", None)
+    confirm = data.pop("confirm_warnings", False)
+    participant = services.participant_update(actor=request.user, participant=participant, data=data,
+                                              heirs=heirs, confirm_warnings=confirm)
+    return _out(participant)
+
+
+@router.post("/participants/{nik}/deactivate", response=ParticipantOut, summary="Nonaktifkan peserta")
+def participants_deactivate(request, nik: str, payload: DeactivateIn):
+    participant = services.participant_deactivate(actor=request.user, participant=_get(request, nik),
+                                                  reason=payload.reason, note=payload.note)
+    return _out(participant)

@@ -1,0 +1,89 @@
+"""Forms only parse input; the services decide what is valid in the domain."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import DeactivationReason, HeirRelation, Occupation, Segment, Sex, VillageRole
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ParticipantForm(forms.Form):
+    nik = forms.CharField(label="NIK", max_length=24, widget=forms.TextInput(attrs={
+        "inputmode": "numeric", "autocomplete": "off", "placeholder": "16 digit"}))
+    full_name = forms.CharField(label=_("Nama lengkap"), max_length=120)
+    birth_place = forms.CharField(label=_("Tempat lahir"), max_length=60, required=False)
+    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DateInput(),
+                                 input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"])
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, widget=forms.RadioSelect)
+    desa = forms.CharField(label=_("Kode desa"), max_length=13, widget=forms.TextInput(attrs={
+        "placeholder": "33.11.11.2004", "inputmode": "decimal"}))
+    address = forms.CharField(label=_("Alamat"), max_length=200, required=False)
+    rt = forms.CharField(label="RT", max_length=3, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    rw = forms.CharField(label="RW", max_length=3, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    phone = forms.CharField(label=_("Nomor HP"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    occupation = forms.TypedChoiceField(label=_("Pekerjaan"), coerce=int, required=False, empty_value=None)
+    segment = forms.ChoiceField(label=_("Segmen"), choices=Segment.choices, initial=Segment.BPU)
+    village_role = forms.ChoiceField(label=_("Peran di desa"), choices=VillageRole.choices,
+                                     initial=VillageRole.VULNERABLE_WORKER)
+    declared_income = forms.IntegerField(label=_("Penghasilan per bulan (Rp)"), min_value=0, required=False,
+                                         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}))
+    kk = forms.CharField(label=_("Nomor KK"), max_length=24, required=False,
+                         widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    kpj = forms.CharField(label=_("Nomor KPJ (jika sudah ada)"), max_length=16, required=False,
+                          widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    confirm_warnings = forms.BooleanField(label=_("Saya sudah memeriksa peringatan di atas dan data ini benar"),
+                                          required=False)
+    client_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occupation"].choices = [("", "—")] + [(o.code, o.name.title()) for o in Occupation.objects.all()]
+        if not self.is_bound:
+            self.initial.setdefault("client_token", uuid.uuid4().hex)
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        for key in ("confirm_warnings", "client_token"):
+            data.pop(key, None)
+        if data.get("declared_income") is None:
+            data["declared_income"] = 0
+        return data
+
+
+class HeirForm(forms.Form):
+    name = forms.CharField(label=_("Nama ahli waris"), max_length=120, required=False)
+    relation = forms.ChoiceField(label=_("Hubungan"), choices=[("", "—"), *HeirRelation.choices], required=False)
+    nik = forms.CharField(label=_("NIK ahli waris (boleh kosong)"), max_length=24, required=False,
+                          widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    phone = forms.CharField(label=_("Nomor HP"), max_length=20, required=False)
+
+    def is_blank(self) -> bool:
+        return not any((self.cleaned_data or {}).get(k) for k in ("name", "relation", "nik", "phone"))
+
+
+HeirFormSet = forms.formset_factory(HeirForm, extra=2, max_num=10)
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Alasan"), choices=DeactivationReason.choices)
+    note = forms.CharField(label=_("Keterangan"), max_length=200, required=False)
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Cari NIK atau nama"), required=False)
+    region = forms.CharField(label=_("Kode wilayah"), required=False)
+    segment = forms.ChoiceField(label=_("Segmen"), choices=[("", _("Semua segmen")), *Segment.choices], required=False)
+    village_role = forms.ChoiceField(label=_("Peran"), choices=[("", _("Semua peran")), *VillageRole.choices],
+                                     required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("Semua status")), ("active", _("Aktif")), ("inactive", _("Nonaktif"))])
+    after = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,53 @@
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from jamsosdesa.participants.nik import check_nik
+
+
+def _date(value: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            from datetime import datetime
+
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise CommandError(f"Tanggal tidak dikenal: {value} (pakai YYYY-MM-DD)")
+
+
+class Command(BaseCommand):
+    help = "NIK: periksa dan uraikan nomor induk kependudukan."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True, title="perintah")
+        check = sub.add_parser("check", help="Periksa satu NIK: galat, peringatan, dan isi yang terbaca.")
+        check.add_argument("nik")
+        check.add_argument("--birth-date", help="Tanggal lahir yang diisi (YYYY-MM-DD) untuk dicocokkan.")
+        check.add_argument("--sex", choices=["L", "P"], help="Jenis kelamin yang diisi untuk dicocokkan.")
+        check.add_argument("--json", action="store_true", help="Keluaran JSON.")
+        check.add_argument("--lang", choices=["id", "en"], default="id", help="Bahasa pesan.")
+
+    def handle(self, *args, action, **options):
+        translation.activate(options["lang"])
+        birth_date = _date(options["birth_date"]) if options["birth_date"] else None
+        result = check_nik(options["nik"], birth_date=birth_date, sex=options["sex"])
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(("SAH" if result.valid else "TIDAK SAH") if options["lang"] == "id"
+                              else ("VALID" if result.valid else "INVALID"))
+            for issue in result.errors:
+                self.stdout.write(f"  galat      {issue.code}: {issue.message}")
+            for issue in result.warnings:
+                self.stdout.write(f"  peringatan {issue.code}: {issue.message}")
+            if result.region_code:
+                self.stdout.write(f"  wilayah    {result.region_code} ({result.region_status or '-'})")
+            if result.birth_date:
+                self.stdout.write(f"  lahir      {result.birth_date.isoformat()}")
+            if result.sex:
+                self.stdout.write(f"  kelamin    {result.sex}")
+        if not result.valid:
+            raise SystemExit(1)

@@ -1,0 +1,74 @@
+"""Reads over the registry. Every query starts from the user's scope."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from jamsosdesa.core.access import region_q, scope_participants
+from jamsosdesa.core.models import AuditEvent
+
+from .models import Participant
+
+COUNT_CAP = 10_000
+
+
+@dataclass
+class ParticipantFilter:
+    q: str = ""
+    region: str = ""
+    segment: str = ""
+    village_role: str = ""
+    status: str = ""  # "active" / "inactive" / ""
+
+
+@dataclass
+class Page:
+    items: list[Participant]
+    next_after: int | None
+    total: int
+    total_capped: bool
+
+
+def participant_filter_qs(*, user, filters: ParticipantFilter) -> QuerySet[Participant]:
+    qs = scope_participants(user)
+    q = " ".join(filters.q.split())
+    if q:
+        digits = q.replace(" ", "").replace(".", "")
+        if digits.isdigit() and len(digits) >= 4:
+            qs = qs.filter(nik=digits) if len(digits) == 16 else qs.filter(nik__startswith=digits)
+        else:
+            qs = qs.filter(search_name__contains=q.upper())
+    if filters.region:
+        qs = qs.filter(region_q([filters.region.strip()]))
+    if filters.segment:
+        qs = qs.filter(segment=filters.segment)
+    if filters.village_role:
+        qs = qs.filter(village_role=filters.village_role)
+    if filters.status in ("active", "inactive"):
+        qs = qs.filter(is_active=filters.status == "active")
+    return qs
+
+
+def participant_page(*, user, filters: ParticipantFilter, after: int | None = None, limit: int = 25) -> Page:
+    """Keyset paging (newest first): cost stays flat however deep the user pages."""
+    qs = participant_filter_qs(user=user, filters=filters)
+    page_qs = qs.filter(pk__lt=after) if after else qs
+    rows = list(page_qs.select_related("desa", "occupation").order_by("-pk")[: limit + 1])
+    next_after = rows[limit - 1].pk if len(rows) > limit else None
+    capped = qs.order_by().values("pk")[: COUNT_CAP + 1]
+    total = capped.count()
+    return Page(items=rows[:limit], next_after=next_after, total=min(total, COUNT_CAP),
+                total_capped=total > COUNT_CAP)
+
+
+def participant_get(*, user, nik: str | None = None, pk: int | None = None) -> Participant | None:
+    """A participant the user may see, or None (callers answer 404)."""
+    qs = scope_participants(user).select_related("desa", "desa__parent", "desa__parent__parent",
+                                                 "occupation", "registered_by")
+    if nik is not None:
+        return qs.filter(nik=nik).first()
+    return qs.filter(pk=pk).first()
+
+
+def participant_history(*, participant: Participant) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(object_type="participant", object_id=str(participant.pk)).order_by("-at", "-id")

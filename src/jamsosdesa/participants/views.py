@@ -1,0 +1,163 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jamsosdesa.core.access import can_change_participant, shows_full_nik_in_lists, user_region_codes
+from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.regions.models import Level
+from jamsosdesa.regions.selectors import region_ancestors
+
+from . import selectors, services
+from .forms import DeactivateForm, FilterForm, HeirFormSet, ParticipantForm
+from .nik import check_nik, mask_nik
+
+
+def _get_participant_for_user(request, pk: int):
+    participant = selectors.participant_get(user=request.user, pk=pk)
+    if participant is None:
+        raise Http404
+    return participant
+
+
+@login_required
+def participant_list(request):
+    form = FilterForm(request.GET or None)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.ParticipantFilter(
+        q=cleaned.get("q") or "", region=cleaned.get("region") or "", segment=cleaned.get("segment") or "",
+        village_role=cleaned.get("village_role") or "", status=cleaned.get("status") or "")
+    page = selectors.participant_page(user=request.user, filters=filters, after=cleaned.get("after"))
+    masked = not shows_full_nik_in_lists(request.user)
+    rows = [(p, mask_nik(p.nik) if masked else p.nik) for p in page.items]
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(),
+               "is_first_page": not cleaned.get("after")}
+    template = "participants/_rows.html" if request.headers.get("HX-Request") else "participants/list.html"
+    return render(request, template, context)
+
+
+def _apply_service_error(exc: ServiceError, form: ParticipantForm, heirs) -> None:
+    for field, msgs in exc.fields.items():
+        if field.startswith("heirs["):
+            index = int(field[6:field.index("]")])
+            name = field.split(".", 1)[1] if "." in field else None
+            if index < len(heirs.forms):
+                for msg in msgs:
+                    heirs.forms[index].add_error(name if name in heirs.forms[index].fields else None, msg)
+            continue
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+    if not exc.fields and exc.code != "confirmation_required":
+        form.add_error(None, exc.message)
+
+
+def _heir_data(heirs) -> list[dict]:
+    return [f.cleaned_data for f in heirs.forms if f.cleaned_data and not f.is_blank()]
+
+
+def _default_desa(user) -> str:
+    codes = user_region_codes(user)
+    return codes[0] if len(codes) == 1 and len(codes[0]) == 13 else ""
+
+
+def _form_context(form, heirs, warnings, **extra):
+    desa_code = (form.data.get("desa") if form.is_bound else form.initial.get("desa")) or ""
+    chain = region_ancestors(desa_code.strip()) if len(desa_code.strip()) == 13 else []
+    return {"form": form, "heirs": heirs, "warnings": warnings,
+            "desa_label": ", ".join(r.name for r in reversed(chain)) if chain and chain[-1].level == Level.DESA else "",
+            **extra}
+
+
+@login_required
+def participant_register(request):
+    warnings = []
+    if request.method == "POST":
+        form = ParticipantForm(request.POST)
+        heirs = HeirFormSet(request.POST, prefix="heirs")
+        if form.is_valid() and heirs.is_valid():
+            try:
+                participant = services.participant_register(
+                    actor=request.user, data=form.service_data(), heirs=_heir_data(heirs),
+                    confirm_warnings=form.cleaned_data["confirm_warnings"],
+                    client_token=form.cleaned_data.get("client_token") or None)
+            except ServiceError as exc:
+                _apply_service_error(exc, form, heirs)
+                warnings = exc.warnings
+            else:
+                messages.success(request, _("%(name)s sudah terdaftar.") % {"name": participant.full_name})
+                return redirect("participants:detail", pk=participant.pk)
+    else:
+        form = ParticipantForm(initial={"desa": _default_desa(request.user)})
+        heirs = HeirFormSet(prefix="heirs")
+    return render(request, "participants/form.html", _form_context(form, heirs, warnings, creating=True))
+
+
+@login_required
+def participant_detail(request, pk: int):
+    participant = _get_participant_for_user(request, pk)
+    return render(request, "participants/detail.html", {
+        "p": participant, "chain": region_ancestors(participant.desa_id),
+        "history": selectors.participant_history(participant=participant).select_related("actor")[:200],
+        "can_change": can_change_participant(request.user, participant),
+        "deactivate_form": DeactivateForm(),
+    })
+
+
+@login_required
+def participant_edit(request, pk: int):
+    participant = _get_participant_for_user(request, pk)
+    if not can_change_participant(request.user, participant):
+        messages.error(request, _("Anda hanya dapat melihat peserta ini, tidak mengubahnya."))
+        return redirect("participants:detail", pk=pk)
+    warnings = []
+    if request.method == "POST":
+        form = ParticipantForm(request.POST)
+        heirs = HeirFormSet(request.POST, prefix="heirs")
+        if form.is_valid() and heirs.is_valid():
+            try:
+                services.participant_update(actor=request.user, participant=participant, data=form.service_data(),
+                                            heirs=_heir_data(heirs),
+                                            confirm_warnings=form.cleaned_data["confirm_warnings"])
+            except ServiceError as exc:
+                _apply_service_error(exc, form, heirs)
+                warnings = exc.warnings
+            else:
+                messages.success(request, _("Perubahan tersimpan."))
+                return redirect("participants:detail", pk=pk)
+    else:
+        initial = {f: getattr(participant, f) for f in services.FIELDS if f not in ("desa", "occupation")}
+        initial.update(desa=participant.desa_id, occupation=participant.occupation_id, kpj=participant.kpj or "")
+        form = ParticipantForm(initial=initial)
+        heirs = HeirFormSet(prefix="heirs", initial=[h.as_dict() for h in participant.heirs.all()])
+    return render(request, "participants/form.html",
+                  _form_context(form, heirs, warnings, creating=False, p=participant))
+
+
+@login_required
+@require_POST
+def participant_deactivate(request, pk: int):
+    participant = _get_participant_for_user(request, pk)
+    form = DeactivateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.participant_deactivate(actor=request.user, participant=participant,
+                                            reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Peserta dinonaktifkan."))
+    else:
+        messages.error(request, _("Pilih alasan penonaktifan."))
+    return redirect("participants:detail", pk=pk)
+
+
+@login_required
+def nik_check_partial(request):
+    """Live NIK feedback on the registration form (htmx)."""
+    nik = request.GET.get("nik", "")
+    result = check_nik(nik) if nik.strip() else None
+    return render(request, "participants/_nik_check.html", {"result": result})

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from .models import Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "kind", "is_historical")
+    list_filter = ("level", "is_historical")
+    search_fields = ("code", "name")
+    raw_id_fields = ("parent",)
+    readonly_fields = ("search_name",)

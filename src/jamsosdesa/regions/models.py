@@ -1,0 +1,50 @@
+"""The Kemendagri region tree: provinsi > kabupaten/kota > kecamatan > desa/kelurahan."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    PROVINSI = 1, _("Provinsi")
+    KABUPATEN = 2, _("Kabupaten/Kota")
+    KECAMATAN = 3, _("Kecamatan")
+    DESA = 4, _("Desa/Kelurahan")
+
+
+# Length of a dotted code at each level: 11 / 11.01 / 11.01.01 / 11.01.01.2001
+CODE_LENGTH = {Level.PROVINSI: 2, Level.KABUPATEN: 5, Level.KECAMATAN: 8, Level.DESA: 13}
+LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTH.items()}
+LEVEL_BY_NAME = {"provinsi": Level.PROVINSI, "kabupaten": Level.KABUPATEN,
+                 "kecamatan": Level.KECAMATAN, "desa": Level.DESA}
+
+
+class Region(models.Model):
+    code = models.CharField(_("kode"), max_length=13, primary_key=True)
+    level = models.PositiveSmallIntegerField(_("tingkat"), choices=Level.choices)
+    name = models.CharField(_("nama"), max_length=100)
+    # Upper-case name for case-insensitive search that can use an index on every database.
+    search_name = models.CharField(max_length=100, db_index=True, editable=False)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    # desa: "desa", "kelurahan", "desa_adat"; kabupaten: "kabupaten" or "kota"
+    kind = models.CharField(max_length=12, blank=True)
+    # Retired codes (Papua splits) that still appear in older NIKs.
+    is_historical = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+        ordering = ["code"]
+        indexes = [
+            # Prefix queries (all desa under a region) on PostgreSQL need a pattern-ops index;
+            # other databases use the primary key index.
+            models.Index(fields=["code"], name="region_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["level", "code"], name="region_level_code_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def nik_prefix(self) -> str:
+        """The digits a NIK carries for this region (kecamatan: 6 digits)."""
+        return self.code.replace(".", "")

@@ -1,0 +1,81 @@
+"""Reads over the region tree."""
+
+from functools import lru_cache
+
+from django.db.models import QuerySet
+
+from .models import CODE_LENGTH, LEVEL_BY_LENGTH, Level, Region
+
+
+def level_of_code(code: str) -> Level | None:
+    return LEVEL_BY_LENGTH.get(len(code))
+
+
+def region_get(code: str) -> Region | None:
+    return Region.objects.filter(code=code).first()
+
+
+def region_children(code: str | None) -> QuerySet[Region]:
+    """Children of a region; provinces when `code` is empty. Current regions only."""
+    qs = Region.objects.filter(is_historical=False)
+    return qs.filter(parent_id=code) if code else qs.filter(level=Level.PROVINSI)
+
+
+def region_ancestors(code: str) -> list[Region]:
+    """The region's ancestors from the province down, the region itself included."""
+    codes = [code[:length] for length in sorted(CODE_LENGTH.values()) if length <= len(code)]
+    found = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    return [found[c] for c in codes if c in found]
+
+
+def region_desa_under(code: str) -> QuerySet[Region]:
+    """Every desa/kelurahan under a region, by code prefix (indexed)."""
+    qs = Region.objects.filter(level=Level.DESA, is_historical=False)
+    if not code:
+        return qs
+    if len(code) == CODE_LENGTH[Level.DESA]:
+        return qs.filter(code=code)
+    return qs.filter(code__startswith=code + ".")
+
+
+def region_search(query: str, *, level: Level | None = None, limit: int = 20) -> list[dict]:
+    """Regions whose name contains `query`, each with the names of its ancestors, so that
+    "krajan" tells every Krajan apart by kecamatan and kabupaten."""
+    query = " ".join(query.split()).upper()
+    if not query:
+        return []
+    qs = Region.objects.filter(search_name__contains=query, is_historical=False)
+    if level:
+        qs = qs.filter(level=level)
+    # Exact and prefix matches first, then by code.
+    hits = list(qs.order_by("level", "code")[: limit * 5])
+    hits.sort(key=lambda r: (r.search_name != query, not r.search_name.startswith(query), r.level, r.code))
+    hits = hits[:limit]
+    ancestor_codes = {h.code[:n] for h in hits for n in CODE_LENGTH.values() if n < len(h.code)}
+    names = dict(Region.objects.filter(code__in=ancestor_codes).values_list("code", "name"))
+    out = []
+    for h in hits:
+        chain = [names.get(h.code[:n], "") for n in sorted(CODE_LENGTH.values()) if n < len(h.code)]
+        out.append({"code": h.code, "name": h.name, "level": h.level,
+                    "path": ", ".join(reversed([c for c in chain if c])),
+                    "label": ", ".join([h.name, *reversed([c for c in chain if c])])})
+    return out
+
+
+@lru_cache(maxsize=1)
+def _kecamatan_status() -> dict[str, bool]:
+    """NIK prefix (6 digits) -> is_historical, for every kecamatan code ever known."""
+    rows = Region.objects.filter(level=Level.KECAMATAN).values_list("code", "is_historical")
+    return {code.replace(".", ""): historical for code, historical in rows}
+
+
+def kecamatan_status(nik_prefix: str) -> str:
+    """'current', 'historical' or 'unknown' for the first six digits of a NIK."""
+    status = _kecamatan_status()
+    if nik_prefix not in status:
+        return "unknown"
+    return "historical" if status[nik_prefix] else "current"
+
+
+def clear_region_caches() -> None:
+    _kecamatan_status.cache_clear()

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from jamsosdesa.accounts.views import set_language
+from jamsosdesa.api import api
+from jamsosdesa.regions.views import region_search_partial
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="participants:list", permanent=False)),
+    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("bahasa/", set_language, name="set_language"),
+    path("peserta/", include("jamsosdesa.participants.urls")),
+    path("profil/", include("jamsosdesa.accounts.urls")),
+    path("wilayah/cari/", region_search_partial, name="region_search"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
