@@ -3,6 +3,7 @@ from typing import Literal
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from jamsosdesa.core.access import shows_full_nik_in_lists
 
@@ -153,7 +154,7 @@ def participants_create(request, payload: ParticipantIn):
         actor=request.user, data=data, heirs=heirs, channel=Channel.API, confirm_warnings=confirm,
         client_token=request.headers.get("Idempotency-Key") or None,
     )
-    return 201, _out(participant)
+    return Status(201, _out(participant))
 
 
 @router.get("/participants", response=ParticipantPageOut, summary="Daftar peserta")

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import DeactivationReason, HeirRelation, Occupation, Segment, Sex, VillageRole
 
+NUMERIC = {"inputmode": "numeric"}
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -26,8 +28,8 @@ class ParticipantForm(forms.Form):
     desa = forms.CharField(label=_("Kode desa"), max_length=13, widget=forms.TextInput(attrs={
         "placeholder": "33.11.11.2004", "inputmode": "decimal"}))
     address = forms.CharField(label=_("Alamat"), max_length=200, required=False)
-    rt = forms.CharField(label="RT", max_length=3, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    rw = forms.CharField(label="RW", max_length=3, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    rt = forms.CharField(label="RT", max_length=3, required=False, widget=forms.TextInput(attrs=NUMERIC))
+    rw = forms.CharField(label="RW", max_length=3, required=False, widget=forms.TextInput(attrs=NUMERIC))
     phone = forms.CharField(label=_("Nomor HP"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
     occupation = forms.TypedChoiceField(label=_("Pekerjaan"), coerce=int, required=False, empty_value=None)

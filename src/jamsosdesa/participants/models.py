@@ -125,16 +125,16 @@ class Participant(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.nik})"
 
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
     def fill_derived(self) -> "Participant":
         """Set the search name and region columns (bulk inserts call this themselves)."""
         self.search_name = " ".join(self.full_name.split()).upper()
         code = self.desa_id or ""
         self.kec_code, self.kab_code = code[:8], code[:5]
         return self
-
-    def save(self, *args, **kwargs):
-        self.fill_derived()
-        super().save(*args, **kwargs)
 
 
 class Heir(models.Model):

@@ -297,7 +297,8 @@ def participant_deactivate(*, actor, participant: Participant, reason: str, note
         raise ServiceError(code="forbidden", message=_("Anda tidak berhak mengubah peserta ini."), status=403)
     if reason not in DeactivationReason.values:
         raise ServiceError(code="invalid", message=_("Alasan nonaktif tidak dikenal."),
-                           fields={"reason": [_("Pilih salah satu: meninggal, pindah, data ganda, mengundurkan diri.")]})
+                           fields={"reason": [
+                               _("Pilih salah satu: meninggal, pindah, data ganda, mengundurkan diri.")]})
     if not participant.is_active:
         raise ServiceError(code="already_inactive", message=_("Peserta ini sudah nonaktif."), status=409)
     old = {"is_active": True, "deactivation_reason": "", "deactivation_note": ""}

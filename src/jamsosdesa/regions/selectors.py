@@ -64,8 +64,19 @@ def region_search(query: str, *, level: Level | None = None, limit: int = 20) ->
 
 @lru_cache(maxsize=1)
 def _kecamatan_status() -> dict[str, bool]:
-    """NIK prefix (6 digits) -> is_historical, for every kecamatan code ever known."""
-    rows = Region.objects.filter(level=Level.KECAMATAN).values_list("code", "is_historical")
+    """NIK prefix (6 digits) -> is_historical, for every kecamatan code ever known. Read from the
+    database, or from the packaged list when the database has no regions yet (e.g. `nik check`
+    before `regions load`)."""
+    from django.db import DatabaseError
+
+    try:
+        rows = list(Region.objects.filter(level=Level.KECAMATAN).values_list("code", "is_historical"))
+    except DatabaseError:
+        rows = []
+    if not rows:
+        from .loader import iter_regions
+
+        rows = [(r.code, r.is_historical) for r in iter_regions() if r.level == Level.KECAMATAN]
     return {code.replace(".", ""): historical for code, historical in rows}
 
 

@@ -1,20 +1,12 @@
 """Load the 89 occupation codes; on PostgreSQL add trigram indexes for name search."""
 
-import csv
-import io
-from importlib import resources
-
 from django.db import migrations
+
+from jamsosdesa.participants.loader import occupations_load
 
 
 def load_occupations(apps, schema_editor):
-    Occupation = apps.get_model("participants", "Occupation")
-    raw = (resources.files("jamsosdesa.participants") / "data" / "pekerjaan.csv").read_bytes()
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
-    Occupation.objects.bulk_create(
-        [Occupation(code=int(r["code"]), name=r["name"]) for r in rows],
-        update_conflicts=True, unique_fields=["code"], update_fields=["name"],
-    )
+    occupations_load(apps.get_model("participants", "Occupation"))
 
 
 def trigram_indexes(apps, schema_editor):

@@ -1,0 +1,58 @@
+import pytest
+from django.test import Client
+
+from jamsosdesa.accounts.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+
+def test_passwords_are_hashed_with_argon2(operator_a):
+    assert operator_a.password.startswith("argon2")
+
+
+def test_login_then_the_list(operator_a):
+    client = Client()
+    response = client.post("/masuk/", {"username": "op_a", "password": "rahasia-123"})
+    assert response.status_code == 302
+    assert client.get("/peserta/").status_code == 200
+
+
+def test_login_is_throttled_after_repeated_failures(operator_a):
+    client = Client()
+    for _ in range(5):
+        client.post("/masuk/", {"username": "op_a", "password": "salah"})
+    locked = client.post("/masuk/", {"username": "op_a", "password": "rahasia-123"})
+    assert locked.status_code == 429
+    assert b"Terlalu banyak percobaan" in locked.content
+    assert client.get("/peserta/").status_code == 302  # still not logged in
+
+
+def test_tokens_are_created_shown_once_and_revoked_from_the_profile(operator_a):
+    client = Client()
+    client.force_login(operator_a)
+    client.post("/profil/token/", {"name": "aplikasi desa"})
+    token = ApiToken.objects.get(user=operator_a)
+    page = client.get("/profil/")
+    raw = page.content.decode().split('id="new-token">')[1].split("<")[0]
+    assert raw.startswith(token.prefix) and token.key_hash != raw
+    assert raw not in client.get("/profil/").content.decode()  # shown once
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    assert api.get("/api/v1/participants").status_code == 200
+    client.post(f"/profil/token/{token.pk}/cabut/")
+    assert api.get("/api/v1/participants").status_code == 401
+
+
+def test_a_user_cannot_revoke_someone_elses_token(operator_a, operator_b):
+    token, _raw = ApiToken.issue(user=operator_a, name="a")
+    client = Client()
+    client.force_login(operator_b)
+    assert client.post(f"/profil/token/{token.pk}/cabut/").status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_session_api_calls_need_csrf(operator_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(operator_a)
+    response = client.post("/api/v1/participants", "{}", content_type="application/json")
+    assert response.status_code in (401, 403)

@@ -1,0 +1,53 @@
+import pytest
+
+from jamsosdesa.accounts.models import Role
+from jamsosdesa.participants.models import Participant
+from tests.conftest import DESA_A, make_user
+
+pytestmark = pytest.mark.browser
+
+
+def test_operator_logs_in_registers_a_participant_and_finds_them(page):
+    make_user("op_krajan", Role.VILLAGE_OPERATOR, [DESA_A])
+    page.goto(page.base_url + "/masuk/")
+    page.fill("input[name=username]", "op_krajan")
+    page.fill("input[name=password]", "rahasia-123")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/peserta/")
+
+    page.click("text=Daftar baru")
+    page.fill("#id_nik", "3311114506900001")
+    page.wait_for_selector("#nik-check >> text=NIK sah")  # live check decodes region, date and sex
+    page.fill("#id_full_name", "Sri Lestari")
+    page.fill("#id_birth_place", "Sukoharjo")
+    page.fill("#id_birth_date", "1990-06-05")
+    page.check("input[name=sex][value=P]")
+    assert page.input_value("#id_desa") == DESA_A  # the operator's desa is preselected
+    page.fill("#id_rt", "3")
+    page.fill("#id_rw", "2")
+    page.select_option("#id_occupation", "88")
+    page.fill("#id_declared_income", "1000000")
+    page.fill("#id_heirs-0-name", "Budi Santoso")
+    page.select_option("#id_heirs-0-relation", "spouse")
+    page.click("text=Simpan pendaftaran")
+    page.wait_for_selector("h1 >> text=Sri Lestari")
+    assert page.is_visible("text=Budi Santoso")
+
+    page.click("nav >> text=Peserta")
+    page.fill("input[name=q]", "lestari")
+    page.wait_for_selector("#results >> text=Sri Lestari")
+    assert page.is_visible("#results >> text=3311••••••••0001")
+    assert Participant.objects.get().heirs.get().name == "Budi Santoso"
+
+
+def test_the_desa_picker_finds_a_village_by_name(page):
+    make_user("admin_b", Role.NATIONAL_ADMIN)
+    page.goto(page.base_url + "/masuk/")
+    page.fill("input[name=username]", "admin_b")
+    page.fill("input[name=password]", "rahasia-123")
+    page.click("button[type=submit]")
+    page.goto(page.base_url + "/peserta/baru/")
+    page.fill("#desa-q", "krajan")
+    page.click("#desa-results >> text=Gatak")
+    assert page.input_value("#id_desa") == DESA_A
+    assert "Gatak" in page.inner_text("#desa-label")

@@ -1,0 +1,75 @@
+"""Shared test setup: all regions loaded once per session, and three actors at hand for every
+permission test (a national admin, the operator of desa A and the operator of desa B)."""
+
+import os
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from jamsosdesa.accounts.models import Role, User
+from jamsosdesa.participants import services
+
+DESA_A = "33.11.11.2004"  # Krajan, Kec. Gatak, Kab. Sukoharjo
+DESA_B = "33.11.11.2001"  # Sanggung, Kec. Gatak, Kab. Sukoharjo
+DESA_C = "51.04.01.2001"  # Batubulan, Kec. Sukawati, Kab. Gianyar
+
+
+def pytest_report_header(config):
+    return f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from jamsosdesa.regions.loader import regions_load
+    from jamsosdesa.regions.selectors import clear_region_caches
+
+    expected = os.environ.get("JAMSOSDESA_EXPECT_DB_VENDOR")
+    if expected and connection.vendor != expected:
+        pytest.exit(f"tests were to run on {expected} but the database is {connection.vendor}", returncode=3)
+    with django_db_blocker.unblock():
+        regions_load()
+        clear_region_caches()
+
+
+def make_user(username: str, role: str, regions: list[str] = ()) -> User:
+    user = User.objects.create_user(username=username, password="rahasia-123", role=role)
+    user.regions.set(regions)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin", Role.NATIONAL_ADMIN)
+
+
+@pytest.fixture
+def operator_a(db):
+    return make_user("op_a", Role.VILLAGE_OPERATOR, [DESA_A])
+
+
+@pytest.fixture
+def operator_b(db):
+    return make_user("op_b", Role.VILLAGE_OPERATOR, [DESA_B])
+
+
+def person(**overrides) -> dict:
+    """Valid registration data for desa A; the NIK matches its kecamatan, birth date and sex."""
+    data = {
+        "nik": "3311110505900003", "full_name": "Sugeng Riyadi", "birth_place": "Sukoharjo",
+        "birth_date": date(1990, 5, 5), "sex": "L", "desa": DESA_A, "address": "Dusun Krajan",
+        "rt": "2", "rw": "1", "phone": "081234567890", "occupation": 9, "segment": "BPU",
+        "village_role": "rt_head", "declared_income": 1_000_000,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def register():
+    """Register through the real service: register(actor, **field overrides)."""
+
+    def _register(actor, heirs=None, **overrides):
+        return services.participant_register(actor=actor, data=person(**overrides), heirs=heirs or [])
+
+    return _register

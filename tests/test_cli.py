@@ -1,0 +1,61 @@
+import json
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from jamsosdesa.accounts.models import User
+from jamsosdesa.participants.models import Participant
+
+
+def run_cli(*args, env_extra=None):
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "jamsosdesa", *args], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+def test_nik_check_prints_json_with_the_documented_keys(tmp_path):
+    # a database with no tables yet: the packaged region list still answers
+    result = run_cli("nik", "check", "3311114506900001", "--birth-date", "1990-06-05", "--sex", "L", "--json",
+                     env_extra={"DATABASE_URL": f"sqlite:///{tmp_path}/empty.sqlite3"})
+    data = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert data["valid"] is True and data["sex"] == "P" and data["birth_date"] == "1990-06-05"
+    assert data["region_code"] == "33.11.11" and data["errors"] == []
+    assert [w["code"] for w in data["warnings"]] == ["nik_sex_mismatch"]
+
+
+def test_nik_check_exits_non_zero_for_an_invalid_nik():
+    result = run_cli("nik", "check", "3311113102900000")
+    assert result.returncode == 1 and "TIDAK SAH" in result.stdout and "0000" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["--help"], ["regions", "load", "--help"], ["nik", "check", "--help"],
+                                  ["demo", "--help"], ["migrate", "--help"]])
+def test_every_subcommand_has_help(args):
+    result = run_cli(*args)
+    assert result.returncode == 0
+    assert "usage" in result.stdout.lower() or ("regions" in result.stdout and "nik" in result.stdout)
+
+
+@pytest.mark.django_db
+def test_demo_data_has_krajan_and_every_role():
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert Participant.objects.filter(desa_id="33.11.11.2004").count() == 350
+    assert Participant.objects.filter(desa_id="33.11.11.2004", deactivation_reason="died").count() == 2
+    for kab in ("51.04", "35.25", "33.10", "12.71"):
+        assert Participant.objects.filter(kab_code=kab).exists(), kab
+    assert set(User.objects.values_list("role", flat=True)) == {
+        "national_admin", "branch_officer", "district_official", "village_operator", "perisai_agent"}
+    assert "operator.krajan" in out.getvalue() and "demo12345" in out.getvalue()
+    from jamsosdesa.participants.nik import check_nik
+
+    sample = Participant.objects.order_by("?")[:50]
+    assert all(check_nik(p.nik, birth_date=p.birth_date, sex=p.sex).warnings == [] for p in sample)
+    total = Participant.objects.count()
+    call_command("demo", stdout=StringIO())
+    assert Participant.objects.count() == total
