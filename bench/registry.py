@@ -45,6 +45,7 @@ FULL_ROWS, QUICK_ROWS = 1_000_000, 20_000
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/jamsosdesa_bench"
 SEED = 2026
 COMMON_NAME = "Siti"  # first name of about 1.5 % of the fake participants
+COMMON_FULL_NAME = "Siti Rahmawati"  # about 0.05 %
 # One row per benchmark kabupaten gets this name: a rare full name (40 rows nationally, 1 per kabupaten).
 RARE_NAME = "Theresia Kristofel Manurung"
 CREATED_FROM = datetime(2025, 1, 1, tzinfo=UTC)
@@ -140,19 +141,25 @@ def pg_plan(rows: int, kabupaten: int, desa: int) -> dict:
     return {"rows": rows, "kabupaten": kabupaten, "desa": desa, "seed": SEED, "rare_name": RARE_NAME}
 
 
+def pg_server(url: str):
+    """An autocommit connection to the server's `postgres` database, and the benchmark database's name."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    return psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True), conninfo_to_dict(url)["dbname"]
+
+
 def pg_prepare_database(url: str, plan: dict, reuse: bool) -> bool:
     """Create the benchmark database, or keep it when `reuse` and it holds exactly this plan's rows.
 
     The plan is stored as the database comment, so a reused database is known to match."""
     import psycopg
     from psycopg import sql
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-    name = conninfo_to_dict(url)["dbname"]
-    admin_url = make_conninfo(url, dbname="postgres")
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        comment = conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
-                               "WHERE datname = %s", [name]).fetchone()
+    server, name = pg_server(url)
+    with server:
+        comment = server.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                                 "WHERE datname = %s", [name]).fetchone()
         if reuse and comment and comment[0] == json.dumps(plan, sort_keys=True):
             with psycopg.connect(url) as bench:
                 count = -1
@@ -163,9 +170,18 @@ def pg_prepare_database(url: str, plan: dict, reuse: bool) -> bool:
                 return True
         if comment is not None:
             say(f"Dropping database {name}.")
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return False
+
+
+def pg_drop_database(url: str) -> None:
+    from psycopg import sql
+
+    server, name = pg_server(url)
+    with server:
+        server.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    say(f"Dropped database {name}.")
 
 
 def pg_mark_database(plan: dict) -> None:
@@ -279,9 +295,10 @@ def pg_load_participants(desa_by_kab: dict[str, list[str]], rows: int) -> dict:
         timings["indexes_s"] = time.perf_counter() - start
         timings["indexes"] = len(indexes)
 
+    # What autovacuum does soon after a bulk load; every table, as the regions were just loaded too.
     start = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {table}")  # what autovacuum does soon after a bulk load
+        cursor.execute("VACUUM (ANALYZE)")
     timings["analyze_s"] = time.perf_counter() - start
     return timings
 
@@ -312,6 +329,95 @@ def bench_users(kab: str) -> dict:
     return users
 
 
+def pg_build(args, plan: dict) -> dict:
+    """Regions and participants into the empty benchmark database; returns the load figures."""
+    from jamsosdesa.regions.loader import regions_load
+
+    start = time.perf_counter()
+    n_regions = regions_load()
+    regions_s = round(time.perf_counter() - start, 1)
+    say(f"Loaded {n_regions:,} regions in {regions_s} s.")
+    desa_by_kab = pick_desa(args.kabupaten, args.desa)
+    say(f"Loading {args.rows:,} participants into {sum(map(len, desa_by_kab.values())):,} desa "
+        f"in {len(desa_by_kab)} kabupaten with COPY ...")
+    start = time.perf_counter()
+    timings = pg_load_participants(desa_by_kab, args.rows)
+    total = time.perf_counter() - start
+    say(f"Loaded in {total:.1f} s ({args.rows / total:,.0f} rows/s): COPY {timings['copy_s']:.1f} s, "
+        f"{timings['indexes']} indexes rebuilt {timings['indexes_s']:.1f} s, "
+        f"VACUUM ANALYZE {timings['analyze_s']:.1f} s.")
+    check_derived_columns()
+    pg_mark_database(plan)
+    return {"regions_load_s": regions_s, "load": {k: round(v, 1) for k, v in timings.items()}
+            | {"total_s": round(total, 1), "rows_per_s": round(args.rows / total)}}
+
+
+def sample_niks(reps: int, kab: str | None = None) -> list[str]:
+    """NIKs spread over the whole table, or over one kabupaten's rows."""
+    from jamsosdesa.participants.models import Participant
+
+    rows = Participant.objects.filter(kab_code=kab) if kab else Participant.objects.all()
+    ids = list(rows.order_by("pk").values_list("pk", flat=True))
+    return list(Participant.objects.filter(pk__in=ids[:: max(1, len(ids) // (reps + 10))])
+                .values_list("nik", flat=True))
+
+
+def read_case(kind: str, value: str | None, user, token: str, niks: list[str]):
+    """(selector call, API call, matches) for one read case as one user."""
+    from jamsosdesa.participants.selectors import ParticipantFilter, participant_get, participant_page
+
+    client = api_client(token)
+    if kind == "nik":
+        cycle = itertools.cycle(niks)
+
+        def selector():
+            return participant_get(user=user, nik=next(cycle))
+
+        def api():
+            return expect(client.get(f"/api/v1/participants/{next(cycle)}"), 200)
+
+        return selector, api, "1"
+    filters = ParticipantFilter(**{kind: value})
+
+    def selector():
+        return participant_page(user=user, filters=filters)
+
+    def api():
+        return expect(client.get("/api/v1/participants", {kind: value}), 200)
+
+    page = selector()
+    return selector, api, f"{page.total:,}{'+' if page.total_capped else ''}"
+
+
+def pg_measure_reads(args, kab: str, result: dict) -> None:
+    users = bench_users(kab)
+    niks = {"bench.admin": sample_niks(args.reps), "bench.cabang": sample_niks(args.reps, kab)}
+    cases = [
+        ("NIK lookup", "nik", None),
+        (f"name search, common first name ({COMMON_NAME!r})", "q", COMMON_NAME),
+        (f"name search, common full name ({COMMON_FULL_NAME!r})", "q", COMMON_FULL_NAME),
+        (f"name search, rare full name ({RARE_NAME!r})", "q", RARE_NAME),
+        ("list filtered to one kabupaten, first page", "region", kab),
+    ]
+    for username, (user, token) in users.items():
+        for label, kind, value in cases:
+            selector, api, matches = read_case(kind, value, user, token, niks[username])
+            missed = False
+            for via, fn in (("selector", selector), ("API", api)):
+                figure = summary(sample_ms(fn, args.reps), target=READ_TARGET_MS, case=label, user=username,
+                                 via=via, matches=matches, queries=count_queries(fn))
+                result["figures"].append(figure)
+                missed = missed or figure["status"] == "MISS"
+                say(f"  {username:13} {via:8} {label:60} median {figure['median_ms']:7.2f} ms  "
+                    f"p95 {figure['p95_ms']:7.2f} ms  [{figure['status']}]")
+            if missed or args.explain:
+                key = f"{username}: {label}"
+                result["explain"][key] = explain(selector)
+                say(f"\nEXPLAIN ANALYZE, {key}:")
+                for plan_text in result["explain"][key]:
+                    say(plan_text + "\n")
+
+
 def run_postgres(args) -> dict:
     url = args.pg_url or (DEFAULT_PG_URL + "_quick" if args.quick else DEFAULT_PG_URL)
     plan = pg_plan(args.rows, args.kabupaten, args.desa)
@@ -323,104 +429,36 @@ def run_postgres(args) -> dict:
     from django.db import connection
 
     from jamsosdesa.participants.models import Participant
-    from jamsosdesa.participants.selectors import ParticipantFilter, participant_get, participant_page
-    from jamsosdesa.regions.loader import regions_load
     from jamsosdesa.regions.models import Region
 
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        result["server"] = "PostgreSQL " + cursor.fetchone()[0]
     call_command("migrate", verbosity=0)
-    desa_by_kab = None
     if not reused:
-        start = time.perf_counter()
-        n_regions = regions_load()
-        result["regions_load_s"] = round(time.perf_counter() - start, 1)
-        say(f"Loaded {n_regions:,} regions in {result['regions_load_s']} s.")
-        desa_by_kab = pick_desa(args.kabupaten, args.desa)
-        say(f"Loading {args.rows:,} participants into {sum(map(len, desa_by_kab.values())):,} desa "
-            f"in {len(desa_by_kab)} kabupaten with COPY ...")
-        start = time.perf_counter()
-        timings = pg_load_participants(desa_by_kab, args.rows)
-        total = time.perf_counter() - start
-        result["load"] = {k: round(v, 1) for k, v in timings.items()} | {
-            "total_s": round(total, 1), "rows_per_s": round(args.rows / total)}
-        say(f"Loaded in {total:.1f} s ({args.rows / total:,.0f} rows/s): COPY {timings['copy_s']:.1f} s, "
-            f"{timings['indexes']} indexes rebuilt {timings['indexes_s']:.1f} s, "
-            f"VACUUM ANALYZE {timings['analyze_s']:.1f} s.")
-        check_derived_columns()
-        pg_mark_database(plan)
-    desa_by_kab = desa_by_kab or pick_desa(args.kabupaten, args.desa)
+        result |= pg_build(args, plan)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('participants_participant'))")
-        result["table_size"] = cursor.fetchone()[0]
+        cursor.execute("SELECT version(), pg_size_pretty(pg_total_relation_size('participants_participant'))")
+        version, result["table_size"] = cursor.fetchone()
+        result["server"] = " ".join(version.split()[:2])
 
-    kabs = sorted(desa_by_kab)
+    kabs = sorted(pick_desa(args.kabupaten, args.desa))
     kab = kabs[len(kabs) // 2]
-    kab_name = Region.objects.get(code=kab).name
     kab_rows = Participant.objects.filter(kab_code=kab).count()
-    result["kabupaten"] = f"{kab} {kab_name} ({kab_rows:,} rows)"
+    result["kabupaten"] = f"{kab} {Region.objects.get(code=kab).name} ({kab_rows:,} rows)"
     say(f"Branch officer's kabupaten: {result['kabupaten']}; table with indexes {result['table_size']}.")
-    users = bench_users(kab)
 
-    # Lookup NIKs: scattered over the whole table (admin) or the officer's kabupaten.
-    last = Participant.objects.order_by("-pk").values_list("pk", flat=True).first()
-    spread = list(range(1, last + 1, max(1, last // (args.reps + 10))))
-    national_niks = list(Participant.objects.filter(pk__in=spread).values_list("nik", flat=True))
-    kab_ids = list(Participant.objects.filter(kab_code=kab).values_list("pk", flat=True))
-    kab_niks = list(Participant.objects.filter(pk__in=kab_ids[:: max(1, len(kab_ids) // (args.reps + 10))])
-                    .values_list("nik", flat=True))
+    def reconnect():
+        connection.close()
+        connection.ensure_connection()
 
-    cases = [
-        ("NIK lookup", "nik", None),
-        (f"name search, common first name ({COMMON_NAME!r})", "q", COMMON_NAME),
-        (f"name search, rare full name ({RARE_NAME!r})", "q", RARE_NAME),
-        ("list filtered to one kabupaten, first page", "region", kab),
-    ]
-    for username, (user, token) in users.items():
-        niks = itertools.cycle(kab_niks if username == "bench.cabang" else national_niks)
-        client = api_client(token)
-        for label, kind, value in cases:
-            if kind == "nik":
-                def selector(niks=niks, user=user):
-                    return participant_get(user=user, nik=next(niks))
+    # Not in the figures: the test client keeps one connection, while CONN_MAX_AGE=0 (the default
+    # setting) opens a new one for every request.
+    result["connect_ms"] = round(statistics.median(sample_ms(reconnect, 20)), 1)
+    say(f"Opening a database connection: {result['connect_ms']} ms (median).")
 
-                def api(niks=niks, client=client):
-                    return expect(client.get(f"/api/v1/participants/{next(niks)}"), 200)
-                matches = 1
-            else:
-                filters = ParticipantFilter(**{kind: value})
-
-                def selector(filters=filters, user=user):
-                    return participant_page(user=user, filters=filters)
-
-                def api(kind=kind, value=value, client=client):
-                    return expect(client.get("/api/v1/participants", {kind: value}), 200)
-                page = selector()
-                matches = f"{page.total:,}{'+' if page.total_capped else ''}"
-            for via, fn in (("selector", selector), ("API", api)):
-                figure = summary(sample_ms(fn, args.reps), target=READ_TARGET_MS, case=label, user=username,
-                                 via=via, matches=matches, queries=count_queries(fn))
-                result["figures"].append(figure)
-                say(f"  {username:13} {via:8} {label:60} median {figure['median_ms']:7.2f} ms  "
-                    f"p95 {figure['p95_ms']:7.2f} ms  [{figure['status']}]")
-            missed = any(f["status"] == "MISS" for f in result["figures"][-2:])
-            if missed or args.explain:
-                key = f"{username}: {label}"
-                result["explain"][key] = explain(selector)
-                say(f"\nEXPLAIN ANALYZE, {key}:")
-                for plan_text in result["explain"][key]:
-                    say(plan_text + "\n")
+    pg_measure_reads(args, kab, result)
     result["peak_rss_mb"] = round(peak_rss_mb())
     if args.drop:
         connection.close()
-        from psycopg import connect, sql
-        from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
-        with connect(make_conninfo(url, dbname="postgres"), autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(
-                sql.Identifier(conninfo_to_dict(url)["dbname"])))
-        say("Dropped the benchmark database.")
+        pg_drop_database(url)
     return result
 
 
@@ -495,7 +533,8 @@ def print_summary(results: list[dict]) -> None:
     for r in results:
         if r["part"] == "postgres":
             say(f"- PostgreSQL: {r['rows']:,} participants, table with indexes {r['table_size']}; "
-                f"officer's kabupaten {r['kabupaten']}.")
+                f"officer's kabupaten {r['kabupaten']}; a new connection costs {r['connect_ms']} ms "
+                "(not in the figures: the test client keeps its connection).")
             if "load" in r:
                 load = r["load"]
                 say(f"- Load: regions {r['regions_load_s']} s; participants {load['total_s']} s "

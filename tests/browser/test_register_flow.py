@@ -48,6 +48,6 @@ def test_the_desa_picker_finds_a_village_by_name(page):
     page.click("button[type=submit]")
     page.goto(page.base_url + "/peserta/baru/")
     page.fill("#desa-q", "krajan")
-    page.click("#desa-results >> text=Gatak")
+    page.click("#id_desa-results >> text=Gatak")
     assert page.input_value("#id_desa") == DESA_A
-    assert "Gatak" in page.inner_text("#desa-label")
+    assert "Gatak" in page.inner_text("#id_desa-label")

@@ -34,8 +34,10 @@ def participant_list(request):
     rows = [(p, mask_nik(p.nik) if masked else p.nik) for p in page.items]
     query = request.GET.copy()
     query.pop("after", None)
+    chain = region_ancestors(filters.region) if filters.region else []
     context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(),
-               "is_first_page": not cleaned.get("after")}
+               "is_first_page": not cleaned.get("after"),
+               "region_label": ", ".join(r.name for r in reversed(chain))}
     template = "participants/_rows.html" if request.headers.get("HX-Request") else "participants/list.html"
     return render(request, template, context)
 

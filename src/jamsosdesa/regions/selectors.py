@@ -38,6 +38,14 @@ def region_desa_under(code: str) -> QuerySet[Region]:
     return qs.filter(code__startswith=code + ".")
 
 
+def _bare(search_name: str) -> str:
+    """'KABUPATEN SUKOHARJO' -> 'SUKOHARJO', so a kabupaten ranks as an exact match for its name."""
+    for prefix in ("KABUPATEN ", "KOTA ADMINISTRASI ", "KOTA "):
+        if search_name.startswith(prefix):
+            return search_name[len(prefix):]
+    return search_name
+
+
 def region_search(query: str, *, level: Level | None = None, limit: int = 20) -> list[dict]:
     """Regions whose name contains `query`, each with the names of its ancestors, so that
     "krajan" tells every Krajan apart by kecamatan and kabupaten."""
@@ -49,7 +57,8 @@ def region_search(query: str, *, level: Level | None = None, limit: int = 20) ->
         qs = qs.filter(level=level)
     # Exact and prefix matches first, then by code.
     hits = list(qs.order_by("level", "code")[: limit * 5])
-    hits.sort(key=lambda r: (r.search_name != query, not r.search_name.startswith(query), r.level, r.code))
+    hits.sort(key=lambda r: (_bare(r.search_name) != query, not _bare(r.search_name).startswith(query),
+                             r.level, r.code))
     hits = hits[:limit]
     ancestor_codes = {h.code[:n] for h in hits for n in CODE_LENGTH.values() if n < len(h.code)}
     names = dict(Region.objects.filter(code__in=ancestor_codes).values_list("code", "name"))
