@@ -10,6 +10,7 @@ VENDOR := src/jamsosdesa/static/vendor
 
 demo: install  ## install, create the database, load regions and demo data, serve on http://127.0.0.1:8000
 	$(BIN)/jamsosdesa migrate --noinput
+	$(BIN)/jamsosdesa collectstatic --noinput -v0
 	$(BIN)/jamsosdesa regions load
 	$(BIN)/jamsosdesa demo --url http://$(HOST):$(PORT)
 	$(BIN)/jamsosdesa runserver $(HOST):$(PORT) --noreload
