@@ -115,9 +115,8 @@ class Participant(models.Model):
             models.Index(fields=["kab_code", "-id"], name="participant_kab_idx"),
             models.Index(fields=["kec_code", "-id"], name="participant_kec_idx"),
             models.Index(fields=["desa", "-id"], name="participant_desa_idx"),
-            models.Index(fields=["search_name"], name="participant_name_idx"),
-            # NIK prefix search on PostgreSQL (LIKE 'x%' needs pattern ops under a non-C collation).
-            models.Index(fields=["nik"], name="participant_nik_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            # Name search is LIKE '%…%': a trigram index on PostgreSQL (migration 0002). NIK prefix search
+            # uses the pattern-ops index Django adds for the unique `nik` on PostgreSQL.
             models.Index(fields=["desa", "search_name", "birth_date"], name="participant_dup_idx"),
             models.Index(fields=["registered_by", "-id"], name="participant_registrar_idx"),
         ]

@@ -6,7 +6,7 @@ import io
 from collections.abc import Callable, Iterator
 from importlib import resources
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import LEVEL_BY_NAME, Region
 
@@ -74,4 +74,8 @@ def regions_load(*, prefixes: tuple[str, ...] | None = None, batch_size: int = 5
             )
             if progress:
                 progress(len(batch))
+    if connection.vendor == "postgresql":
+        # Fresh statistics, so the planner knows the tree's size before autovacuum gets to it.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE regions_region")
     return len(regions)

@@ -23,7 +23,7 @@ class Region(models.Model):
     level = models.PositiveSmallIntegerField(_("tingkat"), choices=Level.choices)
     name = models.CharField(_("nama"), max_length=100)
     # Upper-case name for case-insensitive search that can use an index on every database.
-    search_name = models.CharField(max_length=100, db_index=True, editable=False)
+    search_name = models.CharField(max_length=100, editable=False)  # trigram-indexed on PostgreSQL
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     # desa: "desa", "kelurahan", "desa_adat"; kabupaten: "kabupaten" or "kota"
     kind = models.CharField(max_length=12, blank=True)
@@ -35,9 +35,8 @@ class Region(models.Model):
         verbose_name_plural = _("wilayah")
         ordering = ["code"]
         indexes = [
-            # Prefix queries (all desa under a region) on PostgreSQL need a pattern-ops index;
-            # other databases use the primary key index.
-            models.Index(fields=["code"], name="region_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            # Prefix queries (all desa under a region) use the primary key index, and on PostgreSQL the
+            # varchar_pattern_ops index Django adds for a character primary key.
             models.Index(fields=["level", "code"], name="region_level_code_idx"),
         ]
 
