@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "jamsosdesa.core.middleware.JsonApiErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "jamsosdesa.urls"

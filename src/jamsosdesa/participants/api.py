@@ -1,15 +1,17 @@
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
+from pydantic import StrictInt
 
 from jamsosdesa.core.access import shows_full_nik_in_lists
 
 from . import selectors, services
 from .models import Channel
 from .nik import check_nik, mask_nik
+from .services import MAX_INCOME
 
 router = Router()
 
@@ -33,10 +35,10 @@ class ParticipantIn(Schema):
     rt: str = ""
     rw: str = ""
     phone: str = ""
-    occupation: int | None = None
+    occupation: Annotated[StrictInt, Field(ge=1, le=9999)] | None = None
     segment: Literal["PU", "BPU", "JAKON", "PMI"] = "BPU"
     village_role: str = "vulnerable_worker"
-    declared_income: int = Field(0, ge=0)
+    declared_income: Annotated[StrictInt, Field(ge=0, le=MAX_INCOME)] = 0
     kpj: str | None = None
     heirs: list[HeirIn] = []
     confirm_warnings: bool = False
@@ -54,10 +56,10 @@ class ParticipantPatch(Schema):
     rt: str | None = None
     rw: str | None = None
     phone: str | None = None
-    occupation: int | None = None
+    occupation: Annotated[StrictInt, Field(ge=1, le=9999)] | None = None
     segment: Literal["PU", "BPU", "JAKON", "PMI"] | None = None
     village_role: str | None = None
-    declared_income: int | None = Field(None, ge=0)
+    declared_income: Annotated[StrictInt, Field(ge=0, le=MAX_INCOME)] | None = None
     kpj: str | None = None
     heirs: list[HeirIn] | None = None
     confirm_warnings: bool = False

@@ -11,6 +11,8 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from jamsosdesa.core.text import is_ascii_digits
+
 SEPARATORS = str.maketrans("", "", " .-\t")
 
 
@@ -56,14 +58,14 @@ def _dotted(prefix6: str) -> str:
 def _decode_birth_date(day: int, month: int, yy: int, hint: date | None, today: date) -> date | None:
     years = [2000 + yy, 1900 + yy]
     if hint and hint.year % 100 == yy:
-        years = [hint.year]
+        years.insert(0, hint.year)  # the entered date decides the century when it can
     for year in years:
         if year > today.year:
             continue
         try:
             candidate = date(year, month, day)
         except ValueError:
-            return None
+            continue  # 29 February exists in 2000 but not in 1900
         if candidate <= today:
             return candidate
     return None
@@ -94,7 +96,7 @@ def check_nik(
 
     if not nik:
         return error("nik_required", _("NIK wajib diisi."))
-    if not nik.isdigit():
+    if not is_ascii_digits(nik):
         return error("nik_not_digits", _("NIK hanya boleh berisi angka."))
     if len(nik) != 16:
         return error("nik_length", _("NIK harus 16 digit, yang diisi %(n)d digit.") % {"n": len(nik)})
@@ -147,7 +149,7 @@ def check_kk(value: object, *, region_status: Callable[[str], str] | None = None
     """KK (family card) number: 16 digits, the first six the issuing kecamatan."""
     kk = normalize_number(value)
     result = NikResult(nik=kk)
-    if not kk.isdigit():
+    if not is_ascii_digits(kk):
         result.errors.append(Issue("kk_not_digits", field_name, _("Nomor KK hanya boleh berisi angka.")))
         return result
     if len(kk) != 16:
@@ -166,7 +168,7 @@ def check_kk(value: object, *, region_status: Callable[[str], str] | None = None
 def check_kpj(value: object, *, field_name: str = "kpj") -> list[Issue]:
     """KPJ (BPJS participant card number): 11 digits."""
     kpj = normalize_number(value)
-    if not kpj.isdigit() or len(kpj) != 11:
+    if not is_ascii_digits(kpj) or len(kpj) != 11:
         return [Issue("kpj_invalid", field_name, _("Nomor KPJ harus 11 digit angka."))]
     return []
 

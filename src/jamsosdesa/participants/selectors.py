@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from jamsosdesa.core.access import region_q, scope_participants
 from jamsosdesa.core.models import AuditEvent
+from jamsosdesa.core.text import is_ascii_digits, strip_bad_chars
 
 from .models import Participant
 
@@ -31,10 +32,11 @@ class Page:
 
 def participant_filter_qs(*, user, filters: ParticipantFilter) -> QuerySet[Participant]:
     qs = scope_participants(user)
+    filters = ParticipantFilter(**{k: strip_bad_chars(v) for k, v in vars(filters).items()})
     q = " ".join(filters.q.split())
     if q:
         digits = q.replace(" ", "").replace(".", "")
-        if digits.isdigit() and len(digits) >= 4:
+        if is_ascii_digits(digits) and len(digits) >= 4:
             qs = qs.filter(nik=digits) if len(digits) == 16 else qs.filter(nik__startswith=digits)
         else:
             qs = qs.filter(search_name__contains=q.upper())
@@ -66,7 +68,7 @@ def participant_get(*, user, nik: str | None = None, pk: int | None = None) -> P
     qs = scope_participants(user).select_related("desa", "desa__parent", "desa__parent__parent",
                                                  "occupation", "registered_by")
     if nik is not None:
-        return qs.filter(nik=nik).first()
+        return qs.filter(nik=nik).first() if is_ascii_digits(nik) and len(nik) == 16 else None
     return qs.filter(pk=pk).first()
 
 

@@ -10,6 +10,7 @@ from jamsosdesa.core.access import can_change_participant, can_register_in, code
 from jamsosdesa.core.audit import audit_record, diff
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.models import AuditAction
+from jamsosdesa.core.text import has_bad_chars, is_ascii_digits
 from jamsosdesa.regions.models import Level, Region
 
 from .models import (
@@ -29,6 +30,8 @@ from .nik import check_kpj, check_nik, normalize_number
 FIELDS = ("nik", "kk", "full_name", "birth_place", "birth_date", "sex", "desa", "address", "rt", "rw",
           "phone", "occupation", "segment", "village_role", "declared_income", "kpj")
 REQUIRED = ("nik", "full_name", "birth_date", "sex", "desa")
+TEXT = ("kk", "birth_place", "address", "rt", "rw", "phone")  # optional text: empty, never NULL
+MAX_INCOME = 10**12  # Rp1 trillion a month: anything above is a typing error
 MAX_LENGTH = {"full_name": 120, "birth_place": 60, "address": 200, "phone": 20, "rt": 3, "rw": 3}
 
 
@@ -61,6 +64,11 @@ def _clean(data: dict, errors: _Errors, *, partial: bool) -> dict:
                 errors.add(name, _("Wajib diisi."))
             continue
         value = data[name]
+        if value is None and name in TEXT:
+            value = ""
+        if isinstance(value, str) and has_bad_chars(value):
+            errors.add(name, _("Berisi karakter yang tidak sah."))
+            continue
         if isinstance(value, str):
             value = " ".join(value.split()) if name != "address" else value.strip()
         if name in REQUIRED and value in (None, ""):
@@ -76,6 +84,8 @@ def _clean(data: dict, errors: _Errors, *, partial: bool) -> dict:
         clean.pop("birth_date")
     elif "birth_date" in clean and clean["birth_date"] > timezone.localdate():
         errors.add("birth_date", _("Tanggal lahir tidak boleh di masa depan."))
+    elif "birth_date" in clean and clean["birth_date"].year < 1900:
+        errors.add("birth_date", _("Tanggal lahir sebelum 1900 tidak mungkin."))
     if "sex" in clean:
         clean["sex"] = str(clean["sex"]).upper()
         if clean["sex"] not in Sex.values:
@@ -90,17 +100,17 @@ def _clean(data: dict, errors: _Errors, *, partial: bool) -> dict:
         income = clean["declared_income"]
         if income in (None, ""):
             clean["declared_income"] = 0
-        elif isinstance(income, bool) or not isinstance(income, int) or income < 0:
+        elif isinstance(income, bool) or not isinstance(income, int) or not 0 <= income <= MAX_INCOME:
             errors.add("declared_income", _("Penghasilan harus bilangan bulat rupiah, tidak negatif."))
     for name in ("rt", "rw"):
         if clean.get(name):
-            if not str(clean[name]).isdigit():
+            if not is_ascii_digits(str(clean[name])) or len(str(clean[name])) > 3:
                 errors.add(name, _("%(f)s harus angka.") % {"f": name.upper()})
             else:
                 clean[name] = str(int(clean[name])).zfill(3)
     if clean.get("kk"):
         clean["kk"] = normalize_number(clean["kk"])
-        if not clean["kk"].isdigit() or len(clean["kk"]) != 16:
+        if not is_ascii_digits(clean["kk"]) or len(clean["kk"]) != 16:
             errors.add("kk", _("Nomor KK harus 16 digit angka."))
     if "kpj" in clean:
         if clean["kpj"] in (None, ""):
@@ -124,7 +134,8 @@ def _clean(data: dict, errors: _Errors, *, partial: bool) -> dict:
             clean["occupation"] = None
         else:
             code = occ.code if isinstance(occ, Occupation) else occ
-            found = Occupation.objects.filter(code=int(code)).first() if str(code).isdigit() else None
+            found = (Occupation.objects.filter(code=int(code)).first()
+                     if is_ascii_digits(str(code)) and len(str(code)) <= 4 else None)
             if found is None:
                 errors.add("occupation", _("Kode pekerjaan %(c)s tidak dikenal.") % {"c": code})
             else:
@@ -139,14 +150,22 @@ def _clean_heirs(heirs: list[dict], errors: _Errors) -> list[Heir]:
         name = " ".join(str(heir.get("name") or "").split())
         relation = heir.get("relation") or ""
         nik = normalize_number(heir.get("nik"))
+        phone = str(heir.get("phone") or "").strip()
+        if any(has_bad_chars(v) for v in (name, relation, nik, phone)):
+            errors.add(prefix, _("Berisi karakter yang tidak sah."))
+            continue
         if not name:
             errors.add(f"{prefix}.name", _("Nama ahli waris wajib diisi."))
+        elif len(name) > 120:
+            errors.add(f"{prefix}.name", _("Paling banyak %(n)d karakter.") % {"n": 120})
+        if len(phone) > 20:
+            errors.add(f"{prefix}.phone", _("Paling banyak %(n)d karakter.") % {"n": 20})
         if relation not in HeirRelation.values:
             errors.add(f"{prefix}.relation", _("Hubungan ahli waris tidak dikenal."))
         if nik:
             for issue in check_nik(nik, field_name="nik").errors:
                 errors.add(f"{prefix}.nik", issue.message)
-        out.append(Heir(name=name, relation=relation, nik=nik, phone=str(heir.get("phone") or "").strip()[:20]))
+        out.append(Heir(name=name, relation=relation, nik=nik, phone=phone))
     return out
 
 
@@ -197,6 +216,9 @@ def _require_confirmation(warnings: list[dict], confirm_warnings: bool) -> None:
 @transaction.atomic
 def participant_register(*, actor, data: dict, heirs: list[dict] | None = None, channel: str = Channel.WEB,
                          confirm_warnings: bool = False, client_token: str | None = None) -> Participant:
+    if client_token and (len(client_token) > 64 or has_bad_chars(client_token)):
+        raise ServiceError(code="invalid", message=_("Idempotency-Key paling banyak 64 karakter."),
+                           fields={"Idempotency-Key": [_("Paling banyak %(n)d karakter.") % {"n": 64}]})
     if client_token:
         earlier = scope_participants(actor).filter(client_token=client_token).first()
         if earlier is not None:
@@ -281,6 +303,7 @@ def participant_update(*, actor, participant: Participant, data: dict, heirs: li
         with transaction.atomic():
             participant.save()
     except IntegrityError:
+        # Lost a race: another row took this NIK or KPJ between the check and the save.
         raise ServiceError(code="nik_taken", message=_("NIK atau KPJ sudah dipakai peserta lain."),
                            status=409) from None
     old, new = diff(before, _snapshot(participant))
@@ -299,6 +322,9 @@ def participant_deactivate(*, actor, participant: Participant, reason: str, note
         raise ServiceError(code="invalid", message=_("Alasan nonaktif tidak dikenal."),
                            fields={"reason": [
                                _("Pilih salah satu: meninggal, pindah, data ganda, mengundurkan diri.")]})
+    if has_bad_chars(note or ""):
+        raise ServiceError(code="invalid", message=_("Berisi karakter yang tidak sah."),
+                           fields={"note": [_("Berisi karakter yang tidak sah.")]})
     if not participant.is_active:
         raise ServiceError(code="already_inactive", message=_("Peserta ini sudah nonaktif."), status=409)
     old = {"is_active": True, "deactivation_reason": "", "deactivation_note": ""}

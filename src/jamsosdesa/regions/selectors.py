@@ -4,6 +4,8 @@ from functools import lru_cache
 
 from django.db.models import QuerySet
 
+from jamsosdesa.core.text import strip_bad_chars
+
 from .models import CODE_LENGTH, LEVEL_BY_LENGTH, Level, Region
 
 
@@ -12,13 +14,13 @@ def level_of_code(code: str) -> Level | None:
 
 
 def region_get(code: str) -> Region | None:
-    return Region.objects.filter(code=code).first()
+    return Region.objects.filter(code=strip_bad_chars(code)[:13]).first()
 
 
 def region_children(code: str | None) -> QuerySet[Region]:
     """Children of a region; provinces when `code` is empty. Current regions only."""
     qs = Region.objects.filter(is_historical=False)
-    return qs.filter(parent_id=code) if code else qs.filter(level=Level.PROVINSI)
+    return qs.filter(parent_id=strip_bad_chars(code)[:13]) if code else qs.filter(level=Level.PROVINSI)
 
 
 def region_ancestors(code: str) -> list[Region]:
@@ -49,7 +51,7 @@ def _bare(search_name: str) -> str:
 def region_search(query: str, *, level: Level | None = None, limit: int = 20) -> list[dict]:
     """Regions whose name contains `query`, each with the names of its ancestors, so that
     "krajan" tells every Krajan apart by kecamatan and kabupaten."""
-    query = " ".join(query.split()).upper()
+    query = " ".join(strip_bad_chars(query).split()).upper()[:100]
     if not query:
         return []
     qs = Region.objects.filter(search_name__contains=query, is_historical=False)
