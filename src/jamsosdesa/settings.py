@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "jamsosdesa.regions",
     "jamsosdesa.accounts",
     "jamsosdesa.participants",
+    "jamsosdesa.imports",
 ]
 
 MIDDLEWARE = [

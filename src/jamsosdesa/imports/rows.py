@@ -1,0 +1,240 @@
+"""Turn one row of cells into clean participant fields, or into messages naming what is wrong.
+
+Written for speed (a million rows): lookups are prepared once per import, and the full NIK check
+(with its messages) only runs when the quick test finds something wrong.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.utils.translation import gettext as _
+
+from jamsosdesa.participants.models import Segment, VillageRole
+from jamsosdesa.participants.nik import check_nik
+
+from .columns import FIELD_LABELS
+
+EXCEL_EPOCH = date(1899, 12, 30)
+SEX = {"1": "L", "L": "L", "LAKI-LAKI": "L", "LAKI LAKI": "L", "LAKILAKI": "L", "PRIA": "L", "M": "L", "MALE": "L",
+       "2": "P", "P": "P", "PEREMPUAN": "P", "WANITA": "P", "W": "P", "F": "P", "FEMALE": "P"}
+DIED = {"2", "MATI", "MENINGGAL", "MENINGGAL DUNIA", "WAFAT"}
+# OpenSID occupation codes that are village positions.
+ROLE_FROM_OCCUPATION = {85: VillageRole.VILLAGE_OFFICIAL.value, 86: VillageRole.VILLAGE_HEAD.value}
+OCCUPATION_ALIASES = {"PEGAWAINEGERISIPIL": 6, "TENTARANASIONALINDONESIA": 7, "KEPOLISIANRI": 8,
+                      "IMAMMESJID": 0, "PASTUR": 0, "ANGGOTAKABINET/KEMENTERIAN": 0}
+
+
+def _squash(text: str) -> str:
+    return "".join(text.upper().split())
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def parse_date(value) -> date | None:
+    """Real Excel dates, Excel serial numbers, and text as dd-mm-yyyy, dd/mm/yyyy, yyyy-mm-dd, dd.mm.yyyy.
+    Raises ValueError for a date that does not exist (31-02-1990)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float):
+        if 1 <= value < 100_000:
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        raise ValueError
+    text = str(value).strip()
+    if " " in text:  # "1990-05-05 00:00:00"
+        text = text.split(" ", 1)[0]
+    for sep in ("-", "/", "."):
+        if sep in text:
+            parts = text.split(sep)
+            break
+    else:
+        if len(text) == 8 and text.isdigit():  # ddmmyyyy
+            parts = [text[:2], text[2:4], text[4:]]
+        else:
+            raise ValueError
+    if len(parts) != 3 or not all(p.strip().isdigit() for p in parts):
+        raise ValueError
+    a, b, c = (int(p) for p in parts)
+    if len(parts[0].strip()) == 4:
+        return date(a, b, c)
+    if len(parts[2].strip()) == 2:
+        c += 2000 if c <= date.today().year % 100 else 1900
+    return date(c, b, a)
+
+
+def quick_nik_ok(nik: str) -> bool:
+    if len(nik) != 16 or not nik.isdigit() or nik.endswith("0000"):
+        return False
+    day, month = int(nik[6:8]), int(nik[8:10])
+    if day > 40:
+        day -= 40
+    return 1 <= day <= 28 and 1 <= month <= 12 and nik[0:2] != "00" and nik[2:4] != "00" and nik[4:6] != "00"
+
+
+class RowParser:
+    """Prepared once per import: positions of the fields and lookups of codes."""
+
+    def __init__(self, positions: dict[str, int], *, default_desa: str, occupations: dict[int, str],
+                 known_desa: set[str], today: date | None = None):
+        self.positions = positions
+        self.default_desa = default_desa
+        self.occupation_codes = set(occupations)
+        self.occupation_by_name = {_squash(name): code for code, name in occupations.items()}
+        self.occupation_by_name.update({k: v for k, v in OCCUPATION_ALIASES.items() if v})
+        self.known_desa = known_desa
+        self.today = today or date.today()
+        self.segments = {s.upper() for s in Segment.values}
+        self.roles = set(VillageRole.values)
+        self.role_by_label = {_squash(str(label)): value for value, label in VillageRole.choices}
+        self.items = list(positions.items())
+
+    def parse(self, cells: list) -> tuple[dict, list[tuple[str, str]]]:
+        raw = {}
+        width = len(cells)
+        for fld, index in self.items:
+            raw[fld] = cells[index] if index < width else None
+        errors: list[tuple[str, str]] = []
+        out: dict = {}
+
+        # NIK ----------------------------------------------------------------------------------
+        value = raw.get("nik")
+        if isinstance(value, float) and value >= 1e15 and value.is_integer() and int(value) % 10 == 0:
+            errors.append(("nik", _("NIK tersimpan sebagai angka sehingga digit terakhir bisa hilang (Excel hanya "
+                                    "menyimpan 15 digit). Format kolom NIK sebagai teks lalu ketik ulang.")))
+        nik = cell_text(value).replace(" ", "").replace(".", "").replace("-", "").lstrip("'")
+        if nik in ("", "0"):
+            errors.append(("nik", _("Belum punya NIK; tidak dapat didaftarkan sebelum memiliki NIK.")))
+        elif not quick_nik_ok(nik):
+            result = check_nik(nik, region_status=lambda prefix: "current", today=self.today)
+            errors.extend(("nik", issue.message) for issue in result.errors)
+        out["nik"] = nik
+
+        # Name, place ----------------------------------------------------------------------------
+        name = " ".join(cell_text(raw.get("full_name")).split())
+        if not name:
+            errors.append(("full_name", _("Nama wajib diisi.")))
+        elif len(name) > 120:
+            errors.append(("full_name", _("Nama paling banyak 120 karakter.")))
+        out["full_name"] = name
+        if "birth_place" in raw:
+            out["birth_place"] = " ".join(cell_text(raw["birth_place"]).split())[:60]
+
+        # Birth date and sex ------------------------------------------------------------------------
+        try:
+            birth = parse_date(raw.get("birth_date"))
+        except (ValueError, OverflowError):
+            birth = None
+            errors.append(("birth_date", _("Tanggal lahir '%(v)s' tidak ada atau tidak dikenali (pakai DD-MM-YYYY).")
+                           % {"v": cell_text(raw.get("birth_date"))}))
+        else:
+            if birth is None:
+                errors.append(("birth_date", _("Tanggal lahir wajib diisi.")))
+            elif birth > self.today or birth.year < 1900:
+                errors.append(("birth_date", _("Tanggal lahir %(v)s tidak mungkin.") % {"v": birth.isoformat()}))
+        out["birth_date"] = birth
+        sex_text = cell_text(raw.get("sex")).upper()
+        sex = SEX.get(sex_text)
+        if sex is None:
+            if sex_text:
+                errors.append(("sex", _("Jenis kelamin '%(v)s' tidak dikenal (L/P atau 1/2).") % {"v": sex_text}))
+            elif len(nik) == 16 and nik[6:8].isdigit():
+                sex = "P" if int(nik[6:8]) > 40 else "L"  # taken from the NIK
+            else:
+                errors.append(("sex", _("Jenis kelamin wajib diisi.")))
+        out["sex"] = sex
+
+        # Where ------------------------------------------------------------------------------------
+        desa = cell_text(raw.get("desa")) or self.default_desa
+        if not desa:
+            errors.append(("desa", _("Kode desa wajib diisi (kolom kode_desa atau pilih desa tujuan).")))
+        elif desa not in self.known_desa:
+            errors.append(("desa", _("Kode desa %(c)s tidak dikenal atau di luar wilayah kerja Anda.") % {"c": desa}))
+        out["desa"] = desa
+        if "address" in raw or "dusun" in raw:
+            address = " ".join(cell_text(raw.get("address")).split())
+            dusun = cell_text(raw.get("dusun"))
+            if dusun and dusun not in ("-", "0") and dusun.upper() not in address.upper():
+                address = f"{address}, Dusun {dusun}" if address else f"Dusun {dusun}"
+            out["address"] = address[:200]
+        for key in ("rt", "rw"):
+            if key in raw:
+                text = cell_text(raw[key]).lstrip("0") or ""
+                if text in ("", "-"):
+                    out[key] = ""
+                elif text.isdigit() and len(text) <= 3:
+                    out[key] = text.zfill(3)
+                else:
+                    errors.append((key, _("%(f)s harus angka (paling banyak 3 digit).") % {"f": key.upper()}))
+        if "phone" in raw:
+            out["phone"] = cell_text(raw["phone"]).replace(" ", "")[:20]
+
+        # Work -------------------------------------------------------------------------------------
+        if "occupation" in raw:
+            occ = cell_text(raw["occupation"])
+            if not occ:
+                out["occupation"] = None
+            elif occ.isdigit() and int(occ) in self.occupation_codes:
+                out["occupation"] = int(occ)
+            elif _squash(occ) in self.occupation_by_name:
+                out["occupation"] = self.occupation_by_name[_squash(occ)]
+            else:
+                errors.append(("occupation", _("Pekerjaan '%(v)s' tidak dikenal (kode 1–89 atau nama).") % {"v": occ}))
+        if "segment" in raw:
+            seg = cell_text(raw["segment"]).upper()
+            if seg and seg not in self.segments:
+                errors.append(("segment", _("Segmen '%(v)s' tidak dikenal (PU, BPU, JAKON, PMI).") % {"v": seg}))
+            elif seg:
+                out["segment"] = seg
+        if "village_role" in raw:
+            role = cell_text(raw["village_role"])
+            if role:
+                key = role if role in self.roles else self.role_by_label.get(_squash(role))
+                if key is None:
+                    errors.append(("village_role", _("Peran '%(v)s' tidak dikenal.") % {"v": role}))
+                else:
+                    out["village_role"] = key
+        elif out.get("occupation") in ROLE_FROM_OCCUPATION:
+            out["village_role"] = ROLE_FROM_OCCUPATION[out["occupation"]]
+        if "declared_income" in raw:
+            income = cell_text(raw["declared_income"]).upper().replace("RP", "").replace(".", "").replace(",", "")
+            income = income.replace(" ", "")
+            if not income:
+                out["declared_income"] = 0
+            elif income.isdigit():
+                out["declared_income"] = int(income)
+            else:
+                errors.append(("declared_income", _("Penghasilan harus bilangan bulat rupiah tanpa tanda minus.")))
+        if "kk" in raw:
+            kk = cell_text(raw["kk"]).replace(" ", "").replace(".", "")
+            if kk in ("", "0"):
+                out["kk"] = ""
+            elif len(kk) == 16 and kk.isdigit():
+                out["kk"] = kk
+            else:
+                errors.append(("kk", _("Nomor KK harus 16 digit angka.")))
+        if "kpj" in raw:
+            kpj = cell_text(raw["kpj"]).replace(" ", "")
+            if not kpj:
+                out["kpj"] = None
+            elif len(kpj) == 11 and kpj.isdigit():
+                out["kpj"] = kpj
+            else:
+                errors.append(("kpj", _("Nomor KPJ harus 11 digit angka.")))
+        if "died" in raw:
+            out["died"] = cell_text(raw["died"]).upper() in DIED
+        return out, errors
+
+
+def describe(errors: list[tuple[str, str]]) -> str:
+    """One line for the report: 'NIK: …; tanggal lahir: …'."""
+    return "; ".join(f"{FIELD_LABELS.get(f, f)}: {m}" for f, m in errors)
