@@ -13,7 +13,7 @@ demo: install  ## install, create the database, load regions and demo data, serv
 	$(BIN)/jamsosdesa collectstatic --noinput -v0
 	$(BIN)/jamsosdesa regions load
 	$(BIN)/jamsosdesa demo --url http://$(HOST):$(PORT)
-	$(BIN)/jamsosdesa runserver $(HOST):$(PORT) --noreload
+	$(BIN)/jamsosdesa serve $(HOST):$(PORT)
 
 install: $(VENV)/.installed assets
 

@@ -73,3 +73,11 @@ def register():
         return services.participant_register(actor=actor, data=person(**overrides), heirs=heirs or [])
 
     return _register
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings, tmp_path):
+    """Background tasks run inside the test (a real worker is not started), each test with its own files."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.VAR_DIR = tmp_path
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

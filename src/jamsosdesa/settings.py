@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "jamsosdesa.accounts",
     "jamsosdesa.participants",
     "jamsosdesa.imports",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +158,25 @@ WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "jamsosdesa" / "app.css").exists()
 WHITENOISE_AUTOREFRESH = DEBUG
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# --- Background work and shared state ------------------------------------------------------
+# Imports run as tasks; `jamsosdesa serve` (or `jamsosdesa db_worker`) runs them. "immediate" runs
+# them inside the request, for a setup without a worker.
+TASKS = {"default": {"BACKEND": {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}[env_str("JAMSOSDESA_TASKS_BACKEND", "database")]}}
+# Progress of long jobs is shared between the worker and the web process through the cache:
+# files under var/ by default, Redis when JAMSOSDESA_REDIS_URL is set.
+if env_str("JAMSOSDESA_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": env_str("JAMSOSDESA_REDIS_URL")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache")}}
+IMPORT_MAX_UPLOAD_MB = env_int("JAMSOSDESA_IMPORT_MAX_UPLOAD_MB", 100)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Domain settings ------------------------------------------------------------------------
 # Roles that see whole NIKs in lists; everyone else sees them masked (UU 27/2022).

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from jamsosdesa.accounts.views import set_language
 from jamsosdesa.api import api
+from jamsosdesa.imports.views import participants_export
 from jamsosdesa.regions.views import region_search_partial
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("bahasa/", set_language, name="set_language"),
     path("peserta/", include("jamsosdesa.participants.urls")),
     path("profil/", include("jamsosdesa.accounts.urls")),
+    path("impor/", include("jamsosdesa.imports.urls")),
+    path("peserta/ekspor.<str:fmt>", participants_export, name="participants_export"),
     path("wilayah/cari/", region_search_partial, name="region_search"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -79,6 +79,7 @@ class ImportOutcome:
     applied: bool = False
     rejected: bool = False
     file_error: str = ""
+    column_problem: bool = False  # the file is readable but its columns need a mapping
     deactivated: int = 0
 
     @property
@@ -89,6 +90,7 @@ class ImportOutcome:
         return {"format": self.format, "rows_total": self.rows_total, "counts": self.counts,
                 "samples": self.samples, "unknown_columns": self.unknown_columns, "notes": self.notes,
                 "applied": self.applied, "rejected": self.rejected, "file_error": self.file_error,
+                "column_problem": self.column_problem, "header": self.header,
                 "deactivated": self.deactivated, "nothing_changed": self.nothing_changed}
 
     def add(self, group: str, row: int, *, nik: str = "", name: str = "", message: str = "", cells=None) -> None:
@@ -109,8 +111,10 @@ def _desa_in_scope(user) -> set[str]:
     return codes
 
 
-def _open(source, options: ImportOptions) -> tuple[Table, Layout]:
+def _open(source, options: ImportOptions, outcome: ImportOutcome | None = None) -> tuple[Table, Layout]:
     table = open_table(source, looks_like_header=looks_like_header)
+    if outcome is not None:
+        outcome.header = [str(h) for h in table.header]  # kept even if the columns cannot be mapped
     layout = layout_for(table.header, fmt=options.format, mapping=options.mapping)
     return table, layout
 
@@ -226,14 +230,17 @@ def participants_import(*, actor, source: str | Path | BinaryIO, options: Import
     """Import (or preview, with dry_run) a participant file on behalf of `actor`."""
     outcome = ImportOutcome()
     try:
-        table, layout = _open(source, options)
-    except (FileProblem, ColumnProblem) as exc:
+        table, layout = _open(source, options, outcome)
+    except ColumnProblem as exc:
+        outcome.file_error, outcome.column_problem = str(exc), True
+        return outcome
+    except FileProblem as exc:
         outcome.file_error = str(exc)
         return outcome
     except UnicodeDecodeError:
         outcome.file_error = _("Berkas ini bukan spreadsheet (.xlsx, .xls) atau CSV.")
         return outcome
-    outcome.format, outcome.header = layout.format, table.header
+    outcome.format = layout.format
     outcome.unknown_columns, outcome.notes = layout.unknown, table.notes
     allowed_desa = _desa_in_scope(actor)
     if options.desa and options.desa not in allowed_desa and "desa" not in layout.positions:

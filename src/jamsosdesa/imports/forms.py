@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .columns import FIELD_LABELS, IMPORTABLE_FIELDS
+from .models import ColumnMapping
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Berkas (.xlsx, .xls, .csv)"))
+    desa = forms.CharField(label=_("Kode desa tujuan"), max_length=13, required=False,
+                           help_text=_("Wajib untuk ekspor OpenSID; kosongkan bila berkas punya kolom kode_desa."))
+    format = forms.ChoiceField(label=_("Format"), choices=[
+        ("auto", _("Kenali otomatis")), ("template", _("Templat jamsosdesa")), ("opensid", _("Ekspor OpenSID")),
+        ("csv", _("CSV lain"))], initial="auto")
+    mapping = forms.ModelChoiceField(label=_("Pemetaan kolom tersimpan"), queryset=ColumnMapping.objects.all(),
+                                     required=False, empty_label=_("— tidak memakai —"))
+    all_or_nothing = forms.TypedChoiceField(label=_("Jika ada baris yang salah"), coerce=lambda v: v == "1",
+                                            initial="0", widget=forms.RadioSelect, choices=[
+                                                ("0", _("Muat baris yang benar, laporkan yang salah")),
+                                                ("1", _("Tolak seluruh berkas (semua atau tidak sama sekali)"))])
+
+
+class MappingForm(forms.Form):
+    name = forms.CharField(label=_("Nama pemetaan"), max_length=80)
+
+    def __init__(self, *args, header: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [(h, h) for h in header if h.strip()]
+        for fld in IMPORTABLE_FIELDS:
+            self.fields[f"col_{fld}"] = forms.ChoiceField(label=FIELD_LABELS[fld], choices=choices, required=False)
+
+    def columns(self) -> dict[str, str]:
+        return {key[4:]: value for key, value in self.cleaned_data.items() if key.startswith("col_") and value}

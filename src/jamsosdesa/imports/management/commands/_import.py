@@ -1,0 +1,95 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from jamsosdesa.accounts.models import Role, User
+from jamsosdesa.core.progress import progress_bar
+from jamsosdesa.imports.engine import GROUPS, ImportOptions, participants_import
+from jamsosdesa.imports.models import ColumnMapping
+from jamsosdesa.imports.report import write_report
+
+GROUP_LABELS = {"new": "baru", "unchanged": "tidak berubah", "updated": "diperbarui",
+                "duplicate": "ganda dalam berkas", "elsewhere": "sudah terdaftar di tempat lain",
+                "invalid": "tidak valid", "skipped": "dilewati"}
+
+
+def actor_for(username: str | None) -> User:
+    if username:
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"Pengguna {username} tidak ada atau tidak aktif.")
+        return user
+    user = (User.objects.filter(is_active=True, role=Role.NATIONAL_ADMIN).order_by("pk").first()
+            or User.objects.filter(is_active=True, is_superuser=True).order_by("pk").first())
+    if user is None:
+        raise CommandError("Belum ada admin nasional: buat dengan `jamsosdesa createsuperuser` atau pakai --user.")
+    return user
+
+
+class Command(BaseCommand):
+    help = "Impor peserta dari berkas .xlsx, .xls atau .csv (templat, ekspor OpenSID, atau pemetaan kolom)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="what", required=True, title="perintah")
+        p = sub.add_parser("participants", help="Impor peserta dari satu berkas.")
+        p.add_argument("file", help="Berkas .xlsx, .xls atau .csv")
+        p.add_argument("--desa", default="", help="Kode desa tujuan, mis. 33.11.11.2004 (wajib untuk OpenSID).")
+        p.add_argument("--format", choices=["auto", "template", "opensid", "csv"], default="auto")
+        p.add_argument("--mapping", help="Nama pemetaan kolom yang tersimpan.")
+        p.add_argument("--dry-run", action="store_true", help="Pratinjau saja: tidak ada yang ditulis.")
+        p.add_argument("--all-or-nothing", action="store_true",
+                       help="Tolak seluruh berkas bila ada satu baris tidak valid (bawaan: baris valid tetap dimuat).")
+        p.add_argument("--report", help="Tulis laporan baris bermasalah ke berkas .xlsx ini.")
+        p.add_argument("--user", help="Impor atas nama pengguna ini (bawaan: admin nasional pertama).")
+        p.add_argument("--quiet", action="store_true", help="Tanpa bilah kemajuan.")
+        p.add_argument("--lang", choices=["id", "en"], default="id")
+
+    def handle(self, *args, **o):
+        translation.activate(o["lang"])
+        actor = actor_for(o["user"])
+        mapping = None
+        if o["mapping"]:
+            saved = ColumnMapping.objects.filter(name=o["mapping"]).first()
+            if saved is None:
+                raise CommandError(f"Pemetaan '{o['mapping']}' tidak ada.")
+            mapping = saved.columns
+        options = ImportOptions(desa=o["desa"], format=o["format"], mapping=mapping, dry_run=o["dry_run"],
+                                all_or_nothing=o["all_or_nothing"], note=f"impor berkas {o['file']}")
+        started = time.perf_counter()
+        try:
+            with open(o["file"], "rb") as source, progress_bar("Impor", None, enabled=not o["quiet"]) as advance:
+                last = [0]
+
+                def progress(done, total):
+                    advance(done - last[0])
+                    last[0] = done
+
+                outcome = participants_import(actor=actor, source=source, options=options, progress=progress)
+        except FileNotFoundError:
+            raise CommandError(f"Berkas {o['file']} tidak ada.") from None
+        seconds = time.perf_counter() - started
+        if outcome.file_error:
+            raise CommandError(outcome.file_error)
+        out = self.stdout
+        for note in outcome.notes:
+            out.write(note)
+        if outcome.unknown_columns:
+            out.write("Kolom tidak dikenal, diabaikan: " + ", ".join(outcome.unknown_columns))
+        out.write(f"{outcome.rows_total} baris ({outcome.format}) dalam {seconds:.1f} detik "
+                  f"({outcome.rows_total / max(seconds, 1e-9):,.0f} baris/detik):")
+        for group in GROUPS:
+            out.write(f"  {GROUP_LABELS[group]:<32} {outcome.counts[group]:>9}")
+        if o["dry_run"]:
+            out.write("Pratinjau: tidak ada yang ditulis.")
+        elif outcome.rejected:
+            out.write("DITOLAK: ada baris tidak valid dan --all-or-nothing dipilih; database tidak berubah.")
+        elif outcome.nothing_changed:
+            out.write("Tidak ada perubahan: semua peserta di berkas sudah terdaftar dengan data yang sama.")
+        else:
+            out.write("Selesai.")
+        if o["report"]:
+            write_report(outcome, o["report"])
+            out.write(f"Laporan baris bermasalah: {o['report']} ({len(outcome.problems)} baris)")
+        if outcome.rejected:
+            raise SystemExit(2)

@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from jamsosdesa.imports.export import export_csv, export_xlsx
+from jamsosdesa.imports.management.commands._import import actor_for
+from jamsosdesa.participants.selectors import ParticipantFilter
+
+
+class Command(BaseCommand):
+    help = "Ekspor peserta yang boleh dilihat pengguna ke .xlsx atau .csv (tercatat di jejak audit)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="what", required=True, title="perintah")
+        p = sub.add_parser("participants", help="Ekspor daftar peserta.")
+        p.add_argument("--region", default="", help="Kode wilayah (provinsi/kabupaten/kecamatan/desa).")
+        p.add_argument("--out", required=True, help="Berkas keluaran .xlsx atau .csv")
+        p.add_argument("--q", default="", help="Cari NIK atau nama.")
+        p.add_argument("--segment", default="")
+        p.add_argument("--status", choices=["", "active", "inactive"], default="")
+        p.add_argument("--user", help="Ekspor atas nama pengguna ini (bawaan: admin nasional pertama).")
+
+    def handle(self, *args, **o):
+        actor = actor_for(o["user"])
+        filters = ParticipantFilter(q=o["q"], region=o["region"], segment=o["segment"], status=o["status"])
+        out = o["out"]
+        if out.endswith(".csv"):
+            with open(out, "w", encoding="utf-8-sig", newline="") as handle:
+                count = export_csv(actor, filters, handle)
+        elif out.endswith(".xlsx"):
+            count = export_xlsx(actor, filters, out)
+        else:
+            raise CommandError("Nama berkas keluaran harus berakhiran .xlsx atau .csv")
+        self.stdout.write(f"{count} peserta diekspor ke {out}.")

@@ -1,0 +1,53 @@
+"""The downloadable import template: a sheet to fill in and a sheet of allowed codes."""
+
+import io
+
+import xlsxwriter
+
+from jamsosdesa.participants.models import Occupation, Segment, VillageRole
+
+from .columns import TEMPLATE_COLUMNS
+
+EXAMPLE = ["3311110505900003", "Sugeng Riyadi", "Sukoharjo", "05-05-1990", "L", "", "Dusun Krajan", "2", "1",
+           "081234567890", "9", "BPU", "rt_head", "1000000", "", ""]
+NOTES = {
+    "nik": "16 digit, ketik sebagai teks", "tanggal_lahir": "DD-MM-YYYY", "jenis_kelamin": "L atau P",
+    "kode_desa": "kosongkan: desa yang dipilih saat impor", "kode_pekerjaan": "kode 1-89 (lembar Kode)",
+    "segmen": "PU, BPU, JAKON, PMI", "peran": "kode peran (lembar Kode)", "penghasilan": "rupiah per bulan",
+}
+
+
+def template_xlsx() -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    note = book.add_format({"italic": True, "font_color": "#666666"})
+    text = book.add_format({"num_format": "@"})
+    sheet = book.add_worksheet("Peserta")
+    columns = list(TEMPLATE_COLUMNS)
+    for c, name in enumerate(columns):
+        sheet.write_string(0, c, name, head)
+        sheet.set_column(c, c, 18, text)  # every column as text: NIKs keep their 16 digits
+        if name in NOTES:
+            sheet.write_comment(0, c, NOTES[name])
+    for c, value in enumerate(EXAMPLE):
+        sheet.write_string(1, c, value)
+    sheet.write_string(3, 0, "Hapus baris contoh di atas sebelum mengunggah.", note)
+    sheet.freeze_panes(1, 0)
+    codes = book.add_worksheet("Kode")
+    codes.write_row(0, 0, ["kode_pekerjaan", "pekerjaan", "", "segmen", "", "peran", "keterangan", "",
+                           "jenis_kelamin"], head)
+    for r, (code, name) in enumerate(Occupation.objects.values_list("code", "name"), start=1):
+        codes.write_number(r, 0, code)
+        codes.write_string(r, 1, name)
+    for r, value in enumerate(Segment.values, start=1):
+        codes.write_string(r, 3, value)
+    for r, (value, label) in enumerate(VillageRole.choices, start=1):
+        codes.write_string(r, 5, value)
+        codes.write_string(r, 6, str(label))
+    codes.write_string(1, 8, "L = laki-laki")
+    codes.write_string(2, 8, "P = perempuan")
+    codes.set_column(1, 1, 36)
+    codes.set_column(5, 6, 24)
+    book.close()
+    return buffer.getvalue()

@@ -1,0 +1,146 @@
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jamsosdesa.core.access import sees_everything, user_region_codes
+from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.participants.forms import FilterForm
+from jamsosdesa.participants.selectors import ParticipantFilter
+
+from . import services
+from .engine import GROUPS
+from .export import export_csv, export_xlsx
+from .forms import MappingForm, UploadForm
+from .models import ImportJob, ImportStatus
+from .template import template_xlsx
+
+GROUP_LABELS = {"new": _("Baru"), "unchanged": _("Tidak berubah"), "updated": _("Diperbarui"),
+                "duplicate": _("Ganda dalam berkas"), "elsewhere": _("Sudah terdaftar di tempat lain"),
+                "invalid": _("Tidak valid"), "skipped": _("Dilewati")}
+
+
+def _get_job_for_user(request, pk: int) -> ImportJob:
+    job = ImportJob.objects.select_related("desa", "mapping").filter(pk=pk).first()
+    if job is None or not (job.created_by_id == request.user.pk or sees_everything(request.user)):
+        raise Http404
+    return job
+
+
+@login_required
+def import_start(request):
+    codes = user_region_codes(request.user)
+    default_desa = codes[0] if len(codes) == 1 and len(codes[0]) == 13 else ""
+    form = UploadForm(request.POST or None, request.FILES or None, initial={"desa": default_desa})
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_create(
+                actor=request.user, upload=form.cleaned_data["file"], desa=form.cleaned_data["desa"].strip(),
+                format=form.cleaned_data["format"], mapping=form.cleaned_data["mapping"],
+                all_or_nothing=form.cleaned_data["all_or_nothing"])
+        except ServiceError as exc:
+            for field, msgs in exc.fields.items():
+                for msg in msgs:
+                    form.add_error(field if field in form.fields else None, msg)
+        else:
+            return redirect("imports:job", pk=job.pk)
+    jobs = ImportJob.objects.filter(created_by=request.user)[:10]
+    return render(request, "imports/start.html", {"form": form, "jobs": jobs})
+
+
+def _job_context(request, job: ImportJob) -> dict:
+    summary = job.summary or {}
+    groups = [(g, GROUP_LABELS[g], summary.get("counts", {}).get(g, 0), summary.get("samples", {}).get(g, []))
+              for g in GROUPS]
+    return {"job": job, "summary": summary, "groups": groups, "progress": services.import_progress(job),
+            "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)}
+
+
+@login_required
+def import_job(request, pk: int):
+    job = _get_job_for_user(request, pk)
+    context = _job_context(request, job)
+    if job.summary.get("column_problem"):
+        context["mapping_form"] = MappingForm(header=job.summary.get("header", []))
+    template = "imports/_job.html" if request.headers.get("HX-Request") else "imports/job.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def import_apply(request, pk: int):
+    job = _get_job_for_user(request, pk)
+    try:
+        services.import_job_apply(actor=request.user, job=job)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("imports:job", pk=pk)
+
+
+@login_required
+@require_POST
+def import_mapping(request, pk: int):
+    """Save a column mapping for a file whose columns were not recognised, then preview again with it."""
+    job = _get_job_for_user(request, pk)
+    form = MappingForm(request.POST, header=job.summary.get("header", []))
+    if form.is_valid():
+        try:
+            mapping = services.mapping_save(actor=request.user, name=form.cleaned_data["name"],
+                                            columns=form.columns())
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            job.mapping, job.status, job.summary = mapping, ImportStatus.QUEUED, {}
+            job.save(update_fields=["mapping", "status", "summary"])
+            services.import_job_enqueue(job=job)
+            messages.success(request, _("Pemetaan '%(n)s' disimpan dan dipakai.") % {"n": mapping.name})
+    return redirect("imports:job", pk=pk)
+
+
+@login_required
+def import_report(request, pk: int):
+    job = _get_job_for_user(request, pk)
+    if not job.report_path or not Path(job.report_path).exists():
+        raise Http404
+    return FileResponse(open(job.report_path, "rb"), as_attachment=True,  # noqa: SIM115
+                        filename=f"laporan-impor-{job.pk}.xlsx")
+
+
+@login_required
+def import_template(request):
+    response = HttpResponse(template_xlsx(), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = 'attachment; filename="templat-peserta-jamsosdesa.xlsx"'
+    return response
+
+
+
+
+@login_required
+def participants_export(request, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form = FilterForm(request.GET or None)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    filters = ParticipantFilter(**{k: cleaned.get(k) or "" for k in ("q", "region", "segment", "village_role",
+                                                                      "status")})
+    if fmt == "csv":
+        import io
+
+        buffer = io.StringIO()
+        export_csv(request.user, filters, buffer)
+        response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="peserta.csv"'
+        return response
+    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+    tmp.close()
+    export_xlsx(request.user, filters, tmp.name)
+    return FileResponse(open(tmp.name, "rb"), as_attachment=True, filename="peserta.xlsx")  # noqa: SIM115
+
+
+
