@@ -1,6 +1,7 @@
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -50,7 +51,9 @@ def import_start(request):
         else:
             return redirect("imports:job", pk=job.pk)
     jobs = ImportJob.objects.filter(created_by=request.user)[:10]
-    return render(request, "imports/start.html", {"form": form, "jobs": jobs})
+    return render(request, "imports/start.html", {
+        "form": form, "jobs": jobs, "max_mb": settings.IMPORT_MAX_UPLOAD_MB,
+        "max_bytes": settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024})
 
 
 def _job_context(request, job: ImportJob) -> dict:

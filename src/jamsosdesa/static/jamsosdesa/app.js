@@ -7,3 +7,11 @@ function jdPick(button, target, submit) {
   document.getElementById(target + "-results").innerHTML = "";
   if (submit && field.form) { field.form.requestSubmit(); }
 }
+
+// Refuse an oversized upload before sending it over a slow connection (the server checks again).
+function jdCheckSize(input) {
+  var file = input.files && input.files[0];
+  var tooLarge = file && file.size > Number(input.dataset.maxBytes);
+  document.getElementById(input.id + "-size").textContent = tooLarge ? input.dataset.tooLarge : "";
+  input.setCustomValidity(tooLarge ? input.dataset.tooLarge : "");
+}
