@@ -246,6 +246,7 @@ def import_file(actor, path: str, *, phases: bool = False, profile: str | None =
             shown["next"] += 0.1
 
     timer = Phases() if phases else None
+    load_before = os.getloadavg()[0]
     peak_reset = reset_peak_rss()
     with contextlib.ExitStack() as stack:
         if timer:
@@ -266,7 +267,7 @@ def import_file(actor, path: str, *, phases: bool = False, profile: str | None =
               "rows_per_s": round(outcome.rows_total / took) if took else 0,
               "peak_rss_mb": round(peak_rss_mb()), "peak_is_section": peak_reset,
               "counts": {k: v for k, v in outcome.counts.items() if v}, "applied": outcome.applied,
-              "file_error": outcome.file_error}
+              "file_error": outcome.file_error, "load": [round(load_before, 1), round(os.getloadavg()[0], 1)]}
     if timer:
         result["phases"] = timer.report(took)
         result["phases_missing"] = timer.missing
@@ -275,7 +276,8 @@ def import_file(actor, path: str, *, phases: bool = False, profile: str | None =
         result["profile"] = profile
         print_profile(profile)
     say(f"  {label}: {outcome.rows_total:,} rows in {took:.1f} s = {result['rows_per_s']:,} rows/s, "
-        f"peak memory {result['peak_rss_mb']:,} MB; {result['counts']}")
+        f"peak memory {result['peak_rss_mb']:,} MB; {result['counts']}; load average {load_before:.1f} -> "
+        f"{os.getloadavg()[0]:.1f}")
     if timer:
         for key, value in result["phases"].items():
             say(f"      {key:45} {value:8.2f} s")
@@ -594,6 +596,12 @@ def print_summary(results: dict, files: dict, args) -> None:
         say(f"- Before the re-import: ANALYZE of the participant table, {pg['analyze_s']} s (not timed).")
     problems = [p for r in results.values() for s in r["sections"].values() if isinstance(s, dict)
                 for p in s.get("problems", [])]
+    loads = [x for r in results.values() for s in r["sections"].values() if isinstance(s, dict)
+             for x in s.get("load", [])]
+    if loads:
+        busy = max(loads) > (os.cpu_count() or 2) + 0.5  # the import itself keeps about 2 busy
+        say(f"- 1-minute load average during the imports: {min(loads)}–{max(loads)}"
+            + (" (other work was running: figures are pessimistic)." if busy else "."))
     say(f"- Counts reported by every import match the generator's: {'yes' if not problems else 'NO'}.")
     say("")
     say("| measurement | database | rows | time | rows/s | figure | target | |")

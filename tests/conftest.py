@@ -32,6 +32,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
         clear_region_caches()
 
 
+def api_client(user):
+    """call(method, path, body=None, **headers) against /api/v1 with a fresh Bearer token of `user`."""
+    import json
+
+    from django.test import Client
+
+    from jamsosdesa.accounts.models import ApiToken
+
+    _token, raw = ApiToken.issue(user=user, name="test")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+
+    def call(method, path, body=None, **headers):
+        kwargs = {"content_type": "application/json", "headers": headers}
+        if body is not None:
+            kwargs["data"] = body if isinstance(body, str) else json.dumps(body)
+        return getattr(client, method)(f"/api/v1{path}", **kwargs)
+
+    return call
+
+
 def make_user(username: str, role: str, regions: list[str] = ()) -> User:
     user = User.objects.create_user(username=username, password="rahasia-123", role=role)
     user.regions.set(regions)

@@ -1,4 +1,3 @@
-import json
 
 import pytest
 from django.test import Client
@@ -6,6 +5,7 @@ from django.test import Client
 from jamsosdesa.accounts.models import ApiToken
 from jamsosdesa.core.models import AuditEvent
 from jamsosdesa.participants.models import Participant
+from tests.conftest import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -16,16 +16,7 @@ BODY = {"nik": "3311110505900003", "full_name": "Sugeng Riyadi", "birth_date": "
 
 @pytest.fixture
 def api(operator_a):
-    _token, raw = ApiToken.issue(user=operator_a, name="test")
-    client = Client(headers={"Authorization": f"Bearer {raw}"})
-
-    def call(method, path, body=None, **headers):
-        kwargs = {"content_type": "application/json", "headers": headers}
-        if body is not None:
-            kwargs["data"] = body if isinstance(body, str) else json.dumps(body)
-        return getattr(client, method)(f"/api/v1{path}", **kwargs)
-
-    return call
+    return api_client(operator_a)
 
 
 def test_create_get_list_update_deactivate(api):

@@ -1,13 +1,11 @@
 """Inputs an API fuzzer (schemathesis) and hand-made requests found: each is a 4xx with the JSON error
 shape, never a 500, on both databases."""
 
-import json
 
 import pytest
-from django.test import Client
 
-from jamsosdesa.accounts.models import ApiToken
 from jamsosdesa.participants.models import Participant
+from tests.conftest import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -17,16 +15,7 @@ BODY = {"nik": "3311110505900003", "full_name": "Sugeng Riyadi", "birth_date": "
 
 @pytest.fixture
 def api(admin_user):
-    _token, raw = ApiToken.issue(user=admin_user, name="fuzz")
-    client = Client(headers={"Authorization": f"Bearer {raw}"})
-
-    def call(method, path, body=None, **headers):
-        kwargs = {"content_type": "application/json", "headers": headers}
-        if body is not None:
-            kwargs["data"] = json.dumps(body)
-        return getattr(client, method)(f"/api/v1{path}", **kwargs)
-
-    return call
+    return api_client(admin_user)
 
 
 def error(response):

@@ -8,7 +8,7 @@ failure, or an all-or-nothing import that finds an invalid row, leaves the datab
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -135,19 +135,24 @@ def _blank(cells: list) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
+def _data_rows(table: Table) -> Iterator[tuple[int, list]]:
+    """(row number in the file, cells) for every data row: blank rows skipped, stop at OpenSID's ###."""
+    row_no = table.header_row
+    for cells in table.rows:
+        row_no += 1
+        if _is_end_marker(cells):
+            return
+        if not _blank(cells):
+            yield row_no, cells
+
+
 def _first_pass(table: Table, layout: Layout) -> tuple[int, dict[str, tuple[int, tuple]], dict[str, list[int]]]:
     """Count the rows and find every NIK that appears more than once, with the rows it appears in."""
     nik_at, name_at, birth_at = (layout.positions.get(f) for f in ("nik", "full_name", "birth_date"))
     first: dict[str, tuple[int, tuple]] = {}
     repeats: dict[str, list[int]] = {}
-    row_no = table.header_row
     rows = 0
-    for cells in table.rows:
-        row_no += 1
-        if _is_end_marker(cells):
-            break
-        if _blank(cells):
-            continue
+    for row_no, cells in _data_rows(table):
         rows += 1
         nik = cell_text(cells[nik_at] if nik_at < len(cells) else None).replace(" ", "").replace(".", "")
         if not nik or nik == "0":
@@ -268,14 +273,8 @@ def participants_import(*, actor, source: str | Path | BinaryIO, options: Import
         with transaction.atomic():
             done = 0
             chunk: list[tuple[int, list]] = []
-            row_no = table.header_row
-            for cells in table.rows:
-                row_no += 1
-                if _is_end_marker(cells):
-                    break
-                if _blank(cells):
-                    continue
-                chunk.append((row_no, cells))
+            for row in _data_rows(table):
+                chunk.append(row)
                 if len(chunk) >= options.chunk_size:
                     flush(chunk)
                     done += len(chunk)
