@@ -198,18 +198,46 @@ class _Writer:
     def insert(self, rows: list[dict]) -> None:
         if not rows:
             return
+        values = self._participant_values(rows)
+        if self.postgres:
+            self._insert_postgres(values)
+            return
+        self._bulk("participants_participant", INSERT_COLUMNS, values)
+        ids = dict(Participant.objects.filter(nik__in=[r["nik"] for r in rows]).values_list("nik", "pk"))
+        self.audit([(ids[r["nik"]], r["desa"], AuditAction.CREATE, None,
+                     {"nik": r["nik"], "full_name": r["full_name"], "desa": r["desa"]}) for r in rows])
+
+    def _insert_postgres(self, values: list[tuple]) -> None:
+        """COPY the chunk into a temporary table, then one statement inserts the participants and their
+        audit events together (INSERT … RETURNING feeds the audit rows, so no ids travel back)."""
+        columns = ", ".join(INSERT_COLUMNS)
+        with connection.cursor() as cursor:
+            if not getattr(self, "_staging", False):
+                cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS import_chunk ON COMMIT DROP AS "
+                               f"SELECT {columns} FROM participants_participant WITH NO DATA")
+                cursor.execute("TRUNCATE import_chunk")
+                self._staging = True
+            with cursor.cursor.copy(f"COPY import_chunk ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            cursor.execute(
+                f"WITH created AS (INSERT INTO participants_participant ({columns}) SELECT {columns} FROM import_chunk "
+                "RETURNING id, nik, full_name, desa_code) "
+                f"INSERT INTO core_auditevent ({', '.join(AUDIT_COLUMNS)}) "
+                "SELECT %s, %s, %s, %s, 'participant', id::text, desa_code, NULL, "
+                "jsonb_build_object('nik', nik, 'full_name', full_name, 'desa', desa_code), %s FROM created",
+                [self.now, self.actor.pk, self.actor.username, AuditAction.CREATE.value, self.note])
+            cursor.execute("TRUNCATE import_chunk")
+
+    def _participant_values(self, rows: list[dict]) -> list[tuple]:
         actor_id = self.actor.pk
-        values = [(
+        return [(
             r["nik"], r.get("kk", ""), r["full_name"], r["full_name"].upper(), r.get("birth_place", ""),
             r["birth_date"], r["sex"], r["desa"], r["desa"][:8], r["desa"][:5], r.get("address", ""),
             r.get("rt", ""), r.get("rw", ""), r.get("phone", ""), r.get("occupation"), r.get("segment", "BPU"),
             r.get("village_role", VillageRole.VULNERABLE_WORKER), r.get("declared_income", 0), r.get("kpj"),
             Channel.IMPORT, actor_id, self.now, self.now, True, "", "", "[]",
         ) for r in rows]
-        self._bulk("participants_participant", INSERT_COLUMNS, values)
-        ids = dict(Participant.objects.filter(nik__in=[r["nik"] for r in rows]).values_list("nik", "pk"))
-        self.audit([(ids[r["nik"]], r["desa"], AuditAction.CREATE, None,
-                     {"nik": r["nik"], "full_name": r["full_name"], "desa": r["desa"]}) for r in rows])
 
     def update(self, changes: list[tuple[int, str, dict, dict]]) -> None:
         """(participant id, desa, old values, new values) for each changed participant."""
@@ -297,6 +325,16 @@ def participants_import(*, actor, source: str | Path | BinaryIO, options: Import
     return outcome
 
 
+def _existing(niks: list[str], fields: list[str]) -> Iterator[dict]:
+    """The registered participants among `niks`, as dicts of `fields`."""
+    if connection.vendor == "postgresql":
+        # nik = ANY(array): one parameter, where IN (...) would send and parse thousands of them.
+        yield from Participant.objects.extra(where=["nik = ANY(%s)"], params=[niks]).values(*fields)
+        return
+    for start in range(0, len(niks), 5000):
+        yield from Participant.objects.filter(nik__in=niks[start:start + 5000]).values(*fields)
+
+
 def _process_chunk(chunk, parser: RowParser, dup_first, dup_rows, carried, actor, outcome: ImportOutcome,
                    writer: _Writer, write: bool) -> None:
     parsed = []
@@ -320,11 +358,8 @@ def _process_chunk(chunk, parser: RowParser, dup_first, dup_rows, carried, actor
         parsed.append((row_no, cells, clean))
 
     niks = [clean["nik"] for _, _, clean in parsed]
-    existing = {}
     fields = ["pk", "nik", "desa_id", "registered_by_id", "is_active", *carried]  # "occupation" gives the code
-    for start in range(0, len(niks), 5000):
-        for row in Participant.objects.filter(nik__in=niks[start:start + 5000]).values(*fields):
-            existing[row["nik"]] = row
+    existing = {row["nik"]: row for row in _existing(niks, fields)}
     kpjs = [c["kpj"] for _, _, c in parsed if c.get("kpj")]
     taken_kpj = dict(Participant.objects.filter(kpj__in=kpjs).values_list("kpj", "nik")) if kpjs else {}
 

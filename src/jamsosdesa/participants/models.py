@@ -76,7 +76,9 @@ class Participant(models.Model):
     birth_place = models.CharField(_("tempat lahir"), max_length=60, blank=True)
     birth_date = models.DateField(_("tanggal lahir"))
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
-    desa = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+    # Foreign keys without their own index where a composite index below starts with the same column:
+    # every index costs time on a million-row import.
+    desa = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False,
                              db_column="desa_code", verbose_name=_("desa/kelurahan"))
     # Denormalised from the desa code for indexed filters and future partitioning by region.
     kec_code = models.CharField(max_length=8, editable=False)
@@ -85,15 +87,15 @@ class Participant(models.Model):
     rt = models.CharField("RT", max_length=3, blank=True)
     rw = models.CharField("RW", max_length=3, blank=True)
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
-    occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, null=True, blank=True,
-                                   verbose_name=_("pekerjaan"))
+    occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, null=True, blank=True, db_index=False,
+                                   verbose_name=_("pekerjaan"))  # 89 reference rows that are never deleted
     segment = models.CharField(_("segmen"), max_length=5, choices=Segment.choices, default=Segment.BPU)
     village_role = models.CharField(_("peran di desa"), max_length=20, choices=VillageRole.choices,
                                     default=VillageRole.VULNERABLE_WORKER)
     declared_income = models.BigIntegerField(_("penghasilan per bulan (Rp)"), default=0)
-    kpj = models.CharField(_("nomor KPJ"), max_length=11, unique=True, null=True, blank=True)
+    kpj = models.CharField(_("nomor KPJ"), max_length=11, null=True, blank=True)  # unique: see Meta
     channel = models.CharField(_("saluran pendaftaran"), max_length=10, choices=Channel.choices, default=Channel.WEB)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, db_index=False,
                                       related_name="registered_participants", verbose_name=_("didaftarkan oleh"))
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -111,6 +113,8 @@ class Participant(models.Model):
         verbose_name = _("peserta")
         verbose_name_plural = _("peserta")
         ordering = ["-id"]
+        # A constraint rather than unique=True: PostgreSQL then gets no extra pattern-ops index for KPJ.
+        constraints = [models.UniqueConstraint(fields=["kpj"], name="participant_kpj_unique")]
         indexes = [
             models.Index(fields=["kab_code", "-id"], name="participant_kab_idx"),
             models.Index(fields=["kec_code", "-id"], name="participant_kec_idx"),
