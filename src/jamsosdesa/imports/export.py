@@ -43,19 +43,33 @@ def export_record(*, user, filters: ParticipantFilter, fmt: str, rows: int) -> N
                                    "nik_masked": not shows_full_nik_in_lists(user)})
 
 
-def export_csv(user, filters: ParticipantFilter, out: io.TextIOBase) -> int:
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
+class _Line:
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_csv_lines(user, filters: ParticipantFilter) -> Iterator[str]:
+    """The CSV line by line, for streaming a large export; the audit event is written at the end."""
+    writer = csv.writer(_Line())
+    yield writer.writerow(HEADER)
     count = 0
     for row in _rows(user, filters):
-        writer.writerow(row)
+        yield writer.writerow(row)
         count += 1
     export_record(user=user, filters=filters, fmt="csv", rows=count)
-    return count
 
 
-def export_xlsx(user, filters: ParticipantFilter, path) -> int:
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+def export_csv(user, filters: ParticipantFilter, out: io.TextIOBase) -> int:
+    lines = 0
+    for line in export_csv_lines(user, filters):
+        out.write(line)
+        lines += 1
+    return lines - 1
+
+
+def export_xlsx(user, filters: ParticipantFilter, target) -> int:
+    """`target`: a path or a binary file object."""
+    book = xlsxwriter.Workbook(target if hasattr(target, "write") else str(target), {"constant_memory": True})
     sheet = book.add_worksheet("Peserta")
     head = book.add_format({"bold": True})
     sheet.write_row(0, 0, HEADER, head)

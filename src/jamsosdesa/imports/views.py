@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from jamsosdesa.participants.selectors import ParticipantFilter
 
 from . import services
 from .engine import GROUPS
-from .export import export_csv, export_xlsx
+from .export import export_csv_lines, export_xlsx
 from .forms import MappingForm, UploadForm
 from .models import ImportJob, ImportStatus
 from .template import template_xlsx
@@ -133,17 +133,15 @@ def participants_export(request, fmt: str):
     filters = ParticipantFilter(**{k: cleaned.get(k) or "" for k in ("q", "region", "segment", "village_role",
                                                                       "status")})
     if fmt == "csv":
-        import io
-
-        buffer = io.StringIO()
-        export_csv(request.user, filters, buffer)
-        response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+        lines = export_csv_lines(request.user, filters)
+        response = StreamingHttpResponse(("\ufeff" + line if i == 0 else line for i, line in enumerate(lines)),
+                                         content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="peserta.csv"'
         return response
-    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
-    tmp.close()
-    export_xlsx(request.user, filters, tmp.name)
-    return FileResponse(open(tmp.name, "rb"), as_attachment=True, filename="peserta.xlsx")  # noqa: SIM115
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - removed when the response closes it
+    export_xlsx(request.user, filters, spool)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename="peserta.xlsx")
 
 
 
