@@ -7,6 +7,7 @@ ones with COPY (PostgreSQL) or one executemany (SQLite). Everything happens in o
 failure, or an all-or-nothing import that finds an invalid row, leaves the database as it was.
 """
 
+import gc
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -261,6 +262,18 @@ class _Writer:
 def participants_import(*, actor, source: str | Path | BinaryIO, options: ImportOptions,
                         progress: Callable[[int, int], None] | None = None) -> ImportOutcome:
     """Import (or preview, with dry_run) a participant file on behalf of `actor`."""
+    # Millions of short-lived row objects make the cyclic garbage collector run thousands of times
+    # (6-7 s of a 1M-row import, measured); nothing here builds reference cycles.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _import(actor=actor, source=source, options=options, progress=progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome:
     outcome = ImportOutcome()
     try:
         table, layout = _open(source, options, outcome)
