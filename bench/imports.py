@@ -21,8 +21,8 @@ Two parts, each in its own subprocess because DATABASE_URL is read once at Djang
 The parent prints a summary table (Markdown, as in bench/README.md). Figures, not pass/fail: the exit
 status is 0 whenever the benchmark itself ran (and every import reported the expected counts).
 
-    .venv/bin/python bench/imports.py                  # full size: about 3 minutes on 2 cores
-    .venv/bin/python bench/imports.py --quick          # 20,000 / 5,000 / 2,000 rows: about 30 s
+    .venv/bin/python bench/imports.py                  # full size: about 5 minutes on 2 cores
+    .venv/bin/python bench/imports.py --quick          # 20,000 / 5,000 / 2,000 rows: about 25 s
     .venv/bin/python bench/imports.py --only import,reimport --phases     # with a breakdown by phase
     .venv/bin/python bench/imports.py --only import --rows 100000 --profile  # cProfile of one import
 """
@@ -31,6 +31,7 @@ import argparse
 import contextlib
 import csv
 import functools
+import gc
 import json
 import os
 import platform
@@ -115,7 +116,9 @@ def file_plan(args) -> dict[str, dict]:
 def file_path(args, name: str) -> Path:
     kw = file_plan(args)[name]
     stem, suffix = name.split(".")
-    return FILES / f"{stem}-{kw['rows']}-{str(kw['bad_share']).replace('.', '')}.{suffix}"
+    variant = ("-semicolon" if kw.get("delimiter") == ";" else "") + (
+        f"-{kw['encoding']}" if kw.get("encoding", "utf-8") != "utf-8" else "")
+    return FILES / f"{stem}-{kw['rows']}-{str(kw['bad_share']).replace('.', '')}{variant}.{suffix}"
 
 
 def prepare_files(args) -> dict[str, dict]:
@@ -136,22 +139,23 @@ def prepare_files(args) -> dict[str, dict]:
 
 
 class Phases:
-    """Time spent in the import's phases, by wrapping engine functions at chunk level (cheap) and, for
-    parsing, per row (adds about 0.3 s per million rows). Wrappers whose target no longer exists in the
-    engine are skipped and named in `missing`."""
+    """Where one import's time goes. Engine functions are wrapped at chunk level (cheap; RowParser.parse per
+    row, about 0.3 s per million rows); every SQL statement is timed and labelled by verb and table, and
+    every COPY by table; the garbage collector through gc.callbacks. Wrappers whose target no longer
+    exists in the engine are skipped and named in `missing` (the engine changes; the figures adapt)."""
+
+    TABLES = {"participants_participant": "participants", "core_auditevent": "audit events",
+              "regions_region": "regions", "participants_occupation": "occupations", "import_chunk": "staging"}
 
     def __init__(self):
         self.seconds: dict[str, float] = {}
-        self.counts: dict[str, int] = {}
         self.missing: list[str] = []
         self._undo: list = []
-        self._in_insert = False
 
-    def _add(self, key: str, took: float, n: int = 1) -> None:
+    def _add(self, key: str, took: float) -> None:
         self.seconds[key] = self.seconds.get(key, 0.0) + took
-        self.counts[key] = self.counts.get(key, 0) + n
 
-    def _wrap(self, owner, name: str, key, *, before=None, after=None) -> None:
+    def _wrap(self, owner, name: str, key) -> None:
         original = getattr(owner, name, None)
         if original is None:
             self.missing.append(f"{getattr(owner, '__name__', owner)}.{name}")
@@ -160,58 +164,78 @@ class Phases:
 
         @functools.wraps(original)
         def wrapper(*a, **kw):
-            if before:
-                before()
             start = time.perf_counter()
             try:
                 return original(*a, **kw)
             finally:
                 phases._add(key(a) if callable(key) else key, time.perf_counter() - start)
-                if after:
-                    after()
 
         setattr(owner, name, wrapper)
         self._undo.append((owner, name, original))
 
+    def _label(self, sql: str) -> str:
+        text = " ".join(sql.split())
+        verb = text.split(" ", 1)[0].upper()
+        if verb == "WITH":  # WITH created AS (INSERT ...) INSERT ...: name what it writes
+            verb = "WITH … INSERT" if " INSERT INTO " in text.upper() else "WITH … SELECT"
+        tables = [name for table, name in self.TABLES.items() if table in text]
+        return f"SQL {verb} {' + '.join(tables) or '(other)'}"
+
     def install(self, connection) -> contextlib.AbstractContextManager:
+        from psycopg import Cursor
+
         from jamsosdesa.imports import engine, rows
 
-        def table_of(a):
-            return "COPY/INSERT " + ("participants" if "participant" in str(a[1]) else "audit events")
-
-        self._wrap(engine, "_desa_in_scope", "desa in scope (query)")
-        self._wrap(engine, "_first_pass", "first pass (read file, note NIKs)")
-        self._wrap(engine, "_process_chunk", "chunks (parse, classify, lookups, writes)")
+        self._wrap(engine, "_desa_in_scope", "desa in scope")
+        self._wrap(engine, "_first_pass", "first pass (read the file, note NIKs)")
+        self._wrap(engine, "_process_chunk", "second pass: chunks (parse, classify, look up, write)")
         writer = getattr(engine, "_Writer", None)
         if writer is not None:
-            self._wrap(writer, "_bulk", table_of)
-
-            def enter():
-                self._in_insert = True
-
-            def leave():
-                self._in_insert = False
-
-            self._wrap(writer, "insert", "writer.insert (all)", before=enter, after=leave)
-            self._wrap(writer, "update", "writer.update (all)")
+            self._wrap(writer, "insert", "  writer.insert (build rows + write)")
+            self._wrap(writer, "update", "  writer.update")
         else:
             self.missing.append("engine._Writer")
         parser = getattr(rows, "RowParser", None)
         if parser is not None:
-            self._wrap(parser, "parse", "RowParser.parse (per row)")
-        self._wrap(connection, "commit", "commit")
+            self._wrap(parser, "parse", "  RowParser.parse (per row)")
+        self._wrap(connection, "commit", "commit (deferred foreign-key checks, WAL flush)")
+
+        phases = self
+        original_copy = Cursor.copy
+
+        @contextlib.contextmanager
+        def timed_copy(cursor, statement, *a, **kw):
+            label = f"COPY {' + '.join(n for t, n in phases.TABLES.items() if t in str(statement)) or '(other)'}"
+            label += " (Python write_row + server)"
+            start = time.perf_counter()
+            try:
+                with original_copy(cursor, statement, *a, **kw) as copy:
+                    yield copy
+            finally:
+                phases._add(label, time.perf_counter() - start)
+
+        Cursor.copy = timed_copy
+        self._undo.append((Cursor, "copy", original_copy))
 
         def on_query(execute, sql, params, many, context):
             start = time.perf_counter()
             try:
                 return execute(sql, params, many, context)
             finally:
-                if sql.lstrip()[:6].upper() == "SELECT":
-                    key = "SELECT ids of inserted rows" if self._in_insert else "SELECT lookups (NIK, KPJ, ...)"
-                    self._add(key, time.perf_counter() - start)
+                self._add(self._label(sql), time.perf_counter() - start)
+
+        gc_start = [0.0]
+
+        def on_gc(phase, info):  # Python's cyclic garbage collector, all generations
+            if phase == "start":
+                gc_start[0] = time.perf_counter()
+            else:
+                self._add("garbage collector (all generations)", time.perf_counter() - gc_start[0])
 
         stack = contextlib.ExitStack()
         stack.enter_context(connection.execute_wrapper(on_query))
+        gc.callbacks.append(on_gc)
+        stack.callback(gc.callbacks.remove, on_gc)
         stack.callback(self.uninstall)
         return stack
 
@@ -225,7 +249,8 @@ class Phases:
         self._undo.clear()
 
     def report(self, total: float) -> dict:
-        out = {k: round(v, 2) for k, v in sorted(self.seconds.items(), key=lambda kv: -kv[1])}
+        """Seconds by phase, largest first; nested phases (indented) are part of the one above them."""
+        out = {k: round(v, 2) for k, v in sorted(self.seconds.items(), key=lambda kv: -kv[1]) if v >= 0.005}
         out["total (participants_import)"] = round(total, 2)
         return out
 
@@ -280,7 +305,7 @@ def import_file(actor, path: str, *, phases: bool = False, profile: str | None =
         f"{os.getloadavg()[0]:.1f}")
     if timer:
         for key, value in result["phases"].items():
-            say(f"      {key:45} {value:8.2f} s")
+            say(f"      {key:70} {value:8.2f} s")
         if timer.missing:
             say(f"      (not found in the engine, not timed: {', '.join(timer.missing)})")
     return result
@@ -583,9 +608,10 @@ def figure_rows(results: dict, args) -> list[list[str]]:
 
 def print_summary(results: dict, files: dict, args) -> None:
     say("\n## Summary\n")
+    code = results.pop("code", None) or code_version()
     servers = [r["server"] for r in results.values() if "server" in r]
     say(f"{date.today().isoformat()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        + ", ".join(servers) + ".\n")
+        + ", ".join(servers) + f"; code at commit {code}.\n")
     for name, info in files.items():
         e = info["expected"]
         say(f"- {name}: {info['params']['rows']:,} rows from {info['desa']:,} desa, "
@@ -613,11 +639,22 @@ def print_summary(results: dict, files: dict, args) -> None:
             if isinstance(s, dict) and "phases" in s:
                 say(f"\nPhases of {section} ({r['part']}), seconds:")
                 for key, value in s["phases"].items():
-                    say(f"  {key:45} {value:8.2f}")
+                    say(f"  {key:70} {value:8.2f}")
+
+
+def code_version() -> str:
+    """The commit measured, and whether src/ differs from it (the engine changes while we measure)."""
+    def git(*cmd):
+        return subprocess.run(["git", *cmd], cwd=BENCH.parent, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + (" + uncommitted changes in src/" if git("status", "--porcelain", "src") else "")
 
 
 def run_parts(args, argv: list[str]) -> int:
     files = prepare_files(args)
+    version = code_version()
+    say(f"Code: commit {version}.")
     results = {}
     parts = [p for p, secs in (("postgres", PG_SECTIONS), ("sqlite", SQLITE_SECTIONS)) if set(secs) & set(args.only)]
     for part in parts:
@@ -629,6 +666,7 @@ def run_parts(args, argv: list[str]) -> int:
                 continue
             results[part] = json.loads(Path(out.name).read_text())
     if results:
+        results["code"] = version
         print_summary(results, files, args)
         OUT.mkdir(exist_ok=True)
         (OUT / "imports-last.json").write_text(json.dumps({"args": vars(args), "files": files, "results": results},
@@ -649,7 +687,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--medium-rows", type=int, help="rows of the .xlsx and the SQLite CSV")
     parser.add_argument("--naive-rows", type=int, help="rows of the naive-path comparison")
     parser.add_argument("--bad-share", type=float, default=0.05, help="share of messy rows (default 0.05)")
-    parser.add_argument("--delimiter", choices=[",", ";"], default=",", help="of the big CSV")
+    parser.add_argument("--delimiter", choices=[",", ";"], default=",", metavar="{',',';'}",
+                        help="of the big CSV (default ',')")
     parser.add_argument("--encoding", choices=["utf-8", "utf-8-sig", "cp1252"], default="utf-8",
                         help="of the big CSV")
     parser.add_argument("--no-analyze", dest="analyze", action="store_false",

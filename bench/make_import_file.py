@@ -353,7 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--bad-share", type=float, default=0.05,
                         help="share of messy rows, 0..1 (default 0.05; 0 gives a clean file)")
-    parser.add_argument("--delimiter", choices=[",", ";"], default=",", help="CSV only")
+    parser.add_argument("--delimiter", choices=[",", ";"], default=",", metavar="{',',';'}",
+                        help="CSV only (default ',')")
     parser.add_argument("--encoding", choices=["utf-8", "utf-8-sig", "cp1252"], default="utf-8", help="CSV only")
     parser.add_argument("--no-desa-column", action="store_true",
                         help="leave out kode_desa (one desa only; import with --desa CODE)")

@@ -102,3 +102,15 @@ def test_a_nik_stored_as_an_excel_number_ending_in_zero_is_refused(run, operator
                    [3311110505900003.0, "B", "05-05-1990"]], text_columns=())
     outcome = run(operator_a, source)
     assert outcome.counts["new"] == 1 and "15 digit" in outcome.samples["invalid"][0]["message"]
+
+
+def test_a_windows_1252_byte_far_down_the_file_is_not_corrupted(run, operator_a):
+    lines = ["nik;nama;tanggal_lahir;jenis_kelamin"]
+    for i in range(1, 9000):  # more than the first 256 KB are plain ASCII
+        day = 1 + i % 28
+        lines.append(f"331111{day:02d}0190{i:04d};Warga {i};{day:02d}-01-1990;L")
+    lines.append("3311110101800001;Ma\u2019ruf Amin;01-01-1980;L")
+    source = csv_bytes("\n".join(lines) + "\n", "cp1252")
+    outcome = run(operator_a, source, desa="33.11.11.2004")
+    assert Participant.objects.get(nik="3311110101800001").full_name == "Ma\u2019ruf Amin"
+    assert outcome.counts["new"] == 9000

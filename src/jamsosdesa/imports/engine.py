@@ -27,7 +27,7 @@ from jamsosdesa.participants.models import Channel, DeactivationReason, Occupati
 from jamsosdesa.regions.models import Level, Region
 
 from .columns import ColumnProblem, Layout, layout_for, looks_like_header
-from .readers import FileProblem, Table, open_table
+from .readers import CSV_ENCODINGS, FileProblem, Table, open_table
 from .rows import RowParser, cell_text, describe, parse_date
 
 GROUPS = ("new", "unchanged", "updated", "duplicate", "elsewhere", "invalid", "skipped")
@@ -112,8 +112,9 @@ def _desa_in_scope(user) -> set[str]:
     return codes
 
 
-def _open(source, options: ImportOptions, outcome: ImportOutcome | None = None) -> tuple[Table, Layout]:
-    table = open_table(source, looks_like_header=looks_like_header)
+def _open(source, options: ImportOptions, outcome: ImportOutcome | None = None,
+          encoding: str | None = None) -> tuple[Table, Layout]:
+    table = open_table(source, looks_like_header=looks_like_header, encoding=encoding)
     if outcome is not None:
         outcome.header = [str(h) for h in table.header]  # kept even if the columns cannot be mapped
     layout = layout_for(table.header, fmt=options.format, mapping=options.mapping)
@@ -292,12 +293,24 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
     if options.desa and options.desa not in allowed_desa and "desa" not in layout.positions:
         outcome.file_error = _("Desa tujuan %(c)s tidak dikenal atau di luar wilayah kerja Anda.") % {"c": options.desa}
         return outcome
-    total, dup_first, dup_rows = _first_pass(table, layout)
+    encoding = None
+    while True:  # the first pass reads the whole file: a CSV byte that does not decode shows up here
+        try:
+            total, dup_first, dup_rows = _first_pass(table, layout)
+            break
+        except UnicodeDecodeError:
+            tried = table.text.encoding if table.text else "utf-8-sig"
+            later = [e for e in CSV_ENCODINGS if CSV_ENCODINGS.index(e) > CSV_ENCODINGS.index(tried)] \
+                if tried in CSV_ENCODINGS else ["latin-1"]
+            encoding = later[0]
+            table, layout = _open(_rewind(source, table), options, encoding=encoding)
+
+    outcome.notes = table.notes
     outcome.rows_total = total
     if total == 0:
         outcome.file_error = _("Berkas tidak berisi baris data di bawah judul kolom.")
         return outcome
-    table, layout = _open(_rewind(source, table), options)
+    table, layout = _open(_rewind(source, table), options, encoding=encoding)
 
     parser = RowParser(layout.positions, default_desa=options.desa,
                        occupations=dict(Occupation.objects.values_list("code", "name")),

@@ -65,13 +65,18 @@ def _decode(head: bytes) -> str:
     return "latin-1"
 
 
-def _csv_table(stream: BinaryIO, looks_like_header) -> Table:
+CSV_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")  # tried in this order; latin-1 accepts every byte
+
+
+def _csv_table(stream: BinaryIO, looks_like_header, encoding: str | None = None) -> Table:
     head = stream.read(256 * 1024)
     stream.seek(0)
     if not head.strip():
         raise FileProblem(_("Berkas kosong."))
-    encoding = _decode(head[: head.rfind(b"\n") + 1] or head)
-    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+    encoding = encoding or _decode(head[: head.rfind(b"\n") + 1] or head)
+    # Strict decoding: a byte that does not fit further down raises UnicodeDecodeError, and the
+    # importer reads the file again with the next encoding instead of corrupting names.
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
     first_line = head.decode(encoding, errors="replace").splitlines()[0]
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
     if first_line.count(delimiter) == 0:
@@ -131,7 +136,8 @@ def _excel_table(stream: BinaryIO, kind: str, looks_like_header, preferred_sheet
 
 
 def open_table(source: str | Path | BinaryIO, *, looks_like_header,
-               preferred_sheets: tuple[str, ...] = ("peserta", "data", "penduduk")) -> Table:
+               preferred_sheets: tuple[str, ...] = ("peserta", "data", "penduduk"),
+               encoding: str | None = None) -> Table:
     """`looks_like_header(cells)` tells whether a row is a header this import understands."""
     stream = open(source, "rb") if isinstance(source, str | Path) else source  # noqa: SIM115
     head = stream.read(8192)
@@ -140,5 +146,5 @@ def open_table(source: str | Path | BinaryIO, *, looks_like_header,
         raise FileProblem(_("Berkas kosong."))
     kind = sniff_kind(head)
     if kind == "csv":
-        return _csv_table(stream, looks_like_header)
+        return _csv_table(stream, looks_like_header, encoding)
     return _excel_table(stream, kind, looks_like_header, preferred_sheets)
