@@ -179,6 +179,11 @@ def _nik_taken_error(actor, existing: Participant) -> ServiceError:
     return ServiceError(code="nik_taken", message=message, fields={"nik": [message]}, status=409)
 
 
+def _kpj_taken_error() -> ServiceError:
+    message = _("Nomor KPJ sudah dipakai peserta lain.")
+    return ServiceError(code="kpj_taken", message=message, fields={"kpj": [message]}, status=409)
+
+
 def _warnings(clean: dict, *, exclude_pk: int | None) -> list[dict]:
     """Things an operator must confirm: NIK disagreements and a likely duplicate person."""
     out = []
@@ -235,8 +240,7 @@ def participant_register(*, actor, data: dict, heirs: list[dict] | None = None, 
     if existing is not None:
         raise _nik_taken_error(actor, existing)
     if clean.get("kpj") and Participant.objects.filter(kpj=clean["kpj"]).exists():
-        raise ServiceError(code="kpj_taken", message=_("Nomor KPJ sudah dipakai peserta lain."),
-                           fields={"kpj": [_("Nomor KPJ sudah dipakai peserta lain.")]}, status=409)
+        raise _kpj_taken_error()
     warnings = _warnings(clean, exclude_pk=None)
     _require_confirmation(warnings, confirm_warnings)
 
@@ -250,8 +254,7 @@ def participant_register(*, actor, data: dict, heirs: list[dict] | None = None, 
         existing = Participant.objects.select_related("desa").filter(nik=clean["nik"]).first()
         if existing is not None:
             raise _nik_taken_error(actor, existing) from None
-        raise ServiceError(code="kpj_taken", message=_("Nomor KPJ sudah dipakai peserta lain."),
-                           fields={"kpj": [_("Nomor KPJ sudah dipakai peserta lain.")]}, status=409) from None
+        raise _kpj_taken_error() from None
     for heir in heir_rows:
         heir.participant = participant
     Heir.objects.bulk_create(heir_rows)
@@ -282,8 +285,7 @@ def participant_update(*, actor, participant: Participant, data: dict, heirs: li
         if existing is not None:
             raise _nik_taken_error(actor, existing)
     if clean.get("kpj") and Participant.objects.filter(kpj=clean["kpj"]).exclude(pk=participant.pk).exists():
-        raise ServiceError(code="kpj_taken", message=_("Nomor KPJ sudah dipakai peserta lain."),
-                           fields={"kpj": [_("Nomor KPJ sudah dipakai peserta lain.")]}, status=409)
+        raise _kpj_taken_error()
     for name, value in clean.items():
         setattr(participant, name, value)
     identity = ("nik", "birth_date", "sex", "full_name", "desa")
