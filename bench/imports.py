@@ -145,7 +145,8 @@ class Phases:
     exists in the engine are skipped and named in `missing` (the engine changes; the figures adapt)."""
 
     TABLES = {"participants_participant": "participants", "core_auditevent": "audit events",
-              "regions_region": "regions", "participants_occupation": "occupations", "import_chunk": "staging"}
+              "regions_region": "regions", "participants_occupation": "occupations", "import_chunk": "staging",
+              "import_nik": "file NIKs", "import_registered": "registered"}
 
     def __init__(self):
         self.seconds: dict[str, float] = {}
@@ -193,6 +194,12 @@ class Phases:
         if writer is not None:
             self._wrap(writer, "insert", "  writer.insert (build rows + write)")
             self._wrap(writer, "update", "  writer.update")
+            self._wrap(writer, "finish_bulk", "bulk: audit events of the new participants")
+        for owner, name, key in (("_Registered", "_stage", "registered participants among the file's NIKs"),
+                                 ("_BulkLoad", "drop", "bulk: lock, drop indexes and foreign keys"),
+                                 ("_BulkLoad", "rebuild", "bulk: rebuild indexes, validate foreign keys, analyse")):
+            if getattr(engine, owner, None) is not None:
+                self._wrap(getattr(engine, owner), name, key)
         else:
             self.missing.append("engine._Writer")
         parser = getattr(rows, "RowParser", None)

@@ -175,6 +175,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(VAR_DIR / "cache")}}
 IMPORT_MAX_UPLOAD_MB = env_int("JAMSOSDESA_IMPORT_MAX_UPLOAD_MB", 100)
+# PostgreSQL bulk load for imports that add at least this many participants and this share of the table:
+# indexes and foreign keys are rebuilt after the load, and the participant table is locked meanwhile.
+IMPORT_BULK_MIN_ROWS = env_int("JAMSOSDESA_IMPORT_BULK_MIN_ROWS", 10_000)
+IMPORT_BULK_MIN_SHARE = float(env_str("JAMSOSDESA_IMPORT_BULK_MIN_SHARE") or 0.25)
+IMPORT_BULK_LOCK_TIMEOUT = env_str("JAMSOSDESA_IMPORT_BULK_LOCK_TIMEOUT") or "5s"  # else the usual path
+IMPORT_BULK_MAINTENANCE_WORK_MEM = env_str("JAMSOSDESA_IMPORT_BULK_MAINTENANCE_WORK_MEM") or "512MB"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -26,14 +26,18 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=40)
     # Region of the object (desa code) so the trail is scoped like the data it describes.
-    region_code = models.CharField(max_length=13, blank=True, db_index=True)
+    region_code = models.CharField(max_length=13, blank=True)
     old = models.JSONField(null=True, blank=True)
     new = models.JSONField(null=True, blank=True)
     note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "at"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"], name="audit_object_idx"),
+            # One index serves "this desa" and "everything under this kabupaten" (a prefix) alike.
+            models.Index(fields=["region_code"], name="audit_region_idx", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type} {self.object_id}"

@@ -16,7 +16,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import BinaryIO
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from jamsosdesa.regions.models import Level, Region
 
 from .columns import ColumnProblem, Layout, layout_for, looks_like_header
 from .readers import CSV_ENCODINGS, FileProblem, Table, open_table
-from .rows import RowParser, cell_text, describe, parse_date
+from .rows import RowParser, cell_text, describe, normalize_nik, parse_date
 
 GROUPS = ("new", "unchanged", "updated", "duplicate", "elsewhere", "invalid", "skipped")
 SAMPLE_SIZE = 5
@@ -57,6 +58,9 @@ class ImportOptions:
     all_or_nothing: bool = False
     chunk_size: int = CHUNK
     note: str = ""
+    # PostgreSQL bulk load (indexes and foreign keys rebuilt after the load, table locked meanwhile):
+    # None decides by size (settings IMPORT_BULK_MIN_ROWS / IMPORT_BULK_MIN_SHARE), True/False force it.
+    bulk: bool | None = None
 
 
 @dataclass
@@ -82,6 +86,7 @@ class ImportOutcome:
     file_error: str = ""
     column_problem: bool = False  # the file is readable but its columns need a mapping
     deactivated: int = 0
+    bulk_load: bool = False  # PostgreSQL bulk load: indexes and foreign keys rebuilt after the rows
 
     @property
     def nothing_changed(self) -> bool:
@@ -92,7 +97,8 @@ class ImportOutcome:
                 "samples": self.samples, "unknown_columns": self.unknown_columns, "notes": self.notes,
                 "applied": self.applied, "rejected": self.rejected, "file_error": self.file_error,
                 "column_problem": self.column_problem, "header": self.header,
-                "deactivated": self.deactivated, "nothing_changed": self.nothing_changed}
+                "deactivated": self.deactivated, "nothing_changed": self.nothing_changed,
+                "bulk_load": self.bulk_load}
 
     def add(self, group: str, row: int, *, nik: str = "", name: str = "", message: str = "", cells=None) -> None:
         self.counts[group] += 1
@@ -148,32 +154,57 @@ def _data_rows(table: Table) -> Iterator[tuple[int, list]]:
             yield row_no, cells
 
 
-def _first_pass(table: Table, layout: Layout) -> tuple[int, dict[str, tuple[int, tuple]], dict[str, list[int]]]:
-    """Count the rows and find every NIK that appears more than once, with the rows it appears in."""
+def _signature(name_cell, birth_cell) -> tuple:
+    """Who a row says the person is, to tell a repeated row from another person with the same NIK."""
+    try:
+        birth = parse_date(birth_cell)
+    except (ValueError, OverflowError):
+        birth = None
+    return " ".join(cell_text(name_cell).split()).upper(), birth
+
+
+@dataclass
+class FirstPass:
+    rows: int
+    # NIK -> (row number, chunk number, name cell, birth date cell) of its first row; the chunk is the
+    # second pass's (0-based).
+    first: dict[str, tuple]
+    # NIKs on more than one row: NIK -> (first row, its signature, or None if the rows disagree) ...
+    conflicts: dict[str, tuple[int, tuple | None]]
+    repeats: dict[str, list[int]]  # ... and every row it is on
+
+
+def _first_pass(table: Table, layout: Layout, chunk_size: int) -> FirstPass:
+    """Count the rows, note where each NIK first appears, and find every NIK on more than one row.
+
+    Cheap on purpose (a million rows): names and birth dates are only compared for NIKs that repeat."""
     nik_at, name_at, birth_at = (layout.positions.get(f) for f in ("nik", "full_name", "birth_date"))
-    first: dict[str, tuple[int, tuple]] = {}
+    width = max(nik_at, name_at, birth_at) + 1
+    first: dict[str, tuple] = {}
     repeats: dict[str, list[int]] = {}
+    conflicts: dict[str, tuple[int, tuple | None]] = {}
     rows = 0
     for row_no, cells in _data_rows(table):
+        chunk = rows // chunk_size
         rows += 1
-        nik = cell_text(cells[nik_at] if nik_at < len(cells) else None).replace(" ", "").replace(".", "")
+        if len(cells) < width:
+            cells = cells + [None] * (width - len(cells))
+        value = cells[nik_at]
+        nik = value if type(value) is str and len(value) == 16 and value.isdigit() else normalize_nik(value)
         if not nik or nik == "0":
             continue
-        name = " ".join(cell_text(cells[name_at] if name_at < len(cells) else None).split()).upper()
-        try:
-            birth = parse_date(cells[birth_at] if birth_at < len(cells) else None)
-        except (ValueError, OverflowError):
-            birth = None
-        signature = (name, birth)
         seen = first.get(nik)
         if seen is None:
-            first[nik] = (row_no, signature)
-        else:
-            repeats.setdefault(nik, [seen[0]]).append(row_no)
-            if seen[1] != signature:
-                first[nik] = (seen[0], None)  # None: rows disagree about who this is
-    conflicts = {nik: (first[nik][0], first[nik][1]) for nik in repeats}
-    return rows, conflicts, repeats
+            first[nik] = (row_no, chunk, cells[name_at], cells[birth_at])
+            continue
+        signature = _signature(cells[name_at], cells[birth_at])
+        if nik not in conflicts:
+            conflicts[nik] = (seen[0], _signature(seen[2], seen[3]))
+            repeats[nik] = [seen[0]]
+        repeats[nik].append(row_no)
+        if conflicts[nik][1] is not None and conflicts[nik][1] != signature:
+            conflicts[nik] = (seen[0], None)  # None: rows disagree about who this is
+    return FirstPass(rows, first, conflicts, repeats)
 
 
 class _Writer:
@@ -184,6 +215,8 @@ class _Writer:
         self.note = note
         self.now = timezone.now()
         self.postgres = connection.vendor == "postgresql"
+        self.bulk = False  # set once the bulk load holds the tables
+        self._copy = self._copy_context = None  # bulk: the COPY into participants, open across chunks
 
     def _bulk(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if not rows:
@@ -201,6 +234,9 @@ class _Writer:
         if not rows:
             return
         values = self._participant_values(rows)
+        if self.bulk:
+            self._insert_bulk(values)
+            return
         if self.postgres:
             self._insert_postgres(values)
             return
@@ -231,14 +267,69 @@ class _Writer:
                 [self.now, self.actor.pk, self.actor.username, AuditAction.CREATE.value, self.note])
             cursor.execute("TRUNCATE import_chunk")
 
+    def start_bulk(self, reserve: int) -> None:
+        """Take ids for up to `reserve` new participants from the sequence at once (the table is locked, so
+        nobody else takes any meanwhile): rows can then stream into the table in one COPY while the file is
+        still being read, and the database stores them while Python parses the next rows."""
+        self.bulk = True
+        self._cursor = connection.cursor()
+        self._reserve(max(reserve, 1))
+        self.first_id = self.next_id
+
+    def _reserve(self, count: int) -> None:
+        self._cursor.execute("SELECT nextval(pg_get_serial_sequence('participants_participant', 'id'))")
+        self.next_id = self._cursor.fetchone()[0]
+        self.last_id = self.next_id + count - 1
+        self._cursor.execute("SELECT setval(pg_get_serial_sequence('participants_participant', 'id'), %s)",
+                             [self.last_id])
+
+    def _insert_bulk(self, values: list[tuple]) -> None:
+        if self.next_id + len(values) - 1 > self.last_id:  # more new rows than expected: cannot happen
+            raise RuntimeError("bulk import ran out of reserved participant ids")
+        if self._copy is None:
+            self._copy_context = self._cursor.cursor.copy(
+                f"COPY participants_participant (id, {', '.join(INSERT_COLUMNS)}) FROM STDIN")
+            self._copy = self._copy_context.__enter__()
+        write, pk = self._copy.write_row, self.next_id
+        for row in values:
+            write((pk, *row))
+            pk += 1
+        self.next_id = pk
+
+    def pause(self, exc: BaseException | None = None) -> None:
+        """End the open COPY (before any other statement on the connection; with `exc`, abort it)."""
+        if self._copy is not None:
+            context, self._copy, self._copy_context = self._copy_context, None, None
+            context.__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
+
+    def finish_bulk(self) -> None:
+        """Audit events for every participant the bulk load added, in one statement; unused ids go back."""
+        self.pause()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(pg_get_serial_sequence('participants_participant', 'id'), %s)",
+                           [self.next_id - 1])
+            if self.next_id > self.first_id:
+                cursor.execute(
+                    f"INSERT INTO core_auditevent ({', '.join(AUDIT_COLUMNS)}) "
+                    "SELECT %s, %s, %s, %s, 'participant', id::text, desa_code, NULL, "
+                    "jsonb_build_object('nik', nik, 'full_name', full_name, 'desa', desa_code), %s "
+                    "FROM participants_participant WHERE id BETWEEN %s AND %s",
+                    [self.now, self.actor.pk, self.actor.username, AuditAction.CREATE.value, self.note,
+                     self.first_id, self.next_id - 1])
+
     def _participant_values(self, rows: list[dict]) -> list[tuple]:
-        actor_id = self.actor.pk
+        if self.postgres:
+            # COPY's text format: the same value for every row goes as ready text (formatting a timestamp
+            # with its time zone for every row costs about 4 µs, half of the whole row).
+            tail = (Channel.IMPORT.value, str(self.actor.pk), self.now.isoformat(), self.now.isoformat(), "t", "",
+                    "", "[]")
+        else:
+            tail = (Channel.IMPORT.value, self.actor.pk, self.now, self.now, True, "", "", "[]")
         return [(
             r["nik"], r.get("kk", ""), r["full_name"], r["full_name"].upper(), r.get("birth_place", ""),
             r["birth_date"], r["sex"], r["desa"], r["desa"][:8], r["desa"][:5], r.get("address", ""),
             r.get("rt", ""), r.get("rw", ""), r.get("phone", ""), r.get("occupation"), r.get("segment", "BPU"),
-            r.get("village_role", VillageRole.VULNERABLE_WORKER), r.get("declared_income", 0), r.get("kpj"),
-            Channel.IMPORT, actor_id, self.now, self.now, True, "", "", "[]",
+            r.get("village_role", VillageRole.VULNERABLE_WORKER), r.get("declared_income", 0), r.get("kpj"), *tail,
         ) for r in rows]
 
     def update(self, changes: list[tuple[int, str, dict, dict]]) -> None:
@@ -296,7 +387,7 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
     encoding = None
     while True:  # the first pass reads the whole file: a CSV byte that does not decode shows up here
         try:
-            total, dup_first, dup_rows = _first_pass(table, layout)
+            scan = _first_pass(table, layout, options.chunk_size)
             break
         except UnicodeDecodeError:
             tried = table.text.encoding if table.text else "utf-8-sig"
@@ -306,7 +397,7 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
             table, layout = _open(_rewind(source, table), options, encoding=encoding)
 
     outcome.notes = table.notes
-    outcome.rows_total = total
+    outcome.rows_total = total = scan.rows
     if total == 0:
         outcome.file_error = _("Berkas tidak berisi baris data di bawah judul kolom.")
         return outcome
@@ -318,51 +409,224 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
     carried = [f for f in UPDATABLE
                if f in layout.positions or (f == "village_role" and "occupation" in layout.positions)]
     writer = _Writer(actor, options.note or _("impor berkas"))
-
-    def flush(rows):
-        blocked = options.dry_run or (options.all_or_nothing and outcome.counts["invalid"] > 0)
-        _process_chunk(rows, parser, dup_first, dup_rows, carried, actor, outcome, writer, write=not blocked)
+    state = _ChunkState(parser, scan, carried, actor, outcome, writer)
 
     try:
         with transaction.atomic():
-            done = 0
-            chunk: list[tuple[int, list]] = []
-            for row in _data_rows(table):
-                chunk.append(row)
-                if len(chunk) >= options.chunk_size:
-                    flush(chunk)
-                    done += len(chunk)
-                    chunk = []
-                    if progress:
-                        progress(done, total)
-            if chunk:
-                flush(chunk)
-                done += len(chunk)
-                if progress:
-                    progress(done, total)
+            state.registered = _Registered(["pk", "nik", "desa_id", "registered_by_id", "is_active", *carried],
+                                           scan.first)
+            bulk = None
+            if _bulk_wanted(options, len(scan.first) - state.registered.count):
+                # Keep the KPJ index when the file carries KPJs: each chunk looks them up.
+                keep = {"participant_kpj_unique"} if "kpj" in layout.positions else set()
+                tables = ["participants_participant"]
+                if len(scan.first) >= settings.IMPORT_BULK_MIN_SHARE * _table_rows("core_auditevent"):
+                    tables.append("core_auditevent")
+                bulk = _BulkLoad(tables, keep)
+                if bulk.drop():
+                    writer.start_bulk(len(scan.first) - state.registered.count)
+            try:
+                _second_pass(table, options, state, outcome, progress)
+            except BaseException as exc:
+                writer.pause(exc)  # the connection must leave COPY before the rollback
+                raise
+            writer.pause()
             if options.dry_run:
                 raise ImportRejected  # a preview writes nothing
             if options.all_or_nothing and outcome.counts["invalid"]:
                 outcome.rejected = True
                 raise ImportRejected
+            if writer.bulk:
+                writer.finish_bulk()
+                bulk.rebuild()
+                outcome.bulk_load = True
             outcome.applied = True
     except ImportRejected:
         pass
     return outcome
 
 
-def _existing(niks: list[str], fields: list[str]) -> Iterator[dict]:
-    """The registered participants among `niks`, as dicts of `fields`."""
-    if connection.vendor == "postgresql":
-        # nik = ANY(array): one parameter, where IN (...) would send and parse thousands of them.
-        yield from Participant.objects.extra(where=["nik = ANY(%s)"], params=[niks]).values(*fields)
-        return
-    for start in range(0, len(niks), 5000):
-        yield from Participant.objects.filter(nik__in=niks[start:start + 5000]).values(*fields)
+def _second_pass(table: Table, options: ImportOptions, state: "_ChunkState", outcome: ImportOutcome,
+                 progress) -> None:
+    done, chunk_no, total = 0, 0, outcome.rows_total
+    chunk: list[tuple[int, list]] = []
+    for row in _data_rows(table):
+        chunk.append(row)
+        if len(chunk) >= options.chunk_size:
+            state.process(chunk, chunk_no, write=_writing(options, outcome))
+            done += len(chunk)
+            chunk = []
+            chunk_no += 1
+            if progress:
+                progress(done, total)
+    if chunk:
+        state.process(chunk, chunk_no, write=_writing(options, outcome))
+        done += len(chunk)
+        if progress:
+            progress(done, total)
 
 
-def _process_chunk(chunk, parser: RowParser, dup_first, dup_rows, carried, actor, outcome: ImportOutcome,
-                   writer: _Writer, write: bool) -> None:
+def _writing(options: ImportOptions, outcome: ImportOutcome) -> bool:
+    return not (options.dry_run or (options.all_or_nothing and outcome.counts["invalid"] > 0))
+
+
+def _bulk_wanted(options: ImportOptions, new_at_most: int) -> bool:
+    if connection.vendor != "postgresql" or options.dry_run:
+        return False
+    if options.bulk is not None:
+        return options.bulk
+    return (new_at_most >= settings.IMPORT_BULK_MIN_ROWS
+            and new_at_most >= settings.IMPORT_BULK_MIN_SHARE * _table_rows("participants_participant"))
+
+
+def _column(name: str) -> str:
+    return "id" if name == "pk" else Participant._meta.get_field(name.removesuffix("_id")).column
+
+
+class _Registered:
+    """The registered participants among the file's NIKs, handed out chunk by chunk.
+
+    On PostgreSQL one join against a temporary table of the file's NIKs finds them all at the start
+    (also before a bulk load drops the NIK index) and keeps them in a temporary table by chunk;
+    elsewhere each chunk asks for its own NIKs."""
+
+    def __init__(self, fields: list[str], first: dict[str, tuple]):
+        self.fields = fields
+        self.postgres = connection.vendor == "postgresql"
+        self.chunks: set[int] = set()
+        self.count = 0
+        if self.postgres and first:
+            self._stage(first)
+
+    def _stage(self, first: dict[str, tuple]) -> None:
+        columns = ", ".join(f'p.{_column(f)} AS "{f}"' for f in self.fields)
+        with connection.cursor() as cursor:
+            # ON COMMIT DROP does not fire when the import runs inside an outer transaction (tests do).
+            cursor.execute("DROP TABLE IF EXISTS import_nik, import_registered")
+            cursor.execute("CREATE TEMPORARY TABLE import_nik (nik text, chunk integer) ON COMMIT DROP")
+            with cursor.cursor.copy("COPY import_nik (nik, chunk) FROM STDIN") as copy:
+                for nik, seen in first.items():
+                    copy.write_row((nik, seen[1]))
+            cursor.execute("ANALYZE import_nik")
+            cursor.execute("CREATE TEMPORARY TABLE import_registered ON COMMIT DROP AS "
+                           f"SELECT n.chunk, {columns} FROM import_nik n "
+                           "JOIN participants_participant p ON p.nik = n.nik")
+            cursor.execute("CREATE INDEX ON import_registered (chunk)")
+            cursor.execute("SELECT chunk, count(*) FROM import_registered GROUP BY chunk")
+            counts = dict(cursor.fetchall())
+        self.chunks, self.count = set(counts), sum(counts.values())
+
+    def asks(self, chunk_no: int) -> bool:
+        """Whether `rows` will query the database for this chunk."""
+        return not self.postgres or chunk_no in self.chunks
+
+    def rows(self, chunk_no: int, niks: list[str]) -> Iterator[dict]:
+        if self.postgres:
+            if chunk_no in self.chunks:
+                names = ", ".join(f'"{f}"' for f in self.fields)
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SELECT {names} FROM import_registered WHERE chunk = %s", [chunk_no])
+                    for row in cursor.fetchall():
+                        yield dict(zip(self.fields, row, strict=True))
+            return
+        for start in range(0, len(niks), 5000):
+            yield from Participant.objects.filter(nik__in=niks[start:start + 5000]).values(*self.fields)
+
+
+def _table_rows(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+        estimate = cursor.fetchone()[0]
+        if estimate >= 0:
+            return estimate
+        cursor.execute(f"SELECT count(*) FROM {table}")  # never analysed: counting is cheap then
+        return cursor.fetchone()[0]
+
+
+class _BulkLoad:
+    """Drop a table's secondary indexes and foreign keys for a large load, and build them again after.
+
+    Building an index once over a million rows is several times cheaper than maintaining it row by row,
+    and one foreign-key validation is cheaper than a million checks. The price is an ACCESS EXCLUSIVE
+    lock on the tables until the import commits, so this is only for imports that add a large share of
+    a table (a district's or the nation's first load). Everything happens inside the import's
+    transaction: a failure, or a duplicate the rebuilt unique index finds, undoes it all."""
+
+    def __init__(self, tables: list[str], keep: set[str]):
+        self.tables = tables
+        self.keep = keep
+        self.indexes: list[str] = []
+        self.constraints: list[tuple[str, str, str, str]] = []  # table, name, definition, type
+
+    def drop(self) -> bool:
+        """False if another transaction holds the tables for too long: then the import runs the usual way."""
+        with connection.cursor() as cursor:
+            # Earlier work in this transaction may have foreign-key checks queued for commit, and a table
+            # with queued checks cannot be altered: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            savepoint = transaction.savepoint()
+            try:
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [settings.IMPORT_BULK_LOCK_TIMEOUT])
+                for table in self.tables:
+                    cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            except OperationalError:
+                transaction.savepoint_rollback(savepoint)
+                return False
+            cursor.execute("SELECT set_config('lock_timeout', '0', true)")
+            transaction.savepoint_commit(savepoint)
+            for table in self.tables:
+                cursor.execute("SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+                               "WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY conname", [table])
+                for name, definition, kind in cursor.fetchall():
+                    if name not in self.keep:
+                        self.constraints.append((table, name, definition, kind))
+                cursor.execute("SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                               "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
+                               "AND NOT i.indisprimary AND NOT EXISTS "
+                               "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid "
+                               "AND k.conrelid = i.indrelid) ORDER BY c.relname", [table])
+                for name, definition in cursor.fetchall():
+                    if name not in self.keep:
+                        self.indexes.append(definition)
+                        cursor.execute(f'DROP INDEX "{name}"')
+            for table, name, _definition, _kind in self.constraints:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        return True
+
+    def rebuild(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)",
+                           [settings.IMPORT_BULK_MAINTENANCE_WORK_MEM])
+            for definition in self.indexes:
+                cursor.execute(definition)
+            for table, name, definition, kind in self.constraints:
+                if kind == "f":  # one validating scan instead of a check per row
+                    cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition} NOT VALID')
+                    cursor.execute(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
+                else:
+                    cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            for table in self.tables:
+                cursor.execute(f"ANALYZE {table}")  # fresh statistics for the next lookups and pages
+
+
+class _ChunkState:
+    """What the second pass carries from chunk to chunk."""
+
+    def __init__(self, parser: RowParser, scan: FirstPass, carried: list[str], actor, outcome: ImportOutcome,
+                 writer: _Writer):
+        self.parser, self.scan, self.carried, self.actor = parser, scan, carried, actor
+        self.outcome, self.writer = outcome, writer
+        self.registered: _Registered | None = None
+        self.kpj_rows: dict[str, str] = {}  # KPJ -> NIK of the row in this file that carries it
+
+    def process(self, chunk: list[tuple[int, list]], chunk_no: int, write: bool) -> None:
+        _process_chunk(self, chunk, chunk_no, write)
+
+
+def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> None:
+    parser, outcome, writer, actor, carried = state.parser, state.outcome, state.writer, state.actor, state.carried
+    dup_first, dup_rows = state.scan.conflicts, state.scan.repeats
     parsed = []
     for row_no, cells in chunk:
         clean, errors = parser.parse(cells)
@@ -384,9 +648,10 @@ def _process_chunk(chunk, parser: RowParser, dup_first, dup_rows, carried, actor
         parsed.append((row_no, cells, clean))
 
     niks = [clean["nik"] for _, _, clean in parsed]
-    fields = ["pk", "nik", "desa_id", "registered_by_id", "is_active", *carried]  # "occupation" gives the code
-    existing = {row["nik"]: row for row in _existing(niks, fields)}
     kpjs = [c["kpj"] for _, _, c in parsed if c.get("kpj")]
+    if kpjs or state.registered.asks(chunk_no):
+        writer.pause()  # a bulk load's COPY must end before another statement
+    existing = {row["nik"]: row for row in state.registered.rows(chunk_no, niks)}
     taken_kpj = dict(Participant.objects.filter(kpj__in=kpjs).values_list("kpj", "nik")) if kpjs else {}
 
     new_rows, changes = [], []
@@ -394,7 +659,7 @@ def _process_chunk(chunk, parser: RowParser, dup_first, dup_rows, carried, actor
         nik, name = clean["nik"], clean["full_name"]
         current = existing.get(nik)
         kpj = clean.get("kpj")
-        if kpj and taken_kpj.get(kpj, nik) != nik:
+        if kpj and (taken_kpj.get(kpj, nik) != nik or state.kpj_rows.setdefault(kpj, nik) != nik):
             outcome.add("invalid", row_no, nik=nik, name=name, cells=cells,
                         message=describe([("kpj", _("Nomor KPJ sudah dipakai peserta lain."))]))
             continue
@@ -434,5 +699,7 @@ def _process_chunk(chunk, parser: RowParser, dup_first, dup_rows, carried, actor
         else:
             outcome.add("unchanged", row_no, nik=nik, name=name)
     if write:
+        if changes:
+            writer.pause()
+            writer.update(changes)
         writer.insert(new_rows)
-        writer.update(changes)

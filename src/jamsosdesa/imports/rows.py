@@ -37,6 +37,11 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def normalize_nik(value) -> str:
+    """The NIK as the importer compares it: spaces, dots, dashes and Excel's text apostrophe removed."""
+    return cell_text(value).replace(" ", "").replace(".", "").replace("-", "").lstrip("'")
+
+
 def parse_date(value) -> date | None:
     """Real Excel dates, Excel serial numbers, and text as dd-mm-yyyy, dd/mm/yyyy, yyyy-mm-dd, dd.mm.yyyy.
     Raises ValueError for a date that does not exist (31-02-1990)."""
@@ -97,8 +102,140 @@ class RowParser:
         self.roles = set(VillageRole.values)
         self.role_by_label = {_squash(str(label)): value for value, label in VillageRole.choices}
         self.items = list(positions.items())
+        # The quick path handles rows as our template and most villages' files carry them; anything it
+        # is not sure of goes to the full parser, so both always give the same result.
+        self.width = max(positions.values()) + 1
+        self.quick_text = tuple((fld, positions[fld]) for fld in ("birth_place", "address", "phone")
+                                if fld in positions)
+        self.quick_ok = "dusun" not in positions
+        self.valid_dates: dict[str, date] = {}
 
     def parse(self, cells: list) -> tuple[dict, list[tuple[str, str]]]:
+        if self.quick_ok:
+            out = self._quick(cells)
+            if out is not None:
+                return out, []
+        return self._full(cells)
+
+    def _quick(self, cells: list) -> dict | None:
+        """Clean fields of a row with nothing wrong and nothing unusual, or None to use the full parser."""
+        if len(cells) < self.width:
+            return None
+        pos = self.positions
+        nik = cells[pos["nik"]]
+        if type(nik) is not str or len(nik) != 16 or not quick_nik_ok(nik):
+            return None
+        name = cells[pos["full_name"]]
+        if type(name) is not str:
+            return None
+        name = " ".join(name.split())
+        if not name or len(name) > 120:
+            return None
+        birth_cell = cells[pos["birth_date"]]
+        if type(birth_cell) is str:
+            birth = self.valid_dates.get(birth_cell)
+            if birth is None:
+                if len(birth_cell) != 10 or birth_cell[2] != "-" or birth_cell[5] != "-":
+                    return None
+                try:
+                    birth = parse_date(birth_cell)
+                except (ValueError, OverflowError):
+                    return None
+                if birth > self.today or birth.year < 1900:
+                    return None
+                self.valid_dates[birth_cell] = birth
+        elif type(birth_cell) is datetime:
+            birth = birth_cell.date()
+            if birth > self.today or birth.year < 1900:
+                return None
+        else:
+            return None
+        out = {"nik": nik, "full_name": name, "birth_date": birth}
+        sex_at = pos.get("sex")
+        sex_cell = cells[sex_at] if sex_at is not None else ""
+        if type(sex_cell) is not str:
+            return None
+        sex_text = sex_cell.strip().upper()
+        if sex_text:
+            sex = SEX.get(sex_text)
+            if sex is None:
+                return None
+        else:
+            sex = "P" if int(nik[6:8]) > 40 else "L"
+        out["sex"] = sex
+        desa_at = pos.get("desa")
+        desa = cells[desa_at] if desa_at is not None else ""
+        if type(desa) is not str:
+            return None
+        desa = desa.strip() or self.default_desa
+        if desa not in self.known_desa:
+            return None
+        out["desa"] = desa
+        for fld, at in self.quick_text:
+            text = cells[at]
+            if type(text) is not str:
+                return None
+            if fld == "birth_place":
+                out[fld] = " ".join(text.split())[:60]
+            elif fld == "address":
+                out[fld] = " ".join(text.split())[:200]
+            else:
+                out[fld] = text.strip().replace(" ", "")[:20]
+        for fld in ("rt", "rw"):
+            at = pos.get(fld)
+            if at is not None:
+                text = cells[at]
+                if type(text) is not str:
+                    return None
+                text = text.strip().lstrip("0")
+                if not text or text == "-":
+                    out[fld] = ""
+                elif len(text) <= 3 and text.isdigit():
+                    out[fld] = text.zfill(3)
+                else:
+                    return None
+        at = pos.get("occupation")
+        if at is not None:
+            occ = cells[at]
+            if type(occ) is not str:
+                return None
+            occ = occ.strip()
+            if not occ:
+                out["occupation"] = None
+            elif occ.isdigit() and int(occ) in self.occupation_codes:
+                out["occupation"] = int(occ)
+                if "village_role" not in pos and out["occupation"] in ROLE_FROM_OCCUPATION:
+                    out["village_role"] = ROLE_FROM_OCCUPATION[out["occupation"]]
+            else:
+                return None
+        at = pos.get("declared_income")
+        if at is not None:
+            income = cells[at]
+            if type(income) is not str:
+                return None
+            income = income.strip()
+            if not income:
+                out["declared_income"] = 0
+            elif income.isdigit():
+                out["declared_income"] = int(income)
+            else:
+                return None
+        for fld in ("segment", "village_role", "kk", "kpj"):
+            if fld in pos and not (type(cells[pos[fld]]) is str and not cells[pos[fld]].strip()):
+                return None  # carries a value: the full parser knows the spellings
+        if "kk" in pos:  # blank, as the full parser leaves them
+            out["kk"] = ""
+        if "kpj" in pos:
+            out["kpj"] = None
+        at = pos.get("died")
+        if at is not None:
+            died = cells[at]
+            if type(died) is not str:
+                return None
+            out["died"] = died.strip().upper() in DIED
+        return out
+
+    def _full(self, cells: list) -> tuple[dict, list[tuple[str, str]]]:
         raw = {}
         width = len(cells)
         for fld, index in self.items:
@@ -111,7 +248,7 @@ class RowParser:
         if isinstance(value, float) and value >= 1e15 and value.is_integer() and int(value) % 10 == 0:
             errors.append(("nik", _("NIK tersimpan sebagai angka sehingga digit terakhir bisa hilang (Excel hanya "
                                     "menyimpan 15 digit). Format kolom NIK sebagai teks lalu ketik ulang.")))
-        nik = cell_text(value).replace(" ", "").replace(".", "").replace("-", "").lstrip("'")
+        nik = normalize_nik(value)
         if nik in ("", "0"):
             errors.append(("nik", _("Belum punya NIK; tidak dapat didaftarkan sebelum memiliki NIK.")))
         elif not quick_nik_ok(nik):

@@ -69,7 +69,7 @@ class Occupation(models.Model):
 
 
 class Participant(models.Model):
-    nik = models.CharField("NIK", max_length=16, unique=True)
+    nik = models.CharField("NIK", max_length=16)  # unique: see Meta.constraints
     kk = models.CharField(_("nomor KK"), max_length=16, blank=True)
     full_name = models.CharField(_("nama lengkap"), max_length=120)
     search_name = models.CharField(max_length=120, editable=False)
@@ -107,20 +107,26 @@ class Participant(models.Model):
     # Warnings an operator confirmed at registration (codes), kept for review.
     confirmed_warnings = models.JSONField(default=list, blank=True)
     # One-time token of the form or API call that created the row: a resubmission finds it.
-    client_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    client_token = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("peserta")
         verbose_name_plural = _("peserta")
         ordering = ["-id"]
-        # A constraint rather than unique=True: PostgreSQL then gets no extra pattern-ops index for KPJ.
-        constraints = [models.UniqueConstraint(fields=["kpj"], name="participant_kpj_unique")]
+        # Constraints rather than unique=True: PostgreSQL then gets no extra pattern-ops index (never used
+        # for these; each index costs time on a million-row import).
+        # The NIK's unique index uses pattern ops: it serves equality and prefix search (LIKE '33.11%') alike,
+        # where unique=True would build two indexes on PostgreSQL.
+        constraints = [models.UniqueConstraint(fields=["nik"], name="participant_nik_unique",
+                                               opclasses=["varchar_pattern_ops"]),
+                       models.UniqueConstraint(fields=["kpj"], name="participant_kpj_unique"),
+                       models.UniqueConstraint(fields=["client_token"], name="participant_client_token_unique")]
         indexes = [
             models.Index(fields=["kab_code", "-id"], name="participant_kab_idx"),
             models.Index(fields=["kec_code", "-id"], name="participant_kec_idx"),
             models.Index(fields=["desa", "-id"], name="participant_desa_idx"),
             # Name search is LIKE '%…%': a trigram index on PostgreSQL (migration 0002). NIK prefix search
-            # uses the pattern-ops index Django adds for the unique `nik` on PostgreSQL.
+            # uses the NIK's unique pattern-ops index.
             models.Index(fields=["desa", "search_name", "birth_date"], name="participant_dup_idx"),
             models.Index(fields=["registered_by", "-id"], name="participant_registrar_idx"),
         ]

@@ -1,0 +1,77 @@
+"""Large imports on PostgreSQL load without indexes and foreign keys and rebuild them before committing.
+
+The same tests run on SQLite, where there is no bulk load: the user-visible result must be the same."""
+
+from datetime import date
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from jamsosdesa.core.models import AuditEvent
+from jamsosdesa.participants.models import Participant
+from tests.conftest import DESA_A
+from tests.imports.conftest import csv_bytes
+
+pytestmark = pytest.mark.django_db
+TABLES = ("participants_participant", "core_auditevent")
+
+
+@pytest.fixture
+def bulk_always(settings):
+    settings.IMPORT_BULK_MIN_ROWS = 1
+    settings.IMPORT_BULK_MIN_SHARE = 0
+
+
+def _schema() -> dict:
+    with connection.cursor() as cursor:
+        return {t: connection.introspection.get_constraints(cursor, t) for t in TABLES}
+
+
+def _rows(count: int, start: int = 1) -> str:
+    lines = ["nik,nama,tanggal_lahir,jenis_kelamin,kode_pekerjaan"]
+    for i in range(start, start + count):
+        lines.append(f"33111105059{i:05d},Warga {i},05-05-1990,L,88")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_bulk_load_stores_and_audits_every_row_and_puts_back_every_index(run, operator_a, register, bulk_always):
+    before = _schema()
+    known = register(operator_a, nik="3311110505900002", full_name="Warga 2", occupation=None)
+    outcome = run(operator_a, csv_bytes(_rows(40)))
+    assert outcome.bulk_load == (connection.vendor == "postgresql")
+    assert outcome.applied and outcome.counts["new"] == 39 and outcome.counts["updated"] == 1
+    assert Participant.objects.filter(desa_id=DESA_A).count() == 40
+    known.refresh_from_db()
+    assert known.occupation_id == 88  # the registered person was found and updated, not added again
+    created = AuditEvent.objects.filter(action="create", object_type="participant", note="impor berkas")
+    assert created.count() == 39
+    assert {e.new["nik"] for e in created} == {f"33111105059{i:05d}" for i in range(1, 41)} - {known.nik}
+    pk_of = dict(Participant.objects.values_list("nik", "pk"))
+    assert all(int(e.object_id) == pk_of[e.new["nik"]] for e in created)
+    assert _schema() == before  # every index, unique constraint and foreign key is back
+    with pytest.raises(IntegrityError), transaction.atomic():  # and enforced
+        Participant.objects.create(nik="3311110505900007", full_name="Lagi", birth_date=date(1990, 5, 5),
+                                   desa_id=DESA_A, kec_code="33.11.11", kab_code="33.11")
+
+
+def test_participants_added_after_a_bulk_load_get_fresh_ids(run, operator_a, register, bulk_always):
+    run(operator_a, csv_bytes(_rows(5)))
+    later = register(operator_a, nik="3311110505900099")
+    assert later.pk > max(Participant.objects.exclude(pk=later.pk).values_list("pk", flat=True))
+
+
+def test_a_rejected_bulk_import_leaves_rows_and_indexes_as_they_were(run, operator_a, bulk_always):
+    before = _schema()
+    text = _rows(20) + "3311113102900001,Tanggal Salah,31-02-1990,L,88\n"
+    outcome = run(operator_a, csv_bytes(text), all_or_nothing=True)
+    assert outcome.rejected and not outcome.applied
+    assert Participant.objects.count() == 0 and AuditEvent.objects.count() == 0
+    assert _schema() == before
+
+
+def test_two_new_rows_with_the_same_kpj_are_reported_not_crashed(run, operator_a):
+    text = ("nik,nama,tanggal_lahir,kpj\n3311110505900001,Satu,05-05-1990,12345678901\n"
+            "3311110505900002,Dua,05-05-1990,12345678901\n")
+    outcome = run(operator_a, csv_bytes(text))
+    assert outcome.applied and outcome.counts["new"] == 1 and outcome.counts["invalid"] == 1
+    assert "KPJ" in outcome.samples["invalid"][0]["message"] and outcome.samples["invalid"][0]["row"] == 3

@@ -1,0 +1,69 @@
+"""The row parser's quick path must give exactly what the full parser gives, for every kind of cell."""
+
+import random
+from datetime import date, datetime
+
+from jamsosdesa.imports.columns import layout_for
+from jamsosdesa.imports.rows import RowParser
+
+DESA = "33.11.11.2004"
+OTHER_DESA = "33.11.11.2001"
+HEADER = ["nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "kode_desa", "alamat", "rt", "rw",
+          "no_hp", "kode_pekerjaan", "segmen", "peran", "penghasilan", "no_kk", "kpj"]
+# For each column, values a village file may hold: clean ones, messy but valid ones, and wrong ones.
+CHOICES = {
+    "nik": ["3311110505900001", "3311114505900002", " 3311110505900003", "3311.1105.0590.0004", "331111050590000",
+            "3311113102900001", "3311110505900000", "0", "", None, 3311110505900001.0, "'3311110505900005",
+            "3311116505900001", "3311110513900001"],
+    "nama": ["Sutrisno", "  siti   AMINAH ", "", None, "X" * 121, "Ma’ruf", 12345.0],
+    "tempat_lahir": ["Sukoharjo", " Klaten  Utara ", "", None],
+    "tanggal_lahir": ["05-05-1990", "31-02-1990", "1990-05-05", "5/5/1990", "05.05.1990", "05-05-2990",
+                      "01-01-1850", "", None, datetime(1990, 5, 5), date(1990, 5, 5), 32998.0, "05-05-90",
+                      "5-05-1990 ", "ab-cd-efgh"],
+    "jenis_kelamin": ["L", "p", "Perempuan", "1", "", None, "X", 2.0],
+    "kode_desa": [DESA, OTHER_DESA, "", None, "99.99.99.9999", f" {DESA} "],
+    "alamat": ["Dusun Krajan", "  Jl.  Mawar  3 ", "", None, "A" * 250],
+    "rt": ["003", "3", "0", "", "-", "1234", "a", None, 3.0],
+    "rw": ["001", "12", "", None],
+    "no_hp": ["0812 3456 7890", "", None, 81234567890.0],
+    "kode_pekerjaan": ["88", "1", "85", "86", "", None, "999", "Petani", 88.0],
+    "segmen": ["", "BPU", "pu", "XYZ", None],
+    "peran": ["", "vulnerable_worker", "Perangkat Desa", "??", None],
+    "penghasilan": ["1500000", "", "Rp 1.500.000", "-5", None, 1500000.0],
+    "no_kk": ["", "3311110101900001", "123", None],
+    "kpj": ["", "12345678901", "1234", None],
+}
+
+
+def _parser(header):
+    layout = layout_for(header, fmt="auto", mapping=None)
+    return RowParser(layout.positions, default_desa=DESA, known_desa={DESA, OTHER_DESA},
+                     occupations={1: "Belum/Tidak Bekerja", 85: "Perangkat Desa", 86: "Kepala Desa", 88: "Petani"},
+                     today=date(2026, 11, 21))
+
+
+def _clean_row(header):
+    return [CHOICES[name][0] for name in header]
+
+
+def test_quick_path_takes_clean_rows_and_gives_what_the_full_parser_gives():
+    for header in (HEADER, HEADER[:11], ["nama", "nik", "tanggal_lahir", "alamat"]):
+        parser = _parser(header)
+        row = _clean_row(header)
+        assert parser._quick(row) is not None, header
+        assert parser.parse(row) == parser._full(row)
+
+
+def test_quick_path_agrees_with_the_full_parser_on_messy_rows():
+    rnd = random.Random(2026)
+    parser = _parser(HEADER)
+    quick_rows = 0
+    for _ in range(5000):
+        row = _clean_row(HEADER)
+        for index in rnd.sample(range(len(HEADER)), rnd.choice((1, 1, 2, 3))):
+            row[index] = rnd.choice(CHOICES[HEADER[index]])
+        if rnd.random() < 0.05:
+            row = row[: rnd.randrange(len(row))]  # a short row, as CSV lines sometimes are
+        quick_rows += parser._quick(row) is not None
+        assert parser.parse(row) == parser._full(row), row
+    assert quick_rows > 1000  # the comparison covered many rows the quick path accepted
