@@ -67,3 +67,21 @@ def test_quick_path_agrees_with_the_full_parser_on_messy_rows():
         quick_rows += parser._quick(row) is not None
         assert parser.parse(row) == parser._full(row), row
     assert quick_rows > 1000  # the comparison covered many rows the quick path accepted
+
+
+def test_the_quick_nik_test_never_accepts_a_nik_the_full_check_refuses():
+    from jamsosdesa.imports.rows import quick_nik_ok
+    from jamsosdesa.participants.nik import check_nik
+
+    today = date(2026, 11, 21)
+    accepted = 0
+    for day in range(0, 73):
+        for month in range(0, 14):
+            for yy in ("00", "24", "26", "27", "90"):
+                for region, serial in (("331111", "0001"), ("001111", "0001"), ("331111", "0000")):
+                    nik = f"{region}{day:02d}{month:02d}{yy}{serial}"
+                    if quick_nik_ok(nik):
+                        accepted += 1
+                        assert check_nik(nik, region_status=lambda prefix: "current", today=today).valid, nik
+    assert accepted > 3000  # and it does accept the ordinary ones (otherwise every row takes the slow path)
+    assert not quick_nik_ok("٣٣١١١١٠٥٠٥٩٠٠٠٠١")  # digits, but not ASCII ones

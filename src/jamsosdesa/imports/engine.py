@@ -45,6 +45,19 @@ AUDIT_COLUMNS = ("at", "actor_id", "actor_name", "action", "object_type", "objec
                  "note")
 
 
+# The audit event of each participant a bulk load adds (see _Writer.start_bulk); a temporary function,
+# gone with the session, with the import's time, actor id, actor name, action and note as arguments.
+AUDIT_TRIGGER_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION pg_temp.jamsosdesa_import_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO core_auditevent ({", ".join(AUDIT_COLUMNS)})
+    VALUES (TG_ARGV[0]::timestamptz, TG_ARGV[1]::bigint, TG_ARGV[2], TG_ARGV[3], 'participant', NEW.id::text,
+            NEW.desa_code, NULL,
+            jsonb_build_object('nik', NEW.nik, 'full_name', NEW.full_name, 'desa', NEW.desa_code), TG_ARGV[4]);
+    RETURN NEW;
+END $$"""
+
+
 class ImportRejected(Exception):
     """Raised inside the transaction to undo an all-or-nothing import that found invalid rows."""
 
@@ -267,34 +280,30 @@ class _Writer:
                 [self.now, self.actor.pk, self.actor.username, AuditAction.CREATE.value, self.note])
             cursor.execute("TRUNCATE import_chunk")
 
-    def start_bulk(self, reserve: int) -> None:
-        """Take ids for up to `reserve` new participants from the sequence at once (the table is locked, so
-        nobody else takes any meanwhile): rows can then stream into the table in one COPY while the file is
-        still being read, and the database stores them while Python parses the next rows."""
+    def start_bulk(self) -> None:
+        """Stream new rows into the (index-free, locked) participant table in one COPY while the file is still
+        being read: the database stores them while Python parses the next rows. A row trigger for this import
+        only writes each participant's audit event as the row arrives, so that work overlaps too."""
+        from psycopg import sql as psycopg_sql  # PostgreSQL only
+
         self.bulk = True
         self._cursor = connection.cursor()
-        self._reserve(max(reserve, 1))
-        self.first_id = self.next_id
-
-    def _reserve(self, count: int) -> None:
-        self._cursor.execute("SELECT nextval(pg_get_serial_sequence('participants_participant', 'id'))")
-        self.next_id = self._cursor.fetchone()[0]
-        self.last_id = self.next_id + count - 1
-        self._cursor.execute("SELECT setval(pg_get_serial_sequence('participants_participant', 'id'), %s)",
-                             [self.last_id])
+        self._cursor.execute(AUDIT_TRIGGER_FUNCTION)
+        args = [self.now.isoformat(), str(self.actor.pk), self.actor.username, AuditAction.CREATE.value, self.note]
+        statement = psycopg_sql.SQL(
+            "CREATE TRIGGER jamsosdesa_import_audit BEFORE INSERT ON participants_participant "
+            "FOR EACH ROW EXECUTE FUNCTION pg_temp.jamsosdesa_import_audit({})"
+        ).format(psycopg_sql.SQL(", ").join(psycopg_sql.Literal(a) for a in args))
+        self._cursor.execute(statement.as_string(self._cursor.cursor))
 
     def _insert_bulk(self, values: list[tuple]) -> None:
-        if self.next_id + len(values) - 1 > self.last_id:  # more new rows than expected: cannot happen
-            raise RuntimeError("bulk import ran out of reserved participant ids")
         if self._copy is None:
             self._copy_context = self._cursor.cursor.copy(
-                f"COPY participants_participant (id, {', '.join(INSERT_COLUMNS)}) FROM STDIN")
+                f"COPY participants_participant ({', '.join(INSERT_COLUMNS)}) FROM STDIN")
             self._copy = self._copy_context.__enter__()
-        write, pk = self._copy.write_row, self.next_id
+        write = self._copy.write_row
         for row in values:
-            write((pk, *row))
-            pk += 1
-        self.next_id = pk
+            write(row)
 
     def pause(self, exc: BaseException | None = None) -> None:
         """End the open COPY (before any other statement on the connection; with `exc`, abort it)."""
@@ -303,19 +312,9 @@ class _Writer:
             context.__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
 
     def finish_bulk(self) -> None:
-        """Audit events for every participant the bulk load added, in one statement; unused ids go back."""
         self.pause()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT setval(pg_get_serial_sequence('participants_participant', 'id'), %s)",
-                           [self.next_id - 1])
-            if self.next_id > self.first_id:
-                cursor.execute(
-                    f"INSERT INTO core_auditevent ({', '.join(AUDIT_COLUMNS)}) "
-                    "SELECT %s, %s, %s, %s, 'participant', id::text, desa_code, NULL, "
-                    "jsonb_build_object('nik', nik, 'full_name', full_name, 'desa', desa_code), %s "
-                    "FROM participants_participant WHERE id BETWEEN %s AND %s",
-                    [self.now, self.actor.pk, self.actor.username, AuditAction.CREATE.value, self.note,
-                     self.first_id, self.next_id - 1])
+        self._cursor.execute("DROP TRIGGER jamsosdesa_import_audit ON participants_participant")
+        self._cursor.execute("DROP FUNCTION pg_temp.jamsosdesa_import_audit()")
 
     def _participant_values(self, rows: list[dict]) -> list[tuple]:
         if self.postgres:
@@ -424,7 +423,7 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
                     tables.append("core_auditevent")
                 bulk = _BulkLoad(tables, keep)
                 if bulk.drop():
-                    writer.start_bulk(len(scan.first) - state.registered.count)
+                    writer.start_bulk()
             try:
                 _second_pass(table, options, state, outcome, progress)
             except BaseException as exc:

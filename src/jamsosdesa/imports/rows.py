@@ -77,13 +77,23 @@ def parse_date(value) -> date | None:
     return date(c, b, a)
 
 
+def _quick_birth_digits() -> frozenset[str]:
+    """Digits 7-10 of a NIK (day, +40 for women, and month) that are a real date in every century."""
+    long_months = (1, 3, 5, 7, 8, 10, 12)
+    days = {month: 31 if month in long_months else 30 if month != 2 else 28 for month in range(1, 13)}
+    return frozenset(f"{day + extra:02d}{month:02d}" for month, last in days.items() for day in range(1, last + 1)
+                     for extra in (0, 40))
+
+
+QUICK_BIRTH_DIGITS = _quick_birth_digits()
+
+
 def quick_nik_ok(nik: str) -> bool:
-    if len(nik) != 16 or not nik.isdigit() or nik.endswith("0000"):
-        return False
-    day, month = int(nik[6:8]), int(nik[8:10])
-    if day > 40:
-        day -= 40
-    return 1 <= day <= 28 and 1 <= month <= 12 and nik[0:2] != "00" and nik[2:4] != "00" and nik[4:6] != "00"
+    """True only for a NIK `check_nik` surely accepts (16 ASCII digits, a real date in any century, serial
+    and region not zero); anything else goes to `check_nik` for its messages. 29 February depends on the
+    century and always goes there."""
+    return (len(nik) == 16 and nik.isascii() and nik.isdigit() and nik[6:10] in QUICK_BIRTH_DIGITS
+            and not nik.endswith("0000") and nik[0:2] != "00" and nik[2:4] != "00" and nik[4:6] != "00")
 
 
 class RowParser:
@@ -105,8 +115,17 @@ class RowParser:
         # The quick path handles rows as our template and most villages' files carry them; anything it
         # is not sure of goes to the full parser, so both always give the same result.
         self.width = max(positions.values()) + 1
-        self.quick_text = tuple((fld, positions[fld]) for fld in ("birth_place", "address", "phone")
-                                if fld in positions)
+        self.core_at = tuple(positions.get(f) for f in ("nik", "full_name", "birth_date", "sex", "desa"))
+        self.quick_text = tuple((fld, positions[fld], limit) for fld, limit in
+                                (("birth_place", 60), ("address", 200), ("phone", 20)) if fld in positions)
+        self.quick_rt = tuple((fld, positions[fld]) for fld in ("rt", "rw") if fld in positions)
+        self.occupation_at = positions.get("occupation")
+        self.occupation_text = {str(code): code for code in self.occupation_codes} | {"": None}
+        self.role_from_occupation = "village_role" not in positions
+        self.income_at = positions.get("declared_income")
+        self.died_at = positions.get("died")
+        self.blank_only = tuple(positions[f] for f in ("segment", "village_role", "kk", "kpj") if f in positions)
+        self.blank_defaults = {f: v for f, v in (("kk", ""), ("kpj", None)) if f in positions}
         self.quick_ok = "dusun" not in positions
         self.valid_dates: dict[str, date] = {}
 
@@ -121,94 +140,80 @@ class RowParser:
         """Clean fields of a row with nothing wrong and nothing unusual, or None to use the full parser."""
         if len(cells) < self.width:
             return None
-        pos = self.positions
-        nik = cells[pos["nik"]]
-        if type(nik) is not str or len(nik) != 16 or not quick_nik_ok(nik):
-            return None
-        name = cells[pos["full_name"]]
-        if type(name) is not str:
+        nik_at, name_at, birth_at, sex_at, desa_at = self.core_at
+        nik, name, birth_cell = cells[nik_at], cells[name_at], cells[birth_at]
+        if type(nik) is not str or type(name) is not str or not quick_nik_ok(nik):
             return None
         name = " ".join(name.split())
         if not name or len(name) > 120:
             return None
-        birth_cell = cells[pos["birth_date"]]
-        if type(birth_cell) is str:
-            birth = self.valid_dates.get(birth_cell)
-            if birth is None:
+        birth = self.valid_dates.get(birth_cell)
+        if birth is None:
+            if type(birth_cell) is str:
                 if len(birth_cell) != 10 or birth_cell[2] != "-" or birth_cell[5] != "-":
                     return None
                 try:
                     birth = parse_date(birth_cell)
                 except (ValueError, OverflowError):
                     return None
-                if birth > self.today or birth.year < 1900:
-                    return None
-                self.valid_dates[birth_cell] = birth
-        elif type(birth_cell) is datetime:
-            birth = birth_cell.date()
+            elif type(birth_cell) is datetime:
+                birth = birth_cell.date()
+            else:
+                return None
             if birth > self.today or birth.year < 1900:
                 return None
+            self.valid_dates[birth_cell] = birth
+        if sex_at is None:
+            sex = "P" if nik[6:8] > "40" else "L"
         else:
-            return None
-        out = {"nik": nik, "full_name": name, "birth_date": birth}
-        sex_at = pos.get("sex")
-        sex_cell = cells[sex_at] if sex_at is not None else ""
-        if type(sex_cell) is not str:
-            return None
-        sex_text = sex_cell.strip().upper()
-        if sex_text:
-            sex = SEX.get(sex_text)
-            if sex is None:
+            sex_cell = cells[sex_at]
+            if type(sex_cell) is not str:
                 return None
+            sex = SEX.get(sex_cell) or SEX.get(sex_cell.strip().upper())
+            if sex is None:
+                if sex_cell.strip():
+                    return None
+                sex = "P" if nik[6:8] > "40" else "L"
+        if desa_at is None:
+            desa = self.default_desa
         else:
-            sex = "P" if int(nik[6:8]) > 40 else "L"
-        out["sex"] = sex
-        desa_at = pos.get("desa")
-        desa = cells[desa_at] if desa_at is not None else ""
-        if type(desa) is not str:
-            return None
-        desa = desa.strip() or self.default_desa
+            desa = cells[desa_at]
+            if type(desa) is not str:
+                return None
+            desa = desa.strip() or self.default_desa
         if desa not in self.known_desa:
             return None
-        out["desa"] = desa
-        for fld, at in self.quick_text:
+        out = {"nik": nik, "full_name": name, "birth_date": birth, "sex": sex, "desa": desa}
+        for fld, at, limit in self.quick_text:
             text = cells[at]
             if type(text) is not str:
                 return None
-            if fld == "birth_place":
-                out[fld] = " ".join(text.split())[:60]
-            elif fld == "address":
-                out[fld] = " ".join(text.split())[:200]
+            out[fld] = (text.strip().replace(" ", "") if fld == "phone" else " ".join(text.split()))[:limit]
+        for fld, at in self.quick_rt:
+            text = cells[at]
+            if type(text) is not str:
+                return None
+            text = text.strip().lstrip("0")
+            if not text or text == "-":
+                out[fld] = ""
+            elif len(text) <= 3 and text.isdigit():
+                out[fld] = text.zfill(3)
             else:
-                out[fld] = text.strip().replace(" ", "")[:20]
-        for fld in ("rt", "rw"):
-            at = pos.get(fld)
-            if at is not None:
-                text = cells[at]
-                if type(text) is not str:
-                    return None
-                text = text.strip().lstrip("0")
-                if not text or text == "-":
-                    out[fld] = ""
-                elif len(text) <= 3 and text.isdigit():
-                    out[fld] = text.zfill(3)
-                else:
-                    return None
-        at = pos.get("occupation")
+                return None
+        at = self.occupation_at
         if at is not None:
             occ = cells[at]
             if type(occ) is not str:
                 return None
-            occ = occ.strip()
-            if not occ:
-                out["occupation"] = None
-            elif occ.isdigit() and int(occ) in self.occupation_codes:
-                out["occupation"] = int(occ)
-                if "village_role" not in pos and out["occupation"] in ROLE_FROM_OCCUPATION:
-                    out["village_role"] = ROLE_FROM_OCCUPATION[out["occupation"]]
-            else:
-                return None
-        at = pos.get("declared_income")
+            occ = self.occupation_text.get(occ)
+            if occ is None:
+                occ = self.occupation_text.get(cells[at].strip())
+                if occ is None and cells[at].strip():
+                    return None
+            out["occupation"] = occ
+            if self.role_from_occupation and occ in ROLE_FROM_OCCUPATION:
+                out["village_role"] = ROLE_FROM_OCCUPATION[occ]
+        at = self.income_at
         if at is not None:
             income = cells[at]
             if type(income) is not str:
@@ -220,14 +225,12 @@ class RowParser:
                 out["declared_income"] = int(income)
             else:
                 return None
-        for fld in ("segment", "village_role", "kk", "kpj"):
-            if fld in pos and not (type(cells[pos[fld]]) is str and not cells[pos[fld]].strip()):
+        for at in self.blank_only:
+            if not (type(cells[at]) is str and not cells[at].strip()):
                 return None  # carries a value: the full parser knows the spellings
-        if "kk" in pos:  # blank, as the full parser leaves them
-            out["kk"] = ""
-        if "kpj" in pos:
-            out["kpj"] = None
-        at = pos.get("died")
+        if self.blank_defaults:
+            out.update(self.blank_defaults)
+        at = self.died_at
         if at is not None:
             died = cells[at]
             if type(died) is not str:
