@@ -197,7 +197,7 @@ class Phases:
             self._wrap(writer, "finish_bulk", "bulk: audit events of the new participants")
         for owner, name, key in (("_Registered", "_stage", "registered participants among the file's NIKs"),
                                  ("_BulkLoad", "drop", "bulk: lock, drop indexes and foreign keys"),
-                                 ("_BulkLoad", "rebuild", "bulk: rebuild indexes, validate foreign keys, analyse")):
+                                 ("_BulkLoad", "rebuild", "bulk: rebuild indexes, validate foreign keys")):
             if getattr(engine, owner, None) is not None:
                 self._wrap(getattr(engine, owner), name, key)
         else:

@@ -605,8 +605,6 @@ class _BulkLoad:
                     cursor.execute(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
                 else:
                     cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-            for table in self.tables:
-                cursor.execute(f"ANALYZE {table}")  # fresh statistics for the next lookups and pages
 
 
 class _ChunkState:
