@@ -47,3 +47,22 @@ def run():
         return participants_import(actor=actor, source=source, options=ImportOptions(**kw))
 
     return _run
+
+
+def xls(rows: list[list], *, sheet: str = "Peserta") -> io.BytesIO:
+    """A legacy Excel 97-2003 .xls in memory, as older village laptops still save them."""
+    import xlwt
+
+    buffer = io.BytesIO()
+    book = xlwt.Workbook()
+    page = book.add_sheet(sheet)
+    date_style = xlwt.easyxf(num_format_str="DD-MM-YYYY")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, date):
+                page.write(r, c, value, date_style)
+            elif value is not None:
+                page.write(r, c, value)
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer

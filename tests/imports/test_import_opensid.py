@@ -63,3 +63,42 @@ def test_the_same_export_twice_changes_nothing(run, operator_a):
     run(operator_a, opensid_file())
     again = run(operator_a, opensid_file())
     assert again.counts["new"] == 0 and again.counts["unchanged"] == 4 and again.nothing_changed
+
+
+# Every column of OpenSID's resident import/export format, in its order (36 columns), and the ones later
+# versions add at the end.
+FULL_HEADER = [
+    "alamat", "dusun", "rw", "rt", "nama", "no_kk", "nik", "sex", "tempatlahir", "tanggallahir", "agama_id",
+    "pendidikan_kk_id", "pendidikan_sedang_id", "pekerjaan_id", "status_kawin", "kk_level", "warganegara_id",
+    "nama_ayah", "nama_ibu", "golongan_darah_id", "akta_lahir", "dokumen_pasport", "tanggal_akhir_paspor",
+    "dokumen_kitas", "ayah_nik", "ibu_nik", "akta_perkawinan", "tanggalperkawinan", "akta_perceraian",
+    "tanggalperceraian", "cacat_id", "cara_kb_id", "hamil", "ktp_el", "status_rekam", "alamat_sekarang",
+    "status_dasar", "suku", "tag_id_card", "id_asuransi", "no_asuransi", "telepon", "email",
+]
+
+
+def full_resident(**values):
+    row = dict.fromkeys(FULL_HEADER, "")
+    row.update({"alamat": "Jl. Mawar 3", "dusun": "KRAJAN", "rw": "'001", "rt": "'004",
+                "no_kk": "3311110101200001", "sex": "PEREMPUAN", "tempatlahir": "SUKOHARJO", "agama_id": "ISLAM",
+                "pendidikan_kk_id": "SLTA/SEDERAJAT",
+                "pendidikan_sedang_id": "", "status_kawin": "KAWIN", "kk_level": "ISTRI", "warganegara_id": "WNI",
+                "nama_ayah": "PAIMAN", "nama_ibu": "SARMI", "golongan_darah_id": "TIDAK TAHU", "ayah_nik": "-",
+                "ibu_nik": "-", "cacat_id": "", "hamil": "0", "ktp_el": "KTP-EL", "status_rekam": "CARD PRINTED",
+                "status_dasar": "HIDUP", "suku": "JAWA", "telepon": "0812 3456 789", "email": ""})
+    row.update(values)
+    return [row[name] for name in FULL_HEADER]
+
+
+def test_a_full_width_opensid_export_is_read_without_unknown_columns(run, operator_a):
+    rows = [FULL_HEADER,
+            full_resident(nama="SITI AMINAH", nik="3311114506900001", tanggallahir="05-06-1990", pekerjaan_id="88"),
+            full_resident(nama="SRI WAHYUNI", nik="3311115207850001", tanggallahir="12/07/1985",
+                          pekerjaan_id="MENGURUS RUMAH TANGGA", status_dasar="MATI")]
+    outcome = run(operator_a, xlsx(rows, text_columns=(5, 6)))
+    assert outcome.format == "opensid" and outcome.unknown_columns == []
+    assert outcome.counts["new"] == 1 and outcome.counts["skipped"] == 1
+    siti = Participant.objects.get(nik="3311114506900001")
+    assert (siti.sex, siti.birth_date, siti.rt, siti.rw, siti.kk) == ("P", date(1990, 6, 5), "004", "001",
+                                                                      "3311110101200001")
+    assert (siti.address, siti.phone, siti.occupation_id) == ("Jl. Mawar 3, Dusun KRAJAN", "08123456789", 88)

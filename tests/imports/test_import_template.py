@@ -131,3 +131,32 @@ def test_a_nik_registered_in_another_village_is_reported_without_naming_it(run, 
     assert outcome.counts["elsewhere"] == 1
     assert outcome.samples["elsewhere"][0]["message"] == "NIK sudah terdaftar di wilayah lain."
     assert Participant.objects.get().full_name == "Sugeng Riyadi" and Participant.objects.get().desa_id == DESA_A
+
+
+def test_a_file_correcting_many_people_updates_each_only_where_it_differs(run, operator_a, register):
+    a = register(operator_a, nik="3311110505900003", full_name="Sugeng", address="Dusun Lama", phone="0811")
+    b = register(operator_a, nik="3311110505900004", full_name="Bambang", address="Dusun Lama", phone="0812")
+    c = register(operator_a, nik="3311110505900005", full_name="Slamet", address="Dusun Baru", phone="0813")
+    text = ("nik,nama,tanggal_lahir,alamat\n3311110505900003,Sugeng,05-05-1990,Dusun Baru\n"
+            "3311110505900004,Bambang Wijaya,05-05-1990,Dusun Baru\n3311110505900005,Slamet,05-05-1990,Dusun Baru\n")
+    outcome = run(operator_a, csv_bytes(text))
+    assert (outcome.counts["updated"], outcome.counts["unchanged"]) == (2, 1)
+    for p in (a, b, c):
+        p.refresh_from_db()
+    assert (a.full_name, a.address, a.phone) == ("Sugeng", "Dusun Baru", "0811")
+    assert (b.full_name, b.search_name, b.address, b.phone) == (
+        "Bambang Wijaya", "BAMBANG WIJAYA", "Dusun Baru", "0812")
+    assert c.updated_at < b.updated_at  # untouched
+    changes = {e.object_id: e.new for e in AuditEvent.objects.filter(action="update")}
+    assert changes == {str(a.pk): {"address": "Dusun Baru"},
+                       str(b.pk): {"full_name": "Bambang Wijaya", "address": "Dusun Baru"}}
+
+
+def test_a_legacy_xls_file_loads_like_an_xlsx(run, operator_a):
+    from tests.imports.conftest import xls
+
+    outcome = run(operator_a, xls([TEMPLATE_HEADER, *ROWS]))
+    assert outcome.applied and outcome.counts["new"] == 3 and outcome.counts["invalid"] == 0
+    sugeng = Participant.objects.get(nik="3311110505900003")
+    assert (sugeng.birth_date, sugeng.rt, sugeng.occupation_id, sugeng.declared_income) == (
+        date(1990, 5, 5), "002", 9, 1_000_000)

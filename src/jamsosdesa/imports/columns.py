@@ -28,7 +28,7 @@ REPORT_COLUMNS = {"baris", "status", "keterangan"}
 OPENSID_MARKERS = {"tanggallahir", "status_dasar", "pekerjaan_id", "tempatlahir", "kk_level"}
 OPENSID_IGNORED = {
     "alamat_sebelumnya", "alamat_sekarang", "id_cluster", "agama_id", "pendidikan_kk_id", "pendidikan_sedang_id",
-    "warganegara_id", "nik_ayah", "nama_ayah", "nik_ibu", "nama_ibu", "golongan_darah_id", "status_kawin",
+    "warganegara_id", "ayah_nik", "nama_ayah", "ibu_nik", "nama_ibu", "golongan_darah_id", "status_kawin",
     "kk_level", "no_kk_sebelumnya", "akta_lahir", "akta_perkawinan", "tanggalperkawinan", "akta_perceraian",
     "tanggalperceraian", "cacat_id", "cara_kb_id", "hamil", "ktp_el", "status_rekam", "alamat", "tag_id_card",
     "id_asuransi", "no_asuransi", "email", "telegram", "suku", "dokumen_pasport", "dokumen_kitas",

@@ -332,12 +332,17 @@ class _Writer:
         ) for r in rows]
 
     def update(self, changes: list[tuple[int, str, dict, dict]]) -> None:
-        """(participant id, desa, old values, new values) for each changed participant."""
+        """(participant id, desa, old values, new values) for each changed participant: one bulk update per set
+        of changed fields (a file that corrects one column for thousands of people is one statement)."""
+        groups: dict[tuple[str, ...], list[Participant]] = {}
         for pk, _desa, _old, new in changes:
             values = {("occupation_id" if k == "occupation" else k): v for k, v in new.items()}
             if "full_name" in values:
                 values["search_name"] = " ".join(values["full_name"].split()).upper()
-            Participant.objects.filter(pk=pk).update(**values, updated_at=self.now)
+            values["updated_at"] = self.now
+            groups.setdefault(tuple(sorted(values)), []).append(Participant(pk=pk, **values))
+        for fields, participants in groups.items():
+            Participant.objects.bulk_update(participants, fields, batch_size=500)
         self.audit([(pk, desa, AuditAction.UPDATE, old, new) for pk, desa, old, new in changes])
 
     def audit(self, events: list[tuple]) -> None:

@@ -55,7 +55,7 @@ def parse_date(value) -> date | None:
         if 1 <= value < 100_000:
             return EXCEL_EPOCH + timedelta(days=int(value))
         raise ValueError
-    text = str(value).strip()
+    text = str(value).strip().lstrip("'")
     if " " in text:  # "1990-05-05 00:00:00"
         text = text.split(" ", 1)[0]
     for sep in ("-", "/", "."):
@@ -302,13 +302,13 @@ class RowParser:
         out["desa"] = desa
         if "address" in raw or "dusun" in raw:
             address = " ".join(cell_text(raw.get("address")).split())
-            dusun = cell_text(raw.get("dusun"))
+            dusun = cell_text(raw.get("dusun")).lstrip("'")
             if dusun and dusun not in ("-", "0") and dusun.upper() not in address.upper():
                 address = f"{address}, Dusun {dusun}" if address else f"Dusun {dusun}"
             out["address"] = address[:200]
         for key in ("rt", "rw"):
             if key in raw:
-                text = cell_text(raw[key]).lstrip("0") or ""
+                text = cell_text(raw[key]).lstrip("'").lstrip("0")  # '004: Excel's text marker, as OpenSID writes
                 if text in ("", "-"):
                     out[key] = ""
                 elif text.isdigit() and len(text) <= 3:
