@@ -1,0 +1,73 @@
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jamsosdesa.contributions.book import parse_month, rate_book
+from jamsosdesa.contributions.calculator import QuoteError, QuoteRequest, budget
+from jamsosdesa.contributions.models import PayerType, Sector
+from jamsosdesa.core.money import rupiah
+
+
+class Command(BaseCommand):
+    help = "Simulasi iuran: berapa biaya perlindungan seorang peserta, atau sekelompok peserta selama beberapa bulan."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="what", required=True, title="perintah")
+        p = sub.add_parser("quote", help="Hitung iuran sebulan (dan anggaran untuk banyak orang dan bulan).")
+        p.add_argument("--segment", required=True, help="bpu, pu, jakon atau pmi")
+        p.add_argument("--programs", default="jkk,jkm", help="Program dipisah koma (bawaan: jkk,jkm).")
+        p.add_argument("--income", type=int, default=0, help="Nominal penghasilan BPU atau upah sebulan PU (Rp).")
+        p.add_argument("--month", help="Bulan iuran YYYY-MM (bawaan: bulan ini).")
+        p.add_argument("--payer", default="self", choices=PayerType.values, help="Pembayar (bawaan: self).")
+        p.add_argument("--sector", default="umum", choices=Sector.values, help="Sektor pekerjaan (untuk diskon).")
+        p.add_argument("--risk-class", type=int, default=1, help="Kelas risiko JKK penerima upah, 1–5.")
+        p.add_argument("--contract-value", type=int, default=0, help="Nilai kontrak jasa konstruksi (Rp).")
+        p.add_argument("--contract-months", type=int, default=0, help="Lama kontrak PMI (bulan).")
+        p.add_argument("--people", type=int, default=1, help="Jumlah orang (anggaran).")
+        p.add_argument("--months", type=int, default=1, help="Jumlah bulan iuran (anggaran).")
+        p.add_argument("--json", action="store_true", help="Keluaran JSON.")
+
+    def handle(self, *args, **o):
+        try:
+            month = parse_month(o["month"]) if o["month"] else timezone.localdate().replace(day=1)
+        except (ValueError, IndexError):
+            message = _("Bulan '%(m)s' tidak dikenal; tulis YYYY-MM, mis. 2026-11.") % {"m": o["month"]}
+            raise CommandError(message) from None
+        req = QuoteRequest(segment=o["segment"].upper(), month=month,
+                           programmes=tuple(p.strip().upper() for p in o["programs"].split(",") if p.strip()),
+                           income=o["income"], contract_value=o["contract_value"],
+                           contract_months=o["contract_months"], risk_class=o["risk_class"], sector=o["sector"],
+                           payer=o["payer"])
+        try:
+            result = budget(rate_book(), req, people=o["people"], months=o["months"])
+        except QuoteError as exc:
+            raise CommandError(exc.message) from None
+        if o["json"]:
+            body = result.quote.as_dict() | {"people": result.people, "months": result.months,
+                                             "budget_total": result.total,
+                                             "monthly": [{"month": m.strftime("%Y-%m"), "amount": a}
+                                                         for m, a in result.monthly]}
+            self.stdout.write(json.dumps(body, ensure_ascii=False, indent=2))
+            return
+        self._print(result, month)
+
+    def _print(self, result, month: date):
+        q = result.quote
+        self.stdout.write(_("Simulasi iuran %(s)s, bulan iuran %(m)s, pembayar %(p)s") % {
+            "s": q.request.segment, "m": month.strftime("%m/%Y"), "p": PayerType(q.request.payer).label})
+        for line in q.lines:
+            share = ""
+            if line.employer and line.worker:
+                share = _(" (pemberi kerja %(e)s, pekerja %(w)s)") % {"e": rupiah(line.employer),
+                                                                        "w": rupiah(line.worker)}
+            self.stdout.write(f"  {line.programme:<8} {rupiah(line.total):>14}{share}   [{line.regulation}]")
+            if line.discount:
+                self.stdout.write("           " + _("diskon %(d)s: %(n)s") % {"d": rupiah(line.discount),
+                                                                             "n": line.discount_name})
+        self.stdout.write(_("  Jumlah sebulan per orang: %(t)s") % {"t": rupiah(q.total)})
+        if result.people > 1 or result.months > 1:
+            self.stdout.write(_("  Anggaran: %(n)s orang × %(b)s bulan = %(t)s") % {
+                "n": f"{result.people:,}".replace(",", "."), "b": result.months, "t": rupiah(result.total)})
