@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 last = [0]
 
                 def progress(done, total):
-                    advance(done - last[0])
+                    advance(done - last[0], total)
                     last[0] = done
 
                 outcome = participants_import(actor=actor, source=source, options=options, progress=progress)
