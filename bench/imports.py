@@ -50,6 +50,7 @@ FILES = OUT / "import-files"
 sys.path.insert(0, str(BENCH))
 
 import make_import_file  # noqa: E402
+from common import run_part  # noqa: E402
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/jamsosdesa_bench_import"
 SIZES = {"full": {"big": 1_000_000, "medium": 100_000, "naive": 20_000},
@@ -666,12 +667,9 @@ def run_parts(args, argv: list[str]) -> int:
     parts = [p for p, secs in (("postgres", PG_SECTIONS), ("sqlite", SQLITE_SECTIONS)) if set(secs) & set(args.only)]
     for part in parts:
         say(f"\n=== {part} ===")
-        with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            cmd = [sys.executable, __file__, *argv, "--part", part, "--result-file", out.name]
-            if subprocess.run(cmd).returncode != 0:
-                say(f"The {part} part failed; see above.")
-                continue
-            results[part] = json.loads(Path(out.name).read_text())
+        result = run_part(__file__, argv, part)
+        if result is not None:
+            results[part] = result
     if results:
         results["code"] = version
         print_summary(results, files, args)

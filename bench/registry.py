@@ -30,7 +30,6 @@ import os
 import platform
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +37,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from common import run_part
 
 READ_TARGET_MS = 100.0
 WRITE_TARGET_MS = 50.0
@@ -568,12 +569,9 @@ def run_parts(argv: list[str]) -> int:
     results = []
     for part in ("sqlite", "postgres"):
         say(f"\n=== {part} ===")
-        with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            cmd = [sys.executable, __file__, *argv, "--part", part, "--result-file", out.name]
-            if subprocess.run(cmd).returncode != 0:
-                say(f"The {part} part failed; see above.")
-                continue
-            results.append(json.loads(Path(out.name).read_text()))
+        result = run_part(__file__, argv, part)
+        if result is not None:
+            results.append(result)
     if results:
         print_summary(results)
     return 0 if len(results) == 2 else 1

@@ -7,7 +7,7 @@ Every amount is whole rupiah. A percentage is applied as parts per million with 
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -373,6 +373,6 @@ def budget(book: RateBook, req: QuoteRequest, *, people: int, months: int) -> Bu
     monthly = []
     for offset in range(months):
         month = add_months(req.month, offset)
-        q = first if offset == 0 else quote(book, QuoteRequest(**{**req.__dict__, "month": month}))
+        q = first if offset == 0 else quote(book, replace(req, month=month))
         monthly.append((month, q.total * people))
     return Budget(first, people, months, monthly)

@@ -71,9 +71,6 @@ class ImportOptions:
     all_or_nothing: bool = False
     chunk_size: int = CHUNK
     note: str = ""
-    # PostgreSQL bulk load (indexes and foreign keys rebuilt after the load, table locked meanwhile):
-    # None decides by size (settings IMPORT_BULK_MIN_ROWS / IMPORT_BULK_MIN_SHARE), True/False force it.
-    bulk: bool | None = None
 
 
 @dataclass
@@ -315,6 +312,7 @@ class _Writer:
         self.pause()
         self._cursor.execute("DROP TRIGGER jamsosdesa_import_audit ON participants_participant")
         self._cursor.execute("DROP FUNCTION pg_temp.jamsosdesa_import_audit()")
+        self._cursor.close()
 
     def _participant_values(self, rows: list[dict]) -> list[tuple]:
         if self.postgres:
@@ -457,14 +455,14 @@ def _second_pass(table: Table, options: ImportOptions, state: "_ChunkState", out
     for row in _data_rows(table):
         chunk.append(row)
         if len(chunk) >= options.chunk_size:
-            state.process(chunk, chunk_no, write=_writing(options, outcome))
+            _process_chunk(state, chunk, chunk_no, write=_writing(options, outcome))
             done += len(chunk)
             chunk = []
             chunk_no += 1
             if progress:
                 progress(done, total)
     if chunk:
-        state.process(chunk, chunk_no, write=_writing(options, outcome))
+        _process_chunk(state, chunk, chunk_no, write=_writing(options, outcome))
         done += len(chunk)
         if progress:
             progress(done, total)
@@ -477,8 +475,7 @@ def _writing(options: ImportOptions, outcome: ImportOutcome) -> bool:
 def _bulk_wanted(options: ImportOptions, new_at_most: int) -> bool:
     if connection.vendor != "postgresql" or options.dry_run:
         return False
-    if options.bulk is not None:
-        return options.bulk
+    # By size (settings IMPORT_BULK_MIN_ROWS / IMPORT_BULK_MIN_SHARE): the bulk load locks the table meanwhile.
     return (new_at_most >= settings.IMPORT_BULK_MIN_ROWS
             and new_at_most >= settings.IMPORT_BULK_MIN_SHARE * _table_rows("participants_participant"))
 
@@ -621,9 +618,6 @@ class _ChunkState:
         self.outcome, self.writer = outcome, writer
         self.registered: _Registered | None = None
         self.kpj_rows: dict[str, str] = {}  # KPJ -> NIK of the row in this file that carries it
-
-    def process(self, chunk: list[tuple[int, list]], chunk_no: int, write: bool) -> None:
-        _process_chunk(self, chunk, chunk_no, write)
 
 
 def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> None:
