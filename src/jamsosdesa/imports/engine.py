@@ -1,10 +1,13 @@
 """Import participants from a file: read, validate, deduplicate, classify, and load set-based.
 
-The file is read twice. The first pass only notes every row's NIK with its name and birth date, so that
-two rows with the same NIK are both known before anything is written. The second pass works in
-chunks: validate the rows, look up the chunk's NIKs in one query, classify each row, and load the new
-ones with COPY (PostgreSQL) or one executemany (SQLite). Everything happens in one transaction: a
-failure, or an all-or-nothing import that finds an invalid row, leaves the database as it was.
+The file is read twice. The first pass only notes where every NIK first appears (and compares names and
+birth dates of NIKs that repeat), so that two rows with the same NIK are both known before anything is
+written. Then the registered people among the file's NIKs are found (PostgreSQL: one join against a
+temporary table; SQLite: per chunk). The second pass works in chunks: validate the rows, classify each,
+and load the new ones with COPY through a staging table (PostgreSQL) or one executemany (SQLite). An
+import that adds a large share of the table uses the bulk load instead (`_BulkLoad`: indexes and foreign
+keys rebuilt after one streamed COPY). Everything happens in one transaction: a failure, or an
+all-or-nothing import that finds an invalid row, leaves the database as it was.
 """
 
 import gc
@@ -411,14 +414,13 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
     carried = [f for f in UPDATABLE
                if f in layout.positions or (f == "village_role" and "occupation" in layout.positions)]
     writer = _Writer(actor, options.note or _("impor berkas"))
-    state = _ChunkState(parser, scan, carried, actor, outcome, writer)
 
     try:
         with transaction.atomic():
-            state.registered = _Registered(["pk", "nik", "desa_id", "registered_by_id", "is_active", *carried],
-                                           scan.first)
+            registered = _Registered(["pk", "nik", "desa_id", "registered_by_id", "is_active", *carried], scan.first)
+            state = _ChunkState(parser, scan, carried, actor, outcome, writer, registered)
             bulk = None
-            if _bulk_wanted(options, len(scan.first) - state.registered.count):
+            if _bulk_wanted(options, len(scan.first) - registered.count):
                 # Keep the KPJ index when the file carries KPJs: each chunk looks them up.
                 keep = {"participant_kpj_unique"} if "kpj" in layout.positions else set()
                 tables = ["participants_participant"]
@@ -613,10 +615,9 @@ class _ChunkState:
     """What the second pass carries from chunk to chunk."""
 
     def __init__(self, parser: RowParser, scan: FirstPass, carried: list[str], actor, outcome: ImportOutcome,
-                 writer: _Writer):
+                 writer: _Writer, registered: _Registered):
         self.parser, self.scan, self.carried, self.actor = parser, scan, carried, actor
-        self.outcome, self.writer = outcome, writer
-        self.registered: _Registered | None = None
+        self.outcome, self.writer, self.registered = outcome, writer, registered
         self.kpj_rows: dict[str, str] = {}  # KPJ -> NIK of the row in this file that carries it
 
 
