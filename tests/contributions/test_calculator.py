@@ -108,3 +108,21 @@ def test_bad_input_gets_a_message_naming_the_field(kw, field, text):
     with pytest.raises(QuoteError) as caught:
         quote(BOOK, QuoteRequest(**kw))
     assert field in caught.value.fields and text in caught.value.message
+
+
+def test_a_book_that_has_answered_many_quotes_answers_like_a_fresh_one():
+    # the book keeps what it worked out per request shape; amounts must still follow each request
+    warm = default_rate_book()
+    months = [date(2025, 1, 1), date(2026, 2, 1), date(2026, 4, 1), date(2026, 11, 1)]
+    requests = [QuoteRequest("BPU", ("JKK", "JKM", "JHT"), m, income=i, payer=p)
+                for m in months for i in (1_000_000, 3_500_000, 20_700_000) for p in ("self", "apbd")]
+    requests += [QuoteRequest("PU", ("JKK", "JKM", "JHT", "JP"), m, income=w, risk_class=r)
+                 for m in months for w in (3_000_000, 11_000_000, 15_000_000) for r in (1, 5)]
+    requests += [QuoteRequest("JAKON", ("JKK", "JKM"), m, contract_value=v)
+                 for m in months for v in (50_000_000, 2 * 10**9)]
+    for req in requests * 2:
+        assert quote(warm, req).as_dict() == quote(default_rate_book(), req).as_dict()
+    capped = quote(warm, QuoteRequest("PU", ("JKK", "JKM", "JP"), date(2026, 4, 1), income=15_000_000))
+    below = quote(warm, QuoteRequest("PU", ("JKK", "JKM", "JP"), date(2026, 4, 1), income=5_000_000))
+    assert capped.lines[2].basis.startswith("plafon") and below.lines[2].basis == "Rp5.000.000"
+    assert below.lines[2].total == 150_000

@@ -116,6 +116,7 @@ class RateBook:
         self.discounts = discounts
         self.apbdes_is_state_budget = apbdes_is_state_budget
         self.first_month = min((r.valid_from for r in rates), default=None)
+        self.plans: dict[tuple, _Plan] = {}  # see _plan
 
     def allowed_nominals(self, month: date) -> frozenset[int]:
         found = self.nominal_cache.get(month)
@@ -162,12 +163,21 @@ class QuoteLine:
     worker: int = 0
     discount: int = 0  # already taken off employer/worker
     discount_name: str = ""
-    basis: str = ""
+    basis_amount: int = 0  # what the percentages apply to (income, ceiling, contract value, months)
+    basis_kind: str = "amount"  # amount | ceiling | months
     regulation: str = ""
 
     @property
     def total(self) -> int:
         return self.employer + self.worker
+
+    @property
+    def basis(self) -> str:
+        if self.basis_kind == "ceiling":
+            return _("plafon %(c)s") % {"c": rupiah(self.basis_amount)}
+        if self.basis_kind == "months":
+            return _("%(n)s bulan kontrak") % {"n": self.basis_amount}
+        return rupiah(self.basis_amount)
 
 
 @dataclass
@@ -203,6 +213,46 @@ class Quote:
                 "notes": self.notes}
 
 
+# --- plans -----------------------------------------------------------------------------------------------
+# Everything about a quote that does not depend on the amount (which rows, ceiling, discount, regulation
+# names) is worked out once per (segment, programmes, month, risk class, sector, payer) and kept on the
+# book; a quote then only does the arithmetic. Refusals are never kept: a bad request is checked each time.
+
+@dataclass(frozen=True)
+class _Part:
+    employer: bool
+    ppm: int
+    flat: int
+    capped: bool
+
+
+@dataclass(frozen=True)
+class _Cut:
+    ppm_off: int
+    employer: bool
+    worker: bool
+    name: str
+
+
+@dataclass(frozen=True)
+class _LinePlan:
+    programme: str
+    parts: tuple[_Part, ...]
+    regulation: str
+    capped_regulation: str  # the regulation names when the wage ceiling applies
+    cut: _Cut | None
+    bands: tuple[BandRow, ...] = ()  # Jakon
+
+
+@dataclass(frozen=True)
+class _Plan:
+    segment: str
+    lines: tuple[_LinePlan, ...]
+    allowed: frozenset[int] | None  # BPU income nominals
+    ceiling: int | None
+    pmi: tuple[PmiRow, ...] = ()
+
+
 def _check(book: RateBook, req: QuoteRequest) -> tuple[str, ...]:
     segment = req.segment.upper()
     if segment not in OPTIONAL:
@@ -222,70 +272,153 @@ def _check(book: RateBook, req: QuoteRequest) -> tuple[str, ...]:
     if book.first_month is None or req.month < book.first_month:
         raise QuoteError("no_rate", "month", _("Belum ada tarif iuran untuk bulan %(m)s.")
                          % {"m": req.month.strftime("%m/%Y")})
+    if segment == "PU" and not 1 <= req.risk_class <= 5:
+        raise QuoteError("bad_risk_class", "risk_class", _("Kelas risiko JKK harus 1 sampai 5."))
     return programmes
 
 
-def quote(book: RateBook, req: QuoteRequest) -> Quote:
-    """The monthly contribution for one person (PMI: the whole contract), programme by programme."""
+def _plan(book: RateBook, req: QuoteRequest) -> _Plan:
+    key = (req.segment, req.programmes, req.month, req.risk_class, req.sector, req.payer)
+    found = book.plans.get(key)
+    if found is None:
+        if len(book.plans) >= 50_000:  # a long-lived book quoting every combination: start again
+            book.plans.clear()
+        found = book.plans[key] = _make_plan(book, req)
+    return found
+
+
+def _make_plan(book: RateBook, req: QuoteRequest) -> _Plan:
     programmes = _check(book, req)
     segment = req.segment.upper()
-    result = Quote(req)
+    month = req.month
     if segment == "PMI":
-        result.lines.append(_pmi(book, req))
-    elif segment == "JAKON":
-        if req.contract_value <= 0:
-            raise QuoteError("bad_contract_value", "contract_value", _("Nilai kontrak harus lebih dari nol."))
-        result.lines.extend(_jakon(book, req, p) for p in programmes)
-    else:
-        _check_income(book, req, segment)
+        packages = sorted(_latest([p for p in book.pmi if p.covers(month)]), key=lambda p: p.contract_months)
+        if not packages:
+            raise QuoteError("no_rate", "month", _("Belum ada paket iuran PMI untuk bulan %(m)s.")
+                             % {"m": month.strftime("%m/%Y")})
+        return _Plan(segment, (), None, None, pmi=tuple(packages))
+    if segment == "JAKON":
+        lines = []
         for programme in programmes:
-            result.lines.append(_by_rate(book, req, segment, programme))
-    for line in result.lines:
-        _discount(book, req, segment, line)
-    return result
-
-
-def _check_income(book: RateBook, req: QuoteRequest, segment: str) -> None:
-    if req.income < 0:
-        raise QuoteError("bad_income", "income", _("Upah atau penghasilan tidak boleh kurang dari nol."))
-    if segment == "BPU":
-        allowed = book.allowed_nominals(req.month)
-        if req.income not in allowed:
-            nearest = sorted(allowed, key=lambda a: abs(a - req.income))[:2]
-            raise QuoteError("income_not_allowed", "income",
-                             _("Nominal penghasilan %(v)s tidak ada dalam daftar nominal BPU. Pilih misalnya %(a)s.")
-                             % {"v": rupiah(req.income), "a": _(" atau ").join(rupiah(a) for a in sorted(nearest))})
-    elif req.income == 0:
-        raise QuoteError("bad_income", "income", _("Upah sebulan wajib diisi untuk penerima upah."))
-    if segment == "PU" and not 1 <= req.risk_class <= 5:
-        raise QuoteError("bad_risk_class", "risk_class", _("Kelas risiko JKK harus 1 sampai 5."))
-
-
-def _by_rate(book: RateBook, req: QuoteRequest, segment: str, programme: str) -> QuoteLine:
-    rows = book.rate_rows(segment, programme, req.month, req.risk_class)
-    if not rows:
-        raise QuoteError("no_rate", "month", _("Belum ada tarif %(p)s %(s)s untuk bulan %(m)s.")
-                         % {"p": programme, "s": segment, "m": req.month.strftime("%m/%Y")})
-    line = QuoteLine(programme, regulation="; ".join(dict.fromkeys(r.regulation for r in rows)))
-    # (the rows of one programme usually share their regulation's name; each is named once)
-    base, line.basis = req.income, rupiah(req.income)
-    for row in rows:
-        if row.wage_capped:
-            found = book.ceiling(req.month)
+            rows = sorted(_latest([b for b in book.bands if b.programme == programme and b.covers(month)]),
+                          key=lambda b: b.lower)
+            if not rows:
+                raise QuoteError("no_rate", "month", _("Belum ada tarif jasa konstruksi untuk bulan %(m)s.")
+                                 % {"m": month.strftime("%m/%Y")})
+            lines.append(_LinePlan(programme, (), rows[0].regulation, rows[0].regulation,
+                                   _best_cut(book, req, segment, programme), bands=tuple(rows)))
+        return _Plan(segment, tuple(lines), None, None)
+    ceiling = None
+    lines = []
+    for programme in programmes:
+        rows = book.rate_rows(segment, programme, month, req.risk_class)
+        if not rows:
+            raise QuoteError("no_rate", "month", _("Belum ada tarif %(p)s %(s)s untuk bulan %(m)s.")
+                             % {"p": programme, "s": segment, "m": month.strftime("%m/%Y")})
+        # the rows of one programme usually share their regulation's name; each is named once
+        regulation = capped_regulation = "; ".join(dict.fromkeys(r.regulation for r in rows))
+        if any(r.wage_capped for r in rows):
+            found = book.ceiling(month)
             if found is None:
                 raise QuoteError("no_rate", "month", _("Belum ada plafon upah %(p)s untuk bulan %(m)s.")
-                                 % {"p": programme, "m": req.month.strftime("%m/%Y")})
-            ceiling, regulation = found
-            if req.income > ceiling:
-                base = ceiling
-                line.basis = _("plafon %(c)s") % {"c": rupiah(ceiling)}
-                if regulation not in line.regulation:
-                    line.regulation += f"; {regulation}"
-        amount = row.flat or percent_of(base if row.wage_capped else req.income, row.ppm)
-        if row.share == "employer":
-            line.employer += amount
-        else:
-            line.worker += amount
+                                 % {"p": programme, "m": month.strftime("%m/%Y")})
+            ceiling, ceiling_regulation = found
+            if ceiling_regulation not in regulation:
+                capped_regulation = f"{regulation}; {ceiling_regulation}"
+        parts = tuple(_Part(r.share == "employer", r.ppm, r.flat, r.wage_capped) for r in rows)
+        lines.append(_LinePlan(programme, parts, regulation, capped_regulation,
+                               _best_cut(book, req, segment, programme)))
+    allowed = book.allowed_nominals(month) if segment == "BPU" else None
+    return _Plan(segment, tuple(lines), allowed, ceiling)
+
+
+def _payer_excluded(book: RateBook, payer: str, excluded: tuple[str, ...]) -> bool:
+    if payer in excluded:
+        return True
+    return payer == "apbdes" and book.apbdes_is_state_budget and any(p in excluded for p in STATE_BUDGETS)
+
+
+def _best_cut(book: RateBook, req: QuoteRequest, segment: str, programme: str) -> _Cut | None:
+    best = None
+    for d in book.discounts:
+        if (d.segment == segment and programme in d.programmes and d.covers(req.month)
+                and (not d.sectors or req.sector in d.sectors)
+                and not _payer_excluded(book, req.payer, d.excluded_payers)
+                and (best is None or d.ppm_off > best.ppm_off)):
+            best = d
+    if best is None:
+        return None
+    return _Cut(best.ppm_off, best.share in ("", "employer"), best.share in ("", "worker"),
+                f"{best.name} ({best.regulation})")
+
+
+# --- the quote -------------------------------------------------------------------------------------------
+
+def quote(book: RateBook, req: QuoteRequest) -> Quote:
+    """The monthly contribution for one person (PMI: the whole contract), programme by programme."""
+    plan = _plan(book, req)
+    segment = plan.segment
+    if segment == "PMI":
+        return Quote(req, [_pmi(plan, req)])
+    if segment == "JAKON":
+        value = req.contract_value
+        if value <= 0:
+            raise QuoteError("bad_contract_value", "contract_value", _("Nilai kontrak harus lebih dari nol."))
+        lines = []
+        for line_plan in plan.lines:
+            amount = 0
+            for band in line_plan.bands:  # marginal: each band's rate on the part of the value inside it
+                top = value if band.upper is None else min(value, band.upper)
+                if top > band.lower:
+                    amount += percent_of(top - band.lower, band.ppm)
+            lines.append(_cut(QuoteLine(line_plan.programme, employer=amount, basis_amount=value,
+                                        regulation=line_plan.regulation), line_plan.cut))
+        return Quote(req, lines)
+    income = req.income
+    if income < 0:
+        raise QuoteError("bad_income", "income", _("Upah atau penghasilan tidak boleh kurang dari nol."))
+    if plan.allowed is not None:
+        if income not in plan.allowed:
+            nearest = sorted(plan.allowed, key=lambda a: abs(a - income))[:2]
+            raise QuoteError("income_not_allowed", "income",
+                             _("Nominal penghasilan %(v)s tidak ada dalam daftar nominal BPU. Pilih misalnya %(a)s.")
+                             % {"v": rupiah(income), "a": _(" atau ").join(rupiah(a) for a in sorted(nearest))})
+    elif income == 0:
+        raise QuoteError("bad_income", "income", _("Upah sebulan wajib diisi untuk penerima upah."))
+    ceiling = plan.ceiling
+    over = ceiling is not None and income > ceiling
+    lines = []
+    for line_plan in plan.lines:
+        employer = worker = 0
+        capped = False
+        for part in line_plan.parts:
+            if part.flat:
+                amount = part.flat
+            elif part.capped and over:
+                amount = percent_of(ceiling, part.ppm)
+                capped = True
+            else:
+                amount = percent_of(income, part.ppm)
+            if part.employer:
+                employer += amount
+            else:
+                worker += amount
+        line = QuoteLine(line_plan.programme, employer, worker,
+                         basis_amount=ceiling if capped else income, basis_kind="ceiling" if capped else "amount",
+                         regulation=line_plan.capped_regulation if capped else line_plan.regulation)
+        lines.append(_cut(line, line_plan.cut) if line_plan.cut else line)
+    return Quote(req, lines)
+
+
+def _cut(line: QuoteLine, cut: _Cut | None) -> QuoteLine:
+    if cut is None:
+        return line
+    cut_employer = percent_of(line.employer, cut.ppm_off) if cut.employer else 0
+    cut_worker = percent_of(line.worker, cut.ppm_off) if cut.worker else 0
+    line.employer -= cut_employer
+    line.worker -= cut_worker
+    line.discount = cut_employer + cut_worker
+    line.discount_name = cut.name
     return line
 
 
@@ -297,58 +430,16 @@ def _latest(rows: list) -> list:
     return [r for r in rows if r.valid_from == newest]
 
 
-def _jakon(book: RateBook, req: QuoteRequest, programme: str) -> QuoteLine:
-    bands = _latest([b for b in book.bands if b.programme == programme and b.covers(req.month)])
-    bands.sort(key=lambda b: b.lower)
-    if not bands:
-        raise QuoteError("no_rate", "month", _("Belum ada tarif jasa konstruksi untuk bulan %(m)s.")
-                         % {"m": req.month.strftime("%m/%Y")})
-    amount = 0
-    for band in bands:  # marginal: each band's rate on the part of the value inside it
-        top = req.contract_value if band.upper is None else min(req.contract_value, band.upper)
-        if top > band.lower:
-            amount += percent_of(top - band.lower, band.ppm)
-    return QuoteLine(programme, employer=amount, basis=rupiah(req.contract_value),
-                     regulation=bands[0].regulation)
-
-
-def _pmi(book: RateBook, req: QuoteRequest) -> QuoteLine:
+def _pmi(plan: _Plan, req: QuoteRequest) -> QuoteLine:
     if req.contract_months <= 0:
         raise QuoteError("bad_contract_months", "contract_months",
                          _("Lama kontrak PMI harus paling sedikit 1 bulan."))
-    packages = sorted(_latest([p for p in book.pmi if p.covers(req.month)]), key=lambda p: p.contract_months)
-    if not packages:
-        raise QuoteError("no_rate", "month", _("Belum ada paket iuran PMI untuk bulan %(m)s.")
-                         % {"m": req.month.strftime("%m/%Y")})
+    packages = plan.pmi
     fitting = [p for p in packages if p.contract_months <= req.contract_months]
     package = fitting[-1] if fitting else packages[0]  # shorter than every package: the shortest one
     extra = max(req.contract_months - package.contract_months, 0) * package.extra_month
     return QuoteLine("JKK+JKM", worker=package.before_departure + package.during_and_after + extra,
-                     basis=_("%(n)s bulan kontrak") % {"n": req.contract_months}, regulation=package.regulation)
-
-
-def _payer_excluded(book: RateBook, payer: str, excluded: tuple[str, ...]) -> bool:
-    if payer in excluded:
-        return True
-    return payer == "apbdes" and book.apbdes_is_state_budget and any(p in excluded for p in STATE_BUDGETS)
-
-
-def _discount(book: RateBook, req: QuoteRequest, segment: str, line: QuoteLine) -> None:
-    best = None
-    for d in book.discounts:
-        if (d.segment == segment and line.programme in d.programmes and d.covers(req.month)
-                and (not d.sectors or req.sector in d.sectors)
-                and not _payer_excluded(book, req.payer, d.excluded_payers)
-                and (best is None or d.ppm_off > best.ppm_off)):
-            best = d
-    if best is None:
-        return
-    cut_employer = percent_of(line.employer, best.ppm_off) if best.share in ("", "employer") else 0
-    cut_worker = percent_of(line.worker, best.ppm_off) if best.share in ("", "worker") else 0
-    line.employer -= cut_employer
-    line.worker -= cut_worker
-    line.discount = cut_employer + cut_worker
-    line.discount_name = f"{best.name} ({best.regulation})"
+                     basis_amount=req.contract_months, basis_kind="months", regulation=package.regulation)
 
 
 @dataclass
