@@ -69,8 +69,10 @@ def on_http_error(request, exc: HttpError):
     return error_response(request, exc.status_code, "http_error", str(exc))
 
 
+from jamsosdesa.contributions.api import router as contributions_router  # noqa: E402
 from jamsosdesa.participants.api import router as participants_router  # noqa: E402
 from jamsosdesa.regions.api import router as regions_router  # noqa: E402
 
 api.add_router("/regions", regions_router, tags=["wilayah"])
+api.add_router("/contributions", contributions_router, tags=["iuran"])
 api.add_router("/", participants_router, tags=["peserta"])

@@ -453,6 +453,11 @@ class Budget:
     def total(self) -> int:
         return sum(amount for _, amount in self.monthly)
 
+    def as_dict(self) -> dict:
+        return self.quote.as_dict() | {"people": self.people, "months": self.months, "budget_total": self.total,
+                                       "monthly": [{"month": m.strftime("%Y-%m"), "amount": a}
+                                                   for m, a in self.monthly]}
+
 
 def budget(book: RateBook, req: QuoteRequest, *, people: int, months: int) -> Budget:
     """What `people` cost for `months` contribution months from req.month, month by month (a discount may

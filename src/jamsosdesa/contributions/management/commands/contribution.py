@@ -46,11 +46,7 @@ class Command(BaseCommand):
         except QuoteError as exc:
             raise CommandError(exc.message) from None
         if o["json"]:
-            body = result.quote.as_dict() | {"people": result.people, "months": result.months,
-                                             "budget_total": result.total,
-                                             "monthly": [{"month": m.strftime("%Y-%m"), "amount": a}
-                                                         for m, a in result.monthly]}
-            self.stdout.write(json.dumps(body, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
             return
         self._print(result, month)
 

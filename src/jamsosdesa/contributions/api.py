@@ -1,0 +1,76 @@
+from datetime import date
+from typing import Annotated, Literal
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from .book import rate_book
+from .calculator import QuoteRequest, budget
+from .models import PayerType, Sector
+
+router = Router()
+
+
+class QuoteQuery(Schema):
+    segment: str = Field(..., description="BPU, PU, JAKON atau PMI")
+    programs: str = Field("JKK,JKM", description="Program dipisah koma, mis. JKK,JKM,JHT")
+    income: Annotated[int, Field(ge=0, le=10**12)] = 0
+    month: str | None = Field(None, description="Bulan iuran YYYY-MM (bawaan: bulan ini)",
+                              pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    payer: Literal[tuple(PayerType.values)] = "self"
+    sector: Literal[tuple(Sector.values)] = "umum"
+    risk_class: Annotated[int, Field(ge=1, le=5)] = 1
+    contract_value: Annotated[int, Field(ge=0, le=10**15)] = 0
+    contract_months: Annotated[int, Field(ge=0, le=120)] = 0
+    people: Annotated[int, Field(ge=1, le=10_000_000)] = 1
+    months: Annotated[int, Field(ge=1, le=120)] = 1
+
+
+class LineOut(Schema):
+    programme: str
+    employer: int
+    worker: int
+    total: int
+    discount: int
+    discount_name: str
+    basis: str
+    regulation: str
+
+
+class MonthOut(Schema):
+    month: str
+    amount: int
+
+
+class QuoteOut(Schema):
+    segment: str
+    programmes: list[str]
+    month: str
+    payer: str
+    sector: str
+    lines: list[LineOut]
+    employer: int
+    worker: int
+    discount: int
+    total: int
+    notes: list[str]
+    people: int
+    months: int
+    budget_total: int
+    monthly: list[MonthOut]
+
+
+@router.get("/quote", response=QuoteOut, summary="Simulasi iuran (dan anggaran untuk banyak orang dan bulan)")
+def quote(request, q: Query[QuoteQuery]):
+    """Every amount is whole rupiah. Bad input answers 422 with a code (`income_not_allowed`, `no_rate`, ...)
+    and the field it concerns."""
+    if q.month:
+        year, month = q.month.split("-")
+        start = date(int(year), int(month), 1)
+    else:
+        start = timezone.localdate().replace(day=1)
+    req = QuoteRequest(segment=q.segment.upper(), month=start,
+                       programmes=tuple(p.strip().upper() for p in q.programs.split(",") if p.strip()),
+                       income=q.income, contract_value=q.contract_value, contract_months=q.contract_months,
+                       risk_class=q.risk_class, sector=q.sector, payer=q.payer)
+    return budget(rate_book(), req, people=q.people, months=q.months).as_dict()

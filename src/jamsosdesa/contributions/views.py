@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from .book import rate_book
+from .calculator import QuoteError, budget
+from .forms import QuoteForm
+
+
+@login_required
+def quote_page(request):
+    """'Simulasi iuran': anyone logged in; the result updates as the form changes (HTMX) and the plain form
+    works without JavaScript."""
+    data = request.GET if "segment" in request.GET else None
+    form = QuoteForm(data, initial={"month": timezone.localdate().replace(day=1)})
+    result = None
+    book = rate_book()
+    if form.is_bound and form.is_valid():
+        people, months = form.counts()
+        try:
+            result = budget(book, form.request(), people=people, months=months)
+        except QuoteError as exc:
+            for name, messages in exc.fields.items():
+                for message in messages:
+                    form.add_error(name if name in form.fields else None, message)
+    month = timezone.localdate().replace(day=1)
+    context = {"form": form, "result": result, "nominals": sorted(book.allowed_nominals(month))}
+    template = "contributions/_result.html" if request.headers.get("HX-Request") else "contributions/quote.html"
+    return render(request, template, context)
