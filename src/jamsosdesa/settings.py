@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "jamsosdesa.participants",
     "jamsosdesa.imports",
     "jamsosdesa.contributions",
+    "jamsosdesa.funding",
     "django_tasks",
     "django_tasks_db",
 ]

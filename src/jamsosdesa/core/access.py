@@ -81,13 +81,19 @@ def can_register_in(user, desa_code: str) -> bool:
 def can_change_participant(user, participant) -> bool:
     """Change rights, given that the user can already see the participant.
 
-    A district official changes only what its own schemes own; until funding schemes exist that
-    is the participants the official registered personally.
+    A district official changes only what its own schemes own: participants enrolled in a scheme the
+    official manages, and those the official registered personally.
     """
     if sees_everything(user):
         return True
     if user.role == Role.DISTRICT_OFFICIAL:
-        return participant.registered_by_id == user.pk
+        if participant.registered_by_id == user.pk:
+            return True
+        from jamsosdesa.funding.models import Enrolment
+
+        owners = Enrolment.objects.filter(participant_id=participant.pk).values_list("scheme__owner_region_id",
+                                                                                        flat=True)
+        return any(code and code_in_scope(user, code) for code in owners)
     if user.role == Role.PERISAI_AGENT and participant.registered_by_id == user.pk:
         return True
     return code_in_scope(user, participant.desa_id)
@@ -98,3 +104,57 @@ def shows_full_nik_in_lists(user) -> bool:
 
     roles = getattr(settings, "NIK_UNMASKED_LIST_ROLES", ROLES_WITH_FULL_NIK_IN_LISTS_DEFAULT)
     return user.is_superuser or user.role in roles
+
+
+# --- funding schemes -------------------------------------------------------------------------------------
+
+SCHEME_MANAGER_ROLES = (Role.DISTRICT_OFFICIAL, Role.BRANCH_OFFICER, Role.VILLAGE_OPERATOR)
+
+
+def _ancestor_codes(code: str) -> list[str]:
+    """'33.11.11.2004' -> ['33', '33.11', '33.11.11']."""
+    parts = code.split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts))]
+
+
+def scheme_scope_q(user) -> Q | None:
+    """Schemes a user may see: those owned inside the user's regions and those covering them (a district's
+    scheme for its village operators, a nationwide one for everyone). None means no restriction."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Q(pk__in=[])
+    if sees_everything(user):
+        return None
+    q = Q(owner_region__isnull=True)
+    covering: set[str] = set()
+    for code in user_region_codes(user):
+        q |= Q(owner_region_id=code) | Q(owner_region_id__startswith=code + ".")
+        covering.update(_ancestor_codes(code))
+    if covering:
+        q |= Q(owner_region_id__in=sorted(covering))
+    return q
+
+
+def scope_schemes(user, qs: QuerySet | None = None) -> QuerySet:
+    """The one scoping function for funding schemes."""
+    if qs is None:
+        from jamsosdesa.funding.models import Scheme
+
+        qs = Scheme.objects.all()
+    q = scheme_scope_q(user)
+    return qs if q is None else qs.filter(q)
+
+
+def can_manage_scheme(user, scheme) -> bool:
+    """Create, change, and end anyone's enrolment in, a scheme: its owner region lies in the user's regions."""
+    if sees_everything(user):
+        return True
+    return (user.is_authenticated and user.role in SCHEME_MANAGER_ROLES and bool(scheme.owner_code)
+            and code_in_scope(user, scheme.owner_code))
+
+
+def can_enrol_into(user, scheme) -> bool:
+    """Put participants the user can see into a scheme the user can see (a village operator fills its desa's
+    quota of a district scheme); PERISAI agents do not enrol."""
+    if sees_everything(user) or can_manage_scheme(user, scheme):
+        return True
+    return user.is_authenticated and user.role in SCHEME_MANAGER_ROLES

@@ -1,0 +1,544 @@
+"""Writes for funding schemes and enrolments. Each service checks, writes and audits in one transaction.
+
+Enrolment is set-based whichever way it is asked for (one person, a filter, a list of NIKs): the candidates
+go into a working table with the reason each one is refused, computed in SQL (eligibility, cover by another
+scheme), then the desa quotas and the budget are applied with window functions, and the enrolments and
+their audit events are written with INSERT ... SELECT. Enrolling one person is the same path with one row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jamsosdesa.accounts.models import Role
+from jamsosdesa.contributions.book import rate_book
+from jamsosdesa.contributions.calculator import QuoteError, QuoteRequest, RateBook, add_months, budget
+from jamsosdesa.contributions.models import PayerType
+from jamsosdesa.core.access import (
+    can_enrol_into,
+    can_manage_scheme,
+    code_in_scope,
+    region_q,
+    scope_participants,
+    sees_everything,
+)
+from jamsosdesa.core.audit import audit_record, diff
+from jamsosdesa.core.errors import NotFound, PermissionDenied, ServiceError
+from jamsosdesa.core.models import AuditAction
+from jamsosdesa.participants.models import Participant, Segment, VillageRole
+from jamsosdesa.participants.nik import normalize_number
+from jamsosdesa.regions.models import Level, Region
+
+from .models import (
+    PROGRAMME_BITS,
+    ApbdesSource,
+    Candidate,
+    EndReason,
+    Enrolment,
+    EnrolmentBatch,
+    Refusal,
+    Scheme,
+    SchemeQuota,
+    WelfareEntry,
+)
+
+SCHEME_SEGMENTS = (Segment.BPU, Segment.PU)  # a scheme pays a monthly package; Jakon and PMI are per contract
+MAX_MONTHS = 60
+MAX_BUDGET = 10**15
+
+
+class _Errors:
+    def __init__(self):
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, name: str, message: str) -> None:
+        self.fields.setdefault(name, []).append(str(message))
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            first = next(iter(self.fields.values()))[0]
+            raise ServiceError(code="invalid", message=_("Data skema belum benar: %(m)s") % {"m": first},
+                               fields=self.fields)
+
+
+# --- cost -------------------------------------------------------------------------------------------------
+
+def cost_per_person(scheme: Scheme, start: date, end: date, book: RateBook | None = None) -> int:
+    """What the scheme pays for one person from `start` to `end` (inclusive), month by month with the rules
+    in force in each month (0 when end is before start)."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months <= 0:
+        return 0
+    req = QuoteRequest(segment=scheme.segment, programmes=tuple(scheme.programmes), month=start,
+                       income=scheme.income_nominal, payer=scheme.payer_type)
+    return budget(book or rate_book(), req, people=1, months=months).total
+
+
+def scheme_planned_quota(scheme: Scheme) -> int | None:
+    """All desa quotas together: the desa with their own quota, and every other desa of the owner region at
+    the default. None: no limit (no default, no desa quota). With desa quotas and no default, only those desa
+    take part (see _apply_quota)."""
+    explicit = dict(SchemeQuota.objects.filter(scheme=scheme).values_list("desa_id", "quota"))
+    if scheme.quota_per_desa is None:
+        return sum(explicit.values()) if explicit else None
+    others = _desa_of(scheme.owner_code).exclude(code__in=list(explicit)).count()
+    return sum(explicit.values()) + others * scheme.quota_per_desa
+
+
+def _desa_of(owner_code: str) -> QuerySet[Region]:
+    qs = Region.objects.filter(level=Level.DESA)
+    return qs.filter(code__startswith=owner_code + ".") if owner_code else qs
+
+
+# --- schemes ----------------------------------------------------------------------------------------------
+
+@dataclass
+class SchemeData:
+    name: str
+    payer_type: str
+    legal_basis_number: str
+    legal_basis_date: date
+    start_month: date
+    end_month: date
+    budget_ceiling: int
+    owner_code: str = ""
+    apbdes_source: str = ""
+    payer_name: str = ""
+    segment: str = Segment.BPU
+    programmes: tuple[str, ...] = ("JKK", "JKM")
+    income_nominal: int = 1_000_000
+    quota_per_desa: int | None = None
+    quotas: dict[str, int] = field(default_factory=dict)  # desa code -> quota
+    max_age: int = 65
+    village_roles: tuple[str, ...] = ()
+    requires_welfare_list: bool = False
+    welfare_niks: tuple[str, ...] = ()
+    note: str = ""
+
+
+def _clean_scheme(actor, data: SchemeData, errors: _Errors) -> Region | None:
+    if not data.name.strip():
+        errors.add("name", _("Nama skema wajib diisi."))
+    if data.payer_type not in PayerType.values:
+        errors.add("payer_type", _("Pembayar '%(p)s' tidak dikenal.") % {"p": data.payer_type})
+    if data.payer_type == PayerType.APBDES and data.apbdes_source not in ApbdesSource.values:
+        errors.add("apbdes_source", _("Untuk APBDes pilih sumbernya: Dana Desa, ADD atau pendapatan asli desa."))
+    if data.payer_type != PayerType.APBDES and data.apbdes_source:
+        errors.add("apbdes_source", _("Sumber APBDes hanya untuk pembayar APBDes."))
+    if not data.legal_basis_number.strip():
+        errors.add("legal_basis_number", _("Nomor Perbup/PKS/Perdes wajib diisi."))
+    if data.segment not in SCHEME_SEGMENTS:
+        errors.add("segment", _("Skema membiayai peserta BPU atau PU."))
+    unknown = [p for p in data.programmes if p not in PROGRAMME_BITS]
+    if unknown:
+        errors.add("programmes", _("Program tidak dikenal: %(p)s.") % {"p": ", ".join(unknown)})
+    if data.start_month.day != 1 or data.end_month.day != 1:
+        errors.add("start_month", _("Periode ditulis per bulan (tanggal 1)."))
+    months = (data.end_month.year - data.start_month.year) * 12 + data.end_month.month - data.start_month.month + 1
+    if months < 1:
+        errors.add("end_month", _("Bulan terakhir tidak boleh sebelum bulan pertama."))
+    elif months > MAX_MONTHS:
+        errors.add("end_month", _("Periode skema paling lama %(n)d bulan.") % {"n": MAX_MONTHS})
+    if not 0 < data.budget_ceiling <= MAX_BUDGET:
+        errors.add("budget_ceiling", _("Pagu anggaran harus lebih dari nol."))
+    if data.quota_per_desa is not None and data.quota_per_desa < 1:
+        errors.add("quota_per_desa", _("Kuota per desa paling sedikit 1 (kosongkan bila tanpa batas)."))
+    if not 0 < data.max_age <= 120:
+        errors.add("max_age", _("Usia maksimal harus 1 sampai 120 tahun."))
+    bad_roles = [r for r in data.village_roles if r not in VillageRole.values]
+    if bad_roles:
+        errors.add("village_roles", _("Peran di desa tidak dikenal: %(r)s.") % {"r": ", ".join(bad_roles)})
+    owner = None
+    if data.owner_code:
+        owner = Region.objects.filter(code=data.owner_code, is_historical=False).first()
+        if owner is None:
+            errors.add("owner_code", _("Wilayah %(c)s tidak dikenal.") % {"c": data.owner_code})
+        elif not sees_everything(actor) and not code_in_scope(actor, owner.code):
+            errors.add("owner_code", _("Wilayah %(c)s di luar wilayah kerja Anda.") % {"c": owner.code})
+    elif not sees_everything(actor):
+        errors.add("owner_code", _("Pilih wilayah pemilik skema."))
+    if owner is not None and data.payer_type == PayerType.APBDES and owner.level != Level.DESA:
+        errors.add("owner_code", _("Skema APBDes dimiliki satu desa."))
+    for code, quota in data.quotas.items():
+        if quota < 0:
+            errors.add("quotas", _("Kuota desa %(c)s tidak boleh negatif.") % {"c": code})
+        elif owner is not None and not code.startswith(owner.code + ".") and code != owner.code:
+            errors.add("quotas", _("Desa %(c)s di luar wilayah skema.") % {"c": code})
+    known = set(Region.objects.filter(code__in=list(data.quotas), level=Level.DESA).values_list("code", flat=True))
+    missing = sorted(set(data.quotas) - known)
+    if missing:
+        errors.add("quotas", _("Kode desa tidak dikenal: %(c)s.") % {"c": ", ".join(missing[:5])})
+    bad_niks = [n for n in data.welfare_niks if len(normalize_number(n)) != 16]
+    if bad_niks:
+        errors.add("welfare_niks", _("NIK di daftar DTKS tidak 16 digit: %(n)s.") % {"n": ", ".join(bad_niks[:5])})
+    return owner
+
+
+def _check_package(scheme: Scheme, errors: _Errors, book: RateBook) -> int:
+    """Quote the whole period once: an income off the list or a month without rates is named here."""
+    try:
+        return cost_per_person(scheme, scheme.start_month, scheme.end_month, book)
+    except QuoteError as exc:
+        for name, messages in exc.fields.items():
+            for message in messages:
+                errors.add({"income": "income_nominal", "month": "start_month"}.get(name, name), message)
+        return 0
+
+
+def _check_quotas_fit_budget(scheme: Scheme, per_person: int, errors: _Errors) -> None:
+    planned = scheme_planned_quota(scheme)
+    if planned is None or per_person == 0:
+        return
+    needed = planned * per_person
+    if needed > scheme.budget_ceiling:
+        errors.add("budget_ceiling", _(
+            "Kuota semua desa (%(n)s orang × %(c)s selama periode = %(t)s) melebihi pagu anggaran %(b)s. "
+            "Kurangi kuota atau naikkan pagu.") % {
+            "n": f"{planned:,}".replace(",", "."), "c": _rp(per_person), "t": _rp(needed),
+            "b": _rp(scheme.budget_ceiling)})
+
+
+def _rp(amount: int) -> str:
+    from jamsosdesa.core.money import rupiah
+
+    return rupiah(amount)
+
+
+def _scheme_snapshot(scheme: Scheme) -> dict:
+    return {"name": scheme.name, "payer_type": scheme.payer_type, "apbdes_source": scheme.apbdes_source,
+            "payer_name": scheme.payer_name, "owner": scheme.owner_code,
+            "legal_basis": f"{scheme.legal_basis_number} ({scheme.legal_basis_date.isoformat()})",
+            "segment": scheme.segment, "programmes": list(scheme.programmes), "income_nominal": scheme.income_nominal,
+            "start_month": scheme.start_month.isoformat(), "end_month": scheme.end_month.isoformat(),
+            "budget_ceiling": scheme.budget_ceiling, "quota_per_desa": scheme.quota_per_desa,
+            "max_age": scheme.max_age, "village_roles": list(scheme.village_roles),
+            "requires_welfare_list": scheme.requires_welfare_list}
+
+
+@transaction.atomic
+def scheme_create(*, actor, data: SchemeData) -> Scheme:
+    if not sees_everything(actor) and actor.role not in (Role.DISTRICT_OFFICIAL, Role.BRANCH_OFFICER,
+                                                           Role.VILLAGE_OPERATOR):
+        raise PermissionDenied(_("Peran Anda tidak membuat skema pembiayaan."))
+    errors = _Errors()
+    owner = _clean_scheme(actor, data, errors)
+    errors.raise_if_any()
+    programmes = sorted(dict.fromkeys(p.upper() for p in data.programmes), key=list(PROGRAMME_BITS).index)
+    scheme = Scheme(name=data.name.strip(), payer_type=data.payer_type, apbdes_source=data.apbdes_source,
+                    payer_name=data.payer_name.strip(), owner_region=owner,
+                    legal_basis_number=data.legal_basis_number.strip(), legal_basis_date=data.legal_basis_date,
+                    segment=data.segment, programmes=programmes, income_nominal=data.income_nominal,
+                    start_month=data.start_month, end_month=data.end_month, budget_ceiling=data.budget_ceiling,
+                    quota_per_desa=data.quota_per_desa, max_age=data.max_age,
+                    village_roles=sorted(set(data.village_roles)), requires_welfare_list=data.requires_welfare_list,
+                    note=data.note.strip(), created_by=actor)
+    per_person = _check_package(scheme, errors, rate_book())
+    errors.raise_if_any()
+    scheme.save()
+    SchemeQuota.objects.bulk_create(SchemeQuota(scheme=scheme, desa_id=c, quota=q) for c, q in data.quotas.items())
+    WelfareEntry.objects.bulk_create(
+        (WelfareEntry(scheme=scheme, nik=n) for n in dict.fromkeys(normalize_number(x) for x in data.welfare_niks)),
+        batch_size=5000)
+    _check_quotas_fit_budget(scheme, per_person, errors)
+    errors.raise_if_any()  # rolls the scheme back with everything else
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=scheme, region_code=scheme.owner_code,
+                 new=_scheme_snapshot(scheme) | {"quotas": data.quotas, "welfare_niks": len(data.welfare_niks)})
+    return scheme
+
+
+CHANGEABLE = ("name", "payer_name", "legal_basis_number", "legal_basis_date", "budget_ceiling", "quota_per_desa",
+              "max_age", "village_roles", "requires_welfare_list", "note", "end_month")
+
+
+@transaction.atomic
+def scheme_update(*, actor, scheme: Scheme, changes: dict, quotas: dict[str, int] | None = None) -> Scheme:
+    """Change what can change once people are enrolled (not the payer or the package). Quotas given here
+    replace the desa's quotas named (0 closes a desa)."""
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    if not can_manage_scheme(actor, scheme):
+        raise PermissionDenied(_("Skema ini dikelola wilayah lain."))
+    errors = _Errors()
+    unknown = sorted(set(changes) - set(CHANGEABLE))
+    if unknown:
+        errors.add(unknown[0], _("Tidak bisa diubah setelah skema dibuat: %(f)s.") % {"f": ", ".join(unknown)})
+    errors.raise_if_any()
+    old = _scheme_snapshot(scheme)
+    old_quotas = dict(SchemeQuota.objects.filter(scheme=scheme).values_list("desa_id", "quota"))
+    for name, value in changes.items():
+        setattr(scheme, name, value)
+    data = SchemeData(**{k: getattr(scheme, k) for k in (
+        "name", "payer_type", "legal_basis_number", "legal_basis_date", "start_month", "end_month", "budget_ceiling",
+        "apbdes_source", "payer_name", "segment", "income_nominal", "quota_per_desa", "max_age", "note",
+        "requires_welfare_list")}, owner_code=scheme.owner_code, programmes=tuple(scheme.programmes),
+        quotas=quotas or {}, village_roles=tuple(scheme.village_roles))
+    _clean_scheme(actor, data, errors)
+    committed = scheme_committed(scheme)
+    if scheme.budget_ceiling < committed:
+        errors.add("budget_ceiling", _("Pagu %(b)s lebih kecil dari biaya peserta yang sudah terdaftar (%(c)s).")
+                   % {"b": _rp(scheme.budget_ceiling), "c": _rp(committed)})
+    last = Enrolment.objects.filter(scheme=scheme).order_by("-end_month").values_list("end_month", flat=True).first()
+    if last and scheme.end_month < last:
+        errors.add("end_month", _("Ada peserta yang dibiayai sampai %(m)s: akhiri kepesertaannya dulu.")
+                   % {"m": last.strftime("%m/%Y")})
+    errors.raise_if_any()
+    scheme.save()
+    for code, quota in (quotas or {}).items():
+        SchemeQuota.objects.update_or_create(scheme=scheme, desa_id=code, defaults={"quota": quota})
+    per_person = _check_package(scheme, errors, rate_book())
+    _check_quotas_fit_budget(scheme, per_person, errors)
+    errors.raise_if_any()
+    new_quotas = dict(SchemeQuota.objects.filter(scheme=scheme).values_list("desa_id", "quota"))
+    before, after = diff(old | {"quotas": old_quotas}, _scheme_snapshot(scheme) | {"quotas": new_quotas})
+    if after:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=scheme, region_code=scheme.owner_code,
+                     old=before, new=after)
+    return scheme
+
+
+@transaction.atomic
+def welfare_list_replace(*, actor, scheme: Scheme, niks: list[str]) -> int:
+    """The scheme's DTKS/DTSEN list becomes `niks` (people already enrolled stay enrolled)."""
+    if not can_manage_scheme(actor, scheme):
+        raise PermissionDenied(_("Skema ini dikelola wilayah lain."))
+    clean = list(dict.fromkeys(normalize_number(n) for n in niks if str(n).strip()))
+    bad = [n for n in clean if len(n) != 16]
+    if bad:
+        raise ServiceError(code="invalid", message=_("NIK tidak 16 digit: %(n)s.") % {"n": ", ".join(bad[:5])},
+                           fields={"welfare_niks": [", ".join(bad[:20])]})
+    before = WelfareEntry.objects.filter(scheme=scheme).count()
+    WelfareEntry.objects.filter(scheme=scheme).delete()
+    WelfareEntry.objects.bulk_create((WelfareEntry(scheme=scheme, nik=n) for n in clean), batch_size=5000)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=scheme, region_code=scheme.owner_code,
+                 old={"welfare_niks": before}, new={"welfare_niks": len(clean)}, note=_("daftar DTKS diganti"))
+    return len(clean)
+
+
+def scheme_committed(scheme: Scheme) -> int:
+    return Enrolment.objects.filter(scheme=scheme).aggregate(total=Sum("cost"))["total"] or 0
+
+
+# --- enrolment --------------------------------------------------------------------------------------------
+
+@dataclass
+class EnrolRequest:
+    """Who to enrol: one participant, the participants a queryset selects, or a list of NIKs."""
+
+    participant: Participant | None = None
+    participants: QuerySet | None = None  # already inside the actor's scope (a selector's filter)
+    niks: list[str] | None = None
+    start_month: date | None = None
+    end_month: date | None = None
+    all_or_nothing: bool = False
+    description: str = ""
+
+
+def _period(scheme: Scheme, req: EnrolRequest) -> tuple[date, date]:
+    start = req.start_month or max(scheme.start_month, timezone.localdate().replace(day=1))
+    start = max(start, scheme.start_month)
+    end = min(req.end_month or scheme.end_month, scheme.end_month)
+    if start > scheme.end_month:
+        raise ServiceError(code="scheme_ended", message=_("Periode skema sudah berakhir (%(m)s).")
+                           % {"m": scheme.end_month.strftime("%m/%Y")})
+    if end < start:
+        raise ServiceError(code="bad_period", message=_("Bulan terakhir tidak boleh sebelum bulan pertama."),
+                           fields={"end_month": [_("Bulan terakhir tidak boleh sebelum bulan pertama.")]})
+    return start, end
+
+
+def _reason(scheme: Scheme, start: date, end: date) -> Case:
+    """The first reason a participant cannot be enrolled, '' when none (evaluated in SQL)."""
+    oldest = date(start.year - scheme.max_age - 1, start.month, 1)  # born on or before: older than max_age
+    whens = [When(is_active=False, then=Value(Refusal.INACTIVE))]
+    if scheme.owner_code:
+        whens.append(When(~region_q([scheme.owner_code]), then=Value(Refusal.OUTSIDE_REGION)))
+    whens.append(When(~Q(segment=scheme.segment), then=Value(Refusal.SEGMENT)))
+    whens.append(When(birth_date__lte=oldest, then=Value(Refusal.TOO_OLD)))
+    if scheme.village_roles:
+        whens.append(When(~Q(village_role__in=scheme.village_roles), then=Value(Refusal.ROLE)))
+    if scheme.requires_welfare_list:
+        listed = WelfareEntry.objects.filter(scheme_id=scheme.pk, nik=OuterRef("nik"))
+        whens.append(When(~Exists(listed), then=Value(Refusal.WELFARE)))
+    covering = (Enrolment.objects.filter(participant_id=OuterRef("pk"), start_month__lte=end, end_month__gte=start)
+                .annotate(shared=F("scheme__programme_mask").bitand(scheme.programme_mask)).filter(shared__gt=0))
+    whens.append(When(Exists(covering), then=Value(Refusal.COVERED)))
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def _insert_candidates(batch: EnrolmentBatch, qs: QuerySet, scheme: Scheme, start: date, end: date) -> None:
+    rows = (qs.order_by().annotate(batch_ref=Value(batch.pk), why=_reason(scheme, start, end))
+            .values_list("batch_ref", "pk", "nik", "desa_id", "kab_code", "why"))
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO funding_candidate (batch_id, participant_id, nik, desa_code, kab_code, reason) "
+                       + sql, params)
+
+
+def _apply_quota(cursor, batch: EnrolmentBatch, scheme: Scheme) -> None:
+    """Refuse, desa by desa, the candidates beyond the desa's room (quota less its open enrolments). A desa
+    without its own quota has the scheme's default; when the scheme has no default but some desa have their
+    own quota, the others have none."""
+    default = scheme.quota_per_desa
+    if default is None and SchemeQuota.objects.filter(scheme=scheme).exists():
+        default = 0
+    cursor.execute("""
+        UPDATE funding_candidate SET reason = %s WHERE id IN (
+          SELECT r.id FROM (
+            SELECT c.id, c.desa_code, ROW_NUMBER() OVER (PARTITION BY c.desa_code ORDER BY c.participant_id) AS n
+            FROM funding_candidate c WHERE c.batch_id = %s AND c.reason = ''
+          ) r JOIN (
+            SELECT d.desa_code, COALESCE(q.quota, CAST(%s AS integer)) - COALESCE(e.n, 0) AS room
+            FROM (SELECT DISTINCT desa_code FROM funding_candidate WHERE batch_id = %s AND reason = '') d
+            LEFT JOIN funding_schemequota q ON q.scheme_id = %s AND q.desa_code = d.desa_code
+            LEFT JOIN (SELECT desa_code, COUNT(*) AS n FROM funding_enrolment
+                       WHERE scheme_id = %s AND ended_at IS NULL GROUP BY desa_code) e ON e.desa_code = d.desa_code
+          ) l ON l.desa_code = r.desa_code
+          WHERE l.room IS NOT NULL AND r.n > l.room)""",
+                   [Refusal.QUOTA.value, batch.pk, default, batch.pk, scheme.pk, scheme.pk])
+
+
+def _apply_budget(cursor, batch: EnrolmentBatch, scheme: Scheme, per_person: int) -> None:
+    if per_person <= 0:
+        return
+    room = scheme.budget_ceiling - scheme_committed(scheme)
+    fits = max(room, 0) // per_person
+    cursor.execute("""
+        UPDATE funding_candidate SET reason = %s WHERE id IN (
+          SELECT r.id FROM (
+            SELECT c.id, ROW_NUMBER() OVER (ORDER BY c.desa_code, c.participant_id) AS n
+            FROM funding_candidate c WHERE c.batch_id = %s AND c.reason = ''
+          ) r WHERE r.n > %s)""", [Refusal.BUDGET.value, batch.pk, fits])
+
+
+def _json_object(pairs: list[tuple[str, str]]) -> str:
+    inner = ", ".join(f"'{key}', {expr}" for key, expr in pairs)
+    return f"jsonb_build_object({inner})" if connection.vendor == "postgresql" else f"json_object({inner})"
+
+
+def _write_enrolments(cursor, batch: EnrolmentBatch, scheme: Scheme, actor, now, per_person: int) -> None:
+    cursor.execute("""
+        INSERT INTO funding_enrolment (scheme_id, participant_id, desa_code, kab_code, start_month, end_month, cost,
+                                       batch_id, enrolled_by_id, created_at, ended_at, ended_by_id, end_reason,
+                                       end_note)
+        SELECT %s, c.participant_id, c.desa_code, c.kab_code, %s, %s, %s, %s, %s, %s, NULL, NULL, '', ''
+        FROM funding_candidate c WHERE c.batch_id = %s AND c.reason = ''""",
+                   [scheme.pk, batch.start_month, batch.end_month, per_person, batch.pk, actor.pk, now, batch.pk])
+    new = _json_object([("scheme", "e.scheme_id"), ("participant", "e.participant_id"),
+                        ("start_month", "e.start_month"), ("end_month", "e.end_month"), ("cost", "e.cost")])
+    cursor.execute(f"""
+        INSERT INTO core_auditevent (at, actor_id, actor_name, action, object_type, object_id, region_code, old, new,
+                                     note)
+        SELECT %s, %s, %s, %s, 'enrolment', CAST(e.id AS varchar(40)), e.desa_code, NULL, {new}, %s
+        FROM funding_enrolment e WHERE e.batch_id = %s""",
+                   [now, actor.pk, actor.username, AuditAction.CREATE.value, batch.description[:200], batch.pk])
+    cursor.execute("DELETE FROM funding_candidate WHERE batch_id = %s AND reason = ''", [batch.pk])
+
+
+@transaction.atomic
+def enrol(*, actor, scheme: Scheme, request: EnrolRequest) -> EnrolmentBatch:
+    """Enrol participants into a scheme; returns the batch with its counts and its refusals (Candidate rows)."""
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)  # one batch at a time per scheme
+    if not can_enrol_into(actor, scheme):
+        raise PermissionDenied(_("Peran Anda tidak mendaftarkan peserta ke skema."))
+    start, end = _period(scheme, request)
+    per_person = cost_per_person(scheme, start, end)
+    how = "one" if request.participant else "list" if request.niks is not None else "filter"
+    batch = EnrolmentBatch.objects.create(scheme=scheme, how=how, description=request.description[:300],
+                                          start_month=start, end_month=end, all_or_nothing=request.all_or_nothing,
+                                          cost_per_person=per_person, created_by=actor)
+    visible = scope_participants(actor)
+    if request.participant is not None:
+        _insert_candidates(batch, visible.filter(pk=request.participant.pk), scheme, start, end)
+    elif request.niks is not None:
+        niks = list(dict.fromkeys(normalize_number(n) for n in request.niks if str(n).strip()))
+        Candidate.objects.bulk_create((Candidate(batch=batch, nik=n, reason=Refusal.NOT_REGISTERED) for n in niks),
+                                      batch_size=5000)
+        listed = Candidate.objects.filter(batch=batch, participant__isnull=True).values("nik")
+        _insert_candidates(batch, visible.filter(nik__in=listed), scheme, start, end)
+        found = Candidate.objects.filter(batch=batch, participant__isnull=False).values("nik")
+        Candidate.objects.filter(batch=batch, participant__isnull=True, nik__in=found).delete()
+    else:
+        if request.participants is None:
+            raise ServiceError(code="invalid", message=_("Pilih peserta yang akan didaftarkan."))
+        _insert_candidates(batch, request.participants.filter(pk__in=visible.values("pk")), scheme, start, end)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        _apply_quota(cursor, batch, scheme)
+        _apply_budget(cursor, batch, scheme, per_person)
+        counts = dict(Candidate.objects.filter(batch=batch).values_list("reason").annotate(n=Count("id")))
+        refused = sum(n for reason, n in counts.items() if reason)
+        if request.all_or_nothing and refused:
+            Candidate.objects.filter(batch=batch, reason="").update(reason=Refusal.NOT_ALL)
+            counts = {"": 0}
+        else:
+            _write_enrolments(cursor, batch, scheme, actor, now, per_person)
+    batch.enrolled = counts.get("", 0)
+    batch.refused = refused
+    batch.candidates = batch.enrolled + refused
+    batch.save(update_fields=["enrolled", "refused", "candidates"])
+    return batch
+
+
+def batch_refusals(batch: EnrolmentBatch) -> QuerySet[Candidate]:
+    return Candidate.objects.filter(batch=batch).exclude(reason="").order_by("desa_code", "participant_id", "nik")
+
+
+def refusal_message(reason: str) -> str:
+    return str(Refusal(reason).label) if reason in Refusal.values else reason
+
+
+@transaction.atomic
+def enrol_one(*, actor, scheme: Scheme, participant: Participant, start_month: date | None = None,
+              end_month: date | None = None) -> Enrolment:
+    """One person; a refusal is an error naming the reason, and nothing is written."""
+    batch = enrol(actor=actor, scheme=scheme, request=EnrolRequest(participant=participant, start_month=start_month,
+                                                                  end_month=end_month))
+    if batch.enrolled:
+        return Enrolment.objects.get(batch=batch)
+    refusal = batch_refusals(batch).first()
+    reason = refusal.reason if refusal else Refusal.NOT_REGISTERED
+    raise ServiceError(code=reason, message=_("%(n)s tidak bisa didaftarkan: %(r)s.") % {
+        "n": participant.full_name, "r": refusal_message(reason)}, fields={"participant": [refusal_message(reason)]})
+
+
+def can_end_enrolment(user, enrolment: Enrolment) -> bool:
+    if can_manage_scheme(user, enrolment.scheme):
+        return True
+    return (user.is_authenticated and user.role in (Role.VILLAGE_OPERATOR, Role.DISTRICT_OFFICIAL,
+                                                    Role.BRANCH_OFFICER)
+            and code_in_scope(user, enrolment.desa_code))
+
+
+@transaction.atomic
+def enrolment_end(*, actor, enrolment: Enrolment, last_month: date, reason: str, note: str = "") -> Enrolment:
+    """The scheme stops paying after `last_month` (the month before the start: it never paid). The enrolment
+    stays, with the months it covered and their cost; its desa place frees up."""
+    enrolment = Enrolment.objects.select_for_update().select_related("scheme").get(pk=enrolment.pk)
+    if not can_end_enrolment(actor, enrolment):
+        raise NotFound()
+    if enrolment.ended_at is not None:
+        raise ServiceError(code="already_ended", message=_("Kepesertaan ini sudah diakhiri."))
+    if reason not in EndReason.values:
+        raise ServiceError(code="invalid", message=_("Pilih alasan berakhir."), fields={"reason": [_("Wajib.")]})
+    last_month = last_month.replace(day=1)
+    if last_month > enrolment.end_month or last_month < add_months(enrolment.start_month, -1):
+        message = _("Bulan terakhir harus antara %(a)s dan %(b)s.") % {
+            "a": add_months(enrolment.start_month, -1).strftime("%m/%Y"), "b": enrolment.end_month.strftime("%m/%Y")}
+        raise ServiceError(code="invalid", message=message, fields={"last_month": [message]})
+    old = {"end_month": enrolment.end_month, "cost": enrolment.cost, "ended_at": None, "end_reason": ""}
+    enrolment.cost = cost_per_person(enrolment.scheme, enrolment.start_month, last_month)
+    enrolment.end_month = last_month
+    enrolment.ended_at = timezone.now()
+    enrolment.ended_by = actor
+    enrolment.end_reason = reason
+    enrolment.end_note = note.strip()[:200]
+    enrolment.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=enrolment, region_code=enrolment.desa_code, old=old,
+                 new={"end_month": enrolment.end_month, "cost": enrolment.cost, "ended_at": enrolment.ended_at,
+                      "end_reason": reason}, note=enrolment.end_note)
+    return enrolment

@@ -1,0 +1,167 @@
+"""Putting people into a scheme: by filter, one by one, from a list; every refusal says why."""
+
+from datetime import date
+
+import pytest
+
+from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.models import AuditEvent
+from jamsosdesa.funding.models import Candidate, Enrolment, EnrolmentBatch
+from jamsosdesa.funding.services import (
+    EnrolRequest,
+    batch_refusals,
+    enrol,
+    enrol_one,
+    enrolment_end,
+    scheme_committed,
+)
+from jamsosdesa.participants.models import Participant
+from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs
+from tests.conftest import DESA_A, DESA_B
+
+from .conftest import NOVEMBER, people
+
+pytestmark = pytest.mark.django_db
+
+
+def reasons(batch) -> dict[str, str]:
+    return {c.nik: c.reason for c in batch_refusals(batch)}
+
+
+def test_enrolling_by_filter_checks_each_rule_and_says_why(make_scheme, official):
+    scheme = make_scheme(village_roles=("vulnerable_worker", "rt_head"))
+    ok = people(4)
+    old = people(1, born=date(1960, 10, 31))  # 66 on 1 Nov 2026
+    just_65 = people(1, born=date(1961, 11, 2))  # 64 on 1 Nov 2026, 65 the next day
+    wage_earner = people(1, segment="PU")
+    gone = people(1, is_active=False)
+    head = people(1, village_role="village_head")
+    gianyar = people(1, desa="51.04.01.2001")  # outside the scheme (and the official's) region
+    batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=Participant.objects.all(),
+                                                                   start_month=NOVEMBER))
+    assert (batch.candidates, batch.enrolled, batch.refused) == (9, 5, 4)  # Gianyar is not even a candidate
+    assert reasons(batch) == {old[0].nik: "too_old", wage_earner[0].nik: "segment", gone[0].nik: "inactive",
+                              head[0].nik: "role"}
+    enrolled = set(Enrolment.objects.filter(scheme=scheme).values_list("participant_id", flat=True))
+    assert enrolled == {p.pk for p in ok + just_65} and gianyar[0].pk not in enrolled
+    assert set(Enrolment.objects.values_list("cost", flat=True)) == {6 * 16_800}
+    assert scheme_committed(scheme) == 5 * 100_800
+    events = AuditEvent.objects.filter(object_type="enrolment", action="create")
+    assert events.count() == 5 and events.first().new["cost"] == 100_800 and events.first().actor_name == "pemkab_skh"
+
+
+def test_desa_quotas_refuse_the_surplus_desa_by_desa(make_scheme, official):
+    scheme = make_scheme(quota_per_desa=None, quotas={DESA_A: 3, DESA_B: 2})  # only these two desa take part
+    people(5, DESA_A)
+    people(1, DESA_B)
+    people(2, "33.11.11.2003")  # Blimbing: no quota
+    batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=Participant.objects.all()))
+    refused = sorted((c.desa_code, c.reason) for c in batch_refusals(batch))
+    assert refused == [("33.11.11.2003", "quota")] * 2 + [(DESA_A, "quota")] * 2
+    assert batch.enrolled == 4
+
+
+def test_without_quotas_the_budget_is_the_limit(make_scheme, official):
+    scheme = make_scheme(quota_per_desa=None, budget_ceiling=5 * 100_800 + 100_000)
+    people(4, DESA_A)
+    people(3, DESA_B)
+    batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=Participant.objects.all()))
+    assert batch.enrolled == 5 and set(reasons(batch).values()) == {"budget"} and batch.refused == 2
+    assert scheme_committed(scheme) == 5 * 100_800
+
+
+def test_the_quota_frees_up_when_an_enrolment_ends(make_scheme, official):
+    scheme = make_scheme(quota_per_desa=2, start_month=NOVEMBER)
+    first, second, third = people(3)
+    for p in (first, second):
+        enrol_one(actor=official, scheme=scheme, participant=p, start_month=NOVEMBER)
+    with pytest.raises(ServiceError) as err:
+        enrol_one(actor=official, scheme=scheme, participant=third, start_month=NOVEMBER)
+    assert err.value.code == "quota" and "kuota desa sudah penuh" in err.value.message
+    assert EnrolmentBatch.objects.count() == 2  # the refused attempt left nothing behind
+    ended = enrolment_end(actor=official, enrolment=Enrolment.objects.get(participant=first),
+                          last_month=date(2026, 12, 1), reason="died")
+    assert ended.cost == 2 * 16_800 and ended.end_month == date(2026, 12, 1) and ended.ended_at is not None
+    assert Enrolment.objects.filter(participant=first).exists()  # ended, never deleted
+    event = AuditEvent.objects.get(object_type="enrolment", action="update")
+    assert event.old["cost"] == 100_800 and event.new["cost"] == 33_600 and event.new["end_reason"] == "died"
+    # the freed place: from January 2027 (a new person may start then)
+    assert enrol_one(actor=official, scheme=scheme, participant=third, start_month=date(2027, 1, 1)).cost == 4 * 16_800
+    with pytest.raises(ServiceError) as err:
+        enrolment_end(actor=official, enrolment=ended, last_month=date(2026, 12, 1), reason="died")
+    assert err.value.code == "already_ended"
+
+
+def test_one_paying_scheme_per_programme_and_month(make_scheme, official, operator_a):
+    from jamsosdesa.funding.services import SchemeData, scheme_create
+
+    district = make_scheme()
+    village = scheme_create(actor=operator_a, data=SchemeData(
+        name="Perdes Krajan", payer_type="apbdes", apbdes_source="dana_desa", owner_code=DESA_A,
+        legal_basis_number="Perdes 3/2026", legal_basis_date=date(2026, 1, 5), start_month=date(2026, 7, 1),
+        end_month=date(2027, 6, 1), budget_ceiling=50_000_000))
+    worker = people(1)[0]
+    enrol_one(actor=operator_a, scheme=village, participant=worker, start_month=date(2026, 7, 1),
+              end_month=date(2026, 12, 1))
+    with pytest.raises(ServiceError) as err:
+        enrol_one(actor=official, scheme=district, participant=worker, start_month=NOVEMBER)
+    assert err.value.code == "covered"
+    later = enrol_one(actor=official, scheme=district, participant=worker, start_month=date(2027, 1, 1))
+    assert later.start_month == date(2027, 1, 1) and later.end_month == date(2027, 4, 1)
+
+
+def test_all_or_nothing_enrols_nobody_when_one_is_refused(make_scheme, official):
+    scheme = make_scheme()
+    people(3)
+    people(1, born=date(1950, 1, 1))
+    batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=Participant.objects.all(),
+                                                                   all_or_nothing=True))
+    assert batch.enrolled == 0 and not Enrolment.objects.exists()
+    assert sorted(set(reasons(batch).values())) == ["not_all", "too_old"]
+    assert not AuditEvent.objects.filter(object_type="enrolment").exists()
+
+
+def test_enrolling_from_a_list_of_niks_reports_the_unknown_and_the_invisible(make_scheme, operator_a):
+    scheme = make_scheme()
+    mine = people(2, DESA_A)
+    neighbour = people(1, DESA_B)  # registered, but outside the operator's desa: looks unknown to them
+    niks = [mine[0].nik, f" {mine[1].nik} ", mine[0].nik, neighbour[0].nik, "3311119999990001"]
+    batch = enrol(actor=operator_a, scheme=scheme, request=EnrolRequest(niks=niks, start_month=NOVEMBER))
+    assert batch.enrolled == 2
+    assert reasons(batch) == {neighbour[0].nik: "not_registered", "3311119999990001": "not_registered"}
+    assert Candidate.objects.filter(batch=batch).count() == 2  # only the refusals stay as the report
+
+
+def test_a_welfare_list_scheme_takes_only_listed_people(make_scheme, official):
+    listed, unlisted = people(2)
+    scheme = make_scheme(requires_welfare_list=True, welfare_niks=(listed.nik,))
+    batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=Participant.objects.all()))
+    assert batch.enrolled == 1 and reasons(batch) == {unlisted.nik: "welfare"}
+
+
+def test_the_filter_is_the_registry_filter_inside_the_users_scope(make_scheme, official):
+    scheme = make_scheme()
+    people(2, DESA_A, village_role="rt_head")
+    people(3, DESA_A)
+    people(2, DESA_B, village_role="rt_head")
+    chosen = participant_filter_qs(user=official, filters=ParticipantFilter(region="33.11.11", village_role="rt_head"))
+    batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=chosen))
+    assert batch.enrolled == 4 and batch.refused == 0
+    again = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=chosen))
+    assert again.enrolled == 0 and set(reasons(again).values()) == {"covered"}
+
+
+def test_an_agent_cannot_enrol_and_a_scheme_period_that_is_over_is_refused(make_scheme, official, db):
+    from jamsosdesa.accounts.models import Role
+    from tests.conftest import make_user
+
+    agent = make_user("agen", Role.PERISAI_AGENT, [DESA_A])
+    scheme = make_scheme()
+    worker = people(1)[0]
+    with pytest.raises(ServiceError) as err:
+        enrol_one(actor=agent, scheme=scheme, participant=worker)
+    assert err.value.status == 403
+    with pytest.raises(ServiceError) as err:
+        enrol_one(actor=official, scheme=scheme, participant=worker, start_month=date(2027, 6, 1))
+    assert err.value.code == "scheme_ended"
+    assert not Enrolment.objects.exists()
