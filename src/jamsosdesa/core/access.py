@@ -127,7 +127,7 @@ def scheme_scope_q(user) -> Q | None:
     q = Q(owner_region__isnull=True)
     covering: set[str] = set()
     for code in user_region_codes(user):
-        q |= Q(owner_region_id=code) | Q(owner_region_id__startswith=code + ".")
+        q |= Q(owner_region_id=code) | Q(owner_region__code__startswith=code + ".")
         covering.update(_ancestor_codes(code))
     if covering:
         q |= Q(owner_region_id__in=sorted(covering))

@@ -1,0 +1,177 @@
+"""Reads over funding schemes. Every query starts from the user's scope (`scope_schemes`,
+`scope_participants`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from jamsosdesa.contributions.book import rate_book
+from jamsosdesa.contributions.calculator import QuoteRequest, add_months, quote
+from jamsosdesa.core.access import (
+    can_manage_scheme,
+    code_in_scope,
+    scope_participants,
+    scope_schemes,
+    sees_everything,
+)
+from jamsosdesa.regions.models import Level, Region
+
+from .models import Enrolment, EnrolmentBatch, Scheme, SchemeQuota
+from .services import cost_per_person
+
+DESA_LIST_LIMIT = 2_000  # a scheme owned by a kabupaten or smaller lists all its desa; larger ones the active
+
+
+def scheme_list(*, user) -> QuerySet[Scheme]:
+    return scope_schemes(user).select_related("owner_region")
+
+
+def scheme_get(*, user, pk: int) -> Scheme | None:
+    """A scheme the user may see, or None (callers answer 404)."""
+    return scheme_list(user=user).filter(pk=pk).first()
+
+
+@dataclass
+class DesaLine:
+    code: str
+    name: str
+    quota: int | None  # None: no limit
+    enrolled: int  # open enrolments
+    committed: int  # cost of all its enrolments, ended ones included
+
+    @property
+    def room(self) -> int | None:
+        return None if self.quota is None else max(self.quota - self.enrolled, 0)
+
+
+@dataclass
+class MonthLine:
+    month: date
+    per_person: int
+    people: int
+
+    @property
+    def amount(self) -> int:
+        return self.per_person * self.people
+
+
+@dataclass
+class SchemeBudget:
+    scheme: Scheme
+    monthly_per_person: list[MonthLine]  # the package's cost in each month of the period
+    per_person: int  # the whole period
+    committed: int
+    enrolled: int
+    ended: int
+    desa: list[DesaLine] = field(default_factory=list)
+    whole_scheme: bool = True  # False: the user sees only some desa (a village operator)
+
+    @property
+    def remaining(self) -> int:
+        return self.scheme.budget_ceiling - self.committed
+
+    @property
+    def planned_people(self) -> int | None:
+        quotas = [d.quota for d in self.desa]
+        return None if not quotas or None in quotas else sum(quotas)
+
+    @property
+    def remaining_quota(self) -> int | None:
+        rooms = [d.room for d in self.desa]
+        return None if not rooms or None in rooms else sum(rooms)
+
+    @property
+    def desa_committed(self) -> int:
+        return sum(d.committed for d in self.desa)
+
+    @property
+    def desa_enrolled(self) -> int:
+        return sum(d.enrolled for d in self.desa)
+
+
+def _desa_codes_for(scheme: Scheme, user, active: set[str], explicit: dict[str, int]) -> list[str]:
+    owner = scheme.owner_code
+    codes = set(active) | set(explicit)
+    if owner and len(owner) >= 5:  # a kabupaten, kecamatan or desa scheme: every desa of it
+        codes |= set(Region.objects.filter(level=Level.DESA, code__startswith=owner + ".")
+                     .values_list("code", flat=True)[:DESA_LIST_LIMIT])
+        if len(owner) == 13:
+            codes.add(owner)
+    if not sees_everything(user):
+        codes = {c for c in codes if code_in_scope(user, c)} if not _manages(user, scheme) else codes
+    return sorted(codes)
+
+
+def _manages(user, scheme: Scheme) -> bool:
+    return can_manage_scheme(user, scheme)
+
+
+def scheme_budget(*, user, scheme: Scheme) -> SchemeBudget:
+    """Committed cost, remaining budget, and quota per desa (only the user's desa for a village operator)."""
+    book = rate_book()
+    months = [add_months(scheme.start_month, n) for n in range(scheme.months)]
+    req = QuoteRequest(segment=scheme.segment, programmes=tuple(scheme.programmes), month=scheme.start_month,
+                       income=scheme.income_nominal, payer=scheme.payer_type)
+    people_by_month = _people_by_month(scheme, months)
+    monthly = [MonthLine(m, quote(book, replace(req, month=m)).total, people_by_month.get(m, 0))
+               for m in months]
+    totals = Enrolment.objects.filter(scheme=scheme).aggregate(
+        committed=Sum("cost"), enrolled=Count("id", filter=Q(ended_at__isnull=True)),
+        ended=Count("id", filter=Q(ended_at__isnull=False)))
+    per_desa = {row["desa_code"]: row for row in Enrolment.objects.filter(scheme=scheme).values("desa_code").annotate(
+        enrolled=Count("id", filter=Q(ended_at__isnull=True)), committed=Sum("cost"))}
+    explicit = dict(SchemeQuota.objects.filter(scheme=scheme).values_list("desa_id", "quota"))
+    default = scheme.quota_per_desa if scheme.quota_per_desa is not None or not explicit else 0
+    codes = _desa_codes_for(scheme, user, set(per_desa), explicit)
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    lines = [DesaLine(code, names.get(code, code), explicit.get(code, default),
+                      per_desa.get(code, {}).get("enrolled", 0), per_desa.get(code, {}).get("committed") or 0)
+             for code in codes]
+    return SchemeBudget(scheme=scheme, monthly_per_person=monthly, per_person=sum(m.per_person for m in monthly),
+                        committed=totals["committed"] or 0, enrolled=totals["enrolled"], ended=totals["ended"],
+                        desa=lines, whole_scheme=sees_everything(user) or _manages(user, scheme))
+
+
+def _people_by_month(scheme: Scheme, months: list[date]) -> dict[date, int]:
+    """How many people the scheme pays for in each month (grouped by period: few distinct periods)."""
+    counts: dict[date, int] = {}
+    periods = (Enrolment.objects.filter(scheme=scheme).values("start_month", "end_month")
+               .annotate(n=Count("id")).order_by())
+    for row in periods:
+        for m in months:
+            if row["start_month"] <= m <= row["end_month"]:
+                counts[m] = counts.get(m, 0) + row["n"]
+    return counts
+
+
+def scheme_enrolments(*, user, scheme: Scheme, desa: str = "", include_ended: bool = True) -> QuerySet[Enrolment]:
+    """The scheme's enrolments of participants the user may see."""
+    qs = Enrolment.objects.filter(scheme=scheme, participant__in=scope_participants(user).values("pk"))
+    if desa:
+        qs = qs.filter(Q(desa_code=desa) | Q(desa_code__startswith=desa + "."))
+    if not include_ended:
+        qs = qs.filter(ended_at__isnull=True)
+    return qs.select_related("participant").order_by("desa_code", "participant__full_name")
+
+
+def enrolment_get(*, user, pk: int) -> Enrolment | None:
+    qs = Enrolment.objects.filter(pk=pk, participant__in=scope_participants(user).values("pk"),
+                                  scheme__in=scope_schemes(user).values("pk"))
+    return qs.select_related("scheme", "participant").first()
+
+
+def batch_get(*, user, pk: int) -> EnrolmentBatch | None:
+    """A batch report: for the user who asked for it and for the scheme's managers."""
+    batch = EnrolmentBatch.objects.filter(pk=pk, scheme__in=scope_schemes(user).values("pk")).select_related(
+        "scheme").first()
+    if batch is None or not (batch.created_by_id == user.pk or _manages(user, batch.scheme)):
+        return None
+    return batch
+
+
+def sheet_cost(scheme: Scheme, people: int) -> int:
+    """The printable sheet's total: people × the package over the whole period."""
+    return people * cost_per_person(scheme, scheme.start_month, scheme.end_month)
