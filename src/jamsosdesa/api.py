@@ -70,9 +70,11 @@ def on_http_error(request, exc: HttpError):
 
 
 from jamsosdesa.contributions.api import router as contributions_router  # noqa: E402
+from jamsosdesa.funding.api import router as funding_router  # noqa: E402
 from jamsosdesa.participants.api import router as participants_router  # noqa: E402
 from jamsosdesa.regions.api import router as regions_router  # noqa: E402
 
 api.add_router("/regions", regions_router, tags=["wilayah"])
 api.add_router("/contributions", contributions_router, tags=["iuran"])
+api.add_router("/", funding_router, tags=["skema pembiayaan"])
 api.add_router("/", participants_router, tags=["peserta"])

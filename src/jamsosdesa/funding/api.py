@@ -1,0 +1,256 @@
+from datetime import date
+from typing import Annotated, Literal
+
+from django.http import Http404
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from jamsosdesa.contributions.models import PayerType
+from jamsosdesa.participants.models import VillageRole
+from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs, participant_get
+
+from . import selectors, services
+from .models import ApbdesSource, EndReason
+
+router = Router()
+
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+
+
+def _month(text: str | None) -> date | None:
+    if not text:
+        return None
+    year, month = text.split("-")
+    return date(int(year), int(month), 1)
+
+
+class SchemeIn(Schema):
+    name: str
+    payer_type: Literal[tuple(PayerType.values)]
+    apbdes_source: Literal[tuple(["", *ApbdesSource.values])] = ""
+    payer_name: str = ""
+    owner_code: str = Field("", description="Kode wilayah pemilik (desa untuk APBDes, kabupaten untuk APBD)")
+    legal_basis_number: str
+    legal_basis_date: date
+    segment: Literal["BPU", "PU"] = "BPU"
+    programmes: list[Literal["JKK", "JKM", "JHT", "JP"]] = ["JKK", "JKM"]
+    income_nominal: Annotated[int, Field(ge=0, le=10**12)] = 1_000_000
+    start_month: Month
+    end_month: Month
+    budget_ceiling: Annotated[int, Field(ge=1, le=10**15)]
+    quota_per_desa: Annotated[int, Field(ge=1, le=10**7)] | None = None
+    quotas: dict[str, Annotated[int, Field(ge=0, le=10**7)]] = {}
+    max_age: Annotated[int, Field(ge=1, le=120)] = 65
+    village_roles: list[Literal[tuple(VillageRole.values)]] = []
+    requires_welfare_list: bool = False
+    welfare_niks: list[str] = []
+    note: str = ""
+
+
+class SchemeOut(Schema):
+    id: int
+    name: str
+    payer_type: str
+    apbdes_source: str
+    payer_name: str
+    owner_code: str
+    legal_basis_number: str
+    legal_basis_date: date
+    segment: str
+    programmes: list[str]
+    income_nominal: int
+    start_month: str
+    end_month: str
+    budget_ceiling: int
+    quota_per_desa: int | None
+    max_age: int
+    village_roles: list[str]
+    requires_welfare_list: bool
+
+    @staticmethod
+    def resolve_start_month(obj):
+        return obj.start_month.strftime("%Y-%m")
+
+    @staticmethod
+    def resolve_end_month(obj):
+        return obj.end_month.strftime("%Y-%m")
+
+
+class DesaOut(Schema):
+    code: str
+    name: str
+    quota: int | None
+    enrolled: int
+    room: int | None
+    committed: int
+
+
+class MonthOut(Schema):
+    month: str
+    per_person: int
+    people: int
+    amount: int
+
+
+class BudgetOut(Schema):
+    scheme_id: int
+    budget_ceiling: int
+    per_person: int
+    committed: int
+    remaining: int
+    enrolled: int
+    ended: int
+    planned_people: int | None
+    remaining_quota: int | None
+    whole_scheme: bool
+    months: list[MonthOut]
+    desa: list[DesaOut]
+
+
+class EnrolIn(Schema):
+    """One of: `nik` (one person), `niks` (a list), or a filter (`region`, `village_role`, `segment`)."""
+
+    nik: str | None = None
+    niks: list[str] | None = None
+    region: str = ""
+    village_role: str = ""
+    start_month: Month | None = None
+    end_month: Month | None = None
+    all_or_nothing: bool = False
+
+
+class RefusalOut(Schema):
+    nik: str
+    desa_code: str
+    reason: str
+    message: str
+
+
+class BatchOut(Schema):
+    id: int
+    scheme_id: int
+    how: str
+    start_month: str
+    end_month: str
+    candidates: int
+    enrolled: int
+    refused: int
+    cost_per_person: int
+    refusals: list[RefusalOut]
+
+
+class EnrolmentOut(Schema):
+    id: int
+    scheme_id: int
+    nik: str
+    full_name: str
+    desa_code: str
+    start_month: str
+    end_month: str
+    cost: int
+    ended: bool
+    end_reason: str
+
+
+class EndIn(Schema):
+    last_month: Month
+    reason: Literal[tuple(EndReason.values)]
+    note: str = ""
+
+
+def _scheme(request, pk: int):
+    scheme = selectors.scheme_get(user=request.user, pk=pk)
+    if scheme is None:
+        raise Http404
+    return scheme
+
+
+def _batch_out(batch) -> dict:
+    refusals = [{"nik": c.nik, "desa_code": c.desa_code, "reason": c.reason,
+                 "message": services.refusal_message(c.reason)} for c in services.batch_refusals(batch)[:10_000]]
+    return {"id": batch.pk, "scheme_id": batch.scheme_id, "how": batch.how,
+            "start_month": batch.start_month.strftime("%Y-%m"), "end_month": batch.end_month.strftime("%Y-%m"),
+            "candidates": batch.candidates, "enrolled": batch.enrolled, "refused": batch.refused,
+            "cost_per_person": batch.cost_per_person, "refusals": refusals}
+
+
+def _enrolment_out(e) -> dict:
+    return {"id": e.pk, "scheme_id": e.scheme_id, "nik": e.participant.nik, "full_name": e.participant.full_name,
+            "desa_code": e.desa_code, "start_month": e.start_month.strftime("%Y-%m"),
+            "end_month": e.end_month.strftime("%Y-%m"), "cost": e.cost, "ended": e.ended_at is not None,
+            "end_reason": e.end_reason}
+
+
+@router.get("/schemes", response=list[SchemeOut], summary="Skema pembiayaan yang boleh Anda lihat")
+def scheme_list(request):
+    return list(selectors.scheme_list(user=request.user))
+
+
+@router.post("/schemes", response={201: SchemeOut}, summary="Buat skema pembiayaan")
+def scheme_create(request, body: SchemeIn):
+    data = body.dict()
+    data.update(start_month=_month(body.start_month), end_month=_month(body.end_month),
+                programmes=tuple(body.programmes), village_roles=tuple(body.village_roles),
+                welfare_niks=tuple(body.welfare_niks))
+    scheme = services.scheme_create(actor=request.user, data=services.SchemeData(**data))
+    return Status(201, scheme)
+
+
+@router.get("/schemes/{pk}", response=SchemeOut)
+def scheme_detail(request, pk: int):
+    return _scheme(request, pk)
+
+
+@router.get("/schemes/{pk}/budget", response=BudgetOut, summary="Anggaran skema: terpakai, sisa pagu, kuota per desa")
+def scheme_budget(request, pk: int):
+    view = selectors.scheme_budget(user=request.user, scheme=_scheme(request, pk))
+    return {"scheme_id": pk, "budget_ceiling": view.scheme.budget_ceiling, "per_person": view.per_person,
+            "committed": view.committed, "remaining": view.remaining, "enrolled": view.enrolled, "ended": view.ended,
+            "planned_people": view.planned_people, "remaining_quota": view.remaining_quota,
+            "whole_scheme": view.whole_scheme,
+            "months": [{"month": m.month.strftime("%Y-%m"), "per_person": m.per_person, "people": m.people,
+                        "amount": m.amount} for m in view.monthly_per_person],
+            "desa": [{"code": d.code, "name": d.name, "quota": d.quota, "enrolled": d.enrolled, "room": d.room,
+                      "committed": d.committed} for d in view.desa]}
+
+
+@router.get("/schemes/{pk}/enrolments", response=list[EnrolmentOut])
+def enrolment_list(request, pk: int, desa: str = "", limit: Annotated[int, Field(ge=1, le=1000)] = 100,
+                   offset: Annotated[int, Field(ge=0)] = 0):
+    rows = selectors.scheme_enrolments(user=request.user, scheme=_scheme(request, pk), desa=desa)
+    return [_enrolment_out(e) for e in rows[offset:offset + limit]]
+
+
+@router.post("/schemes/{pk}/enrolments", response={201: BatchOut},
+             summary="Daftarkan peserta: satu NIK, daftar NIK, atau filter")
+def enrolment_create(request, pk: int, body: EnrolIn):
+    scheme = _scheme(request, pk)
+    start, end = _month(body.start_month), _month(body.end_month)
+    if body.nik is not None:
+        participant = participant_get(user=request.user, nik=body.nik.strip())
+        if participant is None:
+            raise Http404
+        enrolment = services.enrol_one(actor=request.user, scheme=scheme, participant=participant,
+                                       start_month=start, end_month=end)
+        return Status(201, _batch_out(enrolment.batch))
+    if body.niks is not None:
+        req = services.EnrolRequest(niks=body.niks, start_month=start, end_month=end,
+                                    all_or_nothing=body.all_or_nothing, description="API: daftar NIK")
+    else:
+        chosen = participant_filter_qs(user=request.user, filters=ParticipantFilter(
+            region=body.region, village_role=body.village_role))
+        req = services.EnrolRequest(participants=chosen, start_month=start, end_month=end,
+                                    all_or_nothing=body.all_or_nothing,
+                                    description=f"API: filter {body.region} {body.village_role}".strip())
+    return Status(201, _batch_out(services.enrol(actor=request.user, scheme=scheme, request=req)))
+
+
+@router.post("/enrolments/{pk}/end", response=EnrolmentOut, summary="Akhiri kepesertaan skema (tidak dihapus)")
+def enrolment_end(request, pk: int, body: EndIn):
+    enrolment = selectors.enrolment_get(user=request.user, pk=pk)
+    if enrolment is None:
+        raise Http404
+    ended = services.enrolment_end(actor=request.user, enrolment=enrolment, last_month=_month(body.last_month),
+                                   reason=body.reason, note=body.note)
+    return _enrolment_out(ended)
+
