@@ -1,0 +1,41 @@
+"""Read a list of NIKs (beneficiaries 'by name by address', a DTKS extract) from a spreadsheet or CSV."""
+
+from pathlib import Path
+from typing import BinaryIO
+
+from django.utils.translation import gettext as _
+
+from jamsosdesa.imports.readers import FileProblem, normalize_header, open_table
+
+NIK_HEADERS = {"nik", "no_nik", "nomor_nik", "nik_peserta", "nomor_induk_kependudukan"}
+
+
+def _has_nik_column(cells) -> bool:
+    return any(normalize_header(c) in NIK_HEADERS for c in cells if isinstance(c, str))
+
+
+def read_niks(source: str | Path | BinaryIO) -> list[str]:
+    """The NIK column's values in file order (blank cells skipped; an Excel number is written back as
+    digits). FileProblem when the file has no NIK column."""
+    try:
+        table = open_table(source, looks_like_header=_has_nik_column, preferred_sheets=("peserta", "data", "dtks"))
+    except FileProblem:
+        raise
+    except Exception as exc:  # a broken file: say so instead of failing
+        raise FileProblem(_("Berkas tidak bisa dibaca: %(e)s") % {"e": exc}) from None
+    names = [normalize_header(h) for h in table.header]
+    column = next((i for i, n in enumerate(names) if n in NIK_HEADERS), None)
+    if column is None:
+        raise FileProblem(_("Tidak ada kolom NIK di baris judul berkas."))
+    niks = []
+    for row in table.rows:
+        if column >= len(row):
+            continue
+        value = row[column]
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = "" if value is None else str(value).strip().lstrip("'")
+        if text:
+            niks.append(text)
+    table.release()
+    return niks
