@@ -10,8 +10,11 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="Alamat yang dicetak untuk masuk.")
 
     def handle(self, *args, **options):
+        from jamsosdesa.funding.demo import demo_schemes
+
         try:
             result = demo_load()
+            demo_schemes()
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Data demo: {result['participants_new']} peserta baru, "
