@@ -56,6 +56,10 @@ def test_demo_data_has_krajan_and_every_role():
 
     sample = Participant.objects.order_by("?")[:50]
     assert all(check_nik(p.nik, birth_date=p.birth_date, sex=p.sex).warnings == [] for p in sample)
-    total = Participant.objects.count()
+    from jamsosdesa.funding.models import Enrolment, Scheme
+
+    gianyar = Scheme.objects.get(owner_region_id="51.04")  # the regency pays 100 workers per village
+    assert gianyar.quota_per_desa == 100 and Enrolment.objects.filter(scheme=gianyar).exists()
+    total, enrolled = Participant.objects.count(), Enrolment.objects.count()
     call_command("demo", stdout=StringIO())
-    assert Participant.objects.count() == total
+    assert Participant.objects.count() == total and Enrolment.objects.count() == enrolled

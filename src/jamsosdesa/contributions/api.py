@@ -1,10 +1,9 @@
-from datetime import date
 from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from .book import rate_book
+from .book import parse_month, rate_book
 from .calculator import QuoteRequest, budget
 from .models import PayerType, Sector
 
@@ -64,11 +63,7 @@ class QuoteOut(Schema):
 def quote(request, q: Query[QuoteQuery]):
     """Every amount is whole rupiah. Bad input answers 422 with a code (`income_not_allowed`, `no_rate`, ...)
     and the field it concerns."""
-    if q.month:
-        year, month = q.month.split("-")
-        start = date(int(year), int(month), 1)
-    else:
-        start = timezone.localdate().replace(day=1)
+    start = parse_month(q.month) if q.month else timezone.localdate().replace(day=1)
     req = QuoteRequest(segment=q.segment.upper(), month=start,
                        programmes=tuple(p.strip().upper() for p in q.programs.split(",") if p.strip()),
                        income=q.income, contract_value=q.contract_value, contract_months=q.contract_months,

@@ -39,6 +39,11 @@ def month_start(value: date) -> date:
     return value.replace(day=1)
 
 
+def months_between(first: date, last: date) -> int:
+    """How many months from `first` to `last`, both included (0 or less when last is before first)."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
 def add_months(month: date, count: int) -> date:
     index = month.year * 12 + month.month - 1 + count
     return date(index // 12, index % 12 + 1, 1)

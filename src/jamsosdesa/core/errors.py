@@ -29,3 +29,20 @@ class NotFound(ServiceError):
 class PermissionDenied(ServiceError):
     def __init__(self, message: str):
         super().__init__(code="forbidden", message=message, status=403)
+
+
+class FieldErrors:
+    """Collects messages per field while a service checks its input; `raise_if_any` raises them together."""
+
+    def __init__(self, message: str):
+        self.message = message  # may name the first problem with %(first)s
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, name: str, message: str) -> None:
+        self.fields.setdefault(name, []).append(str(message))
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            first = next(iter(self.fields.values()))[0]
+            raise ServiceError(code="invalid", message=self.message % {"first": first} if "%(first)s" in
+                               self.message else self.message, fields=self.fields)

@@ -5,6 +5,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from jamsosdesa.contributions.book import parse_month
 from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.participants.models import VillageRole
 from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs, participant_get
@@ -18,10 +19,7 @@ Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YY
 
 
 def _month(text: str | None) -> date | None:
-    if not text:
-        return None
-    year, month = text.split("-")
-    return date(int(year), int(month), 1)
+    return parse_month(text) if text else None  # the schema's pattern has checked it
 
 
 class SchemeIn(Schema):

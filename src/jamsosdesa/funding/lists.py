@@ -17,12 +17,7 @@ def _has_nik_column(cells) -> bool:
 def read_niks(source: str | Path | BinaryIO) -> list[str]:
     """The NIK column's values in file order (blank cells skipped; an Excel number is written back as
     digits). FileProblem when the file has no NIK column."""
-    try:
-        table = open_table(source, looks_like_header=_has_nik_column, preferred_sheets=("peserta", "data", "dtks"))
-    except FileProblem:
-        raise
-    except Exception as exc:  # a broken file: say so instead of failing
-        raise FileProblem(_("Berkas tidak bisa dibaca: %(e)s") % {"e": exc}) from None
+    table = open_table(source, looks_like_header=_has_nik_column, preferred_sheets=("peserta", "data", "dtks"))
     names = [normalize_header(h) for h in table.header]
     column = next((i for i, n in enumerate(names) if n in NIK_HEADERS), None)
     if column is None:

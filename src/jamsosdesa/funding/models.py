@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jamsosdesa.contributions.calculator import months_between
 from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.participants.models import Segment
 
@@ -70,7 +71,7 @@ class Scheme(models.Model):
 
     @property
     def months(self) -> int:
-        return (self.end_month.year - self.start_month.year) * 12 + self.end_month.month - self.start_month.month + 1
+        return months_between(self.start_month, self.end_month)
 
 
 class SchemeQuota(models.Model):

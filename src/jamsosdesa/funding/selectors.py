@@ -19,8 +19,8 @@ from jamsosdesa.core.access import (
 )
 from jamsosdesa.regions.models import Level, Region
 
-from .models import Enrolment, EnrolmentBatch, Scheme, SchemeQuota
-from .services import cost_per_person
+from .models import Enrolment, EnrolmentBatch, Scheme
+from .services import desa_quotas
 
 DESA_LIST_LIMIT = 2_000  # a scheme owned by a kabupaten or smaller lists all its desa; larger ones the active
 
@@ -45,6 +45,12 @@ class DesaLine:
     @property
     def room(self) -> int | None:
         return None if self.quota is None else max(self.quota - self.enrolled, 0)
+
+
+def planned_people(lines: list[DesaLine]) -> int | None:
+    """The quotas of these desa together; None when one of them has no limit (or there are none)."""
+    quotas = [d.quota for d in lines]
+    return None if not quotas or None in quotas else sum(quotas)
 
 
 @dataclass
@@ -75,8 +81,7 @@ class SchemeBudget:
 
     @property
     def planned_people(self) -> int | None:
-        quotas = [d.quota for d in self.desa]
-        return None if not quotas or None in quotas else sum(quotas)
+        return planned_people(self.desa)
 
     @property
     def remaining_quota(self) -> int | None:
@@ -101,12 +106,8 @@ def _desa_codes_for(scheme: Scheme, user, active: set[str], explicit: dict[str, 
         if len(owner) == 13:
             codes.add(owner)
     if not sees_everything(user):
-        codes = {c for c in codes if code_in_scope(user, c)} if not _manages(user, scheme) else codes
+        codes = {c for c in codes if code_in_scope(user, c)} if not can_manage_scheme(user, scheme) else codes
     return sorted(codes)
-
-
-def _manages(user, scheme: Scheme) -> bool:
-    return can_manage_scheme(user, scheme)
 
 
 def scheme_budget(*, user, scheme: Scheme) -> SchemeBudget:
@@ -123,8 +124,7 @@ def scheme_budget(*, user, scheme: Scheme) -> SchemeBudget:
         ended=Count("id", filter=Q(ended_at__isnull=False)))
     per_desa = {row["desa_code"]: row for row in Enrolment.objects.filter(scheme=scheme).values("desa_code").annotate(
         enrolled=Count("id", filter=Q(ended_at__isnull=True)), committed=Sum("cost"))}
-    explicit = dict(SchemeQuota.objects.filter(scheme=scheme).values_list("desa_id", "quota"))
-    default = scheme.quota_per_desa if scheme.quota_per_desa is not None or not explicit else 0
+    explicit, default = desa_quotas(scheme)
     codes = _desa_codes_for(scheme, user, set(per_desa), explicit)
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     lines = [DesaLine(code, names.get(code, code), explicit.get(code, default),
@@ -132,7 +132,7 @@ def scheme_budget(*, user, scheme: Scheme) -> SchemeBudget:
              for code in codes]
     return SchemeBudget(scheme=scheme, monthly_per_person=monthly, per_person=sum(m.per_person for m in monthly),
                         committed=totals["committed"] or 0, enrolled=totals["enrolled"], ended=totals["ended"],
-                        desa=lines, whole_scheme=sees_everything(user) or _manages(user, scheme))
+                        desa=lines, whole_scheme=sees_everything(user) or can_manage_scheme(user, scheme))
 
 
 def _people_by_month(scheme: Scheme, months: list[date]) -> dict[date, int]:
@@ -167,11 +167,6 @@ def batch_get(*, user, pk: int) -> EnrolmentBatch | None:
     """A batch report: for the user who asked for it and for the scheme's managers."""
     batch = EnrolmentBatch.objects.filter(pk=pk, scheme__in=scope_schemes(user).values("pk")).select_related(
         "scheme").first()
-    if batch is None or not (batch.created_by_id == user.pk or _manages(user, batch.scheme)):
+    if batch is None or not (batch.created_by_id == user.pk or can_manage_scheme(user, batch.scheme)):
         return None
     return batch
-
-
-def sheet_cost(scheme: Scheme, people: int) -> int:
-    """The printable sheet's total: people × the package over the whole period."""
-    return people * cost_per_person(scheme, scheme.start_month, scheme.end_month)

@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 
 from jamsosdesa.accounts.models import Role
 from jamsosdesa.contributions.book import rate_book
-from jamsosdesa.contributions.calculator import QuoteError, QuoteRequest, RateBook, add_months, budget
+from jamsosdesa.contributions.calculator import (
+    QuoteError,
+    QuoteRequest,
+    RateBook,
+    add_months,
+    budget,
+    months_between,
+)
 from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.core.access import (
     can_enrol_into,
@@ -29,8 +36,9 @@ from jamsosdesa.core.access import (
     sees_everything,
 )
 from jamsosdesa.core.audit import audit_record, diff
-from jamsosdesa.core.errors import NotFound, PermissionDenied, ServiceError
+from jamsosdesa.core.errors import FieldErrors, NotFound, PermissionDenied, ServiceError
 from jamsosdesa.core.models import AuditAction
+from jamsosdesa.core.money import rupiah
 from jamsosdesa.participants.models import Participant, Segment, VillageRole
 from jamsosdesa.participants.nik import normalize_number
 from jamsosdesa.regions.models import Level, Region
@@ -53,18 +61,8 @@ MAX_MONTHS = 60
 MAX_BUDGET = 10**15
 
 
-class _Errors:
-    def __init__(self):
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: str) -> None:
-        self.fields.setdefault(name, []).append(str(message))
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            first = next(iter(self.fields.values()))[0]
-            raise ServiceError(code="invalid", message=_("Data skema belum benar: %(m)s") % {"m": first},
-                               fields=self.fields)
+def _errors() -> FieldErrors:
+    return FieldErrors(_("Data skema belum benar: %(first)s"))
 
 
 # --- cost -------------------------------------------------------------------------------------------------
@@ -72,7 +70,7 @@ class _Errors:
 def cost_per_person(scheme: Scheme, start: date, end: date, book: RateBook | None = None) -> int:
     """What the scheme pays for one person from `start` to `end` (inclusive), month by month with the rules
     in force in each month (0 when end is before start)."""
-    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    months = months_between(start, end)
     if months <= 0:
         return 0
     req = QuoteRequest(segment=scheme.segment, programmes=tuple(scheme.programmes), month=start,
@@ -80,15 +78,23 @@ def cost_per_person(scheme: Scheme, start: date, end: date, book: RateBook | Non
     return budget(book or rate_book(), req, people=1, months=months).total
 
 
-def scheme_planned_quota(scheme: Scheme) -> int | None:
-    """All desa quotas together: the desa with their own quota, and every other desa of the owner region at
-    the default. None: no limit (no default, no desa quota). With desa quotas and no default, only those desa
-    take part (see _apply_quota)."""
+def desa_quotas(scheme: Scheme) -> tuple[dict[str, int], int | None]:
+    """(the desa with their own quota, the quota of every other desa; None = no limit). Without a default
+    but with desa quotas, only those desa take part: the others have 0."""
     explicit = dict(SchemeQuota.objects.filter(scheme=scheme).values_list("desa_id", "quota"))
-    if scheme.quota_per_desa is None:
-        return sum(explicit.values()) if explicit else None
-    others = _desa_of(scheme.owner_code).exclude(code__in=list(explicit)).count()
-    return sum(explicit.values()) + others * scheme.quota_per_desa
+    default = scheme.quota_per_desa
+    if default is None and explicit:
+        default = 0
+    return explicit, default
+
+
+def scheme_planned_quota(scheme: Scheme) -> int | None:
+    """All desa quotas together over the owner region; None: no limit."""
+    explicit, default = desa_quotas(scheme)
+    if default is None:
+        return None
+    others = _desa_of(scheme.owner_code).exclude(code__in=list(explicit)).count() if default else 0
+    return sum(explicit.values()) + others * default
 
 
 def _desa_of(owner_code: str) -> QuerySet[Region]:
@@ -122,7 +128,7 @@ class SchemeData:
     note: str = ""
 
 
-def _clean_scheme(actor, data: SchemeData, errors: _Errors) -> Region | None:
+def _clean_scheme(actor, data: SchemeData, errors: FieldErrors) -> Region | None:
     if not data.name.strip():
         errors.add("name", _("Nama skema wajib diisi."))
     if data.payer_type not in PayerType.values:
@@ -140,7 +146,7 @@ def _clean_scheme(actor, data: SchemeData, errors: _Errors) -> Region | None:
         errors.add("programmes", _("Program tidak dikenal: %(p)s.") % {"p": ", ".join(unknown)})
     if data.start_month.day != 1 or data.end_month.day != 1:
         errors.add("start_month", _("Periode ditulis per bulan (tanggal 1)."))
-    months = (data.end_month.year - data.start_month.year) * 12 + data.end_month.month - data.start_month.month + 1
+    months = months_between(data.start_month, data.end_month)
     if months < 1:
         errors.add("end_month", _("Bulan terakhir tidak boleh sebelum bulan pertama."))
     elif months > MAX_MONTHS:
@@ -180,7 +186,7 @@ def _clean_scheme(actor, data: SchemeData, errors: _Errors) -> Region | None:
     return owner
 
 
-def _check_package(scheme: Scheme, errors: _Errors, book: RateBook) -> int:
+def _check_package(scheme: Scheme, errors: FieldErrors, book: RateBook) -> int:
     """Quote the whole period once: an income off the list or a month without rates is named here."""
     try:
         return cost_per_person(scheme, scheme.start_month, scheme.end_month, book)
@@ -191,7 +197,7 @@ def _check_package(scheme: Scheme, errors: _Errors, book: RateBook) -> int:
         return 0
 
 
-def _check_quotas_fit_budget(scheme: Scheme, per_person: int, errors: _Errors) -> None:
+def _check_quotas_fit_budget(scheme: Scheme, per_person: int, errors: FieldErrors) -> None:
     planned = scheme_planned_quota(scheme)
     if planned is None or per_person == 0:
         return
@@ -200,14 +206,8 @@ def _check_quotas_fit_budget(scheme: Scheme, per_person: int, errors: _Errors) -
         errors.add("budget_ceiling", _(
             "Kuota semua desa (%(n)s orang × %(c)s selama periode = %(t)s) melebihi pagu anggaran %(b)s. "
             "Kurangi kuota atau naikkan pagu.") % {
-            "n": f"{planned:,}".replace(",", "."), "c": _rp(per_person), "t": _rp(needed),
-            "b": _rp(scheme.budget_ceiling)})
-
-
-def _rp(amount: int) -> str:
-    from jamsosdesa.core.money import rupiah
-
-    return rupiah(amount)
+            "n": f"{planned:,}".replace(",", "."), "c": rupiah(per_person), "t": rupiah(needed),
+            "b": rupiah(scheme.budget_ceiling)})
 
 
 def _scheme_snapshot(scheme: Scheme) -> dict:
@@ -226,7 +226,7 @@ def scheme_create(*, actor, data: SchemeData) -> Scheme:
     if not sees_everything(actor) and actor.role not in (Role.DISTRICT_OFFICIAL, Role.BRANCH_OFFICER,
                                                            Role.VILLAGE_OPERATOR):
         raise PermissionDenied(_("Peran Anda tidak membuat skema pembiayaan."))
-    errors = _Errors()
+    errors = _errors()
     owner = _clean_scheme(actor, data, errors)
     errors.raise_if_any()
     programmes = sorted(dict.fromkeys(p.upper() for p in data.programmes), key=list(PROGRAMME_BITS).index)
@@ -263,7 +263,7 @@ def scheme_update(*, actor, scheme: Scheme, changes: dict, quotas: dict[str, int
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
     if not can_manage_scheme(actor, scheme):
         raise PermissionDenied(_("Skema ini dikelola wilayah lain."))
-    errors = _Errors()
+    errors = _errors()
     unknown = sorted(set(changes) - set(CHANGEABLE))
     if unknown:
         errors.add(unknown[0], _("Tidak bisa diubah setelah skema dibuat: %(f)s.") % {"f": ", ".join(unknown)})
@@ -281,7 +281,7 @@ def scheme_update(*, actor, scheme: Scheme, changes: dict, quotas: dict[str, int
     committed = scheme_committed(scheme)
     if scheme.budget_ceiling < committed:
         errors.add("budget_ceiling", _("Pagu %(b)s lebih kecil dari biaya peserta yang sudah terdaftar (%(c)s).")
-                   % {"b": _rp(scheme.budget_ceiling), "c": _rp(committed)})
+                   % {"b": rupiah(scheme.budget_ceiling), "c": rupiah(committed)})
     last = Enrolment.objects.filter(scheme=scheme).order_by("-end_month").values_list("end_month", flat=True).first()
     if last and scheme.end_month < last:
         errors.add("end_month", _("Ada peserta yang dibiayai sampai %(m)s: akhiri kepesertaannya dulu.")
@@ -380,12 +380,9 @@ def _insert_candidates(batch: EnrolmentBatch, qs: QuerySet, scheme: Scheme, star
 
 
 def _apply_quota(cursor, batch: EnrolmentBatch, scheme: Scheme) -> None:
-    """Refuse, desa by desa, the candidates beyond the desa's room (quota less its open enrolments). A desa
-    without its own quota has the scheme's default; when the scheme has no default but some desa have their
-    own quota, the others have none."""
-    default = scheme.quota_per_desa
-    if default is None and SchemeQuota.objects.filter(scheme=scheme).exists():
-        default = 0
+    """Refuse, desa by desa, the candidates beyond the desa's room (quota less its open enrolments; the
+    quotas as `desa_quotas` gives them)."""
+    _explicit, default = desa_quotas(scheme)
     cursor.execute("""
         UPDATE funding_candidate SET reason = %s WHERE id IN (
           SELECT r.id FROM (

@@ -98,7 +98,7 @@ def budget_sheet(request, pk: int):
     enrolments = list(selectors.scheme_enrolments(user=request.user, scheme=scheme, desa=desa,
                                                   include_ended=False)[:5000]) if desa else []
     people = sum(d.enrolled for d in lines)
-    planned = sum(d.quota for d in lines if d.quota is not None) if all(d.quota is not None for d in lines) else None
+    planned = selectors.planned_people(lines)
     return render(request, "funding/sheet.html", {
         "scheme": scheme, "view": view, "desa_line": lines[0] if desa else None, "people": people,
         "people_total": people * view.per_person, "planned": planned,

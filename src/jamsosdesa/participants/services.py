@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from jamsosdesa.core.access import can_change_participant, can_register_in, code_in_scope, scope_participants
 from jamsosdesa.core.audit import audit_record, diff
-from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.errors import FieldErrors, ServiceError
 from jamsosdesa.core.models import AuditAction
 from jamsosdesa.core.text import has_bad_chars, is_ascii_digits
 from jamsosdesa.regions.models import Level, Region
@@ -35,17 +35,8 @@ MAX_INCOME = 10**12  # Rp1 trillion a month: anything above is a typing error
 MAX_LENGTH = {"full_name": 120, "birth_place": 60, "address": 200, "phone": 20, "rt": 3, "rw": 3}
 
 
-class _Errors:
-    def __init__(self):
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, []).append(str(message))
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise ServiceError(code="invalid", message=_("Data belum benar. Periksa isian yang ditandai."),
-                               fields=self.fields)
+def _errors() -> FieldErrors:
+    return FieldErrors(_("Data belum benar. Periksa isian yang ditandai."))
 
 
 def _snapshot(p: Participant) -> dict:
@@ -55,7 +46,7 @@ def _snapshot(p: Participant) -> dict:
     return data
 
 
-def _clean(data: dict, errors: _Errors, *, partial: bool) -> dict:
+def _clean(data: dict, errors: FieldErrors, *, partial: bool) -> dict:
     """Normalise and check each field on its own; returns the cleaned values."""
     clean: dict = {}
     for name in FIELDS:
@@ -143,7 +134,7 @@ def _clean(data: dict, errors: _Errors, *, partial: bool) -> dict:
     return clean
 
 
-def _clean_heirs(heirs: list[dict], errors: _Errors) -> list[Heir]:
+def _clean_heirs(heirs: list[dict], errors: FieldErrors) -> list[Heir]:
     out = []
     for i, heir in enumerate(heirs):
         prefix = f"heirs[{i}]"
@@ -203,7 +194,7 @@ def _warnings(clean: dict, *, exclude_pk: int | None) -> list[dict]:
     return out
 
 
-def _check_nik_hard(clean: dict, errors: _Errors) -> None:
+def _check_nik_hard(clean: dict, errors: FieldErrors) -> None:
     if clean.get("nik"):
         result = check_nik(clean["nik"])
         for issue in result.errors:
@@ -228,7 +219,7 @@ def participant_register(*, actor, data: dict, heirs: list[dict] | None = None, 
         earlier = scope_participants(actor).filter(client_token=client_token).first()
         if earlier is not None:
             return earlier  # the same form or API call arrived twice
-    errors = _Errors()
+    errors = _errors()
     clean = _clean(data, errors, partial=False)
     _check_nik_hard(clean, errors)
     heir_rows = _clean_heirs(heirs or [], errors)
@@ -271,7 +262,7 @@ def participant_update(*, actor, participant: Participant, data: dict, heirs: li
     if not can_change_participant(actor, participant):
         raise ServiceError(code="forbidden", message=_("Anda tidak berhak mengubah peserta ini."), status=403)
     before = _snapshot(participant)
-    errors = _Errors()
+    errors = _errors()
     clean = _clean(data, errors, partial=True)
     _check_nik_hard(clean, errors)
     heir_rows = _clean_heirs(heirs, errors) if heirs is not None else None
