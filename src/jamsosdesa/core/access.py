@@ -144,6 +144,10 @@ def scope_schemes(user, qs: QuerySet | None = None) -> QuerySet:
     return qs if q is None else qs.filter(q)
 
 
+def can_create_scheme(user) -> bool:
+    return sees_everything(user) or (user.is_authenticated and user.role in SCHEME_MANAGER_ROLES)
+
+
 def can_manage_scheme(user, scheme) -> bool:
     """Create, change, and end anyone's enrolment in, a scheme: its owner region lies in the user's regions."""
     if sees_everything(user):

@@ -34,3 +34,21 @@ def read_niks(source: str | Path | BinaryIO) -> list[str]:
             niks.append(text)
     table.release()
     return niks
+
+
+def parse_quotas(lines) -> dict[str, int]:
+    """Desa quotas written one per line as `33.11.11.2004 = 100` (or with a space, ';' or tab between): the
+    web form's text box and the CLI's --quota both read them here. ValueError names the line."""
+    quotas: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text:
+            continue
+        for sep in ("=", ";", "\t"):
+            text = text.replace(sep, " ")
+        parts = text.split()
+        if len(parts) != 2 or not parts[1].isdigit():
+            raise ValueError(_("Baris %(n)d: tulis kuota sebagai KODE_DESA=JUMLAH, mis. 33.11.11.2004=100.")
+                             % {"n": number})
+        quotas[parts[0]] = int(parts[1])
+    return quotas

@@ -157,6 +157,12 @@ def scheme_enrolments(*, user, scheme: Scheme, desa: str = "", include_ended: bo
     return qs.select_related("participant").order_by("desa_code", "participant__full_name")
 
 
+def participant_enrolments(*, user, participant) -> QuerySet[Enrolment]:
+    """The schemes that pay (or paid) for a participant the user may see, newest first."""
+    return (Enrolment.objects.filter(participant=participant, scheme__in=scope_schemes(user).values("pk"))
+            .select_related("scheme").order_by("-start_month", "-id"))
+
+
 def enrolment_get(*, user, pk: int) -> Enrolment | None:
     qs = Enrolment.objects.filter(pk=pk, participant__in=scope_participants(user).values("pk"),
                                   scheme__in=scope_schemes(user).values("pk"))

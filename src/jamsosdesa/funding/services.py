@@ -28,6 +28,7 @@ from jamsosdesa.contributions.calculator import (
 )
 from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.core.access import (
+    can_create_scheme,
     can_enrol_into,
     can_manage_scheme,
     code_in_scope,
@@ -223,8 +224,7 @@ def _scheme_snapshot(scheme: Scheme) -> dict:
 
 @transaction.atomic
 def scheme_create(*, actor, data: SchemeData) -> Scheme:
-    if not sees_everything(actor) and actor.role not in (Role.DISTRICT_OFFICIAL, Role.BRANCH_OFFICER,
-                                                           Role.VILLAGE_OPERATOR):
+    if not can_create_scheme(actor):
         raise PermissionDenied(_("Peran Anda tidak membuat skema pembiayaan."))
     errors = _errors()
     owner = _clean_scheme(actor, data, errors)
@@ -257,9 +257,11 @@ CHANGEABLE = ("name", "payer_name", "legal_basis_number", "legal_basis_date", "b
 
 
 @transaction.atomic
-def scheme_update(*, actor, scheme: Scheme, changes: dict, quotas: dict[str, int] | None = None) -> Scheme:
+def scheme_update(*, actor, scheme: Scheme, changes: dict, quotas: dict[str, int] | None = None,
+                  replace_quotas: bool = False) -> Scheme:
     """Change what can change once people are enrolled (not the payer or the package). Quotas given here
-    replace the desa's quotas named (0 closes a desa)."""
+    replace the desa's quotas named (0 closes a desa); with `replace_quotas` the desa not named go back to
+    the default quota."""
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
     if not can_manage_scheme(actor, scheme):
         raise PermissionDenied(_("Skema ini dikelola wilayah lain."))
@@ -288,6 +290,8 @@ def scheme_update(*, actor, scheme: Scheme, changes: dict, quotas: dict[str, int
                    % {"m": last.strftime("%m/%Y")})
     errors.raise_if_any()
     scheme.save()
+    if replace_quotas:
+        SchemeQuota.objects.filter(scheme=scheme).exclude(desa_id__in=list(quotas or {})).delete()
     for code, quota in (quotas or {}).items():
         SchemeQuota.objects.update_or_create(scheme=scheme, desa_id=code, defaults={"quota": quota})
     per_person = _check_package(scheme, errors, rate_book())

@@ -1,11 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jamsosdesa.core.access import can_enrol_into, code_in_scope, sees_everything
+from jamsosdesa.core.access import (
+    can_create_scheme,
+    can_enrol_into,
+    can_manage_scheme,
+    code_in_scope,
+    sees_everything,
+    user_region_codes,
+)
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.imports.readers import FileProblem
@@ -13,7 +23,7 @@ from jamsosdesa.participants.nik import mask_nik
 from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs, participant_get
 
 from . import selectors, services
-from .forms import EnrolForm
+from .forms import EndForm, EnrolForm, SchemeForm
 from .lists import read_niks
 
 
@@ -26,7 +36,67 @@ def _get_scheme_for_user(request, pk: int):
 
 @login_required
 def scheme_list(request):
-    return render(request, "funding/list.html", {"schemes": selectors.scheme_list(user=request.user)})
+    return render(request, "funding/list.html", {"schemes": selectors.scheme_list(user=request.user),
+                                                 "can_create": can_create_scheme(request.user)})
+
+
+def _form_errors(form, exc: Exception) -> None:
+    """Put a service's field messages on the form's fields (the rest above the form)."""
+    fields = getattr(exc, "fields", None) or {}
+    aliases = {"welfare_niks": "welfare_file", "income": "income_nominal", "participant": None}
+    if not fields:
+        form.add_error(None, getattr(exc, "message", str(exc)))
+    for name, messages_ in fields.items():
+        target = aliases.get(name, name)
+        for message in messages_:
+            form.add_error(target if target in form.fields else None, message)
+
+
+@login_required
+def scheme_new(request):
+    if not can_create_scheme(request.user):
+        raise Http404
+    codes = user_region_codes(request.user)
+    form = SchemeForm(request.POST or None, request.FILES or None,
+                      initial={"owner_code": codes[0] if len(codes) == 1 else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            niks = read_niks(form.cleaned_data["welfare_file"]) if form.cleaned_data["welfare_file"] else []
+            scheme = services.scheme_create(actor=request.user, data=form.scheme_data(niks))
+        except FileProblem as exc:
+            form.add_error("welfare_file", str(exc))
+        except ServiceError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Skema %(n)s dibuat.") % {"n": scheme.name})
+            return redirect("funding:detail", pk=scheme.pk)
+    return render(request, "funding/form.html", {"form": form, "scheme": None})
+
+
+@login_required
+def scheme_edit(request, pk: int):
+    scheme = _get_scheme_for_user(request, pk)
+    if not can_manage_scheme(request.user, scheme):
+        raise Http404
+    form = SchemeForm(request.POST or None, request.FILES or None, scheme=scheme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.scheme_update(actor=request.user, scheme=scheme, changes=form.changes(),
+                                       quotas=form.cleaned_data["quotas"], replace_quotas=True)
+                if form.cleaned_data["welfare_file"]:
+                    count = services.welfare_list_replace(actor=request.user, scheme=scheme,
+                                                          niks=read_niks(form.cleaned_data["welfare_file"]))
+                    messages.info(request, _("Daftar DTKS/DTSEN diganti: %(n)d NIK.") % {"n": count})
+        except FileProblem as exc:
+            form.add_error("welfare_file", str(exc))
+        except ServiceError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Perubahan skema disimpan."))
+            return redirect("funding:detail", pk=scheme.pk)
+    return render(request, "funding/form.html", {"form": form, "scheme": scheme,
+                                                 "welfare_count": scheme.welfare_entries.count()})
 
 
 @login_required
@@ -35,6 +105,7 @@ def scheme_detail(request, pk: int):
     view = selectors.scheme_budget(user=request.user, scheme=scheme)
     return render(request, "funding/detail.html", {
         "scheme": scheme, "view": view, "form": EnrolForm(), "can_enrol": can_enrol_into(request.user, scheme),
+        "can_manage": can_manage_scheme(request.user, scheme),
         "active_desa": [d for d in view.desa if d.enrolled or d.committed]})
 
 
@@ -104,3 +175,48 @@ def budget_sheet(request, pk: int):
         "people_total": people * view.per_person, "planned": planned,
         "planned_total": None if planned is None else planned * view.per_person, "enrolments": enrolments,
         "per_person_text": rupiah(view.per_person)})
+
+
+@login_required
+def scheme_enrolments(request, pk: int):
+    """Who the scheme pays for (the participants the user may see), by desa, name or NIK; ended ones too."""
+    scheme = _get_scheme_for_user(request, pk)
+    desa = request.GET.get("desa", "").strip()
+    q = request.GET.get("q", "").strip()
+    show = request.GET.get("status", "open")
+    qs = selectors.scheme_enrolments(user=request.user, scheme=scheme, desa=desa, include_ended=show != "open")
+    if show == "ended":
+        qs = qs.filter(ended_at__isnull=False)
+    if q:
+        digits = q.replace(" ", "")
+        qs = qs.filter(participant__nik=digits) if digits.isdigit() else qs.filter(participant__full_name__icontains=q)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [(e, mask_nik(e.participant.nik), services.can_end_enrolment(request.user, e)) for e in page]
+    return render(request, "funding/enrolments.html", {"scheme": scheme, "page": page, "rows": rows, "desa": desa,
+                                                       "q": q, "status": show})
+
+
+@login_required
+def enrolment_end(request, pk: int):
+    enrolment = selectors.enrolment_get(user=request.user, pk=pk)
+    if enrolment is None or not services.can_end_enrolment(request.user, enrolment):
+        raise Http404
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = EndForm(request.POST or None, initial={"last_month": enrolment.end_month})
+    if request.method == "POST" and form.is_valid() and enrolment.ended_at is None:
+        d = form.cleaned_data
+        try:
+            services.enrolment_end(actor=request.user, enrolment=enrolment, last_month=d["last_month"],
+                                   reason=d["reason"], note=d["note"])
+        except ServiceError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Kepesertaan %(n)s di skema %(s)s diakhiri.") % {
+                "n": enrolment.participant.full_name, "s": enrolment.scheme.name})
+            if next_url:
+                return redirect(next_url)
+            return redirect("funding:enrolments", pk=enrolment.scheme_id)
+    return render(request, "funding/end.html", {"enrolment": enrolment, "form": form, "next": next_url,
+                                                "nik": mask_nik(enrolment.participant.nik)})

@@ -7,6 +7,8 @@ from django.views.decorators.http import require_POST
 
 from jamsosdesa.core.access import can_change_participant, shows_full_nik_in_lists, user_region_codes
 from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.funding.selectors import participant_enrolments
+from jamsosdesa.funding.services import can_end_enrolment
 from jamsosdesa.regions.models import Level
 from jamsosdesa.regions.selectors import region_ancestors
 
@@ -106,6 +108,8 @@ def participant_detail(request, pk: int):
         "history": selectors.participant_history(participant=participant).select_related("actor")[:200],
         "can_change": can_change_participant(request.user, participant),
         "deactivate_form": DeactivateForm(),
+        "enrolments": [(e, can_end_enrolment(request.user, e))
+                       for e in participant_enrolments(user=request.user, participant=participant)],
     })
 
 

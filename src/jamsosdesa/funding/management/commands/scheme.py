@@ -9,7 +9,7 @@ from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.funding import selectors, services
-from jamsosdesa.funding.lists import read_niks
+from jamsosdesa.funding.lists import parse_quotas, read_niks
 from jamsosdesa.funding.models import ApbdesSource, EndReason
 from jamsosdesa.imports.management.commands._import import actor_for
 from jamsosdesa.imports.readers import FileProblem
@@ -114,12 +114,10 @@ class Command(BaseCommand):
                               f"{s.start_month:%m/%Y}–{s.end_month:%m/%Y}  {rupiah(s.budget_ceiling)}")
 
     def _create(self, actor, o):
-        quotas = {}
-        for item in o["quota"]:
-            code, _sep, n = item.partition("=")
-            if not n.strip().isdigit():
-                raise CommandError(_("Tulis kuota sebagai KODE_DESA=JUMLAH, mis. 33.11.11.2004=100."))
-            quotas[code.strip()] = int(n)
+        try:
+            quotas = parse_quotas(o["quota"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         try:
             legal_date = date.fromisoformat(o["legal_date"])
         except ValueError:
