@@ -1,9 +1,13 @@
 """Scheme pages: the budget view, enrolling from the page, the report and the printable sheet."""
 
+import io
+import os
+
 import pytest
 from django.test import Client
 
-from jamsosdesa.funding.models import Enrolment
+from jamsosdesa.funding.models import Enrolment, EnrolmentBatch
+from jamsosdesa.funding.services import enrol_run
 from tests.conftest import DESA_A, DESA_B
 
 from .conftest import people
@@ -17,12 +21,14 @@ def logged_in(user) -> Client:
     return client
 
 
-def test_an_operator_fills_its_desa_quota_from_the_page_and_prints_the_sheet(make_scheme, operator_a, operator_b):
+def test_an_operator_fills_its_desa_quota_from_the_page_and_prints_the_sheet(make_scheme, operator_a, operator_b,
+                                                                             django_capture_on_commit_callbacks):
     scheme = make_scheme(quota_per_desa=2)
     mine = people(3, DESA_A)
     page = logged_in(operator_a)
     assert "Satu Desa 100 Pekerja Rentan" in page.get("/skema/").content.decode()
-    answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"region": DESA_A, "start_month": "2026-11"})
+    with django_capture_on_commit_callbacks(execute=True):  # the background job runs once the request commits
+        answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"region": DESA_A, "start_month": "2026-11"})
     assert answer.status_code == 302 and "/skema/daftar/" in answer["Location"]
     report = page.get(answer["Location"]).content.decode()
     assert "2 orang didaftarkan" in report and "kuota desa sudah penuh" in report
@@ -43,3 +49,46 @@ def test_the_page_says_why_a_single_enrolment_was_refused(make_scheme, official,
     assert "segmen peserta tidak sesuai paket skema" in answer.content.decode()
     assert not Enrolment.objects.exists()
     assert logged_in(official_gianyar).get(f"/skema/{scheme.pk}/").status_code == 404
+
+
+def test_a_list_enrolment_runs_in_the_background_and_the_page_follows_it(make_scheme, official, operator_a,
+                                                                         django_capture_on_commit_callbacks,
+                                                                         settings):
+    scheme = make_scheme(quota_per_desa=None)
+    listed = people(2, DESA_A)
+    upload = io.BytesIO(("NIK\n" + "\n".join([listed[0].nik, listed[1].nik, "3311110000000000"]) + "\n").encode())
+    upload.name = "penerima.csv"
+    page = logged_in(official)
+    answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"file": upload, "start_month": "2026-11"})
+    batch = EnrolmentBatch.objects.get()
+    assert answer["Location"] == f"/skema/daftar/{batch.pk}/" and batch.status == "queued"
+    waiting = page.get(answer["Location"]).content.decode()
+    assert "Menunggu giliran" in waiting and "<progress" in waiting and 'hx-trigger="every 1s"' in waiting
+    assert not Enrolment.objects.exists()  # nothing happens before the worker takes it
+    stored = batch.params["file"]
+    assert enrol_run(batch.pk).status == "done"
+    report = page.get(answer["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "2 orang didaftarkan" in report and "NIK tidak ada di registri" in report
+    assert "every 1s" not in report and "<html" not in report  # the partial stops polling once done
+    assert Enrolment.objects.count() == 2
+    assert not os.path.exists(stored)  # the uploaded list of NIKs is not kept
+    assert logged_in(operator_a).get(answer["Location"]).status_code == 404  # not its batch, not its scheme
+
+
+def test_a_broken_list_fails_the_batch_with_a_message_and_enrols_nobody(make_scheme, official,
+                                                                        django_capture_on_commit_callbacks):
+    scheme = make_scheme(quota_per_desa=None)
+    people(2, DESA_A)
+    upload = io.BytesIO(b"nama;alamat\nSri;Krajan\n")
+    upload.name = "salah.csv"
+    page = logged_in(official)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"file": upload})
+    text = page.get(answer["Location"]).content.decode()
+    assert "Pendaftaran gagal" in text and "Tidak ada kolom berjudul NIK" in text
+    assert EnrolmentBatch.objects.get().status == "failed" and not Enrolment.objects.exists()
+    empty = io.BytesIO(b"")
+    empty.name = "kosong.csv"
+    answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"file": empty}, follow=True)
+    assert "berkas daftar NIK" in answer.content.decode() and "kosong" in answer.content.decode()
+    assert EnrolmentBatch.objects.count() == 1

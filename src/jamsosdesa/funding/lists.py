@@ -7,6 +7,11 @@ from django.utils.translation import gettext as _
 
 from jamsosdesa.imports.readers import FileProblem, normalize_header, open_table
 
+
+def _no_nik_column() -> str:
+    return _("Tidak ada kolom berjudul NIK di berkas: baris judul harus memuat kolom 'NIK' (satu NIK per baris).")
+
+
 NIK_HEADERS = {"nik", "no_nik", "nomor_nik", "nik_peserta", "nomor_induk_kependudukan"}
 
 
@@ -17,11 +22,16 @@ def _has_nik_column(cells) -> bool:
 def read_niks(source: str | Path | BinaryIO) -> list[str]:
     """The NIK column's values in file order (blank cells skipped; an Excel number is written back as
     digits). FileProblem when the file has no NIK column."""
-    table = open_table(source, looks_like_header=_has_nik_column, preferred_sheets=("peserta", "data", "dtks"))
+    try:
+        table = open_table(source, looks_like_header=_has_nik_column, preferred_sheets=("peserta", "data", "dtks"))
+    except FileProblem as exc:
+        if exc.no_header:
+            raise FileProblem(_no_nik_column()) from None
+        raise
     names = [normalize_header(h) for h in table.header]
     column = next((i for i, n in enumerate(names) if n in NIK_HEADERS), None)
     if column is None:
-        raise FileProblem(_("Tidak ada kolom NIK di baris judul berkas."))
+        raise FileProblem(_no_nik_column())
     niks = []
     for row in table.rows:
         if column >= len(row):

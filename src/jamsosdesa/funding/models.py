@@ -102,8 +102,16 @@ class WelfareEntry(models.Model):
         return self.nik
 
 
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("menunggu")
+    RUNNING = "running", _("berjalan")
+    DONE = "done", _("selesai")
+    FAILED = "failed", _("gagal")
+
+
 class EnrolmentBatch(models.Model):
-    """One enrolment request (one person, a filter or a list) and its outcome."""
+    """One enrolment request (one person, a filter or a list) and its outcome. A large one runs as a
+    background job: `params` says what to read (the filter, or the uploaded NIK list) until it has run."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="batches")
     how = models.CharField(max_length=10)  # one / filter / list
@@ -117,6 +125,10 @@ class EnrolmentBatch(models.Model):
     cost_per_person = models.BigIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.DONE)
+    params = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)  # why a background batch failed (nothing was written)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]

@@ -8,6 +8,8 @@ their audit events are written with INSERT ... SELECT. Enrolling one person is t
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from jamsosdesa.accounts.models import Role
 from jamsosdesa.contributions.book import rate_book
@@ -38,15 +41,20 @@ from jamsosdesa.core.access import (
 )
 from jamsosdesa.core.audit import audit_record, diff
 from jamsosdesa.core.errors import FieldErrors, NotFound, PermissionDenied, ServiceError
+from jamsosdesa.core.jobs import progress_get, progress_set, remove_upload, store_upload
 from jamsosdesa.core.models import AuditAction
 from jamsosdesa.core.money import rupiah
+from jamsosdesa.imports.readers import FileProblem
 from jamsosdesa.participants.models import Participant, Segment, VillageRole
 from jamsosdesa.participants.nik import normalize_number
+from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs
 from jamsosdesa.regions.models import Level, Region
 
+from .lists import read_niks
 from .models import (
     PROGRAMME_BITS,
     ApbdesSource,
+    BatchStatus,
     Candidate,
     EndReason,
     Enrolment,
@@ -60,6 +68,7 @@ from .models import (
 SCHEME_SEGMENTS = (Segment.BPU, Segment.PU)  # a scheme pays a monthly package; Jakon and PMI are per contract
 MAX_MONTHS = 60
 MAX_BUDGET = 10**15
+logger = logging.getLogger(__name__)
 
 
 def _errors() -> FieldErrors:
@@ -440,19 +449,39 @@ def _write_enrolments(cursor, batch: EnrolmentBatch, scheme: Scheme, actor, now,
     cursor.execute("DELETE FROM funding_candidate WHERE batch_id = %s AND reason = ''", [batch.pk])
 
 
+ENROL_STEPS = (_lazy("membaca calon peserta"), _lazy("memeriksa syarat dan skema lain"), _lazy("memeriksa kuota desa"),
+               _lazy("memeriksa sisa pagu"), _lazy("mencatat kepesertaan"))
+
+
+def _no_progress(step: int, total: int) -> None:
+    pass
+
+
 @transaction.atomic
-def enrol(*, actor, scheme: Scheme, request: EnrolRequest) -> EnrolmentBatch:
-    """Enrol participants into a scheme; returns the batch with its counts and its refusals (Candidate rows)."""
+def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch | None = None,
+          progress: Callable[[int, int], None] = _no_progress) -> EnrolmentBatch:
+    """Enrol participants into a scheme; returns the batch with its counts and its refusals (Candidate rows).
+    A queued `batch` (a background job) is filled in instead of a new one; `progress(step, steps)` is told
+    as each of the ENROL_STEPS starts."""
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)  # one batch at a time per scheme
     if not can_enrol_into(actor, scheme):
         raise PermissionDenied(_("Peran Anda tidak mendaftarkan peserta ke skema."))
     start, end = _period(scheme, request)
     per_person = cost_per_person(scheme, start, end)
     how = "one" if request.participant else "list" if request.niks is not None else "filter"
-    batch = EnrolmentBatch.objects.create(scheme=scheme, how=how, description=request.description[:300],
-                                          start_month=start, end_month=end, all_or_nothing=request.all_or_nothing,
-                                          cost_per_person=per_person, created_by=actor)
+    fields = {"scheme": scheme, "how": how, "description": request.description[:300], "start_month": start,
+              "end_month": end, "all_or_nothing": request.all_or_nothing, "cost_per_person": per_person,
+              "created_by": actor}
+    if batch is None:
+        batch = EnrolmentBatch.objects.create(**fields)
+    else:
+        for name, value in fields.items():
+            setattr(batch, name, value)
+        batch.save()
+    steps = len(ENROL_STEPS)
+    progress(1, steps)
     visible = scope_participants(actor)
+    progress(2, steps)
     if request.participant is not None:
         _insert_candidates(batch, visible.filter(pk=request.participant.pk), scheme, start, end)
     elif request.niks is not None:
@@ -469,8 +498,11 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest) -> EnrolmentBatch:
         _insert_candidates(batch, request.participants.filter(pk__in=visible.values("pk")), scheme, start, end)
     now = timezone.now()
     with connection.cursor() as cursor:
+        progress(3, steps)
         _apply_quota(cursor, batch, scheme)
+        progress(4, steps)
         _apply_budget(cursor, batch, scheme, per_person)
+        progress(5, steps)
         counts = dict(Candidate.objects.filter(batch=batch).values_list("reason").annotate(n=Count("id")))
         refused = sum(n for reason, n in counts.items() if reason)
         if request.all_or_nothing and refused:
@@ -481,8 +513,87 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest) -> EnrolmentBatch:
     batch.enrolled = counts.get("", 0)
     batch.refused = refused
     batch.candidates = batch.enrolled + refused
-    batch.save(update_fields=["enrolled", "refused", "candidates"])
+    batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
+    batch.save(update_fields=["enrolled", "refused", "candidates", "status", "finished_at"])
     return batch
+
+
+# --- enrolment as a background job ------------------------------------------------------------------------
+
+PROGRESS_KEY = "enrol-progress-{}"
+
+
+def enrol_queue(*, actor, scheme: Scheme, start_month: date | None = None, all_or_nothing: bool = False,
+                region: str = "", village_role: str = "", upload=None) -> EnrolmentBatch:
+    """Queue the enrolment of everyone a filter (region, village role) selects, or of the NIK list in an
+    uploaded file, as a background job; the batch page shows its progress and then its report. What can be
+    said at once (no right to enrol, a period outside the scheme, an empty or too large file) is said here."""
+    if not can_enrol_into(actor, scheme):
+        raise PermissionDenied(_("Peran Anda tidak mendaftarkan peserta ke skema."))
+    start, end = _period(scheme, EnrolRequest(start_month=start_month))
+    if upload is not None:
+        path = store_upload(upload, "enrolments", command="jamsosdesa scheme enrol --file")
+        params = {"file": str(path), "name": path.name}
+        how, description = "list", _("berkas %(f)s") % {"f": path.name}
+    else:
+        params = {"region": region, "village_role": village_role}
+        how, description = "filter", f"filter {region} {village_role}".strip()
+    batch = EnrolmentBatch.objects.create(scheme=scheme, how=how, description=description[:300], start_month=start,
+                                          end_month=end, all_or_nothing=all_or_nothing, created_by=actor,
+                                          status=BatchStatus.QUEUED, params=params)
+    progress_set(PROGRESS_KEY.format(batch.pk), 0, len(ENROL_STEPS))
+    from .tasks import run_enrolment_batch
+
+    transaction.on_commit(lambda: run_enrolment_batch.enqueue(batch.pk))
+    return batch
+
+
+def enrol_run(batch_id: int) -> EnrolmentBatch:
+    """Run a queued batch to its end (the worker calls this, and so do tests). A failure writes nothing but
+    the batch's status and message; the uploaded list is deleted either way."""
+    batch = EnrolmentBatch.objects.select_related("scheme", "created_by").get(pk=batch_id)
+    if batch.status != BatchStatus.QUEUED:
+        return batch
+    batch.status = BatchStatus.RUNNING
+    batch.save(update_fields=["status"])
+    key = PROGRESS_KEY.format(batch.pk)
+
+    def progress(step: int, steps: int) -> None:
+        progress_set(key, step - 1, steps, step=str(ENROL_STEPS[step - 1]))
+
+    params = batch.params
+    try:
+        progress(1, len(ENROL_STEPS))
+        if params.get("file"):
+            request = EnrolRequest(niks=read_niks(params["file"]))
+        else:
+            request = EnrolRequest(participants=participant_filter_qs(user=batch.created_by, filters=ParticipantFilter(
+                region=params.get("region", ""), village_role=params.get("village_role", ""))))
+        request.start_month, request.end_month = batch.start_month, batch.end_month
+        request.all_or_nothing, request.description = batch.all_or_nothing, batch.description
+        batch = enrol(actor=batch.created_by, scheme=batch.scheme, request=request, batch=batch, progress=progress)
+    except (ServiceError, FileProblem) as exc:
+        _batch_failed(batch, getattr(exc, "message", "") or str(exc))
+    except Exception:
+        logger.exception("enrolment batch %s failed", batch.pk)
+        _batch_failed(batch, _("Terjadi kesalahan di server; tidak ada yang didaftarkan. Coba lagi atau hubungi "
+                               "admin."))
+    else:
+        progress_set(key, len(ENROL_STEPS), len(ENROL_STEPS))
+    finally:
+        if params.get("file"):
+            remove_upload(params["file"])
+    return batch
+
+
+def _batch_failed(batch: EnrolmentBatch, message: str) -> None:
+    EnrolmentBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, message=message[:1000],
+                                                     finished_at=timezone.now())
+    batch.refresh_from_db()
+
+
+def enrol_progress(batch: EnrolmentBatch) -> dict:
+    return progress_get(PROGRESS_KEY.format(batch.pk), len(ENROL_STEPS))
 
 
 def batch_refusals(batch: EnrolmentBatch) -> QuerySet[Candidate]:

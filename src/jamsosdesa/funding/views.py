@@ -20,11 +20,12 @@ from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.imports.readers import FileProblem
 from jamsosdesa.participants.nik import mask_nik
-from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs, participant_get
+from jamsosdesa.participants.selectors import participant_get
 
 from . import selectors, services
 from .forms import EndForm, EnrolForm, SchemeForm
 from .lists import read_niks
+from .models import BatchStatus
 
 
 def _get_scheme_for_user(request, pk: int):
@@ -115,8 +116,10 @@ def scheme_enrol(request, pk: int):
     scheme = _get_scheme_for_user(request, pk)
     form = EnrolForm(request.POST, request.FILES)
     if not form.is_valid():
-        for error in form.non_field_errors():
-            messages.error(request, error)
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
         return redirect("funding:detail", pk=pk)
     d = form.cleaned_data
     try:
@@ -127,17 +130,11 @@ def scheme_enrol(request, pk: int):
                                                                     "wilayah Anda).") % {"n": d["nik"].strip()})
             batch = services.enrol_one(actor=request.user, scheme=scheme, participant=participant,
                                        start_month=d["start_month"]).batch
-        elif d["file"]:
-            batch = services.enrol(actor=request.user, scheme=scheme, request=services.EnrolRequest(
-                niks=read_niks(d["file"]), start_month=d["start_month"], all_or_nothing=d["all_or_nothing"],
-                description=_("berkas %(f)s") % {"f": d["file"].name}))
-        else:
-            chosen = participant_filter_qs(user=request.user, filters=ParticipantFilter(
-                region=d["region"], village_role=d["village_role"]))
-            batch = services.enrol(actor=request.user, scheme=scheme, request=services.EnrolRequest(
-                participants=chosen, start_month=d["start_month"], all_or_nothing=d["all_or_nothing"],
-                description=f"filter {d['region']} {d['village_role']}".strip()))
-    except (ServiceError, FileProblem) as exc:
+        else:  # a list or a filter may be 100,000 people: a background job with its progress on the batch page
+            batch = services.enrol_queue(actor=request.user, scheme=scheme, start_month=d["start_month"],
+                                         all_or_nothing=d["all_or_nothing"], region=d["region"].strip(),
+                                         village_role=d["village_role"], upload=d["file"] or None)
+    except ServiceError as exc:
         messages.error(request, getattr(exc, "message", str(exc)))
         return redirect("funding:detail", pk=pk)
     return redirect("funding:batch", pk=batch.pk)
@@ -145,14 +142,21 @@ def scheme_enrol(request, pk: int):
 
 @login_required
 def batch_report(request, pk: int):
+    """A batch's progress while it runs in the background (the page polls), then its report."""
     batch = selectors.batch_get(user=request.user, pk=pk)
     if batch is None:
         raise Http404
-    refusals = list(services.batch_refusals(batch).select_related("participant")[:2000])
-    rows = [(c, c.participant.full_name if c.participant else "", mask_nik(c.nik) if len(c.nik) == 16 else c.nik,
-             services.refusal_message(c.reason)) for c in refusals]
-    return render(request, "funding/batch.html", {"batch": batch, "rows": rows,
-                                                  "more": batch.refused - len(refusals)})
+    running = batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
+    rows = []
+    if batch.status == BatchStatus.DONE:
+        refusals = list(services.batch_refusals(batch).select_related("participant")[:2000])
+        rows = [(c, c.participant.full_name if c.participant else "",
+                 mask_nik(c.nik) if len(c.nik) == 16 else c.nik, services.refusal_message(c.reason))
+                for c in refusals]
+    template = "funding/_batch.html" if request.headers.get("HX-Request") else "funding/batch.html"
+    return render(request, template, {"batch": batch, "rows": rows, "more": batch.refused - len(rows),
+                                      "running": running,
+                                      "progress": services.enrol_progress(batch) if running else None})
 
 
 @login_required

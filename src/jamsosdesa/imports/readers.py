@@ -20,7 +20,12 @@ HEADER_SCAN_ROWS = 20
 
 
 class FileProblem(Exception):
-    """The file cannot be read as a table of participants."""
+    """The file cannot be read as a table of participants. `no_header`: it was read, but no row looked like
+    the column titles the caller wanted (the caller may say what it was looking for)."""
+
+    def __init__(self, message: str, *, no_header: bool = False):
+        super().__init__(message)
+        self.no_header = no_header
 
 
 @dataclass
@@ -92,7 +97,7 @@ def _csv_table(stream: BinaryIO, looks_like_header, encoding: str | None = None)
     if not looks_like_header(header):
         text.detach()
         raise FileProblem(_("Baris pertama bukan judul kolom (mis. nik, nama, tanggal_lahir). "
-                            "Unduh templat untuk contoh."))
+                            "Unduh templat untuk contoh."), no_header=True)
     notes = [_("Dibaca sebagai CSV (pemisah '%(d)s', %(e)s).") % {"d": delimiter, "e": encoding}]
     return Table(kind="csv", header=header, rows=reader, header_row=header_row, notes=notes, text=text)
 
@@ -132,7 +137,7 @@ def _excel_table(stream: BinaryIO, kind: str, looks_like_header, preferred_sheet
             if header_row > HEADER_SCAN_ROWS:
                 break
     raise FileProblem(_("Tidak ada lembar dengan judul kolom yang dikenali (mis. nik, nama). Lembar yang ada: "
-                        "%(s)s.") % {"s": ", ".join(names)})
+                        "%(s)s.") % {"s": ", ".join(names)}, no_header=True)
 
 
 def open_table(source: str | Path | BinaryIO, *, looks_like_header,

@@ -1,16 +1,14 @@
 """Import jobs: store the upload, run it (in the background or at once), remember what it found."""
 
 import logging
-import uuid
 from pathlib import Path
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.jobs import progress_get, progress_set, store_upload
 
 from .engine import ImportOptions, participants_import
 from .models import ColumnMapping, ImportJob, ImportStatus
@@ -20,31 +18,11 @@ PROGRESS_KEY = "import-progress-{}"
 logger = logging.getLogger(__name__)
 
 
-def jobs_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def import_job_create(*, actor, upload, desa: str, format: str = "auto", mapping: ColumnMapping | None = None,
                       all_or_nothing: bool = False) -> ImportJob:
     """Save the uploaded file and queue a preview of it."""
-    limit = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
-    if upload.size > limit:
-        raise ServiceError(code="file_too_large", fields={"file": [_(
-            "Berkas terlalu besar (%(size).0f MB); batas unggah %(limit)d MB. Pecah berkasnya, atau minta admin "
-            "memakai perintah `jamsosdesa import participants`.") % {"size": upload.size / 1024 / 1024,
-                                                                      "limit": settings.IMPORT_MAX_UPLOAD_MB}]},
-                           message=_("Berkas terlalu besar."))
-    if upload.size == 0:
-        raise ServiceError(code="file_empty", message=_("Berkas kosong."), fields={"file": [_("Berkas kosong.")]})
-    folder = jobs_dir() / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    name = Path(upload.name).name[:150] or "berkas"
-    path = folder / name
-    with open(path, "wb") as out:
-        for part in upload.chunks():
-            out.write(part)
+    path = store_upload(upload, "imports")
+    name = path.name
     job = ImportJob.objects.create(created_by=actor, file_name=name, file_path=str(path), file_size=upload.size,
                                    format=format, mapping=mapping, desa_id=desa or None, dry_run=True,
                                    all_or_nothing=all_or_nothing)
@@ -55,7 +33,7 @@ def import_job_create(*, actor, upload, desa: str, format: str = "auto", mapping
 def import_job_enqueue(*, job: ImportJob) -> None:
     from .tasks import run_import_job
 
-    cache.set(PROGRESS_KEY.format(job.pk), {"done": 0, "total": 0}, timeout=86_400)
+    progress_set(PROGRESS_KEY.format(job.pk), 0, 0)
     transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
 
 
@@ -81,7 +59,7 @@ def import_job_run(job_id: int) -> ImportJob:
     key = PROGRESS_KEY.format(job.pk)
 
     def progress(done: int, total: int) -> None:
-        cache.set(key, {"done": done, "total": total}, timeout=86_400)
+        progress_set(key, done, total)
 
     options = ImportOptions(desa=job.desa_id or "", format=job.format,
                             mapping=job.mapping.columns if job.mapping else None, dry_run=job.dry_run,
@@ -104,14 +82,12 @@ def import_job_run(job_id: int) -> ImportJob:
     job.status = ImportStatus.REJECTED if outcome.rejected else ImportStatus.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["summary", "rows_total", "report_path", "status", "finished_at"])
-    cache.set(key, {"done": outcome.rows_total, "total": outcome.rows_total}, timeout=86_400)
+    progress_set(key, outcome.rows_total, outcome.rows_total)
     return job
 
 
 def import_progress(job: ImportJob) -> dict:
-    data = cache.get(PROGRESS_KEY.format(job.pk)) or {"done": 0, "total": 0}
-    total = data["total"] or job.rows_total
-    return {"done": data["done"], "total": total, "percent": int(100 * data["done"] / total) if total else 0}
+    return progress_get(PROGRESS_KEY.format(job.pk), job.rows_total)
 
 
 def mapping_save(*, actor, name: str, columns: dict[str, str]) -> ColumnMapping:

@@ -8,6 +8,7 @@ from jamsosdesa.contributions.book import parse_month
 from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.money import rupiah
+from jamsosdesa.core.progress import progress_bar
 from jamsosdesa.funding import selectors, services
 from jamsosdesa.funding.lists import parse_quotas, read_niks
 from jamsosdesa.funding.models import ApbdesSource, EndReason
@@ -171,16 +172,20 @@ class Command(BaseCommand):
                 raise CommandError(_("NIK %(n)s tidak ada di registri (atau di luar wilayah Anda).") % {"n": o["nik"]})
             batch = services.enrol_one(actor=actor, scheme=scheme, participant=participant, start_month=start,
                                        end_month=end).batch
-        elif o["file"]:
-            batch = services.enrol(actor=actor, scheme=scheme, request=services.EnrolRequest(
-                niks=read_niks(o["file"]), start_month=start, end_month=end, all_or_nothing=o["all_or_nothing"],
-                description=_("berkas %(f)s") % {"f": o["file"]}))
         else:
-            chosen = participant_filter_qs(user=actor, filters=ParticipantFilter(region=o["region"],
-                                                                                 village_role=o["role"]))
-            batch = services.enrol(actor=actor, scheme=scheme, request=services.EnrolRequest(
-                participants=chosen, start_month=start, end_month=end, all_or_nothing=o["all_or_nothing"],
-                description=f"filter {o['region']} {o['role']}".strip()))
+            if o["file"]:
+                request = services.EnrolRequest(niks=read_niks(o["file"]),
+                                                description=_("berkas %(f)s") % {"f": o["file"]})
+            else:
+                request = services.EnrolRequest(
+                    participants=participant_filter_qs(user=actor, filters=ParticipantFilter(
+                        region=o["region"], village_role=o["role"])),
+                    description=f"filter {o['region']} {o['role']}".strip())
+            request.start_month, request.end_month, request.all_or_nothing = start, end, o["all_or_nothing"]
+            with progress_bar(_("Pendaftaran"), len(services.ENROL_STEPS), enabled=not o["json"]) as advance:
+                batch = services.enrol(actor=actor, scheme=scheme, request=request,
+                                       progress=lambda step, steps: advance(1) if step > 1 else None)
+                advance(1)
         refusals = list(services.batch_refusals(batch))
         if o["json"]:
             self.stdout.write(json.dumps({"batch": batch.pk, "enrolled": batch.enrolled, "refused": batch.refused,
