@@ -33,6 +33,8 @@ def reference_data(transactional_db):
     """Transactional tests flush the database after themselves: load what the pages need."""
     from django.db import connection
 
+    from jamsosdesa.contributions.defaults import load as rules_load
+    from jamsosdesa.contributions.models import Rate
     from jamsosdesa.core.append_only import DROP, INSTALL
     from jamsosdesa.participants.loader import occupations_load
     from jamsosdesa.regions.loader import regions_load
@@ -41,6 +43,8 @@ def reference_data(transactional_db):
     if not Region.objects.filter(code="33.11.11.2004").exists():
         regions_load(prefixes=("33.11",))
     occupations_load()
+    if not Rate.objects.exists():  # the rules the data migration wrote are flushed with everything else
+        rules_load()
     with connection.cursor() as cursor:
         for sql in INSTALL.get(connection.vendor, []) if connection.vendor == "sqlite" else []:
             cursor.execute(sql)
