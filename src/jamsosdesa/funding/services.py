@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from jamsosdesa.accounts.models import Role
 from jamsosdesa.contributions.book import rate_book
@@ -449,8 +449,9 @@ def _write_enrolments(cursor, batch: EnrolmentBatch, scheme: Scheme, actor, now,
     cursor.execute("DELETE FROM funding_candidate WHERE batch_id = %s AND reason = ''", [batch.pk])
 
 
-ENROL_STEPS = (_lazy("membaca calon peserta"), _lazy("memeriksa syarat dan skema lain"), _lazy("memeriksa kuota desa"),
-               _lazy("memeriksa sisa pagu"), _lazy("mencatat kepesertaan"))
+ENROL_STEPS = (gettext_lazy("membaca calon peserta"), gettext_lazy("memeriksa syarat dan skema lain"),
+               gettext_lazy("memeriksa kuota desa"), gettext_lazy("memeriksa sisa pagu"),
+               gettext_lazy("mencatat kepesertaan"))
 
 
 def _no_progress(step: int, total: int) -> None:
