@@ -148,7 +148,7 @@ def test_the_filter_is_the_registry_filter_inside_the_users_scope(make_scheme, o
     batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=chosen))
     assert batch.enrolled == 4 and batch.refused == 0
     again = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=chosen))
-    assert again.enrolled == 0 and set(reasons(again).values()) == {"covered"}
+    assert again.enrolled == 0 and set(reasons(again).values()) == {"enrolled"}  # already in this scheme
 
 
 def test_an_agent_cannot_enrol_and_a_scheme_period_that_is_over_is_refused(make_scheme, official, db):

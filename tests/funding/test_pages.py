@@ -69,6 +69,7 @@ def test_a_list_enrolment_runs_in_the_background_and_the_page_follows_it(make_sc
     assert enrol_run(batch.pk).status == "done"
     report = page.get(answer["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "2 orang didaftarkan" in report and "NIK tidak ada di registri" in report
+    assert "Alasan ditolak" in report  # refusals counted by reason above the list
     assert "every 1s" not in report and "<html" not in report  # the partial stops polling once done
     assert Enrolment.objects.count() == 2
     assert not os.path.exists(stored)  # the uploaded list of NIKs is not kept

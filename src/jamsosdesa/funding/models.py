@@ -145,6 +145,7 @@ class Refusal(models.TextChoices):
     TOO_OLD = "too_old", _("melewati usia maksimal saat didaftarkan")
     ROLE = "role", _("peran di desa tidak termasuk yang dibiayai skema")
     WELFARE = "welfare", _("tidak ada di daftar DTKS/DTSEN skema")
+    ENROLLED = "enrolled", _("sudah terdaftar di skema ini untuk bulan yang sama")
     COVERED = "covered", _("sudah dibiayai skema lain untuk program dan bulan yang sama")
     QUOTA = "quota", _("kuota desa sudah penuh")
     BUDGET = "budget", _("sisa pagu anggaran tidak cukup")

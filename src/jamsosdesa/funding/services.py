@@ -377,8 +377,10 @@ def _reason(scheme: Scheme, start: date, end: date) -> Case:
     if scheme.requires_welfare_list:
         listed = WelfareEntry.objects.filter(scheme_id=scheme.pk, nik=OuterRef("nik"))
         whens.append(When(~Exists(listed), then=Value(Refusal.WELFARE)))
-    covering = (Enrolment.objects.filter(participant_id=OuterRef("pk"), start_month__lte=end, end_month__gte=start)
-                .annotate(shared=F("scheme__programme_mask").bitand(scheme.programme_mask)).filter(shared__gt=0))
+    overlapping = Enrolment.objects.filter(participant_id=OuterRef("pk"), start_month__lte=end, end_month__gte=start)
+    whens.append(When(Exists(overlapping.filter(scheme_id=scheme.pk)), then=Value(Refusal.ENROLLED)))
+    covering = (overlapping.annotate(shared=F("scheme__programme_mask").bitand(scheme.programme_mask))
+                .filter(shared__gt=0))
     whens.append(When(Exists(covering), then=Value(Refusal.COVERED)))
     return Case(*whens, default=Value(""), output_field=CharField())
 

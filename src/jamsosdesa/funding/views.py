@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -59,7 +60,8 @@ def scheme_new(request):
         raise Http404
     codes = user_region_codes(request.user)
     form = SchemeForm(request.POST or None, request.FILES or None,
-                      initial={"owner_code": codes[0] if len(codes) == 1 else ""})
+                      initial={"owner_code": codes[0] if len(codes) == 1 else "",  # a desa pays from APBDes
+                               "payer_type": "apbdes" if len(codes) == 1 and len(codes[0]) == 13 else "apbd"})
     if request.method == "POST" and form.is_valid():
         try:
             niks = read_niks(form.cleaned_data["welfare_file"]) if form.cleaned_data["welfare_file"] else []
@@ -147,14 +149,16 @@ def batch_report(request, pk: int):
     if batch is None:
         raise Http404
     running = batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
-    rows = []
-    if batch.status == BatchStatus.DONE:
-        refusals = list(services.batch_refusals(batch).select_related("participant")[:2000])
+    rows, page, reasons = [], None, []
+    if batch.status == BatchStatus.DONE and batch.refused:
+        refusals = services.batch_refusals(batch)
+        reasons = [(services.refusal_message(r["reason"]), r["n"]) for r in
+                   refusals.values("reason").annotate(n=Count("id")).order_by("-n", "reason")]
+        page = Paginator(refusals.select_related("participant"), 100).get_page(request.GET.get("page"))
         rows = [(c, c.participant.full_name if c.participant else "",
-                 mask_nik(c.nik) if len(c.nik) == 16 else c.nik, services.refusal_message(c.reason))
-                for c in refusals]
+                 mask_nik(c.nik) if len(c.nik) == 16 else c.nik, services.refusal_message(c.reason)) for c in page]
     template = "funding/_batch.html" if request.headers.get("HX-Request") else "funding/batch.html"
-    return render(request, template, {"batch": batch, "rows": rows, "more": batch.refused - len(rows),
+    return render(request, template, {"batch": batch, "rows": rows, "page": page, "reasons": reasons,
                                       "running": running,
                                       "progress": services.enrol_progress(batch) if running else None})
 
