@@ -377,11 +377,9 @@ def _reason(scheme: Scheme, start: date, end: date) -> Case:
     if scheme.requires_welfare_list:
         listed = WelfareEntry.objects.filter(scheme_id=scheme.pk, nik=OuterRef("nik"))
         whens.append(When(~Exists(listed), then=Value(Refusal.WELFARE)))
-    overlapping = Enrolment.objects.filter(participant_id=OuterRef("pk"), start_month__lte=end, end_month__gte=start)
-    whens.append(When(Exists(overlapping.filter(scheme_id=scheme.pk)), then=Value(Refusal.ENROLLED)))
-    covering = (overlapping.annotate(shared=F("scheme__programme_mask").bitand(scheme.programme_mask))
-                .filter(shared__gt=0))
-    whens.append(When(Exists(covering), then=Value(Refusal.COVERED)))
+    covering = (Enrolment.objects.filter(participant_id=OuterRef("pk"), start_month__lte=end, end_month__gte=start)
+                .annotate(shared=F("scheme__programme_mask").bitand(scheme.programme_mask)).filter(shared__gt=0))
+    whens.append(When(Exists(covering), then=Value(Refusal.COVERED)))  # this scheme too: see _mark_enrolled
     return Case(*whens, default=Value(""), output_field=CharField())
 
 
@@ -392,6 +390,15 @@ def _insert_candidates(batch: EnrolmentBatch, qs: QuerySet, scheme: Scheme, star
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO funding_candidate (batch_id, participant_id, nik, desa_code, kab_code, reason) "
                        + sql, params)
+
+
+def _mark_enrolled(batch: EnrolmentBatch, scheme: Scheme, start: date, end: date) -> None:
+    """Of those already covered, say which are already in this very scheme (few rows: cheaper here than as a
+    second EXISTS over every candidate)."""
+    same = Enrolment.objects.filter(participant_id=OuterRef("participant_id"), scheme_id=scheme.pk,
+                                    start_month__lte=end, end_month__gte=start)
+    (Candidate.objects.filter(batch=batch, reason=Refusal.COVERED).filter(Exists(same))
+     .update(reason=Refusal.ENROLLED))
 
 
 def _apply_quota(cursor, batch: EnrolmentBatch, scheme: Scheme) -> None:
@@ -499,6 +506,7 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch
         if request.participants is None:
             raise ServiceError(code="invalid", message=_("Pilih peserta yang akan didaftarkan."))
         _insert_candidates(batch, request.participants.filter(pk__in=visible.values("pk")), scheme, start, end)
+    _mark_enrolled(batch, scheme, start, end)
     now = timezone.now()
     with connection.cursor() as cursor:
         progress(3, steps)
