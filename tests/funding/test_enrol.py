@@ -165,3 +165,22 @@ def test_an_agent_cannot_enrol_and_a_scheme_period_that_is_over_is_refused(make_
         enrol_one(actor=official, scheme=scheme, participant=worker, start_month=date(2027, 6, 1))
     assert err.value.code == "scheme_ended"
     assert not Enrolment.objects.exists()
+
+
+def test_the_spreadsheet_a_village_imported_is_also_its_enrolment_list(operator_a):
+    """'From an imported list': the OpenSID export just loaded into the registry enrols the same people."""
+    from jamsosdesa.funding.lists import read_niks
+    from jamsosdesa.funding.services import SchemeData, scheme_create
+    from jamsosdesa.imports.engine import ImportOptions, participants_import
+    from tests.imports.test_import_opensid import opensid_file
+
+    participants_import(actor=operator_a, source=opensid_file(), options=ImportOptions(desa=DESA_A, dry_run=False))
+    village = scheme_create(actor=operator_a, data=SchemeData(
+        name="Perdes Krajan", payer_type="apbdes", apbdes_source="dana_desa", owner_code=DESA_A,
+        legal_basis_number="Perdes 3/2026", legal_basis_date=date(2026, 1, 5), start_month=NOVEMBER,
+        end_month=date(2027, 10, 1), budget_ceiling=50_000_000))
+    niks = read_niks(opensid_file())
+    assert "3311110404800001" not in niks  # the row after OpenSID's ### end marker is not data
+    batch = enrol(actor=operator_a, scheme=village, request=EnrolRequest(niks=niks, start_month=NOVEMBER))
+    assert batch.enrolled == 4
+    assert reasons(batch) == {"0": "not_registered", "3311110303500001": "not_registered"}  # no NIK; died

@@ -98,7 +98,8 @@ class EnrolForm(forms.Form):
     """Enrol by one NIK, by a NIK list file, or by region and village role (one of the three)."""
 
     nik = forms.CharField(label=_("NIK satu peserta"), required=False, max_length=24)
-    file = forms.FileField(label=_("atau berkas daftar NIK (.xlsx, .xls, .csv)"), required=False)
+    file = forms.FileField(required=False, label=_(
+        "atau berkas daftar NIK (.xlsx, .xls, .csv; berkas impor atau ekspor OpenSID juga bisa)"))
     region = forms.CharField(label=_("atau semua peserta di wilayah (kode kecamatan/desa)"), required=False,
                              max_length=13)
     village_role = forms.ChoiceField(label=_("dengan peran di desa"), required=False,

@@ -5,6 +5,7 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
+from jamsosdesa.imports.engine import data_rows
 from jamsosdesa.imports.readers import FileProblem, normalize_header, open_table
 
 
@@ -33,7 +34,7 @@ def read_niks(source: str | Path | BinaryIO) -> list[str]:
     if column is None:
         raise FileProblem(_no_nik_column())
     niks = []
-    for row in table.rows:
+    for _row_no, row in data_rows(table):  # the rows an import would read: blank ones and OpenSID's ### end skipped
         if column >= len(row):
             continue
         value = row[column]

@@ -156,7 +156,7 @@ def _blank(cells: list) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _data_rows(table: Table) -> Iterator[tuple[int, list]]:
+def data_rows(table: Table) -> Iterator[tuple[int, list]]:
     """(row number in the file, cells) for every data row: blank rows skipped, stop at OpenSID's ###."""
     row_no = table.header_row
     for cells in table.rows:
@@ -197,7 +197,7 @@ def _first_pass(table: Table, layout: Layout, chunk_size: int) -> FirstPass:
     repeats: dict[str, list[int]] = {}
     conflicts: dict[str, tuple[int, tuple | None]] = {}
     rows = 0
-    for row_no, cells in _data_rows(table):
+    for row_no, cells in data_rows(table):
         chunk = rows // chunk_size
         rows += 1
         if len(cells) < width:
@@ -454,7 +454,7 @@ def _second_pass(table: Table, options: ImportOptions, state: "_ChunkState", out
                  progress) -> None:
     done, chunk_no, total = 0, 0, outcome.rows_total
     chunk: list[tuple[int, list]] = []
-    for row in _data_rows(table):
+    for row in data_rows(table):
         chunk.append(row)
         if len(chunk) >= options.chunk_size:
             _process_chunk(state, chunk, chunk_no, write=_writing(options, outcome))
