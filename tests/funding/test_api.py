@@ -52,6 +52,8 @@ def test_refusals_and_bad_input_answer_with_codes(official, official_gianyar):
     listed = api("post", f"/schemes/{pk}/enrolments", {"niks": [old.nik, "3311110101010001"]}).json()
     assert sorted(r["reason"] for r in listed["refusals"]) == ["not_registered", "too_old"]
     assert not Enrolment.objects.exists()
+    outside = api("post", f"/schemes/{pk}/enrolments", {"region": "51.04"})
+    assert outside.status_code == 422 and outside.json()["error"]["fields"]["region"]
     other = api_client(official_gianyar)
     assert other("get", f"/schemes/{pk}").status_code == 404
     assert other("get", f"/schemes/{pk}/budget").status_code == 404

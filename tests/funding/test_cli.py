@@ -61,4 +61,6 @@ def test_cli_errors_are_messages_not_tracebacks(official, make_scheme, tmp_path)
     no_nik.write_text("nama,alamat\nSugeng,Krajan\n")
     with pytest.raises(CommandError, match="kolom berjudul NIK"):
         run("enrol", str(scheme.pk), "--user", official.username, "--file", str(no_nik))
+    with pytest.raises(CommandError, match="di luar wilayah kerja Anda"):
+        run("enrol", str(scheme.pk), "--user", official.username, "--region", "51.04")
     assert not Enrolment.objects.exists()

@@ -183,4 +183,4 @@ def test_the_spreadsheet_a_village_imported_is_also_its_enrolment_list(operator_
     assert "3311110404800001" not in niks  # the row after OpenSID's ### end marker is not data
     batch = enrol(actor=operator_a, scheme=village, request=EnrolRequest(niks=niks, start_month=NOVEMBER))
     assert batch.enrolled == 4
-    assert reasons(batch) == {"0": "not_registered", "3311110303500001": "not_registered"}  # no NIK; died
+    assert reasons(batch) == {"0": "not_nik", "3311110303500001": "not_registered"}  # no NIK yet; died

@@ -93,3 +93,48 @@ def test_a_broken_list_fails_the_batch_with_a_message_and_enrols_nobody(make_sch
     answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"file": empty}, follow=True)
     assert "berkas daftar NIK" in answer.content.decode() and "kosong" in answer.content.decode()
     assert EnrolmentBatch.objects.count() == 1
+
+
+def test_a_filter_outside_the_users_region_is_said_at_once(make_scheme, operator_a, official):
+    scheme = make_scheme(quota_per_desa=None)
+    page = logged_in(operator_a)
+    answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"region": DESA_B}, follow=True)
+    assert "di luar wilayah kerja Anda" in answer.content.decode()
+    answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"region": "99"}, follow=True)
+    assert "Wilayah 99 tidak dikenal" in answer.content.decode()
+    assert not EnrolmentBatch.objects.exists()
+    # a village operator may still name the kecamatan around its desa: it enrols its own people
+    people(1, DESA_A)
+    people(1, DESA_B)
+    answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"region": "33.11.11"})
+    assert enrol_run(EnrolmentBatch.objects.get().pk).enrolled == 1
+
+
+def test_a_stale_batch_stops_waiting_and_its_list_is_deleted(make_scheme, official):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    scheme = make_scheme(quota_per_desa=None)
+    upload = io.BytesIO(b"NIK\n3311110703850001\n")
+    upload.name = "daftar.csv"
+    page = logged_in(official)
+    answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"file": upload})  # no worker runs it
+    batch = EnrolmentBatch.objects.get()
+    EnrolmentBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    text = page.get(answer["Location"]).content.decode()
+    assert "pekerja latar tidak menjalankannya" in text and "every 1s" not in text
+    assert not os.path.exists(batch.params["file"])
+    assert enrol_run(batch.pk).status == "failed"  # a worker that comes back later does not run it
+
+
+def test_the_report_masks_what_a_list_gave_and_names_non_niks(make_scheme, official):
+    from jamsosdesa.funding.services import EnrolRequest, enrol
+
+    scheme = make_scheme(quota_per_desa=None)
+    batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(
+        niks=["331111070385001", "3311110703850001234567", "33111107038500019"]))
+    assert batch.refused == 3 and batch.enrolled == 0  # values longer than a NIK do not break the batch
+    text = logged_in(official).get(f"/skema/daftar/{batch.pk}/").content.decode()
+    assert "331111070385001" not in text and "3311•••••••5001" in text  # a typo: only its ends
+    assert "bukan NIK (harus 16 angka)" in text and "3311110703850001234567" not in text

@@ -141,3 +141,44 @@ def test_the_list_of_people_paid_for_and_ending_one_from_the_page(make_scheme, o
                         {"last_month": "2026-12", "reason": "died", "next": "https://example.com/"})
     assert outside.status_code == 200  # already ended: the page says so, and never redirects off-site
     assert "Sudah diakhiri" in outside.content.decode()
+
+
+def test_a_self_paid_scheme_is_created_and_changed_on_the_page(operator_a):
+    page = logged_in(operator_a)
+    answer = page.post("/skema/baru/", form(payer_type="self", apbdes_source="", name="Mandiri Krajan",
+                                             village_roles=[]))
+    scheme = Scheme.objects.get()
+    assert answer.status_code == 302 and scheme.payer_type == "self"
+    changed = page.post(f"/skema/{scheme.pk}/ubah/", form(payer_type="self", apbdes_source="", name="Mandiri Krajan",
+                                                          budget_ceiling="40000000", village_roles=[]))
+    assert changed.status_code == 302
+    scheme.refresh_from_db()
+    assert scheme.budget_ceiling == 40_000_000
+
+
+@pytest.mark.parametrize("quotas", ["33.11.11.2004=99999999999999999999", "33.11.11.2004=²", "33.11.11.2004=20000000"])
+def test_an_absurd_quota_is_a_message_not_a_server_error(operator_a, quotas):
+    answer = logged_in(operator_a).post("/skema/baru/", form(quotas=quotas))
+    text = answer.content.decode()
+    assert answer.status_code == 200 and ("KODE_DESA=JUMLAH" in text or "harus 0 sampai" in text)
+    assert not Scheme.objects.exists()
+
+
+def test_a_welfare_list_scheme_needs_its_list_and_dates_must_make_sense(operator_a):
+    page = logged_in(operator_a)
+    answer = page.post("/skema/baru/", form(requires_welfare_list="on"))
+    assert "unggah daftar NIK-nya" in answer.content.decode()
+    answer = page.post("/skema/baru/", form(legal_basis_date="0001-01-01", start_month="9999-01",
+                                             end_month="9999-12"))
+    text = answer.content.decode()
+    assert "Tanggal dasar hukum tidak masuk akal" in text and "paling jauh 5 tahun ke depan" in text
+    assert not Scheme.objects.exists()
+    page.post("/skema/baru/", form())
+    scheme = Scheme.objects.get()
+    answer = page.post(f"/skema/{scheme.pk}/ubah/", form(requires_welfare_list="on"))
+    assert "unggah daftar NIK-nya" in answer.content.decode()
+    listed = people(1, DESA_A)[0]
+    answer = page.post(f"/skema/{scheme.pk}/ubah/", form(requires_welfare_list="on",
+                                                         welfare_file=csv_file("dtks.csv", [listed.nik])))
+    assert answer.status_code == 302  # the list comes with the change
+    assert list(WelfareEntry.objects.values_list("nik", flat=True)) == [listed.nik]

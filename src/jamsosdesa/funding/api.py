@@ -8,7 +8,7 @@ from ninja.responses import Status
 from jamsosdesa.contributions.book import parse_month
 from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.participants.models import VillageRole
-from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs, participant_get
+from jamsosdesa.participants.selectors import participant_get
 
 from . import selectors, services
 from .models import ApbdesSource, EndReason
@@ -235,11 +235,9 @@ def enrolment_create(request, pk: int, body: EnrolIn):
         req = services.EnrolRequest(niks=body.niks, start_month=start, end_month=end,
                                     all_or_nothing=body.all_or_nothing, description="API: daftar NIK")
     else:
-        chosen = participant_filter_qs(user=request.user, filters=ParticipantFilter(
-            region=body.region, village_role=body.village_role))
-        req = services.EnrolRequest(participants=chosen, start_month=start, end_month=end,
-                                    all_or_nothing=body.all_or_nothing,
-                                    description=f"API: filter {body.region} {body.village_role}".strip())
+        req = services.filter_request(actor=request.user, region=body.region, village_role=body.village_role,
+                                      start_month=start, end_month=end, all_or_nothing=body.all_or_nothing)
+        req.description = "API: " + req.description
     return Status(201, _batch_out(services.enrol(actor=request.user, scheme=scheme, request=req)))
 
 

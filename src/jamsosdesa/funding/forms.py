@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from jamsosdesa.contributions.models import PayerType, Programme
@@ -9,7 +10,7 @@ from .models import ApbdesSource, EndReason
 from .services import CHANGEABLE, SCHEME_SEGMENTS, SchemeData
 
 MONTH = {"input_formats": ["%Y-%m", "%m/%Y"], "widget": forms.DateInput(attrs={"type": "month"}, format="%Y-%m")}
-SCHEME_PAYERS = [(v, label) for v, label in PayerType.choices if v not in (PayerType.SELF, PayerType.EMPLOYER)]
+SCHEME_PAYERS = [(v, label) for v, label in PayerType.choices if v != PayerType.EMPLOYER]
 
 
 class SchemeForm(forms.Form):
@@ -66,6 +67,13 @@ class SchemeForm(forms.Form):
                 if name not in (*CHANGEABLE, "quotas", "welfare_file"):
                     field.disabled = True
                     field.required = False
+
+    def clean_welfare_file(self):
+        upload = self.cleaned_data.get("welfare_file")
+        if upload and upload.size > settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(_("Berkas terlalu besar; batas unggah %(n)d MB.")
+                                        % {"n": settings.IMPORT_MAX_UPLOAD_MB})
+        return upload
 
     def clean_quotas(self) -> dict[str, int]:
         try:

@@ -5,6 +5,7 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
+from jamsosdesa.core.text import is_ascii_digits
 from jamsosdesa.imports.engine import data_rows
 from jamsosdesa.imports.readers import FileProblem, normalize_header, open_table
 
@@ -29,10 +30,17 @@ def read_niks(source: str | Path | BinaryIO) -> list[str]:
         if exc.no_header:
             raise FileProblem(_no_nik_column()) from None
         raise
-    names = [normalize_header(h) for h in table.header]
-    column = next((i for i, n in enumerate(names) if n in NIK_HEADERS), None)
-    if column is None:
-        raise FileProblem(_no_nik_column())
+    try:
+        names = [normalize_header(h) for h in table.header]
+        column = next((i for i, n in enumerate(names) if n in NIK_HEADERS), None)
+        if column is None:
+            raise FileProblem(_no_nik_column())
+        return _nik_cells(table, column)
+    finally:
+        table.release()
+
+
+def _nik_cells(table, column: int) -> list[str]:
     niks = []
     for _row_no, row in data_rows(table):  # the rows an import would read: blank ones and OpenSID's ### end skipped
         if column >= len(row):
@@ -43,7 +51,6 @@ def read_niks(source: str | Path | BinaryIO) -> list[str]:
         text = "" if value is None else str(value).strip().lstrip("'")
         if text:
             niks.append(text)
-    table.release()
     return niks
 
 
@@ -58,7 +65,7 @@ def parse_quotas(lines) -> dict[str, int]:
         for sep in ("=", ";", "\t"):
             text = text.replace(sep, " ")
         parts = text.split()
-        if len(parts) != 2 or not parts[1].isdigit():
+        if len(parts) != 2 or not is_ascii_digits(parts[1]) or len(parts[1]) > 9:
             raise ValueError(_("Baris %(n)d: tulis kuota sebagai KODE_DESA=JUMLAH, mis. 33.11.11.2004=100.")
                              % {"n": number})
         quotas[parts[0]] = int(parts[1])

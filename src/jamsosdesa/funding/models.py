@@ -138,6 +138,7 @@ class EnrolmentBatch(models.Model):
 
 
 class Refusal(models.TextChoices):
+    NOT_NIK = "not_nik", _("bukan NIK (harus 16 angka)")
     NOT_REGISTERED = "not_registered", _("NIK tidak ada di registri (atau di luar wilayah Anda)")
     INACTIVE = "inactive", _("peserta sudah nonaktif di registri")
     OUTSIDE_REGION = "outside_region", _("tinggal di luar wilayah skema")

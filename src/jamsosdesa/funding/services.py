@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
@@ -38,12 +38,14 @@ from jamsosdesa.core.access import (
     region_q,
     scope_participants,
     sees_everything,
+    user_region_codes,
 )
 from jamsosdesa.core.audit import audit_record, diff
 from jamsosdesa.core.errors import FieldErrors, NotFound, PermissionDenied, ServiceError
 from jamsosdesa.core.jobs import progress_get, progress_set, remove_upload, store_upload
 from jamsosdesa.core.models import AuditAction
 from jamsosdesa.core.money import rupiah
+from jamsosdesa.core.text import is_ascii_digits
 from jamsosdesa.imports.readers import FileProblem
 from jamsosdesa.participants.models import Participant, Segment, VillageRole
 from jamsosdesa.participants.nik import normalize_number
@@ -68,6 +70,8 @@ from .models import (
 SCHEME_SEGMENTS = (Segment.BPU, Segment.PU)  # a scheme pays a monthly package; Jakon and PMI are per contract
 MAX_MONTHS = 60
 MAX_BUDGET = 10**15
+MAX_QUOTA = 10**7
+MAX_YEARS_AHEAD = 5
 logger = logging.getLogger(__name__)
 
 
@@ -149,6 +153,12 @@ def _clean_scheme(actor, data: SchemeData, errors: FieldErrors) -> Region | None
         errors.add("apbdes_source", _("Sumber APBDes hanya untuk pembayar APBDes."))
     if not data.legal_basis_number.strip():
         errors.add("legal_basis_number", _("Nomor Perbup/PKS/Perdes wajib diisi."))
+    today = timezone.localdate()
+    if not date(1945, 8, 17) <= data.legal_basis_date <= today.replace(year=today.year + 1):
+        errors.add("legal_basis_date", _("Tanggal dasar hukum tidak masuk akal: %(d)s.")
+                   % {"d": data.legal_basis_date.strftime("%d/%m/%Y")})
+    if data.start_month.year > today.year + MAX_YEARS_AHEAD:
+        errors.add("start_month", _("Bulan pertama paling jauh %(n)d tahun ke depan.") % {"n": MAX_YEARS_AHEAD})
     if data.segment not in SCHEME_SEGMENTS:
         errors.add("segment", _("Skema membiayai peserta BPU atau PU."))
     unknown = [p for p in data.programmes if p not in PROGRAMME_BITS]
@@ -163,7 +173,7 @@ def _clean_scheme(actor, data: SchemeData, errors: FieldErrors) -> Region | None
         errors.add("end_month", _("Periode skema paling lama %(n)d bulan.") % {"n": MAX_MONTHS})
     if not 0 < data.budget_ceiling <= MAX_BUDGET:
         errors.add("budget_ceiling", _("Pagu anggaran harus lebih dari nol."))
-    if data.quota_per_desa is not None and data.quota_per_desa < 1:
+    if data.quota_per_desa is not None and not 1 <= data.quota_per_desa <= MAX_QUOTA:
         errors.add("quota_per_desa", _("Kuota per desa paling sedikit 1 (kosongkan bila tanpa batas)."))
     if not 0 < data.max_age <= 120:
         errors.add("max_age", _("Usia maksimal harus 1 sampai 120 tahun."))
@@ -182,8 +192,8 @@ def _clean_scheme(actor, data: SchemeData, errors: FieldErrors) -> Region | None
     if owner is not None and data.payer_type == PayerType.APBDES and owner.level != Level.DESA:
         errors.add("owner_code", _("Skema APBDes dimiliki satu desa."))
     for code, quota in data.quotas.items():
-        if quota < 0:
-            errors.add("quotas", _("Kuota desa %(c)s tidak boleh negatif.") % {"c": code})
+        if not 0 <= quota <= MAX_QUOTA:
+            errors.add("quotas", _("Kuota desa %(c)s harus 0 sampai %(m)s.") % {"c": code, "m": f"{MAX_QUOTA:,}"})
         elif owner is not None and not code.startswith(owner.code + ".") and code != owner.code:
             errors.add("quotas", _("Desa %(c)s di luar wilayah skema.") % {"c": code})
     known = set(Region.objects.filter(code__in=list(data.quotas), level=Level.DESA).values_list("code", flat=True))
@@ -247,6 +257,8 @@ def scheme_create(*, actor, data: SchemeData) -> Scheme:
                     quota_per_desa=data.quota_per_desa, max_age=data.max_age,
                     village_roles=sorted(set(data.village_roles)), requires_welfare_list=data.requires_welfare_list,
                     note=data.note.strip(), created_by=actor)
+    if data.requires_welfare_list and not data.welfare_niks:
+        errors.add("welfare_niks", _("Skema ini mensyaratkan DTKS/DTSEN: unggah daftar NIK-nya."))
     per_person = _check_package(scheme, errors, rate_book())
     errors.raise_if_any()
     scheme.save()
@@ -293,6 +305,8 @@ def scheme_update(*, actor, scheme: Scheme, changes: dict, quotas: dict[str, int
     if scheme.budget_ceiling < committed:
         errors.add("budget_ceiling", _("Pagu %(b)s lebih kecil dari biaya peserta yang sudah terdaftar (%(c)s).")
                    % {"b": rupiah(scheme.budget_ceiling), "c": rupiah(committed)})
+    if scheme.requires_welfare_list and not WelfareEntry.objects.filter(scheme=scheme).exists():
+        errors.add("welfare_niks", _("Skema ini mensyaratkan DTKS/DTSEN: unggah daftar NIK-nya."))
     last = Enrolment.objects.filter(scheme=scheme).order_by("-end_month").values_list("end_month", flat=True).first()
     if last and scheme.end_month < last:
         errors.add("end_month", _("Ada peserta yang dibiayai sampai %(m)s: akhiri kepesertaannya dulu.")
@@ -349,6 +363,10 @@ class EnrolRequest:
     end_month: date | None = None
     all_or_nothing: bool = False
     description: str = ""
+
+
+def _nik_shaped(value: str) -> bool:
+    return len(value) == 16 and is_ascii_digits(value)
 
 
 def _period(scheme: Scheme, req: EnrolRequest) -> tuple[date, date]:
@@ -458,6 +476,7 @@ def _write_enrolments(cursor, batch: EnrolmentBatch, scheme: Scheme, actor, now,
     cursor.execute("DELETE FROM funding_candidate WHERE batch_id = %s AND reason = ''", [batch.pk])
 
 
+ENROL_LOCK = 4_242_001  # pg_advisory_xact_lock key of enrolment batches
 ENROL_STEPS = (gettext_lazy("membaca calon peserta"), gettext_lazy("memeriksa syarat dan skema lain"),
                gettext_lazy("memeriksa kuota desa"), gettext_lazy("memeriksa sisa pagu"),
                gettext_lazy("mencatat kepesertaan"))
@@ -476,6 +495,11 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)  # one batch at a time per scheme
     if not can_enrol_into(actor, scheme):
         raise PermissionDenied(_("Peran Anda tidak mendaftarkan peserta ke skema."))
+    if connection.vendor == "postgresql":
+        # Batches of two different schemes must not both pass the "covered by another scheme" check for the
+        # same person: one enrolment batch at a time in the whole system (SQLite writes one at a time anyway).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ENROL_LOCK])
     start, end = _period(scheme, request)
     per_person = cost_per_person(scheme, start, end)
     how = "one" if request.participant else "list" if request.niks is not None else "filter"
@@ -496,9 +520,12 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch
         _insert_candidates(batch, visible.filter(pk=request.participant.pk), scheme, start, end)
     elif request.niks is not None:
         niks = list(dict.fromkeys(normalize_number(n) for n in request.niks if str(n).strip()))
-        Candidate.objects.bulk_create((Candidate(batch=batch, nik=n, reason=Refusal.NOT_REGISTERED) for n in niks),
-                                      batch_size=5000)
-        listed = Candidate.objects.filter(batch=batch, participant__isnull=True).values("nik")
+        Candidate.objects.bulk_create(
+            (Candidate(batch=batch, nik=n if len(n) <= 16 else n[:15] + "…",  # the column holds 16
+                       reason=Refusal.NOT_REGISTERED if _nik_shaped(n) else Refusal.NOT_NIK) for n in niks),
+            batch_size=5000)
+        listed = Candidate.objects.filter(batch=batch, participant__isnull=True,
+                                          reason=Refusal.NOT_REGISTERED).values("nik")
         _insert_candidates(batch, visible.filter(nik__in=listed), scheme, start, end)
         found = Candidate.objects.filter(batch=batch, participant__isnull=False).values("nik")
         Candidate.objects.filter(batch=batch, participant__isnull=True, nik__in=found).delete()
@@ -532,6 +559,27 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch
 # --- enrolment as a background job ------------------------------------------------------------------------
 
 PROGRESS_KEY = "enrol-progress-{}"
+STALE_AFTER = timedelta(hours=1)  # a batch takes seconds; one queued or running this long lost its worker
+
+
+def filter_request(*, actor, region: str = "", village_role: str = "", **fields) -> EnrolRequest:
+    """An EnrolRequest for everyone in `region` (a kecamatan or desa code; empty: all the user sees) with the
+    village role. A region that does not exist or lies outside the user's regions is said, not silently empty."""
+    region = region.strip()
+    if region:
+        problem = ""
+        if not Region.objects.filter(code=region).exists():
+            problem = _("Wilayah %(c)s tidak dikenal.") % {"c": region}
+        elif not (code_in_scope(actor, region)
+                  or any(c.startswith(region + ".") for c in user_region_codes(actor))):
+            problem = _("Wilayah %(c)s di luar wilayah kerja Anda.") % {"c": region}
+        if problem:
+            raise ServiceError(code="outside_region", message=problem, fields={"region": [problem]})
+    if village_role and village_role not in VillageRole.values:
+        message = _("Peran di desa tidak dikenal: %(r)s.") % {"r": village_role}
+        raise ServiceError(code="invalid", message=message, fields={"village_role": [message]})
+    chosen = participant_filter_qs(user=actor, filters=ParticipantFilter(region=region, village_role=village_role))
+    return EnrolRequest(participants=chosen, description=f"filter {region} {village_role}".strip(), **fields)
 
 
 def enrol_queue(*, actor, scheme: Scheme, start_month: date | None = None, all_or_nothing: bool = False,
@@ -542,6 +590,8 @@ def enrol_queue(*, actor, scheme: Scheme, start_month: date | None = None, all_o
     if not can_enrol_into(actor, scheme):
         raise PermissionDenied(_("Peran Anda tidak mendaftarkan peserta ke skema."))
     start, end = _period(scheme, EnrolRequest(start_month=start_month))
+    if upload is None:
+        filter_request(actor=actor, region=region, village_role=village_role)  # says a wrong region at once
     if upload is not None:
         path = store_upload(upload, "enrolments", command="jamsosdesa scheme enrol --file")
         params = {"file": str(path), "name": path.name}
@@ -562,15 +612,15 @@ def enrol_queue(*, actor, scheme: Scheme, start_month: date | None = None, all_o
 def enrol_run(batch_id: int) -> EnrolmentBatch:
     """Run a queued batch to its end (the worker calls this, and so do tests). A failure writes nothing but
     the batch's status and message; the uploaded list is deleted either way."""
+    claimed = EnrolmentBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
+        status=BatchStatus.RUNNING)
     batch = EnrolmentBatch.objects.select_related("scheme", "created_by").get(pk=batch_id)
-    if batch.status != BatchStatus.QUEUED:
+    if not claimed:  # already run (or taken by another worker)
         return batch
-    batch.status = BatchStatus.RUNNING
-    batch.save(update_fields=["status"])
     key = PROGRESS_KEY.format(batch.pk)
 
     def progress(step: int, steps: int) -> None:
-        progress_set(key, step - 1, steps, step=str(ENROL_STEPS[step - 1]))
+        progress_set(key, step - 1, steps)  # the page names the step in the reader's language
 
     params = batch.params
     try:
@@ -578,8 +628,8 @@ def enrol_run(batch_id: int) -> EnrolmentBatch:
         if params.get("file"):
             request = EnrolRequest(niks=read_niks(params["file"]))
         else:
-            request = EnrolRequest(participants=participant_filter_qs(user=batch.created_by, filters=ParticipantFilter(
-                region=params.get("region", ""), village_role=params.get("village_role", ""))))
+            request = filter_request(actor=batch.created_by, region=params.get("region", ""),
+                                     village_role=params.get("village_role", ""))
         request.start_month, request.end_month = batch.start_month, batch.end_month
         request.all_or_nothing, request.description = batch.all_or_nothing, batch.description
         batch = enrol(actor=batch.created_by, scheme=batch.scheme, request=request, batch=batch, progress=progress)
@@ -604,7 +654,21 @@ def _batch_failed(batch: EnrolmentBatch, message: str) -> None:
 
 
 def enrol_progress(batch: EnrolmentBatch) -> dict:
-    return progress_get(PROGRESS_KEY.format(batch.pk), len(ENROL_STEPS))
+    """{done, total, percent, step}: `step` names the step under way, in the current language."""
+    data = progress_get(PROGRESS_KEY.format(batch.pk), len(ENROL_STEPS))
+    data["step"] = str(ENROL_STEPS[min(data["done"], len(ENROL_STEPS) - 1)])
+    return data
+
+
+def enrol_expire_stale(batch: EnrolmentBatch) -> EnrolmentBatch:
+    """A batch still queued or running long after it was asked for lost its worker (stopped, or never
+    started): fail it, so the page stops waiting, and delete its uploaded list."""
+    if batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING) and timezone.now() - batch.created_at > STALE_AFTER:
+        if batch.params.get("file"):
+            remove_upload(batch.params["file"])
+        _batch_failed(batch, _("Tidak selesai: pekerja latar tidak menjalankannya (mungkin berhenti). Tidak ada yang "
+                               "didaftarkan; coba lagi."))
+    return batch
 
 
 def batch_refusals(batch: EnrolmentBatch) -> QuerySet[Candidate]:

@@ -85,12 +85,12 @@ def scheme_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.scheme_update(actor=request.user, scheme=scheme, changes=form.changes(),
-                                       quotas=form.cleaned_data["quotas"], replace_quotas=True)
-                if form.cleaned_data["welfare_file"]:
+                if form.cleaned_data["welfare_file"]:  # first: the change may be "requires the list" itself
                     count = services.welfare_list_replace(actor=request.user, scheme=scheme,
                                                           niks=read_niks(form.cleaned_data["welfare_file"]))
                     messages.info(request, _("Daftar DTKS/DTSEN diganti: %(n)d NIK.") % {"n": count})
+                services.scheme_update(actor=request.user, scheme=scheme, changes=form.changes(),
+                                       quotas=form.cleaned_data["quotas"], replace_quotas=True)
         except FileProblem as exc:
             form.add_error("welfare_file", str(exc))
         except ServiceError as exc:
@@ -148,6 +148,7 @@ def batch_report(request, pk: int):
     batch = selectors.batch_get(user=request.user, pk=pk)
     if batch is None:
         raise Http404
+    services.enrol_expire_stale(batch)
     running = batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
     rows, page, reasons = [], None, []
     if batch.status == BatchStatus.DONE and batch.refused:
@@ -155,12 +156,20 @@ def batch_report(request, pk: int):
         reasons = [(services.refusal_message(r["reason"]), r["n"]) for r in
                    refusals.values("reason").annotate(n=Count("id")).order_by("-n", "reason")]
         page = Paginator(refusals.select_related("participant"), 100).get_page(request.GET.get("page"))
-        rows = [(c, c.participant.full_name if c.participant else "",
-                 mask_nik(c.nik) if len(c.nik) == 16 else c.nik, services.refusal_message(c.reason)) for c in page]
+        rows = [(c, c.participant.full_name if c.participant else "", _mask_listed(c.nik),
+                 services.refusal_message(c.reason)) for c in page]
     template = "funding/_batch.html" if request.headers.get("HX-Request") else "funding/batch.html"
     return render(request, template, {"batch": batch, "rows": rows, "page": page, "reasons": reasons,
                                       "running": running,
                                       "progress": services.enrol_progress(batch) if running else None})
+
+
+def _mask_listed(value: str) -> str:
+    """A NIK as a list gave it: masked like any NIK; a shorter typo keeps only its ends, so the operator can
+    find the row in the file without the page showing a near-complete NIK."""
+    if len(value) == 16:
+        return mask_nik(value)
+    return value[:4] + "•" * (len(value) - 8) + value[-4:] if len(value) >= 8 else value
 
 
 @login_required

@@ -14,7 +14,7 @@ from jamsosdesa.funding.lists import parse_quotas, read_niks
 from jamsosdesa.funding.models import ApbdesSource, EndReason
 from jamsosdesa.imports.management.commands._import import actor_for
 from jamsosdesa.imports.readers import FileProblem
-from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs, participant_get
+from jamsosdesa.participants.selectors import participant_get
 
 
 def _month(text: str | None) -> date | None:
@@ -177,10 +177,7 @@ class Command(BaseCommand):
                 request = services.EnrolRequest(niks=read_niks(o["file"]),
                                                 description=_("berkas %(f)s") % {"f": o["file"]})
             else:
-                request = services.EnrolRequest(
-                    participants=participant_filter_qs(user=actor, filters=ParticipantFilter(
-                        region=o["region"], village_role=o["role"])),
-                    description=f"filter {o['region']} {o['role']}".strip())
+                request = services.filter_request(actor=actor, region=o["region"], village_role=o["role"])
             request.start_month, request.end_month, request.all_or_nothing = start, end, o["all_or_nothing"]
             with progress_bar(_("Pendaftaran"), len(services.ENROL_STEPS), enabled=not o["json"]) as advance:
                 batch = services.enrol(actor=actor, scheme=scheme, request=request,
