@@ -65,3 +65,12 @@ def page(browser, live_server, reference_data):
     page.base_url = live_server.url
     yield page
     context.close()
+
+
+def log_in(page, username: str, password: str = "rahasia-123") -> None:
+    """Log in through the login page as a user made with tests.conftest.make_user; lands on the registry."""
+    page.goto(page.base_url + "/masuk/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/peserta/")

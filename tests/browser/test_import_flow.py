@@ -2,6 +2,7 @@ import pytest
 
 from jamsosdesa.accounts.models import Role
 from jamsosdesa.participants.models import Participant
+from tests.browser.conftest import log_in
 from tests.conftest import DESA_A, make_user
 
 pytestmark = pytest.mark.browser
@@ -15,10 +16,7 @@ def test_operator_previews_an_import_loads_it_and_gets_the_report(page, tmp_path
     make_user("op_krajan", Role.VILLAGE_OPERATOR, [DESA_A])
     source = tmp_path / "warga.csv"
     source.write_text(CSV, encoding="utf-8")
-    page.goto(page.base_url + "/masuk/")
-    page.fill("input[name=username]", "op_krajan")
-    page.fill("input[name=password]", "rahasia-123")
-    page.click("button[type=submit]")
+    log_in(page, "op_krajan")
     page.click("nav >> text=Impor")
     assert page.input_value("#id_desa") == DESA_A
     page.set_input_files("#id_file", str(source))

@@ -2,6 +2,7 @@ import pytest
 
 from jamsosdesa.accounts.models import Role
 from jamsosdesa.participants.models import Participant
+from tests.browser.conftest import log_in
 from tests.conftest import DESA_A, make_user
 
 pytestmark = pytest.mark.browser
@@ -9,11 +10,7 @@ pytestmark = pytest.mark.browser
 
 def test_operator_logs_in_registers_a_participant_and_finds_them(page):
     make_user("op_krajan", Role.VILLAGE_OPERATOR, [DESA_A])
-    page.goto(page.base_url + "/masuk/")
-    page.fill("input[name=username]", "op_krajan")
-    page.fill("input[name=password]", "rahasia-123")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/peserta/")
+    log_in(page, "op_krajan")
 
     page.click("text=Daftar baru")
     page.fill("#id_nik", "3311114506900001")
@@ -42,10 +39,7 @@ def test_operator_logs_in_registers_a_participant_and_finds_them(page):
 
 def test_the_desa_picker_finds_a_village_by_name(page):
     make_user("admin_b", Role.NATIONAL_ADMIN)
-    page.goto(page.base_url + "/masuk/")
-    page.fill("input[name=username]", "admin_b")
-    page.fill("input[name=password]", "rahasia-123")
-    page.click("button[type=submit]")
+    log_in(page, "admin_b")
     page.goto(page.base_url + "/peserta/baru/")
     page.fill("#desa-q", "krajan")
     page.click("#id_desa-results >> text=Gatak")

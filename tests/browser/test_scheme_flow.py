@@ -8,17 +8,10 @@ import pytest
 from jamsosdesa.accounts.models import Role
 from jamsosdesa.funding.models import Enrolment, Scheme
 from jamsosdesa.participants.models import Participant
+from tests.browser.conftest import log_in
 from tests.conftest import DESA_A, make_user
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, username: str) -> None:
-    page.goto(page.base_url + "/masuk/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "rahasia-123")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/peserta/")
 
 
 def test_a_village_head_asks_what_100_workers_cost_for_six_months(page):

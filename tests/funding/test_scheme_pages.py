@@ -182,3 +182,13 @@ def test_a_welfare_list_scheme_needs_its_list_and_dates_must_make_sense(operator
                                                          welfare_file=csv_file("dtks.csv", [listed.nik])))
     assert answer.status_code == 302  # the list comes with the change
     assert list(WelfareEntry.objects.values_list("nik", flat=True)) == [listed.nik]
+
+
+def test_the_list_pages_keep_the_search(make_scheme, official):
+    scheme = make_scheme(quota_per_desa=None)
+    enrol(actor=official, scheme=scheme, request=EnrolRequest(niks=[p.nik for p in people(51, DESA_A)]))
+    first = logged_in(official).get(f"/skema/{scheme.pk}/peserta/?desa={DESA_A}&status=all").content.decode()
+    assert "51 kepesertaan" in first and "halaman 1 dari 2" in first
+    assert f"?desa={DESA_A}&amp;status=all&amp;page=2" in first
+    second = logged_in(official).get(f"/skema/{scheme.pk}/peserta/?desa={DESA_A}&status=all&page=2")
+    assert second.content.decode().count('class="small">akhiri</a>') == 1

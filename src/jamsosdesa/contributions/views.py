@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from jamsosdesa.core.errors import put_on_form
+
 from .book import rate_book
 from .calculator import QuoteError, budget
 from .forms import QuoteForm
@@ -20,9 +22,7 @@ def quote_page(request):
         try:
             result = budget(book, form.request(), people=people, months=months)
         except QuoteError as exc:
-            for name, messages in exc.fields.items():
-                for message in messages:
-                    form.add_error(name if name in form.fields else None, message)
+            put_on_form(form, exc.fields)
     month = timezone.localdate().replace(day=1)
     context = {"form": form, "result": result, "nominals": sorted(book.allowed_nominals(month))}
     template = "contributions/_result.html" if request.headers.get("HX-Request") else "contributions/quote.html"

@@ -31,6 +31,19 @@ class PermissionDenied(ServiceError):
         super().__init__(code="forbidden", message=message, status=403)
 
 
+def put_on_form(form, fields: dict[str, list[str]], *, aliases: dict[str, str] | None = None,
+                otherwise: str = "") -> None:
+    """Show a service's messages on a Django form: each on its field (named as `aliases` says where the form
+    calls it differently), the ones for fields the form lacks above it; `otherwise` above it when no field
+    is named."""
+    for name, messages in fields.items():
+        target = (aliases or {}).get(name, name)
+        for message in messages:
+            form.add_error(target if target in form.fields else None, message)
+    if not fields and otherwise:
+        form.add_error(None, otherwise)
+
+
 class FieldErrors:
     """Collects messages per field while a service checks its input; `raise_if_any` raises them together."""
 

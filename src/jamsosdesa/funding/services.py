@@ -44,7 +44,7 @@ from jamsosdesa.core.audit import audit_record, diff
 from jamsosdesa.core.errors import FieldErrors, NotFound, PermissionDenied, ServiceError
 from jamsosdesa.core.jobs import progress_get, progress_set, remove_upload, store_upload
 from jamsosdesa.core.models import AuditAction
-from jamsosdesa.core.money import rupiah
+from jamsosdesa.core.money import rupiah, thousands
 from jamsosdesa.core.text import is_ascii_digits
 from jamsosdesa.imports.readers import FileProblem
 from jamsosdesa.participants.models import Participant, Segment, VillageRole
@@ -193,7 +193,7 @@ def _clean_scheme(actor, data: SchemeData, errors: FieldErrors) -> Region | None
         errors.add("owner_code", _("Skema APBDes dimiliki satu desa."))
     for code, quota in data.quotas.items():
         if not 0 <= quota <= MAX_QUOTA:
-            errors.add("quotas", _("Kuota desa %(c)s harus 0 sampai %(m)s.") % {"c": code, "m": f"{MAX_QUOTA:,}"})
+            errors.add("quotas", _("Kuota desa %(c)s harus 0 sampai %(m)s.") % {"c": code, "m": thousands(MAX_QUOTA)})
         elif owner is not None and not code.startswith(owner.code + ".") and code != owner.code:
             errors.add("quotas", _("Desa %(c)s di luar wilayah skema.") % {"c": code})
     known = set(Region.objects.filter(code__in=list(data.quotas), level=Level.DESA).values_list("code", flat=True))
@@ -226,7 +226,7 @@ def _check_quotas_fit_budget(scheme: Scheme, per_person: int, errors: FieldError
         errors.add("budget_ceiling", _(
             "Kuota semua desa (%(n)s orang × %(c)s selama periode = %(t)s) melebihi pagu anggaran %(b)s. "
             "Kurangi kuota atau naikkan pagu.") % {
-            "n": f"{planned:,}".replace(",", "."), "c": rupiah(per_person), "t": rupiah(needed),
+            "n": thousands(planned), "c": rupiah(per_person), "t": rupiah(needed),
             "b": rupiah(scheme.budget_ceiling)})
 
 

@@ -17,7 +17,7 @@ from jamsosdesa.core.access import (
     sees_everything,
     user_region_codes,
 )
-from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.errors import ServiceError, put_on_form
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.imports.readers import FileProblem
 from jamsosdesa.participants.nik import mask_nik
@@ -42,16 +42,9 @@ def scheme_list(request):
                                                  "can_create": can_create_scheme(request.user)})
 
 
-def _form_errors(form, exc: Exception) -> None:
-    """Put a service's field messages on the form's fields (the rest above the form)."""
-    fields = getattr(exc, "fields", None) or {}
-    aliases = {"welfare_niks": "welfare_file", "income": "income_nominal", "participant": None}
-    if not fields:
-        form.add_error(None, getattr(exc, "message", str(exc)))
-    for name, messages_ in fields.items():
-        target = aliases.get(name, name)
-        for message in messages_:
-            form.add_error(target if target in form.fields else None, message)
+def _form_errors(form, exc: ServiceError) -> None:
+    put_on_form(form, exc.fields, aliases={"welfare_niks": "welfare_file", "income": "income_nominal"},
+                otherwise=exc.message)
 
 
 @login_required
@@ -209,8 +202,11 @@ def scheme_enrolments(request, pk: int):
         qs = qs.filter(participant__nik=digits) if digits.isdigit() else qs.filter(participant__full_name__icontains=q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [(e, mask_nik(e.participant.nik), services.can_end_enrolment(request.user, e)) for e in page]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "funding/enrolments.html", {"scheme": scheme, "page": page, "rows": rows, "desa": desa,
-                                                       "q": q, "status": show})
+                                                       "q": q, "status": show,
+                                                       "query": query.urlencode() + "&" if query else ""})
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jamsosdesa.core.access import sees_everything, user_region_codes
-from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.errors import ServiceError, put_on_form
 from jamsosdesa.participants.forms import FilterForm
 from jamsosdesa.participants.selectors import ParticipantFilter
 
@@ -45,9 +45,7 @@ def import_start(request):
                 format=form.cleaned_data["format"], mapping=form.cleaned_data["mapping"],
                 all_or_nothing=form.cleaned_data["all_or_nothing"])
         except ServiceError as exc:
-            for field, msgs in exc.fields.items():
-                for msg in msgs:
-                    form.add_error(field if field in form.fields else None, msg)
+            put_on_form(form, exc.fields, otherwise=exc.message)
         else:
             return redirect("imports:job", pk=job.pk)
     jobs = ImportJob.objects.filter(created_by=request.user)[:10]

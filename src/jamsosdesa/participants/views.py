@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jamsosdesa.core.access import can_change_participant, shows_full_nik_in_lists, user_region_codes
-from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.errors import ServiceError, put_on_form
 from jamsosdesa.funding.selectors import participant_enrolments
 from jamsosdesa.funding.services import can_end_enrolment
 from jamsosdesa.regions.models import Level
@@ -48,15 +48,11 @@ def _apply_service_error(exc: ServiceError, form: ParticipantForm, heirs) -> Non
     for field, msgs in exc.fields.items():
         if field.startswith("heirs["):
             index = int(field[6:field.index("]")])
-            name = field.split(".", 1)[1] if "." in field else None
+            name = field.split(".", 1)[1] if "." in field else ""
             if index < len(heirs.forms):
-                for msg in msgs:
-                    heirs.forms[index].add_error(name if name in heirs.forms[index].fields else None, msg)
-            continue
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
-    if not exc.fields and exc.code != "confirmation_required":
-        form.add_error(None, exc.message)
+                put_on_form(heirs.forms[index], {name: msgs})
+    put_on_form(form, {k: v for k, v in exc.fields.items() if not k.startswith("heirs[")},
+                otherwise="" if exc.fields or exc.code == "confirmation_required" else exc.message)
 
 
 def _heir_data(heirs) -> list[dict]:

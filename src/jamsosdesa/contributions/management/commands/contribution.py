@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from jamsosdesa.contributions.book import parse_month, rate_book
 from jamsosdesa.contributions.calculator import QuoteError, QuoteRequest, budget
 from jamsosdesa.contributions.models import PayerType, Sector
-from jamsosdesa.core.money import rupiah
+from jamsosdesa.core.money import rupiah, thousands
 
 
 class Command(BaseCommand):
@@ -66,4 +66,4 @@ class Command(BaseCommand):
         self.stdout.write(_("  Jumlah sebulan per orang: %(t)s") % {"t": rupiah(q.total)})
         if result.people > 1 or result.months > 1:
             self.stdout.write(_("  Anggaran: %(n)s orang × %(b)s bulan = %(t)s") % {
-                "n": f"{result.people:,}".replace(",", "."), "b": result.months, "t": rupiah(result.total)})
+                "n": thousands(result.people), "b": result.months, "t": rupiah(result.total)})

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from jamsosdesa.contributions.book import parse_month
 from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.core.errors import ServiceError
-from jamsosdesa.core.money import rupiah
+from jamsosdesa.core.money import rupiah, thousands
 from jamsosdesa.core.progress import progress_bar
 from jamsosdesa.funding import selectors, services
 from jamsosdesa.funding.lists import parse_quotas, read_niks
@@ -25,9 +25,6 @@ def _month(text: str | None) -> date | None:
     except (ValueError, IndexError):
         raise CommandError(_("Bulan '%(m)s' tidak dikenal; tulis YYYY-MM, mis. 2026-11.") % {"m": text}) from None
 
-
-def _count(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 class Command(BaseCommand):
@@ -155,13 +152,13 @@ class Command(BaseCommand):
             "a": f"{s.start_month:%m/%Y}", "b": f"{s.end_month:%m/%Y}", "c": rupiah(view.per_person)})
         self.stdout.write(_("  Pagu %(b)s, terpakai %(c)s, sisa %(r)s; peserta aktif %(n)s, berakhir %(e)s") % {
             "b": rupiah(s.budget_ceiling), "c": rupiah(view.committed), "r": rupiah(view.remaining),
-            "n": _count(view.enrolled), "e": _count(view.ended)})
+            "n": thousands(view.enrolled), "e": thousands(view.ended)})
         for d in view.desa:
             if d.enrolled or d.committed or d.quota:
-                quota = "-" if d.quota is None else _count(d.quota)
-                room = "-" if d.room is None else _count(d.room)
+                quota = "-" if d.quota is None else thousands(d.quota)
+                room = "-" if d.room is None else thousands(d.room)
                 self.stdout.write(f"  {d.code}  {d.name:<24} {_('kuota')} {quota:>6}  {_('terdaftar')} "
-                                  f"{_count(d.enrolled):>6}  {_('sisa')} {room:>6}  {rupiah(d.committed):>16}")
+                                  f"{thousands(d.enrolled):>6}  {_('sisa')} {room:>6}  {rupiah(d.committed):>16}")
 
     def _enrol(self, actor, o):
         scheme = self._scheme(actor, o["scheme"])
@@ -190,8 +187,8 @@ class Command(BaseCommand):
                                          ensure_ascii=False, indent=2))
             return
         self.stdout.write(_("Didaftarkan %(n)s orang, %(a)s–%(b)s, %(c)s per orang; ditolak %(r)s.") % {
-            "n": _count(batch.enrolled), "a": f"{batch.start_month:%m/%Y}", "b": f"{batch.end_month:%m/%Y}",
-            "c": rupiah(batch.cost_per_person), "r": _count(batch.refused)})
+            "n": thousands(batch.enrolled), "a": f"{batch.start_month:%m/%Y}", "b": f"{batch.end_month:%m/%Y}",
+            "c": rupiah(batch.cost_per_person), "r": thousands(batch.refused)})
         for c in refusals[:50]:
             self.stdout.write(f"  {c.nik}  {c.desa_code}  {services.refusal_message(c.reason)}")
         if len(refusals) > 50:
