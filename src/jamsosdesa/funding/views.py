@@ -101,8 +101,7 @@ def scheme_detail(request, pk: int):
     view = selectors.scheme_budget(user=request.user, scheme=scheme)
     return render(request, "funding/detail.html", {
         "scheme": scheme, "view": view, "form": EnrolForm(), "can_enrol": can_enrol_into(request.user, scheme),
-        "can_manage": can_manage_scheme(request.user, scheme),
-        "active_desa": [d for d in view.desa if d.enrolled or d.committed]})
+        "can_manage": can_manage_scheme(request.user, scheme)})
 
 
 @login_required
