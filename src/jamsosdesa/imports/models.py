@@ -28,6 +28,9 @@ class ImportJob(models.Model):
                              db_column="desa_code")
     dry_run = models.BooleanField(default=True)
     all_or_nothing = models.BooleanField(default=False)
+    # Load rows whose NIK disagrees with the birth date or sex entered (the operator confirmed them, as on the
+    # registration form); otherwise they are held back and listed.
+    accept_warnings = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     rows_total = models.IntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
