@@ -46,7 +46,8 @@ def test_the_budget_view_counts_committed_cost_remaining_budget_and_quota(make_s
     sanggung = next(d for d in view.desa if d.code == DESA_B)
     assert (krajan.name, krajan.quota, krajan.enrolled, krajan.room) == ("Krajan", 10, 4, 6)
     assert (sanggung.quota, sanggung.enrolled, sanggung.room, sanggung.committed) == (5, 1, 4, 100_800 + 50_400)
-    assert len(view.desa) == 167 and view.planned_people == 10 + 5 + 165 * 100
+    # 150 desa and 17 kelurahan: the per-desa quota covers the other 148 desa, not the kelurahan
+    assert len(view.desa) == 167 and view.planned_people == 10 + 5 + 148 * 100
     assert [m.people for m in view.monthly_per_person] == [6, 6, 6, 5, 5, 5]
     mine = scheme_budget(user=operator_a, scheme=scheme)
     assert [d.code for d in mine.desa] == [DESA_A] and not mine.whole_scheme

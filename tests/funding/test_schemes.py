@@ -19,16 +19,16 @@ def test_a_district_scheme_is_created_with_its_quotas_and_audited(make_scheme):
     scheme = make_scheme(quotas={DESA_A: 150})
     assert scheme.programmes == ["JKK", "JKM"] and scheme.months == 6
     assert cost_per_person(scheme, scheme.start_month, scheme.end_month) == 6 * 16_800  # APBD: no PP 50 discount
-    assert scheme_planned_quota(scheme) == 150 + 166 * 100  # Krajan's own quota, the other 166 desa at 100
+    assert scheme_planned_quota(scheme) == 150 + 149 * 100  # Krajan's own, the other 149 desa at 100 (not kelurahan)
     event = AuditEvent.objects.get(object_type="scheme", object_id=str(scheme.pk))
     assert event.new["quotas"] == {DESA_A: 150} and event.new["budget_ceiling"] == 2_000_000_000
 
 
 def test_quotas_that_exceed_the_budget_are_refused_and_nothing_is_written(make_scheme):
     with pytest.raises(ServiceError) as err:
-        make_scheme(budget_ceiling=1_000_000_000)  # 167 desa × 100 × 100,800 = 1,683,360,000
+        make_scheme(budget_ceiling=1_000_000_000)  # 150 desa (not the 17 kelurahan) × 100 × 100,800
     assert "budget_ceiling" in err.value.fields and "melebihi pagu" in err.value.fields["budget_ceiling"][0]
-    assert "Rp1.683.360.000" in err.value.fields["budget_ceiling"][0]
+    assert "Rp1.512.000.000" in err.value.fields["budget_ceiling"][0]
     assert not Scheme.objects.exists() and not SchemeQuota.objects.exists()
     assert not AuditEvent.objects.filter(object_type="scheme").exists()
 
@@ -80,5 +80,5 @@ def test_lowering_the_budget_below_what_is_committed_is_refused(make_scheme, off
     assert scheme.budget_ceiling == 2_000_000_000
     changed = scheme_update(actor=official, scheme=scheme, changes={"quota_per_desa": 50}, quotas={DESA_B: 0})
     assert changed.quota_per_desa == 50
-    event = AuditEvent.objects.filter(object_type="scheme", action="update").get()
+    event = AuditEvent.objects.filter(event_type="scheme.updated").get()
     assert event.old["quota_per_desa"] == 100 and event.new["quotas"] == {DESA_B: 0}

@@ -5,8 +5,8 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from jamsosdesa.contributions.book import parse_month
 from jamsosdesa.contributions.models import PayerType
+from jamsosdesa.core.months import parse_month
 from jamsosdesa.participants.models import VillageRole
 from jamsosdesa.participants.selectors import participant_get
 
@@ -37,6 +37,8 @@ class SchemeIn(Schema):
     end_month: Month
     budget_ceiling: Annotated[int, Field(ge=1, le=10**15)]
     quota_per_desa: Annotated[int, Field(ge=1, le=10**7)] | None = None
+    includes_kelurahan: bool = Field(False, description="Kuota per desa juga untuk kelurahan (bawaan: hanya desa "
+                                                        "dan desa adat)")
     quotas: dict[str, Annotated[int, Field(ge=0, le=10**7)]] = {}
     max_age: Annotated[int, Field(ge=1, le=120)] = 65
     village_roles: list[Literal[tuple(VillageRole.values)]] = []
@@ -61,6 +63,7 @@ class SchemeOut(Schema):
     end_month: str
     budget_ceiling: int
     quota_per_desa: int | None
+    includes_kelurahan: bool
     max_age: int
     village_roles: list[str]
     requires_welfare_list: bool

@@ -39,6 +39,8 @@ class SchemeForm(forms.Form):
     budget_ceiling = forms.IntegerField(label=_("Pagu anggaran, Rp"), min_value=1, max_value=10**15)
     quota_per_desa = forms.IntegerField(label=_("Kuota per desa (kosong: tanpa batas)"), min_value=1,
                                         max_value=10**7, required=False)
+    includes_kelurahan = forms.BooleanField(label=_("Kuota per desa juga untuk kelurahan (bila tidak: hanya desa dan "
+                                                    "desa adat)"), required=False)
     quotas = forms.CharField(label=_("Kuota desa tertentu, satu per baris: KODE_DESA=JUMLAH (0 menutup desa)"),
                              required=False, widget=forms.Textarea(attrs={"rows": 3,
                                                                           "placeholder": "33.11.11.2004=50"}))
@@ -57,8 +59,8 @@ class SchemeForm(forms.Form):
                 name: getattr(scheme, name) for name in (
                     "name", "payer_type", "apbdes_source", "payer_name", "owner_code", "legal_basis_number",
                     "legal_basis_date", "segment", "programmes", "income_nominal", "start_month", "end_month",
-                    "budget_ceiling", "quota_per_desa", "max_age", "village_roles", "requires_welfare_list",
-                    "note")})
+                    "budget_ceiling", "quota_per_desa", "includes_kelurahan", "max_age", "village_roles",
+                    "requires_welfare_list", "note")})
             kwargs["initial"]["quotas"] = "\n".join(f"{q.desa_id}={q.quota}"
                                                    for q in scheme.quotas.order_by("desa_id"))
         super().__init__(*args, **kwargs)
@@ -89,7 +91,8 @@ class SchemeForm(forms.Form):
             legal_basis_date=d["legal_basis_date"], segment=d["segment"], programmes=tuple(d["programmes"]),
             income_nominal=d["income_nominal"], start_month=d["start_month"].replace(day=1),
             end_month=d["end_month"].replace(day=1), budget_ceiling=d["budget_ceiling"],
-            quota_per_desa=d["quota_per_desa"], quotas=d["quotas"], max_age=d["max_age"],
+            quota_per_desa=d["quota_per_desa"], includes_kelurahan=d["includes_kelurahan"], quotas=d["quotas"],
+            max_age=d["max_age"],
             village_roles=tuple(d["village_roles"]), requires_welfare_list=d["requires_welfare_list"],
             welfare_niks=tuple(welfare_niks), note=d["note"])
 

@@ -6,8 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jamsosdesa.contributions.calculator import months_between
 from jamsosdesa.contributions.models import PayerType
+from jamsosdesa.core.months import months_between
 from jamsosdesa.participants.models import Segment
 
 PROGRAMME_BITS = {"JKK": 1, "JKM": 2, "JHT": 4, "JP": 8}
@@ -46,6 +46,9 @@ class Scheme(models.Model):
     budget_ceiling = models.BigIntegerField(_("pagu anggaran (Rp)"))
     # Quota per desa: a default for every desa of the owner region (empty: no limit) and overrides.
     quota_per_desa = models.PositiveIntegerField(_("kuota per desa"), null=True, blank=True)
+    # The per-desa quota covers desa and desa adat; a kelurahan (no Dana Desa, run by the kabupaten) gets it
+    # only when the scheme says so. Its own quota (SchemeQuota) applies either way.
+    includes_kelurahan = models.BooleanField(_("kuota per desa juga untuk kelurahan"), default=False)
     max_age = models.PositiveSmallIntegerField(_("usia maksimal saat didaftarkan"), default=65)
     village_roles = models.JSONField(_("peran di desa yang boleh"), default=list, blank=True)
     requires_welfare_list = models.BooleanField(_("wajib terdaftar di DTKS/DTSEN"), default=False)

@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet, Sum
 
 from jamsosdesa.contributions.book import rate_book
-from jamsosdesa.contributions.calculator import QuoteRequest, add_months, quote
+from jamsosdesa.contributions.calculator import QuoteRequest, quote
 from jamsosdesa.core.access import (
     can_manage_scheme,
     code_in_scope,
@@ -17,10 +17,11 @@ from jamsosdesa.core.access import (
     scope_schemes,
     sees_everything,
 )
+from jamsosdesa.core.months import add_months
 from jamsosdesa.regions.models import Level, Region
 
 from .models import Enrolment, EnrolmentBatch, Scheme
-from .services import desa_quotas
+from .services import default_quota_for, desa_quotas
 
 DESA_LIST_LIMIT = 2_000  # a scheme owned by a kabupaten or smaller lists all its desa; larger ones the active
 
@@ -126,8 +127,11 @@ def scheme_budget(*, user, scheme: Scheme) -> SchemeBudget:
         enrolled=Count("id", filter=Q(ended_at__isnull=True)), committed=Sum("cost"))}
     explicit, default = desa_quotas(scheme)
     codes = _desa_codes_for(scheme, user, set(per_desa), explicit)
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-    lines = [DesaLine(code, names.get(code, code), explicit.get(code, default),
+    names, kinds = {}, {}
+    for code, name, kind in Region.objects.filter(code__in=codes).values_list("code", "name", "kind"):
+        names[code], kinds[code] = name, kind
+    lines = [DesaLine(code, names.get(code, code),
+                      explicit.get(code, default_quota_for(scheme, default, kinds.get(code, ""))),
                       per_desa.get(code, {}).get("enrolled", 0), per_desa.get(code, {}).get("committed") or 0)
              for code in codes]
     return SchemeBudget(scheme=scheme, monthly_per_person=monthly, per_person=sum(m.per_person for m in monthly),

@@ -21,15 +21,9 @@ from django.utils.translation import gettext_lazy
 
 from jamsosdesa.accounts.models import Role
 from jamsosdesa.contributions.book import rate_book
-from jamsosdesa.contributions.calculator import (
-    QuoteError,
-    QuoteRequest,
-    RateBook,
-    add_months,
-    budget,
-    months_between,
-)
+from jamsosdesa.contributions.calculator import QuoteError, QuoteRequest, RateBook, budget
 from jamsosdesa.contributions.models import PayerType
+from jamsosdesa.core import clock
 from jamsosdesa.core.access import (
     can_create_scheme,
     can_enrol_into,
@@ -40,11 +34,12 @@ from jamsosdesa.core.access import (
     sees_everything,
     user_region_codes,
 )
-from jamsosdesa.core.audit import audit_record, diff
+from jamsosdesa.core.audit import AuditBatch, audit_record, diff
 from jamsosdesa.core.errors import FieldErrors, NotFound, PermissionDenied, ServiceError
 from jamsosdesa.core.jobs import progress_get, progress_set, remove_upload, store_upload
-from jamsosdesa.core.models import AuditAction
+from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.money import rupiah, thousands
+from jamsosdesa.core.months import add_months, months_between
 from jamsosdesa.core.text import is_ascii_digits
 from jamsosdesa.imports.readers import FileProblem
 from jamsosdesa.participants.models import Participant, Segment, VillageRole
@@ -102,18 +97,33 @@ def desa_quotas(scheme: Scheme) -> tuple[dict[str, int], int | None]:
     return explicit, default
 
 
+KELURAHAN = "kelurahan"  # Region.kind of a kelurahan (see regions.loader); desa and desa adat are the others
+
+
+def default_quota_for(scheme: Scheme, default: int | None, kind: str) -> int | None:
+    """The quota of a desa without its own: the scheme's default, except that a kelurahan gets none (0) unless
+    the scheme includes kelurahan."""
+    if default is not None and kind == KELURAHAN and not scheme.includes_kelurahan:
+        return 0
+    return default
+
+
 def scheme_planned_quota(scheme: Scheme) -> int | None:
     """All desa quotas together over the owner region; None: no limit."""
     explicit, default = desa_quotas(scheme)
     if default is None:
         return None
-    others = _desa_of(scheme.owner_code).exclude(code__in=list(explicit)).count() if default else 0
+    others = (_desa_of(scheme.owner_code, kelurahan=scheme.includes_kelurahan).exclude(code__in=list(explicit))
+              .count() if default else 0)
     return sum(explicit.values()) + others * default
 
 
-def _desa_of(owner_code: str) -> QuerySet[Region]:
-    qs = Region.objects.filter(level=Level.DESA)
-    return qs.filter(code__startswith=owner_code + ".") if owner_code else qs
+def _desa_of(owner_code: str, *, kelurahan: bool = True) -> QuerySet[Region]:
+    """The desa of a region (the region itself when it is one); without kelurahan unless `kelurahan`."""
+    qs = Region.objects.filter(level=Level.DESA, is_historical=False)
+    if owner_code:
+        qs = qs.filter(Q(code=owner_code) | Q(code__startswith=owner_code + "."))
+    return qs if kelurahan else qs.exclude(kind=KELURAHAN)
 
 
 # --- schemes ----------------------------------------------------------------------------------------------
@@ -134,6 +144,7 @@ class SchemeData:
     programmes: tuple[str, ...] = ("JKK", "JKM")
     income_nominal: int = 1_000_000
     quota_per_desa: int | None = None
+    includes_kelurahan: bool = False  # the per-desa quota applies to kelurahan too
     quotas: dict[str, int] = field(default_factory=dict)  # desa code -> quota
     max_age: int = 65
     village_roles: tuple[str, ...] = ()
@@ -153,7 +164,7 @@ def _clean_scheme(actor, data: SchemeData, errors: FieldErrors) -> Region | None
         errors.add("apbdes_source", _("Sumber APBDes hanya untuk pembayar APBDes."))
     if not data.legal_basis_number.strip():
         errors.add("legal_basis_number", _("Nomor Perbup/PKS/Perdes wajib diisi."))
-    today = timezone.localdate()
+    today = clock.today()
     if not date(1945, 8, 17) <= data.legal_basis_date <= today.replace(year=today.year + 1):
         errors.add("legal_basis_date", _("Tanggal dasar hukum tidak masuk akal: %(d)s.")
                    % {"d": data.legal_basis_date.strftime("%d/%m/%Y")})
@@ -237,7 +248,8 @@ def _scheme_snapshot(scheme: Scheme) -> dict:
             "segment": scheme.segment, "programmes": list(scheme.programmes), "income_nominal": scheme.income_nominal,
             "start_month": scheme.start_month.isoformat(), "end_month": scheme.end_month.isoformat(),
             "budget_ceiling": scheme.budget_ceiling, "quota_per_desa": scheme.quota_per_desa,
-            "max_age": scheme.max_age, "village_roles": list(scheme.village_roles),
+            "includes_kelurahan": scheme.includes_kelurahan, "max_age": scheme.max_age,
+            "village_roles": list(scheme.village_roles),
             "requires_welfare_list": scheme.requires_welfare_list}
 
 
@@ -254,7 +266,8 @@ def scheme_create(*, actor, data: SchemeData) -> Scheme:
                     legal_basis_number=data.legal_basis_number.strip(), legal_basis_date=data.legal_basis_date,
                     segment=data.segment, programmes=programmes, income_nominal=data.income_nominal,
                     start_month=data.start_month, end_month=data.end_month, budget_ceiling=data.budget_ceiling,
-                    quota_per_desa=data.quota_per_desa, max_age=data.max_age,
+                    quota_per_desa=data.quota_per_desa, includes_kelurahan=data.includes_kelurahan,
+                    max_age=data.max_age,
                     village_roles=sorted(set(data.village_roles)), requires_welfare_list=data.requires_welfare_list,
                     note=data.note.strip(), created_by=actor)
     if data.requires_welfare_list and not data.welfare_niks:
@@ -268,13 +281,13 @@ def scheme_create(*, actor, data: SchemeData) -> Scheme:
         batch_size=5000)
     _check_quotas_fit_budget(scheme, per_person, errors)
     errors.raise_if_any()  # rolls the scheme back with everything else
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=scheme, region_code=scheme.owner_code,
+    audit_record(actor=actor, event=AuditEventType.SCHEME_CREATED, obj=scheme, region_code=scheme.owner_code,
                  new=_scheme_snapshot(scheme) | {"quotas": data.quotas, "welfare_niks": len(data.welfare_niks)})
     return scheme
 
 
 CHANGEABLE = ("name", "payer_name", "legal_basis_number", "legal_basis_date", "budget_ceiling", "quota_per_desa",
-              "max_age", "village_roles", "requires_welfare_list", "note", "end_month")
+              "includes_kelurahan", "max_age", "village_roles", "requires_welfare_list", "note", "end_month")
 
 
 @transaction.atomic
@@ -297,8 +310,8 @@ def scheme_update(*, actor, scheme: Scheme, changes: dict, quotas: dict[str, int
         setattr(scheme, name, value)
     data = SchemeData(**{k: getattr(scheme, k) for k in (
         "name", "payer_type", "legal_basis_number", "legal_basis_date", "start_month", "end_month", "budget_ceiling",
-        "apbdes_source", "payer_name", "segment", "income_nominal", "quota_per_desa", "max_age", "note",
-        "requires_welfare_list")}, owner_code=scheme.owner_code, programmes=tuple(scheme.programmes),
+        "apbdes_source", "payer_name", "segment", "income_nominal", "quota_per_desa", "includes_kelurahan",
+        "max_age", "note", "requires_welfare_list")}, owner_code=scheme.owner_code, programmes=tuple(scheme.programmes),
         quotas=quotas or {}, village_roles=tuple(scheme.village_roles))
     _clean_scheme(actor, data, errors)
     committed = scheme_committed(scheme)
@@ -323,7 +336,7 @@ def scheme_update(*, actor, scheme: Scheme, changes: dict, quotas: dict[str, int
     new_quotas = dict(SchemeQuota.objects.filter(scheme=scheme).values_list("desa_id", "quota"))
     before, after = diff(old | {"quotas": old_quotas}, _scheme_snapshot(scheme) | {"quotas": new_quotas})
     if after:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=scheme, region_code=scheme.owner_code,
+        audit_record(actor=actor, event=AuditEventType.SCHEME_UPDATED, obj=scheme, region_code=scheme.owner_code,
                      old=before, new=after)
     return scheme
 
@@ -341,8 +354,9 @@ def welfare_list_replace(*, actor, scheme: Scheme, niks: list[str]) -> int:
     before = WelfareEntry.objects.filter(scheme=scheme).count()
     WelfareEntry.objects.filter(scheme=scheme).delete()
     WelfareEntry.objects.bulk_create((WelfareEntry(scheme=scheme, nik=n) for n in clean), batch_size=5000)
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=scheme, region_code=scheme.owner_code,
-                 old={"welfare_niks": before}, new={"welfare_niks": len(clean)}, note=_("daftar DTKS diganti"))
+    audit_record(actor=actor, event=AuditEventType.SCHEME_WELFARE_LIST_REPLACED, obj=scheme,
+                 region_code=scheme.owner_code, old={"welfare_niks": before}, new={"welfare_niks": len(clean)},
+                 note=_("daftar DTKS diganti"))
     return len(clean)
 
 
@@ -370,7 +384,7 @@ def _nik_shaped(value: str) -> bool:
 
 
 def _period(scheme: Scheme, req: EnrolRequest) -> tuple[date, date]:
-    start = req.start_month or max(scheme.start_month, timezone.localdate().replace(day=1))
+    start = req.start_month or max(scheme.start_month, clock.this_month())
     start = max(start, scheme.start_month)
     end = min(req.end_month or scheme.end_month, scheme.end_month)
     if start > scheme.end_month:
@@ -421,7 +435,7 @@ def _mark_enrolled(batch: EnrolmentBatch, scheme: Scheme, start: date, end: date
 
 def _apply_quota(cursor, batch: EnrolmentBatch, scheme: Scheme) -> None:
     """Refuse, desa by desa, the candidates beyond the desa's room (quota less its open enrolments; the
-    quotas as `desa_quotas` gives them)."""
+    quotas as `desa_quotas` and `default_quota_for` give them)."""
     _explicit, default = desa_quotas(scheme)
     cursor.execute("""
         UPDATE funding_candidate SET reason = %s WHERE id IN (
@@ -429,14 +443,17 @@ def _apply_quota(cursor, batch: EnrolmentBatch, scheme: Scheme) -> None:
             SELECT c.id, c.desa_code, ROW_NUMBER() OVER (PARTITION BY c.desa_code ORDER BY c.participant_id) AS n
             FROM funding_candidate c WHERE c.batch_id = %s AND c.reason = ''
           ) r JOIN (
-            SELECT d.desa_code, COALESCE(q.quota, CAST(%s AS integer)) - COALESCE(e.n, 0) AS room
+            SELECT d.desa_code, COALESCE(q.quota, CASE WHEN g.kind = %s THEN CAST(%s AS integer)
+                                                       ELSE CAST(%s AS integer) END) - COALESCE(e.n, 0) AS room
             FROM (SELECT DISTINCT desa_code FROM funding_candidate WHERE batch_id = %s AND reason = '') d
+            LEFT JOIN regions_region g ON g.code = d.desa_code
             LEFT JOIN funding_schemequota q ON q.scheme_id = %s AND q.desa_code = d.desa_code
             LEFT JOIN (SELECT desa_code, COUNT(*) AS n FROM funding_enrolment
                        WHERE scheme_id = %s AND ended_at IS NULL GROUP BY desa_code) e ON e.desa_code = d.desa_code
           ) l ON l.desa_code = r.desa_code
           WHERE l.room IS NOT NULL AND r.n > l.room)""",
-                   [Refusal.QUOTA.value, batch.pk, default, batch.pk, scheme.pk, scheme.pk])
+                   [Refusal.QUOTA.value, batch.pk, KELURAHAN, default_quota_for(scheme, default, KELURAHAN), default,
+                    batch.pk, scheme.pk, scheme.pk])
 
 
 def _apply_budget(cursor, batch: EnrolmentBatch, scheme: Scheme, per_person: int) -> None:
@@ -452,11 +469,6 @@ def _apply_budget(cursor, batch: EnrolmentBatch, scheme: Scheme, per_person: int
           ) r WHERE r.n > %s)""", [Refusal.BUDGET.value, batch.pk, fits])
 
 
-def _json_object(pairs: list[tuple[str, str]]) -> str:
-    inner = ", ".join(f"'{key}', {expr}" for key, expr in pairs)
-    return f"jsonb_build_object({inner})" if connection.vendor == "postgresql" else f"json_object({inner})"
-
-
 def _write_enrolments(cursor, batch: EnrolmentBatch, scheme: Scheme, actor, now, per_person: int) -> None:
     cursor.execute("""
         INSERT INTO funding_enrolment (scheme_id, participant_id, desa_code, kab_code, start_month, end_month, cost,
@@ -465,14 +477,10 @@ def _write_enrolments(cursor, batch: EnrolmentBatch, scheme: Scheme, actor, now,
         SELECT %s, c.participant_id, c.desa_code, c.kab_code, %s, %s, %s, %s, %s, %s, NULL, NULL, '', ''
         FROM funding_candidate c WHERE c.batch_id = %s AND c.reason = ''""",
                    [scheme.pk, batch.start_month, batch.end_month, per_person, batch.pk, actor.pk, now, batch.pk])
-    new = _json_object([("scheme", "e.scheme_id"), ("participant", "e.participant_id"),
-                        ("start_month", "e.start_month"), ("end_month", "e.end_month"), ("cost", "e.cost")])
-    cursor.execute(f"""
-        INSERT INTO core_auditevent (at, actor_id, actor_name, action, object_type, object_id, region_code, old, new,
-                                     note)
-        SELECT %s, %s, %s, %s, 'enrolment', CAST(e.id AS varchar(40)), e.desa_code, NULL, {new}, %s
-        FROM funding_enrolment e WHERE e.batch_id = %s""",
-                   [now, actor.pk, actor.username, AuditAction.CREATE.value, batch.description[:200], batch.pk])
+    AuditBatch(actor=actor, event=AuditEventType.ENROLMENT_CREATED, note=batch.description[:200], at=now).write_from(
+        cursor, source="funding_enrolment e WHERE e.batch_id = %s", params=[batch.pk], object_id="e.id",
+        region_code="e.desa_code", new={"scheme": "e.scheme_id", "participant": "e.participant_id",
+                                        "start_month": "e.start_month", "end_month": "e.end_month", "cost": "e.cost"})
     cursor.execute("DELETE FROM funding_candidate WHERE batch_id = %s AND reason = ''", [batch.pk])
 
 
@@ -725,7 +733,7 @@ def enrolment_end(*, actor, enrolment: Enrolment, last_month: date, reason: str,
     enrolment.end_reason = reason
     enrolment.end_note = note.strip()[:200]
     enrolment.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=enrolment, region_code=enrolment.desa_code, old=old,
-                 new={"end_month": enrolment.end_month, "cost": enrolment.cost, "ended_at": enrolment.ended_at,
+    audit_record(actor=actor, event=AuditEventType.ENROLMENT_ENDED, obj=enrolment, region_code=enrolment.desa_code,
+                 old=old, new={"end_month": enrolment.end_month, "cost": enrolment.cost, "ended_at": enrolment.ended_at,
                       "end_reason": reason}, note=enrolment.end_note)
     return enrolment

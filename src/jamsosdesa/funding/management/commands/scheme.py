@@ -4,10 +4,10 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from jamsosdesa.contributions.book import parse_month
 from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.money import rupiah, thousands
+from jamsosdesa.core.months import parse_month
 from jamsosdesa.core.progress import progress_bar
 from jamsosdesa.funding import selectors, services
 from jamsosdesa.funding.lists import parse_quotas, read_niks
@@ -52,6 +52,8 @@ class Command(BaseCommand):
         p.add_argument("--end", required=True, help="Bulan terakhir YYYY-MM")
         p.add_argument("--budget", type=int, required=True, help="Pagu anggaran (Rp)")
         p.add_argument("--quota-per-desa", type=int)
+        p.add_argument("--include-kelurahan", action="store_true",
+                       help="Kuota per desa juga untuk kelurahan (bawaan: hanya desa dan desa adat)")
         p.add_argument("--quota", action="append", default=[], metavar="DESA=N", help="Kuota satu desa (berulang)")
         p.add_argument("--max-age", type=int, default=65)
         p.add_argument("--roles", default="", help="Peran di desa yang dibiayai, dipisah koma")
@@ -125,7 +127,8 @@ class Command(BaseCommand):
             owner_code=o["owner"], legal_basis_number=o["legal_number"], legal_basis_date=legal_date,
             segment=o["segment"], programmes=tuple(p.strip().upper() for p in o["programs"].split(",") if p.strip()),
             income_nominal=o["income"], start_month=_month(o["start"]), end_month=_month(o["end"]),
-            budget_ceiling=o["budget"], quota_per_desa=o["quota_per_desa"], quotas=quotas, max_age=o["max_age"],
+            budget_ceiling=o["budget"], quota_per_desa=o["quota_per_desa"],
+            includes_kelurahan=o["include_kelurahan"], quotas=quotas, max_age=o["max_age"],
             village_roles=tuple(r.strip() for r in o["roles"].split(",") if r.strip()),
             requires_welfare_list=bool(o["welfare_file"]),
             welfare_niks=tuple(read_niks(o["welfare_file"])) if o["welfare_file"] else ())
