@@ -377,7 +377,7 @@ def naive_import(actor, path: str) -> int:
     from django.db import transaction
 
     from jamsosdesa.core.audit import audit_record
-    from jamsosdesa.core.models import AuditAction
+    from jamsosdesa.core.models import AuditEventType
     from jamsosdesa.participants.models import Channel, Participant
 
     n = 0
@@ -390,7 +390,8 @@ def naive_import(actor, path: str) -> int:
                 rw=row["rw"], occupation_id=int(row["kode_pekerjaan"]) if row["kode_pekerjaan"] else None,
                 declared_income=int(row["penghasilan"] or 0), channel=Channel.IMPORT, registered_by=actor)
             participant.save()
-            audit_record(actor=actor, action=AuditAction.CREATE, obj=participant, region_code=participant.desa_id,
+            audit_record(actor=actor, event=AuditEventType.PARTICIPANT_REGISTERED, obj=participant,
+                         region_code=participant.desa_id,
                          new={"nik": participant.nik, "full_name": participant.full_name,
                               "desa": participant.desa_id}, note="impor berkas (naive)")
             n += 1

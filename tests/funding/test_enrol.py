@@ -46,7 +46,7 @@ def test_enrolling_by_filter_checks_each_rule_and_says_why(make_scheme, official
     assert enrolled == {p.pk for p in ok + just_65} and gianyar[0].pk not in enrolled
     assert set(Enrolment.objects.values_list("cost", flat=True)) == {6 * 16_800}
     assert scheme_committed(scheme) == 5 * 100_800
-    events = AuditEvent.objects.filter(object_type="enrolment", action="create")
+    events = AuditEvent.objects.filter(event_type="enrolment.created")
     assert events.count() == 5 and events.first().new["cost"] == 100_800 and events.first().actor_name == "pemkab_skh"
 
 
@@ -83,7 +83,7 @@ def test_the_quota_frees_up_when_an_enrolment_ends(make_scheme, official):
                           last_month=date(2026, 12, 1), reason="died")
     assert ended.cost == 2 * 16_800 and ended.end_month == date(2026, 12, 1) and ended.ended_at is not None
     assert Enrolment.objects.filter(participant=first).exists()  # ended, never deleted
-    event = AuditEvent.objects.get(object_type="enrolment", action="update")
+    event = AuditEvent.objects.get(event_type="enrolment.ended")
     assert event.old["cost"] == 100_800 and event.new["cost"] == 33_600 and event.new["end_reason"] == "died"
     # the freed place: from January 2027 (a new person may start then)
     assert enrol_one(actor=official, scheme=scheme, participant=third, start_month=date(2027, 1, 1)).cost == 4 * 16_800

@@ -52,7 +52,7 @@ def test_an_operator_creates_its_village_scheme_with_a_welfare_list(operator_a):
     assert (scheme.apbdes_source, scheme.owner_code, scheme.programmes) == ("add", DESA_A, ["JKK", "JKM"])
     assert scheme.village_roles == ["rt_head", "rw_head"] and scheme.requires_welfare_list
     assert set(WelfareEntry.objects.values_list("nik", flat=True)) == {p.nik for p in listed}
-    assert AuditEvent.objects.filter(object_type="scheme", action="create").count() == 1
+    assert AuditEvent.objects.filter(event_type="scheme.created").count() == 1
 
 
 def test_the_form_names_each_wrong_field_and_writes_nothing(operator_a, official):
@@ -97,7 +97,7 @@ def test_the_owner_changes_budget_and_quotas_but_not_the_package(make_scheme, of
     assert (scheme.name, scheme.budget_ceiling, scheme.payer_type, scheme.owner_code, scheme.segment) == (
         "Satu Desa 100 (perubahan)", 2_500_000_000, "apbd", "33.11", "BPU")
     assert dict(SchemeQuota.objects.filter(scheme=scheme).values_list("desa_id", "quota")) == {DESA_A: 5}
-    change = AuditEvent.objects.filter(object_type="scheme", action="update").latest("id")
+    change = AuditEvent.objects.filter(event_type="scheme.updated").latest("id")
     assert change.old["budget_ceiling"] == 2_000_000_000 and change.new["budget_ceiling"] == 2_500_000_000
     # a village operator sees the district's scheme but does not manage it
     assert logged_in(operator_a).get(f"/skema/{scheme.pk}/ubah/").status_code == 404

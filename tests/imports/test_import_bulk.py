@@ -43,7 +43,7 @@ def test_a_bulk_load_stores_and_audits_every_row_and_puts_back_every_index(run, 
     assert Participant.objects.filter(desa_id=DESA_A).count() == 40
     known.refresh_from_db()
     assert known.occupation_id == 88  # the registered person was found and updated, not added again
-    created = AuditEvent.objects.filter(action="create", object_type="participant", note="impor berkas")
+    created = AuditEvent.objects.filter(event_type="participant.registered", note="impor berkas")
     assert created.count() == 39
     assert {e.new["nik"] for e in created} == {f"33111105059{i:05d}" for i in range(1, 41)} - {known.nik}
     pk_of = dict(Participant.objects.values_list("nik", "pk"))

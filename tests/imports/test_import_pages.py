@@ -105,7 +105,7 @@ def test_export_follows_scope_and_filters_masks_niks_and_is_audited(operator_a, 
     response = client_for(operator_a).get("/peserta/ekspor.csv", {"q": "sugeng"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Sugeng Riyadi" in text and "3311••••••••0003" in text and "3311110505900003" not in text
-    event = AuditEvent.objects.get(action="export")
+    event = AuditEvent.objects.get(event_type="participant.exported")
     assert event.actor == operator_a and event.new["filter"]["q"] == "sugeng" and event.new["rows"] == 1
     assert b"Sugeng" not in b"".join(client_for(operator_b).get("/peserta/ekspor.csv").streaming_content)
     xlsx = client_for(operator_a).get("/peserta/ekspor.xlsx")

@@ -25,7 +25,7 @@ def test_a_template_file_loads_every_valid_row_with_an_audit_event_each(run, ope
     assert (sri.rt, sri.rw, sri.kab_code, sri.channel) == ("003", "002", "33.11", "import")
     assert sri.registered_by == operator_a
     assert Participant.objects.get(nik="3311110606900001").sex == "L"
-    events = AuditEvent.objects.filter(action="create", object_type="participant")
+    events = AuditEvent.objects.filter(event_type="participant.registered", object_type="participant")
     assert events.count() == 3 and {e.actor for e in events} == {operator_a}
     assert {e.new["nik"] for e in events} == {r[0] for r in ROWS}
 
@@ -45,7 +45,7 @@ def test_a_matching_row_updates_only_the_fields_the_file_carries(run, operator_a
     assert outcome.counts["updated"] == 1
     p.refresh_from_db()
     assert p.address == "Dusun Baru" and p.phone == "0811"  # phone is not in the file: untouched
-    event = AuditEvent.objects.get(action="update")
+    event = AuditEvent.objects.get(event_type="participant.updated")
     assert event.old == {"address": "Dusun Lama"} and event.new == {"address": "Dusun Baru"}
 
 
@@ -147,7 +147,7 @@ def test_a_file_correcting_many_people_updates_each_only_where_it_differs(run, o
     assert (b.full_name, b.search_name, b.address, b.phone) == (
         "Bambang Wijaya", "BAMBANG WIJAYA", "Dusun Baru", "0812")
     assert c.updated_at < b.updated_at  # untouched
-    changes = {e.object_id: e.new for e in AuditEvent.objects.filter(action="update")}
+    changes = {e.object_id: e.new for e in AuditEvent.objects.filter(event_type="participant.updated")}
     assert changes == {str(a.pk): {"address": "Dusun Baru"},
                        str(b.pk): {"full_name": "Bambang Wijaya", "address": "Dusun Baru"}}
 

@@ -31,7 +31,8 @@ def test_create_get_list_update_deactivate(api):
     gone = api("post", "/participants/3311110505900003/deactivate", {"reason": "moved"})
     assert gone.json()["is_active"] is False
     assert api("get", "/participants?status=active").json()["total"] == 0
-    assert [e.action for e in AuditEvent.objects.order_by("id")] == ["create", "update", "deactivate"]
+    assert [e.event_type for e in AuditEvent.objects.order_by("id")] == [
+        "participant.registered", "participant.updated", "participant.deactivated"]
 
 
 def test_paging_walks_every_row_once(api, operator_a, register):

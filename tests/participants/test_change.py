@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_an_update_records_only_changed_fields_with_old_and_new(operator_a, register):
     p = register(operator_a)
     services.participant_update(actor=operator_a, participant=p, data={"phone": "089999", "full_name": "Sugeng"})
-    event = AuditEvent.objects.get(object_id=str(p.pk), action="update")
+    event = AuditEvent.objects.get(object_id=str(p.pk), event_type="participant.updated")
     assert event.old == {"full_name": "Sugeng Riyadi", "phone": "081234567890"}
     assert event.new == {"full_name": "Sugeng", "phone": "089999"}
     p.refresh_from_db()
@@ -23,14 +23,14 @@ def test_an_update_records_only_changed_fields_with_old_and_new(operator_a, regi
 def test_an_update_that_changes_nothing_writes_no_audit_row(operator_a, register):
     p = register(operator_a)
     services.participant_update(actor=operator_a, participant=p, data={"phone": "081234567890"})
-    assert not AuditEvent.objects.filter(action="update").exists()
+    assert not AuditEvent.objects.filter(event_type="participant.updated").exists()
 
 
 def test_heirs_are_replaced_and_audited(operator_a, register):
     p = register(operator_a, heirs=[{"name": "A", "relation": "child"}])
     services.participant_update(actor=operator_a, participant=p, data={}, heirs=[{"name": "B", "relation": "spouse"}])
     assert [h.name for h in p.heirs.all()] == ["B"]
-    event = AuditEvent.objects.get(action="update")
+    event = AuditEvent.objects.get(event_type="participant.updated")
     assert event.old["heirs"][0]["name"] == "A" and event.new["heirs"][0]["name"] == "B"
 
 
@@ -40,7 +40,7 @@ def test_a_failed_update_leaves_the_row_as_it_was(operator_a, register):
         services.participant_update(actor=operator_a, participant=p, data={"phone": "0811", "kpj": "12"})
     assert "kpj" in info.value.fields
     p.refresh_from_db()
-    assert p.phone == "081234567890" and not AuditEvent.objects.filter(action="update").exists()
+    assert p.phone == "081234567890" and not AuditEvent.objects.filter(event_type="participant.updated").exists()
 
 
 def test_changing_nik_to_one_already_registered_is_refused(operator_a, register):
@@ -57,7 +57,7 @@ def test_deactivation_keeps_the_row_and_records_the_reason(operator_a, register)
     p.refresh_from_db()
     assert not p.is_active and p.deactivation_reason == "died" and p.deactivated_at
     assert Participant.objects.filter(pk=p.pk).exists()
-    event = AuditEvent.objects.get(action="deactivate")
+    event = AuditEvent.objects.get(event_type="participant.deactivated")
     assert event.old["is_active"] is True and event.new == {
         "is_active": False, "deactivation_reason": "died", "deactivation_note": "meninggal 1 Nov"}
 

@@ -71,7 +71,7 @@ def test_editing_records_history_shown_on_the_detail_page(client):
     assert client.post(f"/peserta/{p.pk}/ubah/", edit).status_code == 302
     detail = client.get(f"/peserta/{p.pk}/")
     assert b"phone" in detail.content and b"0877" in detail.content
-    assert AuditEvent.objects.filter(action="update", object_id=str(p.pk)).count() == 1
+    assert AuditEvent.objects.filter(event_type="participant.updated", object_id=str(p.pk)).count() == 1
 
 
 def test_deactivating_from_the_detail_page(client):

@@ -29,7 +29,8 @@ def test_an_operator_registers_a_participant_with_heirs(operator_a, register):
 def test_registration_is_audited_in_the_same_transaction(operator_a, register):
     p = register(operator_a)
     event = AuditEvent.objects.get(object_type="participant", object_id=str(p.pk))
-    assert event.action == "create" and event.actor == operator_a and event.region_code == "33.11.11.2004"
+    assert event.event_type == "participant.registered" and event.actor == operator_a
+    assert event.region_code == "33.11.11.2004"
     assert event.new["nik"] == p.nik and event.new["full_name"] == "Sugeng Riyadi" and event.old is None
 
 

@@ -7,8 +7,8 @@ from .models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the trail can be searched, never edited."""
 
-    list_display = ("at", "actor_name", "action", "object_type", "object_id", "region_code")
-    list_filter = ("action", "object_type")
+    list_display = ("at", "actor_name", "event_type", "object_type", "object_id", "region_code")
+    list_filter = ("event_type", "object_type")
     search_fields = ("object_id", "actor_name", "region_code")
 
     def has_add_permission(self, request):

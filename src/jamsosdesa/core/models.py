@@ -4,12 +4,27 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditAction(models.TextChoices):
-    CREATE = "create", _("dibuat")
-    UPDATE = "update", _("diubah")
-    DEACTIVATE = "deactivate", _("dinonaktifkan")
-    REACTIVATE = "reactivate", _("diaktifkan kembali")
-    EXPORT = "export", _("diekspor")
+class AuditEventType(models.TextChoices):
+    """What happened, named `<object>.<what happened>`; the part before the dot is the object type."""
+
+    PARTICIPANT_REGISTERED = "participant.registered", _("peserta didaftarkan")
+    PARTICIPANT_UPDATED = "participant.updated", _("data peserta diubah")
+    PARTICIPANT_DEACTIVATED = "participant.deactivated", _("peserta dinonaktifkan")
+    PARTICIPANT_EXPORTED = "participant.exported", _("daftar peserta diekspor")
+    SCHEME_CREATED = "scheme.created", _("skema dibuat")
+    SCHEME_UPDATED = "scheme.updated", _("skema diubah")
+    SCHEME_WELFARE_LIST_REPLACED = "scheme.welfare_list_replaced", _("daftar DTKS/DTSEN skema diganti")
+    SCHEME_BUDGET_SHEET_EXPORTED = "scheme.budget_sheet_exported", _("lembar anggaran skema dicetak (ekspor)")
+    ENROLMENT_CREATED = "enrolment.created", _("didaftarkan ke skema")
+    ENROLMENT_ENDED = "enrolment.ended", _("kepesertaan skema diakhiri")
+
+    @property
+    def object_type(self) -> str:
+        return self.value.split(".", 1)[0]
+
+
+# Exports of personal data (UU 27/2022: every export is logged).
+EXPORT_EVENTS = (AuditEventType.PARTICIPANT_EXPORTED, AuditEventType.SCHEME_BUDGET_SHEET_EXPORTED)
 
 
 class AuditEvent(models.Model):
@@ -22,7 +37,7 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_name = models.CharField(max_length=150)
-    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    event_type = models.CharField(max_length=40, choices=AuditEventType.choices)
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=40)
     # Region of the object (desa code) so the trail is scoped like the data it describes.
@@ -40,7 +55,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type} {self.object_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.event_type} {self.object_type} {self.object_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -11,7 +11,6 @@ all-or-nothing import that finds an invalid row, leaves the database as it was.
 """
 
 import gc
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,8 +24,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jamsosdesa.core import audit
 from jamsosdesa.core.access import can_change_participant, code_in_scope, sees_everything, user_region_codes
-from jamsosdesa.core.models import AuditAction
+from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.participants.models import Channel, DeactivationReason, Occupation, Participant, VillageRole
 from jamsosdesa.regions.models import Level, Region
 
@@ -44,21 +44,9 @@ INSERT_COLUMNS = ("nik", "kk", "full_name", "search_name", "birth_place", "birth
                   "kec_code", "kab_code", "address", "rt", "rw", "phone", "occupation_id", "segment",
                   "village_role", "declared_income", "kpj", "channel", "registered_by_id", "created_at",
                   "updated_at", "is_active", "deactivation_reason", "deactivation_note", "confirmed_warnings")
-AUDIT_COLUMNS = ("at", "actor_id", "actor_name", "action", "object_type", "object_id", "region_code", "old", "new",
-                 "note")
-
-
-# The audit event of each participant a bulk load adds (see _Writer.start_bulk); a temporary function,
-# gone with the session, with the import's time, actor id, actor name, action and note as arguments.
-AUDIT_TRIGGER_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION pg_temp.jamsosdesa_import_audit() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO core_auditevent ({", ".join(AUDIT_COLUMNS)})
-    VALUES (TG_ARGV[0]::timestamptz, TG_ARGV[1]::bigint, TG_ARGV[2], TG_ARGV[3], 'participant', NEW.id::text,
-            NEW.desa_code, NULL,
-            jsonb_build_object('nik', NEW.nik, 'full_name', NEW.full_name, 'desa', NEW.desa_code), TG_ARGV[4]);
-    RETURN NEW;
-END $$"""
+# The audit event of each participant an import adds: its NIK, name and desa (SQL over the new row).
+REGISTERED_VALUES = {"nik": "nik", "full_name": "full_name", "desa": "desa_code"}
+IMPORT_AUDIT_TRIGGER = "jamsosdesa_import_audit"
 
 
 class ImportRejected(Exception):
@@ -227,6 +215,9 @@ class _Writer:
         self.actor = actor
         self.note = note
         self.now = timezone.now()
+        self.registered = audit.AuditBatch(actor=actor, event=AuditEventType.PARTICIPANT_REGISTERED, note=note,
+                                           at=self.now)
+        self.updated = audit.AuditBatch(actor=actor, event=AuditEventType.PARTICIPANT_UPDATED, note=note, at=self.now)
         self.postgres = connection.vendor == "postgresql"
         self.bulk = False  # set once the bulk load holds the tables
         self._copy = self._copy_context = None  # bulk: the COPY into participants, open across chunks
@@ -255,8 +246,8 @@ class _Writer:
             return
         self._bulk("participants_participant", INSERT_COLUMNS, values)
         ids = dict(Participant.objects.filter(nik__in=[r["nik"] for r in rows]).values_list("nik", "pk"))
-        self.audit([(ids[r["nik"]], r["desa"], AuditAction.CREATE, None,
-                     {"nik": r["nik"], "full_name": r["full_name"], "desa": r["desa"]}) for r in rows])
+        self.registered.write([(ids[r["nik"]], r["desa"], None,
+                                {"nik": r["nik"], "full_name": r["full_name"], "desa": r["desa"]}) for r in rows])
 
     def _insert_postgres(self, values: list[tuple]) -> None:
         """COPY the chunk into a temporary table, then one statement inserts the participants and their
@@ -271,30 +262,21 @@ class _Writer:
             with cursor.cursor.copy(f"COPY import_chunk ({columns}) FROM STDIN") as copy:
                 for row in values:
                     copy.write_row(row)
-            cursor.execute(
-                f"WITH created AS (INSERT INTO participants_participant ({columns}) SELECT {columns} FROM import_chunk "
-                "RETURNING id, nik, full_name, desa_code) "
-                f"INSERT INTO core_auditevent ({', '.join(AUDIT_COLUMNS)}) "
-                "SELECT %s, %s, %s, %s, 'participant', id::text, desa_code, NULL, "
-                "jsonb_build_object('nik', nik, 'full_name', full_name, 'desa', desa_code), %s FROM created",
-                [self.now, self.actor.pk, self.actor.username, AuditAction.CREATE.value, self.note])
+            self.registered.write_from(
+                cursor, with_=f"WITH created AS (INSERT INTO participants_participant ({columns}) SELECT {columns} "
+                "FROM import_chunk RETURNING id, nik, full_name, desa_code)",
+                source="created", object_id="id", region_code="desa_code", new=REGISTERED_VALUES)
             cursor.execute("TRUNCATE import_chunk")
 
     def start_bulk(self) -> None:
         """Stream new rows into the (index-free, locked) participant table in one COPY while the file is still
         being read: the database stores them while Python parses the next rows. A row trigger for this import
         only writes each participant's audit event as the row arrives, so that work overlaps too."""
-        from psycopg import sql as psycopg_sql  # PostgreSQL only
-
         self.bulk = True
         self._cursor = connection.cursor()
-        self._cursor.execute(AUDIT_TRIGGER_FUNCTION)
-        args = [self.now.isoformat(), str(self.actor.pk), self.actor.username, AuditAction.CREATE.value, self.note]
-        statement = psycopg_sql.SQL(
-            "CREATE TRIGGER jamsosdesa_import_audit BEFORE INSERT ON participants_participant "
-            "FOR EACH ROW EXECUTE FUNCTION pg_temp.jamsosdesa_import_audit({})"
-        ).format(psycopg_sql.SQL(", ").join(psycopg_sql.Literal(a) for a in args))
-        self._cursor.execute(statement.as_string(self._cursor.cursor))
+        self.registered.install_trigger(self._cursor, table="participants_participant", name=IMPORT_AUDIT_TRIGGER,
+                                        object_id="NEW.id", region_code="NEW.desa_code",
+                                        new={k: "NEW." + v for k, v in REGISTERED_VALUES.items()})
 
     def _insert_bulk(self, values: list[tuple]) -> None:
         if self._copy is None:
@@ -313,8 +295,7 @@ class _Writer:
 
     def finish_bulk(self) -> None:
         self.pause()
-        self._cursor.execute("DROP TRIGGER jamsosdesa_import_audit ON participants_participant")
-        self._cursor.execute("DROP FUNCTION pg_temp.jamsosdesa_import_audit()")
+        audit.AuditBatch.drop_trigger(self._cursor, table="participants_participant", name=IMPORT_AUDIT_TRIGGER)
         self._cursor.close()
 
     def _participant_values(self, rows: list[dict]) -> list[tuple]:
@@ -344,16 +325,7 @@ class _Writer:
             groups.setdefault(tuple(sorted(values)), []).append(Participant(pk=pk, **values))
         for fields, participants in groups.items():
             Participant.objects.bulk_update(participants, fields, batch_size=500)
-        self.audit([(pk, desa, AuditAction.UPDATE, old, new) for pk, desa, old, new in changes])
-
-    def audit(self, events: list[tuple]) -> None:
-        def dump(value):
-            return None if value is None else json.dumps(value, default=str)
-
-        name = self.actor.username
-        rows = [(self.now, self.actor.pk, name, action, "participant", str(pk), desa, dump(old), dump(new), self.note)
-                for pk, desa, action, old, new in events]
-        self._bulk("core_auditevent", AUDIT_COLUMNS, rows)
+        self.updated.write(changes)
 
 
 def participants_import(*, actor, source: str | Path | BinaryIO, options: ImportOptions,
@@ -424,8 +396,8 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
                 # Keep the KPJ index when the file carries KPJs: each chunk looks them up.
                 keep = {"participant_kpj_unique"} if "kpj" in layout.positions else set()
                 tables = ["participants_participant"]
-                if len(scan.first) >= settings.IMPORT_BULK_MIN_SHARE * _table_rows("core_auditevent"):
-                    tables.append("core_auditevent")
+                if len(scan.first) >= settings.IMPORT_BULK_MIN_SHARE * _table_rows(audit.TABLE):
+                    tables.append(audit.TABLE)
                 bulk = _BulkLoad(tables, keep)
                 if bulk.drop():
                     writer.start_bulk()

@@ -9,7 +9,8 @@ import xlsxwriter
 from django.db import transaction
 
 from jamsosdesa.core.access import shows_full_nik_in_lists
-from jamsosdesa.core.models import AuditAction, AuditEvent
+from jamsosdesa.core.audit import audit_record
+from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.participants.nik import mask_nik
 from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs
 
@@ -37,10 +38,10 @@ def _rows(user, filters: ParticipantFilter) -> Iterator[list]:
 
 @transaction.atomic
 def export_record(*, user, filters: ParticipantFilter, fmt: str, rows: int) -> None:
-    AuditEvent.objects.create(actor=user, actor_name=user.username, action=AuditAction.EXPORT,
-                              object_type="participant_export", object_id=fmt, region_code=filters.region[:13],
-                              new={"filter": asdict(filters), "format": fmt, "rows": rows,
-                                   "nik_masked": not shows_full_nik_in_lists(user)})
+    audit_record(actor=user, event=AuditEventType.PARTICIPANT_EXPORTED, object_type="participant_export",
+                 object_id=fmt, region_code=filters.region[:13],
+                 new={"filter": asdict(filters), "format": fmt, "rows": rows,
+                      "nik_masked": not shows_full_nik_in_lists(user)})
 
 
 class _Line:

@@ -4,7 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from jamsosdesa.accounts.models import Role, User
-from jamsosdesa.core.models import AuditAction, AuditEvent
+from jamsosdesa.core.audit import AuditBatch
+from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.regions.models import Level, Region
 
 from .fake import fake_participants
@@ -67,11 +68,10 @@ def demo_load() -> dict:
     new = [p for p in rows if p.nik not in existing]
     Participant.objects.bulk_create(new, batch_size=1000)
     created = {p.nik: p.pk for p in Participant.objects.filter(nik__in=[p.nik for p in new]).only("pk", "nik")}
-    AuditEvent.objects.bulk_create([
-        AuditEvent(actor=p.registered_by, actor_name=p.registered_by.username, action=AuditAction.CREATE,
-                   object_type="participant", object_id=str(created[p.nik]), region_code=p.desa_id,
-                   new={"nik": p.nik, "full_name": p.full_name, "desa": p.desa_id}, note="data demo", at=now)
-        for p in new], batch_size=1000)
+    for actor in {p.registered_by for p in new}:
+        AuditBatch(actor=actor, event=AuditEventType.PARTICIPANT_REGISTERED, note="data demo", at=now).write(
+            [(created[p.nik], p.desa_id, None, {"nik": p.nik, "full_name": p.full_name, "desa": p.desa_id})
+             for p in new if p.registered_by == actor])
 
     # Two Krajan participants died; their heirs received JKM (the field example).
     if new:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from jamsosdesa.core.access import can_change_participant, can_register_in, code_in_scope, scope_participants
 from jamsosdesa.core.audit import audit_record, diff
 from jamsosdesa.core.errors import FieldErrors, ServiceError
-from jamsosdesa.core.models import AuditAction
+from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.text import has_bad_chars, is_ascii_digits
 from jamsosdesa.regions.models import Level, Region
 
@@ -249,8 +249,8 @@ def participant_register(*, actor, data: dict, heirs: list[dict] | None = None, 
     for heir in heir_rows:
         heir.participant = participant
     Heir.objects.bulk_create(heir_rows)
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=participant, region_code=participant.desa_id,
-                 new=_snapshot(participant))
+    audit_record(actor=actor, event=AuditEventType.PARTICIPANT_REGISTERED, obj=participant,
+                 region_code=participant.desa_id, new=_snapshot(participant))
     return participant
 
 
@@ -301,8 +301,8 @@ def participant_update(*, actor, participant: Participant, data: dict, heirs: li
                            status=409) from None
     old, new = diff(before, _snapshot(participant))
     if new:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=participant, region_code=participant.desa_id,
-                     old=old, new=new)
+        audit_record(actor=actor, event=AuditEventType.PARTICIPANT_UPDATED, obj=participant,
+                     region_code=participant.desa_id, old=old, new=new)
     return participant
 
 
@@ -326,7 +326,7 @@ def participant_deactivate(*, actor, participant: Participant, reason: str, note
     participant.deactivation_note = (note or "").strip()[:200]
     participant.deactivated_at = participant.updated_at = timezone.now()
     participant.save()
-    audit_record(actor=actor, action=AuditAction.DEACTIVATE, obj=participant, region_code=participant.desa_id,
-                 old=old, new={"is_active": False, "deactivation_reason": reason,
+    audit_record(actor=actor, event=AuditEventType.PARTICIPANT_DEACTIVATED, obj=participant,
+                 region_code=participant.desa_id, old=old, new={"is_active": False, "deactivation_reason": reason,
                                "deactivation_note": participant.deactivation_note})
     return participant
