@@ -27,7 +27,8 @@ django.setup()
 
 from jamsosdesa.contributions import defaults  # noqa: E402
 from jamsosdesa.contributions.book import default_rate_book  # noqa: E402
-from jamsosdesa.contributions.calculator import QuoteRequest, add_months, quote  # noqa: E402
+from jamsosdesa.contributions.calculator import QuoteRequest, quote  # noqa: E402
+from jamsosdesa.core.months import add_months  # noqa: E402
 
 TARGET = 100_000
 KINDS = {

@@ -1,9 +1,11 @@
 from typing import Annotated, Literal
 
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from .book import parse_month, rate_book
+from jamsosdesa.core import clock
+from jamsosdesa.core.months import parse_month
+
+from .book import rate_book
 from .calculator import QuoteRequest, budget
 from .models import PayerType, Sector
 
@@ -63,7 +65,7 @@ class QuoteOut(Schema):
 def quote(request, q: Query[QuoteQuery]):
     """Every amount is whole rupiah. Bad input answers 422 with a code (`income_not_allowed`, `no_rate`, ...)
     and the field it concerns."""
-    start = parse_month(q.month) if q.month else timezone.localdate().replace(day=1)
+    start = parse_month(q.month) if q.month else clock.this_month()
     req = QuoteRequest(segment=q.segment.upper(), month=start,
                        programmes=tuple(p.strip().upper() for p in q.programs.split(",") if p.strip()),
                        income=q.income, contract_value=q.contract_value, contract_months=q.contract_months,

@@ -1,6 +1,5 @@
 """Build a `RateBook` from the rule tables, or from the shipped defaults (no database)."""
 
-from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -49,13 +48,3 @@ def default_rate_book(*, apbdes_is_state_budget: bool = True) -> RateBook:
                    for n, s, ps, sh, pct, sec, ex, start, end, reg in defaults.DISCOUNTS],
         apbdes_is_state_budget=apbdes_is_state_budget,
     )
-
-
-def parse_month(text: str) -> date:
-    """'2026-11' or '11/2026' -> date(2026, 11, 1); ValueError otherwise."""
-    text = text.strip()
-    if "/" in text:
-        month, year = text.split("/", 1)
-    else:
-        year, month = text.split("-", 1)[:2]
-    return date(int(year), int(month), 1)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.money import rupiah
+from jamsosdesa.core.months import add_months
 
 PPM = 1_000_000
 MANDATORY = ("JKK", "JKM")
@@ -33,20 +34,6 @@ def to_ppm(percent: Decimal | str) -> int:
     if value != value.to_integral_value():
         raise ValueError(f"percent {percent} has more than four decimals")
     return int(value)
-
-
-def month_start(value: date) -> date:
-    return value.replace(day=1)
-
-
-def months_between(first: date, last: date) -> int:
-    """How many months from `first` to `last`, both included (0 or less when last is before first)."""
-    return (last.year - first.year) * 12 + last.month - first.month + 1
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 class QuoteError(ServiceError):

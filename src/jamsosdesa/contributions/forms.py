@@ -1,6 +1,7 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from jamsosdesa.core import clock
 
 from .calculator import QuoteRequest
 from .models import PayerType, Programme, Sector
@@ -34,7 +35,7 @@ class QuoteForm(forms.Form):
     def request(self) -> QuoteRequest:
         d = self.cleaned_data
         return QuoteRequest(segment=d["segment"], programmes=tuple(d["programmes"]),
-                            month=(d.get("month") or timezone.localdate()).replace(day=1),
+                            month=(d.get("month") or clock.today()).replace(day=1),
                             income=d.get("income") or 0, contract_value=d.get("contract_value") or 0,
                             contract_months=d.get("contract_months") or 0, risk_class=d.get("risk_class") or 1,
                             sector=d["sector"], payer=d["payer"])

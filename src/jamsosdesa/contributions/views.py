@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 
+from jamsosdesa.core import clock
 from jamsosdesa.core.errors import put_on_form
 
 from .book import rate_book
@@ -14,7 +14,7 @@ def quote_page(request):
     """'Simulasi iuran': anyone logged in; the result updates as the form changes (HTMX) and the plain form
     works without JavaScript."""
     data = request.GET if "segment" in request.GET else None
-    form = QuoteForm(data, initial={"month": timezone.localdate().replace(day=1)})
+    form = QuoteForm(data, initial={"month": clock.this_month()})
     result = None
     book = rate_book()
     if form.is_bound and form.is_valid():
@@ -23,7 +23,7 @@ def quote_page(request):
             result = budget(book, form.request(), people=people, months=months)
         except QuoteError as exc:
             put_on_form(form, exc.fields)
-    month = timezone.localdate().replace(day=1)
+    month = clock.this_month()
     context = {"form": form, "result": result, "nominals": sorted(book.allowed_nominals(month))}
     template = "contributions/_result.html" if request.headers.get("HX-Request") else "contributions/quote.html"
     return render(request, template, context)

@@ -4,10 +4,10 @@ Krajan pays its RT/RW heads from ADD for a year."""
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
 from jamsosdesa.accounts.models import User
-from jamsosdesa.contributions.calculator import add_months
+from jamsosdesa.core import clock
+from jamsosdesa.core.months import add_months
 from jamsosdesa.participants.models import Participant
 
 from .models import Scheme
@@ -22,7 +22,7 @@ def demo_schemes() -> int:
     """Create the demo schemes and enrol their people; running it again adds nothing."""
     if Scheme.objects.filter(name__in=[GIANYAR, KRAJAN]).exists():
         return 0
-    start = timezone.localdate().replace(day=1)
+    start = clock.this_month()
     gianyar = User.objects.get(username="pemkab.gianyar")
     operator = User.objects.get(username="operator.krajan")
     district = scheme_create(actor=gianyar, data=SchemeData(

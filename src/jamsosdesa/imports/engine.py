@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jamsosdesa.core import audit
+from jamsosdesa.core import audit, clock
 from jamsosdesa.core.access import can_change_participant, code_in_scope, sees_everything, user_region_codes
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.participants.models import Channel, DeactivationReason, Occupation, Participant, VillageRole
@@ -382,7 +382,7 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
 
     parser = RowParser(layout.positions, default_desa=options.desa,
                        occupations=dict(Occupation.objects.values_list("code", "name")),
-                       known_desa=allowed_desa, today=timezone.localdate())
+                       known_desa=allowed_desa, today=clock.today())
     carried = [f for f in UPDATABLE
                if f in layout.positions or (f == "village_role" and "occupation" in layout.positions)]
     writer = _Writer(actor, options.note or _("impor berkas"))

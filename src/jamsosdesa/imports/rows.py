@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils.translation import gettext as _
 
+from jamsosdesa.core import clock
 from jamsosdesa.participants.models import Segment, VillageRole
 from jamsosdesa.participants.nik import check_nik
 
@@ -73,7 +74,7 @@ def parse_date(value) -> date | None:
     if len(parts[0].strip()) == 4:
         return date(a, b, c)
     if len(parts[2].strip()) == 2:
-        c += 2000 if c <= date.today().year % 100 else 1900
+        c += 2000 if c <= clock.today().year % 100 else 1900
     return date(c, b, a)
 
 
@@ -107,7 +108,7 @@ class RowParser:
         self.occupation_by_name = {_squash(name): code for code, name in occupations.items()}
         self.occupation_by_name.update({k: v for k, v in OCCUPATION_ALIASES.items() if v})
         self.known_desa = known_desa
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.segments = {s.upper() for s in Segment.values}
         self.roles = set(VillageRole.values)
         self.role_by_label = {_squash(str(label)): value for value, label in VillageRole.choices}

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from jamsosdesa.core import clock
 from jamsosdesa.core.text import is_ascii_digits
 
 SEPARATORS = str.maketrans("", "", " .-\t")
@@ -88,7 +89,7 @@ def check_nik(
     raw = str(value or "").strip()
     nik = normalize_number(raw)
     result = NikResult(nik=nik)
-    today = today or date.today()
+    today = today or clock.today()
 
     def error(code: str, message: str) -> NikResult:
         result.errors.append(Issue(code, field_name, message))

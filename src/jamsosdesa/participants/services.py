@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jamsosdesa.core import clock
 from jamsosdesa.core.access import can_change_participant, can_register_in, code_in_scope, scope_participants
 from jamsosdesa.core.audit import audit_record, diff
 from jamsosdesa.core.errors import FieldErrors, ServiceError
@@ -73,7 +74,7 @@ def _clean(data: dict, errors: FieldErrors, *, partial: bool) -> dict:
     if "birth_date" in clean and not isinstance(clean["birth_date"], date):
         errors.add("birth_date", _("Tanggal lahir tidak valid."))
         clean.pop("birth_date")
-    elif "birth_date" in clean and clean["birth_date"] > timezone.localdate():
+    elif "birth_date" in clean and clean["birth_date"] > clock.today():
         errors.add("birth_date", _("Tanggal lahir tidak boleh di masa depan."))
     elif "birth_date" in clean and clean["birth_date"].year < 1900:
         errors.add("birth_date", _("Tanggal lahir sebelum 1900 tidak mungkin."))

@@ -2,13 +2,14 @@ import json
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jamsosdesa.contributions.book import parse_month, rate_book
+from jamsosdesa.contributions.book import rate_book
 from jamsosdesa.contributions.calculator import QuoteError, QuoteRequest, budget
 from jamsosdesa.contributions.models import PayerType, Sector
+from jamsosdesa.core import clock
 from jamsosdesa.core.money import rupiah, thousands
+from jamsosdesa.core.months import parse_month
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         try:
-            month = parse_month(o["month"]) if o["month"] else timezone.localdate().replace(day=1)
+            month = parse_month(o["month"]) if o["month"] else clock.this_month()
         except (ValueError, IndexError):
             message = _("Bulan '%(m)s' tidak dikenal; tulis YYYY-MM, mis. 2026-11.") % {"m": o["month"]}
             raise CommandError(message) from None
