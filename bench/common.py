@@ -1,18 +1,150 @@
-"""Pieces the benchmark scripts share."""
+"""Pieces the benchmark scripts share: running a part in a subprocess, cleaning up on any exit, PostgreSQL
+databases that are dropped whatever happens, and the checks that make a benchmark fail when its results are
+wrong."""
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+# --- Exits and signals ------------------------------------------------------------------------------------
+
+
+def exit_on_sigterm() -> None:
+    """SIGTERM raises SystemExit (SIGINT already raises KeyboardInterrupt), so `finally` blocks run: the
+    databases and files a benchmark made are removed when it is stopped too."""
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def shield_cleanup() -> None:
+    """From here on, ignore SIGINT and SIGTERM: the clean-up that follows must not be cut short by a second
+    Ctrl-C or by the parent passing the signal on."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 def run_part(script: str, argv: list[str], part: str) -> dict | None:
     """Run `script --part PART` in a fresh Python process (each database measured on its own, with its own
-    peak memory) and return the results it writes, or None if it failed (it has said why)."""
+    peak memory) and return the results it writes, or None if it failed (it has said why).
+
+    Stopped meanwhile (Ctrl-C reaches both processes; SIGTERM only this one), the child is told to stop and
+    given time to drop what it made before this one goes on stopping."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         cmd = [sys.executable, script, *argv, "--part", part, "--result-file", out.name]
-        if subprocess.run(cmd).returncode != 0:
-            print(f"The {part} part failed; see above.", flush=True)
+        child = subprocess.Popen(cmd)
+        try:
+            code = child.wait()
+        except BaseException:
+            shield_cleanup()
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)  # ignored if it is already cleaning up after a Ctrl-C
+                try:
+                    child.wait(timeout=120)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+            raise
+        if code != 0:
+            say(f"The {part} part failed (exit status {code}); see above.")
             return None
         return json.loads(Path(out.name).read_text())
+
+
+# --- PostgreSQL databases -----------------------------------------------------------------------------------
+
+
+def pg_server(url: str):
+    """An autocommit connection to the server's `postgres` database, and the benchmark database's name."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    return psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True), conninfo_to_dict(url)["dbname"]
+
+
+def pg_create(url: str) -> None:
+    """Drop (if it exists) and create the database of `url`."""
+    from psycopg import sql
+
+    server, name = pg_server(url)
+    with server:
+        server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    say(f"Created database {name}.")
+
+
+def pg_exists(url: str) -> bool:
+    server, name = pg_server(url)
+    with server:
+        return server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def pg_drop(url: str, *, quiet: bool = False) -> None:
+    """Drop the database of `url` if it exists, ending any connection still open to it (WITH FORCE). Never
+    raises: it runs in `finally` blocks, where a second error would hide the first; it says what went wrong."""
+    try:
+        from django.db import connections
+
+        connections.close_all()  # this process's own connections first, if Django is set up
+    except Exception:  # noqa: BLE001 - Django not set up, or no connection: nothing to close
+        pass
+    try:
+        from psycopg import sql
+
+        server, name = pg_server(url)
+        with server:
+            found = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if found:
+                server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+                if not quiet:
+                    say(f"Dropped database {name}.")
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        say(f"!! Could not drop the benchmark database of {url}: {exc}")
+
+
+# --- Checks -------------------------------------------------------------------------------------------------
+
+
+class Checks:
+    """What a benchmark asserts about its results. Each `expect` prints OK or FAIL with both values; the
+    script exits 1 when any failed, so CI notices a benchmark that measured the wrong thing."""
+
+    def __init__(self):
+        self.failures: list[str] = []
+        self.passed = 0
+
+    def expect(self, what: str, found, wanted) -> bool:
+        ok = found == wanted
+        if ok:
+            self.passed += 1
+            say(f"  check OK    {what}: {found!r}")
+        else:
+            self.failures.append(f"{what}: found {found!r}, expected {wanted!r}")
+            say(f"  check FAIL  {what}: found {found!r}, expected {wanted!r}")
+        return ok
+
+    def fail(self, what: str) -> None:
+        self.failures.append(what)
+        say(f"  check FAIL  {what}")
+
+    def extend(self, failures: list[str]) -> None:
+        for failure in failures:
+            self.fail(failure)
+
+    def verdict(self) -> int:
+        if self.failures:
+            say(f"\n{len(self.failures)} check(s) FAILED ({self.passed} passed):")
+            for failure in self.failures:
+                say(f"  - {failure}")
+            return 1
+        say(f"\nAll {self.passed} checks passed.")
+        return 0

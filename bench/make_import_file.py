@@ -303,10 +303,15 @@ def generate(out: str | Path, *, rows: int, fmt: str = "csv", desa_count: int = 
     if not desa_column and len(codes) > 1:
         raise ValueError("a file without kode_desa can hold only one desa")
     stream, stats = plan_rows(rows, desa_count=len(codes), seed=seed, bad_share=bad_share, codes=codes)
-    if fmt == "xlsx":
-        write_xlsx(out, stream, desa_column=desa_column)
-    else:
-        write_csv(out, stream, delimiter=delimiter, encoding=encoding, desa_column=desa_column)
+    partial = out.with_name(f".{out.name}.partial")  # renamed when complete: a stopped run leaves no half file
+    try:
+        if fmt == "xlsx":
+            write_xlsx(partial, stream, desa_column=desa_column)
+        else:
+            write_csv(partial, stream, delimiter=delimiter, encoding=encoding, desa_column=desa_column)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
     info = {"params": params(rows=rows, fmt=fmt, desa_count=len(codes), seed=seed, bad_share=bad_share,
                              delimiter=delimiter, encoding=encoding, desa_column=desa_column, desa=desa),
             "first_desa": codes[:3], "size_bytes": out.stat().st_size, **stats}

@@ -14,10 +14,17 @@ Two parts, each in its own subprocess because DATABASE_URL is read once at Djang
   new valid NIK. Target: median under 50 ms.
 
 The parent process runs both parts and prints a summary table (Markdown, as in bench/README.md).
-Figures, not pass/fail: the exit status is 0 whenever the benchmark itself ran.
+Figures are not pass/fail (a MISS of a target does not fail the run), but the results are checked: every
+planted participant is stored, the rare name is found once per kabupaten (once for the officer), the
+kabupaten list counts its planted rows, the officer's pages hold only his kabupaten, a NIK lookup returns
+that NIK, every registration is stored with its heir. A failed check, or a part that fails, exits 1.
+
+The PostgreSQL database is dropped at the end, also when the run fails or is stopped (Ctrl-C, SIGTERM),
+unless --keep-db (or --reuse) asks to keep it; the SQLite database is a temporary file.
 
     .venv/bin/python bench/registry.py              # 1,000,000 rows (about 2 minutes on 2 cores)
-    .venv/bin/python bench/registry.py --reuse      # keep the loaded PostgreSQL database if it matches
+    .venv/bin/python bench/registry.py --keep-db    # ... and keep the loaded database for --reuse
+    .venv/bin/python bench/registry.py --reuse      # use the kept PostgreSQL database if it matches (and keep it)
     .venv/bin/python bench/registry.py --quick      # 20,000 rows and fewer repetitions: a quick check
     .venv/bin/python bench/registry.py --part sqlite --registrations 500
 """
@@ -38,7 +45,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from common import run_part
+from common import Checks, exit_on_sigterm, pg_drop, run_part, shield_cleanup
 
 READ_TARGET_MS = 100.0
 WRITE_TARGET_MS = 50.0
@@ -175,15 +182,6 @@ def pg_prepare_database(url: str, plan: dict, reuse: bool) -> bool:
         server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return False
-
-
-def pg_drop_database(url: str) -> None:
-    from psycopg import sql
-
-    server, name = pg_server(url)
-    with server:
-        server.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-    say(f"Dropped database {name}.")
 
 
 def pg_mark_database(plan: dict) -> None:
@@ -420,8 +418,64 @@ def pg_measure_reads(args, kab: str, result: dict) -> None:
                     say(plan_text + "\n")
 
 
+def pg_url(args) -> str:
+    return args.pg_url or (DEFAULT_PG_URL + "_quick" if args.quick else DEFAULT_PG_URL)
+
+
+def planned_rows(desa_by_kab: dict[str, list[str]], rows: int) -> dict[str, int]:
+    """Participants per kabupaten as interleaved_participants plants them."""
+    codes = [(kab, code) for kab, codes in desa_by_kab.items() for code in codes]
+    base, extra = divmod(rows, len(codes))
+    out: dict[str, int] = {}
+    for i, (kab, _code) in enumerate(codes):
+        out[kab] = out.get(kab, 0) + base + (i < extra)
+    return out
+
+
+def pg_check(args, kab: str, checks: Checks) -> None:
+    """Planted vs found: the rows, the rare name, the kabupaten list, the officer's scope, NIK lookups."""
+    from jamsosdesa.accounts.models import User
+    from jamsosdesa.participants.models import Participant
+    from jamsosdesa.participants.selectors import COUNT_CAP, ParticipantFilter, participant_get, participant_page
+
+    desa_by_kab = pick_desa(args.kabupaten, args.desa)
+    in_kab = planned_rows(desa_by_kab, args.rows)[kab]
+    admin, officer = User.objects.get(username="bench.admin"), User.objects.get(username="bench.cabang")
+    checks.expect("participants stored", Participant.objects.count(), args.rows)
+
+    def total(user, **filters):
+        page = participant_page(user=user, filters=ParticipantFilter(**filters))
+        return page.total, page.total_capped
+
+    checks.expect(f"rare name {RARE_NAME!r} found nationally (planted once per kabupaten)",
+                  total(admin, q=RARE_NAME), (len(desa_by_kab), False))
+    checks.expect(f"rare name {RARE_NAME!r} found by the officer of {kab}", total(officer, q=RARE_NAME), (1, False))
+    for user in (admin, officer):
+        checks.expect(f"list of kabupaten {kab} for {user.username} (planted {in_kab:,}; counted up to {COUNT_CAP:,})",
+                      total(user, region=kab), (min(in_kab, COUNT_CAP), in_kab > COUNT_CAP))
+    outside = [p.nik for q in (*COMMON_NAMES, COMMON_FULL_NAME, RARE_NAME)
+               for p in participant_page(user=officer, filters=ParticipantFilter(q=q)).items if p.kab_code != kab]
+    checks.expect("officer's name searches return rows outside his kabupaten", outside, [])
+    for user, niks in ((admin, sample_niks(args.reps)), (officer, sample_niks(args.reps, kab))):
+        wrong = [nik for nik in niks if getattr(participant_get(user=user, nik=nik), "nik", None) != nik]
+        checks.expect(f"NIK lookups by {user.username} that did not return that NIK (of {len(niks)})", wrong, [])
+
+
 def run_postgres(args) -> dict:
-    url = args.pg_url or (DEFAULT_PG_URL + "_quick" if args.quick else DEFAULT_PG_URL)
+    """The PostgreSQL part; its database is dropped at the end whatever happens, unless --keep-db or --reuse
+    (a database kept after a failure has no plan marker, so --reuse builds it again)."""
+    url = pg_url(args)
+    try:
+        return _run_postgres(args, url)
+    except BaseException:
+        shield_cleanup()
+        raise
+    finally:
+        if not args.keep_db:
+            pg_drop(url)
+
+
+def _run_postgres(args, url: str) -> dict:
     plan = pg_plan(args.rows, args.kabupaten, args.desa)
     result: dict = {"part": "postgres", "rows": args.rows, "figures": [], "explain": {}}
     reused = pg_prepare_database(url, plan, args.reuse)
@@ -458,9 +512,11 @@ def run_postgres(args) -> dict:
 
     pg_measure_reads(args, kab, result)
     result["peak_rss_mb"] = round(peak_rss_mb())
-    if args.drop:
-        connection.close()
-        pg_drop_database(url)
+    say("\nChecks:")
+    checks = Checks()
+    pg_check(args, kab, checks)
+    result["failures"] = checks.failures
+    connection.close()
     return result
 
 
@@ -490,8 +546,9 @@ def run_sqlite(args) -> dict:
         from django.core.management import call_command
 
         from jamsosdesa.accounts.models import ApiToken, Role, User
+        from jamsosdesa.core.models import AuditEvent
         from jamsosdesa.participants.demo import KRAJAN
-        from jamsosdesa.participants.models import Participant
+        from jamsosdesa.participants.models import Heir, Participant
         from jamsosdesa.regions.loader import regions_load
 
         result["server"] = f"SQLite {sqlite3.sqlite_version} (WAL, synchronous=NORMAL)"
@@ -519,8 +576,19 @@ def run_sqlite(args) -> dict:
         say(f"  bench.operator API POST /api/v1/participants x{len(samples)}: "
             f"median {figure['median_ms']:.2f} ms, p95 {figure['p95_ms']:.2f} ms, "
             f"{figure['queries']} queries  [{figure['status']}]")
-        if Participant.objects.count() != args.registrations + 4:
-            raise RuntimeError("not every registration was stored")
+        # 3 warm-up registrations, the measured ones and the one count_queries made
+        sent = args.registrations + 4
+        say("\nChecks:")
+        checks = Checks()
+        checks.expect("participants registered (HTTP 201 each) and stored", Participant.objects.count(), sent)
+        checks.expect("heirs stored (one per registration)",
+                      Heir.objects.filter(participant__desa_id=KRAJAN).count(), sent)
+        checks.expect("audit events of the registrations",
+                      AuditEvent.objects.filter(object_type="participant").count(), sent)
+        result["failures"] = checks.failures
+        from django.db import connection
+
+        connection.close()
     result["peak_rss_mb"] = round(peak_rss_mb())
     return result
 
@@ -565,16 +633,34 @@ def print_summary(results: list[dict]) -> None:
                 f"{api_queries} | < {first['target_ms']:.0f} | {status} |")
 
 
-def run_parts(argv: list[str]) -> int:
+def run_parts(args, argv: list[str]) -> int:
     results = []
-    for part in ("sqlite", "postgres"):
-        say(f"\n=== {part} ===")
-        result = run_part(__file__, argv, part)
-        if result is not None:
-            results.append(result)
+    try:
+        for part in ("sqlite", "postgres"):
+            say(f"\n=== {part} ===")
+            result = run_part(__file__, argv, part)
+            if result is not None:
+                results.append(result)
+    finally:
+        if not args.keep_db:  # the part drops it; this catches a part that was killed before it could
+            shield_cleanup()
+            pg_drop(pg_url(args), quiet=True)
     if results:
         print_summary(results)
-    return 0 if len(results) == 2 else 1
+    return verdict(results, parts=2)
+
+
+def verdict(results: list[dict], *, parts: int) -> int:
+    failures = [f"{r['part']}: {f}" for r in results for f in r.get("failures", [])]
+    if len(results) != parts:
+        failures.append("a part failed to run (see above)")
+    if failures:
+        say(f"\nFAILED: {len(failures)} problem(s):")
+        for failure in failures:
+            say(f"  - {failure}")
+        return 1
+    say("\nEvery check passed.")
+    return 0
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -584,8 +670,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                                  f"--quick: {QUICK_ROWS:,})")
     parser.add_argument("--quick", action="store_true", help="20,000 rows, 20 repetitions, 50 registrations")
     parser.add_argument("--reuse", action="store_true",
-                        help="keep the PostgreSQL database if it already holds this plan's rows")
-    parser.add_argument("--drop", action="store_true", help="drop the PostgreSQL database at the end")
+                        help="use the PostgreSQL database if it already holds this plan's rows (and keep it)")
+    parser.add_argument("--keep-db", action="store_true",
+                        help="keep the PostgreSQL database at the end of a successful run, for --reuse")
+    parser.add_argument("--drop", action="store_true", help=argparse.SUPPRESS)  # the default now; still accepted
     parser.add_argument("--reps", type=int, help="repetitions per read case (default 50; --quick: 20)")
     parser.add_argument("--registrations", type=int,
                         help="registrations on SQLite (default 200; --quick: 50)")
@@ -603,22 +691,28 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.registrations = args.registrations or (50 if args.quick else 200)
     args.desa = min(args.desa, args.rows)
     args.kabupaten = min(args.kabupaten, args.desa)
+    args.keep_db = args.keep_db or args.reuse
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
+    exit_on_sigterm()
     if args.part == "all":
-        return run_parts(argv)
+        return run_parts(args, argv)
     result = run_postgres(args) if args.part == "postgres" else run_sqlite(args)
     say(f"Peak memory ({args.part}): {result['peak_rss_mb']} MB")
     if args.result_file:
         Path(args.result_file).write_text(json.dumps(result))
-    else:
-        print_summary([result])
-    return 0
+        return 0  # the parent judges the checks
+    print_summary([result])
+    return verdict([result], parts=1)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        say("\nStopped (Ctrl-C); the benchmark's databases and temporary files are removed.")
+        sys.exit(130)
