@@ -45,6 +45,7 @@ django.setup()  # the calculator's messages are translated strings; no database 
 from jamsosdesa.contributions import defaults  # noqa: E402
 from jamsosdesa.contributions.book import default_rate_book  # noqa: E402
 from jamsosdesa.contributions.calculator import QuoteRequest, quote  # noqa: E402
+from jamsosdesa.core.months import add_months  # noqa: E402
 
 TARGET = 100_000
 CHECK_EVERY = 100  # one timed quote in this many is kept and checked
@@ -70,14 +71,9 @@ KINDS = {
 }
 
 
-def month_plus(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def varied(count: int) -> list[QuoteRequest]:
     rng = random.Random(4)
-    months = [month_plus(date(2025, 1, 1), n) for n in range(24)]
+    months = [add_months(date(2025, 1, 1), n) for n in range(24)]
     payers = ["self", "apbdes", "apbd", "apbn", "csr"]
     sectors = ["umum", "transportasi", "tekstil_pakaian", "alas_kaki"]
     requests = []

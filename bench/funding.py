@@ -84,19 +84,6 @@ def batch_figures(batch) -> dict:
 # --- Set-up ------------------------------------------------------------------------------------------------
 
 
-def this_month() -> date:
-    try:
-        from jamsosdesa.core.clock import this_month as clock_this_month
-    except ImportError:  # before the clock module existed
-        return date.today().replace(day=1)
-    return clock_this_month()
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -145,7 +132,9 @@ def run(args, rows: int, single: int, checks: Checks) -> None:
     from django.db.models import Sum
 
     from jamsosdesa.accounts.models import Role, User
+    from jamsosdesa.core.clock import this_month, today
     from jamsosdesa.core.models import AuditEvent
+    from jamsosdesa.core.months import add_months
     from jamsosdesa.funding.models import Enrolment
     from jamsosdesa.participants.models import Participant
 
@@ -219,7 +208,7 @@ def run(args, rows: int, single: int, checks: Checks) -> None:
         f"({single_rate:,.0f} rows/s) | | |")
     say(f"| ratio (by filter vs one by one, rows/s) | {filter_rate / single_rate if single_rate else 0:,.0f}× | | |")
     say(f"| peak memory | {peak_rss_mb():,.0f} MB | | |")
-    say(f"\n{date.today().isoformat()}, {os.cpu_count()} cores, 1-minute load average {os.getloadavg()[0]:.1f}.")
+    say(f"\n{today().isoformat()}, {os.cpu_count()} cores, 1-minute load average {os.getloadavg()[0]:.1f}.")
 
 
 def main() -> int:

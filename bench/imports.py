@@ -401,18 +401,9 @@ def checked(section: str, result: dict, expected: dict, stored_new: int, *, reim
 # validation and audit code are in the three functions below, so a rename there is one edit here.
 
 
-def today() -> date:
-    try:
-        from jamsosdesa.core.clock import today as clock_today
-    except ImportError:  # before the clock module existed
-        from django.utils import timezone
-
-        return timezone.localdate()
-    return clock_today()
-
-
 def row_validator(positions: dict[str, int]):
     """The import's own row validator, set up as the import sets it up for a national admin."""
+    from jamsosdesa.core.clock import today
     from jamsosdesa.imports.rows import RowParser
     from jamsosdesa.participants.models import Occupation
     from jamsosdesa.regions.models import Level, Region
@@ -424,15 +415,12 @@ def row_validator(positions: dict[str, int]):
 
 def registered_events(actor, people: list, note: str, at) -> list:
     """The audit events our import writes for new participants, as model instances for bulk_create."""
-    from jamsosdesa.core import models as core
+    from jamsosdesa.core.models import AuditEvent, AuditEventType
 
-    if hasattr(core, "AuditEventType"):
-        kind = {"event_type": core.AuditEventType.PARTICIPANT_REGISTERED}
-    else:  # before the event-type enum
-        kind = {"action": core.AuditAction.CREATE}
-    return [core.AuditEvent(at=at, actor=actor, actor_name=actor.username, object_type="participant",
-                            object_id=str(p.pk), region_code=p.desa_id, old=None,
-                            new={"nik": p.nik, "full_name": p.full_name, "desa": p.desa_id}, note=note, **kind)
+    event = AuditEventType.PARTICIPANT_REGISTERED
+    return [AuditEvent(at=at, actor=actor, actor_name=actor.username, event_type=event,
+                       object_type=event.object_type, object_id=str(p.pk), region_code=p.desa_id, old=None,
+                       new={"nik": p.nik, "full_name": p.full_name, "desa": p.desa_id}, note=note)
             for p in people]
 
 
@@ -447,6 +435,7 @@ def plain_import(actor, path: str) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
+    from jamsosdesa.core.models import AuditEvent
     from jamsosdesa.imports.columns import TEMPLATE_COLUMNS
     from jamsosdesa.participants.models import Channel, Participant
 
@@ -468,8 +457,6 @@ def plain_import(actor, path: str) -> dict:
             people.append(Participant(**fields, channel=Channel.IMPORT, registered_by=actor, created_at=now,
                                       updated_at=now).fill_derived())
         Participant.objects.bulk_create(people, batch_size=PLAIN_BATCH)  # sets each pk (RETURNING)
-        from jamsosdesa.core.models import AuditEvent
-
         AuditEvent.objects.bulk_create(registered_events(actor, people, note, now), batch_size=PLAIN_BATCH)
         counts["new"] += len(people)
         batch.clear()
