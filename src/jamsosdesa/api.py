@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from jamsosdesa.accounts.models import ApiToken
-from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.errors import ErrorCode, ServiceError
 
 
 class BearerToken(HttpBearer):
@@ -28,8 +28,28 @@ api = NinjaAPI(
 )
 
 
+# The HTTP status of each error code; any other code (a refused input, a domain's own code such as an enrolment
+# refusal) is 422.
+STATUS = {
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.NIK_TAKEN: 409,
+    ErrorCode.KPJ_TAKEN: 409,
+    ErrorCode.CONFIRMATION_REQUIRED: 409,
+    ErrorCode.ALREADY_INACTIVE: 409,
+    ErrorCode.NOT_READY: 409,
+    ErrorCode.FILE_GONE: 409,
+    ErrorCode.JOB_ACTIVE: 409,
+}
+
+
+def status_for(code) -> int:
+    return STATUS.get(code, 422)
+
+
 def error_response(request, status: int, code: str, message: str, fields=None, **extra):
-    body = {"code": code, "message": message, "fields": fields or {}}
+    body = {"code": str(code), "message": message, "fields": fields or {}}
     body.update(extra)
     return api.create_response(request, {"error": body}, status=status)
 
@@ -44,29 +64,30 @@ def on_validation_error(request, exc: ValidationError):
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
         fields.setdefault(_field_name(err.get("loc", ())), []).append(err.get("msg", ""))
-    return error_response(request, 422, "validation_error",
+    return error_response(request, 422, ErrorCode.VALIDATION_ERROR,
                           _("Isian tidak valid: %(f)s.") % {"f": ", ".join(fields)}, fields)
 
 
 @api.exception_handler(ServiceError)
 def on_service_error(request, exc: ServiceError):
     extra = {"warnings": exc.warnings} if exc.warnings else {}
-    return error_response(request, exc.status, exc.code, exc.message, exc.fields, **extra)
+    return error_response(request, status_for(exc.code), exc.code, exc.message, exc.fields, **extra)
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
-    return error_response(request, 401, "unauthenticated", _("Masuk dulu atau sertakan token API yang berlaku."))
+    return error_response(request, 401, ErrorCode.UNAUTHENTICATED,
+                          _("Masuk dulu atau sertakan token API yang berlaku."))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return error_response(request, 404, "not_found", _("Tidak ditemukan."))
+    return error_response(request, 404, ErrorCode.NOT_FOUND, _("Tidak ditemukan."))
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return error_response(request, exc.status_code, "http_error", str(exc))
+    return error_response(request, exc.status_code, ErrorCode.HTTP_ERROR, str(exc))
 
 
 from jamsosdesa.contributions.api import router as contributions_router  # noqa: E402

@@ -160,7 +160,7 @@ def test_an_agent_cannot_enrol_and_a_scheme_period_that_is_over_is_refused(make_
     worker = people(1)[0]
     with pytest.raises(ServiceError) as err:
         enrol_one(actor=agent, scheme=scheme, participant=worker)
-    assert err.value.status == 403
+    assert err.value.code == "forbidden"
     with pytest.raises(ServiceError) as err:
         enrol_one(actor=official, scheme=scheme, participant=worker, start_month=date(2027, 6, 1))
     assert err.value.code == "scheme_ended"

@@ -73,6 +73,6 @@ def test_another_villages_operator_cannot_change_or_deactivate(operator_a, opera
     p = register(operator_a)
     with pytest.raises(ServiceError) as info:
         services.participant_update(actor=operator_b, participant=p, data={"phone": "1"})
-    assert info.value.status == 403
+    assert info.value.code == "forbidden"
     with pytest.raises(ServiceError):
         services.participant_deactivate(actor=operator_b, participant=p, reason="moved")

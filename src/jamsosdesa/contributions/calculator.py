@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.errors import ErrorCode, ServiceError
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.months import add_months
 
@@ -248,24 +248,24 @@ class _Plan:
 def _check(book: RateBook, req: QuoteRequest) -> tuple[str, ...]:
     segment = req.segment.upper()
     if segment not in OPTIONAL:
-        raise QuoteError("bad_segment", "segment", _("Segmen '%(s)s' tidak dikenal (PU, BPU, JAKON, PMI).")
+        raise QuoteError(ErrorCode.BAD_SEGMENT, "segment", _("Segmen '%(s)s' tidak dikenal (PU, BPU, JAKON, PMI).")
                          % {"s": req.segment})
     programmes = tuple(dict.fromkeys(p.upper() for p in req.programmes))
     missing = [p for p in MANDATORY if p not in programmes]
     if missing:
-        raise QuoteError("programme_required", "programmes", _("Program %(p)s wajib diikutkan.")
+        raise QuoteError(ErrorCode.PROGRAMME_REQUIRED, "programmes", _("Program %(p)s wajib diikutkan.")
                          % {"p": " dan ".join(missing)})
     allowed = (*MANDATORY, *OPTIONAL[segment])
     extra = [p for p in programmes if p not in allowed]
     if extra:
-        raise QuoteError("programme_not_allowed", "programmes",
+        raise QuoteError(ErrorCode.PROGRAMME_NOT_ALLOWED, "programmes",
                          _("Program %(p)s tidak tersedia untuk segmen %(s)s (yang boleh: %(a)s).")
                          % {"p": ", ".join(extra), "s": segment, "a": ", ".join(allowed)})
     if book.first_month is None or req.month < book.first_month:
-        raise QuoteError("no_rate", "month", _("Belum ada tarif iuran untuk bulan %(m)s.")
+        raise QuoteError(ErrorCode.NO_RATE, "month", _("Belum ada tarif iuran untuk bulan %(m)s.")
                          % {"m": req.month.strftime("%m/%Y")})
     if segment == "PU" and not 1 <= req.risk_class <= 5:
-        raise QuoteError("bad_risk_class", "risk_class", _("Kelas risiko JKK harus 1 sampai 5."))
+        raise QuoteError(ErrorCode.BAD_RISK_CLASS, "risk_class", _("Kelas risiko JKK harus 1 sampai 5."))
     return programmes
 
 
@@ -286,7 +286,7 @@ def _make_plan(book: RateBook, req: QuoteRequest) -> _Plan:
     if segment == "PMI":
         packages = sorted(_latest([p for p in book.pmi if p.covers(month)]), key=lambda p: p.contract_months)
         if not packages:
-            raise QuoteError("no_rate", "month", _("Belum ada paket iuran PMI untuk bulan %(m)s.")
+            raise QuoteError(ErrorCode.NO_RATE, "month", _("Belum ada paket iuran PMI untuk bulan %(m)s.")
                              % {"m": month.strftime("%m/%Y")})
         return _Plan(segment, (), None, None, pmi=tuple(packages))
     if segment == "JAKON":
@@ -295,7 +295,7 @@ def _make_plan(book: RateBook, req: QuoteRequest) -> _Plan:
             rows = sorted(_latest([b for b in book.bands if b.programme == programme and b.covers(month)]),
                           key=lambda b: b.lower)
             if not rows:
-                raise QuoteError("no_rate", "month", _("Belum ada tarif jasa konstruksi untuk bulan %(m)s.")
+                raise QuoteError(ErrorCode.NO_RATE, "month", _("Belum ada tarif jasa konstruksi untuk bulan %(m)s.")
                                  % {"m": month.strftime("%m/%Y")})
             lines.append(_LinePlan(programme, (), rows[0].regulation, rows[0].regulation,
                                    _best_cut(book, req, segment, programme), bands=tuple(rows)))
@@ -305,14 +305,14 @@ def _make_plan(book: RateBook, req: QuoteRequest) -> _Plan:
     for programme in programmes:
         rows = book.rate_rows(segment, programme, month, req.risk_class)
         if not rows:
-            raise QuoteError("no_rate", "month", _("Belum ada tarif %(p)s %(s)s untuk bulan %(m)s.")
+            raise QuoteError(ErrorCode.NO_RATE, "month", _("Belum ada tarif %(p)s %(s)s untuk bulan %(m)s.")
                              % {"p": programme, "s": segment, "m": month.strftime("%m/%Y")})
         # the rows of one programme usually share their regulation's name; each is named once
         regulation = capped_regulation = "; ".join(dict.fromkeys(r.regulation for r in rows))
         if any(r.wage_capped for r in rows):
             found = book.ceiling(month)
             if found is None:
-                raise QuoteError("no_rate", "month", _("Belum ada plafon upah %(p)s untuk bulan %(m)s.")
+                raise QuoteError(ErrorCode.NO_RATE, "month", _("Belum ada plafon upah %(p)s untuk bulan %(m)s.")
                                  % {"p": programme, "m": month.strftime("%m/%Y")})
             ceiling, ceiling_regulation = found
             if ceiling_regulation not in regulation:
@@ -355,7 +355,7 @@ def quote(book: RateBook, req: QuoteRequest) -> Quote:
     if segment == "JAKON":
         value = req.contract_value
         if value <= 0:
-            raise QuoteError("bad_contract_value", "contract_value", _("Nilai kontrak harus lebih dari nol."))
+            raise QuoteError(ErrorCode.BAD_CONTRACT_VALUE, "contract_value", _("Nilai kontrak harus lebih dari nol."))
         lines = []
         for line_plan in plan.lines:
             amount = 0
@@ -368,15 +368,15 @@ def quote(book: RateBook, req: QuoteRequest) -> Quote:
         return Quote(req, lines)
     income = req.income
     if income < 0:
-        raise QuoteError("bad_income", "income", _("Upah atau penghasilan tidak boleh kurang dari nol."))
+        raise QuoteError(ErrorCode.BAD_INCOME, "income", _("Upah atau penghasilan tidak boleh kurang dari nol."))
     if plan.allowed is not None:
         if income not in plan.allowed:
             nearest = sorted(plan.allowed, key=lambda a: abs(a - income))[:2]
-            raise QuoteError("income_not_allowed", "income",
+            raise QuoteError(ErrorCode.INCOME_NOT_ALLOWED, "income",
                              _("Nominal penghasilan %(v)s tidak ada dalam daftar nominal BPU. Pilih misalnya %(a)s.")
                              % {"v": rupiah(income), "a": _(" atau ").join(rupiah(a) for a in sorted(nearest))})
     elif income == 0:
-        raise QuoteError("bad_income", "income", _("Upah sebulan wajib diisi untuk penerima upah."))
+        raise QuoteError(ErrorCode.BAD_INCOME, "income", _("Upah sebulan wajib diisi untuk penerima upah."))
     ceiling = plan.ceiling
     over = ceiling is not None and income > ceiling
     lines = []
@@ -424,7 +424,7 @@ def _latest(rows: list) -> list:
 
 def _pmi(plan: _Plan, req: QuoteRequest) -> QuoteLine:
     if req.contract_months <= 0:
-        raise QuoteError("bad_contract_months", "contract_months",
+        raise QuoteError(ErrorCode.BAD_CONTRACT_MONTHS, "contract_months",
                          _("Lama kontrak PMI harus paling sedikit 1 bulan."))
     packages = plan.pmi
     fitting = [p for p in packages if p.contract_months <= req.contract_months]
@@ -456,7 +456,7 @@ def budget(book: RateBook, req: QuoteRequest, *, people: int, months: int) -> Bu
     start or end inside the period)."""
     if people < 1 or months < 1:
         field_name = "people" if people < 1 else "months"
-        raise QuoteError("bad_count", field_name, _("Jumlah orang dan bulan harus paling sedikit 1."))
+        raise QuoteError(ErrorCode.BAD_COUNT, field_name, _("Jumlah orang dan bulan harus paling sedikit 1."))
     first = quote(book, req)
     monthly = []
     for offset in range(months):

@@ -1,21 +1,72 @@
-"""Errors a service raises for bad input: a stable code, a message, and messages per field."""
+"""Errors a service raises for bad input: a stable code, a message, and messages per field.
+
+The code says what went wrong (`ErrorCode`, or a domain's own code enum such as funding's `Refusal`, whose
+values are the reasons a person cannot be enrolled); the API layer chooses the HTTP status for it
+(`jamsosdesa.api`), pages and the command line show the message."""
 
 from dataclasses import dataclass, field
+from enum import Enum, StrEnum
+
+
+class ErrorCode(StrEnum):
+    """The `error.code` values of the API (and of every ServiceError not carrying a domain code)."""
+
+    # any request
+    INVALID = "invalid"  # a service refused the input; `fields` says where
+    VALIDATION_ERROR = "validation_error"  # the request does not match the API schema
+    UNAUTHENTICATED = "unauthenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    HTTP_ERROR = "http_error"
+    # participants
+    NIK_TAKEN = "nik_taken"
+    KPJ_TAKEN = "kpj_taken"
+    CONFIRMATION_REQUIRED = "confirmation_required"  # warnings to confirm (`warnings`), then send again
+    ALREADY_INACTIVE = "already_inactive"
+    # files and background jobs
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_EMPTY = "file_empty"
+    FILE_GONE = "file_gone"
+    NOT_READY = "not_ready"
+    JOB_ACTIVE = "job_active"
+    # funding schemes and enrolments (a person refused by a scheme carries funding's Refusal code instead)
+    OUTSIDE_REGION = "outside_region"
+    SCHEME_ENDED = "scheme_ended"
+    BAD_PERIOD = "bad_period"
+    ALREADY_ENDED = "already_ended"
+    NOT_REGISTERED = "not_registered"
+    # contribution quotes
+    BAD_SEGMENT = "bad_segment"
+    PROGRAMME_REQUIRED = "programme_required"
+    PROGRAMME_NOT_ALLOWED = "programme_not_allowed"
+    NO_RATE = "no_rate"
+    BAD_RISK_CLASS = "bad_risk_class"
+    BAD_CONTRACT_VALUE = "bad_contract_value"
+    BAD_CONTRACT_MONTHS = "bad_contract_months"
+    BAD_INCOME = "bad_income"
+    INCOME_NOT_ALLOWED = "income_not_allowed"
+    BAD_COUNT = "bad_count"
 
 
 @dataclass
 class ServiceError(Exception):
-    code: str
+    code: Enum  # an ErrorCode (a plain string is taken as one) or a domain's code enum
     message: str
     fields: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[dict] = field(default_factory=list)
-    status: int = 422
+
+    def __post_init__(self):
+        if not isinstance(self.code, Enum):
+            try:
+                self.code = ErrorCode(self.code)
+            except ValueError:
+                raise ValueError(f"Unknown error code {self.code!r}: add it to core.errors.ErrorCode.") from None
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
 
     def as_dict(self) -> dict:
-        body = {"code": self.code, "message": self.message, "fields": self.fields}
+        body = {"code": str(self.code), "message": self.message, "fields": self.fields}
         if self.warnings:
             body["warnings"] = self.warnings
         return body
@@ -23,12 +74,12 @@ class ServiceError(Exception):
 
 class NotFound(ServiceError):
     def __init__(self, message: str = "Tidak ditemukan."):
-        super().__init__(code="not_found", message=message, status=404)
+        super().__init__(code=ErrorCode.NOT_FOUND, message=message)
 
 
 class PermissionDenied(ServiceError):
     def __init__(self, message: str):
-        super().__init__(code="forbidden", message=message, status=403)
+        super().__init__(code=ErrorCode.FORBIDDEN, message=message)
 
 
 def put_on_form(form, fields: dict[str, list[str]], *, aliases: dict[str, str] | None = None,
@@ -57,5 +108,5 @@ class FieldErrors:
     def raise_if_any(self) -> None:
         if self.fields:
             first = next(iter(self.fields.values()))[0]
-            raise ServiceError(code="invalid", message=self.message % {"first": first} if "%(first)s" in
+            raise ServiceError(code=ErrorCode.INVALID, message=self.message % {"first": first} if "%(first)s" in
                                self.message else self.message, fields=self.fields)

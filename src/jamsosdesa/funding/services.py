@@ -35,7 +35,7 @@ from jamsosdesa.core.access import (
     user_region_codes,
 )
 from jamsosdesa.core.audit import AuditBatch, audit_record, diff
-from jamsosdesa.core.errors import FieldErrors, NotFound, PermissionDenied, ServiceError
+from jamsosdesa.core.errors import ErrorCode, FieldErrors, NotFound, PermissionDenied, ServiceError
 from jamsosdesa.core.jobs import progress_get, progress_set, remove_upload, store_upload
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.money import rupiah, thousands
@@ -349,7 +349,8 @@ def welfare_list_replace(*, actor, scheme: Scheme, niks: list[str]) -> int:
     clean = list(dict.fromkeys(normalize_number(n) for n in niks if str(n).strip()))
     bad = [n for n in clean if len(n) != 16]
     if bad:
-        raise ServiceError(code="invalid", message=_("NIK tidak 16 digit: %(n)s.") % {"n": ", ".join(bad[:5])},
+        raise ServiceError(code=ErrorCode.INVALID,
+                           message=_("NIK tidak 16 digit: %(n)s.") % {"n": ", ".join(bad[:5])},
                            fields={"welfare_niks": [", ".join(bad[:20])]})
     before = WelfareEntry.objects.filter(scheme=scheme).count()
     WelfareEntry.objects.filter(scheme=scheme).delete()
@@ -388,10 +389,10 @@ def _period(scheme: Scheme, req: EnrolRequest) -> tuple[date, date]:
     start = max(start, scheme.start_month)
     end = min(req.end_month or scheme.end_month, scheme.end_month)
     if start > scheme.end_month:
-        raise ServiceError(code="scheme_ended", message=_("Periode skema sudah berakhir (%(m)s).")
+        raise ServiceError(code=ErrorCode.SCHEME_ENDED, message=_("Periode skema sudah berakhir (%(m)s).")
                            % {"m": scheme.end_month.strftime("%m/%Y")})
     if end < start:
-        raise ServiceError(code="bad_period", message=_("Bulan terakhir tidak boleh sebelum bulan pertama."),
+        raise ServiceError(code=ErrorCode.BAD_PERIOD, message=_("Bulan terakhir tidak boleh sebelum bulan pertama."),
                            fields={"end_month": [_("Bulan terakhir tidak boleh sebelum bulan pertama.")]})
     return start, end
 
@@ -539,7 +540,7 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch
         Candidate.objects.filter(batch=batch, participant__isnull=True, nik__in=found).delete()
     else:
         if request.participants is None:
-            raise ServiceError(code="invalid", message=_("Pilih peserta yang akan didaftarkan."))
+            raise ServiceError(code=ErrorCode.INVALID, message=_("Pilih peserta yang akan didaftarkan."))
         _insert_candidates(batch, request.participants.filter(pk__in=visible.values("pk")), scheme, start, end)
     _mark_enrolled(batch, scheme, start, end)
     now = timezone.now()
@@ -582,10 +583,10 @@ def filter_request(*, actor, region: str = "", village_role: str = "", **fields)
                   or any(c.startswith(region + ".") for c in user_region_codes(actor))):
             problem = _("Wilayah %(c)s di luar wilayah kerja Anda.") % {"c": region}
         if problem:
-            raise ServiceError(code="outside_region", message=problem, fields={"region": [problem]})
+            raise ServiceError(code=ErrorCode.OUTSIDE_REGION, message=problem, fields={"region": [problem]})
     if village_role and village_role not in VillageRole.values:
         message = _("Peran di desa tidak dikenal: %(r)s.") % {"r": village_role}
-        raise ServiceError(code="invalid", message=message, fields={"village_role": [message]})
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"village_role": [message]})
     chosen = participant_filter_qs(user=actor, filters=ParticipantFilter(region=region, village_role=village_role))
     return EnrolRequest(participants=chosen, description=f"filter {region} {village_role}".strip(), **fields)
 
@@ -697,7 +698,7 @@ def enrol_one(*, actor, scheme: Scheme, participant: Participant, start_month: d
         return Enrolment.objects.get(batch=batch)
     refusal = batch_refusals(batch).first()
     reason = refusal.reason if refusal else Refusal.NOT_REGISTERED
-    raise ServiceError(code=reason, message=_("%(n)s tidak bisa didaftarkan: %(r)s.") % {
+    raise ServiceError(code=Refusal(reason), message=_("%(n)s tidak bisa didaftarkan: %(r)s.") % {
         "n": participant.full_name, "r": refusal_message(reason)}, fields={"participant": [refusal_message(reason)]})
 
 
@@ -717,14 +718,15 @@ def enrolment_end(*, actor, enrolment: Enrolment, last_month: date, reason: str,
     if not can_end_enrolment(actor, enrolment):
         raise NotFound()
     if enrolment.ended_at is not None:
-        raise ServiceError(code="already_ended", message=_("Kepesertaan ini sudah diakhiri."))
+        raise ServiceError(code=ErrorCode.ALREADY_ENDED, message=_("Kepesertaan ini sudah diakhiri."))
     if reason not in EndReason.values:
-        raise ServiceError(code="invalid", message=_("Pilih alasan berakhir."), fields={"reason": [_("Wajib.")]})
+        raise ServiceError(code=ErrorCode.INVALID, message=_("Pilih alasan berakhir."),
+                           fields={"reason": [_("Wajib.")]})
     last_month = last_month.replace(day=1)
     if last_month > enrolment.end_month or last_month < add_months(enrolment.start_month, -1):
         message = _("Bulan terakhir harus antara %(a)s dan %(b)s.") % {
             "a": add_months(enrolment.start_month, -1).strftime("%m/%Y"), "b": enrolment.end_month.strftime("%m/%Y")}
-        raise ServiceError(code="invalid", message=message, fields={"last_month": [message]})
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"last_month": [message]})
     old = {"end_month": enrolment.end_month, "cost": enrolment.cost, "ended_at": None, "end_reason": ""}
     enrolment.cost = cost_per_person(enrolment.scheme, enrolment.start_month, last_month)
     enrolment.end_month = last_month

@@ -17,7 +17,7 @@ from jamsosdesa.core.access import (
     sees_everything,
     user_region_codes,
 )
-from jamsosdesa.core.errors import ServiceError, put_on_form
+from jamsosdesa.core.errors import ErrorCode, ServiceError, put_on_form
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.imports.readers import FileProblem
 from jamsosdesa.participants.nik import mask_nik
@@ -120,8 +120,8 @@ def scheme_enrol(request, pk: int):
         if d["nik"]:
             participant = participant_get(user=request.user, nik=d["nik"].strip())
             if participant is None:
-                raise ServiceError(code="not_registered", message=_("NIK %(n)s tidak ada di registri (atau di luar "
-                                                                    "wilayah Anda).") % {"n": d["nik"].strip()})
+                raise ServiceError(code=ErrorCode.NOT_REGISTERED, message=_(
+                    "NIK %(n)s tidak ada di registri (atau di luar wilayah Anda).") % {"n": d["nik"].strip()})
             batch = services.enrol_one(actor=request.user, scheme=scheme, participant=participant,
                                        start_month=d["start_month"]).batch
         else:  # a list or a filter may be 100,000 people: a background job with its progress on the batch page

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.errors import ErrorCode, ServiceError
 from jamsosdesa.core.jobs import progress_get, progress_set, store_upload
 
 from .engine import ImportOptions, participants_import
@@ -42,8 +42,8 @@ def import_job_apply(*, actor, job: ImportJob) -> ImportJob:
     """After a preview: load the file for real."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ImportStatus.DONE or not job.dry_run or job.summary.get("file_error"):
-        raise ServiceError(code="not_ready", message=_("Impor ini tidak dapat dimuat (belum dipratinjau atau "
-                                                       "sudah dimuat)."), status=409)
+        raise ServiceError(code=ErrorCode.NOT_READY, message=_("Impor ini tidak dapat dimuat (belum dipratinjau atau "
+                                                       "sudah dimuat)."))
     job.dry_run = False
     job.status = ImportStatus.QUEUED
     job.save(update_fields=["dry_run", "status"])
@@ -93,11 +93,12 @@ def import_progress(job: ImportJob) -> dict:
 def mapping_save(*, actor, name: str, columns: dict[str, str]) -> ColumnMapping:
     name = " ".join(name.split())[:80]
     if not name:
-        raise ServiceError(code="invalid", message=_("Beri nama pemetaan."), fields={"name": [_("Wajib diisi.")]})
+        raise ServiceError(code=ErrorCode.INVALID, message=_("Beri nama pemetaan."),
+                           fields={"name": [_("Wajib diisi.")]})
     columns = {k: v for k, v in columns.items() if v}
     for required in ("nik", "full_name", "birth_date"):
         if required not in columns:
-            raise ServiceError(code="invalid", message=_("Pemetaan harus memuat NIK, nama dan tanggal lahir."),
+            raise ServiceError(code=ErrorCode.INVALID, message=_("Pemetaan harus memuat NIK, nama dan tanggal lahir."),
                                fields={required: [_("Wajib dipetakan.")]})
     mapping, _created = ColumnMapping.objects.update_or_create(name=name, defaults={"columns": columns,
                                                                                    "created_by": actor})

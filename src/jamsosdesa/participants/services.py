@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from jamsosdesa.core import clock
 from jamsosdesa.core.access import can_change_participant, can_register_in, code_in_scope, scope_participants
 from jamsosdesa.core.audit import audit_record, diff
-from jamsosdesa.core.errors import FieldErrors, ServiceError
+from jamsosdesa.core.errors import ErrorCode, FieldErrors, ServiceError
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.text import has_bad_chars, is_ascii_digits
 from jamsosdesa.regions.models import Level, Region
@@ -166,14 +166,14 @@ def _nik_taken_error(actor, existing: Participant) -> ServiceError:
         where = existing.desa.name
         message = _("NIK %(nik)s sudah terdaftar atas nama %(name)s di Desa %(desa)s.") % {
             "nik": existing.nik, "name": existing.full_name, "desa": where}
-        return ServiceError(code="nik_taken", message=message, fields={"nik": [message]}, status=409)
+        return ServiceError(code=ErrorCode.NIK_TAKEN, message=message, fields={"nik": [message]})
     message = _("NIK %(nik)s sudah terdaftar di wilayah lain.") % {"nik": existing.nik}
-    return ServiceError(code="nik_taken", message=message, fields={"nik": [message]}, status=409)
+    return ServiceError(code=ErrorCode.NIK_TAKEN, message=message, fields={"nik": [message]})
 
 
 def _kpj_taken_error() -> ServiceError:
     message = _("Nomor KPJ sudah dipakai peserta lain.")
-    return ServiceError(code="kpj_taken", message=message, fields={"kpj": [message]}, status=409)
+    return ServiceError(code=ErrorCode.KPJ_TAKEN, message=message, fields={"kpj": [message]})
 
 
 def _warnings(clean: dict, *, exclude_pk: int | None) -> list[dict]:
@@ -205,16 +205,16 @@ def _check_nik_hard(clean: dict, errors: FieldErrors) -> None:
 
 def _require_confirmation(warnings: list[dict], confirm_warnings: bool) -> None:
     if warnings and not confirm_warnings:
-        raise ServiceError(code="confirmation_required",
+        raise ServiceError(code=ErrorCode.CONFIRMATION_REQUIRED,
                            message=_("Periksa peringatan berikut, lalu simpan lagi dengan konfirmasi."),
-                           warnings=warnings, status=409)
+                           warnings=warnings)
 
 
 @transaction.atomic
 def participant_register(*, actor, data: dict, heirs: list[dict] | None = None, channel: str = Channel.WEB,
                          confirm_warnings: bool = False, client_token: str | None = None) -> Participant:
     if client_token and (len(client_token) > 64 or has_bad_chars(client_token)):
-        raise ServiceError(code="invalid", message=_("Idempotency-Key paling banyak 64 karakter."),
+        raise ServiceError(code=ErrorCode.INVALID, message=_("Idempotency-Key paling banyak 64 karakter."),
                            fields={"Idempotency-Key": [_("Paling banyak %(n)d karakter.") % {"n": 64}]})
     if client_token:
         earlier = scope_participants(actor).filter(client_token=client_token).first()
@@ -261,7 +261,7 @@ def participant_update(*, actor, participant: Participant, data: dict, heirs: li
     """Change the given fields (others stay); `heirs`, when given, replaces the list."""
     participant = Participant.objects.select_for_update().select_related("desa").get(pk=participant.pk)
     if not can_change_participant(actor, participant):
-        raise ServiceError(code="forbidden", message=_("Anda tidak berhak mengubah peserta ini."), status=403)
+        raise ServiceError(code=ErrorCode.FORBIDDEN, message=_("Anda tidak berhak mengubah peserta ini."))
     before = _snapshot(participant)
     errors = _errors()
     clean = _clean(data, errors, partial=True)
@@ -298,8 +298,7 @@ def participant_update(*, actor, participant: Participant, data: dict, heirs: li
             participant.save()
     except IntegrityError:
         # Lost a race: another row took this NIK or KPJ between the check and the save.
-        raise ServiceError(code="nik_taken", message=_("NIK atau KPJ sudah dipakai peserta lain."),
-                           status=409) from None
+        raise ServiceError(code=ErrorCode.NIK_TAKEN, message=_("NIK atau KPJ sudah dipakai peserta lain.")) from None
     old, new = diff(before, _snapshot(participant))
     if new:
         audit_record(actor=actor, event=AuditEventType.PARTICIPANT_UPDATED, obj=participant,
@@ -311,16 +310,16 @@ def participant_update(*, actor, participant: Participant, data: dict, heirs: li
 def participant_deactivate(*, actor, participant: Participant, reason: str, note: str = "") -> Participant:
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if not can_change_participant(actor, participant):
-        raise ServiceError(code="forbidden", message=_("Anda tidak berhak mengubah peserta ini."), status=403)
+        raise ServiceError(code=ErrorCode.FORBIDDEN, message=_("Anda tidak berhak mengubah peserta ini."))
     if reason not in DeactivationReason.values:
-        raise ServiceError(code="invalid", message=_("Alasan nonaktif tidak dikenal."),
+        raise ServiceError(code=ErrorCode.INVALID, message=_("Alasan nonaktif tidak dikenal."),
                            fields={"reason": [
                                _("Pilih salah satu: meninggal, pindah, data ganda, mengundurkan diri.")]})
     if has_bad_chars(note or ""):
-        raise ServiceError(code="invalid", message=_("Berisi karakter yang tidak sah."),
+        raise ServiceError(code=ErrorCode.INVALID, message=_("Berisi karakter yang tidak sah."),
                            fields={"note": [_("Berisi karakter yang tidak sah.")]})
     if not participant.is_active:
-        raise ServiceError(code="already_inactive", message=_("Peserta ini sudah nonaktif."), status=409)
+        raise ServiceError(code=ErrorCode.ALREADY_INACTIVE, message=_("Peserta ini sudah nonaktif."))
     old = {"is_active": True, "deactivation_reason": "", "deactivation_note": ""}
     participant.is_active = False
     participant.deactivation_reason = reason

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from .errors import ServiceError
+from ..errors import ErrorCode, ServiceError
 
 PROGRESS_TIMEOUT = 86_400
 
@@ -20,13 +20,14 @@ def store_upload(upload, kind: str, *, field: str = "file", command: str = "jams
     empty one is refused with a message on `field` (naming the `command` that reads big files)."""
     limit = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
     if upload.size > limit:
-        raise ServiceError(code="file_too_large", fields={field: [_(
+        raise ServiceError(code=ErrorCode.FILE_TOO_LARGE, fields={field: [_(
             "Berkas terlalu besar (%(size).0f MB); batas unggah %(limit)d MB. Pecah berkasnya, atau minta admin "
             "memakai perintah `%(command)s`.") % {"size": upload.size / 1024 / 1024, "command": command,
                                                    "limit": settings.IMPORT_MAX_UPLOAD_MB}]},
                            message=_("Berkas terlalu besar."))
     if upload.size == 0:
-        raise ServiceError(code="file_empty", message=_("Berkas kosong."), fields={field: [_("Berkas kosong.")]})
+        raise ServiceError(code=ErrorCode.FILE_EMPTY, message=_("Berkas kosong."),
+                           fields={field: [_("Berkas kosong.")]})
     folder = Path(settings.VAR_DIR) / kind / uuid.uuid4().hex
     folder.mkdir(parents=True)
     path = folder / (Path(upload.name).name[:150] or "berkas")
