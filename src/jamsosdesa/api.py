@@ -1,5 +1,6 @@
 """The JSON API under /api/v1/ (django-ninja). Errors always have the shape
-{"error": {"code": ..., "message": ..., "fields": {field: [messages]}}}."""
+{"error": {"code": ..., "message": ..., "fields": {field: [messages]}}}; a service's field errors also come
+with their codes in "field_errors": [{"field": ..., "code": ..., "message": ...}]."""
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -71,6 +72,8 @@ def on_validation_error(request, exc: ValidationError):
 @api.exception_handler(ServiceError)
 def on_service_error(request, exc: ServiceError):
     extra = {"warnings": exc.warnings} if exc.warnings else {}
+    if getattr(exc, "field_errors", None):  # each field's message with its code (participants.fields.Code)
+        extra["field_errors"] = exc.field_errors
     return error_response(request, status_for(exc.code), exc.code, exc.message, exc.fields, **extra)
 
 

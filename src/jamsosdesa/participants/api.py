@@ -6,14 +6,17 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictInt
 
-from jamsosdesa.core.access import shows_full_nik_in_lists
+from jamsosdesa.core.presenters import PersonalData, personal_data
 
 from . import selectors, services
+from .fields import MAX_INCOME
 from .models import Channel
-from .nik import check_nik, mask_nik
-from .services import MAX_INCOME
+from .nik import check_nik
 
 router = Router()
+# Bounds shown in the OpenAPI schema but checked by the participant field cleaner, so that the API answers a
+# wrong income with the same code and words as the form and the file import.
+INCOME = Field(description="Rupiah per bulan", json_schema_extra={"minimum": 0, "maximum": MAX_INCOME})
 
 
 class HeirIn(Schema):
@@ -38,7 +41,7 @@ class ParticipantIn(Schema):
     occupation: Annotated[StrictInt, Field(ge=1, le=9999)] | None = None
     segment: Literal["PU", "BPU", "JAKON", "PMI"] = "BPU"
     village_role: str = "vulnerable_worker"
-    declared_income: Annotated[StrictInt, Field(ge=0, le=MAX_INCOME)] = 0
+    declared_income: Annotated[StrictInt, INCOME] = 0
     kpj: str | None = None
     heirs: list[HeirIn] = []
     confirm_warnings: bool = False
@@ -59,7 +62,7 @@ class ParticipantPatch(Schema):
     occupation: Annotated[StrictInt, Field(ge=1, le=9999)] | None = None
     segment: Literal["PU", "BPU", "JAKON", "PMI"] | None = None
     village_role: str | None = None
-    declared_income: Annotated[StrictInt, Field(ge=0, le=MAX_INCOME)] | None = None
+    declared_income: Annotated[StrictInt, INCOME] | None = None
     kpj: str | None = None
     heirs: list[HeirIn] | None = None
     confirm_warnings: bool = False
@@ -122,12 +125,12 @@ class NikCheckOut(Schema):
     sex: str | None
 
 
-def _out(p, *, masked: bool = False, heirs: bool = True) -> dict:
+def _out(p, shown: PersonalData, *, heirs: bool = True) -> dict:
     return {
-        "id": p.pk, "nik": mask_nik(p.nik) if masked else p.nik, "full_name": p.full_name,
+        "id": p.pk, "nik": shown.nik(p.nik), "full_name": p.full_name,
         "birth_place": p.birth_place, "birth_date": p.birth_date, "sex": p.sex, "desa": p.desa_id,
         "desa_name": p.desa.name, "kec_code": p.kec_code, "kab_code": p.kab_code,
-        "kk": (mask_nik(p.kk) if masked and p.kk else p.kk), "address": p.address, "rt": p.rt, "rw": p.rw,
+        "kk": shown.kk(p.kk), "address": shown.address(p.address), "rt": p.rt, "rw": p.rw,
         "phone": p.phone, "occupation": p.occupation_id, "segment": p.segment, "village_role": p.village_role,
         "declared_income": p.declared_income, "kpj": p.kpj, "channel": p.channel, "is_active": p.is_active,
         "deactivation_reason": p.deactivation_reason,
@@ -156,7 +159,7 @@ def participants_create(request, payload: ParticipantIn):
         actor=request.user, data=data, heirs=heirs, channel=Channel.API, confirm_warnings=confirm,
         client_token=request.headers.get("Idempotency-Key") or None,
     )
-    return Status(201, _out(participant))
+    return Status(201, _out(participant, personal_data(request.user, one_person=True)))
 
 
 @router.get("/participants", response=ParticipantPageOut, summary="Daftar peserta")
@@ -166,14 +169,14 @@ def participants_list(request, q: str = "", region: str = "", segment: str = "",
     filters = selectors.ParticipantFilter(q=q, region=region, segment=segment, village_role=village_role,
                                           status=status)
     page = selectors.participant_page(user=request.user, filters=filters, after=after, limit=limit)
-    masked = not shows_full_nik_in_lists(request.user)
-    return {"items": [_out(p, masked=masked, heirs=False) for p in page.items], "next_after": page.next_after,
+    shown = personal_data(request.user)
+    return {"items": [_out(p, shown, heirs=False) for p in page.items], "next_after": page.next_after,
             "total": page.total, "total_capped": page.total_capped}
 
 
 @router.get("/participants/{nik}", response=ParticipantOut, summary="Peserta menurut NIK")
 def participants_get(request, nik: str):
-    return _out(_get(request, nik))
+    return _out(_get(request, nik), personal_data(request.user, one_person=True))
 
 
 @router.patch("/participants/{nik}", response=ParticipantOut, summary="Ubah data peserta")
@@ -184,11 +187,11 @@ def participants_update(request, nik: str, payload: ParticipantPatch):
     confirm = data.pop("confirm_warnings", False)
     participant = services.participant_update(actor=request.user, participant=participant, data=data,
                                               heirs=heirs, confirm_warnings=confirm)
-    return _out(participant)
+    return _out(participant, personal_data(request.user, one_person=True))
 
 
 @router.post("/participants/{nik}/deactivate", response=ParticipantOut, summary="Nonaktifkan peserta")
 def participants_deactivate(request, nik: str, payload: DeactivateIn):
     participant = services.participant_deactivate(actor=request.user, participant=_get(request, nik),
                                                   reason=payload.reason, note=payload.note)
-    return _out(participant)
+    return _out(participant, personal_data(request.user, one_person=True))

@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .fields import MAX_LENGTH
 from .models import DeactivationReason, HeirRelation, Occupation, Segment, Sex, VillageRole
 
 NUMERIC = {"inputmode": "numeric"}
@@ -17,31 +18,43 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class CleanedByService(forms.CharField):
+    """Text the participant field cleaner (participants.fields) checks: the browser is told the length limit and
+    whether the field is required, but the server's verdict, code and words come from the cleaner, the same as
+    for the API and the file import."""
+
+    def __init__(self, *, limit: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if limit:
+            self.widget.attrs.setdefault("maxlength", str(limit))
+
+    def validate(self, value):
+        pass  # a missing value is the cleaner's to report
+
+
 class ParticipantForm(forms.Form):
-    nik = forms.CharField(label="NIK", max_length=24, widget=forms.TextInput(attrs={
+    nik = CleanedByService(label="NIK", limit=24, widget=forms.TextInput(attrs={
         "inputmode": "numeric", "autocomplete": "off", "placeholder": "16 digit"}))
-    full_name = forms.CharField(label=_("Nama lengkap"), max_length=120)
-    birth_place = forms.CharField(label=_("Tempat lahir"), max_length=60, required=False)
-    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DateInput(),
-                                 input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"])
+    full_name = CleanedByService(label=_("Nama lengkap"), limit=MAX_LENGTH["full_name"])
+    birth_place = CleanedByService(label=_("Tempat lahir"), limit=MAX_LENGTH["birth_place"], required=False)
+    birth_date = CleanedByService(label=_("Tanggal lahir"), widget=DateInput())
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, widget=forms.RadioSelect)
-    desa = forms.CharField(label=_("Kode desa"), max_length=13, widget=forms.TextInput(attrs={
+    desa = CleanedByService(label=_("Kode desa"), limit=13, widget=forms.TextInput(attrs={
         "placeholder": "33.11.11.2004", "inputmode": "decimal"}))
-    address = forms.CharField(label=_("Alamat"), max_length=200, required=False)
-    rt = forms.CharField(label="RT", max_length=3, required=False, widget=forms.TextInput(attrs=NUMERIC))
-    rw = forms.CharField(label="RW", max_length=3, required=False, widget=forms.TextInput(attrs=NUMERIC))
-    phone = forms.CharField(label=_("Nomor HP"), max_length=20, required=False,
-                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    address = CleanedByService(label=_("Alamat"), limit=MAX_LENGTH["address"], required=False)
+    rt = CleanedByService(label="RT", limit=3, required=False, widget=forms.TextInput(attrs=NUMERIC))
+    rw = CleanedByService(label="RW", limit=3, required=False, widget=forms.TextInput(attrs=NUMERIC))
+    phone = CleanedByService(label=_("Nomor HP"), limit=MAX_LENGTH["phone"], required=False,
+                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
     occupation = forms.TypedChoiceField(label=_("Pekerjaan"), coerce=int, required=False, empty_value=None)
     segment = forms.ChoiceField(label=_("Segmen"), choices=Segment.choices, initial=Segment.BPU)
     village_role = forms.ChoiceField(label=_("Peran di desa"), choices=VillageRole.choices,
                                      initial=VillageRole.VULNERABLE_WORKER)
-    declared_income = forms.IntegerField(label=_("Penghasilan per bulan (Rp)"), min_value=0, required=False,
-                                         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}))
-    kk = forms.CharField(label=_("Nomor KK"), max_length=24, required=False,
-                         widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    kpj = forms.CharField(label=_("Nomor KPJ (jika sudah ada)"), max_length=16, required=False,
-                          widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    declared_income = CleanedByService(label=_("Penghasilan per bulan (Rp)"), required=False, widget=forms.NumberInput(
+        attrs={"inputmode": "numeric", "step": 1, "min": 0}))
+    kk = CleanedByService(label=_("Nomor KK"), limit=24, required=False, widget=forms.TextInput(attrs=NUMERIC))
+    kpj = CleanedByService(label=_("Nomor KPJ (jika sudah ada)"), limit=16, required=False,
+                           widget=forms.TextInput(attrs=NUMERIC))
     confirm_warnings = forms.BooleanField(label=_("Saya sudah memeriksa peringatan di atas dan data ini benar"),
                                           required=False)
     client_token = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -56,8 +69,6 @@ class ParticipantForm(forms.Form):
         data = dict(self.cleaned_data)
         for key in ("confirm_warnings", "client_token"):
             data.pop(key, None)
-        if data.get("declared_income") is None:
-            data["declared_income"] = 0
         return data
 
 

@@ -1,43 +1,71 @@
 """Writes to the participant registry. Each service validates, writes and audits in one transaction."""
 
-from datetime import date
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core import clock
-from jamsosdesa.core.access import can_change_participant, can_register_in, code_in_scope, scope_participants
+from jamsosdesa.core.access import can_change_participant, can_register_in, scope_participants
 from jamsosdesa.core.audit import audit_record, diff
-from jamsosdesa.core.errors import ErrorCode, FieldErrors, ServiceError
+from jamsosdesa.core.errors import ErrorCode, ServiceError
 from jamsosdesa.core.models import AuditEventType
-from jamsosdesa.core.text import has_bad_chars, is_ascii_digits
+from jamsosdesa.core.text import has_bad_chars
 from jamsosdesa.regions.models import Level, Region
+from jamsosdesa.regions.selectors import kecamatan_status
 
-from .models import (
-    Channel,
-    DeactivationReason,
-    Heir,
-    HeirRelation,
-    Occupation,
-    Participant,
-    Segment,
-    Sex,
-    VillageRole,
+from .fields import (
+    FIELDS,
+    DesaStatus,
+    Facts,
+    FieldIssue,
+    ParticipantCleaner,
+    clean_heirs,
+    messages_by_field,
+    nik_warnings,
 )
-from .nik import check_kpj, check_nik, normalize_number
+from .models import Channel, DeactivationReason, Heir, Occupation, Participant
 
-# Fields a caller may set; everything else is derived or managed by services.
-FIELDS = ("nik", "kk", "full_name", "birth_place", "birth_date", "sex", "desa", "address", "rt", "rw",
-          "phone", "occupation", "segment", "village_role", "declared_income", "kpj")
-REQUIRED = ("nik", "full_name", "birth_date", "sex", "desa")
-TEXT = ("kk", "birth_place", "address", "rt", "rw", "phone")  # optional text: empty, never NULL
-MAX_INCOME = 10**12  # Rp1 trillion a month: anything above is a typing error
-MAX_LENGTH = {"full_name": 120, "birth_place": 60, "address": 200, "phone": 20, "rt": 3, "rw": 3}
+MODEL_ATTRIBUTE = {"desa": "desa_id", "occupation": "occupation_id"}
 
 
-def _errors() -> FieldErrors:
-    return FieldErrors(_("Data belum benar. Periksa isian yang ditandai."))
+@dataclass
+class ParticipantInvalid(ServiceError):
+    """Field errors: their messages by field (`fields`, as every ServiceError) and each with its code
+    (`field_errors`: [{"field", "code", "message"}], the same ones the file import reports)."""
+
+    field_errors: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "field_errors": self.field_errors}
+
+
+def _invalid(issues: list[FieldIssue]) -> ParticipantInvalid:
+    return ParticipantInvalid(code=ErrorCode.INVALID, message=_("Data belum benar. Periksa isian yang ditandai."),
+                              fields=messages_by_field(issues), field_errors=[i.as_dict() for i in issues])
+
+
+def _facts(actor, *, current_desa: str | None = None) -> Facts:
+    """What the field cleaner needs to know from the database, for this actor. A desa outside the actor's area
+    is refused, except the one the participant is in already (`current_desa`)."""
+
+    def desa_status(code: str) -> str:
+        region = Region.objects.filter(code=code).only("level", "is_historical").first()
+        if region is None:
+            return DesaStatus.UNKNOWN
+        if region.level != Level.DESA or region.is_historical:
+            return DesaStatus.NOT_CURRENT
+        if code != current_desa and not can_register_in(actor, code):
+            return DesaStatus.OUTSIDE
+        return DesaStatus.OK
+
+    return Facts(today=clock.today(), occupations=dict(Occupation.objects.values_list("code", "name")),
+                 desa_status=desa_status, nik_region_status=kecamatan_status)
+
+
+def _model_values(clean: dict) -> dict:
+    return {MODEL_ATTRIBUTE.get(name, name): value for name, value in clean.items()}
 
 
 def _snapshot(p: Participant) -> dict:
@@ -45,120 +73,6 @@ def _snapshot(p: Participant) -> dict:
     data["is_active"] = p.is_active
     data["heirs"] = [h.as_dict() for h in p.heirs.all()] if p.pk else []
     return data
-
-
-def _clean(data: dict, errors: FieldErrors, *, partial: bool) -> dict:
-    """Normalise and check each field on its own; returns the cleaned values."""
-    clean: dict = {}
-    for name in FIELDS:
-        if name not in data:
-            if not partial and name in REQUIRED:
-                errors.add(name, _("Wajib diisi."))
-            continue
-        value = data[name]
-        if value is None and name in TEXT:
-            value = ""
-        if isinstance(value, str) and has_bad_chars(value):
-            errors.add(name, _("Berisi karakter yang tidak sah."))
-            continue
-        if isinstance(value, str):
-            value = " ".join(value.split()) if name != "address" else value.strip()
-        if name in REQUIRED and value in (None, ""):
-            errors.add(name, _("Wajib diisi."))
-            continue
-        if name in MAX_LENGTH and value and len(value) > MAX_LENGTH[name]:
-            errors.add(name, _("Paling banyak %(n)d karakter.") % {"n": MAX_LENGTH[name]})
-            continue
-        clean[name] = value
-
-    if "birth_date" in clean and not isinstance(clean["birth_date"], date):
-        errors.add("birth_date", _("Tanggal lahir tidak valid."))
-        clean.pop("birth_date")
-    elif "birth_date" in clean and clean["birth_date"] > clock.today():
-        errors.add("birth_date", _("Tanggal lahir tidak boleh di masa depan."))
-    elif "birth_date" in clean and clean["birth_date"].year < 1900:
-        errors.add("birth_date", _("Tanggal lahir sebelum 1900 tidak mungkin."))
-    if "sex" in clean:
-        clean["sex"] = str(clean["sex"]).upper()
-        if clean["sex"] not in Sex.values:
-            errors.add("sex", _("Jenis kelamin harus L atau P."))
-    for name, enum in (("segment", Segment), ("village_role", VillageRole)):
-        if name in clean:
-            if not clean[name]:
-                clean.pop(name)
-            elif clean[name] not in enum.values:
-                errors.add(name, _("Pilihan tidak dikenal: %(v)s.") % {"v": clean[name]})
-    if "declared_income" in clean:
-        income = clean["declared_income"]
-        if income in (None, ""):
-            clean["declared_income"] = 0
-        elif isinstance(income, bool) or not isinstance(income, int) or not 0 <= income <= MAX_INCOME:
-            errors.add("declared_income", _("Penghasilan harus bilangan bulat rupiah, tidak negatif."))
-    for name in ("rt", "rw"):
-        if clean.get(name):
-            if not is_ascii_digits(str(clean[name])) or len(str(clean[name])) > 3:
-                errors.add(name, _("%(f)s harus angka.") % {"f": name.upper()})
-            else:
-                clean[name] = str(int(clean[name])).zfill(3)
-    if clean.get("kk"):
-        clean["kk"] = normalize_number(clean["kk"])
-        if not is_ascii_digits(clean["kk"]) or len(clean["kk"]) != 16:
-            errors.add("kk", _("Nomor KK harus 16 digit angka."))
-    if "kpj" in clean:
-        if clean["kpj"] in (None, ""):
-            clean["kpj"] = None
-        else:
-            for issue in check_kpj(clean["kpj"]):
-                errors.add("kpj", issue.message)
-            clean["kpj"] = normalize_number(clean["kpj"])
-    if clean.get("desa"):
-        code = clean["desa"].code if isinstance(clean["desa"], Region) else str(clean["desa"]).strip()
-        region = Region.objects.filter(code=code).first()
-        if region is None:
-            errors.add("desa", _("Kode desa %(c)s tidak dikenal.") % {"c": code})
-        elif region.level != Level.DESA or region.is_historical:
-            errors.add("desa", _("%(c)s bukan kode desa/kelurahan yang berlaku.") % {"c": code})
-        else:
-            clean["desa"] = region
-    if "occupation" in clean:
-        occ = clean["occupation"]
-        if occ in (None, ""):
-            clean["occupation"] = None
-        else:
-            code = occ.code if isinstance(occ, Occupation) else occ
-            found = (Occupation.objects.filter(code=int(code)).first()
-                     if is_ascii_digits(str(code)) and len(str(code)) <= 4 else None)
-            if found is None:
-                errors.add("occupation", _("Kode pekerjaan %(c)s tidak dikenal.") % {"c": code})
-            else:
-                clean["occupation"] = found
-    return clean
-
-
-def _clean_heirs(heirs: list[dict], errors: FieldErrors) -> list[Heir]:
-    out = []
-    for i, heir in enumerate(heirs):
-        prefix = f"heirs[{i}]"
-        name = " ".join(str(heir.get("name") or "").split())
-        relation = heir.get("relation") or ""
-        nik = normalize_number(heir.get("nik"))
-        phone = str(heir.get("phone") or "").strip()
-        if any(has_bad_chars(v) for v in (name, relation, nik, phone)):
-            errors.add(prefix, _("Berisi karakter yang tidak sah."))
-            continue
-        if not name:
-            errors.add(f"{prefix}.name", _("Nama ahli waris wajib diisi."))
-        elif len(name) > 120:
-            errors.add(f"{prefix}.name", _("Paling banyak %(n)d karakter.") % {"n": 120})
-        if len(phone) > 20:
-            errors.add(f"{prefix}.phone", _("Paling banyak %(n)d karakter.") % {"n": 20})
-        if relation not in HeirRelation.values:
-            errors.add(f"{prefix}.relation", _("Hubungan ahli waris tidak dikenal."))
-        if nik:
-            for issue in check_nik(nik, field_name="nik").errors:
-                errors.add(f"{prefix}.nik", issue.message)
-        out.append(Heir(name=name, relation=relation, nik=nik, phone=phone))
-    return out
 
 
 def _nik_taken_error(actor, existing: Participant) -> ServiceError:
@@ -176,31 +90,19 @@ def _kpj_taken_error() -> ServiceError:
     return ServiceError(code=ErrorCode.KPJ_TAKEN, message=message, fields={"kpj": [message]})
 
 
-def _warnings(clean: dict, *, exclude_pk: int | None) -> list[dict]:
-    """Things an operator must confirm: NIK disagreements and a likely duplicate person."""
-    out = []
-    if clean.get("nik"):
-        result = check_nik(clean["nik"], birth_date=clean.get("birth_date"), sex=clean.get("sex"))
-        out += [{"code": w.code, "field": w.field, "message": w.message} for w in result.warnings
-                if w.code != "nik_reformatted"]
-    if clean.get("desa") and clean.get("full_name") and clean.get("birth_date"):
-        twin = (Participant.objects.filter(desa=clean["desa"], birth_date=clean["birth_date"],
-                                           search_name=" ".join(clean["full_name"].split()).upper())
-                .exclude(nik=clean.get("nik")).exclude(pk=exclude_pk).first())
-        if twin:
-            out.append({"code": "possible_duplicate", "field": "full_name",
-                        "message": _("Sudah ada %(name)s lahir %(d)s di desa ini dengan NIK lain (%(nik)s). "
-                                     "Pastikan ini orang yang berbeda.")
-                        % {"name": twin.full_name, "d": twin.birth_date.strftime("%d-%m-%Y"), "nik": twin.nik}})
-    return out
-
-
-def _check_nik_hard(clean: dict, errors: FieldErrors) -> None:
-    if clean.get("nik"):
-        result = check_nik(clean["nik"])
-        for issue in result.errors:
-            errors.add("nik", issue.message)
-        clean["nik"] = result.nik
+def _possible_duplicate(clean: dict, *, exclude_pk: int | None) -> list[dict]:
+    """A warning when someone with the same name and birth date, but another NIK, is in the same desa."""
+    if not (clean.get("desa") and clean.get("full_name") and clean.get("birth_date")):
+        return []
+    twin = (Participant.objects.filter(desa_id=clean["desa"], birth_date=clean["birth_date"],
+                                       search_name=" ".join(clean["full_name"].split()).upper())
+            .exclude(nik=clean.get("nik")).exclude(pk=exclude_pk).first())
+    if twin is None:
+        return []
+    return [{"code": "possible_duplicate", "field": "full_name",
+             "message": _("Sudah ada %(name)s lahir %(d)s di desa ini dengan NIK lain (%(nik)s). "
+                          "Pastikan ini orang yang berbeda.")
+             % {"name": twin.full_name, "d": twin.birth_date.strftime("%d-%m-%Y"), "nik": twin.nik}}]
 
 
 def _require_confirmation(warnings: list[dict], confirm_warnings: bool) -> None:
@@ -220,23 +122,22 @@ def participant_register(*, actor, data: dict, heirs: list[dict] | None = None, 
         earlier = scope_participants(actor).filter(client_token=client_token).first()
         if earlier is not None:
             return earlier  # the same form or API call arrived twice
-    errors = _errors()
-    clean = _clean(data, errors, partial=False)
-    _check_nik_hard(clean, errors)
-    heir_rows = _clean_heirs(heirs or [], errors)
-    if isinstance(clean.get("desa"), Region) and not can_register_in(actor, clean["desa"].code):
-        errors.add("desa", _("Desa %(c)s di luar wilayah kerja Anda.") % {"c": clean["desa"].code})
-    errors.raise_if_any()
+    facts = _facts(actor)
+    cleaned = ParticipantCleaner(facts).clean(data)
+    heir_rows, heir_errors = clean_heirs(heirs or [], today=facts.today)
+    if cleaned.errors or heir_errors:
+        raise _invalid(cleaned.errors + heir_errors)
+    clean = cleaned.values
 
     existing = Participant.objects.select_related("desa").filter(nik=clean["nik"]).first()
     if existing is not None:
         raise _nik_taken_error(actor, existing)
     if clean.get("kpj") and Participant.objects.filter(kpj=clean["kpj"]).exists():
         raise _kpj_taken_error()
-    warnings = _warnings(clean, exclude_pk=None)
+    warnings = [w.as_dict() for w in cleaned.warnings] + _possible_duplicate(clean, exclude_pk=None)
     _require_confirmation(warnings, confirm_warnings)
 
-    participant = Participant(**clean, channel=channel, registered_by=actor if actor.pk else None,
+    participant = Participant(**_model_values(clean), channel=channel, registered_by=actor if actor.pk else None,
                               confirmed_warnings=[w["code"] for w in warnings], client_token=client_token or None)
     try:
         with transaction.atomic():
@@ -247,9 +148,7 @@ def participant_register(*, actor, data: dict, heirs: list[dict] | None = None, 
         if existing is not None:
             raise _nik_taken_error(actor, existing) from None
         raise _kpj_taken_error() from None
-    for heir in heir_rows:
-        heir.participant = participant
-    Heir.objects.bulk_create(heir_rows)
+    Heir.objects.bulk_create([Heir(participant=participant, **heir) for heir in heir_rows])
     audit_record(actor=actor, event=AuditEventType.PARTICIPANT_REGISTERED, obj=participant,
                  region_code=participant.desa_id, new=_snapshot(participant))
     return participant
@@ -263,14 +162,12 @@ def participant_update(*, actor, participant: Participant, data: dict, heirs: li
     if not can_change_participant(actor, participant):
         raise ServiceError(code=ErrorCode.FORBIDDEN, message=_("Anda tidak berhak mengubah peserta ini."))
     before = _snapshot(participant)
-    errors = _errors()
-    clean = _clean(data, errors, partial=True)
-    _check_nik_hard(clean, errors)
-    heir_rows = _clean_heirs(heirs, errors) if heirs is not None else None
-    if isinstance(clean.get("desa"), Region) and clean["desa"].code != participant.desa_id \
-            and not code_in_scope(actor, clean["desa"].code):
-        errors.add("desa", _("Desa %(c)s di luar wilayah kerja Anda.") % {"c": clean["desa"].code})
-    errors.raise_if_any()
+    facts = _facts(actor, current_desa=participant.desa_id)
+    cleaned = ParticipantCleaner(facts).clean(data, partial=True)
+    heir_rows, heir_errors = clean_heirs(heirs, today=facts.today) if heirs is not None else (None, [])
+    if cleaned.errors or heir_errors:
+        raise _invalid(cleaned.errors + heir_errors)
+    clean = cleaned.values
 
     if clean.get("nik") and clean["nik"] != participant.nik:
         existing = Participant.objects.select_related("desa").filter(nik=clean["nik"]).first()
@@ -278,20 +175,20 @@ def participant_update(*, actor, participant: Participant, data: dict, heirs: li
             raise _nik_taken_error(actor, existing)
     if clean.get("kpj") and Participant.objects.filter(kpj=clean["kpj"]).exclude(pk=participant.pk).exists():
         raise _kpj_taken_error()
-    for name, value in clean.items():
+    for name, value in _model_values(clean).items():
         setattr(participant, name, value)
     identity = ("nik", "birth_date", "sex", "full_name", "desa")
     if any(k in clean for k in identity):
-        merged = {k: getattr(participant, k) for k in identity}
-        warnings = [w for w in _warnings(merged, exclude_pk=participant.pk)
-                    if w["code"] not in participant.confirmed_warnings]
+        merged = {k: getattr(participant, MODEL_ATTRIBUTE.get(k, k)) for k in identity}
+        found = [w.as_dict() for w in nik_warnings(merged["nik"], birth_date=merged["birth_date"], sex=merged["sex"],
+                                                   facts=facts)]
+        found += _possible_duplicate(merged, exclude_pk=participant.pk)
+        warnings = [w for w in found if w["code"] not in participant.confirmed_warnings]
         _require_confirmation(warnings, confirm_warnings)
         participant.confirmed_warnings = sorted({*participant.confirmed_warnings, *(w["code"] for w in warnings)})
     if heir_rows is not None:
         participant.heirs.all().delete()
-        for heir in heir_rows:
-            heir.participant = participant
-        Heir.objects.bulk_create(heir_rows)
+        Heir.objects.bulk_create([Heir(participant=participant, **heir) for heir in heir_rows])
     participant.updated_at = timezone.now()
     try:
         with transaction.atomic():

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jamsosdesa.core.access import can_change_participant, shows_full_nik_in_lists, user_region_codes
+from jamsosdesa.core.access import can_change_participant, user_region_codes
 from jamsosdesa.core.errors import ServiceError, put_on_form
+from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.funding.selectors import participant_enrolments
 from jamsosdesa.funding.services import can_end_enrolment
 from jamsosdesa.regions.models import Level
@@ -14,7 +16,7 @@ from jamsosdesa.regions.selectors import region_ancestors
 
 from . import selectors, services
 from .forms import DeactivateForm, FilterForm, HeirFormSet, ParticipantForm
-from .nik import check_nik, mask_nik
+from .nik import check_nik
 
 
 def _get_participant_for_user(request, pk: int):
@@ -32,8 +34,8 @@ def participant_list(request):
         q=cleaned.get("q") or "", region=cleaned.get("region") or "", segment=cleaned.get("segment") or "",
         village_role=cleaned.get("village_role") or "", status=cleaned.get("status") or "")
     page = selectors.participant_page(user=request.user, filters=filters, after=cleaned.get("after"))
-    masked = not shows_full_nik_in_lists(request.user)
-    rows = [(p, mask_nik(p.nik) if masked else p.nik) for p in page.items]
+    shown = personal_data(request.user)
+    rows = [(p, shown.nik(p.nik)) for p in page.items]
     query = request.GET.copy()
     query.pop("after", None)
     chain = region_ancestors(filters.region) if filters.region else []
@@ -45,13 +47,20 @@ def participant_list(request):
 
 
 def _apply_service_error(exc: ServiceError, form: ParticipantForm, heirs) -> None:
-    for field, msgs in exc.fields.items():
+    """The service's messages on the fields they name, each with its code where the service gives one (the same
+    code the API and the import report)."""
+    codes = {(e["field"], e["message"]): e["code"] for e in getattr(exc, "field_errors", [])}
+    if codes:
+        exc_fields = {f: [ValidationError(m, code=codes.get((f, m))) for m in msgs] for f, msgs in exc.fields.items()}
+    else:
+        exc_fields = exc.fields
+    for field, msgs in exc_fields.items():
         if field.startswith("heirs["):
             index = int(field[6:field.index("]")])
             name = field.split(".", 1)[1] if "." in field else ""
             if index < len(heirs.forms):
                 put_on_form(heirs.forms[index], {name: msgs})
-    put_on_form(form, {k: v for k, v in exc.fields.items() if not k.startswith("heirs[")},
+    put_on_form(form, {k: v for k, v in exc_fields.items() if not k.startswith("heirs[")},
                 otherwise="" if exc.fields or exc.code == "confirmation_required" else exc.message)
 
 
