@@ -10,7 +10,7 @@ from jamsosdesa.funding.models import Enrolment, EnrolmentBatch
 from jamsosdesa.funding.services import enrol_run
 from tests.conftest import DESA_A, DESA_B
 
-from .conftest import people
+from .conftest import month_text, people
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_an_operator_fills_its_desa_quota_from_the_page_and_prints_the_sheet(mak
     page = logged_in(operator_a)
     assert "Satu Desa 100 Pekerja Rentan" in page.get("/skema/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):  # the background job runs once the request commits
-        answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"region": DESA_A, "start_month": "2026-11"})
+        answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"region": DESA_A, "start_month": month_text(0)})
     assert answer.status_code == 302 and "/skema/daftar/" in answer["Location"]
     report = page.get(answer["Location"]).content.decode()
     assert "2 orang didaftarkan" in report and "kuota desa sudah penuh" in report
@@ -59,13 +59,13 @@ def test_a_list_enrolment_runs_in_the_background_and_the_page_follows_it(make_sc
     upload = io.BytesIO(("NIK\n" + "\n".join([listed[0].nik, listed[1].nik, "3311110000000000"]) + "\n").encode())
     upload.name = "penerima.csv"
     page = logged_in(official)
-    answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"file": upload, "start_month": "2026-11"})
+    answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"file": upload, "start_month": month_text(0)})
     batch = EnrolmentBatch.objects.get()
     assert answer["Location"] == f"/skema/daftar/{batch.pk}/" and batch.status == "queued"
     waiting = page.get(answer["Location"]).content.decode()
     assert "Menunggu giliran" in waiting and "<progress" in waiting and 'hx-trigger="every 1s"' in waiting
     assert not Enrolment.objects.exists()  # nothing happens before the worker takes it
-    stored = batch.params["file"]
+    stored = batch.file_path
     assert enrol_run(batch.pk).status == "done"
     report = page.get(answer["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "2 orang didaftarkan" in report and "NIK tidak ada di registri" in report
@@ -124,7 +124,7 @@ def test_a_stale_batch_stops_waiting_and_its_list_is_deleted(make_scheme, offici
     EnrolmentBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(hours=2))
     text = page.get(answer["Location"]).content.decode()
     assert "pekerja latar tidak menjalankannya" in text and "every 1s" not in text
-    assert not os.path.exists(batch.params["file"])
+    assert not os.path.exists(batch.file_path)
     assert enrol_run(batch.pk).status == "failed"  # a worker that comes back later does not run it
 
 

@@ -1,12 +1,15 @@
 """Who pays for whom: funding schemes (payer, legal basis, package, period, budget, quotas, eligibility)
 and the enrolments that put participants into them."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jamsosdesa.contributions.models import PayerType
+from jamsosdesa.core.jobs.models import Job
 from jamsosdesa.core.months import months_between
 from jamsosdesa.participants.models import Segment
 
@@ -105,16 +108,10 @@ class WelfareEntry(models.Model):
         return self.nik
 
 
-class BatchStatus(models.TextChoices):
-    QUEUED = "queued", _("menunggu")
-    RUNNING = "running", _("berjalan")
-    DONE = "done", _("selesai")
-    FAILED = "failed", _("gagal")
-
-
-class EnrolmentBatch(models.Model):
+class EnrolmentBatch(Job):
     """One enrolment request (one person, a filter or a list) and its outcome. A large one runs as a
-    background job: `params` says what to read (the filter, or the uploaded NIK list) until it has run."""
+    background job: `params` says what to read (the filter, or the name of the uploaded NIK list in
+    `file_path`) until it has run. One person, or the API's list, runs at once: the same row, done at once."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="batches")
     how = models.CharField(max_length=10)  # one / filter / list
@@ -126,12 +123,10 @@ class EnrolmentBatch(models.Model):
     enrolled = models.PositiveIntegerField(default=0)
     refused = models.PositiveIntegerField(default=0)
     cost_per_person = models.BigIntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.DONE)
     params = models.JSONField(default=dict, blank=True)
-    message = models.TextField(blank=True)  # why a background batch failed (nothing was written)
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    time_limit = timedelta(hours=1)  # a batch of 100,000 takes seconds, waiting for the batch before it included
+    stale_after = timedelta(hours=1)
 
     class Meta:
         ordering = ["-id"]

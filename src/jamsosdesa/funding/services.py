@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from jamsosdesa.accounts.models import Role
 from jamsosdesa.contributions.book import rate_book
@@ -36,7 +36,18 @@ from jamsosdesa.core.access import (
 )
 from jamsosdesa.core.audit import AuditBatch, audit_record, diff
 from jamsosdesa.core.errors import ErrorCode, FieldErrors, NotFound, PermissionDenied, ServiceError
-from jamsosdesa.core.jobs import progress_get, progress_set, remove_upload, store_upload
+from jamsosdesa.core.jobs import (
+    JobEnded,
+    JobStatus,
+    job_claim,
+    job_create,
+    job_fail,
+    job_finish,
+    job_progress,
+    job_reporter,
+    stage_text,
+    store_upload,
+)
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.money import rupiah, thousands
 from jamsosdesa.core.months import add_months, months_between
@@ -51,7 +62,6 @@ from .lists import read_niks
 from .models import (
     PROGRAMME_BITS,
     ApbdesSource,
-    BatchStatus,
     Candidate,
     EndReason,
     Enrolment,
@@ -486,21 +496,22 @@ def _write_enrolments(cursor, batch: EnrolmentBatch, scheme: Scheme, actor, now,
 
 
 ENROL_LOCK = 4_242_001  # pg_advisory_xact_lock key of enrolment batches
-ENROL_STEPS = (gettext_lazy("membaca calon peserta"), gettext_lazy("memeriksa syarat dan skema lain"),
-               gettext_lazy("memeriksa kuota desa"), gettext_lazy("memeriksa sisa pagu"),
-               gettext_lazy("mencatat kepesertaan"))
+ENROL_STEPS = (gettext_noop("membaca calon peserta"), gettext_noop("memeriksa syarat dan skema lain"),
+               gettext_noop("memeriksa kuota desa"), gettext_noop("memeriksa sisa pagu"),
+               gettext_noop("mencatat kepesertaan"))  # stages of the job: msgids, each reader's language
 
 
-def _no_progress(step: int, total: int) -> None:
+def _no_progress(done: int, total: int, stage=None) -> None:
     pass
 
 
 @transaction.atomic
 def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch | None = None,
-          progress: Callable[[int, int], None] = _no_progress) -> EnrolmentBatch:
+          progress: Callable[..., None] = _no_progress) -> EnrolmentBatch:
     """Enrol participants into a scheme; returns the batch with its counts and its refusals (Candidate rows).
-    A queued `batch` (a background job) is filled in instead of a new one; `progress(step, steps)` is told
-    as each of the ENROL_STEPS starts."""
+    A claimed `batch` (a background job) is filled in instead of a new one; `progress(done, steps, stage)` is
+    told as each of the ENROL_STEPS starts. A background batch expired meanwhile raises JobEnded: nothing is
+    kept."""
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)  # one batch at a time per scheme
     if not can_enrol_into(actor, scheme):
         raise PermissionDenied(_("Peran Anda tidak mendaftarkan peserta ke skema."))
@@ -515,16 +526,20 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch
     fields = {"scheme": scheme, "how": how, "description": request.description[:300], "start_month": start,
               "end_month": end, "all_or_nothing": request.all_or_nothing, "cost_per_person": per_person,
               "created_by": actor}
-    if batch is None:
-        batch = EnrolmentBatch.objects.create(**fields)
+    if batch is None:  # at once: the same job row, running from the start
+        batch = EnrolmentBatch.objects.create(status=JobStatus.RUNNING, started_at=timezone.now(), **fields)
     else:
         for name, value in fields.items():
             setattr(batch, name, value)
-        batch.save()
+        batch.save(update_fields=list(fields))  # never the status: only core.jobs moves it
     steps = len(ENROL_STEPS)
-    progress(1, steps)
+
+    def step(n: int) -> None:
+        progress(n - 1, steps, ENROL_STEPS[n - 1])
+
+    step(1)
     visible = scope_participants(actor)
-    progress(2, steps)
+    step(2)
     if request.participant is not None:
         _insert_candidates(batch, visible.filter(pk=request.participant.pk), scheme, start, end)
     elif request.niks is not None:
@@ -545,11 +560,11 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch
     _mark_enrolled(batch, scheme, start, end)
     now = timezone.now()
     with connection.cursor() as cursor:
-        progress(3, steps)
+        step(3)
         _apply_quota(cursor, batch, scheme)
-        progress(4, steps)
+        step(4)
         _apply_budget(cursor, batch, scheme, per_person)
-        progress(5, steps)
+        step(5)
         counts = dict(Candidate.objects.filter(batch=batch).values_list("reason").annotate(n=Count("id")))
         refused = sum(n for reason, n in counts.items() if reason)
         if request.all_or_nothing and refused:
@@ -557,19 +572,13 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch
             counts = {"": 0}
         else:
             _write_enrolments(cursor, batch, scheme, actor, now, per_person)
-    batch.enrolled = counts.get("", 0)
-    batch.refused = refused
-    batch.candidates = batch.enrolled + refused
-    batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
-    batch.save(update_fields=["enrolled", "refused", "candidates", "status", "finished_at"])
+    enrolled = counts.get("", 0)
+    if not job_finish(batch, enrolled=enrolled, refused=refused, candidates=enrolled + refused):
+        raise JobEnded  # expired while it ran: the enrolments roll back with everything else
     return batch
 
 
 # --- enrolment as a background job ------------------------------------------------------------------------
-
-PROGRESS_KEY = "enrol-progress-{}"
-STALE_AFTER = timedelta(hours=1)  # a batch takes seconds; one queued or running this long lost its worker
-
 
 def filter_request(*, actor, region: str = "", village_role: str = "", **fields) -> EnrolRequest:
     """An EnrolRequest for everyone in `region` (a kecamatan or desa code; empty: all the user sees) with the
@@ -596,88 +605,58 @@ def enrol_queue(*, actor, scheme: Scheme, start_month: date | None = None, all_o
     """Queue the enrolment of everyone a filter (region, village role) selects, or of the NIK list in an
     uploaded file, as a background job; the batch page shows its progress and then its report. What can be
     said at once (no right to enrol, a period outside the scheme, an empty or too large file) is said here."""
+    from .tasks import run_enrolment_batch
+
     if not can_enrol_into(actor, scheme):
         raise PermissionDenied(_("Peran Anda tidak mendaftarkan peserta ke skema."))
     start, end = _period(scheme, EnrolRequest(start_month=start_month))
+    path = ""
     if upload is None:
         filter_request(actor=actor, region=region, village_role=village_role)  # says a wrong region at once
-    if upload is not None:
-        path = store_upload(upload, "enrolments", command="jamsosdesa scheme enrol --file")
-        params = {"file": str(path), "name": path.name}
-        how, description = "list", _("berkas %(f)s") % {"f": path.name}
-    else:
         params = {"region": region, "village_role": village_role}
         how, description = "filter", f"filter {region} {village_role}".strip()
-    batch = EnrolmentBatch.objects.create(scheme=scheme, how=how, description=description[:300], start_month=start,
-                                          end_month=end, all_or_nothing=all_or_nothing, created_by=actor,
-                                          status=BatchStatus.QUEUED, params=params)
-    progress_set(PROGRESS_KEY.format(batch.pk), 0, len(ENROL_STEPS))
-    from .tasks import run_enrolment_batch
-
-    transaction.on_commit(lambda: run_enrolment_batch.enqueue(batch.pk))
-    return batch
+    else:
+        path = store_upload(upload, "enrolments", command="jamsosdesa scheme enrol --file")
+        params = {"name": path.name}
+        how, description = "list", _("berkas %(f)s") % {"f": path.name}
+    return job_create(EnrolmentBatch, run_enrolment_batch, scheme=scheme, how=how, description=description[:300],
+                      start_month=start, end_month=end, all_or_nothing=all_or_nothing, created_by=actor,
+                      params=params, file_path=str(path))
 
 
 def enrol_run(batch_id: int) -> EnrolmentBatch:
     """Run a queued batch to its end (the worker calls this, and so do tests). A failure writes nothing but
-    the batch's status and message; the uploaded list is deleted either way."""
-    claimed = EnrolmentBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
-        status=BatchStatus.RUNNING)
-    batch = EnrolmentBatch.objects.select_related("scheme", "created_by").get(pk=batch_id)
-    if not claimed:  # already run (or taken by another worker)
-        return batch
-    key = PROGRESS_KEY.format(batch.pk)
-
-    def progress(step: int, steps: int) -> None:
-        progress_set(key, step - 1, steps)  # the page names the step in the reader's language
-
-    params = batch.params
+    the batch's status and message; the uploaded list is deleted either way. A batch another worker took, or
+    one that expired, is left as it is."""
+    batch = job_claim(EnrolmentBatch.objects.select_related("scheme", "created_by"), batch_id)
+    if batch is None:
+        return EnrolmentBatch.objects.get(pk=batch_id)
+    report = job_reporter(batch)
     try:
-        progress(1, len(ENROL_STEPS))
-        if params.get("file"):
-            request = EnrolRequest(niks=read_niks(params["file"]))
+        report(0, len(ENROL_STEPS), ENROL_STEPS[0])
+        if batch.how == "list":
+            request = EnrolRequest(niks=read_niks(batch.file_path))
         else:
-            request = filter_request(actor=batch.created_by, region=params.get("region", ""),
-                                     village_role=params.get("village_role", ""))
+            request = filter_request(actor=batch.created_by, region=batch.params.get("region", ""),
+                                     village_role=batch.params.get("village_role", ""))
         request.start_month, request.end_month = batch.start_month, batch.end_month
         request.all_or_nothing, request.description = batch.all_or_nothing, batch.description
-        batch = enrol(actor=batch.created_by, scheme=batch.scheme, request=request, batch=batch, progress=progress)
+        batch = enrol(actor=batch.created_by, scheme=batch.scheme, request=request, batch=batch, progress=report)
+    except JobEnded:
+        batch.refresh_from_db()
     except (ServiceError, FileProblem) as exc:
-        _batch_failed(batch, getattr(exc, "message", "") or str(exc))
+        job_fail(batch, getattr(exc, "message", "") or str(exc))
     except Exception:
         logger.exception("enrolment batch %s failed", batch.pk)
-        _batch_failed(batch, _("Terjadi kesalahan di server; tidak ada yang didaftarkan. Coba lagi atau hubungi "
-                               "admin."))
-    else:
-        progress_set(key, len(ENROL_STEPS), len(ENROL_STEPS))
-    finally:
-        if params.get("file"):
-            remove_upload(params["file"])
+        job_fail(batch, _("Terjadi kesalahan di server; tidak ada yang didaftarkan. Coba lagi atau hubungi admin."))
     return batch
-
-
-def _batch_failed(batch: EnrolmentBatch, message: str) -> None:
-    EnrolmentBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, message=message[:1000],
-                                                     finished_at=timezone.now())
-    batch.refresh_from_db()
 
 
 def enrol_progress(batch: EnrolmentBatch) -> dict:
     """{done, total, percent, step}: `step` names the step under way, in the current language."""
-    data = progress_get(PROGRESS_KEY.format(batch.pk), len(ENROL_STEPS))
-    data["step"] = str(ENROL_STEPS[min(data["done"], len(ENROL_STEPS) - 1)])
+    data = job_progress(batch, len(ENROL_STEPS))
+    data["step"] = data["stage"] or stage_text(ENROL_STEPS[min(data["done"], len(ENROL_STEPS) - 1)])
     return data
-
-
-def enrol_expire_stale(batch: EnrolmentBatch) -> EnrolmentBatch:
-    """A batch still queued or running long after it was asked for lost its worker (stopped, or never
-    started): fail it, so the page stops waiting, and delete its uploaded list."""
-    if batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING) and timezone.now() - batch.created_at > STALE_AFTER:
-        if batch.params.get("file"):
-            remove_upload(batch.params["file"])
-        _batch_failed(batch, _("Tidak selesai: pekerja latar tidak menjalankannya (mungkin berhenti). Tidak ada yang "
-                               "didaftarkan; coba lagi."))
-    return batch
 
 
 def batch_refusals(batch: EnrolmentBatch) -> QuerySet[Candidate]:

@@ -9,24 +9,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jamsosdesa.core.access import (
-    can_create_scheme,
-    can_enrol_into,
-    can_manage_scheme,
-    code_in_scope,
-    sees_everything,
-    user_region_codes,
-)
-from jamsosdesa.core.errors import ErrorCode, ServiceError, put_on_form
+from jamsosdesa.core.access import can_create_scheme, can_enrol_into, can_manage_scheme, user_region_codes
+from jamsosdesa.core.errors import ErrorCode, NotFound, ServiceError, put_on_form
+from jamsosdesa.core.jobs import JobStatus, job_expire_stale
 from jamsosdesa.core.money import rupiah
+from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.imports.readers import FileProblem
-from jamsosdesa.participants.nik import mask_nik
 from jamsosdesa.participants.selectors import participant_get
 
 from . import selectors, services
 from .forms import EndForm, EnrolForm, SchemeForm
 from .lists import read_niks
-from .models import BatchStatus
+from .sheet import budget_sheet_export
 
 
 def _get_scheme_for_user(request, pk: int):
@@ -140,15 +134,16 @@ def batch_report(request, pk: int):
     batch = selectors.batch_get(user=request.user, pk=pk)
     if batch is None:
         raise Http404
-    services.enrol_expire_stale(batch)
-    running = batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
+    job_expire_stale(batch)  # a lost batch stops the page waiting, and says so
+    running = batch.is_active
     rows, page, reasons = [], None, []
-    if batch.status == BatchStatus.DONE and batch.refused:
+    if batch.status == JobStatus.DONE and batch.refused:
         refusals = services.batch_refusals(batch)
         reasons = [(services.refusal_message(r["reason"]), r["n"]) for r in
                    refusals.values("reason").annotate(n=Count("id")).order_by("-n", "reason")]
         page = Paginator(refusals.select_related("participant"), 100).get_page(request.GET.get("page"))
-        rows = [(c, c.participant.full_name if c.participant else "", _mask_listed(c.nik),
+        shown = personal_data(request.user)
+        rows = [(c, c.participant.full_name if c.participant else "", shown.nik(c.nik),
                  services.refusal_message(c.reason)) for c in page]
     template = "funding/_batch.html" if request.headers.get("HX-Request") else "funding/batch.html"
     return render(request, template, {"batch": batch, "rows": rows, "page": page, "reasons": reasons,
@@ -156,34 +151,17 @@ def batch_report(request, pk: int):
                                       "progress": services.enrol_progress(batch) if running else None})
 
 
-def _mask_listed(value: str) -> str:
-    """A NIK as a list gave it: masked like any NIK; a shorter typo keeps only its ends, so the operator can
-    find the row in the file without the page showing a near-complete NIK."""
-    if len(value) == 16:
-        return mask_nik(value)
-    return value[:4] + "•" * (len(value) - 8) + value[-4:] if len(value) >= 8 else value
-
-
 @login_required
 def budget_sheet(request, pk: int):
-    """The printable sheet a village attaches to its APBDes: people, package, months, total."""
+    """The printable sheet a village attaches to its APBDes: people, package, months, total (a sheet that lists
+    people is recorded as an export)."""
     scheme = _get_scheme_for_user(request, pk)
-    view = selectors.scheme_budget(user=request.user, scheme=scheme)
-    desa = request.GET.get("desa", "")
-    if desa and not (sees_everything(request.user) or view.whole_scheme or code_in_scope(request.user, desa)):
-        raise Http404
-    lines = [d for d in view.desa if d.code == desa] if desa else view.desa
-    if desa and not lines:
-        raise Http404
-    enrolments = list(selectors.scheme_enrolments(user=request.user, scheme=scheme, desa=desa,
-                                                  include_ended=False)[:5000]) if desa else []
-    people = sum(d.enrolled for d in lines)
-    planned = selectors.planned_people(lines)
-    return render(request, "funding/sheet.html", {
-        "scheme": scheme, "view": view, "desa_line": lines[0] if desa else None, "people": people,
-        "people_total": people * view.per_person, "planned": planned,
-        "planned_total": None if planned is None else planned * view.per_person, "enrolments": enrolments,
-        "per_person_text": rupiah(view.per_person)})
+    try:
+        sheet = budget_sheet_export(actor=request.user, scheme=scheme, desa=request.GET.get("desa", ""))
+    except NotFound:
+        raise Http404 from None
+    return render(request, "funding/sheet.html", {"scheme": scheme, "sheet": sheet, "view": sheet.view,
+                                                  "per_person_text": rupiah(sheet.view.per_person)})
 
 
 @login_required
@@ -200,7 +178,8 @@ def scheme_enrolments(request, pk: int):
         digits = q.replace(" ", "")
         qs = qs.filter(participant__nik=digits) if digits.isdigit() else qs.filter(participant__full_name__icontains=q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    rows = [(e, mask_nik(e.participant.nik), services.can_end_enrolment(request.user, e)) for e in page]
+    shown = personal_data(request.user)
+    rows = [(e, shown.nik(e.participant.nik), services.can_end_enrolment(request.user, e)) for e in page]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "funding/enrolments.html", {"scheme": scheme, "page": page, "rows": rows, "desa": desa,
@@ -231,4 +210,4 @@ def enrolment_end(request, pk: int):
                 return redirect(next_url)
             return redirect("funding:enrolments", pk=enrolment.scheme_id)
     return render(request, "funding/end.html", {"enrolment": enrolment, "form": form, "next": next_url,
-                                                "nik": mask_nik(enrolment.participant.nik)})
+                                                "nik": personal_data(request.user).nik(enrolment.participant.nik)})

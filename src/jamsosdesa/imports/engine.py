@@ -11,11 +11,11 @@ all-or-nothing import that finds an invalid row, leaves the database as it was.
 """
 
 import gc
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 from typing import BinaryIO
 
 from django.conf import settings
@@ -23,10 +23,13 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jamsosdesa.core import audit, clock
-from jamsosdesa.core.access import can_change_participant, code_in_scope, sees_everything, user_region_codes
+from jamsosdesa.core.access import changeable_participant_ids, code_in_scope, sees_everything, user_region_codes
+from jamsosdesa.core.jobs import Stage
 from jamsosdesa.core.models import AuditEventType
+from jamsosdesa.participants.fields import DesaStatus, FieldIssue
 from jamsosdesa.participants.models import Channel, DeactivationReason, Occupation, Participant, VillageRole
 from jamsosdesa.regions.models import Level, Region
 
@@ -34,7 +37,9 @@ from .columns import ColumnProblem, Layout, layout_for, looks_like_header
 from .readers import CSV_ENCODINGS, FileProblem, Table, open_table
 from .rows import RowParser, cell_text, describe, normalize_nik, parse_date
 
-GROUPS = ("new", "unchanged", "updated", "duplicate", "elsewhere", "invalid", "skipped")
+GROUPS = ("new", "unchanged", "updated", "duplicate", "elsewhere", "invalid", "warning", "skipped")
+# Groups of rows that are not loaded and go to the report; "warning_loaded" rows are loaded and reported too.
+REPORTED = ("duplicate", "elsewhere", "invalid", "warning", "skipped", "warning_loaded")
 SAMPLE_SIZE = 5
 CHUNK = 10_000
 # Fields an import may set on an existing participant (never the NIK or the desa).
@@ -62,6 +67,9 @@ class ImportOptions:
     all_or_nothing: bool = False
     chunk_size: int = CHUNK
     note: str = ""
+    # Load rows whose NIK disagrees with the birth date or sex given (the operator has checked them, as the
+    # registration form's confirmation); otherwise they are the "warning" group: listed, not loaded.
+    accept_warnings: bool = False
 
 
 @dataclass
@@ -70,6 +78,7 @@ class ProblemRow:
     group: str
     message: str
     cells: list
+    issues: list[dict] = field(default_factory=list)  # {"field", "code", "message"} of each error or warning
 
 
 @dataclass
@@ -88,6 +97,7 @@ class ImportOutcome:
     column_problem: bool = False  # the file is readable but its columns need a mapping
     deactivated: int = 0
     bulk_load: bool = False  # PostgreSQL bulk load: indexes and foreign keys rebuilt after the rows
+    warnings_loaded: int = 0  # rows loaded although the NIK disagrees (accept_warnings), counted as new/updated
 
     @property
     def nothing_changed(self) -> bool:
@@ -99,14 +109,21 @@ class ImportOutcome:
                 "applied": self.applied, "rejected": self.rejected, "file_error": self.file_error,
                 "column_problem": self.column_problem, "header": self.header,
                 "deactivated": self.deactivated, "nothing_changed": self.nothing_changed,
-                "bulk_load": self.bulk_load}
+                "bulk_load": self.bulk_load, "warnings_loaded": self.warnings_loaded}
 
-    def add(self, group: str, row: int, *, nik: str = "", name: str = "", message: str = "", cells=None) -> None:
+    def add(self, group: str, row: int, *, nik: str = "", name: str = "", message: str = "", cells=None,
+            issues: list[FieldIssue] = ()) -> None:
         self.counts[group] += 1
         if len(self.samples[group]) < SAMPLE_SIZE:
-            self.samples[group].append({"row": row, "nik": nik, "name": name, "message": message})
-        if group in ("duplicate", "elsewhere", "invalid", "skipped") and cells is not None:
-            self.problems.append(ProblemRow(row, group, message, list(cells)))
+            sample = {"row": row, "nik": nik, "name": name, "message": message}
+            if issues:
+                sample["issues"] = [i.as_dict() for i in issues]
+            self.samples[group].append(sample)
+        if group in REPORTED and cells is not None:
+            self.report(group, row, message=message, cells=cells, issues=issues)
+
+    def report(self, group: str, row: int, *, message: str, cells, issues: list[FieldIssue] = ()) -> None:
+        self.problems.append(ProblemRow(row, group, message, list(cells), [i.as_dict() for i in issues]))
 
 
 def _desa_in_scope(user) -> set[str]:
@@ -117,6 +134,22 @@ def _desa_in_scope(user) -> set[str]:
     for code in user_region_codes(user):
         codes |= set(qs.filter(Q(code=code) | Q(code__startswith=code + ".")).values_list("code", flat=True))
     return codes
+
+
+def _desa_status_outside(before_query: Callable[[], None]) -> Callable[[str], str]:
+    """For a row's desa code outside the user's current desa: unknown, not current, or outside the user's area.
+    The regions are read once, at the first such code (`before_query` first: a bulk load's COPY must end)."""
+    statuses: dict[str, str] = {}
+
+    def status(code: str) -> str:
+        if not statuses:
+            before_query()
+            for region_code, level, historical in Region.objects.values_list("code", "level", "is_historical"):
+                statuses[region_code] = (DesaStatus.NOT_CURRENT if level != Level.DESA or historical
+                                         else DesaStatus.OUTSIDE)
+        return statuses.get(code, DesaStatus.UNKNOWN)
+
+    return status
 
 
 def _open(source, options: ImportOptions, outcome: ImportOutcome | None = None,
@@ -303,14 +336,16 @@ class _Writer:
             # COPY's text format: the same value for every row goes as ready text (formatting a timestamp
             # with its time zone for every row costs about 4 µs, half of the whole row).
             tail = (Channel.IMPORT.value, str(self.actor.pk), self.now.isoformat(), self.now.isoformat(), "t", "",
-                    "", "[]")
+                    "")
         else:
-            tail = (Channel.IMPORT.value, self.actor.pk, self.now, self.now, True, "", "", "[]")
+            tail = (Channel.IMPORT.value, self.actor.pk, self.now, self.now, True, "", "")
+        # Warnings the operator confirmed (accept_warnings), as the registration form keeps them.
         return [(
             r["nik"], r.get("kk", ""), r["full_name"], r["full_name"].upper(), r.get("birth_place", ""),
             r["birth_date"], r["sex"], r["desa"], r["desa"][:8], r["desa"][:5], r.get("address", ""),
             r.get("rt", ""), r.get("rw", ""), r.get("phone", ""), r.get("occupation"), r.get("segment", "BPU"),
             r.get("village_role", VillageRole.VULNERABLE_WORKER), r.get("declared_income", 0), r.get("kpj"), *tail,
+            json.dumps(r["confirmed_warnings"]) if "confirmed_warnings" in r else "[]",
         ) for r in rows]
 
     def update(self, changes: list[tuple[int, str, dict, dict]]) -> None:
@@ -329,8 +364,9 @@ class _Writer:
 
 
 def participants_import(*, actor, source: str | Path | BinaryIO, options: ImportOptions,
-                        progress: Callable[[int, int], None] | None = None) -> ImportOutcome:
-    """Import (or preview, with dry_run) a participant file on behalf of `actor`."""
+                        progress: Callable[..., None] | None = None) -> ImportOutcome:
+    """Import (or preview, with dry_run) a participant file on behalf of `actor`. `progress(done, total, stage)`
+    hears the rows done and, when the work is not counted in rows, what is under way (a core.jobs.Stage)."""
     # Millions of short-lived row objects make the cyclic garbage collector run thousands of times
     # (6-7 s of a 1M-row import, measured); nothing here builds reference cycles.
     collecting = gc.isenabled()
@@ -362,6 +398,8 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
         outcome.file_error = _("Desa tujuan %(c)s tidak dikenal atau di luar wilayah kerja Anda.") % {"c": options.desa}
         return outcome
     encoding = None
+    if progress:
+        progress(0, 0, Stage(gettext_noop("membaca berkas")))
     while True:  # the first pass reads the whole file: a CSV byte that does not decode shows up here
         try:
             scan = _first_pass(table, layout, options.chunk_size)
@@ -380,17 +418,18 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
         return outcome
     table, layout = _open(_rewind(source, table), options, encoding=encoding)
 
+    writer = _Writer(actor, options.note or _("impor berkas"))
     parser = RowParser(layout.positions, default_desa=options.desa,
                        occupations=dict(Occupation.objects.values_list("code", "name")),
-                       known_desa=allowed_desa, today=clock.today())
+                       known_desa=allowed_desa, today=clock.today(), desa_status=_desa_status_outside(writer.pause))
     carried = [f for f in UPDATABLE
                if f in layout.positions or (f == "village_role" and "occupation" in layout.positions)]
-    writer = _Writer(actor, options.note or _("impor berkas"))
 
     try:
         with transaction.atomic():
-            registered = _Registered(["pk", "nik", "desa_id", "registered_by_id", "is_active", *carried], scan.first)
-            state = _ChunkState(parser, scan, carried, actor, outcome, writer, registered)
+            registered = _Registered(["pk", "nik", "desa_id", "registered_by_id", "is_active", "confirmed_warnings",
+                                      *carried], scan.first)
+            state = _ChunkState(parser, scan, carried, actor, outcome, writer, registered, options.accept_warnings)
             bulk = None
             if _bulk_wanted(options, len(scan.first) - registered.count):
                 # Keep the KPJ index when the file carries KPJs: each chunk looks them up.
@@ -414,7 +453,7 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
                 raise ImportRejected
             if writer.bulk:
                 writer.finish_bulk()
-                bulk.rebuild()
+                bulk.rebuild(lambda stage: progress and progress(total, total, stage))
                 outcome.bulk_load = True
             outcome.applied = True
     except ImportRejected:
@@ -434,12 +473,12 @@ def _second_pass(table: Table, options: ImportOptions, state: "_ChunkState", out
             chunk = []
             chunk_no += 1
             if progress:
-                progress(done, total)
+                progress(done, total, "")
     if chunk:
         _process_chunk(state, chunk, chunk_no, write=_writing(options, outcome))
         done += len(chunk)
         if progress:
-            progress(done, total)
+            progress(done, total, "")
 
 
 def _writing(options: ImportOptions, outcome: ImportOutcome) -> bool:
@@ -569,13 +608,22 @@ class _BulkLoad:
                 cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         return True
 
-    def rebuild(self) -> None:
+    def rebuild(self, stage: Callable[[Stage], None] = lambda stage: None) -> None:
+        """Build the indexes and constraints again, telling `stage` which one (each takes seconds per million
+        rows, with the rows all in: the page says what it waits for instead of standing at 100 %)."""
+        steps = len(self.indexes) + len(self.constraints)
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)",
                            [settings.IMPORT_BULK_MAINTENANCE_WORK_MEM])
-            for definition in self.indexes:
+            for n, definition in enumerate(self.indexes, 1):
+                name = definition.split(" ON ", 1)[0].split()[-1].strip('"')
+                stage(Stage(gettext_noop("membangun ulang indeks %(name)s (%(n)d dari %(steps)d)"),
+                            {"name": name, "n": n, "steps": steps}))
                 cursor.execute(definition)
-            for table, name, definition, kind in self.constraints:
+            for n, (table, name, definition, kind) in enumerate(self.constraints, len(self.indexes) + 1):
+                stage(Stage(gettext_noop("memeriksa kunci asing %(name)s (%(n)d dari %(steps)d)") if kind == "f" else
+                            gettext_noop("membangun ulang kunci unik %(name)s (%(n)d dari %(steps)d)"),
+                            {"name": name, "n": n, "steps": steps}))
                 if kind == "f":  # one validating scan instead of a check per row
                     cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition} NOT VALID')
                     cursor.execute(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
@@ -587,9 +635,10 @@ class _ChunkState:
     """What the second pass carries from chunk to chunk."""
 
     def __init__(self, parser: RowParser, scan: FirstPass, carried: list[str], actor, outcome: ImportOutcome,
-                 writer: _Writer, registered: _Registered):
+                 writer: _Writer, registered: _Registered, accept_warnings: bool = False):
         self.parser, self.scan, self.carried, self.actor = parser, scan, carried, actor
         self.outcome, self.writer, self.registered = outcome, writer, registered
+        self.accept_warnings = accept_warnings
         self.kpj_rows: dict[str, str] = {}  # KPJ -> NIK of the row in this file that carries it
 
 
@@ -598,51 +647,57 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
     dup_first, dup_rows = state.scan.conflicts, state.scan.repeats
     parsed = []
     for row_no, cells in chunk:
-        clean, errors = parser.parse(cells)
+        clean, errors, warnings = parser.parse(cells)
         nik = clean.get("nik", "")
         if not errors and nik in dup_first:
             first_row, signature = dup_first[nik]
             others = [r for r in dup_rows[nik] if r != row_no]
             if signature is None:
-                errors.append(("nik", _("NIK sama dengan baris %(r)s tetapi nama atau tanggal lahirnya berbeda.")
-                               % {"r": ", ".join(map(str, others[:5]))}))
+                errors.append(FieldIssue("nik", "nik_repeated_in_file",
+                                         _("NIK sama dengan baris %(r)s tetapi nama atau tanggal lahirnya berbeda.")
+                                         % {"r": ", ".join(map(str, others[:5]))}))
             elif row_no != first_row:
                 outcome.add("duplicate", row_no, nik=nik, name=clean.get("full_name", ""), cells=cells,
                             message=_("Sama dengan baris %(r)s.") % {"r": first_row})
                 continue
         if errors:
             outcome.add("invalid", row_no, nik=nik, name=clean.get("full_name", ""), message=describe(errors),
-                        cells=cells)
+                        cells=cells, issues=errors)
             continue
-        parsed.append((row_no, cells, clean))
+        parsed.append((row_no, cells, clean, warnings))
 
-    niks = [clean["nik"] for _, _, clean in parsed]
-    kpjs = [c["kpj"] for _, _, c in parsed if c.get("kpj")]
+    niks = [clean["nik"] for _, _, clean, _ in parsed]
+    kpjs = [c["kpj"] for _, _, c, _ in parsed if c.get("kpj")]
     if kpjs or state.registered.asks(chunk_no):
         writer.pause()  # a bulk load's COPY must end before another statement
     existing = {row["nik"]: row for row in state.registered.rows(chunk_no, niks)}
     taken_kpj = dict(Participant.objects.filter(kpj__in=kpjs).values_list("kpj", "nik")) if kpjs else {}
+    # Who of the registered people in this chunk the user may change: one set-based question for the chunk.
+    changeable = changeable_participant_ids(actor, [row["pk"] for row in existing.values()]) if existing else set()
 
     new_rows, changes = [], []
-    for row_no, cells, clean in parsed:
+    for row_no, cells, clean, warnings in parsed:
         nik, name = clean["nik"], clean["full_name"]
         current = existing.get(nik)
         kpj = clean.get("kpj")
         if kpj and (taken_kpj.get(kpj, nik) != nik or state.kpj_rows.setdefault(kpj, nik) != nik):
-            outcome.add("invalid", row_no, nik=nik, name=name, cells=cells,
-                        message=describe([("kpj", _("Nomor KPJ sudah dipakai peserta lain."))]))
+            taken = [FieldIssue("kpj", "kpj_taken", _("Nomor KPJ sudah dipakai peserta lain."))]
+            outcome.add("invalid", row_no, nik=nik, name=name, cells=cells, message=describe(taken), issues=taken)
             continue
         if current is None:
             if clean.get("died"):
                 outcome.add("skipped", row_no, nik=nik, name=name, cells=cells,
                             message=_("Meninggal dunia menurut berkas; tidak didaftarkan."))
                 continue
+            if warnings:
+                if not _warned(state, row_no, nik, name, cells, warnings):
+                    continue
+                clean["confirmed_warnings"] = [w.code for w in warnings]
             new_rows.append(clean)
             outcome.add("new", row_no, nik=nik, name=name)
             continue
-        probe = SimpleNamespace(desa_id=current["desa_id"], registered_by_id=current["registered_by_id"])
         visible = code_in_scope(actor, current["desa_id"]) or current["registered_by_id"] == actor.pk
-        if current["desa_id"] != clean["desa"] or not can_change_participant(actor, probe):
+        if current["desa_id"] != clean["desa"] or current["pk"] not in changeable:
             where = (_("Sudah terdaftar di desa %(d)s.") % {"d": current["desa_id"]} if visible
                      else _("NIK sudah terdaftar di wilayah lain."))
             outcome.add("elsewhere", row_no, nik=nik, name=name, message=where, cells=cells)
@@ -661,10 +716,19 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
             new.update(is_active=False, deactivation_reason=DeactivationReason.DIED,
                        deactivated_at=writer.now)
             outcome.deactivated += 1
+        if new and warnings:
+            confirmed = current["confirmed_warnings"]
+            confirmed = json.loads(confirmed) if isinstance(confirmed, str) else list(confirmed or [])
+            warnings = [w for w in warnings if w.code not in confirmed]  # as the form: confirmed once is enough
+            if warnings:
+                if not _warned(state, row_no, nik, name, cells, warnings):
+                    continue
+                old["confirmed_warnings"] = confirmed
+                new["confirmed_warnings"] = sorted({*confirmed, *(w.code for w in warnings)})
         if new:
             changes.append((current["pk"], current["desa_id"], old, new))
             outcome.add("updated", row_no, nik=nik, name=name,
-                        message=", ".join(sorted(k for k in new if k != "deactivated_at")))
+                        message=", ".join(sorted(k for k in new if k not in ("deactivated_at", "confirmed_warnings"))))
         else:
             outcome.add("unchanged", row_no, nik=nik, name=name)
     if write:
@@ -672,3 +736,14 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
             writer.pause()
             writer.update(changes)
         writer.insert(new_rows)
+
+
+def _warned(state: _ChunkState, row_no: int, nik: str, name: str, cells, warnings: list[FieldIssue]) -> bool:
+    """A row the cleaner has warnings about: reported either way; loaded (True) only if the operator chose so."""
+    message = describe(warnings)
+    if state.accept_warnings:
+        state.outcome.warnings_loaded += 1
+        state.outcome.report("warning_loaded", row_no, message=message, cells=cells, issues=warnings)
+        return True
+    state.outcome.add("warning", row_no, nik=nik, name=name, message=message, cells=cells, issues=warnings)
+    return False

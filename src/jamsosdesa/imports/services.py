@@ -1,93 +1,108 @@
-"""Import jobs: store the upload, run it (in the background or at once), remember what it found."""
+"""Import jobs: store the upload, run it (in the background or at once), remember what it found. The job itself
+(queue, claim, progress, end, expiry, the file) is core.jobs; this is what an import adds to it."""
 
 import logging
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core.errors import ErrorCode, ServiceError
-from jamsosdesa.core.jobs import progress_get, progress_set, store_upload
+from jamsosdesa.core.jobs import (
+    JobEnded,
+    JobStatus,
+    job_claim,
+    job_create,
+    job_fail,
+    job_finish,
+    job_progress,
+    job_reporter,
+    job_requeue,
+    store_upload,
+)
 
 from .engine import ImportOptions, participants_import
-from .models import ColumnMapping, ImportJob, ImportStatus
+from .models import ColumnMapping, ImportJob
 from .report import write_report
 
-PROGRESS_KEY = "import-progress-{}"
 logger = logging.getLogger(__name__)
 
 
 def import_job_create(*, actor, upload, desa: str, format: str = "auto", mapping: ColumnMapping | None = None,
                       all_or_nothing: bool = False) -> ImportJob:
     """Save the uploaded file and queue a preview of it."""
-    path = store_upload(upload, "imports")
-    name = path.name
-    job = ImportJob.objects.create(created_by=actor, file_name=name, file_path=str(path), file_size=upload.size,
-                                   format=format, mapping=mapping, desa_id=desa or None, dry_run=True,
-                                   all_or_nothing=all_or_nothing)
-    import_job_enqueue(job=job)
-    return job
-
-
-def import_job_enqueue(*, job: ImportJob) -> None:
     from .tasks import run_import_job
 
-    progress_set(PROGRESS_KEY.format(job.pk), 0, 0)
-    transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
+    path = store_upload(upload, "imports")
+    return job_create(ImportJob, run_import_job, created_by=actor, file_name=path.name, file_path=str(path),
+                      file_size=upload.size, format=format, mapping=mapping, desa_id=desa or None, dry_run=True,
+                      all_or_nothing=all_or_nothing)
+
+
+def _file_still_there(job: ImportJob) -> None:
+    if not job.file_path:
+        raise ServiceError(code=ErrorCode.FILE_GONE, message=_(
+            "Berkas impor ini sudah dihapus karena lama tidak dimuat; unggah lagi."))
 
 
 @transaction.atomic
-def import_job_apply(*, actor, job: ImportJob) -> ImportJob:
-    """After a preview: load the file for real."""
+def import_job_apply(*, actor, job: ImportJob, accept_warnings: bool = False) -> ImportJob:
+    """After a preview: load the file for real; with `accept_warnings`, also the rows whose NIK disagrees with the
+    birth date or sex given (the operator checked them, as the registration form's confirmation)."""
+    from .tasks import run_import_job
+
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.status != ImportStatus.DONE or not job.dry_run or job.summary.get("file_error"):
+    if job.status != JobStatus.DONE or not job.dry_run or job.rejected or job.summary.get("file_error"):
         raise ServiceError(code=ErrorCode.NOT_READY, message=_("Impor ini tidak dapat dimuat (belum dipratinjau atau "
                                                        "sudah dimuat)."))
-    job.dry_run = False
-    job.status = ImportStatus.QUEUED
-    job.save(update_fields=["dry_run", "status"])
-    import_job_enqueue(job=job)
-    return job
+    _file_still_there(job)
+    return job_requeue(job, run_import_job, dry_run=False, accept_warnings=accept_warnings)
+
+
+def import_job_preview_again(*, job: ImportJob, mapping: ColumnMapping) -> ImportJob:
+    """Preview the same file again with a column mapping (its columns were not recognised)."""
+    from .tasks import run_import_job
+
+    _file_still_there(job)
+    return job_requeue(job, run_import_job, mapping=mapping, summary={})
 
 
 def import_job_run(job_id: int) -> ImportJob:
-    """Run a queued job to its end; the worker calls this, and so do tests."""
-    job = ImportJob.objects.select_related("created_by", "mapping").get(pk=job_id)
-    job.status, job.started_at = ImportStatus.RUNNING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
-    key = PROGRESS_KEY.format(job.pk)
-
-    def progress(done: int, total: int) -> None:
-        progress_set(key, done, total)
-
+    """Run a queued job to its end; the worker calls this, and so do tests. A job another worker took, or one
+    that expired, is left as it is."""
+    job = job_claim(ImportJob.objects.select_related("created_by", "mapping"), job_id)
+    if job is None:
+        return ImportJob.objects.get(pk=job_id)
     options = ImportOptions(desa=job.desa_id or "", format=job.format,
                             mapping=job.mapping.columns if job.mapping else None, dry_run=job.dry_run,
-                            all_or_nothing=job.all_or_nothing, note=_("impor #%(id)s %(f)s") % {
-                                "id": job.pk, "f": job.file_name})
-    try:
-        outcome = participants_import(actor=job.created_by, source=job.file_path, options=options,
-                                      progress=progress)
-    except Exception as exc:  # the transaction was rolled back: say so, keep the file for a retry
-        logger.exception("import job %s failed", job.pk)
-        job.status, job.message, job.finished_at = ImportStatus.FAILED, str(exc)[:1000], timezone.now()
-        job.save(update_fields=["status", "message", "finished_at"])
-        return job
+                            all_or_nothing=job.all_or_nothing, accept_warnings=job.accept_warnings,
+                            note=_("impor #%(id)s %(f)s") % {"id": job.pk, "f": job.file_name})
     report = ""
-    if outcome.problems:
-        report = str(write_report(outcome, Path(job.file_path).parent / "laporan.xlsx"))
-    job.summary = outcome.summary()
-    job.rows_total = outcome.rows_total
-    job.report_path = report
-    job.status = ImportStatus.REJECTED if outcome.rejected else ImportStatus.DONE
-    job.finished_at = timezone.now()
-    job.save(update_fields=["summary", "rows_total", "report_path", "status", "finished_at"])
-    progress_set(key, outcome.rows_total, outcome.rows_total)
+    try:
+        # The load and the job's end commit together: a job expired meanwhile keeps nothing of the load.
+        with transaction.atomic():
+            outcome = participants_import(actor=job.created_by, source=job.file_path, options=options,
+                                          progress=job_reporter(job))
+            if outcome.problems:
+                report = str(write_report(outcome, Path(job.file_path).parent / "laporan.xlsx"))
+            if not job_finish(job, summary=outcome.summary(), rows_total=outcome.rows_total, report_path=report,
+                              rejected=outcome.rejected):
+                raise JobEnded
+    except JobEnded:
+        pass
+    except Exception as exc:  # the transaction was rolled back: say so
+        logger.exception("import job %s failed", job.pk)
+        job_fail(job, str(exc)[:1000])
+    else:
+        return job
+    if report:
+        Path(report).unlink(missing_ok=True)
     return job
 
 
 def import_progress(job: ImportJob) -> dict:
-    return progress_get(PROGRESS_KEY.format(job.pk), job.rows_total)
+    """{done, total, percent, stage}: rows read so far, and what the job is doing in words."""
+    return job_progress(job, job.rows_total)
 
 
 def mapping_save(*, actor, name: str, columns: dict[str, str]) -> ColumnMapping:

@@ -11,19 +11,20 @@ from django.views.decorators.http import require_POST
 
 from jamsosdesa.core.access import sees_everything, user_region_codes
 from jamsosdesa.core.errors import ServiceError, put_on_form
+from jamsosdesa.core.jobs import job_expire_stale
 from jamsosdesa.participants.forms import FilterForm
 from jamsosdesa.participants.selectors import ParticipantFilter
 
 from . import services
 from .engine import GROUPS
 from .export import export_csv_lines, export_xlsx
-from .forms import MappingForm, UploadForm
-from .models import ImportJob, ImportStatus
+from .forms import ApplyForm, MappingForm, UploadForm
+from .models import ImportJob
 from .template import template_xlsx
 
 GROUP_LABELS = {"new": _("Baru"), "unchanged": _("Tidak berubah"), "updated": _("Diperbarui"),
                 "duplicate": _("Ganda dalam berkas"), "elsewhere": _("Sudah terdaftar di tempat lain"),
-                "invalid": _("Tidak valid"), "skipped": _("Dilewati")}
+                "invalid": _("Tidak valid"), "warning": _("Ada peringatan, belum dimuat"), "skipped": _("Dilewati")}
 
 
 def _get_job_for_user(request, pk: int) -> ImportJob:
@@ -59,12 +60,13 @@ def _job_context(request, job: ImportJob) -> dict:
     groups = [(g, GROUP_LABELS[g], summary.get("counts", {}).get(g, 0), summary.get("samples", {}).get(g, []))
               for g in GROUPS]
     return {"job": job, "summary": summary, "groups": groups, "progress": services.import_progress(job),
-            "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)}
+            "apply_form": ApplyForm(),
+            "running": job.is_active}
 
 
 @login_required
 def import_job(request, pk: int):
-    job = _get_job_for_user(request, pk)
+    job = job_expire_stale(_get_job_for_user(request, pk))  # a lost job stops the page waiting
     context = _job_context(request, job)
     if job.summary.get("column_problem"):
         context["mapping_form"] = MappingForm(header=job.summary.get("header", []))
@@ -76,8 +78,10 @@ def import_job(request, pk: int):
 @require_POST
 def import_apply(request, pk: int):
     job = _get_job_for_user(request, pk)
+    form = ApplyForm(request.POST)
+    accept = form.is_valid() and form.cleaned_data["accept_warnings"]
     try:
-        services.import_job_apply(actor=request.user, job=job)
+        services.import_job_apply(actor=request.user, job=job, accept_warnings=accept)
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("imports:job", pk=pk)
@@ -93,12 +97,10 @@ def import_mapping(request, pk: int):
         try:
             mapping = services.mapping_save(actor=request.user, name=form.cleaned_data["name"],
                                             columns=form.columns())
+            services.import_job_preview_again(job=job, mapping=mapping)
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            job.mapping, job.status, job.summary = mapping, ImportStatus.QUEUED, {}
-            job.save(update_fields=["mapping", "status", "summary"])
-            services.import_job_enqueue(job=job)
             messages.success(request, _("Pemetaan '%(n)s' disimpan dan dipakai.") % {"n": mapping.name})
     return redirect("imports:job", pk=pk)
 

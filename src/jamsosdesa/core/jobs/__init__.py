@@ -1,19 +1,71 @@
-"""What every background job shares: the uploaded file it works on, and its progress for the page.
+"""The one background job runner: every kind of job (imports, enrolment batches, later billing runs) is a model
+extending `Job` (see .models), and goes through these services:
 
-Progress goes through the cache (files under var/ by default, Redis when configured), so the worker
-writes it and any web process reads it."""
+    job_create / job_enqueue / job_requeue   queue it (the task runs after the transaction commits)
+    job_claim                                 a worker takes it: one atomic UPDATE ... WHERE status = queued
+    job_reporter / job_progress               progress with a stage text, written by the worker, read by pages
+    job_finish / job_fail / job_cancel        end it (finish inside the work's transaction: see JobEnded)
+    job_expire_stale / jobs_expire_stale      a job past its time limit, or with no sign of life, fails and says so
+    store_upload / job_release_file           the uploaded file, removed once the job no longer needs it
 
+Progress goes through the cache (files under var/ by default, Redis when configured), so the worker reports it
+from inside its transaction and any web process reads it; the job row keeps the last progress it was told.
+"""
+
+import logging
+import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import OperationalError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..errors import ErrorCode, ServiceError
+from .models import ACTIVE, Job, JobStatus
+
+__all__ = ["ACTIVE", "Job", "JobEnded", "JobStatus", "Stage", "job_cancel", "job_claim", "job_create",
+           "job_enqueue", "job_expire_stale", "job_fail", "job_finish", "job_progress", "job_release_file",
+           "job_reporter", "job_requeue", "jobs_expire_stale", "remove_upload", "store_upload"]
 
 PROGRESS_TIMEOUT = 86_400
+logger = logging.getLogger(__name__)
 
+
+class JobEnded(Exception):
+    """The job was expired or cancelled while the worker ran it: its work must not be kept (raise it inside the
+    work's transaction so everything rolls back)."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """What a job is doing, in words, kept untranslated (a msgid marked with gettext_noop, and its values) so
+    each reader sees it in their own language; str() translates it into the active one."""
+
+    text: str
+    values: dict | None = None
+
+    def __str__(self) -> str:
+        return stage_text(self.text, self.values)
+
+
+def stage_text(text: str, values: dict | None = None) -> str:
+    if not text:
+        return ""
+    return _(text) % values if values else _(text)
+
+
+Reporter = Callable[..., None]  # report(done, total, stage=None)
+
+
+# --- uploaded files ---------------------------------------------------------------------------------------
 
 def store_upload(upload, kind: str, *, field: str = "file", command: str = "jamsosdesa import participants") -> Path:
     """Save an uploaded file under var/<kind>/<random>/ for a job to read; a file over the upload limit or an
@@ -39,6 +91,8 @@ def store_upload(upload, kind: str, *, field: str = "file", command: str = "jams
 
 def remove_upload(path: str | Path) -> None:
     """Delete a job's file and its folder once the job no longer needs it (personal data is not kept)."""
+    if not path:
+        return
     path = Path(path)
     path.unlink(missing_ok=True)
     try:
@@ -47,13 +101,197 @@ def remove_upload(path: str | Path) -> None:
         pass
 
 
-def progress_set(key: str, done: int, total: int, **extra) -> None:
-    cache.set(key, {"done": done, "total": total, **extra}, timeout=PROGRESS_TIMEOUT)
+def job_release_file(job: Job) -> None:
+    """The job is done with its file: delete it and forget the path."""
+    if job.file_path:
+        path, job.file_path = job.file_path, ""
+        type(job).objects.filter(pk=job.pk).update(file_path="")
+        remove_upload(path)
 
 
-def progress_get(key: str, total: int = 0) -> dict:
-    """{done, total, percent, ...}: `total` stands in until the job has said how much there is."""
-    data = cache.get(key) or {"done": 0, "total": 0}
-    data["total"] = data["total"] or total
-    data["percent"] = int(100 * data["done"] / data["total"]) if data["total"] else 0
+# --- progress ---------------------------------------------------------------------------------------------
+
+def _key(job: Job) -> str:
+    return f"job-progress-{job._meta.label_lower}-{job.pk}"
+
+
+def _progress(done: int, total: int, stage: "Stage | str | None") -> dict:
+    if isinstance(stage, Stage):
+        text, values = stage.text, stage.values
+    else:
+        text, values = str(stage or ""), None
+    data = {"done": done, "total": total, "stage": text, "at": time.time()}
+    if values:
+        data["values"] = values
     return data
+
+
+def job_reporter(job: Job) -> Reporter:
+    """A progress callback for the worker: report(done, total, stage=None), `stage` a Stage or a msgid."""
+    key = _key(job)
+
+    def report(done: int, total: int, stage: "Stage | str | None" = None) -> None:
+        cache.set(key, _progress(done, total, stage), timeout=PROGRESS_TIMEOUT)
+
+    return report
+
+
+def _latest(job: Job) -> dict:
+    live = cache.get(_key(job)) or {}
+    row = job.progress or {}
+    return live if live.get("at", 0) >= row.get("at", 0) else row
+
+
+def job_progress(job: Job, total: int = 0) -> dict:
+    """{done, total, percent, stage}: `stage` in the reader's language ('' when none); `total` stands in until
+    the job has said how much there is."""
+    data = _latest(job)
+    done, known = data.get("done", 0), data.get("total", 0) or total
+    return {"done": done, "total": known, "percent": int(100 * done / known) if known else 0,
+            "stage": stage_text(data.get("stage", ""), data.get("values"))}
+
+
+# --- queue and claim --------------------------------------------------------------------------------------
+
+def job_enqueue(job: Job, task) -> None:
+    """Run `task(job.pk)` once the current transaction commits (at once outside one)."""
+    cache.delete(_key(job))
+    transaction.on_commit(lambda: task.enqueue(job.pk))
+
+
+def job_create(model: type[Job], task, **fields) -> Job:
+    """Create a queued job and queue its task; jobs of this kind that were lost are expired on the way."""
+    jobs_expire_stale(model)
+    job = model.objects.create(status=JobStatus.QUEUED, **fields)
+    job_enqueue(job, task)
+    return job
+
+
+def job_requeue(job: Job, task, **changes) -> Job:
+    """Queue an ended job again with `changes` (an import's preview, then its load); refused while it runs."""
+    fields = {"status": JobStatus.QUEUED, "active_at": timezone.now(), "started_at": None, "finished_at": None,
+              "message": "", "progress": {}, **changes}
+    if not type(job).objects.filter(pk=job.pk).exclude(status__in=ACTIVE).update(**fields):
+        raise ServiceError(code=ErrorCode.JOB_ACTIVE, message=_("Pekerjaan ini sedang menunggu atau berjalan."))
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job_enqueue(job, task)
+    return job
+
+
+def job_claim(jobs: "type[Job] | QuerySet", pk: int) -> Job | None:
+    """Take a queued job for this worker: one conditional UPDATE, so a second worker (or a second delivery of
+    the task) gets None. Returns the job as `jobs` (a model or a queryset with its select_related) reads it."""
+    qs = jobs if isinstance(jobs, QuerySet) else jobs.objects.all()
+    now = timezone.now()
+    if not qs.model.objects.filter(pk=pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, started_at=now, active_at=now, progress={}):
+        return None
+    return qs.get(pk=pk)
+
+
+# --- end --------------------------------------------------------------------------------------------------
+
+def job_finish(job: Job, **fields) -> bool:
+    """Mark a running job done with what it found (`fields`). Call it inside the work's transaction: False (and
+    nothing written) when the job was expired or cancelled meanwhile; then raise JobEnded to roll back."""
+    latest = _latest(job)
+    total = latest.get("total", 0)
+    update = {"status": JobStatus.DONE, "finished_at": timezone.now(), "message": "",
+              "progress": _progress(total, total, None), **fields}
+    for name, value in update.items():
+        setattr(job, name, value)
+    path = "" if job.keeps_file() else job.file_path
+    if path:
+        update["file_path"] = ""
+    if not type(job).objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(**update):
+        job.refresh_from_db()
+        return False
+    job.file_path = "" if path else job.file_path
+    remove_upload(path)  # the last step of the work: a rollback after it leaves a failed job, which drops it too
+    return True
+
+
+def _end(job: Job, status: str, message: str, among: tuple) -> bool:
+    """Move a job from one of the `among` statuses to an end; its file goes. False when it was not among them."""
+    progress = _latest(job)
+    updated = type(job).objects.filter(pk=job.pk, status__in=among).update(
+        status=status, message=message[:1000], finished_at=timezone.now(), file_path="",
+        progress={**progress, "at": time.time()})
+    path = job.file_path
+    job.refresh_from_db()
+    if updated:
+        remove_upload(path)
+    return bool(updated)
+
+
+def job_fail(job: Job, message: str) -> bool:
+    """The job failed: it keeps `message` for the page and writes nothing else (the caller's transaction has
+    rolled its work back); its file is removed. False when it had already ended."""
+    return _end(job, JobStatus.FAILED, message, ACTIVE)
+
+
+def job_cancel(job: Job) -> bool:
+    """Cancel a job that is still waiting; False once a worker has taken it (or it has ended)."""
+    return _end(job, JobStatus.CANCELLED, "", (JobStatus.QUEUED,))
+
+
+# --- time limit and stale jobs ----------------------------------------------------------------------------
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes % 60 == 0:
+        return ngettext("%(n)d jam", "%(n)d jam", minutes // 60) % {"n": minutes // 60}
+    return ngettext("%(n)d menit", "%(n)d menit", minutes) % {"n": minutes}
+
+
+def _why_expired(job: Job, now: datetime) -> str:
+    """Why the job counts as lost ('' when it does not)."""
+    if not job.is_active:
+        return ""
+    if job.status == JobStatus.RUNNING and job.started_at and now - job.started_at > job.time_limit:
+        return _("Dihentikan: berjalan lebih dari %(limit)s, batas waktu pekerjaan ini. Coba lagi, atau hubungi "
+                 "admin bila terulang.") % {"limit": _duration(job.time_limit)}
+    signs = [job.created_at, job.active_at, job.started_at]
+    at = _latest(job).get("at") if job.status == JobStatus.RUNNING else None
+    if at:
+        signs.append(datetime.fromtimestamp(at, tz=UTC))
+    if now - max(t for t in signs if t) <= job.stale_after:
+        return ""
+    if job.status == JobStatus.QUEUED:
+        return _("Tidak selesai: pekerja latar tidak menjalankannya (mungkin berhenti). Coba lagi.")
+    return _("Tidak selesai: pekerja latar berhenti memberi kabar selama %(age)s (mungkin berhenti). Coba lagi.") % {
+        "age": _duration(job.stale_after)}
+
+
+def job_expire_stale(job: Job) -> Job:
+    """A job running past its time limit, or queued or running with no sign of life for longer than its stale
+    age, lost its worker: fail it with a message saying so (the page stops waiting), and remove its file. A
+    finished job still holding its file past the stale age lets it go. Returns the job as it now is."""
+    now = timezone.now()
+    why = _why_expired(job, now)
+    try:
+        if why:
+            job_fail(job, why)
+        elif not job.is_active and job.file_path and now - (job.finished_at or job.created_at) > job.stale_after:
+            job_release_file(job)
+    except OperationalError:  # SQLite: the worker holds the write lock; the next look expires it
+        logger.warning("could not expire job %s yet", job.pk)
+    return job
+
+
+def jobs_expire_stale(model: type[Job]) -> int:
+    """Expire every lost job of a kind (and let finished ones go of their files); how many were expired."""
+    now = timezone.now()
+    soonest = min(model.time_limit, model.stale_after)
+    expired = 0
+    for job in model.objects.filter(status__in=ACTIVE, created_at__lt=now - soonest):
+        if _why_expired(job, now):
+            job_expire_stale(job)
+            expired += 1
+    cutoff = now - model.stale_after
+    holding = (model.objects.exclude(status__in=ACTIVE).exclude(file_path="")
+               .filter(Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)))
+    for job in holding:
+        job_release_file(job)
+    return expired

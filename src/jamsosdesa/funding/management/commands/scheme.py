@@ -8,6 +8,7 @@ from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.money import rupiah, thousands
 from jamsosdesa.core.months import parse_month
+from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.progress import progress_bar
 from jamsosdesa.funding import selectors, services
 from jamsosdesa.funding.lists import parse_quotas, read_niks
@@ -179,21 +180,23 @@ class Command(BaseCommand):
             else:
                 request = services.filter_request(actor=actor, region=o["region"], village_role=o["role"])
             request.start_month, request.end_month, request.all_or_nothing = start, end, o["all_or_nothing"]
-            with progress_bar(_("Pendaftaran"), len(services.ENROL_STEPS), enabled=not o["json"]) as advance:
-                batch = services.enrol(actor=actor, scheme=scheme, request=request,
-                                       progress=lambda step, steps: advance(1) if step > 1 else None)
-                advance(1)
+            steps = len(services.ENROL_STEPS)
+            with progress_bar(_("Pendaftaran"), steps, enabled=not o["json"]) as bar:
+                batch = services.enrol(actor=actor, scheme=scheme, request=request, progress=bar.to)
+                bar.to(steps, stage="")
         refusals = list(services.batch_refusals(batch))
+        shown = personal_data(actor)
         if o["json"]:
             self.stdout.write(json.dumps({"batch": batch.pk, "enrolled": batch.enrolled, "refused": batch.refused,
-                                          "refusals": [{"nik": c.nik, "reason": c.reason} for c in refusals]},
+                                          "refusals": [{"nik": shown.nik(c.nik), "reason": c.reason}
+                                                       for c in refusals]},
                                          ensure_ascii=False, indent=2))
             return
         self.stdout.write(_("Didaftarkan %(n)s orang, %(a)s–%(b)s, %(c)s per orang; ditolak %(r)s.") % {
             "n": thousands(batch.enrolled), "a": f"{batch.start_month:%m/%Y}", "b": f"{batch.end_month:%m/%Y}",
             "c": rupiah(batch.cost_per_person), "r": thousands(batch.refused)})
         for c in refusals[:50]:
-            self.stdout.write(f"  {c.nik}  {c.desa_code}  {services.refusal_message(c.reason)}")
+            self.stdout.write(f"  {shown.nik(c.nik)}  {c.desa_code}  {services.refusal_message(c.reason)}")
         if len(refusals) > 50:
             self.stdout.write(_("  … dan %(n)s lainnya (pakai --json untuk semuanya)") % {"n": len(refusals) - 50})
 

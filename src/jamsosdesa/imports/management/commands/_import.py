@@ -11,7 +11,7 @@ from jamsosdesa.imports.report import write_report
 
 GROUP_LABELS = {"new": "baru", "unchanged": "tidak berubah", "updated": "diperbarui",
                 "duplicate": "ganda dalam berkas", "elsewhere": "sudah terdaftar di tempat lain",
-                "invalid": "tidak valid", "skipped": "dilewati"}
+                "invalid": "tidak valid", "warning": "ada peringatan, tidak dimuat", "skipped": "dilewati"}
 
 
 def actor_for(username: str | None) -> User:
@@ -40,6 +40,9 @@ class Command(BaseCommand):
         p.add_argument("--dry-run", action="store_true", help="Pratinjau saja: tidak ada yang ditulis.")
         p.add_argument("--all-or-nothing", action="store_true",
                        help="Tolak seluruh berkas bila ada satu baris tidak valid (bawaan: baris valid tetap dimuat).")
+        p.add_argument("--accept-warnings", action="store_true",
+                       help="Muat juga baris yang NIK-nya tidak sesuai dengan tanggal lahir atau jenis kelamin yang "
+                            "diisi, setelah Anda memeriksanya (bawaan: baris itu tidak dimuat dan dilaporkan).")
         p.add_argument("--report", help="Tulis laporan baris bermasalah ke berkas .xlsx ini.")
         p.add_argument("--user", help="Impor atas nama pengguna ini (bawaan: admin nasional pertama).")
         p.add_argument("--quiet", action="store_true", help="Tanpa bilah kemajuan.")
@@ -55,17 +58,12 @@ class Command(BaseCommand):
                 raise CommandError(f"Pemetaan '{o['mapping']}' tidak ada.")
             mapping = saved.columns
         options = ImportOptions(desa=o["desa"], format=o["format"], mapping=mapping, dry_run=o["dry_run"],
-                                all_or_nothing=o["all_or_nothing"], note=f"impor berkas {o['file']}")
+                                all_or_nothing=o["all_or_nothing"], accept_warnings=o["accept_warnings"],
+                                note=f"impor berkas {o['file']}")
         started = time.perf_counter()
         try:
-            with open(o["file"], "rb") as source, progress_bar("Impor", None, enabled=not o["quiet"]) as advance:
-                last = [0]
-
-                def progress(done, total):
-                    advance(done - last[0], total)
-                    last[0] = done
-
-                outcome = participants_import(actor=actor, source=source, options=options, progress=progress)
+            with open(o["file"], "rb") as source, progress_bar("Impor", None, enabled=not o["quiet"]) as bar:
+                outcome = participants_import(actor=actor, source=source, options=options, progress=bar.to)
         except FileNotFoundError:
             raise CommandError(f"Berkas {o['file']} tidak ada.") from None
         seconds = time.perf_counter() - started
@@ -80,6 +78,12 @@ class Command(BaseCommand):
                   f"({outcome.rows_total / max(seconds, 1e-9):,.0f} baris/detik):")
         for group in GROUPS:
             out.write(f"  {GROUP_LABELS[group]:<32} {outcome.counts[group]:>9}")
+        if outcome.counts["warning"]:
+            out.write(f"{outcome.counts['warning']} baris ada peringatan (NIK tidak sesuai dengan tanggal lahir atau "
+                      "jenis kelamin) dan tidak dimuat: periksa di laporan (--report), lalu perbaiki berkasnya atau "
+                      "impor lagi dengan --accept-warnings.")
+        if outcome.warnings_loaded:
+            out.write(f"{outcome.warnings_loaded} baris dengan peringatan dimuat (--accept-warnings).")
         if o["dry_run"]:
             out.write("Pratinjau: tidak ada yang ditulis.")
         elif outcome.rejected:

@@ -1,0 +1,213 @@
+"""The one job runner (core.jobs), through the two kinds of job that use it: imports and enrolment batches."""
+
+import os
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.jobs import (
+    Stage,
+    job_cancel,
+    job_claim,
+    job_expire_stale,
+    job_fail,
+    job_finish,
+    job_progress,
+    job_reporter,
+    jobs_expire_stale,
+)
+from jamsosdesa.core.progress import progress_bar
+from jamsosdesa.imports.models import ImportJob
+from jamsosdesa.imports.services import import_job_apply, import_job_create, import_job_run
+from jamsosdesa.participants.models import Participant
+from tests.conftest import DESA_A
+
+pytestmark = pytest.mark.django_db
+
+CSV = b"nik;nama;tanggal_lahir;jenis_kelamin\n3311110505900003;Sugeng Riyadi;05-05-1990;L\n"
+
+
+def queued_import(actor) -> ImportJob:
+    """An uploaded file waiting for a worker (the on-commit enqueue never runs inside a test transaction)."""
+    return import_job_create(actor=actor, upload=SimpleUploadedFile("desa.csv", CSV), desa=DESA_A)
+
+
+def back(job, **times) -> None:
+    """Move a job's times into the past: back(job, created_at=hours)."""
+    type(job).objects.filter(pk=job.pk).update(**{k: timezone.now() - timedelta(hours=h) for k, h in times.items()})
+    job.refresh_from_db()
+
+
+def test_a_job_is_claimed_once(operator_a):
+    job = queued_import(operator_a)
+    claimed = job_claim(ImportJob, job.pk)
+    assert claimed.status == "running" and claimed.started_at is not None
+    assert job_claim(ImportJob, job.pk) is None  # a second worker, or the task delivered twice, gets nothing
+    assert job_finish(claimed, rows_total=1)
+    assert job_claim(ImportJob, job.pk) is None
+
+
+def test_progress_carries_a_stage_in_words(operator_a):
+    job = job_claim(ImportJob, queued_import(operator_a).pk)
+    report = job_reporter(job)
+    report(40, 100)
+    assert job_progress(job) == {"done": 40, "total": 100, "percent": 40, "stage": ""}
+    report(100, 100, Stage(gettext_noop("membangun ulang indeks %(name)s (%(n)d dari %(steps)d)"),
+                           {"name": "participant_nik", "n": 2, "steps": 5}))
+    assert job_progress(job)["stage"] == "membangun ulang indeks participant_nik (2 dari 5)"
+    assert job_progress(job)["percent"] == 100
+
+
+def test_a_failed_job_keeps_its_message_and_drops_its_file(operator_a):
+    job = job_claim(ImportJob, queued_import(operator_a).pk)
+    path = job.file_path
+    assert os.path.exists(path)
+    assert job_fail(job, "Kolom NIK rusak.")
+    assert (job.status, job.message, job.file_path) == ("failed", "Kolom NIK rusak.", "")
+    assert not os.path.exists(path) and job.finished_at is not None
+    assert not job_fail(job, "lagi") and not job_finish(job)  # an ended job stays as it ended
+    job.refresh_from_db()
+    assert job.message == "Kolom NIK rusak."
+
+
+def test_only_a_waiting_job_can_be_cancelled(operator_a):
+    waiting = queued_import(operator_a)
+    path = waiting.file_path
+    assert job_cancel(waiting) and waiting.status == "cancelled" and not os.path.exists(path)
+    assert job_claim(ImportJob, waiting.pk) is None
+    running = job_claim(ImportJob, queued_import(operator_a).pk)
+    assert not job_cancel(running) and running.status == "running"
+
+
+def test_a_job_past_its_time_limit_or_silent_too_long_expires_and_says_so(operator_a):
+    silent = job_claim(ImportJob, queued_import(operator_a).pk)
+    back(silent, created_at=3, started_at=3, active_at=3)  # running, no progress for 3 hours (stale after 2)
+    assert job_expire_stale(silent).status == "failed" and "berhenti memberi kabar" in silent.message
+    assert silent.file_path == ""
+
+    busy = job_claim(ImportJob, queued_import(operator_a).pk)
+    back(busy, created_at=3, started_at=3, active_at=3)
+    job_reporter(busy)(10, 100)  # it still reports: alive
+    assert job_expire_stale(busy).status == "running"
+    back(busy, started_at=7)  # but it has run longer than an import may (6 hours)
+    assert job_expire_stale(busy).status == "failed" and "batas waktu" in busy.message
+
+    fresh = queued_import(operator_a)
+    assert job_expire_stale(fresh).status == "queued"
+
+
+def expired_once_claimed(module):
+    """Patch `module.job_claim` so that, right after the worker takes the job, another process (a page looking
+    at it) expires it: the worker runs the whole job not knowing."""
+    real = module.job_claim
+
+    def claim(jobs, pk):
+        claimed = real(jobs, pk)
+        type(claimed).objects.filter(pk=pk).update(status="failed", message="expired")
+        return claimed
+
+    return mock.patch.object(module, "job_claim", claim)
+
+
+def test_an_import_expired_while_it_ran_keeps_none_of_its_load(operator_a):
+    """The worker finishes inside the load's transaction, on condition that the job still runs: a process
+    that expired it meanwhile wins, and the load rolls back."""
+    from jamsosdesa.imports import services
+
+    job = import_job_run(queued_import(operator_a).pk)
+    import_job_apply(actor=operator_a, job=job)
+    with expired_once_claimed(services):
+        import_job_run(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.message) == ("failed", "expired") and not Participant.objects.exists()
+
+
+def test_an_enrolment_batch_expired_while_it_ran_enrols_nobody(operator_a):
+    from jamsosdesa.accounts.models import Role
+    from jamsosdesa.funding import services
+    from jamsosdesa.funding.models import Enrolment, EnrolmentBatch
+    from tests.conftest import make_user
+    from tests.funding.conftest import people, scheme_data
+
+    official = make_user("pemkab", Role.DISTRICT_OFFICIAL, ["33.11"])
+    scheme = services.scheme_create(actor=official, data=scheme_data())
+    people(3, DESA_A)
+    batch = services.enrol_queue(actor=official, scheme=scheme, region=DESA_A)
+    with expired_once_claimed(services):
+        services.enrol_run(batch.pk)
+    batch = EnrolmentBatch.objects.get(pk=batch.pk)
+    assert batch.status == "failed" and batch.enrolled == 0 and not Enrolment.objects.exists()
+
+
+def test_a_stuck_import_is_timed_out_like_a_batch(operator_a):
+    """Regression: an import whose worker never came stayed 'waiting' for ever, its page polling."""
+    job = queued_import(operator_a)
+    path = job.file_path
+    back(job, created_at=3)
+    client = Client()
+    client.force_login(operator_a)
+    page = client.get(f"/impor/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "pekerja latar tidak menjalankannya" in page and "every 1s" not in page
+    assert not os.path.exists(path)
+    assert import_job_run(job.pk).status == "failed"  # a worker that comes back later does not run it
+
+
+def test_a_preview_keeps_its_file_for_the_load_but_not_for_ever(operator_a):
+    job = queued_import(operator_a)
+    job = import_job_run(job.pk)
+    assert job.status == "done" and job.dry_run and os.path.exists(job.file_path)  # waiting for "load"
+    path = job.file_path
+    back(job, finished_at=3)
+    jobs_expire_stale(ImportJob)  # runs whenever a new job is queued
+    job.refresh_from_db()
+    assert job.file_path == "" and not os.path.exists(path) and job.status == "done"
+    with pytest.raises(ServiceError) as gone:
+        import_job_apply(actor=operator_a, job=job)
+    assert "unggah lagi" in gone.value.message
+
+
+def test_a_loaded_import_removes_its_file(operator_a):
+    job = import_job_run(queued_import(operator_a).pk)
+    path = job.file_path
+    import_job_apply(actor=operator_a, job=job)
+    job = import_job_run(job.pk)
+    assert job.status == "done" and not job.dry_run and Participant.objects.count() == 1
+    assert job.file_path == "" and not os.path.exists(path)
+
+
+def test_the_import_page_shows_the_stage(operator_a):
+    job = job_claim(ImportJob, queued_import(operator_a).pk)
+    job_reporter(job)(1, 1, Stage(gettext_noop("membangun ulang indeks %(name)s (%(n)d dari %(steps)d)"),
+                                  {"name": "participant_nik", "n": 1, "steps": 3}))
+    client = Client()
+    client.force_login(operator_a)
+    page = client.get(f"/impor/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "Membangun ulang indeks participant_nik (1 dari 3)" in page and "every 1s" in page
+
+
+def test_a_rejected_import_is_a_done_job_that_says_it_refused(operator_a):
+    bad = CSV + b"3311113102900001;Tanggal Salah;31-02-1990;L\n"
+    job = import_job_create(actor=operator_a, upload=SimpleUploadedFile("desa.csv", bad), desa=DESA_A,
+                            all_or_nothing=True)
+    import_job_apply(actor=operator_a, job=import_job_run(job.pk))
+    job = import_job_run(job.pk)
+    assert (job.status, job.rejected, job.status_label) == ("done", True, "ditolak (semua atau tidak sama sekali)")
+    assert not Participant.objects.exists()
+
+
+def test_the_command_line_bar_shows_the_stage_as_its_description():
+    with progress_bar("Impor", None) as bar:
+        bar.to(50, 100)
+        bar.to(100, 100, Stage(gettext_noop("membangun ulang indeks %(name)s (%(n)d dari %(steps)d)"),
+                               {"name": "participant_nik", "n": 1, "steps": 2}))
+        task = bar._progress.tasks[0]
+        assert task.description == "Impor: membangun ulang indeks participant_nik (1 dari 2)"
+        assert (task.completed, task.total) == (100, 100)
+        bar.to(100, stage="")
+        assert task.description == "Impor"
