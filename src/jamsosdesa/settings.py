@@ -168,6 +168,9 @@ TASKS = {"default": {"BACKEND": {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }[env_str("JAMSOSDESA_TASKS_BACKEND", "database")]}}
+# Background workers `jamsosdesa serve` starts: jobs run side by side on PostgreSQL; SQLite writes one
+# transaction at a time, so a second job would only wait for the first (and could time out waiting).
+JOB_WORKERS = env_int("JAMSOSDESA_WORKERS", 2 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 1)
 # Progress of long jobs is shared between the worker and the web process through the cache:
 # files under var/ by default, Redis when JAMSOSDESA_REDIS_URL is set.
 if env_str("JAMSOSDESA_REDIS_URL"):

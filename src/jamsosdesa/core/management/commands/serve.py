@@ -1,25 +1,66 @@
+import signal
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+WORKER = [sys.executable, "-m", "jamsosdesa", "db_worker", "--no-startup-delay", "--interval", "0.5"]
+GRACE_SECONDS = 20  # a worker in the middle of a job finishes it first; after this it is killed (the job expires)
+
+
+def _die_with_parent() -> None:
+    """In the worker, before it starts (Linux): if serve itself is killed outright, the worker is told to stop
+    too, instead of running on without its server."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)  # unwinds runserver, so the workers are stopped on the way out
 
 
 class Command(BaseCommand):
-    help = "Jalankan server web dan pekerja latar (impor berkas) bersama: untuk demo dan instalasi kecil."
+    help = "Jalankan server web dan pekerja latar (impor, pendaftaran skema) bersama: untuk demo dan instalasi kecil."
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("--workers", type=int, default=settings.JOB_WORKERS,
+                            help="Jumlah pekerja latar (bawaan: 2 untuk PostgreSQL, 1 untuk SQLite; "
+                                 "env JAMSOSDESA_WORKERS).")
 
-    def handle(self, *args, addrport, **options):
-        worker = subprocess.Popen([sys.executable, "-m", "jamsosdesa", "db_worker", "--no-startup-delay",
-                                   "--interval", "0.5"])
-        self.stdout.write(f"Pekerja latar berjalan (pid {worker.pid}).")
+    def handle(self, *args, addrport, workers, **options):
+        if workers < 1:
+            raise CommandError("--workers paling sedikit 1.")
+        started = []
+        previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
+            for _n in range(workers):
+                worker = subprocess.Popen(WORKER, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+                started.append(worker)
+                self.stdout.write(f"Pekerja latar berjalan (pid {worker.pid}).")
+            self.stdout.flush()
             call_command("runserver", addrport, use_reloader=False)
         finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            stop_workers(started)
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    """SIGTERM each worker (a worker between jobs exits at once, one in a job finishes it), then wait; kill
+    whichever is still there after the grace period."""
+    for worker in workers:
+        if worker.poll() is None:
             worker.terminate()
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+    for worker in workers:
+        try:
+            worker.wait(timeout=GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
