@@ -211,3 +211,20 @@ def test_the_command_line_bar_shows_the_stage_as_its_description():
         assert (task.completed, task.total) == (100, 100)
         bar.to(100, stage="")
         assert task.description == "Impor"
+
+
+def test_the_batch_page_names_the_step_under_way(operator_a):
+    from jamsosdesa.accounts.models import Role
+    from jamsosdesa.funding import services
+    from jamsosdesa.funding.models import EnrolmentBatch
+    from tests.conftest import make_user
+    from tests.funding.conftest import scheme_data
+
+    official = make_user("pemkab", Role.DISTRICT_OFFICIAL, ["33.11"])
+    scheme = services.scheme_create(actor=official, data=scheme_data())
+    batch = job_claim(EnrolmentBatch, services.enrol_queue(actor=official, scheme=scheme, region=DESA_A).pk)
+    job_reporter(batch)(2, len(services.ENROL_STEPS), services.ENROL_STEPS[2])
+    client = Client()
+    client.force_login(official)
+    page = client.get(f"/skema/daftar/{batch.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "Langkah 3 dari 5: memeriksa kuota desa" in page and "every 1s" in page
