@@ -37,7 +37,7 @@ def test_create_enrol_from_a_spreadsheet_budget_and_end(official, tmp_path):
         ws.write_row(4, 0, [4, "Belum terdaftar", "3311110101800099"])
     result = json.loads(run("enrol", pk, "--user", official.username, "--file", str(book), "--start", "2026-11",
                             "--json"))
-    assert result["enrolled"] == 3 and result["refusals"] == [{"nik": "3311110101800099",
+    assert result["enrolled"] == 3 and result["refusals"] == [{"nik": "3311••••••••0099",  # a district: masked
                                                                "reason": "not_registered"}]
     text = run("budget", pk, "--user", official.username)
     assert "terpakai Rp302.400" in text and "Krajan" in text

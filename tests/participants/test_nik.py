@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from jamsosdesa.participants.nik import check_kk, check_kpj, check_nik, mask_nik
+from jamsosdesa.core.presenters import mask_nik
+from jamsosdesa.participants.nik import check_kk, check_kpj, check_nik
 
 TODAY = date(2026, 11, 21)
 

@@ -7,6 +7,7 @@ from ninja.responses import Status
 
 from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.core.months import parse_month
+from jamsosdesa.core.presenters import PersonalData, personal_data
 from jamsosdesa.participants.models import VillageRole
 from jamsosdesa.participants.selectors import participant_get
 
@@ -166,8 +167,8 @@ def _scheme(request, pk: int):
     return scheme
 
 
-def _batch_out(batch) -> dict:
-    refusals = [{"nik": c.nik, "desa_code": c.desa_code, "reason": c.reason,
+def _batch_out(batch, shown: PersonalData) -> dict:
+    refusals = [{"nik": shown.nik(c.nik), "desa_code": c.desa_code, "reason": c.reason,
                  "message": services.refusal_message(c.reason)} for c in services.batch_refusals(batch)[:10_000]]
     return {"id": batch.pk, "scheme_id": batch.scheme_id, "how": batch.how,
             "start_month": batch.start_month.strftime("%Y-%m"), "end_month": batch.end_month.strftime("%Y-%m"),
@@ -175,11 +176,11 @@ def _batch_out(batch) -> dict:
             "cost_per_person": batch.cost_per_person, "refusals": refusals}
 
 
-def _enrolment_out(e) -> dict:
-    return {"id": e.pk, "scheme_id": e.scheme_id, "nik": e.participant.nik, "full_name": e.participant.full_name,
-            "desa_code": e.desa_code, "start_month": e.start_month.strftime("%Y-%m"),
-            "end_month": e.end_month.strftime("%Y-%m"), "cost": e.cost, "ended": e.ended_at is not None,
-            "end_reason": e.end_reason}
+def _enrolment_out(e, shown: PersonalData) -> dict:
+    return {"id": e.pk, "scheme_id": e.scheme_id, "nik": shown.nik(e.participant.nik),
+            "full_name": e.participant.full_name, "desa_code": e.desa_code,
+            "start_month": e.start_month.strftime("%Y-%m"), "end_month": e.end_month.strftime("%Y-%m"),
+            "cost": e.cost, "ended": e.ended_at is not None, "end_reason": e.end_reason}
 
 
 @router.get("/schemes", response=list[SchemeOut], summary="Skema pembiayaan yang boleh Anda lihat")
@@ -219,7 +220,8 @@ def scheme_budget(request, pk: int):
 def enrolment_list(request, pk: int, desa: str = "", limit: Annotated[int, Field(ge=1, le=1000)] = 100,
                    offset: Annotated[int, Field(ge=0)] = 0):
     rows = selectors.scheme_enrolments(user=request.user, scheme=_scheme(request, pk), desa=desa)
-    return [_enrolment_out(e) for e in rows[offset:offset + limit]]
+    shown = personal_data(request.user)
+    return [_enrolment_out(e, shown) for e in rows[offset:offset + limit]]
 
 
 @router.post("/schemes/{pk}/enrolments", response={201: BatchOut},
@@ -233,7 +235,7 @@ def enrolment_create(request, pk: int, body: EnrolIn):
             raise Http404
         enrolment = services.enrol_one(actor=request.user, scheme=scheme, participant=participant,
                                        start_month=start, end_month=end)
-        return Status(201, _batch_out(enrolment.batch))
+        return Status(201, _batch_out(enrolment.batch, personal_data(request.user)))
     if body.niks is not None:
         req = services.EnrolRequest(niks=body.niks, start_month=start, end_month=end,
                                     all_or_nothing=body.all_or_nothing, description="API: daftar NIK")
@@ -241,7 +243,8 @@ def enrolment_create(request, pk: int, body: EnrolIn):
         req = services.filter_request(actor=request.user, region=body.region, village_role=body.village_role,
                                       start_month=start, end_month=end, all_or_nothing=body.all_or_nothing)
         req.description = "API: " + req.description
-    return Status(201, _batch_out(services.enrol(actor=request.user, scheme=scheme, request=req)))
+    batch = services.enrol(actor=request.user, scheme=scheme, request=req)
+    return Status(201, _batch_out(batch, personal_data(request.user)))
 
 
 @router.post("/enrolments/{pk}/end", response=EnrolmentOut, summary="Akhiri kepesertaan skema (tidak dihapus)")
@@ -251,5 +254,5 @@ def enrolment_end(request, pk: int, body: EndIn):
         raise Http404
     ended = services.enrolment_end(actor=request.user, enrolment=enrolment, last_month=_month(body.last_month),
                                    reason=body.reason, note=body.note)
-    return _enrolment_out(ended)
+    return _enrolment_out(ended, personal_data(request.user))
 

@@ -8,10 +8,9 @@ from dataclasses import asdict
 import xlsxwriter
 from django.db import transaction
 
-from jamsosdesa.core.access import shows_full_nik_in_lists
 from jamsosdesa.core.audit import audit_record
 from jamsosdesa.core.models import AuditEventType
-from jamsosdesa.participants.nik import mask_nik
+from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs
 
 HEADER = ["nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "kode_desa", "desa", "alamat", "rt", "rw",
@@ -22,13 +21,11 @@ FIELDS = ("nik", "full_name", "birth_place", "birth_date", "sex", "desa_id", "de
 
 
 def _rows(user, filters: ParticipantFilter) -> Iterator[list]:
-    masked = not shows_full_nik_in_lists(user)
+    shown = personal_data(user)
     qs = participant_filter_qs(user=user, filters=filters).order_by("pk").values_list(*FIELDS)
     for row in qs.iterator(chunk_size=5000):
         row = list(row)
-        if masked:
-            row[0] = mask_nik(row[0])
-            row[15] = mask_nik(row[15]) if row[15] else ""
+        row[0], row[7], row[15] = shown.nik(row[0]), shown.address(row[7]), shown.kk(row[15])
         row[3] = row[3].strftime("%d-%m-%Y")
         row[17] = "aktif" if row[17] else "nonaktif"
         row[16] = row[16] or ""
@@ -41,7 +38,7 @@ def export_record(*, user, filters: ParticipantFilter, fmt: str, rows: int) -> N
     audit_record(actor=user, event=AuditEventType.PARTICIPANT_EXPORTED, object_type="participant_export",
                  object_id=fmt, region_code=filters.region[:13],
                  new={"filter": asdict(filters), "format": fmt, "rows": rows,
-                      "nik_masked": not shows_full_nik_in_lists(user)})
+                      "nik_masked": personal_data(user).nik_masked})
 
 
 class _Line:

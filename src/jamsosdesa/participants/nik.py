@@ -172,10 +172,3 @@ def check_kpj(value: object, *, field_name: str = "kpj") -> list[Issue]:
     if not is_ascii_digits(kpj) or len(kpj) != 11:
         return [Issue("kpj_invalid", field_name, _("Nomor KPJ harus 11 digit angka."))]
     return []
-
-
-def mask_nik(nik: str) -> str:
-    """3311••••••••0001: region and serial visible, birth date hidden."""
-    if len(nik) != 16:
-        return "•" * len(nik)
-    return nik[:4] + "•" * 8 + nik[12:]
