@@ -1,4 +1,5 @@
-"""The row parser's quick path must give exactly what the full parser gives, for every kind of cell."""
+"""The row parser's quick path must give exactly what the full parser (the participant field cleaner) gives, for
+every kind of cell: never accept what the cleaner refuses or warns about, never refuse anything itself."""
 
 import random
 from datetime import date, datetime
@@ -14,22 +15,23 @@ HEADER = ["nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "kode
 CHOICES = {
     "nik": ["3311110505900001", "3311114505900002", " 3311110505900003", "3311.1105.0590.0004", "331111050590000",
             "3311113102900001", "3311110505900000", "0", "", None, 3311110505900001.0, "'3311110505900005",
-            "3311116505900001", "3311110513900001"],
-    "nama": ["Sutrisno", "  siti   AMINAH ", "", None, "X" * 121, "Ma’ruf", 12345.0],
-    "tempat_lahir": ["Sukoharjo", " Klaten  Utara ", "", None],
+            "3311116505900001", "3311110513900001", "3311110506900001", "3311114505850001"],
+    "nama": ["Sutrisno", "  siti   AMINAH ", "", None, "X" * 121, "Ma’ruf", 12345.0, "Sugeng\x00"],
+    "tempat_lahir": ["Sukoharjo", " Klaten  Utara ", "", None, "K" * 80, "K" * 60],
     "tanggal_lahir": ["05-05-1990", "31-02-1990", "1990-05-05", "5/5/1990", "05.05.1990", "05-05-2990",
                       "01-01-1850", "", None, datetime(1990, 5, 5), date(1990, 5, 5), 32998.0, "05-05-90",
                       "5-05-1990 ", "ab-cd-efgh"],
     "jenis_kelamin": ["L", "p", "Perempuan", "1", "", None, "X", 2.0],
     "kode_desa": [DESA, OTHER_DESA, "", None, "99.99.99.9999", f" {DESA} "],
-    "alamat": ["Dusun Krajan", "  Jl.  Mawar  3 ", "", None, "A" * 250],
-    "rt": ["003", "3", "0", "", "-", "1234", "a", None, 3.0],
+    "alamat": ["Dusun Krajan", "  Jl.  Mawar  3 ", "", None, "A" * 250, "Jl.\x00Mawar"],
+    "rt": ["003", "3", "0", "", "-", "1234", "a", None, 3.0, "¹", "٣"],
     "rw": ["001", "12", "", None],
-    "no_hp": ["0812 3456 7890", "", None, 81234567890.0],
+    "no_hp": ["0812 3456 7890", "", None, 81234567890.0, "0812 3456 7890 1234 5678 9"],
     "kode_pekerjaan": ["88", "1", "85", "86", "", None, "999", "Petani", 88.0],
     "segmen": ["", "BPU", "pu", "XYZ", None],
     "peran": ["", "vulnerable_worker", "Perangkat Desa", "??", None],
-    "penghasilan": ["1500000", "", "Rp 1.500.000", "-5", None, 1500000.0],
+    "penghasilan": ["1500000", "", "Rp 1.500.000", "-5", None, 1500000.0, "5000000000000", "1000000000000",
+                    "12345678901234567890", "١٢٣"],
     "no_kk": ["", "3311110101900001", "123", None],
     "kpj": ["", "12345678901", "1234", None],
 }
@@ -67,6 +69,31 @@ def test_quick_path_agrees_with_the_full_parser_on_messy_rows():
         quick_rows += parser._quick(row) is not None
         assert parser.parse(row) == parser._full(row), row
     assert quick_rows > 1000  # the comparison covered many rows the quick path accepted
+
+
+def test_what_the_import_took_and_the_form_refused_goes_to_the_cleaner_and_is_refused():
+    parser = _parser(HEADER)
+    for column, value, code in (("penghasilan", "5000000000000", "income_too_large"),
+                                ("penghasilan", "12345678901234567890", "income_too_large"),
+                                ("tempat_lahir", "K" * 80, "too_long"), ("rt", "¹", "rt_rw_invalid"),
+                                ("no_kk", "123", "kk_length"), ("kpj", "1234", "kpj_invalid")):
+        row = _clean_row(HEADER)
+        row[HEADER.index(column)] = value
+        assert parser._quick(row) is None, column
+        clean, errors, warnings = parser.parse(row)
+        assert [e.code for e in errors] == [code], column
+
+
+def test_a_nik_that_disagrees_with_the_row_is_a_warning_with_the_forms_words():
+    parser = _parser(HEADER)
+    row = _clean_row(HEADER)  # 3311110505900001, born 05-05-1990, L
+    row[HEADER.index("tanggal_lahir")] = "05-05-1985"
+    clean, errors, warnings = parser.parse(row)
+    assert errors == [] and [w.code for w in warnings] == ["nik_birth_date_mismatch"]
+    assert warnings[0].message == "Tanggal lahir 05-05-1985 tidak sesuai dengan NIK (05-05-1990)."
+    row = _clean_row(HEADER)
+    row[HEADER.index("jenis_kelamin")] = "P"
+    assert [w.code for w in parser.parse(row)[2]] == ["nik_sex_mismatch"]
 
 
 def test_the_quick_nik_test_never_accepts_a_nik_the_full_check_refuses():

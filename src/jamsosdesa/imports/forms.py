@@ -20,6 +20,14 @@ class UploadForm(forms.Form):
                                                 ("1", _("Tolak seluruh berkas (semua atau tidak sama sekali)"))])
 
 
+class ApplyForm(forms.Form):
+    """Loading after a preview. Rows with warnings (the NIK disagrees with the birth date or sex given) are loaded
+    only when the operator says they checked them, as on the registration form."""
+
+    accept_warnings = forms.BooleanField(
+        label=_("Muat juga baris yang ada peringatannya: sudah saya periksa dan datanya benar"), required=False)
+
+
 class MappingForm(forms.Form):
     name = forms.CharField(label=_("Nama pemetaan"), max_length=80)
 

@@ -1,4 +1,5 @@
-"""The error report: the original rows that were not loaded, with a column saying why, in Indonesian."""
+"""The error report: the original rows that were not loaded, with a column saying why, in Indonesian; rows
+loaded although they had warnings (the operator confirmed them) are listed too."""
 
 from datetime import date, datetime
 from pathlib import Path
@@ -6,7 +7,8 @@ from pathlib import Path
 import xlsxwriter
 
 GROUP_TEXT = {"duplicate": "Ganda dalam berkas", "elsewhere": "Sudah terdaftar di tempat lain",
-              "invalid": "Tidak valid", "skipped": "Dilewati"}
+              "invalid": "Tidak valid", "warning": "Ada peringatan, belum dimuat",
+              "warning_loaded": "Dimuat dengan peringatan", "skipped": "Dilewati"}
 
 
 def write_report(outcome, path: str | Path) -> Path:
