@@ -228,3 +228,37 @@ def test_the_batch_page_names_the_step_under_way(operator_a):
     client.force_login(official)
     page = client.get(f"/skema/daftar/{batch.pk}/", headers={"HX-Request": "true"}).content.decode()
     assert "Langkah 3 dari 5: memeriksa kuota desa" in page and "every 1s" in page
+
+
+def test_old_job_rows_keep_their_meaning(operator_a, tmp_path):
+    """The migrations onto core.jobs: a 'rejected' import is a done job that refused the file; a waiting batch's
+    uploaded list moves from its params to its file path, a finished one's (already deleted) is dropped."""
+    import importlib
+
+    from django.apps import apps
+
+    from jamsosdesa.accounts.models import Role
+    from jamsosdesa.funding import services
+    from jamsosdesa.funding.models import EnrolmentBatch
+    from tests.conftest import make_user
+    from tests.funding.conftest import scheme_data
+
+    imports_0003 = importlib.import_module("jamsosdesa.imports.migrations.0003_importjob_runs_on_core_jobs")
+    funding_0005 = importlib.import_module("jamsosdesa.funding.migrations.0005_enrolmentbatch_runs_on_core_jobs")
+    job = queued_import(operator_a)
+    ImportJob.objects.filter(pk=job.pk).update(status="rejected")
+    imports_0003.rejected_is_done_and_refused(apps, None)
+    job.refresh_from_db()
+    assert (job.status, job.rejected) == ("done", True)
+
+    official = make_user("pemkab", Role.DISTRICT_OFFICIAL, ["33.11"])
+    scheme = services.scheme_create(actor=official, data=scheme_data())
+    fields = {"scheme": scheme, "how": "list", "start_month": scheme.start_month, "end_month": scheme.end_month}
+    waiting = EnrolmentBatch.objects.create(status="queued", params={"file": "/var/x/a.csv", "name": "a.csv"},
+                                            **fields)
+    done = EnrolmentBatch.objects.create(status="done", params={"file": "/var/x/b.csv", "name": "b.csv"}, **fields)
+    funding_0005.list_file_to_file_path(apps, None)
+    waiting.refresh_from_db()
+    done.refresh_from_db()
+    assert (waiting.file_path, waiting.params) == ("/var/x/a.csv", {"name": "a.csv"})
+    assert (done.file_path, done.params, done.started_at) == ("", {"name": "b.csv"}, done.created_at)
