@@ -5,9 +5,8 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
+from jamsosdesa.core.sheets import FileProblem, data_rows, normalize_header, open_table
 from jamsosdesa.core.text import is_ascii_digits
-from jamsosdesa.imports.engine import data_rows
-from jamsosdesa.imports.readers import FileProblem, normalize_header, open_table
 
 
 def _no_nik_column() -> str:

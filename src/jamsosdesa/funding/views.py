@@ -14,7 +14,7 @@ from jamsosdesa.core.errors import ErrorCode, NotFound, ServiceError, put_on_for
 from jamsosdesa.core.jobs import JobStatus, job_expire_stale
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.presenters import personal_data
-from jamsosdesa.imports.readers import FileProblem
+from jamsosdesa.core.sheets import FileProblem
 from jamsosdesa.participants.selectors import participant_get
 
 from . import selectors, services

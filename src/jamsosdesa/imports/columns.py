@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .readers import normalize_header
+from jamsosdesa.core.sheets import normalize_header
 
 # Our template, in order: header name -> field.
 TEMPLATE_COLUMNS = {

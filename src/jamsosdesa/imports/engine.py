@@ -29,12 +29,12 @@ from jamsosdesa.core import audit, clock
 from jamsosdesa.core.access import changeable_participant_ids, code_in_scope, sees_everything, user_region_codes
 from jamsosdesa.core.jobs import Stage
 from jamsosdesa.core.models import AuditEventType
+from jamsosdesa.core.sheets import CSV_ENCODINGS, FileProblem, Table, data_rows, open_table
 from jamsosdesa.participants.fields import DesaStatus, FieldIssue
 from jamsosdesa.participants.models import Channel, DeactivationReason, Occupation, Participant, VillageRole
 from jamsosdesa.regions.models import Level, Region
 
 from .columns import ColumnProblem, Layout, layout_for, looks_like_header
-from .readers import CSV_ENCODINGS, FileProblem, Table, open_table
 from .rows import RowParser, cell_text, describe, normalize_nik, parse_date
 
 GROUPS = ("new", "unchanged", "updated", "duplicate", "elsewhere", "invalid", "warning", "skipped")
@@ -52,6 +52,8 @@ INSERT_COLUMNS = ("nik", "kk", "full_name", "search_name", "birth_place", "birth
 # The audit event of each participant an import adds: its NIK, name and desa (SQL over the new row).
 REGISTERED_VALUES = {"nik": "nik", "full_name": "full_name", "desa": "desa_code"}
 IMPORT_AUDIT_TRIGGER = "jamsosdesa_import_audit"
+# Sheets of a workbook tried first for the participant table (then the others, in order).
+PREFERRED_SHEETS = ("peserta", "data", "penduduk")
 
 
 class ImportRejected(Exception):
@@ -154,7 +156,8 @@ def _desa_status_outside(before_query: Callable[[], None]) -> Callable[[str], st
 
 def _open(source, options: ImportOptions, outcome: ImportOutcome | None = None,
           encoding: str | None = None) -> tuple[Table, Layout]:
-    table = open_table(source, looks_like_header=looks_like_header, encoding=encoding)
+    table = open_table(source, looks_like_header=looks_like_header, preferred_sheets=PREFERRED_SHEETS,
+                       encoding=encoding)
     if outcome is not None:
         outcome.header = [str(h) for h in table.header]  # kept even if the columns cannot be mapped
     layout = layout_for(table.header, fmt=options.format, mapping=options.mapping)
@@ -166,26 +169,6 @@ def _rewind(source, table: Table):
     if hasattr(source, "seek"):
         source.seek(0)
     return source
-
-
-def _is_end_marker(cells: list) -> bool:
-    """OpenSID ends its data at a row whose second cell is ###."""
-    return len(cells) > 1 and isinstance(cells[1], str) and cells[1].strip() == "###"
-
-
-def _blank(cells: list) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
-
-
-def data_rows(table: Table) -> Iterator[tuple[int, list]]:
-    """(row number in the file, cells) for every data row: blank rows skipped, stop at OpenSID's ###."""
-    row_no = table.header_row
-    for cells in table.rows:
-        row_no += 1
-        if _is_end_marker(cells):
-            return
-        if not _blank(cells):
-            yield row_no, cells
 
 
 def _signature(name_cell, birth_cell) -> tuple:

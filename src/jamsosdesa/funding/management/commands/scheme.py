@@ -5,16 +5,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from jamsosdesa.contributions.models import PayerType
+from jamsosdesa.core.commands import actor_for
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.money import rupiah, thousands
 from jamsosdesa.core.months import parse_month
 from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.progress import progress_bar
+from jamsosdesa.core.sheets import FileProblem
 from jamsosdesa.funding import selectors, services
 from jamsosdesa.funding.lists import parse_quotas, read_niks
 from jamsosdesa.funding.models import ApbdesSource, EndReason
-from jamsosdesa.imports.management.commands._import import actor_for
-from jamsosdesa.imports.readers import FileProblem
 from jamsosdesa.participants.selectors import participant_get
 
 

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from jamsosdesa.accounts.models import Role, User
+from jamsosdesa.core.commands import actor_for
 from jamsosdesa.core.progress import progress_bar
 from jamsosdesa.imports.engine import GROUPS, ImportOptions, participants_import
 from jamsosdesa.imports.models import ColumnMapping
@@ -12,19 +12,6 @@ from jamsosdesa.imports.report import write_report
 GROUP_LABELS = {"new": "baru", "unchanged": "tidak berubah", "updated": "diperbarui",
                 "duplicate": "ganda dalam berkas", "elsewhere": "sudah terdaftar di tempat lain",
                 "invalid": "tidak valid", "warning": "ada peringatan, tidak dimuat", "skipped": "dilewati"}
-
-
-def actor_for(username: str | None) -> User:
-    if username:
-        user = User.objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"Pengguna {username} tidak ada atau tidak aktif.")
-        return user
-    user = (User.objects.filter(is_active=True, role=Role.NATIONAL_ADMIN).order_by("pk").first()
-            or User.objects.filter(is_active=True, is_superuser=True).order_by("pk").first())
-    if user is None:
-        raise CommandError("Belum ada admin nasional: buat dengan `jamsosdesa createsuperuser` atau pakai --user.")
-    return user
 
 
 class Command(BaseCommand):

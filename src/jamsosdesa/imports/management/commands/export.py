@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from jamsosdesa.core.commands import actor_for
 from jamsosdesa.imports.export import export_csv, export_xlsx
-from jamsosdesa.imports.management.commands._import import actor_for
 from jamsosdesa.participants.selectors import ParticipantFilter
 
 
