@@ -192,7 +192,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Domain settings ------------------------------------------------------------------------
 # Roles that see whole NIKs in lists; everyone else sees them masked (UU 27/2022).
 NIK_UNMASKED_LIST_ROLES = env_list("JAMSOSDESA_NIK_UNMASKED_LIST_ROLES", "national_admin,branch_officer")
-PAGE_SIZE = env_int("JAMSOSDESA_PAGE_SIZE", 25)
 # Whether a discount that excludes regional budgets (APBD) also excludes village budgets (APBDes): the
 # regulation does not say (PP 50/2025). Default yes, so villages do not under-budget.
 CONTRIBUTION_APBDES_IS_STATE_BUDGET = env_bool("JAMSOSDESA_CONTRIBUTION_APBDES_IS_STATE_BUDGET", True)

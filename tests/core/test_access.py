@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from jamsosdesa.accounts.models import Role
-from jamsosdesa.core.access import scope_participants
+from jamsosdesa.core.roles import Role
+from jamsosdesa.participants.access import scope_participants
 from tests.conftest import DESA_B, make_user
 
 pytestmark = pytest.mark.django_db

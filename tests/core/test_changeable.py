@@ -5,8 +5,9 @@ from datetime import date
 
 import pytest
 
-from jamsosdesa.core.access import can_change_participant, changeable_participant_ids, user_region_codes
+from jamsosdesa.core.access import user_region_codes
 from jamsosdesa.funding.models import Enrolment, Scheme
+from jamsosdesa.participants.access import can_change_participant, changeable_participant_ids
 from jamsosdesa.participants.demo import KRAJAN, OTHER_GATAK_DESA, USERS
 from jamsosdesa.participants.models import Participant
 from tests.conftest import DESA_C, make_user

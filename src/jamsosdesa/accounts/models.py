@@ -6,13 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    NATIONAL_ADMIN = "national_admin", _("Admin nasional")
-    BRANCH_OFFICER = "branch_officer", _("Petugas kantor cabang BPJS")
-    DISTRICT_OFFICIAL = "district_official", _("Pejabat kabupaten/kota")
-    VILLAGE_OPERATOR = "village_operator", _("Operator desa")
-    PERISAI_AGENT = "perisai_agent", _("Agen PERISAI")
+from jamsosdesa.core.roles import Role
 
 
 class User(AbstractUser):
@@ -27,10 +21,6 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")
-
-    @property
-    def is_national_admin(self) -> bool:
-        return self.role == Role.NATIONAL_ADMIN or self.is_superuser
 
 
 def _hash_token(raw: str) -> str:

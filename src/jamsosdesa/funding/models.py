@@ -214,7 +214,3 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} @ {self.scheme_id} {self.start_month:%m/%Y}-{self.end_month:%m/%Y}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.ended_at is None

@@ -10,16 +10,13 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from jamsosdesa.contributions.book import rate_book
 from jamsosdesa.contributions.calculator import QuoteRequest, quote
-from jamsosdesa.core.access import (
-    can_manage_scheme,
-    code_in_scope,
-    scope_participants,
-    scope_schemes,
-    sees_everything,
-)
+from jamsosdesa.core.access import code_in_scope, sees_everything
 from jamsosdesa.core.months import add_months
-from jamsosdesa.regions.models import Level, Region
+from jamsosdesa.core.regioncodes import Level, level_of_code
+from jamsosdesa.participants.access import scope_participants
+from jamsosdesa.regions.models import Region
 
+from .access import can_manage_scheme, scope_schemes
 from .models import Enrolment, EnrolmentBatch, Scheme
 from .services import default_quota_for, desa_quotas
 
@@ -89,22 +86,15 @@ class SchemeBudget:
         rooms = [d.room for d in self.desa]
         return None if not rooms or None in rooms else sum(rooms)
 
-    @property
-    def desa_committed(self) -> int:
-        return sum(d.committed for d in self.desa)
-
-    @property
-    def desa_enrolled(self) -> int:
-        return sum(d.enrolled for d in self.desa)
-
 
 def _desa_codes_for(scheme: Scheme, user, active: set[str], explicit: dict[str, int]) -> list[str]:
     owner = scheme.owner_code
     codes = set(active) | set(explicit)
-    if owner and len(owner) >= 5:  # a kabupaten, kecamatan or desa scheme: every desa of it
+    level = level_of_code(owner) if owner else None
+    if level is not None and level >= Level.KABUPATEN:  # a kabupaten, kecamatan or desa scheme: every desa of it
         codes |= set(Region.objects.filter(level=Level.DESA, code__startswith=owner + ".")
                      .values_list("code", flat=True)[:DESA_LIST_LIMIT])
-        if len(owner) == 13:
+        if level == Level.DESA:
             codes.add(owner)
     if not sees_everything(user):
         codes = {c for c in codes if code_in_scope(user, c)} if not can_manage_scheme(user, scheme) else codes

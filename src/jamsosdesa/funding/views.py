@@ -9,15 +9,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jamsosdesa.core.access import can_create_scheme, can_enrol_into, can_manage_scheme, user_region_codes
+from jamsosdesa.core.access import user_region_codes
 from jamsosdesa.core.errors import ErrorCode, NotFound, ServiceError, put_on_form
 from jamsosdesa.core.jobs import JobStatus, job_expire_stale
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.presenters import personal_data
+from jamsosdesa.core.regioncodes import is_desa_code
 from jamsosdesa.core.sheets import FileProblem
 from jamsosdesa.participants.selectors import participant_get
 
 from . import selectors, services
+from .access import can_create_scheme, can_end_enrolment, can_enrol_into, can_manage_scheme
 from .forms import EndForm, EnrolForm, SchemeForm
 from .lists import read_niks
 from .sheet import budget_sheet_export
@@ -48,7 +50,7 @@ def scheme_new(request):
     codes = user_region_codes(request.user)
     form = SchemeForm(request.POST or None, request.FILES or None,
                       initial={"owner_code": codes[0] if len(codes) == 1 else "",  # a desa pays from APBDes
-                               "payer_type": "apbdes" if len(codes) == 1 and len(codes[0]) == 13 else "apbd"})
+                               "payer_type": "apbdes" if len(codes) == 1 and is_desa_code(codes[0]) else "apbd"})
     if request.method == "POST" and form.is_valid():
         try:
             niks = read_niks(form.cleaned_data["welfare_file"]) if form.cleaned_data["welfare_file"] else []
@@ -179,7 +181,7 @@ def scheme_enrolments(request, pk: int):
         qs = qs.filter(participant__nik=digits) if digits.isdigit() else qs.filter(participant__full_name__icontains=q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     shown = personal_data(request.user)
-    rows = [(e, shown.nik(e.participant.nik), services.can_end_enrolment(request.user, e)) for e in page]
+    rows = [(e, shown.nik(e.participant.nik), can_end_enrolment(request.user, e)) for e in page]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "funding/enrolments.html", {"scheme": scheme, "page": page, "rows": rows, "desa": desa,
@@ -190,7 +192,7 @@ def scheme_enrolments(request, pk: int):
 @login_required
 def enrolment_end(request, pk: int):
     enrolment = selectors.enrolment_get(user=request.user, pk=pk)
-    if enrolment is None or not services.can_end_enrolment(request.user, enrolment):
+    if enrolment is None or not can_end_enrolment(request.user, enrolment):
         raise Http404
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

@@ -26,13 +26,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from jamsosdesa.core import audit, clock
-from jamsosdesa.core.access import changeable_participant_ids, code_in_scope, sees_everything, user_region_codes
+from jamsosdesa.core.access import code_in_scope, sees_everything, user_region_codes
 from jamsosdesa.core.jobs import Stage
 from jamsosdesa.core.models import AuditEventType
+from jamsosdesa.core.regioncodes import CODE_LENGTH, Level
 from jamsosdesa.core.sheets import CSV_ENCODINGS, FileProblem, Table, data_rows, open_table
+from jamsosdesa.participants.access import changeable_participant_ids
 from jamsosdesa.participants.fields import DesaStatus, FieldIssue
 from jamsosdesa.participants.models import Channel, DeactivationReason, Occupation, Participant, VillageRole
-from jamsosdesa.regions.models import Level, Region
+from jamsosdesa.regions.models import Region
 
 from .columns import ColumnProblem, Layout, layout_for, looks_like_header
 from .rows import RowParser, cell_text, describe, normalize_nik, parse_date
@@ -54,6 +56,7 @@ REGISTERED_VALUES = {"nik": "nik", "full_name": "full_name", "desa": "desa_code"
 IMPORT_AUDIT_TRIGGER = "jamsosdesa_import_audit"
 # Sheets of a workbook tried first for the participant table (then the others, in order).
 PREFERRED_SHEETS = ("peserta", "data", "penduduk")
+KEC_LENGTH, KAB_LENGTH = CODE_LENGTH[Level.KECAMATAN], CODE_LENGTH[Level.KABUPATEN]  # a desa code's prefixes
 
 
 class ImportRejected(Exception):
@@ -325,7 +328,7 @@ class _Writer:
         # Warnings the operator confirmed (accept_warnings), as the registration form keeps them.
         return [(
             r["nik"], r.get("kk", ""), r["full_name"], r["full_name"].upper(), r.get("birth_place", ""),
-            r["birth_date"], r["sex"], r["desa"], r["desa"][:8], r["desa"][:5], r.get("address", ""),
+            r["birth_date"], r["sex"], r["desa"], r["desa"][:KEC_LENGTH], r["desa"][:KAB_LENGTH], r.get("address", ""),
             r.get("rt", ""), r.get("rw", ""), r.get("phone", ""), r.get("occupation"), r.get("segment", "BPU"),
             r.get("village_role", VillageRole.VULNERABLE_WORKER), r.get("declared_income", 0), r.get("kpj"), *tail,
             json.dumps(r["confirmed_warnings"]) if "confirmed_warnings" in r else "[]",

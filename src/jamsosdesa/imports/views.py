@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from jamsosdesa.core.access import sees_everything, user_region_codes
 from jamsosdesa.core.errors import ServiceError, put_on_form
 from jamsosdesa.core.jobs import job_expire_stale
+from jamsosdesa.core.regioncodes import is_desa_code
 from jamsosdesa.participants.forms import FilterForm
 from jamsosdesa.participants.selectors import ParticipantFilter
 
@@ -37,7 +38,7 @@ def _get_job_for_user(request, pk: int) -> ImportJob:
 @login_required
 def import_start(request):
     codes = user_region_codes(request.user)
-    default_desa = codes[0] if len(codes) == 1 and len(codes[0]) == 13 else ""
+    default_desa = codes[0] if len(codes) == 1 and is_desa_code(codes[0]) else ""
     form = UploadForm(request.POST or None, request.FILES or None, initial={"desa": default_desa})
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,10 +3,13 @@
 from django.db import transaction
 from django.utils import timezone
 
-from jamsosdesa.accounts.models import Role, User
+from jamsosdesa.accounts.models import User
 from jamsosdesa.core.audit import AuditBatch
 from jamsosdesa.core.models import AuditEventType
-from jamsosdesa.regions.models import Level, Region
+from jamsosdesa.core.regioncodes import Level
+from jamsosdesa.core.registry import Registry
+from jamsosdesa.core.roles import Role
+from jamsosdesa.regions.models import Region
 
 from .fake import fake_participants
 from .models import Channel, DeactivationReason, Participant
@@ -15,6 +18,9 @@ DEMO_PASSWORD = "demo12345"
 KRAJAN = "33.11.11.2004"  # Desa Krajan, Kec. Gatak, Kab. Sukoharjo
 OTHER_GATAK_DESA = "33.11.11.2001"  # Sanggung, the second operator's desa
 KABUPATEN = {"51.04": 5, "35.25": 5, "33.10": 4, "12.71": 4}  # Gianyar, Gresik, Klaten, Kota Medan: desa each
+# What packages above participants add to the demo once its users and people exist (funding: the demo schemes),
+# each a function without arguments, registered from the package's AppConfig.ready().
+demo_steps: Registry = Registry("demo data added by other packages")
 
 USERS = [
     # username, role, regions, description

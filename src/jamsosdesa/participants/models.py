@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jamsosdesa.core.regioncodes import Level, code_at
+
 
 class Segment(models.TextChoices):
     PU = "PU", _("PU (penerima upah)")
@@ -142,7 +144,7 @@ class Participant(models.Model):
         """Set the search name and region columns (bulk inserts call this themselves)."""
         self.search_name = " ".join(self.full_name.split()).upper()
         code = self.desa_id or ""
-        self.kec_code, self.kab_code = code[:8], code[:5]
+        self.kec_code, self.kab_code = code_at(code, Level.KECAMATAN), code_at(code, Level.KABUPATEN)
         return self
 
 

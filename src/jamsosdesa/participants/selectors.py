@@ -4,10 +4,11 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from jamsosdesa.core.access import region_q, scope_participants
+from jamsosdesa.core.access import region_q
 from jamsosdesa.core.models import AuditEvent
 from jamsosdesa.core.text import is_ascii_digits, strip_bad_chars
 
+from .access import scope_participants
 from .models import Participant
 
 COUNT_CAP = 10_000

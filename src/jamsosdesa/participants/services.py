@@ -7,14 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core import clock
-from jamsosdesa.core.access import can_change_participant, can_register_in, scope_participants
 from jamsosdesa.core.audit import audit_record, diff
 from jamsosdesa.core.errors import ErrorCode, ServiceError
 from jamsosdesa.core.models import AuditEventType
+from jamsosdesa.core.regioncodes import Level
 from jamsosdesa.core.text import has_bad_chars
-from jamsosdesa.regions.models import Level, Region
+from jamsosdesa.regions.models import Region
 from jamsosdesa.regions.selectors import kecamatan_status
 
+from .access import can_change_participant, can_register_in, scope_participants
 from .fields import (
     FIELDS,
     DesaStatus,

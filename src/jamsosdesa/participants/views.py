@@ -6,17 +6,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jamsosdesa.core.access import can_change_participant, user_region_codes
+from jamsosdesa.core.access import user_region_codes
 from jamsosdesa.core.errors import ServiceError, put_on_form
 from jamsosdesa.core.presenters import personal_data
-from jamsosdesa.funding.selectors import participant_enrolments
-from jamsosdesa.funding.services import can_end_enrolment
-from jamsosdesa.regions.models import Level
+from jamsosdesa.core.regioncodes import Level, is_desa_code
 from jamsosdesa.regions.selectors import region_ancestors
 
 from . import selectors, services
+from .access import can_change_participant
 from .forms import DeactivateForm, FilterForm, HeirFormSet, ParticipantForm
 from .nik import check_nik
+from .panels import panels_for
 
 
 def _get_participant_for_user(request, pk: int):
@@ -70,12 +70,12 @@ def _heir_data(heirs) -> list[dict]:
 
 def _default_desa(user) -> str:
     codes = user_region_codes(user)
-    return codes[0] if len(codes) == 1 and len(codes[0]) == 13 else ""
+    return codes[0] if len(codes) == 1 and is_desa_code(codes[0]) else ""
 
 
 def _form_context(form, heirs, warnings, **extra):
     desa_code = (form.data.get("desa") if form.is_bound else form.initial.get("desa")) or ""
-    chain = region_ancestors(desa_code.strip()) if len(desa_code.strip()) == 13 else []
+    chain = region_ancestors(desa_code.strip()) if is_desa_code(desa_code.strip()) else []
     return {"form": form, "heirs": heirs, "warnings": warnings,
             "desa_label": ", ".join(r.name for r in reversed(chain)) if chain and chain[-1].level == Level.DESA else "",
             **extra}
@@ -113,8 +113,7 @@ def participant_detail(request, pk: int):
         "history": selectors.participant_history(participant=participant).select_related("actor")[:200],
         "can_change": can_change_participant(request.user, participant),
         "deactivate_form": DeactivateForm(),
-        "enrolments": [(e, can_end_enrolment(request.user, e))
-                       for e in participant_enrolments(user=request.user, participant=participant)],
+        "panels": panels_for(user=request.user, participant=participant),
     })
 
 

@@ -1,7 +1,8 @@
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from .models import Level
+from jamsosdesa.core.regioncodes import Level
+
 from .selectors import region_ancestors, region_children, region_get, region_search
 
 router = Router()

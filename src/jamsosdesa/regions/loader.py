@@ -11,7 +11,6 @@ from django.db import connection, transaction
 from .models import LEVEL_BY_NAME, Region
 
 DATA = resources.files("jamsosdesa.regions") / "data"
-KIND_OF_DESA = {"desa": "desa", "kelurahan": "kelurahan", "desa_adat": "desa_adat"}
 
 
 def _current_rows() -> Iterator[dict]:

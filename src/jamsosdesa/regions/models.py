@@ -3,23 +3,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jamsosdesa.core.regioncodes import MAX_CODE_LENGTH, Level
 
-class Level(models.IntegerChoices):
-    PROVINSI = 1, _("Provinsi")
-    KABUPATEN = 2, _("Kabupaten/Kota")
-    KECAMATAN = 3, _("Kecamatan")
-    DESA = 4, _("Desa/Kelurahan")
-
-
-# Length of a dotted code at each level: 11 / 11.01 / 11.01.01 / 11.01.01.2001
-CODE_LENGTH = {Level.PROVINSI: 2, Level.KABUPATEN: 5, Level.KECAMATAN: 8, Level.DESA: 13}
-LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTH.items()}
+# The level names of the packaged region list.
 LEVEL_BY_NAME = {"provinsi": Level.PROVINSI, "kabupaten": Level.KABUPATEN,
                  "kecamatan": Level.KECAMATAN, "desa": Level.DESA}
 
 
 class Region(models.Model):
-    code = models.CharField(_("kode"), max_length=13, primary_key=True)
+    code = models.CharField(_("kode"), max_length=MAX_CODE_LENGTH, primary_key=True)
     level = models.PositiveSmallIntegerField(_("tingkat"), choices=Level.choices)
     name = models.CharField(_("nama"), max_length=100)
     # Upper-case name for case-insensitive search that can use an index on every database.

@@ -4,28 +4,25 @@ from functools import lru_cache
 
 from django.db.models import QuerySet
 
+from jamsosdesa.core.regioncodes import MAX_CODE_LENGTH, Level, ancestor_codes, is_desa_code
 from jamsosdesa.core.text import strip_bad_chars
 
-from .models import CODE_LENGTH, LEVEL_BY_LENGTH, Level, Region
-
-
-def level_of_code(code: str) -> Level | None:
-    return LEVEL_BY_LENGTH.get(len(code))
+from .models import Region
 
 
 def region_get(code: str) -> Region | None:
-    return Region.objects.filter(code=strip_bad_chars(code)[:13]).first()
+    return Region.objects.filter(code=strip_bad_chars(code)[:MAX_CODE_LENGTH]).first()
 
 
 def region_children(code: str | None) -> QuerySet[Region]:
     """Children of a region; provinces when `code` is empty. Current regions only."""
     qs = Region.objects.filter(is_historical=False)
-    return qs.filter(parent_id=strip_bad_chars(code)[:13]) if code else qs.filter(level=Level.PROVINSI)
+    return qs.filter(parent_id=strip_bad_chars(code)[:MAX_CODE_LENGTH]) if code else qs.filter(level=Level.PROVINSI)
 
 
 def region_ancestors(code: str) -> list[Region]:
     """The region's ancestors from the province down, the region itself included."""
-    codes = [code[:length] for length in sorted(CODE_LENGTH.values()) if length <= len(code)]
+    codes = ancestor_codes(code, including_self=True)
     found = {r.code: r for r in Region.objects.filter(code__in=codes)}
     return [found[c] for c in codes if c in found]
 
@@ -35,7 +32,7 @@ def region_desa_under(code: str) -> QuerySet[Region]:
     qs = Region.objects.filter(level=Level.DESA, is_historical=False)
     if not code:
         return qs
-    if len(code) == CODE_LENGTH[Level.DESA]:
+    if is_desa_code(code):
         return qs.filter(code=code)
     return qs.filter(code__startswith=code + ".")
 
@@ -62,11 +59,11 @@ def region_search(query: str, *, level: Level | None = None, limit: int = 20) ->
     hits.sort(key=lambda r: (_bare(r.search_name) != query, not _bare(r.search_name).startswith(query),
                              r.level, r.code))
     hits = hits[:limit]
-    ancestor_codes = {h.code[:n] for h in hits for n in CODE_LENGTH.values() if n < len(h.code)}
-    names = dict(Region.objects.filter(code__in=ancestor_codes).values_list("code", "name"))
+    above = {code for h in hits for code in ancestor_codes(h.code)}
+    names = dict(Region.objects.filter(code__in=above).values_list("code", "name"))
     out = []
     for h in hits:
-        chain = [names.get(h.code[:n], "") for n in sorted(CODE_LENGTH.values()) if n < len(h.code)]
+        chain = [names.get(code, "") for code in ancestor_codes(h.code)]
         out.append({"code": h.code, "name": h.name, "level": h.level,
                     "path": ", ".join(reversed([c for c in chain if c])),
                     "label": ", ".join([h.name, *reversed([c for c in chain if c])])})

@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .models import Level
+from jamsosdesa.core.regioncodes import Level
+
 from .selectors import region_search
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from jamsosdesa.participants.demo import DEMO_PASSWORD, demo_load
+from jamsosdesa.participants.demo import DEMO_PASSWORD, demo_load, demo_steps
 
 
 class Command(BaseCommand):
@@ -10,11 +10,10 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="Alamat yang dicetak untuk masuk.")
 
     def handle(self, *args, **options):
-        from jamsosdesa.funding.demo import demo_schemes
-
         try:
             result = demo_load()
-            demo_schemes()
+            for step in demo_steps:
+                step()
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Data demo: {result['participants_new']} peserta baru, "

@@ -3,8 +3,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from jamsosdesa.core.progress import progress_bar
+from jamsosdesa.core.regioncodes import Level
 from jamsosdesa.regions.loader import regions_load
-from jamsosdesa.regions.models import Level, Region
+from jamsosdesa.regions.models import Region
 from jamsosdesa.regions.selectors import clear_region_caches, region_search
 
 
