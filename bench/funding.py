@@ -92,8 +92,9 @@ def load_people(rows: int, start: date) -> dict:
     """`rows` eligible people over the desa of 33.11 and 51.04, then rows // 20 who fail one rule each (in
     turn: too old, a wage earner (PU), deregistered). Birth years are counted from the scheme's first month,
     so the same people are eligible whatever the date. Returns what was planted."""
+    from jamsosdesa.core.regioncodes import Level
     from jamsosdesa.participants.models import Participant
-    from jamsosdesa.regions.models import Level, Region
+    from jamsosdesa.regions.models import Region
 
     desa = list(Region.objects.filter(level=Level.DESA, is_historical=False)
                 .filter(code__regex=r"^(33\.11|51\.04)\.").order_by("code").values_list("code", flat=True))
@@ -131,10 +132,11 @@ def run(args, rows: int, single: int, checks: Checks) -> None:
     from django.db import connection
     from django.db.models import Sum
 
-    from jamsosdesa.accounts.models import Role, User
+    from jamsosdesa.accounts.models import User
     from jamsosdesa.core.clock import this_month, today
     from jamsosdesa.core.models import AuditEvent
     from jamsosdesa.core.months import add_months
+    from jamsosdesa.core.roles import Role
     from jamsosdesa.funding.models import Enrolment
     from jamsosdesa.participants.models import Participant
 

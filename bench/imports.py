@@ -404,9 +404,10 @@ def checked(section: str, result: dict, expected: dict, stored_new: int, *, reim
 def row_validator(positions: dict[str, int]):
     """The import's own row validator, set up as the import sets it up for a national admin."""
     from jamsosdesa.core.clock import today
+    from jamsosdesa.core.regioncodes import Level
     from jamsosdesa.imports.rows import RowParser
     from jamsosdesa.participants.models import Occupation
-    from jamsosdesa.regions.models import Level, Region
+    from jamsosdesa.regions.models import Region
 
     desa = set(Region.objects.filter(level=Level.DESA, is_historical=False).values_list("code", flat=True))
     return RowParser(positions, default_desa="", occupations=dict(Occupation.objects.values_list("code", "name")),
@@ -553,7 +554,8 @@ def empty_registry() -> None:
 
 
 def bench_admin():
-    from jamsosdesa.accounts.models import Role, User
+    from jamsosdesa.accounts.models import User
+    from jamsosdesa.core.roles import Role
 
     user, _ = User.objects.get_or_create(username="bench.import", defaults={"role": Role.NATIONAL_ADMIN})
     return user

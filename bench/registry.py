@@ -196,7 +196,8 @@ def pg_mark_database(plan: dict) -> None:
 def pick_desa(kabupaten: int, desa: int) -> dict[str, list[str]]:
     """`kabupaten` kabupaten spread over the country (each with enough desa), and `desa` desa in all,
     spread over each kabupaten's kecamatan. Deterministic."""
-    from jamsosdesa.regions.models import Level, Region
+    from jamsosdesa.core.regioncodes import Level
+    from jamsosdesa.regions.models import Region
 
     per_kab = -(-desa // kabupaten)
     by_kab: dict[str, list[str]] = {}
@@ -316,7 +317,8 @@ def check_derived_columns(sample: int = 500) -> None:
 
 
 def bench_users(kab: str) -> dict:
-    from jamsosdesa.accounts.models import ApiToken, Role, User
+    from jamsosdesa.accounts.models import ApiToken, User
+    from jamsosdesa.core.roles import Role
 
     users = {}
     for username, role, regions in (("bench.admin", Role.NATIONAL_ADMIN, []),
@@ -545,8 +547,9 @@ def run_sqlite(args) -> dict:
 
         from django.core.management import call_command
 
-        from jamsosdesa.accounts.models import ApiToken, Role, User
+        from jamsosdesa.accounts.models import ApiToken, User
         from jamsosdesa.core.models import AuditEvent
+        from jamsosdesa.core.roles import Role
         from jamsosdesa.participants.demo import KRAJAN
         from jamsosdesa.participants.models import Heir, Participant
         from jamsosdesa.regions.loader import regions_load

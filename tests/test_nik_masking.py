@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from jamsosdesa.accounts.models import Role
 from jamsosdesa.core.models import AuditEvent
 from jamsosdesa.core.presenters import mask_listed, mask_nik, nik_for, personal_data, sees_full_nik
+from jamsosdesa.core.roles import Role
 from jamsosdesa.funding.models import Enrolment
 from jamsosdesa.funding.services import EnrolRequest, enrol, scheme_create
 from tests.conftest import DESA_A, api_client, make_user

@@ -1,6 +1,6 @@
 import pytest
 
-from jamsosdesa.accounts.models import Role
+from jamsosdesa.core.roles import Role
 from jamsosdesa.participants.models import Participant
 from tests.browser.conftest import log_in
 from tests.conftest import DESA_A, make_user

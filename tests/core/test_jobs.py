@@ -129,7 +129,7 @@ def test_an_import_expired_while_it_ran_keeps_none_of_its_load(operator_a):
 
 
 def test_an_enrolment_batch_expired_while_it_ran_enrols_nobody(operator_a):
-    from jamsosdesa.accounts.models import Role
+    from jamsosdesa.core.roles import Role
     from jamsosdesa.funding import services
     from jamsosdesa.funding.models import Enrolment, EnrolmentBatch
     from tests.conftest import make_user
@@ -214,7 +214,7 @@ def test_the_command_line_bar_shows_the_stage_as_its_description():
 
 
 def test_the_batch_page_names_the_step_under_way(operator_a):
-    from jamsosdesa.accounts.models import Role
+    from jamsosdesa.core.roles import Role
     from jamsosdesa.funding import services
     from jamsosdesa.funding.models import EnrolmentBatch
     from tests.conftest import make_user
@@ -237,7 +237,7 @@ def test_old_job_rows_keep_their_meaning(operator_a, tmp_path):
 
     from django.apps import apps
 
-    from jamsosdesa.accounts.models import Role
+    from jamsosdesa.core.roles import Role
     from jamsosdesa.funding import services
     from jamsosdesa.funding.models import EnrolmentBatch
     from tests.conftest import make_user

@@ -8,7 +8,7 @@ from django.test import Client
 
 from jamsosdesa.core.roles import Role
 from jamsosdesa.participants.access import can_change_participant, change_grants, changeable_participant_ids
-from jamsosdesa.participants.panels import Panel, participant_panels, panels_for
+from jamsosdesa.participants.panels import Panel, panels_for, participant_panels
 from tests.conftest import DESA_B, make_user
 
 pytestmark = pytest.mark.django_db

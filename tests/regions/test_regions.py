@@ -2,8 +2,9 @@ import time
 
 import pytest
 
+from jamsosdesa.core.regioncodes import Level
 from jamsosdesa.regions.loader import regions_load
-from jamsosdesa.regions.models import Level, Region
+from jamsosdesa.regions.models import Region
 from jamsosdesa.regions.selectors import region_ancestors, region_children, region_desa_under, region_search
 
 pytestmark = pytest.mark.django_db
