@@ -25,10 +25,11 @@ import os
 import random
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -84,6 +85,15 @@ def batch_figures(batch) -> dict:
 # --- Set-up ------------------------------------------------------------------------------------------------
 
 
+def code_version() -> str:
+    """The commit measured, and whether src/ differs from it."""
+    def git(*cmd):
+        return subprocess.run(["git", *cmd], cwd=BENCH.parent, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + (" + uncommitted changes in src/" if git("status", "--porcelain", "src") else "")
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -133,7 +143,7 @@ def run(args, rows: int, single: int, checks: Checks) -> None:
     from django.db.models import Sum
 
     from jamsosdesa.accounts.models import User
-    from jamsosdesa.core.clock import this_month, today
+    from jamsosdesa.core.clock import this_month
     from jamsosdesa.core.models import AuditEvent
     from jamsosdesa.core.months import add_months
     from jamsosdesa.core.roles import Role
@@ -162,9 +172,11 @@ def run(args, rows: int, single: int, checks: Checks) -> None:
 
     by_filter = create_scheme(admin, name="Benchmark: by filter", start=first, end=last,
                               quotas=dict.fromkeys(desa, quota), budget=budget)
+    load = [os.getloadavg()[0]]
     start = time.perf_counter()
     batch = enrol_by_filter(admin, by_filter, Participant.objects.all(), first)
     seconds = time.perf_counter() - start
+    load.append(os.getloadavg()[0])
     figures = batch_figures(batch)
     say(f"by filter: {figures['candidates']:,} candidates, {figures['enrolled']:,} enrolled, "
         f"{figures['refused']:,} refused in {seconds:.2f} s")
@@ -195,6 +207,7 @@ def run(args, rows: int, single: int, checks: Checks) -> None:
     start = time.perf_counter()
     made = [enrol_single(admin, one_scheme, p, first) for p in people]
     single_seconds = time.perf_counter() - start
+    load.append(os.getloadavg()[0])
     say("\nChecks of the enrolments one by one:")
     checks.expect("enrolments returned", sum(1 for e in made if e is not None and e.pk), single)
     checks.expect("enrolments stored", Enrolment.objects.filter(scheme=one_scheme).count(), single)
@@ -210,7 +223,10 @@ def run(args, rows: int, single: int, checks: Checks) -> None:
         f"({single_rate:,.0f} rows/s) | | |")
     say(f"| ratio (by filter vs one by one, rows/s) | {filter_rate / single_rate if single_rate else 0:,.0f}× | | |")
     say(f"| peak memory | {peak_rss_mb():,.0f} MB | | |")
-    say(f"\n{today().isoformat()}, {os.cpu_count()} cores, 1-minute load average {os.getloadavg()[0]:.1f}.")
+    say(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, 1-minute load average "
+        f"{min(load):.1f}–{max(load):.1f} during the enrolments"
+        + (" (other work was running: figures are pessimistic)." if max(load) > (os.cpu_count() or 2) + 0.5 else ".")
+        + f" Code at commit {code_version()}.")
 
 
 def main() -> int:
