@@ -3,15 +3,39 @@ databases that are dropped whatever happens, and the checks that make a benchmar
 wrong."""
 
 import json
+import os
+import platform
 import signal
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def say(message: str = "") -> None:
     print(message, flush=True)
+
+
+def code_version() -> str:
+    """The commit measured, and whether src/ differs from it (others may be changing the code meanwhile)."""
+    def git(*cmd):
+        return subprocess.run(["git", *cmd], cwd=REPO, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + (" + uncommitted changes in src/" if git("status", "--porcelain", "src") else "")
+
+
+def run_note(loads: list[float], code: str | None = None) -> str:
+    """When, where and at which commit (`code`, default: now) a run was made, and how busy the machine was."""
+    cores = os.cpu_count() or 2
+    busy = loads and max(loads) > cores + 0.5  # a benchmark keeps one or two cores busy itself
+    load = f"1-minute load average {min(loads):.1f}–{max(loads):.1f}" if loads else "load average unknown"
+    return (f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {cores} cores, Python {platform.python_version()}, {load}"
+            + (" (other work was running: figures are pessimistic)" if busy else "")
+            + f"; code at commit {code or code_version()}.")
 
 
 # --- Exits and signals ------------------------------------------------------------------------------------

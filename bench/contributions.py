@@ -30,7 +30,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "src"))
 sys.path.insert(0, str(BENCH))
 
-from common import Checks, exit_on_sigterm, say  # noqa: E402
+from common import Checks, exit_on_sigterm, run_note, say  # noqa: E402
 
 exit_on_sigterm()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamsosdesa.settings")
@@ -134,11 +134,13 @@ def main() -> int:
     book = default_rate_book()
     say(f"{count:,} quotes of each kind, one process, Python {sys.version.split()[0]}")
     rows = []
+    load = [os.getloadavg()[0]]
     for name, (req, total) in [*KINDS.items(), ("varied mix (fresh rate book)", (None, None))]:
         if req is None:
             book = default_rate_book()
         requests = [req] * count if req else varied(count)
         seconds, kept = timed(book, requests)
+        load.append(os.getloadavg()[0])
         rate = len(requests) / seconds
         rows.append(f"| {name} | {rate:,.0f} | ≥ {TARGET:,} | {'PASS' if rate >= TARGET else 'MISS'} |")
         say(f"\n{name}: {rate:,.0f} quotes/s")
@@ -149,6 +151,7 @@ def main() -> int:
     say("\n| quote | quotes/s | target | |\n| --- | ---: | --- | --- |")
     for row in rows:
         say(row)
+    say(f"\n{run_note(load)}")
     return checks.verdict()
 
 

@@ -25,18 +25,17 @@ import os
 import random
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "src"))
 sys.path.insert(0, str(BENCH))
 
-from common import Checks, exit_on_sigterm, pg_create, pg_drop, say, shield_cleanup  # noqa: E402
+from common import Checks, exit_on_sigterm, pg_create, pg_drop, run_note, say, shield_cleanup  # noqa: E402
 
 TARGET_SECONDS = 20.0
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/jamsosdesa_bench_funding"
@@ -83,15 +82,6 @@ def batch_figures(batch) -> dict:
 
 
 # --- Set-up ------------------------------------------------------------------------------------------------
-
-
-def code_version() -> str:
-    """The commit measured, and whether src/ differs from it."""
-    def git(*cmd):
-        return subprocess.run(["git", *cmd], cwd=BENCH.parent, capture_output=True, text=True).stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    return commit + (" + uncommitted changes in src/" if git("status", "--porcelain", "src") else "")
 
 
 def peak_rss_mb() -> float:
@@ -223,10 +213,7 @@ def run(args, rows: int, single: int, checks: Checks) -> None:
         f"({single_rate:,.0f} rows/s) | | |")
     say(f"| ratio (by filter vs one by one, rows/s) | {filter_rate / single_rate if single_rate else 0:,.0f}× | | |")
     say(f"| peak memory | {peak_rss_mb():,.0f} MB | | |")
-    say(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, 1-minute load average "
-        f"{min(load):.1f}–{max(load):.1f} during the enrolments"
-        + (" (other work was running: figures are pessimistic)." if max(load) > (os.cpu_count() or 2) + 0.5 else ".")
-        + f" Code at commit {code_version()}.")
+    say(f"\n{run_note(load)} The load average is taken around the enrolments.")
 
 
 def main() -> int:

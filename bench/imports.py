@@ -43,14 +43,11 @@ import functools
 import gc
 import json
 import os
-import platform
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -59,7 +56,7 @@ FILES = OUT / "import-files"
 sys.path.insert(0, str(BENCH))
 
 import make_import_file  # noqa: E402
-from common import exit_on_sigterm, pg_create, pg_drop, run_part, say, shield_cleanup  # noqa: E402
+from common import code_version, exit_on_sigterm, pg_create, pg_drop, run_note, run_part, say, shield_cleanup  # noqa: E402
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/jamsosdesa_bench_import"
 SIZES = {"full": {"big": 1_000_000, "medium": 100_000, "plain": 20_000},
@@ -767,8 +764,9 @@ def print_summary(results: dict, files: dict, args) -> None:
     say("\n## Summary\n")
     code = results.pop("code", None) or code_version()
     servers = [r["server"] for r in results.values() if "server" in r]
-    say(f"{date.today().isoformat()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        + ", ".join(servers) + f"; code at commit {code}.\n")
+    loads = [x for r in results.values() for s in r["sections"].values() if isinstance(s, dict)
+             for x in s.get("load", [])]
+    say(run_note(loads, code) + " " + ", ".join(servers) + "; load average taken around each import.\n")
     for name, info in files.items():
         e = info["expected"]
         say(f"- {name}: {info['params']['rows']:,} rows from {info['desa']:,} desa, "
@@ -779,12 +777,6 @@ def print_summary(results: dict, files: dict, args) -> None:
         say(f"- Before the re-import: ANALYZE of the participant table, {pg['analyze_s']} s (not timed).")
     problems = [p for r in results.values() for s in r["sections"].values() if isinstance(s, dict)
                 for p in s.get("problems", [])]
-    loads = [x for r in results.values() for s in r["sections"].values() if isinstance(s, dict)
-             for x in s.get("load", [])]
-    if loads:
-        busy = max(loads) > (os.cpu_count() or 2) + 0.5  # the import itself keeps about 2 busy
-        say(f"- 1-minute load average during the imports: {min(loads)}–{max(loads)}"
-            + (" (other work was running: figures are pessimistic)." if busy else "."))
     say(f"- Every import reported the planted counts and stored the planted rows: {'yes' if not problems else 'NO'}.")
     say("")
     say("| measurement | database | rows | time | rows/s | peak MB (at start) | figure | target | |")
@@ -797,15 +789,6 @@ def print_summary(results: dict, files: dict, args) -> None:
                 say(f"\nPhases of {section} ({r['part']}), seconds:")
                 for key, value in s["phases"].items():
                     say(f"  {key:70} {value:8.2f}")
-
-
-def code_version() -> str:
-    """The commit measured, and whether src/ differs from it (the engine changes while we measure)."""
-    def git(*cmd):
-        return subprocess.run(["git", *cmd], cwd=BENCH.parent, capture_output=True, text=True).stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    return commit + (" + uncommitted changes in src/" if git("status", "--porcelain", "src") else "")
 
 
 def run_parts(args, argv: list[str]) -> int:

@@ -34,7 +34,6 @@ import itertools
 import json
 import operator
 import os
-import platform
 import resource
 import statistics
 import sys
@@ -42,10 +41,10 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from common import Checks, exit_on_sigterm, pg_drop, run_part, shield_cleanup
+from common import Checks, exit_on_sigterm, pg_drop, run_note, run_part, shield_cleanup
 
 READ_TARGET_MS = 100.0
 WRITE_TARGET_MS = 50.0
@@ -512,7 +511,9 @@ def _run_postgres(args, url: str) -> dict:
     result["connect_ms"] = round(statistics.median(sample_ms(reconnect, 20)), 1)
     say(f"Opening a database connection: {result['connect_ms']} ms (median).")
 
+    load = os.getloadavg()[0]
     pg_measure_reads(args, kab, result)
+    result["loadavg"] = [round(load, 1), round(os.getloadavg()[0], 1)]
     result["peak_rss_mb"] = round(peak_rss_mb())
     say("\nChecks:")
     checks = Checks()
@@ -572,7 +573,9 @@ def run_sqlite(args) -> dict:
             response = client.post("/api/v1/participants", next(payloads), content_type="application/json")
             return expect(response, 201)
 
+        load = os.getloadavg()[0]
         samples = sample_ms(register, args.registrations)
+        result["loadavg"] = [round(load, 1), round(os.getloadavg()[0], 1)]
         figure = summary(samples, target=WRITE_TARGET_MS, case="register one participant (+1 heir)",
                          user="bench.operator", via="API", matches="", queries=count_queries(register))
         result["figures"].append(figure)
@@ -601,8 +604,9 @@ def run_sqlite(args) -> dict:
 
 def print_summary(results: list[dict]) -> None:
     say("\n## Summary\n")
-    say(f"{date.today().isoformat()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        + ", ".join(r["server"] for r in results if "server" in r) + ".\n")
+    say(run_note([x for r in results for x in r.get("loadavg", [])]) + " "
+        + ", ".join(r["server"] for r in results if "server" in r) + "; load average taken around the "
+        "measured calls.\n")
     for r in results:
         if r["part"] == "postgres":
             say(f"- PostgreSQL: {r['rows']:,} participants, table with indexes {r['table_size']}; "
