@@ -72,6 +72,8 @@ def test_editing_records_history_shown_on_the_detail_page(client):
     detail = client.get(f"/peserta/{p.pk}/")
     assert b"phone" in detail.content and b"0877" in detail.content
     assert AuditEvent.objects.filter(event_type="participant.updated", object_id=str(p.pk)).count() == 1
+    history = detail.content.decode().split("Riwayat perubahan")[1]  # each event named by what happened
+    assert history.index("data peserta diubah") < history.index("peserta didaftarkan")
 
 
 def test_deactivating_from_the_detail_page(client):
