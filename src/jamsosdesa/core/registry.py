@@ -30,9 +30,6 @@ class Registry(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         return iter(list(self._entries.values()))
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
     def __contains__(self, name: str) -> bool:
         return name in self._entries
 
