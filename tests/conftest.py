@@ -1,10 +1,15 @@
 """Shared test setup: all regions loaded once per session, and three actors at hand for every
-permission test (a national admin, the operator of desa A and the operator of desa B)."""
+permission test (a national admin, the operator of desa A and the operator of desa B).
+
+Every test runs on a travelled clock: `pytest --today=YYYY-MM-DD` (or JAMSOSDESA_TEST_TODAY) runs the
+suite as if it were that day; without it, the real date taken once when the session starts."""
 
 import os
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 
 from jamsosdesa.accounts.models import Role, User
@@ -15,8 +20,41 @@ DESA_B = "33.11.11.2001"  # Sanggung, Kec. Gatak, Kab. Sukoharjo
 DESA_C = "51.04.01.2001"  # Batubulan, Kec. Sukawati, Kab. Gianyar
 
 
+JAKARTA = ZoneInfo("Asia/Jakarta")
+TEST_TIME_OF_DAY = time(10, 0)  # every test starts at 10:00 WIB on the suite's day, and the clock runs on
+TODAY = pytest.StashKey[date]()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--today", metavar="YYYY-MM-DD", default=os.environ.get("JAMSOSDESA_TEST_TODAY") or None,
+                     help="run every test as if it were this day (10:00 WIB); default: the real date at the start "
+                          "(env JAMSOSDESA_TEST_TODAY)")
+
+
+def pytest_configure(config):
+    text = config.getoption("--today")
+    if text:
+        try:
+            config.stash[TODAY] = date.fromisoformat(text.strip())
+        except ValueError:
+            raise pytest.UsageError(f"--today={text}: write the date as YYYY-MM-DD, e.g. 2028-02-29") from None
+    else:  # taken once, so a run that crosses midnight does not change its day halfway
+        config.stash[TODAY] = datetime.now(JAKARTA).date()
+
+
 def pytest_report_header(config):
-    return f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}"
+    chosen = "--today" if config.getoption("--today") else "the real date"
+    return [f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}",
+            f"today: {config.stash[TODAY].isoformat()} ({chosen}, clock at {TEST_TIME_OF_DAY:%H:%M} WIB)"]
+
+
+@pytest.fixture(autouse=True)
+def _travelled_clock(request):
+    """Each test starts on the suite's day at 10:00 WIB and its clock ticks from there (the live server of
+    the browser tests runs in this process and sees the same clock)."""
+    with time_machine.travel(datetime.combine(request.config.stash[TODAY], TEST_TIME_OF_DAY, tzinfo=JAKARTA),
+                             tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from jamsosdesa.funding.models import Enrolment, Scheme
 from jamsosdesa.participants.models import Participant
 from tests.browser.conftest import log_in
 from tests.conftest import DESA_A, make_user
+from tests.funding.conftest import month_text
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +21,7 @@ def test_a_village_head_asks_what_100_workers_cost_for_six_months(page):
     page.click("nav >> text=Simulasi iuran")
     page.fill("#id_income", "1000000")
     page.select_option("#id_payer", "apbdes")
-    page.fill("#id_month", "2026-11")
+    page.fill("#id_month", month_text(0))  # APBDes is a state budget: no PP 50/2025 discount in any month
     page.fill("#id_people", "100")
     page.fill("#id_months", "6")
     page.wait_for_selector("#quote-budget >> text=Rp10.080.000")  # updated in place while typing
@@ -48,8 +49,8 @@ def test_a_district_creates_a_scheme_enrols_by_filter_and_ends_one(page):
     page.fill("#id_owner_code", "33.11")
     page.fill("#id_legal_basis_number", "Perbup Sukoharjo 12/2026")
     page.fill("#id_legal_basis_date", "2026-10-01")
-    page.fill("#id_start_month", "2026-11")
-    page.fill("#id_end_month", "2027-04")
+    page.fill("#id_start_month", month_text(0))
+    page.fill("#id_end_month", month_text(5))
     page.fill("#id_budget_ceiling", "500000")  # too small for a quota of 100 people per desa
     page.fill("#id_quota_per_desa", "100")
     page.click("text=Buat skema")
@@ -62,7 +63,7 @@ def test_a_district_creates_a_scheme_enrols_by_filter_and_ends_one(page):
 
     page.fill("#id_region", DESA_A)
     page.select_option("#id_village_role", "rt_head")
-    page.fill("#id_start_month", "2026-11")
+    page.fill("#id_start_month", month_text(0))
     page.click("button >> text=Daftarkan")
     page.wait_for_selector("text=2 orang didaftarkan")  # the job ran; the page followed it to the report
     assert page.is_visible("text=kuota desa sudah penuh")
@@ -71,7 +72,7 @@ def test_a_district_creates_a_scheme_enrols_by_filter_and_ends_one(page):
 
     page.click("text=Daftar peserta")
     page.click("#enrolments >> text=akhiri >> nth=0")
-    page.fill("#id_last_month", "2026-12")
+    page.fill("#id_last_month", month_text(1))
     page.select_option("#id_reason", "died")
     page.click("button >> text=Akhiri")
     page.wait_for_selector("text=diakhiri")

@@ -10,7 +10,7 @@ from jamsosdesa.funding.services import EnrolRequest, SchemeData, enrol, enrol_o
 from jamsosdesa.participants.models import Participant
 from tests.conftest import DESA_A, DESA_B
 
-from .conftest import NOVEMBER, people, scheme_data
+from .conftest import month, people, scheme_data
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ def test_officials_and_operators_see_only_their_schemes(make_scheme, official, o
     gianyar = scheme_create(actor=official_gianyar, data=scheme_data(owner_code="51.04", name="Gianyar 100"))
     krajan = scheme_create(actor=operator_a, data=SchemeData(
         name="Perdes Krajan", payer_type="apbdes", apbdes_source="add", owner_code=DESA_A,
-        legal_basis_number="Perdes 3/2026", legal_basis_date=date(2026, 1, 5), start_month=NOVEMBER,
-        end_month=date(2027, 4, 1), budget_ceiling=10_000_000))
+        legal_basis_number="Perdes 3/2026", legal_basis_date=date(2026, 1, 5), start_month=month(0),
+        end_month=month(5), budget_ceiling=10_000_000))
     assert set(scheme_list(user=official)) == {sukoharjo, krajan}
     assert set(scheme_list(user=official_gianyar)) == {gianyar}
     assert set(scheme_list(user=operator_a)) == {sukoharjo, krajan}  # the district's scheme covers Krajan
@@ -36,9 +36,9 @@ def test_the_budget_view_counts_committed_cost_remaining_budget_and_quota(make_s
     people(4, DESA_A)
     people(2, DESA_B)
     enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=Participant.objects.all(),
-                                                           start_month=NOVEMBER))
+                                                           start_month=month(0)))
     gone = Participant.objects.filter(desa_id=DESA_B).first()
-    enrolment_end(actor=official, enrolment=gone.enrolments.get(), last_month=date(2027, 1, 1), reason="moved")
+    enrolment_end(actor=official, enrolment=gone.enrolments.get(), last_month=month(2), reason="moved")
     view = scheme_budget(user=official, scheme=scheme)
     assert view.per_person == 100_800 and view.enrolled == 5 and view.ended == 1
     assert view.committed == 5 * 100_800 + 3 * 16_800 and view.remaining == 2_000_000_000 - view.committed
@@ -59,5 +59,5 @@ def test_a_district_official_changes_the_people_its_schemes_pay_for(make_scheme,
     paid = register(operator_a)
     other = register(operator_a, nik="3311110505900011", full_name="Lain Orang")
     assert not can_change_participant(official, paid)
-    enrol_one(actor=official, scheme=scheme, participant=paid, start_month=NOVEMBER)
+    enrol_one(actor=official, scheme=scheme, participant=paid, start_month=month(0))
     assert can_change_participant(official, paid) and not can_change_participant(official, other)

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from jamsosdesa.funding.models import Enrolment, Scheme
 from tests.conftest import DESA_A
 
-from .conftest import people
+from .conftest import month_text, people
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def run(*args) -> str:
 def test_create_enrol_from_a_spreadsheet_budget_and_end(official, tmp_path):
     created = json.loads(run("create", "--user", official.username, "--name", "Satu Desa 100", "--payer", "apbd",
                              "--owner", "33.11", "--legal-number", "Perbup 12/2026", "--legal-date", "2026-10-01",
-                             "--start", "2026-11", "--end", "2027-04", "--budget", "2000000000",
+                             "--start", month_text(0), "--end", month_text(5), "--budget", "2000000000",
                              "--quota-per-desa", "100", "--json"))
     pk = str(created["id"])
     workers = people(3, DESA_A)
@@ -35,22 +35,22 @@ def test_create_enrol_from_a_spreadsheet_budget_and_end(official, tmp_path):
         for i, p in enumerate(workers, start=1):
             ws.write_row(i, 0, [i, p.full_name, int(p.nik)])  # Excel turned the NIK into a number
         ws.write_row(4, 0, [4, "Belum terdaftar", "3311110101800099"])
-    result = json.loads(run("enrol", pk, "--user", official.username, "--file", str(book), "--start", "2026-11",
+    result = json.loads(run("enrol", pk, "--user", official.username, "--file", str(book), "--start", month_text(0),
                             "--json"))
     assert result["enrolled"] == 3 and result["refusals"] == [{"nik": "3311••••••••0099",  # a district: masked
                                                                "reason": "not_registered"}]
     text = run("budget", pk, "--user", official.username)
     assert "terpakai Rp302.400" in text and "Krajan" in text
     first = Enrolment.objects.order_by("pk").first()
-    assert "Rp16.800" in run("end", str(first.pk), "--user", official.username, "--last-month", "2026-11",
+    assert "Rp16.800" in run("end", str(first.pk), "--user", official.username, "--last-month", month_text(0),
                              "--reason", "died")
 
 
 def test_cli_errors_are_messages_not_tracebacks(official, make_scheme, tmp_path):
     with pytest.raises(CommandError, match="melebihi pagu"):
         run("create", "--user", official.username, "--name", "Terlalu besar", "--payer", "apbd", "--owner", "33.11",
-            "--legal-number", "Perbup 12/2026", "--legal-date", "2026-10-01", "--start", "2026-11", "--end",
-            "2027-04", "--budget", "1000000", "--quota-per-desa", "100")
+            "--legal-number", "Perbup 12/2026", "--legal-date", "2026-10-01", "--start", month_text(0), "--end",
+            month_text(5), "--budget", "1000000", "--quota-per-desa", "100")
     assert not Scheme.objects.exists()
     scheme = make_scheme()
     broken = tmp_path / "rusak.xlsx"

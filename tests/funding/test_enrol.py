@@ -19,7 +19,7 @@ from jamsosdesa.participants.models import Participant
 from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs
 from tests.conftest import DESA_A, DESA_B
 
-from .conftest import NOVEMBER, people
+from .conftest import born_aged, month, people
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +31,14 @@ def reasons(batch) -> dict[str, str]:
 def test_enrolling_by_filter_checks_each_rule_and_says_why(make_scheme, official):
     scheme = make_scheme(village_roles=("vulnerable_worker", "rt_head"))
     ok = people(4)
-    old = people(1, born=date(1960, 10, 31))  # 66 on 1 Nov 2026
-    just_65 = people(1, born=date(1961, 11, 2))  # 64 on 1 Nov 2026, 65 the next day
+    old = people(1, born=born_aged(66, days_after=-1))  # 66 on the first of this month
+    just_65 = people(1, born=born_aged(65, days_after=1))  # 64 on the first of this month, 65 the next day
     wage_earner = people(1, segment="PU")
     gone = people(1, is_active=False)
     head = people(1, village_role="village_head")
     gianyar = people(1, desa="51.04.01.2001")  # outside the scheme (and the official's) region
     batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=Participant.objects.all(),
-                                                                   start_month=NOVEMBER))
+                                                                   start_month=month(0)))
     assert (batch.candidates, batch.enrolled, batch.refused) == (9, 5, 4)  # Gianyar is not even a candidate
     assert reasons(batch) == {old[0].nik: "too_old", wage_earner[0].nik: "segment", gone[0].nik: "inactive",
                               head[0].nik: "role"}
@@ -71,24 +71,24 @@ def test_without_quotas_the_budget_is_the_limit(make_scheme, official):
 
 
 def test_the_quota_frees_up_when_an_enrolment_ends(make_scheme, official):
-    scheme = make_scheme(quota_per_desa=2, start_month=NOVEMBER)
+    scheme = make_scheme(quota_per_desa=2, start_month=month(0))
     first, second, third = people(3)
     for p in (first, second):
-        enrol_one(actor=official, scheme=scheme, participant=p, start_month=NOVEMBER)
+        enrol_one(actor=official, scheme=scheme, participant=p, start_month=month(0))
     with pytest.raises(ServiceError) as err:
-        enrol_one(actor=official, scheme=scheme, participant=third, start_month=NOVEMBER)
+        enrol_one(actor=official, scheme=scheme, participant=third, start_month=month(0))
     assert err.value.code == "quota" and "kuota desa sudah penuh" in err.value.message
     assert EnrolmentBatch.objects.count() == 2  # the refused attempt left nothing behind
     ended = enrolment_end(actor=official, enrolment=Enrolment.objects.get(participant=first),
-                          last_month=date(2026, 12, 1), reason="died")
-    assert ended.cost == 2 * 16_800 and ended.end_month == date(2026, 12, 1) and ended.ended_at is not None
+                          last_month=month(1), reason="died")
+    assert ended.cost == 2 * 16_800 and ended.end_month == month(1) and ended.ended_at is not None
     assert Enrolment.objects.filter(participant=first).exists()  # ended, never deleted
     event = AuditEvent.objects.get(event_type="enrolment.ended")
     assert event.old["cost"] == 100_800 and event.new["cost"] == 33_600 and event.new["end_reason"] == "died"
-    # the freed place: from January 2027 (a new person may start then)
-    assert enrol_one(actor=official, scheme=scheme, participant=third, start_month=date(2027, 1, 1)).cost == 4 * 16_800
+    # the freed place: from the month after the last paid one (a new person may start then)
+    assert enrol_one(actor=official, scheme=scheme, participant=third, start_month=month(2)).cost == 4 * 16_800
     with pytest.raises(ServiceError) as err:
-        enrolment_end(actor=official, enrolment=ended, last_month=date(2026, 12, 1), reason="died")
+        enrolment_end(actor=official, enrolment=ended, last_month=month(1), reason="died")
     assert err.value.code == "already_ended"
 
 
@@ -98,16 +98,15 @@ def test_one_paying_scheme_per_programme_and_month(make_scheme, official, operat
     district = make_scheme()
     village = scheme_create(actor=operator_a, data=SchemeData(
         name="Perdes Krajan", payer_type="apbdes", apbdes_source="dana_desa", owner_code=DESA_A,
-        legal_basis_number="Perdes 3/2026", legal_basis_date=date(2026, 1, 5), start_month=date(2026, 7, 1),
-        end_month=date(2027, 6, 1), budget_ceiling=50_000_000))
+        legal_basis_number="Perdes 3/2026", legal_basis_date=date(2026, 1, 5), start_month=month(-4),
+        end_month=month(7), budget_ceiling=50_000_000))
     worker = people(1)[0]
-    enrol_one(actor=operator_a, scheme=village, participant=worker, start_month=date(2026, 7, 1),
-              end_month=date(2026, 12, 1))
+    enrol_one(actor=operator_a, scheme=village, participant=worker, start_month=month(-4), end_month=month(1))
     with pytest.raises(ServiceError) as err:
-        enrol_one(actor=official, scheme=district, participant=worker, start_month=NOVEMBER)
+        enrol_one(actor=official, scheme=district, participant=worker, start_month=month(0))
     assert err.value.code == "covered"
-    later = enrol_one(actor=official, scheme=district, participant=worker, start_month=date(2027, 1, 1))
-    assert later.start_month == date(2027, 1, 1) and later.end_month == date(2027, 4, 1)
+    later = enrol_one(actor=official, scheme=district, participant=worker, start_month=month(2))
+    assert later.start_month == month(2) and later.end_month == month(5)
 
 
 def test_all_or_nothing_enrols_nobody_when_one_is_refused(make_scheme, official):
@@ -126,7 +125,7 @@ def test_enrolling_from_a_list_of_niks_reports_the_unknown_and_the_invisible(mak
     mine = people(2, DESA_A)
     neighbour = people(1, DESA_B)  # registered, but outside the operator's desa: looks unknown to them
     niks = [mine[0].nik, f" {mine[1].nik} ", mine[0].nik, neighbour[0].nik, "3311119999990001"]
-    batch = enrol(actor=operator_a, scheme=scheme, request=EnrolRequest(niks=niks, start_month=NOVEMBER))
+    batch = enrol(actor=operator_a, scheme=scheme, request=EnrolRequest(niks=niks, start_month=month(0)))
     assert batch.enrolled == 2
     assert reasons(batch) == {neighbour[0].nik: "not_registered", "3311119999990001": "not_registered"}
     assert Candidate.objects.filter(batch=batch).count() == 2  # only the refusals stay as the report
@@ -162,7 +161,7 @@ def test_an_agent_cannot_enrol_and_a_scheme_period_that_is_over_is_refused(make_
         enrol_one(actor=agent, scheme=scheme, participant=worker)
     assert err.value.code == "forbidden"
     with pytest.raises(ServiceError) as err:
-        enrol_one(actor=official, scheme=scheme, participant=worker, start_month=date(2027, 6, 1))
+        enrol_one(actor=official, scheme=scheme, participant=worker, start_month=month(7))
     assert err.value.code == "scheme_ended"
     assert not Enrolment.objects.exists()
 
@@ -177,10 +176,10 @@ def test_the_spreadsheet_a_village_imported_is_also_its_enrolment_list(operator_
     participants_import(actor=operator_a, source=opensid_file(), options=ImportOptions(desa=DESA_A, dry_run=False))
     village = scheme_create(actor=operator_a, data=SchemeData(
         name="Perdes Krajan", payer_type="apbdes", apbdes_source="dana_desa", owner_code=DESA_A,
-        legal_basis_number="Perdes 3/2026", legal_basis_date=date(2026, 1, 5), start_month=NOVEMBER,
-        end_month=date(2027, 10, 1), budget_ceiling=50_000_000))
+        legal_basis_number="Perdes 3/2026", legal_basis_date=date(2026, 1, 5), start_month=month(0),
+        end_month=month(11), budget_ceiling=50_000_000))
     niks = read_niks(opensid_file())
     assert "3311110404800001" not in niks  # the row after OpenSID's ### end marker is not data
-    batch = enrol(actor=operator_a, scheme=village, request=EnrolRequest(niks=niks, start_month=NOVEMBER))
+    batch = enrol(actor=operator_a, scheme=village, request=EnrolRequest(niks=niks, start_month=month(0)))
     assert batch.enrolled == 4
     assert reasons(batch) == {"0": "not_nik", "3311110303500001": "not_registered"}  # no NIK yet; died

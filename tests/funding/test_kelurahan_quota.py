@@ -15,7 +15,7 @@ from jamsosdesa.funding.selectors import scheme_budget
 from jamsosdesa.funding.services import enrol_one, scheme_planned_quota, scheme_update
 from tests.conftest import api_client
 
-from .conftest import NOVEMBER, people, scheme_data
+from .conftest import month, month_text, people, scheme_data
 
 pytestmark = pytest.mark.django_db
 
@@ -47,23 +47,23 @@ def test_a_kelurahan_resident_is_refused_for_quota_unless_the_scheme_includes_ke
     resident = people(1, KELURAHAN_UBUD)[0]
     villager = people(1, DESA_BATUBULAN)[0]
     with pytest.raises(ServiceError) as refused:
-        enrol_one(actor=official_gianyar, scheme=without, participant=resident, start_month=NOVEMBER)
+        enrol_one(actor=official_gianyar, scheme=without, participant=resident, start_month=month(0))
     assert refused.value.code == "quota"
-    assert enrol_one(actor=official_gianyar, scheme=without, participant=villager, start_month=NOVEMBER)
+    assert enrol_one(actor=official_gianyar, scheme=without, participant=villager, start_month=month(0))
     budget = {d.code: d for d in scheme_budget(user=official_gianyar, scheme=without).desa}
     assert (budget[KELURAHAN_UBUD].quota, budget[KELURAHAN_UBUD].room) == (0, 0)
     assert budget[DESA_BATUBULAN].quota == 100
     assert scheme_budget(user=official_gianyar, scheme=without).planned_people == 6_400
 
     including = scheme_update(actor=official_gianyar, scheme=without, changes={"includes_kelurahan": True})
-    assert enrol_one(actor=official_gianyar, scheme=including, participant=resident, start_month=NOVEMBER)
+    assert enrol_one(actor=official_gianyar, scheme=including, participant=resident, start_month=month(0))
     assert scheme_budget(user=official_gianyar, scheme=including).planned_people == 7_000
 
 
 def test_the_setting_is_on_the_page_the_api_and_the_command_line(official_gianyar, gianyar_scheme):
     api = api_client(official_gianyar)
     body = {"name": "Gianyar API", "payer_type": "apbd", "owner_code": "51.04", "legal_basis_number": "Perbup 1/2026",
-            "legal_basis_date": "2026-10-01", "start_month": "2026-11", "end_month": "2027-04",
+            "legal_basis_date": "2026-10-01", "start_month": month_text(0), "end_month": month_text(5),
             "budget_ceiling": 2_000_000_000, "quota_per_desa": 100, "includes_kelurahan": True}
     created = api("post", "/schemes", body)
     assert created.status_code == 201, created.content
@@ -73,7 +73,7 @@ def test_the_setting_is_on_the_page_the_api_and_the_command_line(official_gianya
     out = StringIO()
     call_command("scheme", "create", "--user", official_gianyar.username, "--name", "Gianyar CLI", "--payer", "apbd",
                  "--owner", "51.04", "--legal-number", "Perbup 2/2026", "--legal-date", "2026-10-01",
-                 "--start", "2026-11", "--end", "2027-04", "--budget", "2000000000", "--quota-per-desa", "100",
+                 "--start", month_text(0), "--end", month_text(5), "--budget", "2000000000", "--quota-per-desa", "100",
                  "--include-kelurahan", "--json", stdout=out)
     assert Scheme.objects.get(pk=json.loads(out.getvalue())["id"]).includes_kelurahan
 

@@ -12,7 +12,7 @@ from jamsosdesa.funding.models import Enrolment, Scheme, SchemeQuota, WelfareEnt
 from jamsosdesa.funding.services import EnrolRequest, enrol
 from tests.conftest import DESA_A, DESA_B, make_user
 
-from .conftest import people
+from .conftest import month, month_text, people
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,8 @@ def logged_in(user) -> Client:
 def form(**overrides) -> dict:
     data = {"name": "Jaminan RT/RW Krajan", "payer_type": "apbdes", "apbdes_source": "add", "owner_code": DESA_A,
             "legal_basis_number": "Perdes Krajan 3/2026", "legal_basis_date": "2026-10-01", "segment": "BPU",
-            "programmes": ["JKK", "JKM"], "income_nominal": "1000000", "start_month": "2026-11",
-            "end_month": "2027-10", "budget_ceiling": "30000000", "quota_per_desa": "", "quotas": "",
+            "programmes": ["JKK", "JKM"], "income_nominal": "1000000", "start_month": month_text(0),
+            "end_month": month_text(11), "budget_ceiling": "30000000", "quota_per_desa": "", "quotas": "",
             "max_age": "65", "village_roles": ["rt_head", "rw_head"], "note": ""}
     data.update(overrides)
     return data
@@ -69,7 +69,7 @@ def test_the_form_names_each_wrong_field_and_writes_nothing(operator_a, official
     # quotas above the budget: 100 people × 6 months of Rp16,800 do not fit in Rp1,000,000
     answer = logged_in(official).post("/skema/baru/", form(
         payer_type="apbd", apbdes_source="", owner_code="33.11", quota_per_desa="100", budget_ceiling="1000000",
-        end_month="2027-04", village_roles=[]))
+        end_month=month_text(5), village_roles=[]))
     assert "melebihi pagu anggaran" in answer.content.decode()
     bad_list = logged_in(operator_a).post("/skema/baru/", form(requires_welfare_list="on",
                                                                 welfare_file=csv_file("dtks.csv", ["12345"])))
@@ -91,7 +91,7 @@ def test_the_owner_changes_budget_and_quotas_but_not_the_package(make_scheme, of
     answer = page.post(f"/skema/{scheme.pk}/ubah/", form(
         name="Satu Desa 100 (perubahan)", payer_type="csr", owner_code="51.04", segment="PU",  # fixed: ignored
         legal_basis_number="Perbup Sukoharjo 12/2026", budget_ceiling="2500000000", quota_per_desa="100",
-        quotas=f"{DESA_A}=5", end_month="2027-04", village_roles=[]))
+        quotas=f"{DESA_A}=5", end_month=month_text(5), village_roles=[]))
     assert answer.status_code == 302
     scheme.refresh_from_db()
     assert (scheme.name, scheme.budget_ceiling, scheme.payer_type, scheme.owner_code, scheme.segment) == (
@@ -107,7 +107,7 @@ def test_lowering_the_budget_below_what_is_committed_is_refused_on_the_page(make
     scheme = make_scheme(quota_per_desa=None)
     enrol(actor=official, scheme=scheme, request=EnrolRequest(niks=[p.nik for p in people(3, DESA_A)]))
     answer = logged_in(official).post(f"/skema/{scheme.pk}/ubah/", form(
-        name=scheme.name, legal_basis_number=scheme.legal_basis_number, budget_ceiling="1000", end_month="2027-04",
+        name=scheme.name, legal_basis_number=scheme.legal_basis_number, budget_ceiling="1000", end_month=month_text(5),
         village_roles=[], owner_code="33.11", payer_type="apbd"))
     assert "lebih kecil dari biaya peserta yang sudah terdaftar" in answer.content.decode()
     scheme.refresh_from_db()
@@ -125,20 +125,20 @@ def test_the_list_of_people_paid_for_and_ending_one_from_the_page(make_scheme, o
     enrolment = Enrolment.objects.get(participant=mine[0])
     assert logged_in(operator_b).get(f"/skema/kepesertaan/{enrolment.pk}/akhiri/").status_code == 404
     page = logged_in(operator_a)
-    refused = page.post(f"/skema/kepesertaan/{enrolment.pk}/akhiri/", {"last_month": "2028-01", "reason": "died"})
+    refused = page.post(f"/skema/kepesertaan/{enrolment.pk}/akhiri/", {"last_month": month_text(14), "reason": "died"})
     assert "Bulan terakhir harus antara" in refused.content.decode()
     done = page.post(f"/skema/kepesertaan/{enrolment.pk}/akhiri/",
-                     {"last_month": "2026-12", "reason": "died", "note": "meninggal 3 Des",
+                     {"last_month": month_text(1), "reason": "died", "note": "meninggal 3 Des",
                       "next": f"/peserta/{mine[0].pk}/"})
     assert done.status_code == 302 and done["Location"] == f"/peserta/{mine[0].pk}/"
     enrolment.refresh_from_db()
-    assert enrolment.ended_at and enrolment.end_month.month == 12 and enrolment.cost == 2 * 16_800
+    assert enrolment.ended_at and enrolment.end_month == month(1) and enrolment.cost == 2 * 16_800
     detail = page.get(f"/peserta/{mine[0].pk}/").content.decode()
     assert scheme.name in detail and "meninggal dunia" in detail
     ended = page.get(f"/skema/{scheme.pk}/peserta/?status=ended").content.decode()
     assert mine[0].full_name in ended and mine[1].full_name not in ended
     outside = page.post(f"/skema/kepesertaan/{enrolment.pk}/akhiri/",
-                        {"last_month": "2026-12", "reason": "died", "next": "https://example.com/"})
+                        {"last_month": month_text(1), "reason": "died", "next": "https://example.com/"})
     assert outside.status_code == 200  # already ended: the page says so, and never redirects off-site
     assert "Sudah diakhiri" in outside.content.decode()
 
