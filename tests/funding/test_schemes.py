@@ -1,14 +1,15 @@
 """Creating and changing funding schemes: the checks a district official or a village relies on."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+import time_machine
 
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.models import AuditEvent
 from jamsosdesa.funding.models import Scheme, SchemeQuota
 from jamsosdesa.funding.services import cost_per_person, scheme_planned_quota, scheme_update
-from tests.conftest import DESA_A, DESA_B
+from tests.conftest import DESA_A, DESA_B, JAKARTA
 
 from .conftest import scheme_data
 
@@ -22,6 +23,16 @@ def test_a_district_scheme_is_created_with_its_quotas_and_audited(make_scheme):
     assert scheme_planned_quota(scheme) == 150 + 149 * 100  # Krajan's own, the other 149 desa at 100 (not kelurahan)
     event = AuditEvent.objects.get(object_type="scheme", object_id=str(scheme.pk))
     assert event.new["quotas"] == {DESA_A: 150} and event.new["budget_ceiling"] == 2_000_000_000
+
+
+def test_a_scheme_made_on_a_leap_day_takes_a_legal_basis_up_to_28_february_next_year(make_scheme):
+    """'At most a year ahead' of 29 February is 28 February (it was a server error on every leap day)."""
+    with time_machine.travel(datetime(2028, 2, 29, 10, 0, tzinfo=JAKARTA), tick=False):
+        scheme = make_scheme(legal_basis_date=date(2029, 2, 28))
+        assert (scheme.start_month, scheme.end_month) == (date(2028, 2, 1), date(2028, 7, 1))
+        with pytest.raises(ServiceError) as err:
+            make_scheme(legal_basis_date=date(2029, 3, 1))
+    assert "Tanggal dasar hukum tidak masuk akal" in err.value.fields["legal_basis_date"][0]
 
 
 def test_quotas_that_exceed_the_budget_are_refused_and_nothing_is_written(make_scheme):

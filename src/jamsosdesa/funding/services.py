@@ -50,7 +50,7 @@ from jamsosdesa.core.jobs import (
 )
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.money import rupiah, thousands
-from jamsosdesa.core.months import add_months, months_between
+from jamsosdesa.core.months import add_months, add_years, months_between
 from jamsosdesa.core.text import is_ascii_digits
 from jamsosdesa.imports.readers import FileProblem
 from jamsosdesa.participants.models import Participant, Segment, VillageRole
@@ -175,7 +175,7 @@ def _clean_scheme(actor, data: SchemeData, errors: FieldErrors) -> Region | None
     if not data.legal_basis_number.strip():
         errors.add("legal_basis_number", _("Nomor Perbup/PKS/Perdes wajib diisi."))
     today = clock.today()
-    if not date(1945, 8, 17) <= data.legal_basis_date <= today.replace(year=today.year + 1):
+    if not date(1945, 8, 17) <= data.legal_basis_date <= add_years(today, 1):
         errors.add("legal_basis_date", _("Tanggal dasar hukum tidak masuk akal: %(d)s.")
                    % {"d": data.legal_basis_date.strftime("%d/%m/%Y")})
     if data.start_month.year > today.year + MAX_YEARS_AHEAD:
