@@ -139,7 +139,7 @@ def test_an_enrolment_batch_expired_while_it_ran_enrols_nobody(operator_a):
     scheme = services.scheme_create(actor=official, data=scheme_data())
     people(3, DESA_A)
     batch = services.enrol_queue(actor=official, scheme=scheme, region=DESA_A)
-    with expired_once_claimed(services):
+    with expired_once_claimed(services.batches):
         services.enrol_run(batch.pk)
     batch = EnrolmentBatch.objects.get(pk=batch.pk)
     assert batch.status == "failed" and batch.enrolled == 0 and not Enrolment.objects.exists()
@@ -216,14 +216,14 @@ def test_the_command_line_bar_shows_the_stage_as_its_description():
 def test_the_batch_page_names_the_step_under_way(operator_a):
     from jamsosdesa.core.roles import Role
     from jamsosdesa.funding import services
-    from jamsosdesa.funding.models import EnrolmentBatch
+    from jamsosdesa.funding.models import ENROLMENT_STEPS, EnrolmentBatch
     from tests.conftest import make_user
     from tests.funding.conftest import scheme_data
 
     official = make_user("pemkab", Role.DISTRICT_OFFICIAL, ["33.11"])
     scheme = services.scheme_create(actor=official, data=scheme_data())
     batch = job_claim(EnrolmentBatch, services.enrol_queue(actor=official, scheme=scheme, region=DESA_A).pk)
-    job_reporter(batch)(2, len(services.ENROL_STEPS), services.ENROL_STEPS[2])
+    job_reporter(batch)(2, len(ENROLMENT_STEPS), ENROLMENT_STEPS[2])
     client = Client()
     client.force_login(official)
     page = client.get(f"/skema/daftar/{batch.pk}/", headers={"HX-Request": "true"}).content.decode()

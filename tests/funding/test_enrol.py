@@ -7,14 +7,8 @@ import pytest
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.models import AuditEvent
 from jamsosdesa.funding.models import Candidate, Enrolment, EnrolmentBatch
-from jamsosdesa.funding.services import (
-    EnrolRequest,
-    batch_refusals,
-    enrol,
-    enrol_one,
-    enrolment_end,
-    scheme_committed,
-)
+from jamsosdesa.funding.selectors import batch_refusals, scheme_committed
+from jamsosdesa.funding.services import EnrolRequest, enrol, enrol_one, enrolment_end
 from jamsosdesa.participants.models import Participant
 from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs
 from tests.conftest import DESA_A, DESA_B

@@ -11,8 +11,8 @@ from django.test import Client
 
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.funding.models import Scheme
-from jamsosdesa.funding.selectors import scheme_budget
-from jamsosdesa.funding.services import enrol_one, scheme_planned_quota, scheme_update
+from jamsosdesa.funding.selectors import scheme_budget, scheme_planned_quota
+from jamsosdesa.funding.services import enrol_one, scheme_update
 from tests.conftest import api_client
 
 from .conftest import month, month_text, people, scheme_data

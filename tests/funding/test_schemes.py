@@ -8,7 +8,8 @@ import time_machine
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.models import AuditEvent
 from jamsosdesa.funding.models import Scheme, SchemeQuota
-from jamsosdesa.funding.services import cost_per_person, scheme_planned_quota, scheme_update
+from jamsosdesa.funding.selectors import cost_per_person, scheme_planned_quota
+from jamsosdesa.funding.services import scheme_update
 from tests.conftest import DESA_A, DESA_B, JAKARTA
 
 from .conftest import scheme_data

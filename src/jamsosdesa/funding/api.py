@@ -169,7 +169,7 @@ def _scheme(request, pk: int):
 
 def _batch_out(batch, shown: PersonalData) -> dict:
     refusals = [{"nik": shown.nik(c.nik), "desa_code": c.desa_code, "reason": c.reason,
-                 "message": services.refusal_message(c.reason)} for c in services.batch_refusals(batch)[:10_000]]
+                 "message": selectors.refusal_message(c.reason)} for c in selectors.batch_refusals(batch)[:10_000]]
     return {"id": batch.pk, "scheme_id": batch.scheme_id, "how": batch.how,
             "start_month": batch.start_month.strftime("%Y-%m"), "end_month": batch.end_month.strftime("%Y-%m"),
             "candidates": batch.candidates, "enrolled": batch.enrolled, "refused": batch.refused,

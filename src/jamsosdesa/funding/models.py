@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.core.jobs.models import Job
@@ -106,6 +107,12 @@ class WelfareEntry(models.Model):
 
     def __str__(self) -> str:
         return self.nik
+
+
+# The stages of an enrolment batch, as its progress names them (msgids: each reader sees its own language).
+ENROLMENT_STEPS = (gettext_noop("membaca calon peserta"), gettext_noop("memeriksa syarat dan skema lain"),
+                   gettext_noop("memeriksa kuota desa"), gettext_noop("memeriksa sisa pagu"),
+                   gettext_noop("mencatat kepesertaan"))
 
 
 class EnrolmentBatch(Job):

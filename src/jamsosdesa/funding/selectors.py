@@ -9,18 +9,73 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet, Sum
 
 from jamsosdesa.contributions.book import rate_book
-from jamsosdesa.contributions.calculator import QuoteRequest, quote
+from jamsosdesa.contributions.calculator import QuoteRequest, RateBook, budget, quote
 from jamsosdesa.core.access import code_in_scope, sees_everything
-from jamsosdesa.core.months import add_months
+from jamsosdesa.core.jobs import job_progress, stage_text
+from jamsosdesa.core.months import add_months, months_between
 from jamsosdesa.core.regioncodes import Level, level_of_code
 from jamsosdesa.participants.access import scope_participants
 from jamsosdesa.regions.models import Region
 
 from .access import can_manage_scheme, scope_schemes
-from .models import Enrolment, EnrolmentBatch, Scheme
-from .services import default_quota_for, desa_quotas
+from .models import ENROLMENT_STEPS, Candidate, Enrolment, EnrolmentBatch, Refusal, Scheme, SchemeQuota
 
 DESA_LIST_LIMIT = 2_000  # a scheme owned by a kabupaten or smaller lists all its desa; larger ones the active
+KELURAHAN = "kelurahan"  # Region.kind of a kelurahan (see regions.loader); desa and desa adat are the others
+
+
+# --- cost, quotas and what is committed ----------------------------------------------------------------------
+
+def cost_per_person(scheme: Scheme, start: date, end: date, book: RateBook | None = None) -> int:
+    """What the scheme pays for one person from `start` to `end` (inclusive), month by month with the rules
+    in force in each month (0 when end is before start)."""
+    months = months_between(start, end)
+    if months <= 0:
+        return 0
+    req = QuoteRequest(segment=scheme.segment, programmes=tuple(scheme.programmes), month=start,
+                       income=scheme.income_nominal, payer=scheme.payer_type)
+    return budget(book or rate_book(), req, people=1, months=months).total
+
+
+def desa_quotas(scheme: Scheme) -> tuple[dict[str, int], int | None]:
+    """(the desa with their own quota, the quota of every other desa; None = no limit). Without a default
+    but with desa quotas, only those desa take part: the others have 0."""
+    explicit = dict(SchemeQuota.objects.filter(scheme=scheme).values_list("desa_id", "quota"))
+    default = scheme.quota_per_desa
+    if default is None and explicit:
+        default = 0
+    return explicit, default
+
+
+def default_quota_for(scheme: Scheme, default: int | None, kind: str) -> int | None:
+    """The quota of a desa without its own: the scheme's default, except that a kelurahan gets none (0) unless
+    the scheme includes kelurahan."""
+    if default is not None and kind == KELURAHAN and not scheme.includes_kelurahan:
+        return 0
+    return default
+
+
+def scheme_planned_quota(scheme: Scheme) -> int | None:
+    """All desa quotas together over the owner region; None: no limit."""
+    explicit, default = desa_quotas(scheme)
+    if default is None:
+        return None
+    others = (desa_of(scheme.owner_code, kelurahan=scheme.includes_kelurahan).exclude(code__in=list(explicit))
+              .count() if default else 0)
+    return sum(explicit.values()) + others * default
+
+
+def desa_of(owner_code: str, *, kelurahan: bool = True) -> QuerySet[Region]:
+    """The desa of a region (the region itself when it is one); without kelurahan unless `kelurahan`."""
+    qs = Region.objects.filter(level=Level.DESA, is_historical=False)
+    if owner_code:
+        qs = qs.filter(Q(code=owner_code) | Q(code__startswith=owner_code + "."))
+    return qs if kelurahan else qs.exclude(kind=KELURAHAN)
+
+
+def scheme_committed(scheme: Scheme) -> int:
+    """The cost of all the scheme's enrolments, ended ones included."""
+    return Enrolment.objects.filter(scheme=scheme).aggregate(total=Sum("cost"))["total"] or 0
 
 
 def scheme_list(*, user) -> QuerySet[Scheme]:
@@ -170,3 +225,19 @@ def batch_get(*, user, pk: int) -> EnrolmentBatch | None:
     if batch is None or not (batch.created_by_id == user.pk or can_manage_scheme(user, batch.scheme)):
         return None
     return batch
+
+
+def batch_refusals(batch: EnrolmentBatch) -> QuerySet[Candidate]:
+    """The people a batch refused, each with its reason (by desa)."""
+    return Candidate.objects.filter(batch=batch).exclude(reason="").order_by("desa_code", "participant_id", "nik")
+
+
+def refusal_message(reason: str) -> str:
+    return str(Refusal(reason).label) if reason in Refusal.values else reason
+
+
+def batch_progress(batch: EnrolmentBatch) -> dict:
+    """{done, total, percent, step}: `step` names the step under way, in the current language."""
+    data = job_progress(batch, len(ENROLMENT_STEPS))
+    data["step"] = data["stage"] or stage_text(ENROLMENT_STEPS[min(data["done"], len(ENROLMENT_STEPS) - 1)])
+    return data

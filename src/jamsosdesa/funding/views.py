@@ -140,17 +140,17 @@ def batch_report(request, pk: int):
     running = batch.is_active
     rows, page, reasons = [], None, []
     if batch.status == JobStatus.DONE and batch.refused:
-        refusals = services.batch_refusals(batch)
-        reasons = [(services.refusal_message(r["reason"]), r["n"]) for r in
+        refusals = selectors.batch_refusals(batch)
+        reasons = [(selectors.refusal_message(r["reason"]), r["n"]) for r in
                    refusals.values("reason").annotate(n=Count("id")).order_by("-n", "reason")]
         page = Paginator(refusals.select_related("participant"), 100).get_page(request.GET.get("page"))
         shown = personal_data(request.user)
         rows = [(c, c.participant.full_name if c.participant else "", shown.nik(c.nik),
-                 services.refusal_message(c.reason)) for c in page]
+                 selectors.refusal_message(c.reason)) for c in page]
     template = "funding/_batch.html" if request.headers.get("HX-Request") else "funding/batch.html"
     return render(request, template, {"batch": batch, "rows": rows, "page": page, "reasons": reasons,
                                       "running": running,
-                                      "progress": services.enrol_progress(batch) if running else None})
+                                      "progress": selectors.batch_progress(batch) if running else None})
 
 
 @login_required

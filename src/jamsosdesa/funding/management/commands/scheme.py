@@ -14,7 +14,7 @@ from jamsosdesa.core.progress import progress_bar
 from jamsosdesa.core.sheets import FileProblem
 from jamsosdesa.funding import selectors, services
 from jamsosdesa.funding.lists import parse_quotas, read_niks
-from jamsosdesa.funding.models import ApbdesSource, EndReason
+from jamsosdesa.funding.models import ENROLMENT_STEPS, ApbdesSource, EndReason
 from jamsosdesa.participants.selectors import participant_get
 
 
@@ -180,11 +180,11 @@ class Command(BaseCommand):
             else:
                 request = services.filter_request(actor=actor, region=o["region"], village_role=o["role"])
             request.start_month, request.end_month, request.all_or_nothing = start, end, o["all_or_nothing"]
-            steps = len(services.ENROL_STEPS)
+            steps = len(ENROLMENT_STEPS)
             with progress_bar(_("Pendaftaran"), steps, enabled=not o["json"]) as bar:
                 batch = services.enrol(actor=actor, scheme=scheme, request=request, progress=bar.to)
                 bar.to(steps, stage="")
-        refusals = list(services.batch_refusals(batch))
+        refusals = list(selectors.batch_refusals(batch))
         shown = personal_data(actor)
         if o["json"]:
             self.stdout.write(json.dumps({"batch": batch.pk, "enrolled": batch.enrolled, "refused": batch.refused,
@@ -196,7 +196,7 @@ class Command(BaseCommand):
             "n": thousands(batch.enrolled), "a": f"{batch.start_month:%m/%Y}", "b": f"{batch.end_month:%m/%Y}",
             "c": rupiah(batch.cost_per_person), "r": thousands(batch.refused)})
         for c in refusals[:50]:
-            self.stdout.write(f"  {shown.nik(c.nik)}  {c.desa_code}  {services.refusal_message(c.reason)}")
+            self.stdout.write(f"  {shown.nik(c.nik)}  {c.desa_code}  {selectors.refusal_message(c.reason)}")
         if len(refusals) > 50:
             self.stdout.write(_("  … dan %(n)s lainnya (pakai --json untuk semuanya)") % {"n": len(refusals) - 50})
 
