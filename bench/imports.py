@@ -29,7 +29,7 @@ tables that refer to participants, such as enrolments, are empty in the benchmar
 
 The parent prints a summary table (Markdown, as in bench/README.md). A MISS of a target does not fail the run.
 
-    .venv/bin/python bench/imports.py                  # full size: about 6 minutes on 2 cores
+    .venv/bin/python bench/imports.py                  # full size: about 1.5 minutes on 2 cores
     .venv/bin/python bench/imports.py --quick          # 20,000 / 5,000 / 2,000 rows: about 40 s
     .venv/bin/python bench/imports.py --only plain,sqlite-plain       # only the comparison
     .venv/bin/python bench/imports.py --only import,reimport --phases     # with a breakdown by phase
