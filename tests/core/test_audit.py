@@ -75,7 +75,7 @@ def test_a_set_written_by_the_system_has_no_actor(db):
     assert AuditBatch(actor=None, event=AuditEventType.ENROLMENT_ENDED).write([]) == 0
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a row trigger serves PostgreSQL's bulk COPY")
+@pytest.mark.postgresql  # a row trigger serves PostgreSQL's bulk COPY
 def test_a_trigger_writes_the_same_event_as_each_row_arrives(operator_a):
     batch = AuditBatch(actor=operator_a, event=AuditEventType.PARTICIPANT_REGISTERED, note="it's $$ a note")
     with connection.cursor() as cursor:
