@@ -56,17 +56,17 @@ def create_scheme(admin, *, name: str, start: date, end: date, quotas: dict[str,
 
 def enrol_by_filter(admin, scheme, participants, start: date):
     """Everyone `participants` selects, in one batch; returns the batch."""
-    from jamsosdesa.funding.services import EnrolRequest, enrol
+    from jamsosdesa.funding.services import EnrolmentSelection, enrolment_batch_run
 
-    return enrol(actor=admin, scheme=scheme, request=EnrolRequest(
+    return enrolment_batch_run(actor=admin, scheme=scheme, selection=EnrolmentSelection(
         participants=participants, start_month=start, description="benchmark"))
 
 
 def enrol_single(admin, scheme, participant, start: date):
     """One person through the single-enrolment service; returns the enrolment."""
-    from jamsosdesa.funding.services import enrol_one
+    from jamsosdesa.funding.services import enrolment_create
 
-    return enrol_one(actor=admin, scheme=scheme, participant=participant, start_month=start)
+    return enrolment_create(actor=admin, scheme=scheme, participant=participant, start_month=start)
 
 
 def batch_figures(batch) -> dict:

@@ -13,7 +13,7 @@ from jamsosdesa.core.models import AuditEvent
 from jamsosdesa.core.presenters import mask_listed, mask_nik, nik_for, personal_data, sees_full_nik
 from jamsosdesa.core.roles import Role
 from jamsosdesa.funding.models import Enrolment
-from jamsosdesa.funding.services import EnrolRequest, enrol, scheme_create
+from jamsosdesa.funding.services import EnrolmentSelection, enrolment_batch_run, scheme_create
 from tests.conftest import DESA_A, api_client, make_user
 from tests.funding.conftest import people, scheme_data
 
@@ -111,7 +111,7 @@ def test_scheme_pages_the_refusal_report_and_the_end_page(viewer, make_scheme):
     user, masked = viewer
     scheme = make_scheme()
     worker = people(1, DESA_A)[0]
-    batch = enrol(actor=user, scheme=scheme, request=EnrolRequest(niks=[worker.nik, UNKNOWN]))
+    batch = enrolment_batch_run(actor=user, scheme=scheme, selection=EnrolmentSelection(niks=[worker.nik, UNKNOWN]))
     page = page_for(user)
     assert shows(page.get(f"/skema/daftar/{batch.pk}/").content.decode(), UNKNOWN, masked)
     assert shows(page.get(f"/skema/{scheme.pk}/peserta/").content.decode(), worker.nik, masked)
@@ -123,7 +123,7 @@ def test_the_budget_sheet_follows_the_rule_and_is_recorded_as_an_export(viewer, 
     user, masked = viewer
     scheme = make_scheme()
     worker = people(1, DESA_A)[0]
-    enrol(actor=official, scheme=scheme, request=EnrolRequest(participant=worker))
+    enrolment_batch_run(actor=official, scheme=scheme, selection=EnrolmentSelection(participant=worker))
     page = page_for(user)
     sheet = page.get(f"/skema/{scheme.pk}/lembar-anggaran/?desa={DESA_A}").content.decode()
     assert shows(sheet, worker.nik, masked) and worker.full_name in sheet

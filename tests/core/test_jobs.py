@@ -138,9 +138,9 @@ def test_an_enrolment_batch_expired_while_it_ran_enrols_nobody(operator_a):
     official = make_user("pemkab", Role.DISTRICT_OFFICIAL, ["33.11"])
     scheme = services.scheme_create(actor=official, data=scheme_data())
     people(3, DESA_A)
-    batch = services.enrol_queue(actor=official, scheme=scheme, region=DESA_A)
+    batch = services.enrolment_batch_queue(actor=official, scheme=scheme, region=DESA_A)
     with expired_once_claimed(services.batches):
-        services.enrol_run(batch.pk)
+        services.enrolment_batch_run_job(batch.pk)
     batch = EnrolmentBatch.objects.get(pk=batch.pk)
     assert batch.status == "failed" and batch.enrolled == 0 and not Enrolment.objects.exists()
 
@@ -222,7 +222,7 @@ def test_the_batch_page_names_the_step_under_way(operator_a):
 
     official = make_user("pemkab", Role.DISTRICT_OFFICIAL, ["33.11"])
     scheme = services.scheme_create(actor=official, data=scheme_data())
-    batch = job_claim(EnrolmentBatch, services.enrol_queue(actor=official, scheme=scheme, region=DESA_A).pk)
+    batch = job_claim(EnrolmentBatch, services.enrolment_batch_queue(actor=official, scheme=scheme, region=DESA_A).pk)
     job_reporter(batch)(2, len(ENROLMENT_STEPS), ENROLMENT_STEPS[2])
     client = Client()
     client.force_login(official)

@@ -4,9 +4,16 @@ from datetime import date
 
 import pytest
 
-from jamsosdesa.core.access import can_change_participant
 from jamsosdesa.funding.selectors import scheme_budget, scheme_enrolments, scheme_get, scheme_list
-from jamsosdesa.funding.services import EnrolRequest, SchemeData, enrol, enrol_one, enrolment_end, scheme_create
+from jamsosdesa.funding.services import (
+    EnrolmentSelection,
+    SchemeData,
+    enrolment_batch_run,
+    enrolment_create,
+    enrolment_end,
+    scheme_create,
+)
+from jamsosdesa.participants.access import can_change_participant
 from jamsosdesa.participants.models import Participant
 from tests.conftest import DESA_A, DESA_B
 
@@ -35,8 +42,8 @@ def test_the_budget_view_counts_committed_cost_remaining_budget_and_quota(make_s
     scheme = make_scheme(quotas={DESA_A: 10, DESA_B: 5})
     people(4, DESA_A)
     people(2, DESA_B)
-    enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=Participant.objects.all(),
-                                                           start_month=month(0)))
+    enrolment_batch_run(actor=official, scheme=scheme,
+                        selection=EnrolmentSelection(participants=Participant.objects.all(), start_month=month(0)))
     gone = Participant.objects.filter(desa_id=DESA_B).first()
     enrolment_end(actor=official, enrolment=gone.enrolments.get(), last_month=month(2), reason="moved")
     view = scheme_budget(user=official, scheme=scheme)
@@ -59,5 +66,5 @@ def test_a_district_official_changes_the_people_its_schemes_pay_for(make_scheme,
     paid = register(operator_a)
     other = register(operator_a, nik="3311110505900011", full_name="Lain Orang")
     assert not can_change_participant(official, paid)
-    enrol_one(actor=official, scheme=scheme, participant=paid, start_month=month(0))
+    enrolment_create(actor=official, scheme=scheme, participant=paid, start_month=month(0))
     assert can_change_participant(official, paid) and not can_change_participant(official, other)

@@ -7,8 +7,8 @@ import pytest
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.models import AuditEvent
 from jamsosdesa.funding.models import Candidate, Enrolment, EnrolmentBatch
-from jamsosdesa.funding.selectors import batch_refusals, scheme_committed
-from jamsosdesa.funding.services import EnrolRequest, enrol, enrol_one, enrolment_end
+from jamsosdesa.funding.selectors import enrolment_batch_refusals, scheme_committed
+from jamsosdesa.funding.services import EnrolmentSelection, enrolment_batch_run, enrolment_create, enrolment_end
 from jamsosdesa.participants.models import Participant
 from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs
 from tests.conftest import DESA_A, DESA_B
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def reasons(batch) -> dict[str, str]:
-    return {c.nik: c.reason for c in batch_refusals(batch)}
+    return {c.nik: c.reason for c in enrolment_batch_refusals(batch)}
 
 
 def test_enrolling_by_filter_checks_each_rule_and_says_why(make_scheme, official):
@@ -31,8 +31,9 @@ def test_enrolling_by_filter_checks_each_rule_and_says_why(make_scheme, official
     gone = people(1, is_active=False)
     head = people(1, village_role="village_head")
     gianyar = people(1, desa="51.04.01.2001")  # outside the scheme (and the official's) region
-    batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=Participant.objects.all(),
-                                                                   start_month=month(0)))
+    batch = enrolment_batch_run(actor=official, scheme=scheme,
+                                selection=EnrolmentSelection(participants=Participant.objects.all(),
+                                                             start_month=month(0)))
     assert (batch.candidates, batch.enrolled, batch.refused) == (9, 5, 4)  # Gianyar is not even a candidate
     assert reasons(batch) == {old[0].nik: "too_old", wage_earner[0].nik: "segment", gone[0].nik: "inactive",
                               head[0].nik: "role"}
@@ -49,8 +50,9 @@ def test_desa_quotas_refuse_the_surplus_desa_by_desa(make_scheme, official):
     people(5, DESA_A)
     people(1, DESA_B)
     people(2, "33.11.11.2003")  # Blimbing: no quota
-    batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=Participant.objects.all()))
-    refused = sorted((c.desa_code, c.reason) for c in batch_refusals(batch))
+    batch = enrolment_batch_run(actor=official, scheme=scheme,
+                                selection=EnrolmentSelection(participants=Participant.objects.all()))
+    refused = sorted((c.desa_code, c.reason) for c in enrolment_batch_refusals(batch))
     assert refused == [("33.11.11.2003", "quota")] * 2 + [(DESA_A, "quota")] * 2
     assert batch.enrolled == 4
 
@@ -59,7 +61,8 @@ def test_without_quotas_the_budget_is_the_limit(make_scheme, official):
     scheme = make_scheme(quota_per_desa=None, budget_ceiling=5 * 100_800 + 100_000)
     people(4, DESA_A)
     people(3, DESA_B)
-    batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=Participant.objects.all()))
+    batch = enrolment_batch_run(actor=official, scheme=scheme,
+                                selection=EnrolmentSelection(participants=Participant.objects.all()))
     assert batch.enrolled == 5 and set(reasons(batch).values()) == {"budget"} and batch.refused == 2
     assert scheme_committed(scheme) == 5 * 100_800
 
@@ -68,9 +71,9 @@ def test_the_quota_frees_up_when_an_enrolment_ends(make_scheme, official):
     scheme = make_scheme(quota_per_desa=2, start_month=month(0))
     first, second, third = people(3)
     for p in (first, second):
-        enrol_one(actor=official, scheme=scheme, participant=p, start_month=month(0))
+        enrolment_create(actor=official, scheme=scheme, participant=p, start_month=month(0))
     with pytest.raises(ServiceError) as err:
-        enrol_one(actor=official, scheme=scheme, participant=third, start_month=month(0))
+        enrolment_create(actor=official, scheme=scheme, participant=third, start_month=month(0))
     assert err.value.code == "quota" and "kuota desa sudah penuh" in err.value.message
     assert EnrolmentBatch.objects.count() == 2  # the refused attempt left nothing behind
     ended = enrolment_end(actor=official, enrolment=Enrolment.objects.get(participant=first),
@@ -80,7 +83,7 @@ def test_the_quota_frees_up_when_an_enrolment_ends(make_scheme, official):
     event = AuditEvent.objects.get(event_type="enrolment.ended")
     assert event.old["cost"] == 100_800 and event.new["cost"] == 33_600 and event.new["end_reason"] == "died"
     # the freed place: from the month after the last paid one (a new person may start then)
-    assert enrol_one(actor=official, scheme=scheme, participant=third, start_month=month(2)).cost == 4 * 16_800
+    assert enrolment_create(actor=official, scheme=scheme, participant=third, start_month=month(2)).cost == 4 * 16_800
     with pytest.raises(ServiceError) as err:
         enrolment_end(actor=official, enrolment=ended, last_month=month(1), reason="died")
     assert err.value.code == "already_ended"
@@ -95,11 +98,11 @@ def test_one_paying_scheme_per_programme_and_month(make_scheme, official, operat
         legal_basis_number="Perdes 3/2026", legal_basis_date=date(2026, 1, 5), start_month=month(-4),
         end_month=month(7), budget_ceiling=50_000_000))
     worker = people(1)[0]
-    enrol_one(actor=operator_a, scheme=village, participant=worker, start_month=month(-4), end_month=month(1))
+    enrolment_create(actor=operator_a, scheme=village, participant=worker, start_month=month(-4), end_month=month(1))
     with pytest.raises(ServiceError) as err:
-        enrol_one(actor=official, scheme=district, participant=worker, start_month=month(0))
+        enrolment_create(actor=official, scheme=district, participant=worker, start_month=month(0))
     assert err.value.code == "covered"
-    later = enrol_one(actor=official, scheme=district, participant=worker, start_month=month(2))
+    later = enrolment_create(actor=official, scheme=district, participant=worker, start_month=month(2))
     assert later.start_month == month(2) and later.end_month == month(5)
 
 
@@ -107,8 +110,9 @@ def test_all_or_nothing_enrols_nobody_when_one_is_refused(make_scheme, official)
     scheme = make_scheme()
     people(3)
     people(1, born=date(1950, 1, 1))
-    batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=Participant.objects.all(),
-                                                                   all_or_nothing=True))
+    batch = enrolment_batch_run(actor=official, scheme=scheme,
+                                selection=EnrolmentSelection(participants=Participant.objects.all(),
+                                                             all_or_nothing=True))
     assert batch.enrolled == 0 and not Enrolment.objects.exists()
     assert sorted(set(reasons(batch).values())) == ["not_all", "too_old"]
     assert not AuditEvent.objects.filter(object_type="enrolment").exists()
@@ -119,7 +123,8 @@ def test_enrolling_from_a_list_of_niks_reports_the_unknown_and_the_invisible(mak
     mine = people(2, DESA_A)
     neighbour = people(1, DESA_B)  # registered, but outside the operator's desa: looks unknown to them
     niks = [mine[0].nik, f" {mine[1].nik} ", mine[0].nik, neighbour[0].nik, "3311119999990001"]
-    batch = enrol(actor=operator_a, scheme=scheme, request=EnrolRequest(niks=niks, start_month=month(0)))
+    batch = enrolment_batch_run(actor=operator_a, scheme=scheme,
+                                selection=EnrolmentSelection(niks=niks, start_month=month(0)))
     assert batch.enrolled == 2
     assert reasons(batch) == {neighbour[0].nik: "not_registered", "3311119999990001": "not_registered"}
     assert Candidate.objects.filter(batch=batch).count() == 2  # only the refusals stay as the report
@@ -128,7 +133,8 @@ def test_enrolling_from_a_list_of_niks_reports_the_unknown_and_the_invisible(mak
 def test_a_welfare_list_scheme_takes_only_listed_people(make_scheme, official):
     listed, unlisted = people(2)
     scheme = make_scheme(requires_welfare_list=True, welfare_niks=(listed.nik,))
-    batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=Participant.objects.all()))
+    batch = enrolment_batch_run(actor=official, scheme=scheme,
+                                selection=EnrolmentSelection(participants=Participant.objects.all()))
     assert batch.enrolled == 1 and reasons(batch) == {unlisted.nik: "welfare"}
 
 
@@ -138,24 +144,24 @@ def test_the_filter_is_the_registry_filter_inside_the_users_scope(make_scheme, o
     people(3, DESA_A)
     people(2, DESA_B, village_role="rt_head")
     chosen = participant_filter_qs(user=official, filters=ParticipantFilter(region="33.11.11", village_role="rt_head"))
-    batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=chosen))
+    batch = enrolment_batch_run(actor=official, scheme=scheme, selection=EnrolmentSelection(participants=chosen))
     assert batch.enrolled == 4 and batch.refused == 0
-    again = enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=chosen))
+    again = enrolment_batch_run(actor=official, scheme=scheme, selection=EnrolmentSelection(participants=chosen))
     assert again.enrolled == 0 and set(reasons(again).values()) == {"enrolled"}  # already in this scheme
 
 
 def test_an_agent_cannot_enrol_and_a_scheme_period_that_is_over_is_refused(make_scheme, official, db):
-    from jamsosdesa.accounts.models import Role
+    from jamsosdesa.core.roles import Role
     from tests.conftest import make_user
 
     agent = make_user("agen", Role.PERISAI_AGENT, [DESA_A])
     scheme = make_scheme()
     worker = people(1)[0]
     with pytest.raises(ServiceError) as err:
-        enrol_one(actor=agent, scheme=scheme, participant=worker)
+        enrolment_create(actor=agent, scheme=scheme, participant=worker)
     assert err.value.code == "forbidden"
     with pytest.raises(ServiceError) as err:
-        enrol_one(actor=official, scheme=scheme, participant=worker, start_month=month(7))
+        enrolment_create(actor=official, scheme=scheme, participant=worker, start_month=month(7))
     assert err.value.code == "scheme_ended"
     assert not Enrolment.objects.exists()
 
@@ -174,6 +180,7 @@ def test_the_spreadsheet_a_village_imported_is_also_its_enrolment_list(operator_
         end_month=month(11), budget_ceiling=50_000_000))
     niks = read_niks(opensid_file())
     assert "3311110404800001" not in niks  # the row after OpenSID's ### end marker is not data
-    batch = enrol(actor=operator_a, scheme=village, request=EnrolRequest(niks=niks, start_month=month(0)))
+    batch = enrolment_batch_run(actor=operator_a, scheme=village,
+                                selection=EnrolmentSelection(niks=niks, start_month=month(0)))
     assert batch.enrolled == 4
     assert reasons(batch) == {"0": "not_nik", "3311110303500001": "not_registered"}  # no NIK yet; died

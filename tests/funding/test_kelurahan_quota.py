@@ -12,7 +12,7 @@ from django.test import Client
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.funding.models import Scheme
 from jamsosdesa.funding.selectors import scheme_budget, scheme_planned_quota
-from jamsosdesa.funding.services import enrol_one, scheme_update
+from jamsosdesa.funding.services import enrolment_create, scheme_update
 from tests.conftest import api_client
 
 from .conftest import month, month_text, people, scheme_data
@@ -47,16 +47,16 @@ def test_a_kelurahan_resident_is_refused_for_quota_unless_the_scheme_includes_ke
     resident = people(1, KELURAHAN_UBUD)[0]
     villager = people(1, DESA_BATUBULAN)[0]
     with pytest.raises(ServiceError) as refused:
-        enrol_one(actor=official_gianyar, scheme=without, participant=resident, start_month=month(0))
+        enrolment_create(actor=official_gianyar, scheme=without, participant=resident, start_month=month(0))
     assert refused.value.code == "quota"
-    assert enrol_one(actor=official_gianyar, scheme=without, participant=villager, start_month=month(0))
+    assert enrolment_create(actor=official_gianyar, scheme=without, participant=villager, start_month=month(0))
     budget = {d.code: d for d in scheme_budget(user=official_gianyar, scheme=without).desa}
     assert (budget[KELURAHAN_UBUD].quota, budget[KELURAHAN_UBUD].room) == (0, 0)
     assert budget[DESA_BATUBULAN].quota == 100
     assert scheme_budget(user=official_gianyar, scheme=without).planned_people == 6_400
 
     including = scheme_update(actor=official_gianyar, scheme=without, changes={"includes_kelurahan": True})
-    assert enrol_one(actor=official_gianyar, scheme=including, participant=resident, start_month=month(0))
+    assert enrolment_create(actor=official_gianyar, scheme=including, participant=resident, start_month=month(0))
     assert scheme_budget(user=official_gianyar, scheme=including).planned_people == 7_000
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from jamsosdesa.funding.models import Enrolment, EnrolmentBatch
-from jamsosdesa.funding.services import enrol_run
+from jamsosdesa.funding.services import enrolment_batch_run_job
 from tests.conftest import DESA_A, DESA_B
 
 from .conftest import month_text, people
@@ -66,7 +66,7 @@ def test_a_list_enrolment_runs_in_the_background_and_the_page_follows_it(make_sc
     assert "Menunggu giliran" in waiting and "<progress" in waiting and 'hx-trigger="every 1s"' in waiting
     assert not Enrolment.objects.exists()  # nothing happens before the worker takes it
     stored = batch.file_path
-    assert enrol_run(batch.pk).status == "done"
+    assert enrolment_batch_run_job(batch.pk).status == "done"
     report = page.get(answer["Location"], headers={"HX-Request": "true"}).content.decode()
     assert "2 orang didaftarkan" in report and "NIK tidak ada di registri" in report
     assert "Alasan ditolak" in report  # refusals counted by reason above the list
@@ -107,7 +107,7 @@ def test_a_filter_outside_the_users_region_is_said_at_once(make_scheme, operator
     people(1, DESA_A)
     people(1, DESA_B)
     answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"region": "33.11.11"})
-    assert enrol_run(EnrolmentBatch.objects.get().pk).enrolled == 1
+    assert enrolment_batch_run_job(EnrolmentBatch.objects.get().pk).enrolled == 1
 
 
 def test_a_stale_batch_stops_waiting_and_its_list_is_deleted(make_scheme, official):
@@ -125,14 +125,14 @@ def test_a_stale_batch_stops_waiting_and_its_list_is_deleted(make_scheme, offici
     text = page.get(answer["Location"]).content.decode()
     assert "pekerja latar tidak menjalankannya" in text and "every 1s" not in text
     assert not os.path.exists(batch.file_path)
-    assert enrol_run(batch.pk).status == "failed"  # a worker that comes back later does not run it
+    assert enrolment_batch_run_job(batch.pk).status == "failed"  # a worker that comes back later does not run it
 
 
 def test_the_report_masks_what_a_list_gave_and_names_non_niks(make_scheme, official):
-    from jamsosdesa.funding.services import EnrolRequest, enrol
+    from jamsosdesa.funding.services import EnrolmentSelection, enrolment_batch_run
 
     scheme = make_scheme(quota_per_desa=None)
-    batch = enrol(actor=official, scheme=scheme, request=EnrolRequest(
+    batch = enrolment_batch_run(actor=official, scheme=scheme, selection=EnrolmentSelection(
         niks=["331111070385001", "3311110703850001234567", "33111107038500019"]))
     assert batch.refused == 3 and batch.enrolled == 0  # values longer than a NIK do not break the batch
     text = logged_in(official).get(f"/skema/daftar/{batch.pk}/").content.decode()

@@ -6,10 +6,10 @@ import io
 import pytest
 from django.test import Client
 
-from jamsosdesa.accounts.models import Role
 from jamsosdesa.core.models import AuditEvent
+from jamsosdesa.core.roles import Role
 from jamsosdesa.funding.models import Enrolment, Scheme, SchemeQuota, WelfareEntry
-from jamsosdesa.funding.services import EnrolRequest, enrol
+from jamsosdesa.funding.services import EnrolmentSelection, enrolment_batch_run
 from tests.conftest import DESA_A, DESA_B, make_user
 
 from .conftest import month, month_text, people
@@ -105,7 +105,8 @@ def test_the_owner_changes_budget_and_quotas_but_not_the_package(make_scheme, of
 
 def test_lowering_the_budget_below_what_is_committed_is_refused_on_the_page(make_scheme, official):
     scheme = make_scheme(quota_per_desa=None)
-    enrol(actor=official, scheme=scheme, request=EnrolRequest(niks=[p.nik for p in people(3, DESA_A)]))
+    enrolment_batch_run(actor=official, scheme=scheme,
+                        selection=EnrolmentSelection(niks=[p.nik for p in people(3, DESA_A)]))
     answer = logged_in(official).post(f"/skema/{scheme.pk}/ubah/", form(
         name=scheme.name, legal_basis_number=scheme.legal_basis_number, budget_ceiling="1000", end_month=month_text(5),
         village_roles=[], owner_code="33.11", payer_type="apbd"))
@@ -117,7 +118,7 @@ def test_lowering_the_budget_below_what_is_committed_is_refused_on_the_page(make
 def test_the_list_of_people_paid_for_and_ending_one_from_the_page(make_scheme, official, operator_a, operator_b):
     scheme = make_scheme(quota_per_desa=None)
     mine, theirs = people(2, DESA_A), people(1, DESA_B)
-    enrol(actor=official, scheme=scheme, request=EnrolRequest(niks=[p.nik for p in mine + theirs],
+    enrolment_batch_run(actor=official, scheme=scheme, selection=EnrolmentSelection(niks=[p.nik for p in mine + theirs],
                                                                start_month=scheme.start_month))
     listing = logged_in(operator_a).get(f"/skema/{scheme.pk}/peserta/").content.decode()
     assert mine[0].full_name in listing and theirs[0].full_name not in listing  # only its own desa
@@ -186,7 +187,8 @@ def test_a_welfare_list_scheme_needs_its_list_and_dates_must_make_sense(operator
 
 def test_the_list_pages_keep_the_search(make_scheme, official):
     scheme = make_scheme(quota_per_desa=None)
-    enrol(actor=official, scheme=scheme, request=EnrolRequest(niks=[p.nik for p in people(51, DESA_A)]))
+    enrolment_batch_run(actor=official, scheme=scheme,
+                        selection=EnrolmentSelection(niks=[p.nik for p in people(51, DESA_A)]))
     first = logged_in(official).get(f"/skema/{scheme.pk}/peserta/?desa={DESA_A}&status=all").content.decode()
     assert "51 kepesertaan" in first and "halaman 1 dari 2" in first
     assert f"?desa={DESA_A}&amp;status=all&amp;page=2" in first

@@ -8,7 +8,7 @@ import time_machine
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.models import AuditEvent
 from jamsosdesa.funding.models import Scheme, SchemeQuota
-from jamsosdesa.funding.selectors import cost_per_person, scheme_planned_quota
+from jamsosdesa.funding.selectors import scheme_cost_per_person, scheme_planned_quota
 from jamsosdesa.funding.services import scheme_update
 from tests.conftest import DESA_A, DESA_B, JAKARTA
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_a_district_scheme_is_created_with_its_quotas_and_audited(make_scheme):
     scheme = make_scheme(quotas={DESA_A: 150})
     assert scheme.programmes == ["JKK", "JKM"] and scheme.months == 6
-    assert cost_per_person(scheme, scheme.start_month, scheme.end_month) == 6 * 16_800  # APBD: no PP 50 discount
+    assert scheme_cost_per_person(scheme, scheme.start_month, scheme.end_month) == 6 * 16_800  # APBD: no PP 50 discount
     assert scheme_planned_quota(scheme) == 150 + 149 * 100  # Krajan's own, the other 149 desa at 100 (not kelurahan)
     event = AuditEvent.objects.get(object_type="scheme", object_id=str(scheme.pk))
     assert event.new["quotas"] == {DESA_A: 150} and event.new["budget_ceiling"] == 2_000_000_000
@@ -77,14 +77,15 @@ def test_a_village_operator_creates_an_apbdes_scheme_for_its_own_desa_only(opera
 
 
 def test_lowering_the_budget_below_what_is_committed_is_refused(make_scheme, official):
-    from jamsosdesa.funding.services import EnrolRequest, enrol
+    from jamsosdesa.funding.services import EnrolmentSelection, enrolment_batch_run
     from jamsosdesa.participants.models import Participant
 
     from .conftest import people
 
     scheme = make_scheme()
     people(3)
-    enrol(actor=official, scheme=scheme, request=EnrolRequest(participants=Participant.objects.all()))
+    enrolment_batch_run(actor=official, scheme=scheme,
+                        selection=EnrolmentSelection(participants=Participant.objects.all()))
     with pytest.raises(ServiceError) as err:
         scheme_update(actor=official, scheme=scheme, changes={"budget_ceiling": 200_000, "quota_per_desa": None})
     assert "budget_ceiling" in err.value.fields

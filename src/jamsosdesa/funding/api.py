@@ -9,7 +9,6 @@ from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.core.months import parse_month
 from jamsosdesa.core.presenters import PersonalData, personal_data
 from jamsosdesa.participants.models import VillageRole
-from jamsosdesa.participants.selectors import participant_get
 
 from . import selectors, services
 from .models import ApbdesSource, EndReason
@@ -110,7 +109,8 @@ class BudgetOut(Schema):
 
 
 class EnrolIn(Schema):
-    """One of: `nik` (one person), `niks` (a list), or a filter (`region`, `village_role`, `segment`)."""
+    """One of: `nik` (one person), `niks` (a list), or a filter (`region`, `village_role`; neither: everyone you
+    see)."""
 
     nik: str | None = None
     niks: list[str] | None = None
@@ -169,7 +169,8 @@ def _scheme(request, pk: int):
 
 def _batch_out(batch, shown: PersonalData) -> dict:
     refusals = [{"nik": shown.nik(c.nik), "desa_code": c.desa_code, "reason": c.reason,
-                 "message": selectors.refusal_message(c.reason)} for c in selectors.batch_refusals(batch)[:10_000]]
+                 "message": selectors.refusal_message(c.reason)}
+                for c in selectors.enrolment_batch_refusals(batch)[:10_000]]
     return {"id": batch.pk, "scheme_id": batch.scheme_id, "how": batch.how,
             "start_month": batch.start_month.strftime("%Y-%m"), "end_month": batch.end_month.strftime("%Y-%m"),
             "candidates": batch.candidates, "enrolled": batch.enrolled, "refused": batch.refused,
@@ -205,15 +206,7 @@ def scheme_detail(request, pk: int):
 
 @router.get("/schemes/{pk}/budget", response=BudgetOut, summary="Anggaran skema: terpakai, sisa pagu, kuota per desa")
 def scheme_budget(request, pk: int):
-    view = selectors.scheme_budget(user=request.user, scheme=_scheme(request, pk))
-    return {"scheme_id": pk, "budget_ceiling": view.scheme.budget_ceiling, "per_person": view.per_person,
-            "committed": view.committed, "remaining": view.remaining, "enrolled": view.enrolled, "ended": view.ended,
-            "planned_people": view.planned_people, "remaining_quota": view.remaining_quota,
-            "whole_scheme": view.whole_scheme,
-            "months": [{"month": m.month.strftime("%Y-%m"), "per_person": m.per_person, "people": m.people,
-                        "amount": m.amount} for m in view.monthly_per_person],
-            "desa": [{"code": d.code, "name": d.name, "quota": d.quota, "enrolled": d.enrolled, "room": d.room,
-                      "committed": d.committed} for d in view.desa]}
+    return selectors.scheme_budget(user=request.user, scheme=_scheme(request, pk)).as_json()
 
 
 @router.get("/schemes/{pk}/enrolments", response=list[EnrolmentOut])
@@ -227,23 +220,12 @@ def enrolment_list(request, pk: int, desa: str = "", limit: Annotated[int, Field
 @router.post("/schemes/{pk}/enrolments", response={201: BatchOut},
              summary="Daftarkan peserta: satu NIK, daftar NIK, atau filter")
 def enrolment_create(request, pk: int, body: EnrolIn):
-    scheme = _scheme(request, pk)
-    start, end = _month(body.start_month), _month(body.end_month)
-    if body.nik is not None:
-        participant = participant_get(user=request.user, nik=body.nik.strip())
-        if participant is None:
-            raise Http404
-        enrolment = services.enrol_one(actor=request.user, scheme=scheme, participant=participant,
-                                       start_month=start, end_month=end)
-        return Status(201, _batch_out(enrolment.batch, personal_data(request.user)))
-    if body.niks is not None:
-        req = services.EnrolRequest(niks=body.niks, start_month=start, end_month=end,
-                                    all_or_nothing=body.all_or_nothing, description="API: daftar NIK")
-    else:
-        req = services.filter_request(actor=request.user, region=body.region, village_role=body.village_role,
-                                      start_month=start, end_month=end, all_or_nothing=body.all_or_nothing)
-        req.description = "API: " + req.description
-    batch = services.enrol(actor=request.user, scheme=scheme, request=req)
+    """A list or a filter runs within the request (the answer carries the refusals), as one NIK does."""
+    enrolment = services.EnrolmentRequest(
+        nik=body.nik, niks=body.niks, region=body.region, village_role=body.village_role,
+        start_month=_month(body.start_month), end_month=_month(body.end_month), all_or_nothing=body.all_or_nothing,
+        via="API")
+    batch = services.enrolment_submit(actor=request.user, scheme=_scheme(request, pk), request=enrolment)
     return Status(201, _batch_out(batch, personal_data(request.user)))
 
 

@@ -11,7 +11,7 @@ from jamsosdesa.core.months import add_months
 from jamsosdesa.participants.models import Participant
 
 from .models import Scheme
-from .services import EnrolRequest, SchemeData, enrol, scheme_create
+from .services import EnrolmentSelection, SchemeData, enrolment_batch_run, scheme_create
 
 GIANYAR = "Satu Desa 100 Pekerja Rentan Gianyar"
 KRAJAN = "Perlindungan Ketua RT/RW Desa Krajan"
@@ -30,7 +30,7 @@ def demo_schemes() -> int:
         legal_basis_number="Perbup Gianyar No. 18 Tahun 2026 (contoh)", legal_basis_date=date(start.year, 1, 15),
         start_month=start, end_month=add_months(start, 5), budget_ceiling=12_800 * 16_800 * 6, quota_per_desa=100,
         village_roles=("vulnerable_worker",)))
-    enrol(actor=gianyar, scheme=district, request=EnrolRequest(
+    enrolment_batch_run(actor=gianyar, scheme=district, selection=EnrolmentSelection(
         participants=Participant.objects.filter(kab_code="51.04", village_role="vulnerable_worker"),
         description="data demo"))
     village = scheme_create(actor=operator, data=SchemeData(
@@ -38,7 +38,7 @@ def demo_schemes() -> int:
         owner_code="33.11.11.2004", legal_basis_number="Perdes Krajan No. 2 Tahun 2026 (contoh)",
         legal_basis_date=date(start.year, 1, 10), start_month=start, end_month=add_months(start, 11),
         budget_ceiling=30_000_000, village_roles=("rt_head", "rw_head")))
-    enrol(actor=operator, scheme=village, request=EnrolRequest(
+    enrolment_batch_run(actor=operator, scheme=village, selection=EnrolmentSelection(
         participants=Participant.objects.filter(desa_id="33.11.11.2004", village_role__in=["rt_head", "rw_head"]),
         description="data demo"))
     return 2

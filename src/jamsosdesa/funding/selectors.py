@@ -16,6 +16,7 @@ from jamsosdesa.core.months import add_months, months_between
 from jamsosdesa.core.regioncodes import Level, level_of_code
 from jamsosdesa.participants.access import scope_participants
 from jamsosdesa.regions.models import Region
+from jamsosdesa.regions.selectors import region_desa_under
 
 from .access import can_manage_scheme, scope_schemes
 from .models import ENROLMENT_STEPS, Candidate, Enrolment, EnrolmentBatch, Refusal, Scheme, SchemeQuota
@@ -26,7 +27,7 @@ KELURAHAN = "kelurahan"  # Region.kind of a kelurahan (see regions.loader); desa
 
 # --- cost, quotas and what is committed ----------------------------------------------------------------------
 
-def cost_per_person(scheme: Scheme, start: date, end: date, book: RateBook | None = None) -> int:
+def scheme_cost_per_person(scheme: Scheme, start: date, end: date, book: RateBook | None = None) -> int:
     """What the scheme pays for one person from `start` to `end` (inclusive), month by month with the rules
     in force in each month (0 when end is before start)."""
     months = months_between(start, end)
@@ -37,7 +38,7 @@ def cost_per_person(scheme: Scheme, start: date, end: date, book: RateBook | Non
     return budget(book or rate_book(), req, people=1, months=months).total
 
 
-def desa_quotas(scheme: Scheme) -> tuple[dict[str, int], int | None]:
+def scheme_desa_quotas(scheme: Scheme) -> tuple[dict[str, int], int | None]:
     """(the desa with their own quota, the quota of every other desa; None = no limit). Without a default
     but with desa quotas, only those desa take part: the others have 0."""
     explicit = dict(SchemeQuota.objects.filter(scheme=scheme).values_list("desa_id", "quota"))
@@ -47,7 +48,7 @@ def desa_quotas(scheme: Scheme) -> tuple[dict[str, int], int | None]:
     return explicit, default
 
 
-def default_quota_for(scheme: Scheme, default: int | None, kind: str) -> int | None:
+def scheme_default_quota(scheme: Scheme, default: int | None, kind: str) -> int | None:
     """The quota of a desa without its own: the scheme's default, except that a kelurahan gets none (0) unless
     the scheme includes kelurahan."""
     if default is not None and kind == KELURAHAN and not scheme.includes_kelurahan:
@@ -57,20 +58,16 @@ def default_quota_for(scheme: Scheme, default: int | None, kind: str) -> int | N
 
 def scheme_planned_quota(scheme: Scheme) -> int | None:
     """All desa quotas together over the owner region; None: no limit."""
-    explicit, default = desa_quotas(scheme)
+    explicit, default = scheme_desa_quotas(scheme)
     if default is None:
         return None
-    others = (desa_of(scheme.owner_code, kelurahan=scheme.includes_kelurahan).exclude(code__in=list(explicit))
-              .count() if default else 0)
+    others = 0
+    if default:
+        desa = region_desa_under(scheme.owner_code)
+        if not scheme.includes_kelurahan:
+            desa = desa.exclude(kind=KELURAHAN)
+        others = desa.exclude(code__in=list(explicit)).count()
     return sum(explicit.values()) + others * default
-
-
-def desa_of(owner_code: str, *, kelurahan: bool = True) -> QuerySet[Region]:
-    """The desa of a region (the region itself when it is one); without kelurahan unless `kelurahan`."""
-    qs = Region.objects.filter(level=Level.DESA, is_historical=False)
-    if owner_code:
-        qs = qs.filter(Q(code=owner_code) | Q(code__startswith=owner_code + "."))
-    return qs if kelurahan else qs.exclude(kind=KELURAHAN)
 
 
 def scheme_committed(scheme: Scheme) -> int:
@@ -141,6 +138,17 @@ class SchemeBudget:
         rooms = [d.room for d in self.desa]
         return None if not rooms or None in rooms else sum(rooms)
 
+    def as_json(self) -> dict:
+        """The budget's one JSON shape: the API's `GET /schemes/{id}/budget` and `scheme budget --json` alike."""
+        return {"scheme_id": self.scheme.pk, "budget_ceiling": self.scheme.budget_ceiling,
+                "per_person": self.per_person, "committed": self.committed, "remaining": self.remaining,
+                "enrolled": self.enrolled, "ended": self.ended, "planned_people": self.planned_people,
+                "remaining_quota": self.remaining_quota, "whole_scheme": self.whole_scheme,
+                "months": [{"month": m.month.strftime("%Y-%m"), "per_person": m.per_person, "people": m.people,
+                            "amount": m.amount} for m in self.monthly_per_person],
+                "desa": [{"code": d.code, "name": d.name, "quota": d.quota, "enrolled": d.enrolled, "room": d.room,
+                          "committed": d.committed} for d in self.desa]}
+
 
 def _desa_codes_for(scheme: Scheme, user, active: set[str], explicit: dict[str, int]) -> list[str]:
     owner = scheme.owner_code
@@ -170,13 +178,13 @@ def scheme_budget(*, user, scheme: Scheme) -> SchemeBudget:
         ended=Count("id", filter=Q(ended_at__isnull=False)))
     per_desa = {row["desa_code"]: row for row in Enrolment.objects.filter(scheme=scheme).values("desa_code").annotate(
         enrolled=Count("id", filter=Q(ended_at__isnull=True)), committed=Sum("cost"))}
-    explicit, default = desa_quotas(scheme)
+    explicit, default = scheme_desa_quotas(scheme)
     codes = _desa_codes_for(scheme, user, set(per_desa), explicit)
     names, kinds = {}, {}
     for code, name, kind in Region.objects.filter(code__in=codes).values_list("code", "name", "kind"):
         names[code], kinds[code] = name, kind
     lines = [DesaLine(code, names.get(code, code),
-                      explicit.get(code, default_quota_for(scheme, default, kinds.get(code, ""))),
+                      explicit.get(code, scheme_default_quota(scheme, default, kinds.get(code, ""))),
                       per_desa.get(code, {}).get("enrolled", 0), per_desa.get(code, {}).get("committed") or 0)
              for code in codes]
     return SchemeBudget(scheme=scheme, monthly_per_person=monthly, per_person=sum(m.per_person for m in monthly),
@@ -218,7 +226,7 @@ def enrolment_get(*, user, pk: int) -> Enrolment | None:
     return qs.select_related("scheme", "participant").first()
 
 
-def batch_get(*, user, pk: int) -> EnrolmentBatch | None:
+def enrolment_batch_get(*, user, pk: int) -> EnrolmentBatch | None:
     """A batch report: for the user who asked for it and for the scheme's managers."""
     batch = EnrolmentBatch.objects.filter(pk=pk, scheme__in=scope_schemes(user).values("pk")).select_related(
         "scheme").first()
@@ -227,7 +235,7 @@ def batch_get(*, user, pk: int) -> EnrolmentBatch | None:
     return batch
 
 
-def batch_refusals(batch: EnrolmentBatch) -> QuerySet[Candidate]:
+def enrolment_batch_refusals(batch: EnrolmentBatch) -> QuerySet[Candidate]:
     """The people a batch refused, each with its reason (by desa)."""
     return Candidate.objects.filter(batch=batch).exclude(reason="").order_by("desa_code", "participant_id", "nik")
 
@@ -236,7 +244,7 @@ def refusal_message(reason: str) -> str:
     return str(Refusal(reason).label) if reason in Refusal.values else reason
 
 
-def batch_progress(batch: EnrolmentBatch) -> dict:
+def enrolment_batch_progress(batch: EnrolmentBatch) -> dict:
     """{done, total, percent, step}: `step` names the step under way, in the current language."""
     data = job_progress(batch, len(ENROLMENT_STEPS))
     data["step"] = data["stage"] or stage_text(ENROLMENT_STEPS[min(data["done"], len(ENROLMENT_STEPS) - 1)])

@@ -3,6 +3,6 @@ from django_tasks import task
 
 @task()
 def run_enrolment_batch(batch_id: int) -> str:
-    from .services import enrol_run
+    from .services import enrolment_batch_run_job
 
-    return enrol_run(batch_id).status
+    return enrolment_batch_run_job(batch_id).status

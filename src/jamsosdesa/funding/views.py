@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jamsosdesa.core.access import user_region_codes
-from jamsosdesa.core.errors import ErrorCode, NotFound, ServiceError, put_on_form
+from jamsosdesa.core.errors import NotFound, ServiceError, put_on_form
 from jamsosdesa.core.jobs import JobStatus, job_expire_stale
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.regioncodes import is_desa_code
 from jamsosdesa.core.sheets import FileProblem
-from jamsosdesa.participants.selectors import participant_get
 
 from . import selectors, services
 from .access import can_create_scheme, can_end_enrolment, can_enrol_into, can_manage_scheme
@@ -112,18 +111,14 @@ def scheme_enrol(request, pk: int):
                 messages.error(request, f"{label}: {error}" if label else error)
         return redirect("funding:detail", pk=pk)
     d = form.cleaned_data
+    by_filter = not (d["nik"] or d["file"])  # the village role goes with the region (the form asks for one of three)
+    # A list or a filter may be 100,000 people: a background job with its progress on the batch page.
+    enrolment = services.EnrolmentRequest(
+        nik=d["nik"] or None, file=d["file"] or None, region=d["region"] if by_filter else "",
+        village_role=d["village_role"] if by_filter else "", start_month=d["start_month"],
+        all_or_nothing=d["all_or_nothing"], background=True)
     try:
-        if d["nik"]:
-            participant = participant_get(user=request.user, nik=d["nik"].strip())
-            if participant is None:
-                raise ServiceError(code=ErrorCode.NOT_REGISTERED, message=_(
-                    "NIK %(n)s tidak ada di registri (atau di luar wilayah Anda).") % {"n": d["nik"].strip()})
-            batch = services.enrol_one(actor=request.user, scheme=scheme, participant=participant,
-                                       start_month=d["start_month"]).batch
-        else:  # a list or a filter may be 100,000 people: a background job with its progress on the batch page
-            batch = services.enrol_queue(actor=request.user, scheme=scheme, start_month=d["start_month"],
-                                         all_or_nothing=d["all_or_nothing"], region=d["region"].strip(),
-                                         village_role=d["village_role"], upload=d["file"] or None)
+        batch = services.enrolment_submit(actor=request.user, scheme=scheme, request=enrolment)
     except ServiceError as exc:
         messages.error(request, getattr(exc, "message", str(exc)))
         return redirect("funding:detail", pk=pk)
@@ -133,14 +128,14 @@ def scheme_enrol(request, pk: int):
 @login_required
 def batch_report(request, pk: int):
     """A batch's progress while it runs in the background (the page polls), then its report."""
-    batch = selectors.batch_get(user=request.user, pk=pk)
+    batch = selectors.enrolment_batch_get(user=request.user, pk=pk)
     if batch is None:
         raise Http404
     job_expire_stale(batch)  # a lost batch stops the page waiting, and says so
     running = batch.is_active
     rows, page, reasons = [], None, []
     if batch.status == JobStatus.DONE and batch.refused:
-        refusals = selectors.batch_refusals(batch)
+        refusals = selectors.enrolment_batch_refusals(batch)
         reasons = [(selectors.refusal_message(r["reason"]), r["n"]) for r in
                    refusals.values("reason").annotate(n=Count("id")).order_by("-n", "reason")]
         page = Paginator(refusals.select_related("participant"), 100).get_page(request.GET.get("page"))
@@ -150,7 +145,7 @@ def batch_report(request, pk: int):
     template = "funding/_batch.html" if request.headers.get("HX-Request") else "funding/batch.html"
     return render(request, template, {"batch": batch, "rows": rows, "page": page, "reasons": reasons,
                                       "running": running,
-                                      "progress": selectors.batch_progress(batch) if running else None})
+                                      "progress": selectors.enrolment_batch_progress(batch) if running else None})
 
 
 @login_required

@@ -15,7 +15,7 @@ from jamsosdesa.core.months import add_months
 
 from ..access import can_end_enrolment
 from ..models import EndReason, Enrolment
-from ..selectors import cost_per_person
+from ..selectors import scheme_cost_per_person
 
 
 @transaction.atomic
@@ -36,7 +36,7 @@ def enrolment_end(*, actor, enrolment: Enrolment, last_month: date, reason: str,
             "a": add_months(enrolment.start_month, -1).strftime("%m/%Y"), "b": enrolment.end_month.strftime("%m/%Y")}
         raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"last_month": [message]})
     old = {"end_month": enrolment.end_month, "cost": enrolment.cost, "ended_at": None, "end_reason": ""}
-    enrolment.cost = cost_per_person(enrolment.scheme, enrolment.start_month, last_month)
+    enrolment.cost = scheme_cost_per_person(enrolment.scheme, enrolment.start_month, last_month)
     enrolment.end_month = last_month
     enrolment.ended_at = timezone.now()
     enrolment.ended_by = actor

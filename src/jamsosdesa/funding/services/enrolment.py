@@ -15,32 +15,36 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core import clock
-from jamsosdesa.core.access import region_q
+from jamsosdesa.core.access import code_in_scope, region_q, user_region_codes
 from jamsosdesa.core.audit import AuditBatch
 from jamsosdesa.core.errors import ErrorCode, PermissionDenied, ServiceError
 from jamsosdesa.core.jobs import JobEnded, JobStatus, job_finish
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.text import is_ascii_digits
 from jamsosdesa.participants.access import scope_participants
-from jamsosdesa.participants.models import Participant
+from jamsosdesa.participants.models import Participant, VillageRole
 from jamsosdesa.participants.nik import normalize_number
+from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs
+from jamsosdesa.regions.models import Region
 
 from ..access import can_enrol_into
 from ..models import ENROLMENT_STEPS, Candidate, Enrolment, EnrolmentBatch, Refusal, Scheme, WelfareEntry
 from ..selectors import (
     KELURAHAN,
-    batch_refusals,
-    cost_per_person,
-    default_quota_for,
-    desa_quotas,
+    enrolment_batch_refusals,
     refusal_message,
     scheme_committed,
+    scheme_cost_per_person,
+    scheme_default_quota,
+    scheme_desa_quotas,
 )
 
 
 @dataclass
-class EnrolRequest:
-    """Who to enrol: one participant, the participants a queryset selects, or a list of NIKs."""
+class EnrolmentSelection:
+    """Who the set-based enrolment takes: one participant, the participants a queryset selects, or a list of NIKs
+    (looked up within the actor's scope: a NIK outside it is "not registered"); with the period (empty: from this
+    month or the scheme's start to the scheme's end) and whether one refusal stops everyone."""
 
     participant: Participant | None = None
     participants: QuerySet | None = None  # already inside the actor's scope (a selector's filter)
@@ -55,10 +59,12 @@ def _nik_shaped(value: str) -> bool:
     return len(value) == 16 and is_ascii_digits(value)
 
 
-def _period(scheme: Scheme, req: EnrolRequest) -> tuple[date, date]:
-    start = req.start_month or max(scheme.start_month, clock.this_month())
+def enrolment_period(scheme: Scheme, start_month: date | None, end_month: date | None) -> tuple[date, date]:
+    """The months an enrolment asked for `start_month`..`end_month` covers (empty: from this month, or the
+    scheme's start, to the scheme's end); a period outside the scheme is an error."""
+    start = start_month or max(scheme.start_month, clock.this_month())
     start = max(start, scheme.start_month)
-    end = min(req.end_month or scheme.end_month, scheme.end_month)
+    end = min(end_month or scheme.end_month, scheme.end_month)
     if start > scheme.end_month:
         raise ServiceError(code=ErrorCode.SCHEME_ENDED, message=_("Periode skema sudah berakhir (%(m)s).")
                            % {"m": scheme.end_month.strftime("%m/%Y")})
@@ -107,8 +113,8 @@ def _mark_enrolled(batch: EnrolmentBatch, scheme: Scheme, start: date, end: date
 
 def _apply_quota(cursor, batch: EnrolmentBatch, scheme: Scheme) -> None:
     """Refuse, desa by desa, the candidates beyond the desa's room (quota less its open enrolments; the
-    quotas as `desa_quotas` and `default_quota_for` give them)."""
-    _explicit, default = desa_quotas(scheme)
+    quotas as `scheme_desa_quotas` and `scheme_default_quota` give them)."""
+    _explicit, default = scheme_desa_quotas(scheme)
     cursor.execute("""
         UPDATE funding_candidate SET reason = %s WHERE id IN (
           SELECT r.id FROM (
@@ -124,7 +130,7 @@ def _apply_quota(cursor, batch: EnrolmentBatch, scheme: Scheme) -> None:
                        WHERE scheme_id = %s AND ended_at IS NULL GROUP BY desa_code) e ON e.desa_code = d.desa_code
           ) l ON l.desa_code = r.desa_code
           WHERE l.room IS NOT NULL AND r.n > l.room)""",
-                   [Refusal.QUOTA.value, batch.pk, KELURAHAN, default_quota_for(scheme, default, KELURAHAN), default,
+                   [Refusal.QUOTA.value, batch.pk, KELURAHAN, scheme_default_quota(scheme, default, KELURAHAN), default,
                     batch.pk, scheme.pk, scheme.pk])
 
 
@@ -156,7 +162,7 @@ def _write_enrolments(cursor, batch: EnrolmentBatch, scheme: Scheme, actor, now,
     cursor.execute("DELETE FROM funding_candidate WHERE batch_id = %s AND reason = ''", [batch.pk])
 
 
-ENROL_LOCK = 4_242_001  # pg_advisory_xact_lock key of enrolment batches
+ENROLMENT_LOCK = 4_242_001  # pg_advisory_xact_lock key of enrolment batches
 
 
 def _no_progress(done: int, total: int, stage=None) -> None:
@@ -164,12 +170,12 @@ def _no_progress(done: int, total: int, stage=None) -> None:
 
 
 @transaction.atomic
-def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch | None = None,
-          progress: Callable[..., None] = _no_progress) -> EnrolmentBatch:
-    """Enrol participants into a scheme; returns the batch with its counts and its refusals (Candidate rows).
-    A claimed `batch` (a background job) is filled in instead of a new one; `progress(done, steps, stage)` is
-    told as each of the ENROLMENT_STEPS starts. A background batch expired meanwhile raises JobEnded: nothing is
-    kept."""
+def enrolment_batch_run(*, actor, scheme: Scheme, selection: EnrolmentSelection, batch: EnrolmentBatch | None = None,
+                        progress: Callable[..., None] = _no_progress) -> EnrolmentBatch:
+    """Enrol the selected participants into a scheme, at once; returns the batch with its counts and its refusals
+    (Candidate rows). A claimed `batch` (a background job) is filled in instead of a new one; `progress(done,
+    steps, stage)` is told as each of the ENROLMENT_STEPS starts. A background batch expired meanwhile raises
+    JobEnded: nothing is kept."""
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)  # one batch at a time per scheme
     if not can_enrol_into(actor, scheme):
         raise PermissionDenied(_("Peran Anda tidak mendaftarkan peserta ke skema."))
@@ -177,12 +183,12 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch
         # Batches of two different schemes must not both pass the "covered by another scheme" check for the
         # same person: one enrolment batch at a time in the whole system (SQLite writes one at a time anyway).
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ENROL_LOCK])
-    start, end = _period(scheme, request)
-    per_person = cost_per_person(scheme, start, end)
-    how = "one" if request.participant else "list" if request.niks is not None else "filter"
-    fields = {"scheme": scheme, "how": how, "description": request.description[:300], "start_month": start,
-              "end_month": end, "all_or_nothing": request.all_or_nothing, "cost_per_person": per_person,
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ENROLMENT_LOCK])
+    start, end = enrolment_period(scheme, selection.start_month, selection.end_month)
+    per_person = scheme_cost_per_person(scheme, start, end)
+    how = "one" if selection.participant else "list" if selection.niks is not None else "filter"
+    fields = {"scheme": scheme, "how": how, "description": selection.description[:300], "start_month": start,
+              "end_month": end, "all_or_nothing": selection.all_or_nothing, "cost_per_person": per_person,
               "created_by": actor}
     if batch is None:  # at once: the same job row, running from the start
         batch = EnrolmentBatch.objects.create(status=JobStatus.RUNNING, started_at=timezone.now(), **fields)
@@ -198,10 +204,10 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch
     step(1)
     visible = scope_participants(actor)
     step(2)
-    if request.participant is not None:
-        _insert_candidates(batch, visible.filter(pk=request.participant.pk), scheme, start, end)
-    elif request.niks is not None:
-        niks = list(dict.fromkeys(normalize_number(n) for n in request.niks if str(n).strip()))
+    if selection.participant is not None:
+        _insert_candidates(batch, visible.filter(pk=selection.participant.pk), scheme, start, end)
+    elif selection.niks is not None:
+        niks = list(dict.fromkeys(normalize_number(n) for n in selection.niks if str(n).strip()))
         Candidate.objects.bulk_create(
             (Candidate(batch=batch, nik=n if len(n) <= 16 else n[:15] + "…",  # the column holds 16
                        reason=Refusal.NOT_REGISTERED if _nik_shaped(n) else Refusal.NOT_NIK) for n in niks),
@@ -212,9 +218,9 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch
         found = Candidate.objects.filter(batch=batch, participant__isnull=False).values("nik")
         Candidate.objects.filter(batch=batch, participant__isnull=True, nik__in=found).delete()
     else:
-        if request.participants is None:
+        if selection.participants is None:
             raise ServiceError(code=ErrorCode.INVALID, message=_("Pilih peserta yang akan didaftarkan."))
-        _insert_candidates(batch, request.participants.filter(pk__in=visible.values("pk")), scheme, start, end)
+        _insert_candidates(batch, selection.participants.filter(pk__in=visible.values("pk")), scheme, start, end)
     _mark_enrolled(batch, scheme, start, end)
     now = timezone.now()
     with connection.cursor() as cursor:
@@ -225,7 +231,7 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch
         step(5)
         counts = dict(Candidate.objects.filter(batch=batch).values_list("reason").annotate(n=Count("id")))
         refused = sum(n for reason, n in counts.items() if reason)
-        if request.all_or_nothing and refused:
+        if selection.all_or_nothing and refused:
             Candidate.objects.filter(batch=batch, reason="").update(reason=Refusal.NOT_ALL)
             counts = {"": 0}
         else:
@@ -238,14 +244,38 @@ def enrol(*, actor, scheme: Scheme, request: EnrolRequest, batch: EnrolmentBatch
 
 
 @transaction.atomic
-def enrol_one(*, actor, scheme: Scheme, participant: Participant, start_month: date | None = None,
-              end_month: date | None = None) -> Enrolment:
+def enrolment_create(*, actor, scheme: Scheme, participant: Participant, start_month: date | None = None,
+                     end_month: date | None = None) -> Enrolment:
     """One person; a refusal is an error naming the reason, and nothing is written."""
-    batch = enrol(actor=actor, scheme=scheme, request=EnrolRequest(participant=participant, start_month=start_month,
-                                                                  end_month=end_month))
+    selection = EnrolmentSelection(participant=participant, start_month=start_month, end_month=end_month)
+    batch = enrolment_batch_run(actor=actor, scheme=scheme, selection=selection)
     if batch.enrolled:
         return Enrolment.objects.get(batch=batch)
-    refusal = batch_refusals(batch).first()
+    refusal = enrolment_batch_refusals(batch).first()
     reason = refusal.reason if refusal else Refusal.NOT_REGISTERED
     raise ServiceError(code=Refusal(reason), message=_("%(n)s tidak bisa didaftarkan: %(r)s.") % {
         "n": participant.full_name, "r": refusal_message(reason)}, fields={"participant": [refusal_message(reason)]})
+
+
+def enrolment_filter_selection(*, actor, region: str = "", village_role: str = "", **fields) -> EnrolmentSelection:
+    """Everyone in `region` (a kecamatan or desa code; empty: all the user sees) with the village role. A region
+    that does not exist or lies outside the user's regions is said, not silently empty."""
+    region = region.strip()
+    if region:
+        problem = ""
+        if not Region.objects.filter(code=region).exists():
+            problem = _("Wilayah %(c)s tidak dikenal.") % {"c": region}
+        elif not (code_in_scope(actor, region)
+                  or any(c.startswith(region + ".") for c in user_region_codes(actor))):
+            problem = _("Wilayah %(c)s di luar wilayah kerja Anda.") % {"c": region}
+        if problem:
+            raise ServiceError(code=ErrorCode.OUTSIDE_REGION, message=problem, fields={"region": [problem]})
+    if village_role and village_role not in VillageRole.values:
+        message = _("Peran di desa tidak dikenal: %(r)s.") % {"r": village_role}
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"village_role": [message]})
+    chosen = participant_filter_qs(user=actor, filters=ParticipantFilter(region=region, village_role=village_role))
+    return EnrolmentSelection(participants=chosen, description=filter_description(region, village_role), **fields)
+
+
+def filter_description(region: str, village_role: str) -> str:
+    return f"filter {region} {village_role}".strip()

@@ -26,7 +26,7 @@ from jamsosdesa.regions.models import Region
 
 from ..access import can_create_scheme, can_manage_scheme
 from ..models import PROGRAMME_BITS, ApbdesSource, Enrolment, Scheme, SchemeQuota, WelfareEntry
-from ..selectors import cost_per_person, scheme_committed, scheme_planned_quota
+from ..selectors import scheme_committed, scheme_cost_per_person, scheme_planned_quota
 
 SCHEME_SEGMENTS = (Segment.BPU, Segment.PU)  # a scheme pays a monthly package; Jakon and PMI are per contract
 MAX_MONTHS = 60
@@ -131,7 +131,7 @@ def _clean_scheme(actor, data: SchemeData, errors: FieldErrors) -> Region | None
 def _check_package(scheme: Scheme, errors: FieldErrors, book: RateBook) -> int:
     """Quote the whole period once: an income off the list or a month without rates is named here."""
     try:
-        return cost_per_person(scheme, scheme.start_month, scheme.end_month, book)
+        return scheme_cost_per_person(scheme, scheme.start_month, scheme.end_month, book)
     except QuoteError as exc:
         for name, messages in exc.fields.items():
             for message in messages:

@@ -15,7 +15,6 @@ from jamsosdesa.core.sheets import FileProblem
 from jamsosdesa.funding import selectors, services
 from jamsosdesa.funding.lists import parse_quotas, read_niks
 from jamsosdesa.funding.models import ENROLMENT_STEPS, ApbdesSource, EndReason
-from jamsosdesa.participants.selectors import participant_get
 
 
 def _month(text: str | None) -> date | None:
@@ -143,12 +142,7 @@ class Command(BaseCommand):
         view = selectors.scheme_budget(user=actor, scheme=self._scheme(actor, o["scheme"]))
         s = view.scheme
         if o["json"]:
-            self.stdout.write(json.dumps({
-                "scheme": s.pk, "budget_ceiling": s.budget_ceiling, "per_person": view.per_person,
-                "committed": view.committed, "remaining": view.remaining, "enrolled": view.enrolled,
-                "planned_people": view.planned_people, "remaining_quota": view.remaining_quota,
-                "desa": [{"code": d.code, "name": d.name, "quota": d.quota, "enrolled": d.enrolled, "room": d.room,
-                          "committed": d.committed} for d in view.desa]}, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(view.as_json(), ensure_ascii=False, indent=2))
             return
         self.stdout.write(f"{s.name} — {s.legal_basis_number} ({s.legal_basis_date:%d/%m/%Y})")
         self.stdout.write(_("  Paket: %(seg)s %(p)s, nominal %(n)s; %(m)s bulan (%(a)s–%(b)s); per orang %(c)s") % {
@@ -166,25 +160,15 @@ class Command(BaseCommand):
 
     def _enrol(self, actor, o):
         scheme = self._scheme(actor, o["scheme"])
-        start, end = _month(o["start"]), _month(o["end"])
-        if o["nik"]:
-            participant = participant_get(user=actor, nik=o["nik"].strip())
-            if participant is None:
-                raise CommandError(_("NIK %(n)s tidak ada di registri (atau di luar wilayah Anda).") % {"n": o["nik"]})
-            batch = services.enrol_one(actor=actor, scheme=scheme, participant=participant, start_month=start,
-                                       end_month=end).batch
-        else:
-            if o["file"]:
-                request = services.EnrolRequest(niks=read_niks(o["file"]),
-                                                description=_("berkas %(f)s") % {"f": o["file"]})
-            else:
-                request = services.filter_request(actor=actor, region=o["region"], village_role=o["role"])
-            request.start_month, request.end_month, request.all_or_nothing = start, end, o["all_or_nothing"]
-            steps = len(ENROLMENT_STEPS)
-            with progress_bar(_("Pendaftaran"), steps, enabled=not o["json"]) as bar:
-                batch = services.enrol(actor=actor, scheme=scheme, request=request, progress=bar.to)
-                bar.to(steps, stage="")
-        refusals = list(selectors.batch_refusals(batch))
+        enrolment = services.EnrolmentRequest(
+            nik=o["nik"], file=o["file"], region=o["region"] or "",
+            village_role=o["role"] if o["region"] is not None else "",  # the role goes with the region
+            start_month=_month(o["start"]), end_month=_month(o["end"]), all_or_nothing=o["all_or_nothing"])
+        steps = len(ENROLMENT_STEPS)
+        with progress_bar(_("Pendaftaran"), steps, enabled=not (o["json"] or o["nik"])) as bar:
+            batch = services.enrolment_submit(actor=actor, scheme=scheme, request=enrolment, progress=bar.to)
+            bar.to(steps, stage="")
+        refusals = list(selectors.enrolment_batch_refusals(batch))
         shown = personal_data(actor)
         if o["json"]:
             self.stdout.write(json.dumps({"batch": batch.pk, "enrolled": batch.enrolled, "refused": batch.refused,
