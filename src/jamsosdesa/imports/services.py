@@ -100,7 +100,7 @@ def import_job_run(job_id: int) -> ImportJob:
     return job
 
 
-def import_progress(job: ImportJob) -> dict:
+def import_job_progress(job: ImportJob) -> dict:
     """{done, total, percent, stage}: rows read so far, and what the job is doing in words."""
     return job_progress(job, job.rows_total)
 

@@ -60,7 +60,7 @@ def _job_context(request, job: ImportJob) -> dict:
     summary = job.summary or {}
     groups = [(g, GROUP_LABELS[g], summary.get("counts", {}).get(g, 0), summary.get("samples", {}).get(g, []))
               for g in GROUPS]
-    return {"job": job, "summary": summary, "groups": groups, "progress": services.import_progress(job),
+    return {"job": job, "summary": summary, "groups": groups, "progress": services.import_job_progress(job),
             "apply_form": ApplyForm(),
             "running": job.is_active}
 
