@@ -45,6 +45,7 @@ test: install-dev  ## the whole suite on the database in DATABASE_URL (default: 
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 bench: install-dev
 	$(BIN)/python bench/registry.py

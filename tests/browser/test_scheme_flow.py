@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from jamsosdesa.accounts.models import Role
+from jamsosdesa.core.roles import Role
 from jamsosdesa.funding.models import Enrolment, Scheme
 from jamsosdesa.participants.models import Participant
 from tests.browser.conftest import log_in

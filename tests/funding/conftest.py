@@ -2,9 +2,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from jamsosdesa.accounts.models import Role
 from jamsosdesa.core import clock
 from jamsosdesa.core.months import add_months, add_years
+from jamsosdesa.core.roles import Role
 from jamsosdesa.funding.services import SchemeData, scheme_create
 from jamsosdesa.participants.models import Participant
 from tests.conftest import DESA_A, make_user

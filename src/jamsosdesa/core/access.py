@@ -56,20 +56,3 @@ def shows_full_nik_in_lists(user) -> bool:
     roles = getattr(settings, "NIK_UNMASKED_LIST_ROLES", ROLES_WITH_FULL_NIK_IN_LISTS_DEFAULT)
     return user.is_superuser or user.role in roles
 
-
-# Transitional, until funding/services.py (being split into a package) imports these from their homes: the
-# rules that moved out of core are looked up there on first use. Nothing new may use this.
-_MOVED = {
-    **dict.fromkeys(("scope_participants", "participant_scope_q", "can_register_in", "can_change_participant",
-                     "changeable_participant_ids"), "jamsosdesa.participants.access"),
-    **dict.fromkeys(("scheme_scope_q", "scope_schemes", "can_create_scheme", "can_manage_scheme", "can_enrol_into"),
-                    "jamsosdesa.funding.access"),
-}
-
-
-def __getattr__(name: str):
-    if name in _MOVED:
-        from importlib import import_module
-
-        return getattr(import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,6 +11,7 @@ from django.db import transaction
 from jamsosdesa.core.audit import audit_record
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.presenters import personal_data
+from jamsosdesa.core.regioncodes import MAX_CODE_LENGTH
 from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs
 
 HEADER = ["nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "kode_desa", "desa", "alamat", "rt", "rw",
@@ -36,7 +37,7 @@ def _rows(user, filters: ParticipantFilter) -> Iterator[list]:
 @transaction.atomic
 def export_record(*, user, filters: ParticipantFilter, fmt: str, rows: int) -> None:
     audit_record(actor=user, event=AuditEventType.PARTICIPANT_EXPORTED, object_type="participant_export",
-                 object_id=fmt, region_code=filters.region[:13],
+                 object_id=fmt, region_code=filters.region[:MAX_CODE_LENGTH],
                  new={"filter": asdict(filters), "format": fmt, "rows": rows,
                       "nik_masked": personal_data(user).nik_masked})
 
