@@ -180,6 +180,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(VAR_DIR / "cache")}}
 IMPORT_MAX_UPLOAD_MB = env_int("JAMSOSDESA_IMPORT_MAX_UPLOAD_MB", 100)
+# What an uploaded .xlsx may unpack to (its zip's parts together), checked before it is read (core.sheets): a
+# 100,000-row sheet unpacks to about 60 MB; a larger table belongs in a CSV.
+SHEET_MAX_UNPACKED_MB = env_int("JAMSOSDESA_SHEET_MAX_UNPACKED_MB", 300)
 # PostgreSQL bulk load for imports that add at least this many participants and this share of the table:
 # indexes and foreign keys are rebuilt after the load, and the participant table is locked meanwhile.
 IMPORT_BULK_MIN_ROWS = env_int("JAMSOSDESA_IMPORT_BULK_MIN_ROWS", 10_000)

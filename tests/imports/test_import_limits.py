@@ -4,11 +4,13 @@ is read."""
 
 import io
 import time
+import zipfile
 
 import pytest
+from django.test import override_settings
 
 from jamsosdesa.participants.models import Participant
-from tests.imports.conftest import csv_bytes
+from tests.imports.conftest import csv_bytes, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +48,37 @@ def test_rows_of_one_nik_that_disagree_name_up_to_five_other_rows_each_and_stay_
     assert "baris 3, 4, 5, 6, 7 " in by_row[2] and "baris 2, 3, 4, 5, 6 " in by_row[7]
     assert "baris 2, 3, 4, 5, 6 " in by_row[20_001]
     assert elapsed < 3.5, f"20,000 disagreeing rows of one NIK took {elapsed:.1f} s"
+
+
+def xlsx_unpacking_to(megabytes: int, rows: list[list[str]]) -> io.BytesIO:
+    """A real .xlsx of `rows` with a padding part that unpacks to `megabytes` MB (a few MB on disk)."""
+    buffer = xlsx(rows)
+    padding = b"<row><c t=\"inlineStr\"><is><t>3311110505900003</t></is></c></row>" * 16384
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive, \
+            archive.open("xl/worksheets/sheet9.xml", "w", force_zip64=True) as part:
+        written = 0
+        while written < megabytes * 1024 * 1024:
+            part.write(padding)
+            written += len(padding)
+    buffer.seek(0)
+    return buffer
+
+
+def test_an_xlsx_that_unpacks_to_890_mb_is_refused_before_it_is_read(run, operator_a):
+    bomb = xlsx_unpacking_to(890, [["nik", "nama", "tanggal_lahir"], [NIK, "Sugeng Riyadi", "05-05-1990"]])
+    assert len(bomb.getvalue()) < 8 * 1024 * 1024
+    started = time.perf_counter()
+    outcome = run(operator_a, bomb)
+    assert time.perf_counter() - started < 2
+    assert "890 MB" in outcome.file_error and "300 MB" in outcome.file_error
+    assert "JAMSOSDESA_SHEET_MAX_UNPACKED_MB" in outcome.file_error
+    assert not outcome.applied and Participant.objects.count() == 0
+
+
+def test_the_unpacked_size_limit_is_a_setting(run, operator_a):
+    rows = [["nik", "nama", "tanggal_lahir"], [NIK, "Sugeng Riyadi", "05-05-1990"]]
+    with override_settings(SHEET_MAX_UNPACKED_MB=2):
+        refused = run(operator_a, xlsx_unpacking_to(3, rows))
+        assert "batas 2 MB" in refused.file_error and Participant.objects.count() == 0
+        loaded = run(operator_a, xlsx_unpacking_to(1, rows))
+    assert loaded.applied and loaded.counts["new"] == 1

@@ -7,11 +7,13 @@ Every problem with the file itself (not a spreadsheet, empty, no header, no suit
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -103,9 +105,29 @@ def _csv_table(stream: BinaryIO, looks_like_header, encoding: str | None = None)
     return Table(kind="csv", header=header, rows=reader, header_row=header_row, notes=notes, text=text)
 
 
+def _check_unpacked_size(stream: BinaryIO) -> None:
+    """Refuse an .xlsx (a zip) whose parts unpack to more than settings.SHEET_MAX_UNPACKED_MB, before anything
+    is unpacked: a 3.4 MB file can unpack to 890 MB and hold the import worker (and its memory) for hours."""
+    limit_mb = settings.SHEET_MAX_UNPACKED_MB
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise FileProblem(_("Berkas Excel tidak dapat dibuka (rusak atau berpassword): %(e)s") % {"e": exc}) from None
+    finally:
+        stream.seek(0)
+    if unpacked > limit_mb * 1024 * 1024:
+        raise FileProblem(_("Berkas Excel ini terurai menjadi %(size)s MB, lebih dari batas %(limit)s MB "
+                            "(pengaturan JAMSOSDESA_SHEET_MAX_UNPACKED_MB). Simpan sebagai CSV atau bagi menjadi "
+                            "beberapa berkas.") % {"size": f"{unpacked / (1024 * 1024):,.0f}".replace(",", "."),
+                                                   "limit": limit_mb})
+
+
 def _excel_table(stream: BinaryIO, kind: str, looks_like_header, preferred_sheets: tuple[str, ...]) -> Table:
     from python_calamine import CalamineError, CalamineWorkbook
 
+    if kind == "xlsx":
+        _check_unpacked_size(stream)
     try:
         workbook = CalamineWorkbook.from_filelike(stream)
     except (CalamineError, ValueError, OSError) as exc:
