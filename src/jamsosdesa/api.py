@@ -64,7 +64,9 @@ def _field_name(loc) -> str:
 def on_validation_error(request, exc: ValidationError):
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        fields.setdefault(_field_name(err.get("loc", ())), []).append(err.get("msg", ""))
+        raised = (err.get("ctx") or {}).get("error") if err.get("type") == "value_error" else None
+        message = str(raised) if raised is not None else err.get("msg", "")  # our own message, no "Value error, "
+        fields.setdefault(_field_name(err.get("loc", ())), []).append(message)
     return error_response(request, 422, ErrorCode.VALIDATION_ERROR,
                           _("Isian tidak valid: %(f)s.") % {"f": ", ".join(fields)}, fields)
 

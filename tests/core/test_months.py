@@ -33,3 +33,9 @@ def test_parse_month_reads_both_ways_people_write_a_month(text):
 def test_parse_month_refuses_what_is_not_a_month(text):
     with pytest.raises(ValueError):
         parse_month(text)
+
+
+@pytest.mark.parametrize("text", ["0000-01", "0001-01", "9999-12", "2026-13", "2026", "２０２６-11", "2026-1x", ""])
+def test_parse_month_refuses_what_is_no_month_in_the_users_language(text):
+    with pytest.raises(ValueError, match="tidak dikenal: tulis YYYY-MM"):
+        parse_month(text)

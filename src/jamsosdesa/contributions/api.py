@@ -1,9 +1,10 @@
 from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema
+from pydantic import AfterValidator
 
 from jamsosdesa.core import clock
-from jamsosdesa.core.months import parse_month
+from jamsosdesa.core.months import checked_month_text, parse_month
 
 from .book import rate_book
 from .calculator import QuoteRequest, budget
@@ -16,8 +17,9 @@ class QuoteQuery(Schema):
     segment: str = Field(..., description="BPU, PU, JAKON atau PMI")
     programs: str = Field("JKK,JKM", description="Program dipisah koma, mis. JKK,JKM,JHT")
     income: Annotated[int, Field(ge=0, le=10**12)] = 0
-    month: str | None = Field(None, description="Bulan iuran YYYY-MM (bawaan: bulan ini)",
-                              pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    month: Annotated[str, AfterValidator(checked_month_text)] | None = Field(
+        None, description="Bulan iuran YYYY-MM (bawaan: bulan ini)",
+        json_schema_extra={"pattern": r"^\d{4}-(0[1-9]|1[0-2])$"})
     payer: Literal[tuple(PayerType.values)] = "self"
     sector: Literal[tuple(Sector.values)] = "umum"
     risk_class: Annotated[int, Field(ge=1, le=5)] = 1

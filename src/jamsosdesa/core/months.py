@@ -8,15 +8,47 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
+# The months anyone may write: wide enough for any birth, rate or scheme, narrow enough that a period of a few
+# hundred months from any of them stays a valid date (year 0 or 9999 + 1 month is not one).
+FIRST_YEAR = 1900
+LAST_YEAR = 2199
+
+
+def month_problem(text: str) -> str:
+    return _("Bulan '%(m)s' tidak dikenal: tulis YYYY-MM, mis. 2026-11, dengan tahun %(first)s sampai %(last)s.") % {
+        "m": text, "first": FIRST_YEAR, "last": LAST_YEAR}
+
 
 def parse_month(text: str) -> date:
-    """'2026-11' or '11/2026' -> date(2026, 11, 1); ValueError otherwise."""
-    text = text.strip()
-    if "/" in text:
-        month, year = text.split("/", 1)
-    else:
-        year, month = text.split("-", 1)[:2]
-    return date(int(year), int(month), 1)
+    """'2026-11' or '11/2026' -> date(2026, 11, 1); ValueError (its message in the user's language) for
+    anything else, including a year outside FIRST_YEAR..LAST_YEAR."""
+    clean = text.strip()
+    try:
+        if "/" in clean:
+            month, year = clean.split("/", 1)
+        else:
+            year, month = clean.split("-", 1)
+        if not (year.isascii() and year.isdigit() and month.isascii() and month.isdigit()):
+            raise ValueError(text)
+        value = date(int(year), int(month), 1)
+    except ValueError:
+        raise ValueError(month_problem(text)) from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(month_problem(text))
+    return value
+
+
+def checked_month_text(text: str) -> str:
+    """`text` unchanged when parse_month reads it (for a schema's validator); its ValueError otherwise."""
+    parse_month(text)
+    return text
+
+
+def month_in_range(value: date) -> bool:
+    """Whether a month read by another door (a form's date field) is one parse_month would accept."""
+    return FIRST_YEAR <= value.year <= LAST_YEAR
 
 
 def months_between(first: date, last: date) -> int:

@@ -4,9 +4,10 @@ from typing import Annotated, Literal
 from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import AfterValidator
 
 from jamsosdesa.contributions.models import PayerType
-from jamsosdesa.core.months import parse_month
+from jamsosdesa.core.months import checked_month_text, parse_month
 from jamsosdesa.core.presenters import PersonalData, personal_data
 from jamsosdesa.participants.models import VillageRole
 
@@ -15,11 +16,12 @@ from .models import ApbdesSource, EndReason
 
 router = Router()
 
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+Month = Annotated[str, AfterValidator(checked_month_text),
+                  Field(description="YYYY-MM", json_schema_extra={"pattern": r"^\d{4}-(0[1-9]|1[0-2])$"})]
 
 
 def _month(text: str | None) -> date | None:
-    return parse_month(text) if text else None  # the schema's pattern has checked it
+    return parse_month(text) if text else None  # the schema's validator has checked it
 
 
 class SchemeIn(Schema):
@@ -211,7 +213,7 @@ def scheme_budget(request, pk: int):
 
 @router.get("/schemes/{pk}/enrolments", response=list[EnrolmentOut])
 def enrolment_list(request, pk: int, desa: str = "", limit: Annotated[int, Field(ge=1, le=1000)] = 100,
-                   offset: Annotated[int, Field(ge=0)] = 0):
+                   offset: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0):  # beyond bigint: 422, not 500
     rows = selectors.scheme_enrolments(user=request.user, scheme=_scheme(request, pk), desa=desa)
     shown = personal_data(request.user)
     return [_enrolment_out(e, shown) for e in rows[offset:offset + limit]]
