@@ -181,6 +181,19 @@ def test_a_loaded_import_removes_its_file(operator_a):
     assert job.file_path == "" and not os.path.exists(path)
 
 
+def test_an_import_that_fails_after_writing_its_report_leaves_no_folder(operator_a):
+    """Regression: the report of a failed import was deleted, but the job's folder under var/imports/ stayed."""
+    from jamsosdesa.imports import services
+
+    upload = SimpleUploadedFile("desa.csv", CSV + b"123;Tanpa NIK;05-05-1990;L\n")  # a bad row: a report is written
+    job = import_job_create(actor=operator_a, upload=upload, desa=DESA_A)
+    folder = os.path.dirname(job.file_path)
+    with mock.patch.object(services, "job_finish", side_effect=RuntimeError("disk penuh")):
+        job = import_job_run(job.pk)
+    assert job.status == "failed" and "disk penuh" in job.message
+    assert not os.path.exists(folder)
+
+
 def test_the_import_page_shows_the_stage(operator_a):
     job = job_claim(ImportJob, queued_import(operator_a).pk)
     job_reporter(job)(1, 1, Stage(gettext_noop("membangun ulang indeks %(name)s (%(n)d dari %(steps)d)"),

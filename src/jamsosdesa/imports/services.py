@@ -18,6 +18,7 @@ from jamsosdesa.core.jobs import (
     job_progress,
     job_reporter,
     job_requeue,
+    remove_upload,
     store_upload,
 )
 
@@ -95,8 +96,7 @@ def import_job_run(job_id: int) -> ImportJob:
         job_fail(job, str(exc)[:1000])
     else:
         return job
-    if report:
-        Path(report).unlink(missing_ok=True)
+    remove_upload(report)  # with the job's folder, which the report kept from going with the upload
     return job
 
 
