@@ -9,6 +9,7 @@ import xlsxwriter
 from django.db import transaction
 
 from jamsosdesa.core.audit import audit_record
+from jamsosdesa.core.cells import XLSX_OPTIONS, csv_safe_row
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.regioncodes import MAX_CODE_LENGTH
@@ -53,7 +54,7 @@ def export_csv_lines(user, filters: ParticipantFilter) -> Iterator[str]:
     yield writer.writerow(HEADER)
     count = 0
     for row in _rows(user, filters):
-        yield writer.writerow(row)
+        yield writer.writerow(csv_safe_row(row))  # a name like =HYPERLINK(...) must not run in Excel
         count += 1
     export_record(user=user, filters=filters, fmt="csv", rows=count)
 
@@ -68,7 +69,8 @@ def export_csv(user, filters: ParticipantFilter, out: io.TextIOBase) -> int:
 
 def export_xlsx(user, filters: ParticipantFilter, target) -> int:
     """`target`: a path or a binary file object."""
-    book = xlsxwriter.Workbook(target if hasattr(target, "write") else str(target), {"constant_memory": True})
+    book = xlsxwriter.Workbook(target if hasattr(target, "write") else str(target),
+                               {"constant_memory": True, **XLSX_OPTIONS})
     sheet = book.add_worksheet("Peserta")
     head = book.add_format({"bold": True})
     sheet.write_row(0, 0, HEADER, head)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from jamsosdesa.core.cells import XLSX_OPTIONS
+
 GROUP_TEXT = {"duplicate": "Ganda dalam berkas", "elsewhere": "Sudah terdaftar di tempat lain",
               "invalid": "Tidak valid", "warning": "Ada peringatan, belum dimuat",
               "warning_loaded": "Dimuat dengan peringatan", "skipped": "Dilewati"}
@@ -14,7 +16,7 @@ GROUP_TEXT = {"duplicate": "Ganda dalam berkas", "elsewhere": "Sudah terdaftar d
 def write_report(outcome, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, **XLSX_OPTIONS})
     sheet = workbook.add_worksheet("Perlu diperbaiki")
     bold = workbook.add_format({"bold": True, "bg_color": "#FFF2CC"})
     text = workbook.add_format({"num_format": "@"})

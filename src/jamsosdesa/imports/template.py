@@ -4,6 +4,7 @@ import io
 
 import xlsxwriter
 
+from jamsosdesa.core.cells import XLSX_OPTIONS
 from jamsosdesa.participants.models import Occupation, Segment, VillageRole
 
 from .columns import TEMPLATE_COLUMNS
@@ -19,7 +20,7 @@ NOTES = {
 
 def template_xlsx() -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **XLSX_OPTIONS})
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     note = book.add_format({"italic": True, "font_color": "#666666"})
     text = book.add_format({"num_format": "@"})
