@@ -95,3 +95,21 @@ def test_lowering_the_budget_below_what_is_committed_is_refused(make_scheme, off
     assert changed.quota_per_desa == 50
     event = AuditEvent.objects.filter(event_type="scheme.updated").get()
     assert event.old["quota_per_desa"] == 100 and event.new["quotas"] == {DESA_B: 0}
+
+
+def test_a_welfare_list_reads_its_niks_as_an_enrolment_list_does(make_scheme, official):
+    """Regression: a welfare list took any 16 characters ('3311-ABCD-…' never matched anyone), and a blank line
+    of the API's list refused the scheme while the list replaced from a file skipped it."""
+    from jamsosdesa.funding.models import WelfareEntry
+    from jamsosdesa.funding.services import welfare_list_replace
+
+    with pytest.raises(ServiceError) as err:
+        make_scheme(requires_welfare_list=True, welfare_niks=("3311110505900003", "33111105O59OOOO4"))
+    assert "33111105O59OOOO4" in err.value.fields["welfare_niks"][0]
+    scheme = make_scheme(requires_welfare_list=True, welfare_niks=("3311 1105 0590 0003", "", "3311110505900003"))
+    assert list(WelfareEntry.objects.filter(scheme=scheme).values_list("nik", flat=True)) == ["3311110505900003"]
+    with pytest.raises(ServiceError) as err:
+        welfare_list_replace(actor=official, scheme=scheme, niks=["ABCDEFGHIJKLMNOP"])
+    assert "ABCDEFGHIJKLMNOP" in err.value.message
+    with pytest.raises(ServiceError):
+        make_scheme(requires_welfare_list=True, welfare_niks=(" ", ""))  # blanks only: no list at all

@@ -6,7 +6,8 @@ from typing import BinaryIO
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core.sheets import FileProblem, data_rows, normalize_header, open_table
-from jamsosdesa.core.text import is_ascii_digits
+from jamsosdesa.core.text import has_bad_chars, is_ascii_digits
+from jamsosdesa.participants.fields import as_text
 
 
 def _no_nik_column() -> str:
@@ -44,10 +45,7 @@ def _nik_cells(table, column: int) -> list[str]:
     for _row_no, row in data_rows(table):  # the rows an import would read: blank ones and OpenSID's ### end skipped
         if column >= len(row):
             continue
-        value = row[column]
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = "" if value is None else str(value).strip().lstrip("'")
+        text = as_text(row[column]).lstrip("'")  # an Excel number back as its digits, Excel's text mark gone
         if text:
             niks.append(text)
     return niks
@@ -64,7 +62,7 @@ def parse_quotas(lines) -> dict[str, int]:
         for sep in ("=", ";", "\t"):
             text = text.replace(sep, " ")
         parts = text.split()
-        if len(parts) != 2 or not is_ascii_digits(parts[1]) or len(parts[1]) > 9:
+        if len(parts) != 2 or not is_ascii_digits(parts[1]) or len(parts[1]) > 9 or has_bad_chars(parts[0]):
             raise ValueError(_("Baris %(n)d: tulis kuota sebagai KODE_DESA=JUMLAH, mis. 33.11.11.2004=100.")
                              % {"n": number})
         quotas[parts[0]] = int(parts[1])

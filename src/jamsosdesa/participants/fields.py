@@ -137,6 +137,12 @@ def normalize_nik(value) -> str:
     return normalize_number(as_text(value).lstrip("'"))
 
 
+def nik_list(values: Iterable) -> list[str]:
+    """A list of NIKs as a person, a request or a file gave it (an enrolment list, a DTKS/DTSEN list): each
+    normalised as `normalize_nik` does, blanks left out, each once, in the order given."""
+    return list(dict.fromkeys(nik for nik in map(normalize_nik, values) if nik))
+
+
 def parse_date(value, *, today: date) -> date | None:
     """Real dates, Excel serial numbers, and text as dd-mm-yyyy, dd/mm/yyyy, yyyy-mm-dd, dd.mm.yyyy, ddmmyyyy or
     dd-mm-yy (a two-digit year up to this year's is this century's). None when empty; raises ValueError (or

@@ -77,6 +77,11 @@ def normalize_number(value: object) -> str:
     return str(value or "").strip().translate(SEPARATORS)
 
 
+def is_nik_shaped(value: str) -> bool:
+    """Sixteen ASCII digits: what a NIK looks like (`check_nik` judges whether it can be one)."""
+    return len(value) == 16 and is_ascii_digits(value)
+
+
 def check_nik(
     value: object,
     *,

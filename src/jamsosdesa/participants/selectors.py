@@ -10,6 +10,7 @@ from jamsosdesa.core.text import is_ascii_digits, strip_bad_chars
 
 from .access import scope_participants
 from .models import Participant
+from .nik import is_nik_shaped
 
 COUNT_CAP = 10_000
 
@@ -69,7 +70,7 @@ def participant_get(*, user, nik: str | None = None, pk: int | None = None) -> P
     qs = scope_participants(user).select_related("desa", "desa__parent", "desa__parent__parent",
                                                  "occupation", "registered_by")
     if nik is not None:
-        return qs.filter(nik=nik).first() if is_ascii_digits(nik) and len(nik) == 16 else None
+        return qs.filter(nik=nik).first() if is_nik_shaped(nik) else None
     return qs.filter(pk=pk).first()
 
 

@@ -20,10 +20,12 @@ from jamsosdesa.core.audit import AuditBatch
 from jamsosdesa.core.errors import ErrorCode, PermissionDenied, ServiceError
 from jamsosdesa.core.jobs import JobEnded, JobStatus, job_finish
 from jamsosdesa.core.models import AuditEventType
-from jamsosdesa.core.text import is_ascii_digits
+from jamsosdesa.core.regioncodes import code_within
+from jamsosdesa.core.text import has_bad_chars, strip_bad_chars
 from jamsosdesa.participants.access import scope_participants
+from jamsosdesa.participants.fields import nik_list
 from jamsosdesa.participants.models import Participant, VillageRole
-from jamsosdesa.participants.nik import normalize_number
+from jamsosdesa.participants.nik import is_nik_shaped
 from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs
 from jamsosdesa.regions.models import Region
 
@@ -53,10 +55,6 @@ class EnrolmentSelection:
     end_month: date | None = None
     all_or_nothing: bool = False
     description: str = ""
-
-
-def _nik_shaped(value: str) -> bool:
-    return len(value) == 16 and is_ascii_digits(value)
 
 
 def enrolment_period(scheme: Scheme, start_month: date | None, end_month: date | None) -> tuple[date, date]:
@@ -207,10 +205,12 @@ def enrolment_batch_run(*, actor, scheme: Scheme, selection: EnrolmentSelection,
     if selection.participant is not None:
         _insert_candidates(batch, visible.filter(pk=selection.participant.pk), scheme, start, end)
     elif selection.niks is not None:
-        niks = list(dict.fromkeys(normalize_number(n) for n in selection.niks if str(n).strip()))
+        # a NUL byte (a file's garbage) would fail the whole batch on PostgreSQL: such a value is no NIK, and the
+        # refusal keeps what is left of it, marked with "?" so that it cannot pass for a NIK
+        niks = [strip_bad_chars(n) + "?" if has_bad_chars(n) else n for n in nik_list(selection.niks)]
         Candidate.objects.bulk_create(
             (Candidate(batch=batch, nik=n if len(n) <= 16 else n[:15] + "…",  # the column holds 16
-                       reason=Refusal.NOT_REGISTERED if _nik_shaped(n) else Refusal.NOT_NIK) for n in niks),
+                       reason=Refusal.NOT_REGISTERED if is_nik_shaped(n) else Refusal.NOT_NIK) for n in niks),
             batch_size=5000)
         listed = Candidate.objects.filter(batch=batch, participant__isnull=True,
                                           reason=Refusal.NOT_REGISTERED).values("nik")
@@ -266,7 +266,7 @@ def enrolment_filter_selection(*, actor, region: str = "", village_role: str = "
         if not Region.objects.filter(code=region).exists():
             problem = _("Wilayah %(c)s tidak dikenal.") % {"c": region}
         elif not (code_in_scope(actor, region)
-                  or any(c.startswith(region + ".") for c in user_region_codes(actor))):
+                  or any(code_within(mine, region) for mine in user_region_codes(actor))):
             problem = _("Wilayah %(c)s di luar wilayah kerja Anda.") % {"c": region}
         if problem:
             raise ServiceError(code=ErrorCode.OUTSIDE_REGION, message=problem, fields={"region": [problem]})

@@ -19,9 +19,10 @@ from jamsosdesa.core.errors import ErrorCode, FieldErrors, PermissionDenied, Ser
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.money import rupiah, thousands
 from jamsosdesa.core.months import add_years, months_between
-from jamsosdesa.core.regioncodes import Level
+from jamsosdesa.core.regioncodes import Level, code_within
+from jamsosdesa.participants.fields import nik_list
 from jamsosdesa.participants.models import Segment, VillageRole
-from jamsosdesa.participants.nik import normalize_number
+from jamsosdesa.participants.nik import is_nik_shaped
 from jamsosdesa.regions.models import Region
 
 from ..access import can_create_scheme, can_manage_scheme
@@ -116,13 +117,13 @@ def _clean_scheme(actor, data: SchemeData, errors: FieldErrors) -> Region | None
     for code, quota in data.quotas.items():
         if not 0 <= quota <= MAX_QUOTA:
             errors.add("quotas", _("Kuota desa %(c)s harus 0 sampai %(m)s.") % {"c": code, "m": thousands(MAX_QUOTA)})
-        elif owner is not None and not code.startswith(owner.code + ".") and code != owner.code:
+        elif owner is not None and not code_within(code, owner.code):
             errors.add("quotas", _("Desa %(c)s di luar wilayah skema.") % {"c": code})
     known = set(Region.objects.filter(code__in=list(data.quotas), level=Level.DESA).values_list("code", flat=True))
     missing = sorted(set(data.quotas) - known)
     if missing:
         errors.add("quotas", _("Kode desa tidak dikenal: %(c)s.") % {"c": ", ".join(missing[:5])})
-    bad_niks = [n for n in data.welfare_niks if len(normalize_number(n)) != 16]
+    bad_niks = [n for n in nik_list(data.welfare_niks) if not is_nik_shaped(n)]
     if bad_niks:
         errors.add("welfare_niks", _("NIK di daftar DTKS tidak 16 digit: %(n)s.") % {"n": ", ".join(bad_niks[:5])})
     return owner
@@ -181,19 +182,18 @@ def scheme_create(*, actor, data: SchemeData) -> Scheme:
                     max_age=data.max_age,
                     village_roles=sorted(set(data.village_roles)), requires_welfare_list=data.requires_welfare_list,
                     note=data.note.strip(), created_by=actor)
-    if data.requires_welfare_list and not data.welfare_niks:
+    welfare = nik_list(data.welfare_niks)
+    if data.requires_welfare_list and not welfare:
         errors.add("welfare_niks", _("Skema ini mensyaratkan DTKS/DTSEN: unggah daftar NIK-nya."))
     per_person = _check_package(scheme, errors, rate_book())
     errors.raise_if_any()
     scheme.save()
     SchemeQuota.objects.bulk_create(SchemeQuota(scheme=scheme, desa_id=c, quota=q) for c, q in data.quotas.items())
-    WelfareEntry.objects.bulk_create(
-        (WelfareEntry(scheme=scheme, nik=n) for n in dict.fromkeys(normalize_number(x) for x in data.welfare_niks)),
-        batch_size=5000)
+    WelfareEntry.objects.bulk_create((WelfareEntry(scheme=scheme, nik=n) for n in welfare), batch_size=5000)
     _check_quotas_fit_budget(scheme, per_person, errors)
     errors.raise_if_any()  # rolls the scheme back with everything else
     audit_record(actor=actor, event=AuditEventType.SCHEME_CREATED, obj=scheme, region_code=scheme.owner_code,
-                 new=_scheme_snapshot(scheme) | {"quotas": data.quotas, "welfare_niks": len(data.welfare_niks)})
+                 new=_scheme_snapshot(scheme) | {"quotas": data.quotas, "welfare_niks": len(welfare)})
     return scheme
 
 
@@ -257,8 +257,8 @@ def welfare_list_replace(*, actor, scheme: Scheme, niks: list[str]) -> int:
     """The scheme's DTKS/DTSEN list becomes `niks` (people already enrolled stay enrolled)."""
     if not can_manage_scheme(actor, scheme):
         raise PermissionDenied(_("Skema ini dikelola wilayah lain."))
-    clean = list(dict.fromkeys(normalize_number(n) for n in niks if str(n).strip()))
-    bad = [n for n in clean if len(n) != 16]
+    clean = nik_list(niks)
+    bad = [n for n in clean if not is_nik_shaped(n)]
     if bad:
         raise ServiceError(code=ErrorCode.INVALID,
                            message=_("NIK tidak 16 digit: %(n)s.") % {"n": ", ".join(bad[:5])},
