@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .columns import FIELD_LABELS, IMPORTABLE_FIELDS
 from .models import ColumnMapping
+from .selectors import mappings_visible
 
 
 class UploadForm(forms.Form):
@@ -12,12 +13,20 @@ class UploadForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=[
         ("auto", _("Kenali otomatis")), ("template", _("Templat jamsosdesa")), ("opensid", _("Ekspor OpenSID")),
         ("csv", _("CSV lain"))], initial="auto")
-    mapping = forms.ModelChoiceField(label=_("Pemetaan kolom tersimpan"), queryset=ColumnMapping.objects.all(),
+    mapping = forms.ModelChoiceField(label=_("Pemetaan kolom tersimpan"), queryset=ColumnMapping.objects.none(),
                                      required=False, empty_label=_("— tidak memakai —"))
     all_or_nothing = forms.TypedChoiceField(label=_("Jika ada baris yang salah"), coerce=lambda v: v == "1",
                                             initial="0", widget=forms.RadioSelect, choices=[
                                                 ("0", _("Muat baris yang benar, laporkan yang salah")),
                                                 ("1", _("Tolak seluruh berkas (semua atau tidak sama sekali)"))])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The user's own mappings and those shared in their regions (not everyone's: issue 11).
+        field = self.fields["mapping"]
+        field.queryset = mappings_visible(user)
+        field.label_from_instance = lambda m: m.name if m.owner_id == user.pk else _(
+            "%(name)s (dibagikan oleh %(owner)s)") % {"name": m.name, "owner": m.owner.get_full_name() or m.owner}
 
 
 class ApplyForm(forms.Form):
@@ -30,6 +39,7 @@ class ApplyForm(forms.Form):
 
 class MappingForm(forms.Form):
     name = forms.CharField(label=_("Nama pemetaan"), max_length=80)
+    shared = forms.BooleanField(label=_("Bagikan ke pengguna lain di wilayah saya"), required=False)
 
     def __init__(self, *args, header: list[str], **kwargs):
         super().__init__(*args, **kwargs)

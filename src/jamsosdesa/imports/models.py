@@ -51,15 +51,20 @@ class ImportJob(Job):
 
 
 class ColumnMapping(models.Model):
-    """A saved mapping from a foreign sheet's columns to our fields, reused by name."""
+    """A saved mapping from a foreign sheet's columns to our fields, reused by name. It belongs to the user who
+    saved it (one name per user: nobody overwrites another's mapping) and, when `shared`, is offered to the users
+    whose regions overlap its owner's (imports.selectors.mappings_visible)."""
 
-    name = models.CharField(_("nama pemetaan"), max_length=80, unique=True)
+    name = models.CharField(_("nama pemetaan"), max_length=80)
     columns = models.JSONField(default=dict)  # field -> column header in the file
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("pemilik"))
+    shared = models.BooleanField(_("dibagikan di wilayah"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="column_mapping_owner_name_unique")]
 
     def __str__(self) -> str:
         return self.name

@@ -105,7 +105,9 @@ def import_job_progress(job: ImportJob) -> dict:
     return job_progress(job, job.rows_total)
 
 
-def mapping_save(*, actor, name: str, columns: dict[str, str]) -> ColumnMapping:
+def mapping_save(*, actor, name: str, columns: dict[str, str], shared: bool = False) -> ColumnMapping:
+    """Save the actor's own mapping under `name` (replacing only their own of that name, never another user's);
+    `shared` offers it to the users whose regions overlap the actor's."""
     name = " ".join(name.split())[:80]
     if not name:
         raise ServiceError(code=ErrorCode.INVALID, message=_("Beri nama pemetaan."),
@@ -115,6 +117,6 @@ def mapping_save(*, actor, name: str, columns: dict[str, str]) -> ColumnMapping:
         if required not in columns:
             raise ServiceError(code=ErrorCode.INVALID, message=_("Pemetaan harus memuat NIK, nama dan tanggal lahir."),
                                fields={required: [_("Wajib dipetakan.")]})
-    mapping, _created = ColumnMapping.objects.update_or_create(name=name, defaults={"columns": columns,
-                                                                                   "created_by": actor})
+    mapping, _created = ColumnMapping.objects.update_or_create(owner=actor, name=name,
+                                                               defaults={"columns": columns, "shared": shared})
     return mapping

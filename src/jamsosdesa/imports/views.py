@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jamsosdesa.core.access import sees_everything, user_region_codes
@@ -17,15 +18,17 @@ from jamsosdesa.participants.forms import FilterForm
 from jamsosdesa.participants.selectors import ParticipantFilter
 
 from . import services
-from .engine import GROUPS
+from .engine import GROUPS, REPORTED
 from .export import export_csv_lines, export_xlsx
 from .forms import ApplyForm, MappingForm, UploadForm
 from .models import ImportJob
 from .template import template_xlsx
 
-GROUP_LABELS = {"new": _("Baru"), "unchanged": _("Tidak berubah"), "updated": _("Diperbarui"),
-                "duplicate": _("Ganda dalam berkas"), "elsewhere": _("Sudah terdaftar di tempat lain"),
-                "invalid": _("Tidak valid"), "warning": _("Ada peringatan, belum dimuat"), "skipped": _("Dilewati")}
+# Lazy: read when a page is drawn, in that reader's language (not once, in Indonesian, when the module loads).
+GROUP_LABELS = {"new": gettext_lazy("Baru"), "unchanged": gettext_lazy("Tidak berubah"),
+                "updated": gettext_lazy("Diperbarui"), "duplicate": gettext_lazy("Ganda dalam berkas"),
+                "elsewhere": gettext_lazy("Sudah terdaftar di tempat lain"), "invalid": gettext_lazy("Tidak valid"),
+                "warning": gettext_lazy("Ada peringatan, belum dimuat"), "skipped": gettext_lazy("Dilewati")}
 
 
 def _get_job_for_user(request, pk: int) -> ImportJob:
@@ -39,7 +42,7 @@ def _get_job_for_user(request, pk: int) -> ImportJob:
 def import_start(request):
     codes = user_region_codes(request.user)
     default_desa = codes[0] if len(codes) == 1 and is_desa_code(codes[0]) else ""
-    form = UploadForm(request.POST or None, request.FILES or None, initial={"desa": default_desa})
+    form = UploadForm(request.POST or None, request.FILES or None, initial={"desa": default_desa}, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             job = services.import_job_create(
@@ -60,8 +63,10 @@ def _job_context(request, job: ImportJob) -> dict:
     summary = job.summary or {}
     groups = [(g, GROUP_LABELS[g], summary.get("counts", {}).get(g, 0), summary.get("samples", {}).get(g, []))
               for g in GROUPS]
+    counts = summary.get("counts", {})
     return {"job": job, "summary": summary, "groups": groups, "progress": services.import_job_progress(job),
             "apply_form": ApplyForm(),
+            "held_back": sum(counts.get(g, 0) for g in GROUPS if g in REPORTED),  # rows a load leaves out
             "running": job.is_active}
 
 
@@ -97,7 +102,7 @@ def import_mapping(request, pk: int):
     if form.is_valid():
         try:
             mapping = services.mapping_save(actor=request.user, name=form.cleaned_data["name"],
-                                            columns=form.columns())
+                                            columns=form.columns(), shared=form.cleaned_data["shared"])
             services.import_job_preview_again(job=job, mapping=mapping)
         except ServiceError as exc:
             messages.error(request, exc.message)

@@ -6,8 +6,8 @@ from django.utils import translation
 from jamsosdesa.core.commands import actor_for
 from jamsosdesa.core.progress import progress_bar
 from jamsosdesa.imports.engine import GROUPS, ImportOptions, participants_import
-from jamsosdesa.imports.models import ColumnMapping
 from jamsosdesa.imports.report import write_report
+from jamsosdesa.imports.selectors import mapping_resolve
 
 GROUP_LABELS = {"new": "baru", "unchanged": "tidak berubah", "updated": "diperbarui",
                 "duplicate": "ganda dalam berkas", "elsewhere": "sudah terdaftar di tempat lain",
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         actor = actor_for(o["user"])
         mapping = None
         if o["mapping"]:
-            saved = ColumnMapping.objects.filter(name=o["mapping"]).first()
+            saved = mapping_resolve(actor, o["mapping"])  # the user's own, else one shared in their regions
             if saved is None:
                 raise CommandError(f"Pemetaan '{o['mapping']}' tidak ada.")
             mapping = saved.columns
