@@ -23,10 +23,6 @@ class AuditEventType(models.TextChoices):
         return self.value.split(".", 1)[0]
 
 
-# Exports of personal data (UU 27/2022: every export is logged).
-EXPORT_EVENTS = (AuditEventType.PARTICIPANT_EXPORTED, AuditEventType.SCHEME_BUDGET_SHEET_EXPORTED)
-
-
 class AuditEvent(models.Model):
     """Append-only trail of every change to a person or to money.
 
