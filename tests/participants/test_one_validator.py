@@ -99,3 +99,19 @@ def test_the_words_of_the_warnings_are_the_forms(operator_a):
     assert api[0]["message"] == "Tanggal lahir 05-06-1985 tidak sesuai dengan NIK (05-06-1990)."
     _, imported = through_an_import(operator_a, {"nik": "3311114505900002", "sex": "L"})
     assert imported[0]["message"] == "Jenis kelamin L tidak sesuai dengan NIK (P)."
+
+
+@pytest.mark.parametrize("field,value", [("name", "Ahli Waris " + "A" * 120), ("phone", "0812" * 6)])
+def test_an_heir_gets_the_same_code_and_words_on_the_page_as_in_the_api(operator_a, field, value):
+    """Regression: the page's heir form judged lengths itself, with Django's words and no code."""
+    heir = {"name": "Siti", "relation": "child", "nik": "", "phone": "", field: value}
+    api, _ = through_the_api(operator_a, {"heirs": [heir]})
+    client = Client()
+    client.force_login(operator_a)
+    response = client.post("/peserta/baru/", {**GOOD, **PAGE_EXTRA, "heirs-TOTAL_FORMS": "1",
+                                               **{f"heirs-0-{k}": v for k, v in heir.items()}})
+    assert response.status_code == 200 and not Participant.objects.exists()
+    page = [{"field": f"heirs[0].{f}", "code": e.code, "message": e.message}
+            for f, es in response.context["heirs"].forms[0].errors.as_data().items() for e in es]
+    assert [e["code"] for e in api] == ["too_long"]
+    assert page == api

@@ -5,7 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .fields import MAX_LENGTH
+from .fields import HEIR_MAX_LENGTH, MAX_LENGTH
 from .models import DeactivationReason, HeirRelation, Occupation, Segment, Sex, VillageRole
 
 NUMERIC = {"inputmode": "numeric"}
@@ -73,11 +73,11 @@ class ParticipantForm(forms.Form):
 
 
 class HeirForm(forms.Form):
-    name = forms.CharField(label=_("Nama ahli waris"), max_length=120, required=False)
+    name = CleanedByService(label=_("Nama ahli waris"), limit=HEIR_MAX_LENGTH["name"], required=False)
     relation = forms.ChoiceField(label=_("Hubungan"), choices=[("", "—"), *HeirRelation.choices], required=False)
-    nik = forms.CharField(label=_("NIK ahli waris (boleh kosong)"), max_length=24, required=False,
-                          widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    phone = forms.CharField(label=_("Nomor HP"), max_length=20, required=False)
+    nik = CleanedByService(label=_("NIK ahli waris (boleh kosong)"), limit=24, required=False,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    phone = CleanedByService(label=_("Nomor HP"), limit=HEIR_MAX_LENGTH["phone"], required=False)
 
     def is_blank(self) -> bool:
         return not any((self.cleaned_data or {}).get(k) for k in ("name", "relation", "nik", "phone"))
