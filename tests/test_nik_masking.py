@@ -147,3 +147,20 @@ def test_the_command_line_shows_refusals_by_the_rule(viewer, make_scheme, tmp_pa
     out = StringIO()
     call_command("scheme", "enrol", str(scheme.pk), "--user", user.username, "--file", str(listed), stdout=out)
     assert shows(out.getvalue(), UNKNOWN, masked)
+
+
+def test_the_participant_page_shows_what_the_presenter_decides(register, admin_user, operator_a, monkeypatch):
+    """One person's page takes the NIK, KK, address and heirs' NIKs from core.presenters like every other output
+    (it printed them itself, so a rule changed in the presenter would have missed it)."""
+    from jamsosdesa.core.presenters import PersonalData
+
+    p = register(admin_user, kk="3311110505900001", address="Jl. Melati 3",
+                 heirs=[{"name": "Siti", "relation": "child", "nik": "3311114506100002", "phone": ""}])
+    text = page_for(operator_a).get(f"/peserta/{p.pk}/").content.decode()
+    assert all(v in text for v in (p.nik, "3311110505900001", "Jl. Melati 3", "3311114506100002"))  # all whole
+    monkeypatch.setattr(PersonalData, "nik", lambda self, value: f"[nik {value[-4:]}]")
+    monkeypatch.setattr(PersonalData, "kk", lambda self, value: f"[kk {value[-4:]}]")
+    monkeypatch.setattr(PersonalData, "address", lambda self, value: "[alamat]")
+    text = page_for(operator_a).get(f"/peserta/{p.pk}/").content.decode()
+    assert f"[nik {p.nik[-4:]}]" in text and "[kk 0001]" in text and "[alamat]" in text and "[nik 0002]" in text
+    assert all(v not in text for v in (p.nik, "3311110505900001", "Jl. Melati 3", "3311114506100002"))

@@ -108,8 +108,12 @@ def participant_register(request):
 @login_required
 def participant_detail(request, pk: int):
     participant = _get_participant_for_user(request, pk)
+    shown = personal_data(request.user, one_person=True)
     return render(request, "participants/detail.html", {
         "p": participant, "chain": region_ancestors(participant.desa_id),
+        "shown": {"nik": shown.nik(participant.nik), "kk": shown.kk(participant.kk),
+                  "address": shown.address(participant.address)},
+        "heirs": [(h, shown.nik(h.nik)) for h in participant.heirs.all()],
         "history": selectors.participant_history(participant=participant).select_related("actor")[:200],
         "can_change": can_change_participant(request.user, participant),
         "deactivate_form": DeactivateForm(),
