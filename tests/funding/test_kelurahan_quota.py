@@ -41,14 +41,15 @@ def test_a_per_desa_quota_plans_the_desa_only_unless_the_scheme_includes_kelurah
     assert scheme_planned_quota(gianyar_scheme(quotas={KELURAHAN_UBUD: 20})) == 6_420
 
 
-def test_a_kelurahan_resident_is_refused_for_quota_unless_the_scheme_includes_kelurahan(
+def test_a_kelurahan_resident_is_refused_as_such_unless_the_scheme_includes_kelurahan(
         gianyar_scheme, official_gianyar):
     without = gianyar_scheme()
     resident = people(1, KELURAHAN_UBUD)[0]
     villager = people(1, DESA_BATUBULAN)[0]
     with pytest.raises(ServiceError) as refused:
         enrolment_create(actor=official_gianyar, scheme=without, participant=resident, start_month=month(0))
-    assert refused.value.code == "quota"
+    assert refused.value.code == "kelurahan"  # said as it is, not as a full quota
+    assert "kelurahan" in refused.value.message
     assert enrolment_create(actor=official_gianyar, scheme=without, participant=villager, start_month=month(0))
     budget = {d.code: d for d in scheme_budget(user=official_gianyar, scheme=without).desa}
     assert (budget[KELURAHAN_UBUD].quota, budget[KELURAHAN_UBUD].room) == (0, 0)
@@ -58,6 +59,15 @@ def test_a_kelurahan_resident_is_refused_for_quota_unless_the_scheme_includes_ke
     including = scheme_update(actor=official_gianyar, scheme=without, changes={"includes_kelurahan": True})
     assert enrolment_create(actor=official_gianyar, scheme=including, participant=resident, start_month=month(0))
     assert scheme_budget(user=official_gianyar, scheme=including).planned_people == 7_000
+
+
+def test_a_kelurahan_with_its_own_quota_takes_part_without_the_setting(gianyar_scheme, official_gianyar):
+    scheme = gianyar_scheme(quotas={KELURAHAN_UBUD: 1})
+    first, second = people(2, KELURAHAN_UBUD)
+    assert enrolment_create(actor=official_gianyar, scheme=scheme, participant=first, start_month=month(0))
+    with pytest.raises(ServiceError) as refused:
+        enrolment_create(actor=official_gianyar, scheme=scheme, participant=second, start_month=month(0))
+    assert refused.value.code == "quota"
 
 
 def test_the_setting_is_on_the_page_the_api_and_the_command_line(official_gianyar, gianyar_scheme):

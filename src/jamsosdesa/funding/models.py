@@ -153,6 +153,7 @@ class Refusal(models.TextChoices):
     WELFARE = "welfare", _("tidak ada di daftar DTKS/DTSEN skema")
     ENROLLED = "enrolled", _("sudah terdaftar di skema ini untuk bulan yang sama")
     COVERED = "covered", _("sudah dibiayai skema lain untuk program dan bulan yang sama")
+    KELURAHAN = "kelurahan", _("tinggal di kelurahan: kuota skema ini hanya untuk desa")
     QUOTA = "quota", _("kuota desa sudah penuh")
     BUDGET = "budget", _("sisa pagu anggaran tidak cukup")
     NOT_ALL = "not_all", _("tidak didaftarkan karena ada yang ditolak (semua atau tidak sama sekali)")

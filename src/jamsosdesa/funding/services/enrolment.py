@@ -113,6 +113,14 @@ def _apply_quota(cursor, batch: EnrolmentBatch, scheme: Scheme) -> None:
     """Refuse, desa by desa, the candidates beyond the desa's room (quota less its open enrolments; the
     quotas as `scheme_desa_quotas` and `scheme_default_quota` give them)."""
     _explicit, default = scheme_desa_quotas(scheme)
+    if scheme_default_quota(scheme, default, KELURAHAN) == 0 and default:
+        # A kelurahan without a quota of its own is outside a per-desa quota: say so, not "the quota is full".
+        cursor.execute("""
+            UPDATE funding_candidate SET reason = %s
+            WHERE batch_id = %s AND reason = ''
+              AND desa_code IN (SELECT g.code FROM regions_region g WHERE g.kind = %s)
+              AND desa_code NOT IN (SELECT q.desa_code FROM funding_schemequota q WHERE q.scheme_id = %s)""",
+                       [Refusal.KELURAHAN.value, batch.pk, KELURAHAN, scheme.pk])
     cursor.execute("""
         UPDATE funding_candidate SET reason = %s WHERE id IN (
           SELECT r.id FROM (
