@@ -164,3 +164,6 @@ def test_the_participant_page_shows_what_the_presenter_decides(register, admin_u
     text = page_for(operator_a).get(f"/peserta/{p.pk}/").content.decode()
     assert f"[nik {p.nik[-4:]}]" in text and "[kk 0001]" in text and "[alamat]" in text and "[nik 0002]" in text
     assert all(v not in text for v in (p.nik, "3311110505900001", "Jl. Melati 3", "3311114506100002"))
+    body = api_client(operator_a)("get", f"/participants/{p.nik}").json()  # the API's record, heirs included
+    assert (body["nik"], body["kk"], body["address"]) == (f"[nik {p.nik[-4:]}]", "[kk 0001]", "[alamat]")
+    assert body["heirs"][0]["nik"] == "[nik 0002]"

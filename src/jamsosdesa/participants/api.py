@@ -134,7 +134,7 @@ def _out(p, shown: PersonalData, *, heirs: bool = True) -> dict:
         "phone": p.phone, "occupation": p.occupation_id, "segment": p.segment, "village_role": p.village_role,
         "declared_income": p.declared_income, "kpj": p.kpj, "channel": p.channel, "is_active": p.is_active,
         "deactivation_reason": p.deactivation_reason,
-        "heirs": [h.as_dict() for h in p.heirs.all()] if heirs else [],
+        "heirs": [{**h.as_dict(), "nik": shown.nik(h.nik)} for h in p.heirs.all()] if heirs else [],
     }
 
 
