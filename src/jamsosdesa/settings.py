@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "jamsosdesa.core.middleware.JsonApiErrorsMiddleware",
+    "jamsosdesa.core.middleware.RefuseBadCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "jamsosdesa.urls"
@@ -183,6 +184,8 @@ IMPORT_MAX_UPLOAD_MB = env_int("JAMSOSDESA_IMPORT_MAX_UPLOAD_MB", 100)
 # What an uploaded .xlsx may unpack to (its zip's parts together), checked before it is read (core.sheets): a
 # 100,000-row sheet unpacks to about 60 MB; a larger table belongs in a CSV.
 SHEET_MAX_UNPACKED_MB = env_int("JAMSOSDESA_SHEET_MAX_UNPACKED_MB", 300)
+# Rows an import's report of problem rows lists at most (the first ones in the file; the counts cover them all).
+IMPORT_REPORT_MAX_ROWS = env_int("JAMSOSDESA_IMPORT_REPORT_MAX_ROWS", 100_000)
 # PostgreSQL bulk load for imports that add at least this many participants and this share of the table:
 # indexes and foreign keys are rebuilt after the load, and the participant table is locked meanwhile.
 IMPORT_BULK_MIN_ROWS = env_int("JAMSOSDESA_IMPORT_BULK_MIN_ROWS", 10_000)

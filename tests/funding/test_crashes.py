@@ -1,8 +1,12 @@
 """Input the outside review's fuzzing turned into 500s (issue 11, "Crashes"): each now gets a 422 with a message
 in the user's language, on SQLite and PostgreSQL."""
 
+import io
+from unittest import mock
+
 import pytest
 
+from jamsosdesa.funding.lists import parse_quotas
 from jamsosdesa.funding.models import Scheme
 from tests.conftest import api_client
 
@@ -54,3 +58,59 @@ def test_an_offset_beyond_bigint_is_refused_not_a_crash(official):
     assert api("get", f"/schemes/{pk}/enrolments?offset={2**63 - 1}").json() == []
     people(2)
     assert api("get", "/participants?after=99999999999999999999").status_code == 200
+
+
+NUL_NIK = "33111105059000\x003"
+
+
+@pytest.mark.parametrize("path,body,field", [
+    ("/schemes", dict(scheme_json(), quotas={"33.11.11.2004\x00": 3}), "quotas"),
+    ("/schemes", dict(scheme_json(), name="Skema\x00"), "name"),
+    ("/schemes", dict(scheme_json(), welfare_niks=[NUL_NIK], requires_welfare_list=True), "welfare_niks[0]"),
+])
+def test_a_nul_byte_anywhere_in_an_api_body_names_the_field(official, path, body, field):
+    answer = api_client(official)("post", path, body)
+    assert answer.status_code == 422, answer.content
+    error = answer.json()["error"]
+    assert error["code"] == "bad_chars" and f"Isian '{field}' berisi karakter yang tidak sah" in error["message"]
+    assert not Scheme.objects.exists()
+
+
+def test_a_nul_byte_in_a_nik_list_or_a_query_is_refused_before_any_query(official):
+    api = api_client(official)
+    pk = api("post", "/schemes", scheme_json()).json()["id"]
+    for method, path, body, field in [("post", f"/schemes/{pk}/enrolments", {"niks": [NUL_NIK]}, "niks[0]"),
+                                      ("post", f"/schemes/{pk}/enrolments", {"region": "33.11\x00"}, "region"),
+                                      ("get", f"/schemes/{pk}/enrolments?desa=33.11%00", None, "desa"),
+                                      ("get", "/participants?q=ab%00c", None, "q"),
+                                      ("get", "/regions/33%00", None, "path")]:
+        answer = api(method, path, body)
+        assert answer.status_code == 422 and answer.json()["error"]["fields"] == {field: mock.ANY}, answer.content
+
+
+def test_a_nul_byte_in_a_nik_list_file_is_refused_as_no_nik_and_the_rest_enrols(official):
+    from jamsosdesa.funding import services
+    from jamsosdesa.funding.models import Candidate
+
+    api = api_client(official)
+    scheme = Scheme.objects.get(pk=api("post", "/schemes", scheme_json()).json()["id"])
+    worker = people(1)[0]
+    # blank lines first: a NUL in the first 4 KB makes the file "no spreadsheet" (a message, no crash, already)
+    upload = io.BytesIO(("NIK" + "\n" * 5000 + f"{NUL_NIK}\n{worker.nik}\n").encode())
+    upload.name = "dtks.csv"
+    batch = services.enrolment_submit(actor=official, scheme=scheme, request=services.EnrolmentRequest(file=upload))
+    assert batch.enrolled == 1 and batch.refused == 1
+    assert Candidate.objects.get(batch=batch, participant__isnull=True).nik == "331111050590003?"
+
+
+def test_a_nul_byte_in_a_quota_line_names_the_line():
+    with pytest.raises(ValueError, match="Baris 2"):
+        parse_quotas(["33.11.11.2004=5", "33.11.11.2001\x00=3"])
+
+
+def test_a_nul_byte_in_a_page_form_is_refused_with_a_message(official, client):
+    client.force_login(official)
+    answer = client.get("/peserta/?q=ab%00c")
+    assert answer.status_code == 400 and "berisi karakter yang tidak sah" in answer.content.decode()
+    answer = client.post("/skema/baru/", {"name": "Skema\x00"})
+    assert answer.status_code == 400 and "Isian &#x27;name&#x27;" in answer.content.decode()

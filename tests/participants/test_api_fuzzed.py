@@ -29,7 +29,7 @@ def error(response):
     ({"nik": "331111¹¹08900001"}, "nik"), ({"kk": "¹" * 16}, "kk"), ({"kpj": "¹" * 11}, "kpj"),
     ({"full_name": "\ud800"}, "full_name"), ({"address": "a\udc00"}, "address"),
     ({"full_name": "Sugeng\x00"}, "full_name"), ({"desa": "33.11.11.2004\x00"}, "desa"),
-    ({"phone": "\x00"}, "phone"), ({"heirs": [{"name": "\ud800", "relation": "child"}]}, "heirs[0]"),
+    ({"phone": "\x00"}, "phone"), ({"heirs": [{"name": "\ud800", "relation": "child"}]}, "heirs[0].name"),
     ({"heirs": [{"name": "A" * 121, "relation": "child"}]}, "heirs[0].name"),
     ({"birth_date": "0001-01-01"}, "birth_date"),
 ])
@@ -54,12 +54,14 @@ def test_an_income_out_of_range_is_the_field_cleaners_422(api, income):
     assert Participant.objects.count() == 0
 
 
-def test_nul_bytes_in_query_strings_and_paths_are_harmless(api):
-    for path in ("/participants?q=%00", "/participants?segment=%00&village_role=%00", "/regions?q=%00",
-                 "/regions?parent=%00"):
-        assert api("get", path).status_code == 200, path
-    assert error(api("get", "/participants/%00"))["code"] == "not_found"
-    assert error(api("get", "/regions/%00"))["code"] == "not_found"
+def test_nul_bytes_in_query_strings_and_paths_are_422_naming_the_parameter(api):
+    """Refused before any query (core.middleware.RefuseBadCharactersMiddleware): on PostgreSQL a NUL reaching a
+    query was a 500 (`/regions/33%00`, issue 11)."""
+    for path, field in (("/participants?q=%00", "q"), ("/participants?segment=%00&village_role=%00", "segment"),
+                        ("/regions?q=%00", "q"), ("/regions?parent=%00", "parent"), ("/participants/%00", "path"),
+                        ("/regions/%00", "path"), ("/regions/33%00", "path")):
+        err = error(api("get", path))
+        assert err["code"] == "bad_chars" and list(err["fields"]) == [field], path
 
 
 def test_nik_check_with_superscript_digits_is_invalid_not_a_crash(api):

@@ -1,7 +1,11 @@
 import json
 
 from django.http import HttpResponse
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from jamsosdesa.core.text import has_bad_chars
 
 API_PREFIX = "/api/"
 
@@ -26,3 +30,61 @@ class JsonApiErrorsMiddleware:
                 new["Allow"] = response["Allow"]
             return new
         return response
+
+
+def _bad_in(value, name: str) -> str | None:
+    """The name of the first place in a decoded JSON value holding a NUL or a lone surrogate (`heirs[0].name`, as
+    the services name fields), or None."""
+    if isinstance(value, str):
+        return name if has_bad_chars(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{name}.{key}" if name else str(key)
+            found = name or "body" if has_bad_chars(str(key)) else _bad_in(item, inner)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _bad_in(item, f"{name}[{index}]")
+            if found:
+                return found
+    return None
+
+
+def _bad_place(request) -> str | None:
+    if has_bad_chars(request.path):
+        return "path"
+    for key, values in request.GET.lists():
+        if has_bad_chars(key) or any(has_bad_chars(v) for v in values):
+            return key
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return None
+    if request.content_type == "application/json":
+        try:
+            return _bad_in(json.loads(request.body), "")
+        except ValueError:  # not JSON at all: the API says so itself
+            return None
+    for key, values in request.POST.lists():
+        if has_bad_chars(key) or any(has_bad_chars(v) for v in values):
+            return key
+    return None
+
+
+class RefuseBadCharactersMiddleware:
+    """A NUL byte or a lone surrogate in the address, a query parameter, a form field or a JSON body is refused
+    here, once for every page and API operation, with a message naming the field: PostgreSQL can neither store
+    nor compare text holding a NUL, so such a value reaching any query ended in a 500 (issue 11)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = _bad_place(request)
+        if where is None:
+            return self.get_response(request)
+        message = gettext("Isian '%(f)s' berisi karakter yang tidak sah (mis. byte NUL). Hapus karakter itu lalu "
+                          "kirim lagi.") % {"f": where}
+        if request.path.startswith(API_PREFIX):
+            body = {"error": {"code": "bad_chars", "message": message, "fields": {where: [message]}}}
+            return HttpResponse(json.dumps(body), status=422, content_type="application/json")
+        return HttpResponse(f"<!doctype html><title>400</title><p>{escape(message)}</p>", status=400)

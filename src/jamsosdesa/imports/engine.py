@@ -32,6 +32,7 @@ from jamsosdesa.core.jobs import Stage
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.regioncodes import CODE_LENGTH, Level
 from jamsosdesa.core.sheets import CSV_ENCODINGS, FileProblem, Table, data_rows, open_table
+from jamsosdesa.core.text import has_bad_chars
 from jamsosdesa.participants.access import changeable_participant_ids
 from jamsosdesa.participants.fields import DesaStatus, FieldIssue
 from jamsosdesa.participants.models import Channel, DeactivationReason, Occupation, Participant, VillageRole
@@ -95,6 +96,9 @@ class ImportOutcome:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GROUPS, 0))
     samples: dict[str, list[dict]] = field(default_factory=lambda: {g: [] for g in GROUPS})
     problems: list[ProblemRow] = field(default_factory=list)
+    # Problem rows beyond settings.IMPORT_REPORT_MAX_ROWS: counted in their groups, not kept for the report (a
+    # file of a million bad rows would otherwise hold them all in memory and spend minutes writing the report).
+    problems_left_out: int = 0
     unknown_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     applied: bool = False
@@ -115,7 +119,8 @@ class ImportOutcome:
                 "applied": self.applied, "rejected": self.rejected, "file_error": self.file_error,
                 "column_problem": self.column_problem, "header": self.header,
                 "deactivated": self.deactivated, "nothing_changed": self.nothing_changed,
-                "bulk_load": self.bulk_load, "warnings_loaded": self.warnings_loaded}
+                "bulk_load": self.bulk_load, "warnings_loaded": self.warnings_loaded,
+                "report_left_out": self.problems_left_out}
 
     def add(self, group: str, row: int, *, nik: str = "", name: str = "", message: str = "", cells=None,
             issues: list[FieldIssue] = ()) -> None:
@@ -129,6 +134,9 @@ class ImportOutcome:
             self.report(group, row, message=message, cells=cells, issues=issues)
 
     def report(self, group: str, row: int, *, message: str, cells, issues: list[FieldIssue] = ()) -> None:
+        if len(self.problems) >= settings.IMPORT_REPORT_MAX_ROWS:
+            self.problems_left_out += 1
+            return
         self.problems.append(ProblemRow(row, group, message, list(cells), [i.as_dict() for i in issues]))
 
 
@@ -212,18 +220,20 @@ def _first_pass(table: Table, layout: Layout, chunk_size: int) -> FirstPass:
             cells = cells + [None] * (width - len(cells))
         value = cells[nik_at]
         nik = value if type(value) is str and len(value) == 16 and value.isdigit() else normalize_nik(value)
-        if not nik or nik == "0":
+        if not nik or nik == "0" or has_bad_chars(nik):  # a NUL byte: the row is refused, and PostgreSQL takes no NUL
             continue
         seen = first.get(nik)
         if seen is None:
             first[nik] = (row_no, chunk, cells[name_at], cells[birth_at])
             continue
-        signature = _signature(cells[name_at], cells[birth_at])
         if nik not in conflicts:
             conflicts[nik] = (seen[0], _signature(seen[2], seen[3]))
             repeats[nik] = [seen[0]]
         repeats[nik].append(row_no)
-        if conflicts[nik][1] is not None and conflicts[nik][1] != signature:
+        # The same name and birth date cells as the first row need no parsing (a file of one NIK repeated a million
+        # times); rows already known to disagree need no more comparing.
+        if (conflicts[nik][1] is not None and (cells[name_at] != seen[2] or cells[birth_at] != seen[3])
+                and conflicts[nik][1] != _signature(cells[name_at], cells[birth_at])):
             conflicts[nik] = (seen[0], None)  # None: rows disagree about who this is
     return FirstPass(rows, first, conflicts, repeats)
 
@@ -627,14 +637,24 @@ class _ChunkState:
         self.outcome, self.writer, self.registered = outcome, writer, registered
         self.accept_warnings = accept_warnings
         self.kpj_rows: dict[str, str] = {}  # KPJ -> NIK of the row in this file that carries it
+        self.last_repeat: tuple | None = None  # (cells, clean, errors, warnings) of the last repeated NIK's row
 
 
 def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> None:
     parser, outcome, writer, actor, carried = state.parser, state.outcome, state.writer, state.actor, state.carried
     dup_first, dup_rows = state.scan.conflicts, state.scan.repeats
     parsed = []
+    same_as = _("Sama dengan baris %(r)s.")  # translated once a chunk, not for each of a million duplicates
     for row_no, cells in chunk:
-        clean, errors, warnings = parser.parse(cells)
+        repeat = state.last_repeat  # the last row whose NIK repeats in the file, parsed
+        if repeat is not None and cells == repeat[0]:
+            # The same cells as that row: the same verdict, without parsing again (a file of one row a million
+            # times must not take a million parses).
+            clean, errors, warnings = repeat[1], list(repeat[2]), repeat[3]
+        else:
+            clean, errors, warnings = parser.parse(cells)
+            if clean.get("nik", "") in dup_first:
+                state.last_repeat = (cells, clean, tuple(errors), warnings)
         nik = clean.get("nik", "")
         if not errors and nik in dup_first:
             first_row, signature = dup_first[nik]
@@ -647,7 +667,7 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
                                          % {"r": ", ".join(map(str, others))}))
             elif row_no != first_row:
                 outcome.add("duplicate", row_no, nik=nik, name=clean.get("full_name", ""), cells=cells,
-                            message=_("Sama dengan baris %(r)s.") % {"r": first_row})
+                            message=same_as % {"r": first_row})
                 continue
         if errors:
             outcome.add("invalid", row_no, nik=nik, name=clean.get("full_name", ""), message=describe(errors),

@@ -1,0 +1,27 @@
+"""Import input the outside review turned into crashes (issue 11, "Crashes"): each gets a message in the user's
+language naming the row or the file, and a good row beside it still loads, on SQLite and PostgreSQL."""
+
+import pytest
+
+from jamsosdesa.participants.models import Participant
+from tests.imports.conftest import csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "nik,nama,tempat_lahir,tanggal_lahir,jenis_kelamin,alamat,rt,rw,kode_pekerjaan,penghasilan\n"
+GOOD = ["3311110505900003", "Sugeng", "Sukoharjo", "05-05-1990", "L", "Dusun", "1", "2", "9", "1000000"]
+OTHER = ["3311114408850001", "Siti", "Sukoharjo", "04-08-1985", "P", "Dusun", "1", "2", "9", "1000000"]
+
+
+@pytest.mark.parametrize("column", [0, 1, 5])  # the NIK (the duplicate check keys on it), the name, the address
+def test_a_nul_byte_in_a_cell_refuses_that_row_and_loads_the_rest(run, operator_a, column):
+    cells = list(GOOD)
+    cells[column] = cells[column][:2] + "\x00" + cells[column][2:]
+    # the NUL lies beyond the first 4 KB, where the file's type is sniffed (blank lines are skipped)
+    text = HEADER + "\n" * 5000 + ",".join(cells) + "\n" + ",".join(OTHER) + "\n"
+    preview = run(operator_a, csv_bytes(text), dry_run=True)
+    assert preview.counts["invalid"] == 1 and preview.counts["new"] == 1
+    outcome = run(operator_a, csv_bytes(text))
+    assert not outcome.file_error and outcome.counts["invalid"] == 1 and outcome.applied
+    assert list(Participant.objects.values_list("nik", flat=True)) == [OTHER[0]]
+    assert outcome.problems[0].row == 5002 and outcome.problems[0].issues[0]["code"] == "bad_chars"
