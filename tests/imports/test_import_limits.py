@@ -82,3 +82,19 @@ def test_the_unpacked_size_limit_is_a_setting(run, operator_a):
         assert "batas 2 MB" in refused.file_error and Participant.objects.count() == 0
         loaded = run(operator_a, xlsx_unpacking_to(1, rows))
     assert loaded.applied and loaded.counts["new"] == 1
+
+
+def test_the_report_keeps_the_first_rows_up_to_a_limit_and_says_how_many_it_left_out(run, operator_a, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from jamsosdesa.imports.report import write_report
+
+    with override_settings(IMPORT_REPORT_MAX_ROWS=1000):
+        outcome = run(operator_a, one_nik_csv(5000), dry_run=True)
+    assert outcome.counts["duplicate"] == 4999  # every row counted
+    assert len(outcome.problems) == 1000 and outcome.problems[-1].row == 1002 and outcome.problems_left_out == 3999
+    assert outcome.summary()["report_left_out"] == 3999
+    rows = CalamineWorkbook.from_path(str(write_report(outcome, tmp_path / "r.xlsx"))).get_sheet_by_index(0)
+    rows = rows.to_python()
+    assert len(rows) == 1 + 1000 + 1 and "3.999 baris lain yang tidak dicantumkan" in rows[-1][2]
+    assert "paling banyak 1.000 baris" in rows[-1][2]

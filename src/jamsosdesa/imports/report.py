@@ -5,6 +5,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
+from django.utils.translation import gettext as _
 
 from jamsosdesa.core.cells import XLSX_OPTIONS
 
@@ -35,6 +36,12 @@ def write_report(outcome, path: str | Path) -> Path:
             elif isinstance(value, float) and value.is_integer():
                 value = str(int(value))
             sheet.write_string(r, c, str(value), text)  # as text, so NIKs keep all 16 digits
+    left_out = getattr(outcome, "problems_left_out", 0)
+    if left_out:
+        sheet.write_string(len(outcome.problems) + 1, 2, _(
+            "... dan %(n)s baris lain yang tidak dicantumkan (laporan memuat paling banyak %(limit)s baris; "
+            "jumlah setiap kelompok ada di ringkasan impor).") % {
+                "n": f"{left_out:,}".replace(",", "."), "limit": f"{len(outcome.problems):,}".replace(",", ".")})
     sheet.freeze_panes(1, 0)
     workbook.close()
     return path

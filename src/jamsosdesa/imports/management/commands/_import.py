@@ -81,6 +81,7 @@ class Command(BaseCommand):
             out.write("Selesai.")
         if o["report"]:
             write_report(outcome, o["report"])
-            out.write(f"Laporan baris bermasalah: {o['report']} ({len(outcome.problems)} baris)")
+            left_out = f", {outcome.problems_left_out} lainnya tidak dicantumkan" if outcome.problems_left_out else ""
+            out.write(f"Laporan baris bermasalah: {o['report']} ({len(outcome.problems)} baris{left_out})")
         if outcome.rejected:
             raise SystemExit(2)
