@@ -116,3 +116,16 @@ def test_a_page_filter_is_queued_and_one_nik_runs_at_once(make_scheme, official)
     at_once = services.enrolment_submit(actor=official, scheme=scheme, request=services.EnrolmentRequest(
         nik=worker.nik, background=True))
     assert at_once.status == "done" and at_once.enrolled == 1
+
+
+def test_one_nik_is_read_as_a_list_reads_it(make_scheme, official):
+    """Regression: a NIK typed with spaces or dots was found in a list, but 'not registered' on its own."""
+    scheme = make_scheme()
+    first, second = people(2, DESA_A)
+    spaced = " ".join(first.nik[i:i + 4] for i in range(0, 16, 4))
+    batch = services.enrolment_submit(actor=official, scheme=scheme, request=services.EnrolmentRequest(nik=spaced))
+    assert batch.enrolled == 1
+    dotted = ".".join(second.nik[i:i + 4] for i in range(0, 16, 4))
+    answer = api_client(official)("post", f"/schemes/{scheme.pk}/enrolments", {"nik": dotted})
+    assert answer.status_code == 201 and answer.json()["enrolled"] == 1
+    assert Enrolment.objects.filter(scheme=scheme).count() == 2

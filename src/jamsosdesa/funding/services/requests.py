@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core.errors import ErrorCode, NotFound, PermissionDenied, ServiceError
+from jamsosdesa.participants.fields import normalize_nik
 from jamsosdesa.participants.selectors import participant_get
 
 from ..access import can_enrol_into
@@ -68,7 +69,7 @@ def enrolment_submit(*, actor, scheme: Scheme, request: EnrolmentRequest,
         raise PermissionDenied(_("Peran Anda tidak mendaftarkan peserta ke skema."))
     period = {"start_month": request.start_month, "end_month": request.end_month}
     if how == "one":
-        nik = request.nik.strip()
+        nik = normalize_nik(request.nik)  # as a list reads each of its NIKs
         participant = participant_get(user=actor, nik=nik)
         if participant is None:
             raise NotFound(_("NIK %(n)s tidak ada di registri (atau di luar wilayah Anda).") % {"n": nik})
