@@ -43,3 +43,18 @@ def test_every_code_written_in_the_source_is_in_the_enum():
         written |= set(re.findall(r'(?:ServiceError|Invalid|QuoteError)\((?:code=)?"([a-z_]+)"', text))
         assert "status=" not in "".join(re.findall(r"ServiceError\([^)]*\)", text)), path
     assert written <= set(ErrorCode), written - set(ErrorCode)
+
+
+@pytest.mark.django_db
+def test_the_errors_answered_before_the_api_are_coded_from_the_enum_too(operator_a):
+    """No route, a method the route lacks, a NUL byte: the middleware answers these, with codes from ErrorCode."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(operator_a)
+    answers = [client.get("/api/v1/nope"), client.delete("/api/v1/participants"),
+               client.get("/api/v1/participants?q=%00")]
+    assert [a.status_code for a in answers] == [404, 405, 422]
+    codes = [a.json()["error"]["code"] for a in answers]
+    assert codes == ["not_found", "method_not_allowed", "bad_chars"]
+    assert set(codes) <= set(ErrorCode)

@@ -17,6 +17,8 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"  # core.middleware: the route has no such method
+    BAD_CHARS = "bad_chars"  # core.middleware: a NUL byte or a lone surrogate anywhere in the request
     HTTP_ERROR = "http_error"
     # participants
     NIK_TAKEN = "nik_taken"

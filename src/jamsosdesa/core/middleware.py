@@ -5,6 +5,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jamsosdesa.core.errors import ErrorCode
 from jamsosdesa.core.text import has_bad_chars
 
 API_PREFIX = "/api/"
@@ -14,7 +15,8 @@ class JsonApiErrorsMiddleware:
     """Errors under /api/ that never reach the API's handlers (no such route, method not allowed)
     still answer in the API's error shape."""
 
-    MESSAGES = {404: ("not_found", _("Tidak ditemukan.")), 405: ("method_not_allowed", _("Metode tidak diizinkan."))}
+    MESSAGES = {404: (ErrorCode.NOT_FOUND, _("Tidak ditemukan.")),
+                405: (ErrorCode.METHOD_NOT_ALLOWED, _("Metode tidak diizinkan."))}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -85,6 +87,6 @@ class RefuseBadCharactersMiddleware:
         message = gettext("Isian '%(f)s' berisi karakter yang tidak sah (mis. byte NUL). Hapus karakter itu lalu "
                           "kirim lagi.") % {"f": where}
         if request.path.startswith(API_PREFIX):
-            body = {"error": {"code": "bad_chars", "message": message, "fields": {where: [message]}}}
+            body = {"error": {"code": ErrorCode.BAD_CHARS, "message": message, "fields": {where: [message]}}}
             return HttpResponse(json.dumps(body), status=422, content_type="application/json")
         return HttpResponse(f"<!doctype html><title>400</title><p>{escape(message)}</p>", status=400)
