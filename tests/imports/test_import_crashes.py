@@ -1,9 +1,15 @@
 """Import input the outside review turned into crashes (issue 11, "Crashes"): each gets a message in the user's
 language naming the row or the file, and a good row beside it still loads, on SQLite and PostgreSQL."""
 
-import pytest
+from pathlib import Path
 
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from jamsosdesa.imports.models import ImportJob
 from jamsosdesa.participants.models import Participant
+from tests.conftest import DESA_B
 from tests.imports.conftest import csv_bytes
 
 pytestmark = pytest.mark.django_db
@@ -25,3 +31,16 @@ def test_a_nul_byte_in_a_cell_refuses_that_row_and_loads_the_rest(run, operator_
     assert not outcome.file_error and outcome.counts["invalid"] == 1 and outcome.applied
     assert list(Participant.objects.values_list("nik", flat=True)) == [OTHER[0]]
     assert outcome.problems[0].row == 5002 and outcome.problems[0].issues[0]["code"] == "bad_chars"
+
+
+@pytest.mark.parametrize("desa", ["99.99.99.9999", "abc", "33.11.11", DESA_B])  # unknown, no code, no desa, not hers
+def test_an_unknown_or_foreign_desa_on_the_import_page_is_a_message_and_leaves_no_file(operator_a, settings, desa):
+    client = Client()
+    client.force_login(operator_a)
+    answer = client.post("/impor/", {"file": SimpleUploadedFile("desa.csv", ",".join(HEADER.split(",")[:4]).encode()
+                                                                + b"\n3311110505900003,Sugeng,Sukoharjo,05-05-1990\n"),
+                                     "desa": desa, "format": "auto", "all_or_nothing": "0"})
+    assert answer.status_code == 200
+    assert f"Desa tujuan {desa} tidak dikenal atau di luar wilayah kerja Anda." in answer.content.decode()
+    assert not ImportJob.objects.exists()
+    assert not [p for p in Path(settings.VAR_DIR).rglob("*") if p.is_file()]

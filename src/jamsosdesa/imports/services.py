@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jamsosdesa.core.access import code_in_scope, sees_everything
 from jamsosdesa.core.errors import ErrorCode, ServiceError
 from jamsosdesa.core.jobs import (
     JobEnded,
@@ -21,6 +22,8 @@ from jamsosdesa.core.jobs import (
     remove_upload,
     store_upload,
 )
+from jamsosdesa.core.regioncodes import Level
+from jamsosdesa.regions.models import Region
 
 from .engine import ImportOptions, participants_import
 from .models import ColumnMapping, ImportJob
@@ -34,10 +37,24 @@ def import_job_create(*, actor, upload, desa: str, format: str = "auto", mapping
     """Save the uploaded file and queue a preview of it."""
     from .tasks import run_import_job
 
+    if desa and not _desa_usable(actor, desa):  # checked before the file is stored: nothing is left on disk
+        message = _("Desa tujuan %(c)s tidak dikenal atau di luar wilayah kerja Anda.") % {"c": desa}
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"desa": [message]})
     path = store_upload(upload, "imports")
-    return job_create(ImportJob, run_import_job, created_by=actor, file_name=path.name, file_path=str(path),
-                      file_size=upload.size, format=format, mapping=mapping, desa_id=desa or None, dry_run=True,
-                      all_or_nothing=all_or_nothing)
+    try:
+        return job_create(ImportJob, run_import_job, created_by=actor, file_name=path.name, file_path=str(path),
+                          file_size=upload.size, format=format, mapping=mapping, desa_id=desa or None, dry_run=True,
+                          all_or_nothing=all_or_nothing)
+    except BaseException:
+        remove_upload(path)
+        raise
+
+
+def _desa_usable(actor, code: str) -> bool:
+    """A current desa (or kelurahan) the user works in: the job's desa refers to it."""
+    if not Region.objects.filter(code=code, level=Level.DESA, is_historical=False).exists():
+        return False
+    return sees_everything(actor) or code_in_scope(actor, code)
 
 
 def _file_still_there(job: ImportJob) -> None:
