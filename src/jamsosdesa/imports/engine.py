@@ -34,12 +34,12 @@ from jamsosdesa.core.regioncodes import CODE_LENGTH, Level
 from jamsosdesa.core.sheets import CSV_ENCODINGS, FileProblem, Table, data_rows, open_table
 from jamsosdesa.core.text import has_bad_chars
 from jamsosdesa.participants.access import changeable_participant_ids
-from jamsosdesa.participants.fields import DesaStatus, FieldIssue
+from jamsosdesa.participants.fields import DesaStatus, FieldIssue, as_text, normalize_nik, parse_date
 from jamsosdesa.participants.models import Channel, DeactivationReason, Occupation, Participant, VillageRole
 from jamsosdesa.regions.models import Region
 
 from .columns import ColumnProblem, Layout, layout_for, looks_like_header
-from .rows import RowParser, cell_text, describe, normalize_nik, parse_date
+from .rows import RowParser, describe
 
 GROUPS = ("new", "unchanged", "updated", "duplicate", "elsewhere", "invalid", "warning", "skipped")
 # Groups of rows that are not loaded and go to the report; "warning_loaded" rows are loaded and reported too.
@@ -186,10 +186,10 @@ def _rewind(source, table: Table):
 def _signature(name_cell, birth_cell) -> tuple:
     """Who a row says the person is, to tell a repeated row from another person with the same NIK."""
     try:
-        birth = parse_date(birth_cell)
+        birth = parse_date(birth_cell, today=clock.today())
     except (ValueError, OverflowError):
         birth = None
-    return " ".join(cell_text(name_cell).split()).upper(), birth
+    return " ".join(as_text(name_cell).split()).upper(), birth
 
 
 @dataclass
@@ -401,6 +401,9 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
         try:
             scan = _first_pass(table, layout, options.chunk_size)
             break
+        except FileProblem as exc:  # a row the CSV reader cannot read (a 1 MB cell)
+            outcome.file_error = str(exc)
+            return outcome
         except UnicodeDecodeError:
             tried = table.text.encoding if table.text else "utf-8-sig"
             later = [e for e in CSV_ENCODINGS if CSV_ENCODINGS.index(e) > CSV_ENCODINGS.index(tried)] \

@@ -26,20 +26,6 @@ ROLE_FROM_OCCUPATION = {85: VillageRole.VILLAGE_OFFICIAL.value, 86: VillageRole.
 MAX_INCOME_DIGITS = len(str(MAX_INCOME))
 
 
-def cell_text(value) -> str:
-    return as_text(value)
-
-
-def normalize_nik(value) -> str:
-    """The NIK as the importer compares it: spaces, dots, dashes and Excel's text apostrophe removed."""
-    return fields.normalize_nik(value)
-
-
-def parse_date(value) -> date | None:
-    """See `participants.fields.parse_date`; a two-digit year is read against today's."""
-    return fields.parse_date(value, today=clock.today())
-
-
 def _quick_birth_digits() -> frozenset[str]:
     """Digits 7-10 of a NIK (day, +40 for women, and month) that are a real date in every century."""
     long_months = (1, 3, 5, 7, 8, 10, 12)
@@ -239,7 +225,7 @@ class RowParser:
         if "died" in self.positions:
             out["died"] = as_text(died).upper() in DIED
         if cleaned.errors:  # for the report: who the row is about, as far as it can be read
-            out.setdefault("nik", strip_bad_chars(normalize_nik(raw.get("nik"))))
+            out.setdefault("nik", strip_bad_chars(fields.normalize_nik(raw.get("nik"))))
             out.setdefault("full_name", strip_bad_chars(" ".join(as_text(raw.get("full_name")).split())))
         return out, cleaned.errors, cleaned.warnings
 
