@@ -44,3 +44,20 @@ def test_an_unknown_or_foreign_desa_on_the_import_page_is_a_message_and_leaves_n
     assert f"Desa tujuan {desa} tidak dikenal atau di luar wilayah kerja Anda." in answer.content.decode()
     assert not ImportJob.objects.exists()
     assert not [p for p in Path(settings.VAR_DIR).rglob("*") if p.is_file()]
+
+
+def test_a_one_megabyte_cell_names_its_line_in_the_users_language(run, operator_a):
+    text = HEADER + ",".join(OTHER) + "\n" + ",".join(GOOD[:1] + ["x" * 1_000_000] + GOOD[2:]) + "\n"
+    for dry_run in (True, False):
+        outcome = run(operator_a, csv_bytes(text), dry_run=dry_run)
+        assert outcome.file_error.startswith("Baris 3: satu sel berisi lebih dari 128 KB teks"), outcome.file_error
+        assert "field limit" not in outcome.file_error and not outcome.applied
+    assert not Participant.objects.exists()
+
+
+def test_a_one_megabyte_cell_in_a_nik_list_is_a_file_problem():
+    from jamsosdesa.core.sheets import FileProblem
+    from jamsosdesa.funding.lists import read_niks
+
+    with pytest.raises(FileProblem, match="Baris 2: satu sel"):
+        read_niks(csv_bytes("NIK,catatan\n3311110505900003," + "x" * 1_000_000 + "\n"))

@@ -91,7 +91,7 @@ def _csv_table(stream: BinaryIO, looks_like_header, encoding: str | None = None)
         delimiter = ","
     reader = csv.reader(text, delimiter=delimiter)
     header_row = 0
-    for header in reader:
+    for header in _csv_rows(reader):
         header_row += 1
         if any(cell.strip() for cell in header):
             break
@@ -102,7 +102,21 @@ def _csv_table(stream: BinaryIO, looks_like_header, encoding: str | None = None)
         raise FileProblem(_("Baris pertama bukan judul kolom (mis. nik, nama, tanggal_lahir). "
                             "Unduh templat untuk contoh."), no_header=True)
     notes = [_("Dibaca sebagai CSV (pemisah '%(d)s', %(e)s).") % {"d": delimiter, "e": encoding}]
-    return Table(kind="csv", header=header, rows=reader, header_row=header_row, notes=notes, text=text)
+    return Table(kind="csv", header=header, rows=_csv_rows(reader), header_row=header_row, notes=notes, text=text)
+
+
+def _csv_rows(reader) -> Iterator[list]:
+    """The reader's rows; its errors (a cell over the csv module's limit, a broken quote) become a FileProblem
+    naming the line, not Python's English words."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise FileProblem(_("Baris %(n)s: satu sel berisi lebih dari %(k)s KB teks, terlalu panjang untuk data "
+                                "peserta. Periksa baris itu (mungkin ada tanda kutip yang tidak ditutup).")
+                              % {"n": reader.line_num, "k": csv.field_size_limit() // 1024}) from None
+        raise FileProblem(_("Baris %(n)s tidak dapat dibaca sebagai CSV. Simpan ulang berkasnya sebagai CSV atau "
+                            "Excel.") % {"n": reader.line_num}) from None
 
 
 def _check_unpacked_size(stream: BinaryIO) -> None:

@@ -248,6 +248,8 @@ class _Writer:
         self.registered = audit.AuditBatch(actor=actor, event=AuditEventType.PARTICIPANT_REGISTERED, note=note,
                                            at=self.now)
         self.updated = audit.AuditBatch(actor=actor, event=AuditEventType.PARTICIPANT_UPDATED, note=note, at=self.now)
+        self.deactivated = audit.AuditBatch(actor=actor, event=AuditEventType.PARTICIPANT_DEACTIVATED, note=note,
+                                            at=self.now)  # a death in an OpenSID export
         self.postgres = connection.vendor == "postgresql"
         self.bulk = False  # set once the bulk load holds the tables
         self._copy = self._copy_context = None  # bulk: the COPY into participants, open across chunks
@@ -357,7 +359,8 @@ class _Writer:
             groups.setdefault(tuple(sorted(values)), []).append(Participant(pk=pk, **values))
         for fields, participants in groups.items():
             Participant.objects.bulk_update(participants, fields, batch_size=500)
-        self.updated.write(changes)
+        self.updated.write([change for change in changes if change[3].get("is_active") is not False])
+        self.deactivated.write([change for change in changes if change[3].get("is_active") is False])
 
 
 def participants_import(*, actor, source: str | Path | BinaryIO, options: ImportOptions,
