@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from jamsosdesa.core.models import AuditEvent
 from jamsosdesa.participants.models import Participant
 from tests.imports.conftest import xlsx
 
@@ -57,6 +58,9 @@ def test_a_death_in_a_later_export_deactivates_the_participant(run, operator_a):
     assert outcome.counts["updated"] == 1 and outcome.deactivated == 1
     p = Participant.objects.get(nik="3311110505900003")
     assert not p.is_active and p.deactivation_reason == "died"
+    # The trail names it as the page's deactivation does, not as a plain change of data.
+    event = AuditEvent.objects.filter(object_type="participant", object_id=str(p.pk)).order_by("-id").first()
+    assert event.event_type == "participant.deactivated" and event.new["deactivation_reason"] == "died"
 
 
 def test_the_same_export_twice_changes_nothing(run, operator_a):

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -461,7 +461,26 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
             outcome.applied = True
     except ImportRejected:
         pass
+    except _UNIQUE_ERRORS:
+        # Another import (or a registration) committed some of these NIKs or KPJs after this one looked them up:
+        # the transaction is rolled back, and the next run finds them registered.
+        outcome.applied = False
+        outcome.file_error = _("Tidak ada yang dimuat: sebagian peserta di berkas ini baru saja didaftarkan oleh "
+                               "proses lain (mis. impor lain yang berjalan bersamaan). Jalankan impor ini lagi; "
+                               "yang sudah terdaftar akan dikenali.")
     return outcome
+
+
+def _unique_errors() -> tuple[type[BaseException], ...]:
+    """Django's IntegrityError, and psycopg's own (a COPY runs on the raw cursor, outside Django's wrapping)."""
+    try:
+        import psycopg
+    except ImportError:  # SQLite only
+        return (IntegrityError,)
+    return (IntegrityError, psycopg.IntegrityError)
+
+
+_UNIQUE_ERRORS = _unique_errors()
 
 
 def _second_pass(table: Table, options: ImportOptions, state: "_ChunkState", outcome: ImportOutcome,
