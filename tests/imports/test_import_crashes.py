@@ -9,7 +9,7 @@ from django.test import Client
 
 from jamsosdesa.imports.models import ImportJob
 from jamsosdesa.participants.models import Participant
-from tests.conftest import DESA_B
+from tests.conftest import DESA_A, DESA_B
 from tests.imports.conftest import csv_bytes
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +61,28 @@ def test_a_one_megabyte_cell_in_a_nik_list_is_a_file_problem():
 
     with pytest.raises(FileProblem, match="Baris 2: satu sel"):
         read_niks(csv_bytes("NIK,catatan\n3311110505900003," + "x" * 1_000_000 + "\n"))
+
+
+@pytest.mark.parametrize("bulk", [False, True])  # on PostgreSQL the bulk load COPYs into an index-free table
+def test_a_second_cli_import_of_the_same_file_at_once_says_what_happened(tmp_path, operator_a, monkeypatch,
+                                                                         settings, bulk):
+    """Two `jamsosdesa import participants` of one file at once: the other one commits the NIKs after this one
+    looked them up (simulated: the lookup sees nothing, and the rows are committed meanwhile). This one loads
+    nothing and says why in the user's language, not an IntegrityError traceback."""
+    from django.core.management import CommandError, call_command
+
+    from jamsosdesa.imports import engine
+
+    if bulk:
+        settings.IMPORT_BULK_MIN_ROWS, settings.IMPORT_BULK_MIN_SHARE = 1, 0
+    path = tmp_path / "desa.csv"
+    path.write_text(HEADER + ",".join(GOOD) + "\n" + ",".join(OTHER) + "\n")
+    monkeypatch.setattr(engine._Registered, "rows", lambda self, chunk_no, niks: iter(()))
+    monkeypatch.setattr(engine._Registered, "asks", lambda self, chunk_no: False)
+    monkeypatch.setattr(engine._Registered, "_stage", lambda self, first: None)
+    call_command("import", "participants", str(path), "--user", operator_a.username, "--desa", DESA_A, "--quiet")
+    assert Participant.objects.count() == 2
+    with pytest.raises(CommandError, match="Tidak ada yang dimuat: sebagian peserta di berkas ini baru saja "
+                                           "didaftarkan oleh proses lain"):
+        call_command("import", "participants", str(path), "--user", operator_a.username, "--desa", DESA_A, "--quiet")
+    assert Participant.objects.count() == 2
