@@ -10,8 +10,6 @@ from django.db.models import Q
 from .regioncodes import Level, code_within, level_of_code
 from .roles import Role
 
-ROLES_WITH_FULL_NIK_IN_LISTS_DEFAULT = (Role.NATIONAL_ADMIN.value, Role.BRANCH_OFFICER.value)
-
 
 def user_region_codes(user) -> list[str]:
     """The region codes a user is assigned (cached on the user object for the request)."""
@@ -48,11 +46,4 @@ def code_in_scope(user, code: str) -> bool:
     if sees_everything(user):
         return True
     return any(code_within(code, mine) for mine in user_region_codes(user))
-
-
-def shows_full_nik_in_lists(user) -> bool:
-    from django.conf import settings
-
-    roles = getattr(settings, "NIK_UNMASKED_LIST_ROLES", ROLES_WITH_FULL_NIK_IN_LISTS_DEFAULT)
-    return user.is_superuser or user.role in roles
 

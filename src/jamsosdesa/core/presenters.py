@@ -3,8 +3,7 @@ command line (UU 27/2022: personal data shown only as far as the role needs it).
 
 - A NIK or KK in a list, an export, a printout or a report of many people is masked (`3311••••••••0001`: the
   region and the serial stay, the birth date goes) unless the user's role needs whole numbers: the roles in
-  `settings.NIK_UNMASKED_LIST_ROLES` (national admins and branch officers by default; see
-  `core.access.shows_full_nik_in_lists`).
+  `settings.NIK_UNMASKED_LIST_ROLES` (national admins and branch officers by default; `sees_full_nik`).
 - One person's own record (the participant page, the participant API) shows the whole NIK to anyone who may
   see that person: they reached it by the NIK or from a list of their own area.
 - An address is shown to every role that may see the person (village, district and branch staff visit the
@@ -17,7 +16,7 @@ identifier through it.
 
 from dataclasses import dataclass
 
-from .access import shows_full_nik_in_lists
+from django.conf import settings
 
 MASK = "•"
 
@@ -62,7 +61,7 @@ class PersonalData:
 
 def sees_full_nik(user) -> bool:
     """Whether this user sees whole NIKs in lists, exports and printouts."""
-    return bool(user and user.is_authenticated and shows_full_nik_in_lists(user))
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role in settings.NIK_UNMASKED_LIST_ROLES))
 
 
 def personal_data(user, *, one_person: bool = False) -> PersonalData:
