@@ -107,3 +107,17 @@ def test_anonymous_users_get_nothing(person_a):
     client = Client()
     assert client.get("/peserta/").status_code == 302
     assert client.get(f"/api/v1/participants/{person_a.nik}").status_code == 401
+
+
+def test_the_forms_start_with_the_users_own_desa_when_it_has_only_one(operator_a, admin_user):
+    """Registration, import and a new scheme share one rule for the desa they start with (two copies before)."""
+    from jamsosdesa.core.access import own_desa
+    from tests.conftest import DESA_A
+
+    kecamatan = make_user("camat", Role.BRANCH_OFFICER, ["33.11.11"])
+    two = make_user("agen", Role.PERISAI_AGENT, [DESA_A, DESA_B])
+    assert [own_desa(u) for u in (operator_a, admin_user, kecamatan, two)] == [DESA_A, "", "", ""]
+    page = Client()
+    page.force_login(operator_a)
+    for path in ("/peserta/baru/", "/impor/"):
+        assert f'value="{DESA_A}"' in page.get(path).content.decode(), path

@@ -7,7 +7,7 @@ schemes and enrolments), and a package higher up adds to a lower one's rules thr
 
 from django.db.models import Q
 
-from .regioncodes import Level, code_within, level_of_code
+from .regioncodes import Level, code_within, is_desa_code, level_of_code
 from .roles import Role
 
 
@@ -18,6 +18,13 @@ def user_region_codes(user) -> list[str]:
         cached = sorted(user.regions.values_list("code", flat=True)) if user.pk else []
         user._region_codes = cached
     return cached
+
+
+def own_desa(user) -> str:
+    """The desa a user works in when it is the only region they are assigned ('' otherwise): what a form that asks
+    for a desa (registration, import, a scheme's owner) starts with."""
+    codes = user_region_codes(user)
+    return codes[0] if len(codes) == 1 and is_desa_code(codes[0]) else ""
 
 
 def sees_everything(user) -> bool:

@@ -9,12 +9,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jamsosdesa.core.access import user_region_codes
+from jamsosdesa.core.access import own_desa, user_region_codes
 from jamsosdesa.core.errors import NotFound, ServiceError, put_on_form
 from jamsosdesa.core.jobs import JobStatus, job_expire_stale
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.presenters import personal_data
-from jamsosdesa.core.regioncodes import is_desa_code
 from jamsosdesa.core.sheets import FileProblem
 
 from . import selectors, services
@@ -49,7 +48,7 @@ def scheme_new(request):
     codes = user_region_codes(request.user)
     form = SchemeForm(request.POST or None, request.FILES or None,
                       initial={"owner_code": codes[0] if len(codes) == 1 else "",  # a desa pays from APBDes
-                               "payer_type": "apbdes" if len(codes) == 1 and is_desa_code(codes[0]) else "apbd"})
+                               "payer_type": "apbdes" if own_desa(request.user) else "apbd"})
     if request.method == "POST" and form.is_valid():
         try:
             niks = read_niks(form.cleaned_data["welfare_file"]) if form.cleaned_data["welfare_file"] else []

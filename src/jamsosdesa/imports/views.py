@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jamsosdesa.core.access import sees_everything, user_region_codes
+from jamsosdesa.core.access import own_desa, sees_everything
 from jamsosdesa.core.errors import ServiceError, put_on_form
 from jamsosdesa.core.jobs import job_expire_stale
-from jamsosdesa.core.regioncodes import is_desa_code
 from jamsosdesa.participants.forms import FilterForm
 from jamsosdesa.participants.selectors import ParticipantFilter
 
@@ -40,9 +39,8 @@ def _get_job_for_user(request, pk: int) -> ImportJob:
 
 @login_required
 def import_start(request):
-    codes = user_region_codes(request.user)
-    default_desa = codes[0] if len(codes) == 1 and is_desa_code(codes[0]) else ""
-    form = UploadForm(request.POST or None, request.FILES or None, initial={"desa": default_desa}, user=request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, initial={"desa": own_desa(request.user)},
+                      user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             job = services.import_job_create(

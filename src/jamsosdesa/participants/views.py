@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jamsosdesa.core.access import user_region_codes
+from jamsosdesa.core.access import own_desa
 from jamsosdesa.core.errors import ServiceError, put_on_form
 from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.regioncodes import Level, is_desa_code
@@ -68,11 +68,6 @@ def _heir_data(heirs) -> list[dict]:
     return [f.cleaned_data for f in heirs.forms if f.cleaned_data and not f.is_blank()]
 
 
-def _default_desa(user) -> str:
-    codes = user_region_codes(user)
-    return codes[0] if len(codes) == 1 and is_desa_code(codes[0]) else ""
-
-
 def _form_context(form, heirs, warnings, **extra):
     desa_code = (form.data.get("desa") if form.is_bound else form.initial.get("desa")) or ""
     chain = region_ancestors(desa_code.strip()) if is_desa_code(desa_code.strip()) else []
@@ -100,7 +95,7 @@ def participant_register(request):
                 messages.success(request, _("%(name)s sudah terdaftar.") % {"name": participant.full_name})
                 return redirect("participants:detail", pk=participant.pk)
     else:
-        form = ParticipantForm(initial={"desa": _default_desa(request.user)})
+        form = ParticipantForm(initial={"desa": own_desa(request.user)})
         heirs = HeirFormSet(prefix="heirs")
     return render(request, "participants/form.html", _form_context(form, heirs, warnings, creating=True))
 
