@@ -182,15 +182,19 @@ def test_a_loaded_import_removes_its_file(operator_a):
 
 
 def test_an_import_that_fails_after_writing_its_report_leaves_no_folder(operator_a):
-    """Regression: the report of a failed import was deleted, but the job's folder under var/imports/ stayed."""
+    """Regression: the report of a failed import was deleted, but the job's folder under var/imports/ stayed. And
+    the page says a server error happened, as a failed enrolment batch does, not the exception's own text (English,
+    and a database's may quote a NIK)."""
     from jamsosdesa.imports import services
 
     upload = SimpleUploadedFile("desa.csv", CSV + b"123;Tanpa NIK;05-05-1990;L\n")  # a bad row: a report is written
     job = import_job_create(actor=operator_a, upload=upload, desa=DESA_A)
     folder = os.path.dirname(job.file_path)
-    with mock.patch.object(services, "job_finish", side_effect=RuntimeError("disk penuh")):
+    crash = RuntimeError("duplicate key: Key (nik)=(3311110505900003) already exists")
+    with mock.patch.object(services, "job_finish", side_effect=crash):
         job = import_job_run(job.pk)
-    assert job.status == "failed" and "disk penuh" in job.message
+    assert job.status == "failed" and "kesalahan di server" in job.message
+    assert "3311110505900003" not in job.message and "duplicate key" not in job.message
     assert not os.path.exists(folder)
 
 

@@ -108,9 +108,9 @@ def import_job_run(job_id: int) -> ImportJob:
                 raise JobEnded
     except JobEnded:
         pass
-    except Exception as exc:  # the transaction was rolled back: say so
+    except Exception:  # the transaction was rolled back: say so, in words (the log keeps the exception)
         logger.exception("import job %s failed", job.pk)
-        job_fail(job, str(exc)[:1000])
+        job_fail(job, _("Terjadi kesalahan di server. Coba lagi, atau hubungi admin bila terulang."))
     else:
         return job
     remove_upload(report)  # with the job's folder, which the report kept from going with the upload
