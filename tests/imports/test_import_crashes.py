@@ -1,6 +1,7 @@
 """Import input the outside review turned into crashes (issue 11, "Crashes"): each gets a message in the user's
 language naming the row or the file, and a good row beside it still loads, on SQLite and PostgreSQL."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,19 @@ def test_a_second_cli_import_of_the_same_file_at_once_says_what_happened(tmp_pat
                                            "didaftarkan oleh proses lain"):
         call_command("import", "participants", str(path), "--user", operator_a.username, "--desa", DESA_A, "--quiet")
     assert Participant.objects.count() == 2
+
+
+def test_bytes_that_are_no_text_are_refused_not_stored_as_control_characters(run, operator_a):
+    """A Windows-1252 file with bytes Windows-1252 does not define (0x81, 0x9D: garbage) is read as Latin-1, where
+    they are C1 control characters; a raw 0x01 is a control character in any encoding. Such a row is refused,
+    naming the field; the file's other names keep their accents."""
+    lines = [HEADER.encode(),
+             ",".join(OTHER).replace("Siti", "José").encode("cp1252") + b"\n",
+             ",".join(GOOD).replace("Sugeng", "Sug\x81\x9deng").encode("latin-1") + b"\n",
+             ",".join(GOOD).replace("3311110505900003", "3311110505900011").replace("Dusun", "Dus\x01un").encode()
+             + b"\n"]
+    outcome = run(operator_a, io.BytesIO(b"".join(lines)))
+    assert outcome.counts["new"] == 1 and outcome.counts["invalid"] == 2, outcome.counts
+    assert [(p.row, p.issues[0]["field"], p.issues[0]["code"]) for p in outcome.problems] == [
+        (3, "full_name", "bad_chars"), (4, "address", "bad_chars")]
+    assert list(Participant.objects.values_list("full_name", flat=True)) == ["José"]

@@ -101,8 +101,7 @@ class RowParser:
         if type(nik) is not str or type(name) is not str or not quick_nik_ok(nik):
             return None
         name = " ".join(name.split())
-        # Characters the cleaner refuses: in ASCII text (all but a few cells) only a NUL byte.
-        if not name or len(name) > 120 or ("\x00" in name if name.isascii() else has_bad_chars(name)):
+        if not name or len(name) > 120 or has_bad_chars(name):  # characters the cleaner refuses
             return None
         seen = self.valid_dates.get(birth_cell)
         if seen is None:
@@ -151,7 +150,7 @@ class RowParser:
             if type(text) is not str:
                 return None
             text = "".join(text.split()) if fld == "phone" else " ".join(text.split())
-            if len(text) > limit or ("\x00" in text if text.isascii() else has_bad_chars(text)):
+            if len(text) > limit or has_bad_chars(text):
                 return None
             out[fld] = text
         for fld, at in self.quick_rt:
