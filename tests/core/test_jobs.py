@@ -198,6 +198,18 @@ def test_an_import_that_fails_after_writing_its_report_leaves_no_folder(operator
     assert not os.path.exists(folder)
 
 
+def test_a_failed_import_keeps_the_words_of_a_problem_with_its_file(operator_a):
+    """A problem with the input, raised in the user's words (FileProblem, ServiceError), reaches the page as it is,
+    as it does for an enrolment batch."""
+    from jamsosdesa.core.sheets import FileProblem
+    from jamsosdesa.imports import services
+
+    job = queued_import(operator_a)
+    with mock.patch.object(services, "participants_import", side_effect=FileProblem("Baris 7 tidak terbaca.")):
+        job = import_job_run(job.pk)
+    assert (job.status, job.message) == ("failed", "Baris 7 tidak terbaca.")
+
+
 def test_the_import_page_shows_the_stage(operator_a):
     job = job_claim(ImportJob, queued_import(operator_a).pk)
     job_reporter(job)(1, 1, Stage(gettext_noop("membangun ulang indeks %(name)s (%(n)d dari %(steps)d)"),

@@ -23,6 +23,7 @@ from jamsosdesa.core.jobs import (
     store_upload,
 )
 from jamsosdesa.core.regioncodes import Level
+from jamsosdesa.core.sheets import FileProblem
 from jamsosdesa.regions.models import Region
 
 from .engine import ImportOptions, participants_import
@@ -108,6 +109,8 @@ def import_job_run(job_id: int) -> ImportJob:
                 raise JobEnded
     except JobEnded:
         pass
+    except (ServiceError, FileProblem) as exc:  # a problem with the input, in the user's words: as it is
+        job_fail(job, getattr(exc, "message", "") or str(exc))
     except Exception:  # the transaction was rolled back: say so, in words (the log keeps the exception)
         logger.exception("import job %s failed", job.pk)
         job_fail(job, _("Terjadi kesalahan di server. Coba lagi, atau hubungi admin bila terulang."))
