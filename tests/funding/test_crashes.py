@@ -114,3 +114,27 @@ def test_a_nul_byte_in_a_page_form_is_refused_with_a_message(official, client):
     assert answer.status_code == 400 and "berisi karakter yang tidak sah" in answer.content.decode()
     answer = client.post("/skema/baru/", {"name": "Skema\x00"})
     assert answer.status_code == 400 and "Isian &#x27;name&#x27;" in answer.content.decode()
+
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12"])  # a date field reads these; 120 months on is year 10000
+def test_a_month_out_of_range_on_the_quote_and_scheme_pages_is_a_message(operator_a, official, client, month):
+    from .test_scheme_pages import form, logged_in
+
+    client.force_login(operator_a)
+    query = {"segment": "BPU", "programmes": ["JKK", "JKM"], "income": "1000000", "month": month, "payer": "self",
+             "sector": "umum", "people": "1", "months": "120"}
+    page = client.get("/iuran/simulasi/", query)
+    assert page.status_code == 200 and f"Bulan &#x27;{month}&#x27; tidak dikenal" in page.content.decode()
+    for field in ("start_month", "end_month"):
+        page = logged_in(official).post("/skema/baru/", form(**{field: month}))
+        assert page.status_code == 200 and f"Bulan &#x27;{month}&#x27; tidak dikenal" in page.content.decode()
+    assert not Scheme.objects.exists()
+
+
+def test_a_month_of_year_zero_is_a_message_on_the_command_line():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="0000-01"):
+        call_command("contribution", "quote", "--segment", "bpu", "--month", YEAR_ZERO)
+    with pytest.raises(CommandError, match="9999-12"):
+        call_command("contribution", "quote", "--segment", "bpu", "--month", "9999-12", "--months", "120")

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jamsosdesa.core import clock
+from jamsosdesa.core.months import validate_month
 
 from .calculator import QuoteRequest
 from .models import PayerType, Programme, Sector
@@ -19,7 +20,8 @@ class QuoteForm(forms.Form):
     income = forms.IntegerField(label=_("Nominal penghasilan (BPU) atau upah sebulan (PU), Rp"), min_value=0,
                                 max_value=10**12, initial=1_000_000, required=False)
     month = forms.DateField(label=_("Bulan iuran"), input_formats=["%Y-%m", "%m/%Y", "%Y-%m-%d"],
-                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"), required=False)
+                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"), required=False,
+                            validators=[validate_month])
     payer = forms.ChoiceField(label=_("Pembayar"), choices=PayerType.choices, initial="self")
     sector = forms.ChoiceField(label=_("Sektor pekerjaan"), choices=Sector.choices, initial="umum")
     risk_class = forms.IntegerField(label=_("Kelas risiko JKK (PU)"), min_value=1, max_value=5, initial=1,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 # The months anyone may write: wide enough for any birth, rate or scheme, narrow enough that a period of a few
@@ -46,9 +47,10 @@ def checked_month_text(text: str) -> str:
     return text
 
 
-def month_in_range(value: date) -> bool:
-    """Whether a month read by another door (a form's date field) is one parse_month would accept."""
-    return FIRST_YEAR <= value.year <= LAST_YEAR
+def validate_month(value: date) -> None:
+    """A form field's validator: the month (a form's date field reads years 1 to 9999) is one parse_month accepts."""
+    if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(month_problem(f"{value.year:04d}-{value.month:02d}"), code="month_out_of_range")
 
 
 def months_between(first: date, last: date) -> int:

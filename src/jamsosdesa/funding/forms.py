@@ -3,13 +3,15 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from jamsosdesa.contributions.models import PayerType, Programme
+from jamsosdesa.core.months import validate_month
 from jamsosdesa.participants.models import VillageRole
 
 from .lists import parse_quotas
 from .models import ApbdesSource, EndReason
 from .services import CHANGEABLE, SCHEME_SEGMENTS, SchemeData
 
-MONTH = {"input_formats": ["%Y-%m", "%m/%Y"], "widget": forms.DateInput(attrs={"type": "month"}, format="%Y-%m")}
+MONTH = {"input_formats": ["%Y-%m", "%m/%Y"], "widget": forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+         "validators": [validate_month]}
 SCHEME_PAYERS = [(v, label) for v, label in PayerType.choices if v != PayerType.EMPLOYER]
 
 
