@@ -138,3 +138,5 @@ def test_a_month_of_year_zero_is_a_message_on_the_command_line():
         call_command("contribution", "quote", "--segment", "bpu", "--month", YEAR_ZERO)
     with pytest.raises(CommandError, match="9999-12"):
         call_command("contribution", "quote", "--segment", "bpu", "--month", "9999-12", "--months", "120")
+    with pytest.raises(CommandError, match="--months harus 1 sampai 120"):
+        call_command("contribution", "quote", "--segment", "bpu", "--month", "2199-12", "--months", "100000")

@@ -32,6 +32,11 @@ class Command(BaseCommand):
         p.add_argument("--json", action="store_true", help="Keluaran JSON.")
 
     def handle(self, *args, **o):
+        # The API's bounds: more months would step past the last year a month may have (a 500 before).
+        if not 1 <= o["months"] <= 120:
+            raise CommandError(_("--months harus 1 sampai 120."))
+        if not 1 <= o["people"] <= 10_000_000:
+            raise CommandError(_("--people harus 1 sampai 10.000.000."))
         try:
             month = parse_month(o["month"]) if o["month"] else clock.this_month()
         except (ValueError, IndexError):
