@@ -98,3 +98,24 @@ def test_the_report_keeps_the_first_rows_up_to_a_limit_and_says_how_many_it_left
     rows = rows.to_python()
     assert len(rows) == 1 + 1000 + 1 and "3.999 baris lain yang tidak dicantumkan" in rows[-1][2]
     assert "paling banyak 1.000 baris" in rows[-1][2]
+
+
+def test_an_xlsx_that_understates_its_unpacked_size_is_not_read_past_it(run, operator_a):
+    """The check trusts the sizes the zip declares; the reader then stops at them (a part larger than declared is
+    an error), so a file that lies about its size cannot unpack more than it declared."""
+    import struct
+
+    rows = [["nik", "nama", "tanggal_lahir"]] + [[NIK, "Sugeng Riyadi", "05-05-1990"]] * 5000
+    data = bytearray(xlsx(rows).getvalue())
+    part = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
+    data[part.header_offset + 22:part.header_offset + 26] = struct.pack("<I", 1000)  # local header
+    entry = data.find(b"PK\x01\x02")
+    while entry != -1:  # the central directory's entry of the same part
+        length = struct.unpack("<H", data[entry + 28:entry + 30])[0]
+        if data[entry + 46:entry + 46 + length] == part.filename.encode():
+            data[entry + 24:entry + 28] = struct.pack("<I", 1000)
+        entry = data.find(b"PK\x01\x02", entry + 4)
+    assert sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(bytes(data))).infolist()) < 20_000
+    outcome = run(operator_a, io.BytesIO(bytes(data)))
+    assert "rusak" in outcome.file_error and "larger than its declared" in outcome.file_error
+    assert not outcome.applied and Participant.objects.count() == 0

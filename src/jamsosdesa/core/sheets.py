@@ -150,10 +150,12 @@ def _excel_table(stream: BinaryIO, kind: str, looks_like_header, preferred_sheet
     if not names:
         raise FileProblem(_("Berkas Excel tidak berisi lembar kerja."))
     ordered = sorted(names, key=lambda n: (n.strip().lower() not in preferred_sheets, names.index(n)))
+    broken = None  # a sheet that could not be read (e.g. a part larger than the zip declares): said if no other fits
     for name in ordered:
         try:
             sheet = workbook.get_sheet_by_name(name)
-        except CalamineError:
+        except CalamineError as exc:
+            broken = broken or exc
             continue
         rows = sheet.iter_rows()
         header_row = 0
@@ -173,6 +175,8 @@ def _excel_table(stream: BinaryIO, kind: str, looks_like_header, preferred_sheet
                 break
             if header_row > HEADER_SCAN_ROWS:
                 break
+    if broken is not None:
+        raise FileProblem(_("Berkas Excel tidak dapat dibuka (rusak atau berpassword): %(e)s") % {"e": broken})
     raise FileProblem(_("Tidak ada lembar dengan judul kolom yang dikenali (mis. nik, nama). Lembar yang ada: "
                         "%(s)s.") % {"s": ", ".join(names)}, no_header=True)
 
