@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jamsosdesa.core import clock
 from jamsosdesa.core.roles import Role
 
 
@@ -62,5 +63,5 @@ class ApiToken(models.Model):
         token = cls.objects.active().select_related("user").filter(key_hash=_hash_token(raw)).first()
         if token is None or not token.user.is_active:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        cls.objects.filter(pk=token.pk).update(last_used_at=clock.now())
         return token.user

@@ -3,11 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jamsosdesa.core import clock
 from jamsosdesa.core.access import user_region_codes
 from jamsosdesa.regions.models import Region
 
@@ -58,7 +58,7 @@ def token_create(request):
 @require_POST
 def token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
-    token.revoked_at = timezone.now()
+    token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
     messages.success(request, _("Token %(name)s dicabut.") % {"name": token.name})
     return redirect("accounts:profile")

@@ -22,7 +22,6 @@ from typing import BinaryIO
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -244,7 +243,7 @@ class _Writer:
     def __init__(self, actor, note: str):
         self.actor = actor
         self.note = note
-        self.now = timezone.now()
+        self.now = clock.now()
         self.registered = audit.AuditBatch(actor=actor, event=AuditEventType.PARTICIPANT_REGISTERED, note=note,
                                            at=self.now)
         self.updated = audit.AuditBatch(actor=actor, event=AuditEventType.PARTICIPANT_UPDATED, note=note, at=self.now)

@@ -1,9 +1,9 @@
 """The demo data set: the villages from the field, demo users for every role, a few thousand people."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from jamsosdesa.accounts.models import User
+from jamsosdesa.core import clock
 from jamsosdesa.core.audit import AuditBatch
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.regioncodes import Level
@@ -61,7 +61,7 @@ def demo_load() -> dict:
 
     plan = demo_desa()
     registrar = {KRAJAN: users["agen.krajan"], OTHER_GATAK_DESA: users["operator.sanggung"]}
-    now = timezone.now()
+    now = clock.now()
     rows = []
     for data in fake_participants([c for c, _ in plan], [n for _, n in plan], seed=2026):
         actor = registrar.get(data["desa"], users["admin"])

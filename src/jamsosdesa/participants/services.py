@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core import clock
@@ -190,7 +189,7 @@ def participant_update(*, actor, participant: Participant, data: dict, heirs: li
     if heir_rows is not None:
         participant.heirs.all().delete()
         Heir.objects.bulk_create([Heir(participant=participant, **heir) for heir in heir_rows])
-    participant.updated_at = timezone.now()
+    participant.updated_at = clock.now()
     try:
         with transaction.atomic():
             participant.save()
@@ -222,7 +221,7 @@ def participant_deactivate(*, actor, participant: Participant, reason: str, note
     participant.is_active = False
     participant.deactivation_reason = reason
     participant.deactivation_note = (note or "").strip()[:200]
-    participant.deactivated_at = participant.updated_at = timezone.now()
+    participant.deactivated_at = participant.updated_at = clock.now()
     participant.save()
     audit_record(actor=actor, event=AuditEventType.PARTICIPANT_DEACTIVATED, obj=participant,
                  region_code=participant.desa_id, old=old, new={"is_active": False, "deactivation_reason": reason,

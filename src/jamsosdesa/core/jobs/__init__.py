@@ -24,10 +24,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .. import clock
 from ..errors import ErrorCode, ServiceError
 from .models import ACTIVE, Job, JobStatus
 
@@ -169,7 +169,7 @@ def job_create(model: type[Job], task, **fields) -> Job:
 
 def job_requeue(job: Job, task, **changes) -> Job:
     """Queue an ended job again with `changes` (an import's preview, then its load); refused while it runs."""
-    fields = {"status": JobStatus.QUEUED, "active_at": timezone.now(), "started_at": None, "finished_at": None,
+    fields = {"status": JobStatus.QUEUED, "active_at": clock.now(), "started_at": None, "finished_at": None,
               "message": "", "progress": {}, **changes}
     if not type(job).objects.filter(pk=job.pk).exclude(status__in=ACTIVE).update(**fields):
         raise ServiceError(code=ErrorCode.JOB_ACTIVE, message=_("Pekerjaan ini sedang menunggu atau berjalan."))
@@ -183,7 +183,7 @@ def job_claim(jobs: "type[Job] | QuerySet", pk: int) -> Job | None:
     """Take a queued job for this worker: one conditional UPDATE, so a second worker (or a second delivery of
     the task) gets None. Returns the job as `jobs` (a model or a queryset with its select_related) reads it."""
     qs = jobs if isinstance(jobs, QuerySet) else jobs.objects.all()
-    now = timezone.now()
+    now = clock.now()
     if not qs.model.objects.filter(pk=pk, status=JobStatus.QUEUED).update(
             status=JobStatus.RUNNING, started_at=now, active_at=now, progress={}):
         return None
@@ -197,7 +197,7 @@ def job_finish(job: Job, **fields) -> bool:
     nothing written) when the job was expired or cancelled meanwhile; then raise JobEnded to roll back."""
     latest = _latest(job)
     total = latest.get("total", 0)
-    update = {"status": JobStatus.DONE, "finished_at": timezone.now(), "message": "",
+    update = {"status": JobStatus.DONE, "finished_at": clock.now(), "message": "",
               "progress": _progress(total, total, None), **fields}
     for name, value in update.items():
         setattr(job, name, value)
@@ -216,7 +216,7 @@ def _end(job: Job, status: str, message: str, among: tuple) -> bool:
     """Move a job from one of the `among` statuses to an end; its file goes. False when it was not among them."""
     progress = _latest(job)
     updated = type(job).objects.filter(pk=job.pk, status__in=among).update(
-        status=status, message=message[:1000], finished_at=timezone.now(), file_path="",
+        status=status, message=message[:1000], finished_at=clock.now(), file_path="",
         progress={**progress, "at": time.time()})
     path = job.file_path
     job.refresh_from_db()
@@ -268,7 +268,7 @@ def job_expire_stale(job: Job) -> Job:
     """A job running past its time limit, or queued or running with no sign of life for longer than its stale
     age, lost its worker: fail it with a message saying so (the page stops waiting), and remove its file. A
     finished job still holding its file past the stale age lets it go. Returns the job as it now is."""
-    now = timezone.now()
+    now = clock.now()
     why = _why_expired(job, now)
     try:
         if why:
@@ -282,7 +282,7 @@ def job_expire_stale(job: Job) -> Job:
 
 def jobs_expire_stale(model: type[Job]) -> int:
     """Expire every lost job of a kind (and let finished ones go of their files); how many were expired."""
-    now = timezone.now()
+    now = clock.now()
     soonest = min(model.time_limit, model.stale_after)
     expired = 0
     for job in model.objects.filter(status__in=ACTIVE, created_at__lt=now - soonest):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jamsosdesa.core import clock
 from jamsosdesa.core.audit import audit_record
 from jamsosdesa.core.errors import ErrorCode, NotFound, ServiceError
 from jamsosdesa.core.models import AuditEventType
@@ -38,7 +38,7 @@ def enrolment_end(*, actor, enrolment: Enrolment, last_month: date, reason: str,
     old = {"end_month": enrolment.end_month, "cost": enrolment.cost, "ended_at": None, "end_reason": ""}
     enrolment.cost = scheme_cost_per_person(enrolment.scheme, enrolment.start_month, last_month)
     enrolment.end_month = last_month
-    enrolment.ended_at = timezone.now()
+    enrolment.ended_at = clock.now()
     enrolment.ended_by = actor
     enrolment.end_reason = reason
     enrolment.end_note = note.strip()[:200]

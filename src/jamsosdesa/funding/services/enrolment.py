@@ -11,7 +11,6 @@ from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core import clock
@@ -197,7 +196,7 @@ def enrolment_batch_run(*, actor, scheme: Scheme, selection: EnrolmentSelection,
               "end_month": end, "all_or_nothing": selection.all_or_nothing, "cost_per_person": per_person,
               "created_by": actor}
     if batch is None:  # at once: the same job row, running from the start
-        batch = EnrolmentBatch.objects.create(status=JobStatus.RUNNING, started_at=timezone.now(), **fields)
+        batch = EnrolmentBatch.objects.create(status=JobStatus.RUNNING, started_at=clock.now(), **fields)
     else:
         for name, value in fields.items():
             setattr(batch, name, value)
@@ -230,7 +229,7 @@ def enrolment_batch_run(*, actor, scheme: Scheme, selection: EnrolmentSelection,
             raise ServiceError(code=ErrorCode.INVALID, message=_("Pilih peserta yang akan didaftarkan."))
         _insert_candidates(batch, selection.participants.filter(pk__in=visible.values("pk")), scheme, start, end)
     _mark_enrolled(batch, scheme, start, end)
-    now = timezone.now()
+    now = clock.now()
     with connection.cursor() as cursor:
         step(3)
         _apply_quota(cursor, batch, scheme)
