@@ -51,6 +51,30 @@ def test_the_api_and_the_cli_give_the_same_budget_json(make_scheme, official, op
     assert from_cli["whole_scheme"] is (who == "official")
 
 
+def test_the_api_and_the_cli_list_schemes_in_the_same_json(make_scheme, official):
+    """Regression: the CLI said payer/owner/start/budget where the API says payer_type/owner_code/start_month/..."""
+    scheme = make_scheme(quotas={DESA_A: 10})
+    from_api = api_client(official)("get", "/schemes").json()
+    from_cli = json.loads(cli("list", "--user", official.username, "--json"))
+    assert from_api == from_cli
+    assert [s["id"] for s in from_cli] == [scheme.pk] and from_cli[0]["owner_code"] == scheme.owner_code
+
+
+def test_the_api_and_the_cli_give_the_same_batch_json(make_scheme, official):
+    """Regression: `scheme enrol --json` said batch/enrolled/refused/refusals[nik, reason] only."""
+    first, second = make_scheme(quotas={DESA_A: 1}), make_scheme(quotas={DESA_B: 1})
+    people(2, DESA_A)
+    people(2, DESA_B)  # in each desa one fits its scheme's quota, one is refused
+    from_api = api_client(official)("post", f"/schemes/{first.pk}/enrolments", {"region": DESA_A}).json()
+    from_cli = json.loads(cli("enrol", str(second.pk), "--user", official.username, "--region", DESA_B, "--json"))
+    assert set(from_api) == set(from_cli) == {"id", "scheme_id", "how", "start_month", "end_month", "candidates",
+                                              "enrolled", "refused", "cost_per_person", "refusals"}
+    assert [set(r) for r in from_api["refusals"]] == [set(r) for r in from_cli["refusals"]] == [
+        {"nik", "desa_code", "reason", "message"}]
+    assert (from_cli["scheme_id"], from_cli["enrolled"], from_cli["refused"]) == (second.pk, 1, 1)
+    assert from_cli["refusals"][0]["reason"] == from_api["refusals"][0]["reason"] == "quota"
+
+
 def test_each_door_says_a_nik_outside_the_users_regions_is_not_registered(make_scheme, operator_b):
     scheme = make_scheme()
     krajan = people(1, DESA_A)[0]  # operator B (Sanggung) cannot see a villager of Krajan

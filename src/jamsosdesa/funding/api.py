@@ -70,14 +70,6 @@ class SchemeOut(Schema):
     village_roles: list[str]
     requires_welfare_list: bool
 
-    @staticmethod
-    def resolve_start_month(obj):
-        return obj.start_month.strftime("%Y-%m")
-
-    @staticmethod
-    def resolve_end_month(obj):
-        return obj.end_month.strftime("%Y-%m")
-
 
 class DesaOut(Schema):
     code: str
@@ -169,16 +161,6 @@ def _scheme(request, pk: int):
     return scheme
 
 
-def _batch_out(batch, shown: PersonalData) -> dict:
-    refusals = [{"nik": shown.nik(c.nik), "desa_code": c.desa_code, "reason": c.reason,
-                 "message": selectors.refusal_message(c.reason)}
-                for c in selectors.enrolment_batch_refusals(batch)[:10_000]]
-    return {"id": batch.pk, "scheme_id": batch.scheme_id, "how": batch.how,
-            "start_month": batch.start_month.strftime("%Y-%m"), "end_month": batch.end_month.strftime("%Y-%m"),
-            "candidates": batch.candidates, "enrolled": batch.enrolled, "refused": batch.refused,
-            "cost_per_person": batch.cost_per_person, "refusals": refusals}
-
-
 def _enrolment_out(e, shown: PersonalData) -> dict:
     return {"id": e.pk, "scheme_id": e.scheme_id, "nik": shown.nik(e.participant.nik),
             "full_name": e.participant.full_name, "desa_code": e.desa_code,
@@ -188,7 +170,7 @@ def _enrolment_out(e, shown: PersonalData) -> dict:
 
 @router.get("/schemes", response=list[SchemeOut], summary="Skema pembiayaan yang boleh Anda lihat")
 def scheme_list(request):
-    return list(selectors.scheme_list(user=request.user))
+    return [selectors.scheme_as_json(s) for s in selectors.scheme_list(user=request.user)]
 
 
 @router.post("/schemes", response={201: SchemeOut}, summary="Buat skema pembiayaan")
@@ -198,12 +180,12 @@ def scheme_create(request, body: SchemeIn):
                 programmes=tuple(body.programmes), village_roles=tuple(body.village_roles),
                 welfare_niks=tuple(body.welfare_niks))
     scheme = services.scheme_create(actor=request.user, data=services.SchemeData(**data))
-    return Status(201, scheme)
+    return Status(201, selectors.scheme_as_json(scheme))
 
 
 @router.get("/schemes/{pk}", response=SchemeOut)
 def scheme_detail(request, pk: int):
-    return _scheme(request, pk)
+    return selectors.scheme_as_json(_scheme(request, pk))
 
 
 @router.get("/schemes/{pk}/budget", response=BudgetOut, summary="Anggaran skema: terpakai, sisa pagu, kuota per desa")
@@ -228,7 +210,7 @@ def enrolment_create(request, pk: int, body: EnrolIn):
         start_month=_month(body.start_month), end_month=_month(body.end_month), all_or_nothing=body.all_or_nothing,
         via="API")
     batch = services.enrolment_submit(actor=request.user, scheme=_scheme(request, pk), request=enrolment)
-    return Status(201, _batch_out(batch, personal_data(request.user)))
+    return Status(201, selectors.enrolment_batch_as_json(batch, user=request.user))
 
 
 @router.post("/enrolments/{pk}/end", response=EnrolmentOut, summary="Akhiri kepesertaan skema (tidak dihapus)")

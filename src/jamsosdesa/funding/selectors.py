@@ -13,6 +13,7 @@ from jamsosdesa.contributions.calculator import QuoteRequest, RateBook, budget, 
 from jamsosdesa.core.access import code_in_scope, sees_everything
 from jamsosdesa.core.jobs import job_progress, stage_text
 from jamsosdesa.core.months import add_months, months_between
+from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.regioncodes import Level, level_of_code
 from jamsosdesa.participants.access import scope_participants
 from jamsosdesa.regions.models import Region
@@ -238,6 +239,29 @@ def enrolment_batch_get(*, user, pk: int) -> EnrolmentBatch | None:
 def enrolment_batch_refusals(batch: EnrolmentBatch) -> QuerySet[Candidate]:
     """The people a batch refused, each with its reason (by desa)."""
     return Candidate.objects.filter(batch=batch).exclude(reason="").order_by("desa_code", "participant_id", "nik")
+
+
+SCHEME_JSON_FIELDS = ("name", "payer_type", "apbdes_source", "payer_name", "owner_code", "legal_basis_number",
+                      "segment", "programmes", "income_nominal", "budget_ceiling", "quota_per_desa",
+                      "includes_kelurahan", "max_age", "village_roles", "requires_welfare_list")
+
+
+def scheme_as_json(scheme: Scheme) -> dict:
+    """A scheme as the API (SchemeOut) and `jamsosdesa scheme list --json` give it."""
+    return {"id": scheme.pk, **{name: getattr(scheme, name) for name in SCHEME_JSON_FIELDS},
+            "legal_basis_date": scheme.legal_basis_date.isoformat(),
+            "start_month": scheme.start_month.strftime("%Y-%m"), "end_month": scheme.end_month.strftime("%Y-%m")}
+
+
+def enrolment_batch_as_json(batch: EnrolmentBatch, *, user, limit: int = 10_000) -> dict:
+    """A batch and its refusals (NIKs as the user may see them) as the API and `scheme enrol --json` give it."""
+    shown = personal_data(user)
+    refusals = [{"nik": shown.nik(c.nik), "desa_code": c.desa_code, "reason": c.reason,
+                 "message": refusal_message(c.reason)} for c in enrolment_batch_refusals(batch)[:limit]]
+    return {"id": batch.pk, "scheme_id": batch.scheme_id, "how": batch.how,
+            "start_month": batch.start_month.strftime("%Y-%m"), "end_month": batch.end_month.strftime("%Y-%m"),
+            "candidates": batch.candidates, "enrolled": batch.enrolled, "refused": batch.refused,
+            "cost_per_person": batch.cost_per_person, "refusals": refusals}
 
 
 def refusal_message(reason: str) -> str:

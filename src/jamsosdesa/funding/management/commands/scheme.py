@@ -104,10 +104,7 @@ class Command(BaseCommand):
     def _list(self, actor, o):
         rows = list(selectors.scheme_list(user=actor))
         if o["json"]:
-            self.stdout.write(json.dumps([{"id": s.pk, "name": s.name, "payer": s.payer_type, "owner": s.owner_code,
-                                           "start": s.start_month.strftime("%Y-%m"),
-                                           "end": s.end_month.strftime("%Y-%m"), "budget": s.budget_ceiling}
-                                          for s in rows], ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps([selectors.scheme_as_json(s) for s in rows], ensure_ascii=False, indent=2))
             return
         for s in rows:
             self.stdout.write(f"{s.pk:>5}  {s.name}  [{s.get_payer_type_display()}, {s.owner_code or '-'}]  "
@@ -171,9 +168,7 @@ class Command(BaseCommand):
         refusals = list(selectors.enrolment_batch_refusals(batch))
         shown = personal_data(actor)
         if o["json"]:
-            self.stdout.write(json.dumps({"batch": batch.pk, "enrolled": batch.enrolled, "refused": batch.refused,
-                                          "refusals": [{"nik": shown.nik(c.nik), "reason": c.reason}
-                                                       for c in refusals]},
+            self.stdout.write(json.dumps(selectors.enrolment_batch_as_json(batch, user=actor, limit=None),
                                          ensure_ascii=False, indent=2))
             return
         self.stdout.write(_("Didaftarkan %(n)s orang, %(a)s–%(b)s, %(c)s per orang; ditolak %(r)s.") % {
