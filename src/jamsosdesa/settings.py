@@ -126,10 +126,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "participants:list"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): lock a username+IP after repeated failures.
+# Login throttling (django-axes): lock a username+IP after repeated failures, and an IP that fails on
+# many accounts after its own, larger number of failures (accounts.lockout).
 AXES_FAILURE_LIMIT = env_int("JAMSOSDESA_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("JAMSOSDESA_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
 AXES_COOLOFF_TIME = env_int("JAMSOSDESA_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "jamsosdesa.accounts.lockout.AccountAndAddressHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

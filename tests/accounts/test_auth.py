@@ -27,6 +27,25 @@ def test_login_is_throttled_after_repeated_failures(operator_a):
     assert client.get("/peserta/").status_code == 302  # still not logged in
 
 
+def test_one_address_trying_many_accounts_is_locked_out(operator_a, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 12
+    client = Client()
+    for number in range(12):  # never more than the per-account limit on one name
+        client.post("/masuk/", {"username": f"tebakan{number}", "password": "salah"})
+    locked = client.post("/masuk/", {"username": "op_a", "password": "rahasia-123"})
+    assert locked.status_code == 429
+    other_address = Client(REMOTE_ADDR="10.9.9.9")
+    assert other_address.post("/masuk/", {"username": "op_a", "password": "rahasia-123"}).status_code == 302
+
+
+def test_a_few_failures_on_other_accounts_do_not_lock_the_address(operator_a, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 12
+    client = Client()
+    for number in range(11):
+        client.post("/masuk/", {"username": f"tebakan{number}", "password": "salah"})
+    assert client.post("/masuk/", {"username": "op_a", "password": "rahasia-123"}).status_code == 302
+
+
 def test_tokens_are_created_shown_once_and_revoked_from_the_profile(operator_a):
     client = Client()
     client.force_login(operator_a)

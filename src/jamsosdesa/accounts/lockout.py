@@ -1,0 +1,24 @@
+"""Login throttling with two limits: one account from one address, and one address over all accounts.
+
+django-axes compares the largest failure count among its lockout parameter sets with a single limit. The
+address-wide count is scaled here so that it reaches that limit only at its own, higher limit
+(settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS): trying many accounts from one address is stopped too.
+"""
+
+from axes.handlers.database import AxesDatabaseHandler
+from django.conf import settings
+from django.db.models import Sum
+
+
+def _failures(attempts) -> int:
+    return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
+class AccountAndAddressHandler(AxesDatabaseHandler):
+    """Expects AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"], in that order."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        per_account, per_address = (_failures(attempts) for attempts in self.get_user_attempts(request, credentials))
+        account_limit = settings.AXES_FAILURE_LIMIT
+        address_limit = max(settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS, 1)
+        return max(per_account, per_address * account_limit // address_limit)
