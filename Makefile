@@ -9,6 +9,7 @@ VENDOR := src/jamsosdesa/static/vendor
 .PHONY: demo install install-dev assets test lint bench
 
 demo: install  ## install, create the database, load regions and demo data, serve on http://127.0.0.1:8000
+	$(BIN)/jamsosdesa demo-secret-key
 	$(BIN)/jamsosdesa migrate --noinput
 	$(BIN)/jamsosdesa collectstatic --noinput -v0
 	$(BIN)/jamsosdesa regions load

@@ -233,6 +233,7 @@ def main() -> int:
         var = os.environ["JAMSOSDESA_VAR_DIR"] = tempfile.mkdtemp(prefix="jamsosdesa-bench-funding-")
     os.environ["DATABASE_URL"] = args.pg_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamsosdesa.settings")
+    os.environ.setdefault("JAMSOSDESA_SECRET_KEY", "benchmark-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
     checks = Checks()
     try:
         pg_create(args.pg_url)

@@ -145,6 +145,7 @@ def main() -> int:
         os.environ["JAMSOSDESA_VAR_DIR"] = str(folder / "var")
     os.environ["DATABASE_URL"] = args.pg_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamsosdesa.settings")
+    os.environ.setdefault("JAMSOSDESA_SECRET_KEY", "benchmark-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
     checks = Checks()
     try:
         pg_create(args.pg_url)

@@ -34,7 +34,22 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("JAMSOSDESA_DEBUG", False)
-SECRET_KEY = env_str("JAMSOSDESA_SECRET_KEY", "insecure-demo-key-change-me-in-production-0123456789")
+# The key signs sessions and CSRF tokens: a deployment sets JAMSOSDESA_SECRET_KEY. `jamsosdesa demo` (and
+# `jamsosdesa demo-secret-key`, run first by `make demo`) stores a generated one in var/secret_key (mode 600).
+# Without either the server refuses to start, unless JAMSOSDESA_DEBUG is on.
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
+SECRET_KEY = env_str("JAMSOSDESA_SECRET_KEY") or (
+    SECRET_KEY_FILE.read_text().strip() if SECRET_KEY_FILE.is_file() else "")
+if not SECRET_KEY:
+    if not DEBUG:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "JAMSOSDESA_SECRET_KEY belum diisi: setel ke string acak yang panjang (misalnya keluaran "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`), atau jalankan `make demo` untuk "
+            f"demo, yang menyimpan kunci di {SECRET_KEY_FILE}. "
+            "(JAMSOSDESA_SECRET_KEY is not set: set it to a long random string, or run `make demo`.)")
+    SECRET_KEY = "insecure-development-key-only-with-jamsosdesa-debug-on-0123456789"
 ALLOWED_HOSTS = env_list("JAMSOSDESA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("JAMSOSDESA_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
 
