@@ -68,7 +68,8 @@ def test_the_api_and_the_cli_give_the_same_batch_json(make_scheme, official):
     from_api = api_client(official)("post", f"/schemes/{first.pk}/enrolments", {"region": DESA_A}).json()
     from_cli = json.loads(cli("enrol", str(second.pk), "--user", official.username, "--region", DESA_B, "--json"))
     assert set(from_api) == set(from_cli) == {"id", "scheme_id", "how", "start_month", "end_month", "candidates",
-                                              "enrolled", "refused", "cost_per_person", "refusals"}
+                                              "enrolled", "refused", "cost_per_person", "refusals",
+                                              "refusals_left_out"}
     assert [set(r) for r in from_api["refusals"]] == [set(r) for r in from_cli["refusals"]] == [
         {"nik", "desa_code", "reason", "message"}]
     assert (from_cli["scheme_id"], from_cli["enrolled"], from_cli["refused"]) == (second.pk, 1, 1)

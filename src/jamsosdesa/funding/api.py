@@ -133,6 +133,7 @@ class BatchOut(Schema):
     refused: int
     cost_per_person: int
     refusals: list[RefusalOut]
+    refusals_left_out: int = Field(0, description="Refusals of people outside the caller's regions (not listed).")
 
 
 class EnrolmentOut(Schema):

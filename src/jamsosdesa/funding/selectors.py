@@ -7,10 +7,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 
 from jamsosdesa.contributions.book import rate_book
 from jamsosdesa.contributions.calculator import QuoteRequest, RateBook, budget, quote
-from jamsosdesa.core.access import code_in_scope, sees_everything
+from jamsosdesa.core.access import code_in_scope, region_q, sees_everything, user_region_codes
 from jamsosdesa.core.jobs import job_progress, stage_text
 from jamsosdesa.core.months import add_months, months_between
 from jamsosdesa.core.presenters import personal_data
@@ -236,9 +237,25 @@ def enrolment_batch_get(*, user, pk: int) -> EnrolmentBatch | None:
     return batch
 
 
-def enrolment_batch_refusals(batch: EnrolmentBatch) -> QuerySet[Candidate]:
-    """The people a batch refused, each with its reason (by desa)."""
-    return Candidate.objects.filter(batch=batch).exclude(reason="").order_by("desa_code", "participant_id", "nik")
+def enrolment_batch_refusals(batch: EnrolmentBatch, *, user=None) -> QuerySet[Candidate]:
+    """The people a batch refused, each with its reason (by desa). With `user`, only those the user may read
+    about: refusals whose desa lies in the user's regions, and the ones without a desa (a NIK that is no NIK or
+    was not found) for the user who typed them. Every list of a batch's refusals (page, API, CLI) reads this."""
+    qs = Candidate.objects.filter(batch=batch).exclude(reason="")
+    if user is not None and not sees_everything(user):
+        codes = user_region_codes(user)
+        in_area = region_q(codes, desa="desa_code", kec="kec_code", kab="kab_code") & ~Q(desa_code="")
+        if batch.created_by_id == user.pk:
+            in_area |= Q(desa_code="")
+        qs = qs.annotate(kec_code=Substr("desa_code", 1, 8)).filter(in_area)
+    return qs.order_by("desa_code", "participant_id", "nik")
+
+
+def enrolment_batch_refusals_left_out(batch: EnrolmentBatch, *, user, shown: int | None = None) -> int:
+    """How many of a batch's refusals lie outside the user's area (not listed to them: 'di luar wilayah Anda')."""
+    if shown is None:
+        shown = enrolment_batch_refusals(batch, user=user).count()
+    return max(0, Candidate.objects.filter(batch=batch).exclude(reason="").count() - shown)
 
 
 SCHEME_JSON_FIELDS = ("name", "payer_type", "apbdes_source", "payer_name", "owner_code", "legal_basis_number",
@@ -256,12 +273,14 @@ def scheme_as_json(scheme: Scheme) -> dict:
 def enrolment_batch_as_json(batch: EnrolmentBatch, *, user, limit: int = 10_000) -> dict:
     """A batch and its refusals (NIKs as the user may see them) as the API and `scheme enrol --json` give it."""
     shown = personal_data(user)
+    visible = enrolment_batch_refusals(batch, user=user)
     refusals = [{"nik": shown.nik(c.nik), "desa_code": c.desa_code, "reason": c.reason,
-                 "message": refusal_message(c.reason)} for c in enrolment_batch_refusals(batch)[:limit]]
+                 "message": refusal_message(c.reason)} for c in visible[:limit]]
     return {"id": batch.pk, "scheme_id": batch.scheme_id, "how": batch.how,
             "start_month": batch.start_month.strftime("%Y-%m"), "end_month": batch.end_month.strftime("%Y-%m"),
             "candidates": batch.candidates, "enrolled": batch.enrolled, "refused": batch.refused,
-            "cost_per_person": batch.cost_per_person, "refusals": refusals}
+            "cost_per_person": batch.cost_per_person, "refusals": refusals,
+            "refusals_left_out": enrolment_batch_refusals_left_out(batch, user=user)}
 
 
 def refusal_message(reason: str) -> str:

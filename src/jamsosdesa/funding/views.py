@@ -132,18 +132,20 @@ def batch_report(request, pk: int):
         raise Http404
     job_expire_stale(batch)  # a lost batch stops the page waiting, and says so
     running = batch.is_active
-    rows, page, reasons = [], None, []
+    rows, page, reasons, left_out = [], None, [], 0
     if batch.status == JobStatus.DONE and batch.refused:
-        refusals = selectors.enrolment_batch_refusals(batch)
+        refusals = selectors.enrolment_batch_refusals(batch, user=request.user)  # only the viewer's area
         reasons = [(selectors.refusal_message(r["reason"]), r["n"]) for r in
                    refusals.values("reason").annotate(n=Count("id")).order_by("-n", "reason")]
+        left_out = selectors.enrolment_batch_refusals_left_out(batch, user=request.user,
+                                                               shown=sum(n for _why, n in reasons))
         page = Paginator(refusals.select_related("participant"), 100).get_page(request.GET.get("page"))
         shown = personal_data(request.user)
         rows = [(c, c.participant.full_name if c.participant else "", shown.nik(c.nik),
                  selectors.refusal_message(c.reason)) for c in page]
     template = "funding/_batch.html" if request.headers.get("HX-Request") else "funding/batch.html"
     return render(request, template, {"batch": batch, "rows": rows, "page": page, "reasons": reasons,
-                                      "running": running,
+                                      "left_out": left_out, "running": running,
                                       "progress": selectors.enrolment_batch_progress(batch) if running else None})
 
 

@@ -165,7 +165,7 @@ class Command(BaseCommand):
         with progress_bar(_("Pendaftaran"), steps, enabled=not (o["json"] or o["nik"])) as bar:
             batch = services.enrolment_submit(actor=actor, scheme=scheme, request=enrolment, progress=bar.to)
             bar.to(steps, stage="")
-        refusals = list(selectors.enrolment_batch_refusals(batch))
+        refusals = list(selectors.enrolment_batch_refusals(batch, user=actor))
         shown = personal_data(actor)
         if o["json"]:
             self.stdout.write(json.dumps(selectors.enrolment_batch_as_json(batch, user=actor, limit=None),
@@ -178,6 +178,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {shown.nik(c.nik)}  {c.desa_code}  {selectors.refusal_message(c.reason)}")
         if len(refusals) > 50:
             self.stdout.write(_("  … dan %(n)s lainnya (pakai --json untuk semuanya)") % {"n": len(refusals) - 50})
+        left_out = selectors.enrolment_batch_refusals_left_out(batch, user=actor, shown=len(refusals))
+        if left_out:
+            self.stdout.write(_("  %(n)s yang ditolak tinggal di luar wilayah Anda dan tidak ditampilkan.") % {
+                "n": thousands(left_out)})
 
     def _end(self, actor, o):
         enrolment = selectors.enrolment_get(user=actor, pk=o["enrolment"])
