@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "jamsosdesa.core.middleware.JsonApiErrorsMiddleware",
     "jamsosdesa.core.middleware.RefuseBadCharactersMiddleware",
+    "jamsosdesa.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "jamsosdesa.urls"
@@ -153,8 +154,20 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("JAMSOSDESA_SECURE_COOKIES", False)
+# A session ends after this many idle minutes (each request starts the count again).
+SESSION_COOKIE_AGE = env_int("JAMSOSDESA_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# Served over HTTPS (JAMSOSDESA_HTTPS=1, the documented production setting): secure cookies, HSTS, redirect
+# plain HTTP to HTTPS. Behind a proxy that ends TLS, JAMSOSDESA_PROXY_SSL_HEADER=1 trusts X-Forwarded-Proto.
+HTTPS = env_bool("JAMSOSDESA_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS or env_bool("JAMSOSDESA_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("JAMSOSDESA_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("JAMSOSDESA_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("JAMSOSDESA_HSTS_PRELOAD", True)
+SECURE_SSL_REDIRECT = env_bool("JAMSOSDESA_SSL_REDIRECT", HTTPS)
+if env_bool("JAMSOSDESA_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- I18n: Indonesian first, English as the translation ---------------------------------
 LANGUAGE_CODE = "id"

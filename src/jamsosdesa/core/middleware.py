@@ -90,3 +90,17 @@ class RefuseBadCharactersMiddleware:
             body = {"error": {"code": ErrorCode.BAD_CHARS, "message": message, "fields": {where: [message]}}}
             return HttpResponse(json.dumps(body), status=422, content_type="application/json")
         return HttpResponse(f"<!doctype html><title>400</title><p>{escape(message)}</p>", status=400)
+
+
+class NoStoreMiddleware:
+    """Pages, exports and API answers hold personal data: no browser or proxy keeps a copy (`Cache-Control:
+    no-store`), unless a view chose its own caching. Static files (whitenoise) never reach this."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response
