@@ -5,7 +5,7 @@ import sys
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from jamsosdesa.accounts.models import User
 from jamsosdesa.participants.models import Participant
@@ -63,3 +63,13 @@ def test_demo_data_has_krajan_and_every_role():
     total, enrolled = Participant.objects.count(), Enrolment.objects.count()
     call_command("demo", stdout=StringIO())
     assert Participant.objects.count() == total and Enrolment.objects.count() == enrolled
+
+
+@pytest.mark.django_db
+def test_demo_refuses_a_database_with_other_users_unless_forced(operator_a):
+    with pytest.raises(CommandError, match="op_a") as refused:
+        call_command("demo", stdout=StringIO())
+    assert "--force" in str(refused.value)
+    assert not User.objects.filter(username="operator.krajan").exists()
+    call_command("demo", "--force", stdout=StringIO())
+    assert User.objects.filter(username="operator.krajan").exists()

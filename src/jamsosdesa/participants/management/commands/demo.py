@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from jamsosdesa.participants.demo import DEMO_PASSWORD, demo_load, demo_steps
+from jamsosdesa.accounts.models import User
+from jamsosdesa.participants.demo import DEMO_PASSWORD, USERS, demo_load, demo_steps
 
 
 class Command(BaseCommand):
@@ -8,8 +10,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="Alamat yang dicetak untuk masuk.")
+        parser.add_argument("--force", action="store_true",
+                            help="Muat juga ke basis data yang sudah punya pengguna lain selain pengguna demo.")
 
     def handle(self, *args, **options):
+        # The demo adds users with a published password: never into a real database by mistake.
+        others = User.objects.exclude(username__in=[user[0] for user in USERS])
+        if not options["force"] and others.exists():
+            raise CommandError(_(
+                "Basis data ini sudah punya %(count)d pengguna selain pengguna demo (misalnya %(name)s): data demo "
+                "dengan kata sandi yang diketahui umum tidak dimuat. Gunakan basis data lain, atau --force bila "
+                "memang disengaja.") % {"count": others.count(), "name": others.order_by("pk").first().username})
         try:
             result = demo_load()
             for step in demo_steps:
