@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "jamsosdesa.core.middleware.JsonApiErrorsMiddleware",
     "jamsosdesa.core.middleware.RefuseBadCharactersMiddleware",
     "jamsosdesa.core.middleware.NoStoreMiddleware",
+    "jamsosdesa.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "jamsosdesa.urls"

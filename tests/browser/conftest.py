@@ -63,8 +63,12 @@ def page(browser, live_server, reference_data):
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.base_url = live_server.url
+    refused = []  # what the Content-Security-Policy blocked: every page must work within it
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert refused == [], refused
 
 
 def log_in(page, username: str, password: str = "rahasia-123") -> None:

@@ -29,3 +29,15 @@ def test_operator_previews_an_import_loads_it_and_gets_the_report(page, tmp_path
     page.click("text=Muat sekarang")
     page.wait_for_selector("text=Selesai dimuat")
     assert Participant.objects.get().full_name == "Sugeng Riyadi"
+
+
+def test_an_oversized_file_is_refused_in_the_browser_before_it_is_sent(page, tmp_path, settings):
+    settings.IMPORT_MAX_UPLOAD_MB = 0  # every file is too large: the page's own script (no inline handler) says so
+    make_user("op_krajan", Role.VILLAGE_OPERATOR, [DESA_A])
+    source = tmp_path / "warga.csv"
+    source.write_text(CSV, encoding="utf-8")
+    log_in(page, "op_krajan")
+    page.click("nav >> text=Impor")
+    page.set_input_files("#id_file", str(source))
+    assert "Berkas terlalu besar" in page.inner_text("#id_file-size")
+    assert page.evaluate("document.getElementById('id_file').validity.customError")

@@ -56,3 +56,23 @@ def test_a_session_ends_after_half_an_hour_idle(operator_a):
     assert login.cookies["sessionid"]["max-age"] == 30 * 60
     again = client.get("/peserta/")
     assert again.cookies["sessionid"]["max-age"] == 30 * 60  # each request starts the idle time again
+
+
+@pytest.mark.django_db
+def test_pages_send_a_content_security_policy_without_inline_code(operator_a):
+    client = Client()
+    client.force_login(operator_a)
+    policy = client.get("/peserta/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+
+
+def test_templates_have_no_inline_scripts_styles_or_event_handlers():
+    import re
+    from pathlib import Path
+
+    import jamsosdesa
+
+    inline = re.compile(r"""<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle="|\son[a-z]+="|javascript:""", re.I)
+    templates = Path(jamsosdesa.__file__).parent.rglob("templates/**/*.html")
+    found = [f"{path.name}: {match.group(0)}" for path in templates for match in inline.finditer(path.read_text())]
+    assert found == []

@@ -15,3 +15,14 @@ function jdCheckSize(input) {
   document.getElementById(input.id + "-size").textContent = tooLarge ? input.dataset.tooLarge : "";
   input.setCustomValidity(tooLarge ? input.dataset.tooLarge : "");
 }
+
+// No inline handlers (the Content-Security-Policy allows only scripts from this site): the markup says what
+// to do in data- attributes, and these listeners do it, also for parts htmx swaps in later.
+document.addEventListener("click", function (event) {
+  var pick = event.target.closest("[data-pick-target]");
+  if (pick) { jdPick(pick, pick.dataset.pickTarget, pick.dataset.pickSubmit === "true"); return; }
+  if (event.target.closest("[data-print]")) { window.print(); }
+});
+document.addEventListener("change", function (event) {
+  if (event.target.matches("input[data-check-size]")) { jdCheckSize(event.target); }
+});
