@@ -36,6 +36,7 @@ STATUS = {
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.NIK_TAKEN: 409,
+    ErrorCode.NIK_REFUSED: 409,
     ErrorCode.KPJ_TAKEN: 409,
     ErrorCode.CONFIRMATION_REQUIRED: 409,
     ErrorCode.ALREADY_INACTIVE: 409,

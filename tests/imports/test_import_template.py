@@ -122,14 +122,24 @@ def test_rows_may_name_their_own_desa_within_the_users_scope(run, admin_user, op
     assert run(admin_user, csv_bytes(text), desa="").counts["new"] == 1  # the admin may load Gianyar's row
 
 
-def test_a_nik_registered_in_another_village_is_reported_without_naming_it(run, operator_a, operator_b, register):
+def test_a_nik_registered_in_another_village_is_refused_without_saying_it_exists(run, operator_a, operator_b,
+                                                                               register):
     register(operator_a)
     from tests.conftest import DESA_B
 
-    outcome = run(operator_b, csv_bytes("nik,nama,tanggal_lahir,jenis_kelamin\n3311110505900003,X,05-05-1990,L\n"),
-                  desa=DESA_B)
-    assert outcome.counts["elsewhere"] == 1
-    assert outcome.samples["elsewhere"][0]["message"] == "NIK sudah terdaftar di wilayah lain."
+    def file(nik):
+        return csv_bytes(f"nik,nama,tanggal_lahir,jenis_kelamin\n{nik},X,05-05-1990,L\n")
+
+    # The preview writes nothing: it answers for a NIK registered in Krajan as for one nobody registered
+    # (it said "NIK sudah terdaftar di wilayah lain": a free look-up of any NIK in the country).
+    taken = run(operator_b, file("3311110505900003"), desa=DESA_B, dry_run=True)
+    free = run(operator_b, file("3311110505900088"), desa=DESA_B, dry_run=True)
+    assert taken.counts == free.counts and taken.counts["new"] == 1
+    assert [{**row, "nik": ""} for row in taken.samples["new"]] == [{**row, "nik": ""} for row in free.samples["new"]]
+    outcome = run(operator_b, file("3311110505900003"), desa=DESA_B)  # loading refuses it, naming nothing
+    assert outcome.counts["elsewhere"] == 1 and outcome.counts["new"] == 0
+    message = outcome.samples["elsewhere"][0]["message"]
+    assert "hubungi kantor cabang" in message and "wilayah lain" not in message and DESA_A not in message
     assert Participant.objects.get().full_name == "Sugeng Riyadi" and Participant.objects.get().desa_id == DESA_A
 
 

@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     HTTP_ERROR = "http_error"
     # participants
     NIK_TAKEN = "nik_taken"
+    NIK_REFUSED = "nik_refused"  # a NIK this user may not register here (says nothing of whether it exists elsewhere)
     KPJ_TAKEN = "kpj_taken"
     CONFIRMATION_REQUIRED = "confirmation_required"  # warnings to confirm (`warnings`), then send again
     ALREADY_INACTIVE = "already_inactive"

@@ -432,6 +432,7 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
             registered = _Registered(["pk", "nik", "desa_id", "registered_by_id", "is_active", "confirmed_warnings",
                                       *carried], scan.first)
             state = _ChunkState(parser, scan, carried, actor, outcome, writer, registered, options.accept_warnings)
+            state.preview = options.dry_run
             bulk = None
             if _bulk_wanted(options, len(scan.first) - registered.count):
                 # Keep the KPJ index when the file carries KPJs: each chunk looks them up.
@@ -660,6 +661,7 @@ class _ChunkState:
         self.parser, self.scan, self.carried, self.actor = parser, scan, carried, actor
         self.outcome, self.writer, self.registered = outcome, writer, registered
         self.accept_warnings = accept_warnings
+        self.preview = False  # a dry run: see _process_chunk on NIKs registered outside the user's area
         self.kpj_rows: dict[str, str] = {}  # KPJ -> NIK of the row in this file that carries it
         self.last_repeat: tuple | None = None  # (cells, clean, errors, warnings) of the last repeated NIK's row
 
@@ -717,7 +719,11 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
             taken = [FieldIssue("kpj", "kpj_taken", _("Nomor KPJ sudah dipakai peserta lain."))]
             outcome.add("invalid", row_no, nik=nik, name=name, cells=cells, message=describe(taken), issues=taken)
             continue
-        if current is None:
+        visible = current is not None and (code_in_scope(actor, current["desa_id"])
+                                           or current["registered_by_id"] == actor.pk)
+        if current is None or (state.preview and not visible):
+            # A NIK registered outside the user's area previews exactly as a new one (a preview writes nothing,
+            # so it must not answer whether a NIK exists somewhere); loading refuses it without saying where.
             if clean.get("died"):
                 outcome.add("skipped", row_no, nik=nik, name=name, cells=cells,
                             message=_("Meninggal dunia menurut berkas; tidak didaftarkan."))
@@ -726,13 +732,13 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
                 if not _warned(state, row_no, nik, name, cells, warnings):
                     continue
                 clean["confirmed_warnings"] = [w.code for w in warnings]
-            new_rows.append(clean)
+            if current is None:
+                new_rows.append(clean)
             outcome.add("new", row_no, nik=nik, name=name)
             continue
-        visible = code_in_scope(actor, current["desa_id"]) or current["registered_by_id"] == actor.pk
-        if current["desa_id"] != clean["desa"] or current["pk"] not in changeable:
+        if current["desa_id"] != clean["desa"] or current["pk"] not in changeable or not visible:
             where = (_("Sudah terdaftar di desa %(d)s.") % {"d": current["desa_id"]} if visible
-                     else _("NIK sudah terdaftar di wilayah lain."))
+                     else _("NIK tidak dapat didaftarkan di sini; hubungi kantor cabang BPJS Ketenagakerjaan."))
             outcome.add("elsewhere", row_no, nik=nik, name=name, message=where, cells=cells)
             continue
         old, new = {}, {}

@@ -75,14 +75,29 @@ def _snapshot(p: Participant) -> dict:
     return data
 
 
+def _sees_record(actor, existing: Participant) -> bool:
+    return scope_participants(actor).filter(pk=existing.pk).exists()
+
+
 def _nik_taken_error(actor, existing: Participant) -> ServiceError:
-    if scope_participants(actor).filter(pk=existing.pk).exists():
+    """Inside the actor's area: the duplicate with its name and desa, to resolve. Outside it: the neutral refusal,
+    which does not say the NIK exists (see `_nik_refused_error`)."""
+    if _sees_record(actor, existing):
         where = existing.desa.name
         message = _("NIK %(nik)s sudah terdaftar atas nama %(name)s di Desa %(desa)s.") % {
             "nik": existing.nik, "name": existing.full_name, "desa": where}
         return ServiceError(code=ErrorCode.NIK_TAKEN, message=message, fields={"nik": [message]})
-    message = _("NIK %(nik)s sudah terdaftar di wilayah lain.") % {"nik": existing.nik}
-    return ServiceError(code=ErrorCode.NIK_TAKEN, message=message, fields={"nik": [message]})
+    return _nik_refused_error(existing.nik)
+
+
+def _nik_refused_error(nik: str) -> ServiceError:
+    """A NIK registered outside the actor's area. It is checked only once the registration is otherwise complete
+    and confirmed (after every field error and warning), so until then the answer is the same as for a NIK nobody
+    registered; the refusal names no person, desa or region: the branch office, which sees the record, resolves
+    it."""
+    message = _("NIK %(nik)s tidak dapat didaftarkan di sini; hubungi kantor cabang BPJS Ketenagakerjaan.") % {
+        "nik": nik}
+    return ServiceError(code=ErrorCode.NIK_REFUSED, message=message, fields={"nik": [message]})
 
 
 def _kpj_taken_error() -> ServiceError:
@@ -130,12 +145,14 @@ def participant_register(*, actor, data: dict, heirs: list[dict] | None = None, 
     clean = cleaned.values
 
     existing = Participant.objects.select_related("desa").filter(nik=clean["nik"]).first()
-    if existing is not None:
+    if existing is not None and _sees_record(actor, existing):
         raise _nik_taken_error(actor, existing)
     if clean.get("kpj") and Participant.objects.filter(kpj=clean["kpj"]).exists():
         raise _kpj_taken_error()
     warnings = [w.as_dict() for w in cleaned.warnings] + _possible_duplicate(clean, exclude_pk=None)
     _require_confirmation(warnings, confirm_warnings)
+    if existing is not None:  # outside the actor's area: only now, and without saying where
+        raise _nik_refused_error(clean["nik"])
 
     participant = Participant(**_model_values(clean), channel=channel, registered_by=actor if actor.pk else None,
                               confirmed_warnings=[w["code"] for w in warnings], client_token=client_token or None)
@@ -169,9 +186,10 @@ def participant_update(*, actor, participant: Participant, data: dict, heirs: li
         raise _invalid(cleaned.errors + heir_errors)
     clean = cleaned.values
 
+    existing = None
     if clean.get("nik") and clean["nik"] != participant.nik:
         existing = Participant.objects.select_related("desa").filter(nik=clean["nik"]).first()
-        if existing is not None:
+        if existing is not None and _sees_record(actor, existing):
             raise _nik_taken_error(actor, existing)
     if clean.get("kpj") and Participant.objects.filter(kpj=clean["kpj"]).exclude(pk=participant.pk).exists():
         raise _kpj_taken_error()
@@ -186,6 +204,8 @@ def participant_update(*, actor, participant: Participant, data: dict, heirs: li
         warnings = [w for w in found if w["code"] not in participant.confirmed_warnings]
         _require_confirmation(warnings, confirm_warnings)
         participant.confirmed_warnings = sorted({*participant.confirmed_warnings, *(w["code"] for w in warnings)})
+    if existing is not None:  # outside the actor's area: only after the warnings, and without saying where
+        raise _nik_refused_error(clean["nik"])
     if heir_rows is not None:
         participant.heirs.all().delete()
         Heir.objects.bulk_create([Heir(participant=participant, **heir) for heir in heir_rows])
