@@ -18,7 +18,9 @@ PRODUCTION_ENV = {  # the README's production settings
 
 
 def run_cli(*args, tmp_path, **env_extra):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("JAMSOSDESA_")}
+    # a clean deployment's environment (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for themselves)
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("JAMSOSDESA_") and key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(DJANGO_SETTINGS_MODULE="jamsosdesa.settings", JAMSOSDESA_VAR_DIR=str(tmp_path),
                DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", **env_extra)
     return subprocess.run([sys.executable, "-m", "jamsosdesa", *args], capture_output=True, text=True, env=env,
