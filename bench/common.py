@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -84,7 +85,28 @@ def run_part(script: str, argv: list[str], part: str) -> dict | None:
         return json.loads(Path(out.name).read_text())
 
 
-# --- PostgreSQL databases -----------------------------------------------------------------------------------
+# --- Django and PostgreSQL databases -----------------------------------------------------------------------
+
+
+def django_env() -> None:
+    """The settings a benchmark runs with (a key of its own: the settings refuse to load without one)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamsosdesa.settings")
+    os.environ.setdefault("JAMSOSDESA_SECRET_KEY", "benchmark-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
+
+
+@contextmanager
+def pg_database(url: str, *, keep: bool = False):
+    """Create the benchmark database of `url` for the block and drop it at the end whatever happens (a failure, a
+    Ctrl-C, a SIGTERM after `exit_on_sigterm`), unless `keep`; the clean-up cannot be cut short by a second signal."""
+    try:
+        pg_create(url)
+        yield
+    except BaseException:
+        shield_cleanup()
+        raise
+    finally:
+        if not keep:
+            pg_drop(url)
 
 
 def pg_server(url: str):

@@ -30,11 +30,10 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "src"))
 sys.path.insert(0, str(BENCH))
 
-from common import Checks, exit_on_sigterm, run_note, say  # noqa: E402
+from common import Checks, django_env, exit_on_sigterm, run_note, say  # noqa: E402
 
 exit_on_sigterm()
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamsosdesa.settings")
-os.environ.setdefault("JAMSOSDESA_SECRET_KEY", "benchmark-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
+django_env()
 if "JAMSOSDESA_VAR_DIR" not in os.environ:  # settings make a static/ folder there: a temporary one, removed
     os.environ["JAMSOSDESA_VAR_DIR"] = tempfile.mkdtemp(prefix="jamsosdesa-bench-contributions-")
     atexit.register(shutil.rmtree, os.environ["JAMSOSDESA_VAR_DIR"], True)

@@ -56,7 +56,17 @@ FILES = OUT / "import-files"
 sys.path.insert(0, str(BENCH))
 
 import make_import_file  # noqa: E402
-from common import code_version, exit_on_sigterm, pg_create, pg_drop, run_note, run_part, say, shield_cleanup  # noqa: E402
+from common import (  # noqa: E402
+    code_version,
+    django_env,
+    exit_on_sigterm,
+    pg_database,
+    pg_drop,
+    run_note,
+    run_part,
+    say,
+    shield_cleanup,
+)
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/jamsosdesa_bench_import"
 SIZES = {"full": {"big": 1_000_000, "medium": 100_000, "plain": 20_000},
@@ -104,8 +114,7 @@ def reset_peak_rss() -> bool:
 
 def django_setup(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamsosdesa.settings")
-    os.environ.setdefault("JAMSOSDESA_SECRET_KEY", "benchmark-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
+    django_env()
     import django
 
     django.setup()
@@ -593,16 +602,9 @@ def setup_database(result: dict) -> None:
 def run_postgres(args, files: dict) -> dict:
     """The PostgreSQL sections in a database made for them, dropped at the end whatever happens (unless
     --keep-db)."""
-    try:
-        pg_create(args.pg_url)
+    with pg_database(args.pg_url, keep=args.keep_db):
         django_setup(args.pg_url)
         return _run_postgres(args, files)
-    except BaseException:
-        shield_cleanup()
-        raise
-    finally:
-        if not args.keep_db:
-            pg_drop(args.pg_url)
 
 
 def _run_postgres(args, files: dict) -> dict:

@@ -31,7 +31,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "src"))
 sys.path.insert(0, str(BENCH))
 
-from common import Checks, exit_on_sigterm, pg_create, pg_drop, run_note, say, shield_cleanup  # noqa: E402
+from common import Checks, django_env, exit_on_sigterm, pg_database, run_note, say  # noqa: E402
 
 TARGET_SECONDS = 60.0
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/jamsosdesa_bench_one_nik"
@@ -144,18 +144,12 @@ def main() -> int:
     if "JAMSOSDESA_VAR_DIR" not in os.environ:  # the cache (job progress) goes here: removed at the end
         os.environ["JAMSOSDESA_VAR_DIR"] = str(folder / "var")
     os.environ["DATABASE_URL"] = args.pg_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamsosdesa.settings")
-    os.environ.setdefault("JAMSOSDESA_SECRET_KEY", "benchmark-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
+    django_env()
     checks = Checks()
     try:
-        pg_create(args.pg_url)
-        run(args, rows, folder, checks)
-    except BaseException:
-        shield_cleanup()
-        raise
+        with pg_database(args.pg_url, keep=args.keep_db):
+            run(args, rows, folder, checks)
     finally:
-        if not args.keep_db:
-            pg_drop(args.pg_url)
         shutil.rmtree(folder, ignore_errors=True)
     return checks.verdict()
 

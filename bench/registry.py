@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from common import Checks, exit_on_sigterm, pg_drop, run_note, run_part, shield_cleanup
+from common import Checks, django_env, exit_on_sigterm, pg_drop, run_note, run_part, shield_cleanup
 
 READ_TARGET_MS = 100.0
 WRITE_TARGET_MS = 50.0
@@ -69,8 +69,7 @@ def peak_rss_mb() -> float:
 
 def django_setup(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jamsosdesa.settings")
-    os.environ.setdefault("JAMSOSDESA_SECRET_KEY", "benchmark-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
+    django_env()
     import django
 
     django.setup()
