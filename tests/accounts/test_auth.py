@@ -46,6 +46,30 @@ def test_a_few_failures_on_other_accounts_do_not_lock_the_address(operator_a, se
     assert client.post("/masuk/", {"username": "op_a", "password": "rahasia-123"}).status_code == 302
 
 
+def test_logging_in_to_ones_own_account_does_not_clear_the_addresss_failures_on_others(operator_a, settings):
+    # an attacker with an account of their own logs in between guesses: the address count must keep growing
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 12
+    client = Client()
+    for number in range(12):
+        client.post("/masuk/", {"username": f"tebakan{number}", "password": "salah"})
+        if number == 5:
+            assert client.post("/masuk/", {"username": "op_a", "password": "rahasia-123"}).status_code == 302
+            client.logout()
+    locked = client.post("/masuk/", {"username": "op_a", "password": "rahasia-123"})
+    assert locked.status_code == 429
+
+
+def test_a_successful_login_clears_that_accounts_own_failures(operator_a):
+    client = Client()
+    for _ in range(4):
+        client.post("/masuk/", {"username": "op_a", "password": "salah"})
+    assert client.post("/masuk/", {"username": "op_a", "password": "rahasia-123"}).status_code == 302
+    client.logout()
+    for _ in range(4):  # four more are below the limit again, as the account's count started over
+        client.post("/masuk/", {"username": "op_a", "password": "salah"})
+    assert client.post("/masuk/", {"username": "op_a", "password": "rahasia-123"}).status_code == 302
+
+
 def test_tokens_are_created_shown_once_and_revoked_from_the_profile(operator_a):
     client = Client()
     client.force_login(operator_a)

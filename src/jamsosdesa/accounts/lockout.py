@@ -3,6 +3,10 @@
 django-axes compares the largest failure count among its lockout parameter sets with a single limit. The
 address-wide count is scaled here so that it reaches that limit only at its own, higher limit
 (settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS): trying many accounts from one address is stopped too.
+
+A successful login clears only the failures on that account from that address. Clearing the address's
+failures over all accounts (axes' own reset) would let someone with an account of their own log in between
+guesses on other accounts and so never reach the address-wide limit.
 """
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -22,3 +26,10 @@ class AccountAndAddressHandler(AxesDatabaseHandler):
         account_limit = settings.AXES_FAILURE_LIMIT
         address_limit = max(settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS, 1)
         return max(per_account, per_address * account_limit // address_limit)
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """Called by axes on a successful login (AXES_RESET_ON_SUCCESS): deletes the failures of the account's
+        parameter set (username and address) only, so the address's failures on other accounts keep counting."""
+        per_account = self.filter_user_attempts(request, credentials)[0]
+        count, _ = per_account.delete()
+        return count
