@@ -22,3 +22,11 @@ def csv_safe(value):
 
 def csv_safe_row(row) -> list:
     return [csv_safe(value) for value in row]
+
+
+def csv_unsafe(value: str) -> str:
+    """`csv_safe` undone: a text read back from a CSV loses the one apostrophe `csv_safe` put before a formula
+    start, so our own export imports as it was (a phone '+62…, a name '=x); any other apostrophe stays."""
+    if value[:1] == "'" and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value

@@ -16,6 +16,8 @@ from typing import BinaryIO
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .cells import csv_unsafe
+
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CSV_DELIMITERS = ",;\t"
@@ -102,14 +104,23 @@ def _csv_table(stream: BinaryIO, looks_like_header, encoding: str | None = None)
         raise FileProblem(_("Baris pertama bukan judul kolom (mis. nik, nama, tanggal_lahir). "
                             "Unduh templat untuk contoh."), no_header=True)
     notes = [_("Dibaca sebagai CSV (pemisah '%(d)s', %(e)s).") % {"d": delimiter, "e": encoding}]
-    return Table(kind="csv", header=header, rows=_csv_rows(reader), header_row=header_row, notes=notes, text=text)
+    return Table(kind="csv", header=header, rows=_csv_rows(reader, unescape=True), header_row=header_row,
+                 notes=notes, text=text)
 
 
-def _csv_rows(reader) -> Iterator[list]:
+def _csv_rows(reader, *, unescape: bool = False) -> Iterator[list]:
     """The reader's rows; its errors (a cell over the csv module's limit, a broken quote) become a FileProblem
-    naming the line, not Python's English words."""
+    naming the line, not Python's English words. With `unescape`, a cell `csv_safe` wrote ('=x) is read back as it
+    was (=x), so an export of ours imports unchanged."""
     try:
-        yield from reader
+        if not unescape:
+            yield from reader
+            return
+        for row in reader:
+            for i, cell in enumerate(row):
+                if cell[:1] == "'":
+                    row[i] = csv_unsafe(cell)
+            yield row
     except csv.Error as exc:
         if "field limit" in str(exc):
             raise FileProblem(_("Baris %(n)s: satu sel berisi lebih dari %(k)s KB teks, terlalu panjang untuk data "
