@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from jamsosdesa.accounts.models import ApiToken
+from jamsosdesa.core.apierrors import status_for  # each code's HTTP status (core.apierrors.STATUS)
 from jamsosdesa.core.errors import ErrorCode, ServiceError
 
 
@@ -27,27 +28,6 @@ api = NinjaAPI(
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
 )
-
-
-# The HTTP status of each error code; any other code (a refused input, a domain's own code such as an enrolment
-# refusal) is 422.
-STATUS = {
-    ErrorCode.UNAUTHENTICATED: 401,
-    ErrorCode.FORBIDDEN: 403,
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.NIK_TAKEN: 409,
-    ErrorCode.NIK_REFUSED: 409,
-    ErrorCode.KPJ_TAKEN: 409,
-    ErrorCode.CONFIRMATION_REQUIRED: 409,
-    ErrorCode.ALREADY_INACTIVE: 409,
-    ErrorCode.NOT_READY: 409,
-    ErrorCode.FILE_GONE: 409,
-    ErrorCode.JOB_ACTIVE: 409,
-}
-
-
-def status_for(code) -> int:
-    return STATUS.get(code, 422)
 
 
 def error_response(request, status: int, code: str, message: str, fields=None, **extra):

@@ -4,6 +4,8 @@ from ninja import Field, Query, Router, Schema
 from pydantic import AfterValidator
 
 from jamsosdesa.core import clock
+from jamsosdesa.core.apierrors import answers
+from jamsosdesa.core.errors import ErrorCode as E
 from jamsosdesa.core.months import checked_month_text, parse_month
 
 from .book import rate_book
@@ -63,7 +65,11 @@ class QuoteOut(Schema):
     monthly: list[MonthOut]
 
 
-@router.get("/quote", response=QuoteOut, summary="Simulasi iuran (dan anggaran untuk banyak orang dan bulan)")
+@router.get("/quote",
+            **answers({200: QuoteOut}, E.BAD_SEGMENT, E.PROGRAMME_REQUIRED, E.PROGRAMME_NOT_ALLOWED, E.NO_RATE,
+                      E.BAD_RISK_CLASS, E.BAD_CONTRACT_VALUE, E.BAD_CONTRACT_MONTHS, E.BAD_INCOME,
+                      E.INCOME_NOT_ALLOWED, E.BAD_COUNT),
+            summary="Simulasi iuran (dan anggaran untuk banyak orang dan bulan)")
 def quote(request, q: Query[QuoteQuery]):
     """Every amount is whole rupiah. Bad input answers 422 with a code (`income_not_allowed`, `no_rate`, ...)
     and the field it concerns."""

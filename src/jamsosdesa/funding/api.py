@@ -7,6 +7,8 @@ from ninja.responses import Status
 from pydantic import AfterValidator
 
 from jamsosdesa.contributions.models import PayerType
+from jamsosdesa.core.apierrors import answers
+from jamsosdesa.core.errors import ErrorCode as E
 from jamsosdesa.core.months import checked_month_text, parse_month
 from jamsosdesa.core.presenters import PersonalData, personal_data
 from jamsosdesa.participants.models import VillageRole
@@ -80,7 +82,7 @@ class DesaOut(Schema):
     committed: int
 
 
-class MonthOut(Schema):
+class BudgetMonthOut(Schema):  # not MonthOut: the quote's MonthOut has that name in the OpenAPI document
     month: str
     per_person: int
     people: int
@@ -98,7 +100,7 @@ class BudgetOut(Schema):
     planned_people: int | None
     remaining_quota: int | None
     whole_scheme: bool
-    months: list[MonthOut]
+    months: list[BudgetMonthOut]
     desa: list[DesaOut]
 
 
@@ -169,12 +171,12 @@ def _enrolment_out(e, shown: PersonalData) -> dict:
             "cost": e.cost, "ended": e.ended_at is not None, "end_reason": e.end_reason}
 
 
-@router.get("/schemes", response=list[SchemeOut], summary="Skema pembiayaan yang boleh Anda lihat")
+@router.get("/schemes", **answers({200: list[SchemeOut]}), summary="Skema pembiayaan yang boleh Anda lihat")
 def scheme_list(request):
     return [selectors.scheme_as_json(s) for s in selectors.scheme_list(user=request.user)]
 
 
-@router.post("/schemes", response={201: SchemeOut}, summary="Buat skema pembiayaan")
+@router.post("/schemes", **answers({201: SchemeOut}, E.INVALID, E.FORBIDDEN), summary="Buat skema pembiayaan")
 def scheme_create(request, body: SchemeIn):
     data = body.dict()
     data.update(start_month=_month(body.start_month), end_month=_month(body.end_month),
@@ -184,17 +186,18 @@ def scheme_create(request, body: SchemeIn):
     return Status(201, selectors.scheme_as_json(scheme))
 
 
-@router.get("/schemes/{pk}", response=SchemeOut)
+@router.get("/schemes/{pk}", **answers({200: SchemeOut}, E.NOT_FOUND))
 def scheme_detail(request, pk: int):
     return selectors.scheme_as_json(_scheme(request, pk))
 
 
-@router.get("/schemes/{pk}/budget", response=BudgetOut, summary="Anggaran skema: terpakai, sisa pagu, kuota per desa")
+@router.get("/schemes/{pk}/budget", **answers({200: BudgetOut}, E.NOT_FOUND),
+            summary="Anggaran skema: terpakai, sisa pagu, kuota per desa")
 def scheme_budget(request, pk: int):
     return selectors.scheme_budget(user=request.user, scheme=_scheme(request, pk)).as_json()
 
 
-@router.get("/schemes/{pk}/enrolments", response=list[EnrolmentOut])
+@router.get("/schemes/{pk}/enrolments", **answers({200: list[EnrolmentOut]}, E.NOT_FOUND))
 def enrolment_list(request, pk: int, desa: str = "", limit: Annotated[int, Field(ge=1, le=1000)] = 100,
                    offset: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0):  # beyond bigint: 422, not 500
     rows = selectors.scheme_enrolments(user=request.user, scheme=_scheme(request, pk), desa=desa)
@@ -202,7 +205,9 @@ def enrolment_list(request, pk: int, desa: str = "", limit: Annotated[int, Field
     return [_enrolment_out(e, shown) for e in rows[offset:offset + limit]]
 
 
-@router.post("/schemes/{pk}/enrolments", response={201: BatchOut},
+@router.post("/schemes/{pk}/enrolments",
+             **answers({201: BatchOut}, E.INVALID, E.NOT_FOUND, E.FORBIDDEN, E.SCHEME_ENDED, E.BAD_PERIOD,
+                       E.OUTSIDE_REGION, more="or, for one `nik`, the reason it is refused (Refusal)"),
              summary="Daftarkan peserta: satu NIK, daftar NIK, atau filter")
 def enrolment_create(request, pk: int, body: EnrolIn):
     """A list or a filter runs within the request (the answer carries the refusals), as one NIK does."""
@@ -214,7 +219,9 @@ def enrolment_create(request, pk: int, body: EnrolIn):
     return Status(201, selectors.enrolment_batch_as_json(batch, user=request.user))
 
 
-@router.post("/enrolments/{pk}/end", response=EnrolmentOut, summary="Akhiri kepesertaan skema (tidak dihapus)")
+@router.post("/enrolments/{pk}/end",
+             **answers({200: EnrolmentOut}, E.INVALID, E.NOT_FOUND, E.FORBIDDEN, E.ALREADY_ENDED),
+             summary="Akhiri kepesertaan skema (tidak dihapus)")
 def enrolment_end(request, pk: int, body: EndIn):
     enrolment = selectors.enrolment_get(user=request.user, pk=pk)
     if enrolment is None:

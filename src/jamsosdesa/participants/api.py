@@ -6,6 +6,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StrictInt
 
+from jamsosdesa.core.apierrors import answers
+from jamsosdesa.core.errors import ErrorCode as E
 from jamsosdesa.core.presenters import PersonalData, personal_data
 
 from . import selectors, services
@@ -145,12 +147,13 @@ def _get(request, nik: str):
     return participant
 
 
-@router.get("/nik/check", response=NikCheckOut, summary="Periksa NIK")
+@router.get("/nik/check", **answers({200: NikCheckOut}), summary="Periksa NIK")
 def nik_check(request, nik: str, birth_date: date | None = None, sex: Literal["L", "P"] | None = None):
     return check_nik(nik, birth_date=birth_date, sex=sex).as_dict()
 
 
-@router.post("/participants", response={201: ParticipantOut}, summary="Daftarkan peserta")
+@router.post("/participants", **answers({201: ParticipantOut}, E.INVALID, E.FORBIDDEN, E.NIK_TAKEN, E.NIK_REFUSED,
+                                         E.KPJ_TAKEN, E.CONFIRMATION_REQUIRED), summary="Daftarkan peserta")
 def participants_create(request, payload: ParticipantIn):
     data = payload.dict()
     heirs = data.pop("heirs")
@@ -162,7 +165,7 @@ def participants_create(request, payload: ParticipantIn):
     return Status(201, _out(participant, personal_data(request.user, one_person=True)))
 
 
-@router.get("/participants", response=ParticipantPageOut, summary="Daftar peserta")
+@router.get("/participants", **answers({200: ParticipantPageOut}), summary="Daftar peserta")
 def participants_list(request, q: str = "", region: str = "", segment: str = "", village_role: str = "",
                       status: Literal["", "active", "inactive"] = "", after: int | None = None,
                       limit: int = Query(25, ge=1, le=200)):
@@ -174,12 +177,15 @@ def participants_list(request, q: str = "", region: str = "", segment: str = "",
             "total": page.total, "total_capped": page.total_capped}
 
 
-@router.get("/participants/{nik}", response=ParticipantOut, summary="Peserta menurut NIK")
+@router.get("/participants/{nik}", **answers({200: ParticipantOut}, E.NOT_FOUND), summary="Peserta menurut NIK")
 def participants_get(request, nik: str):
     return _out(_get(request, nik), personal_data(request.user, one_person=True))
 
 
-@router.patch("/participants/{nik}", response=ParticipantOut, summary="Ubah data peserta")
+@router.patch("/participants/{nik}",
+              **answers({200: ParticipantOut}, E.INVALID, E.NOT_FOUND, E.FORBIDDEN, E.NIK_TAKEN, E.NIK_REFUSED,
+                        E.KPJ_TAKEN, E.CONFIRMATION_REQUIRED),
+              summary="Ubah data peserta")
 def participants_update(request, nik: str, payload: ParticipantPatch):
     participant = _get(request, nik)
     data = payload.dict(exclude_unset=True)
@@ -190,7 +196,8 @@ def participants_update(request, nik: str, payload: ParticipantPatch):
     return _out(participant, personal_data(request.user, one_person=True))
 
 
-@router.post("/participants/{nik}/deactivate", response=ParticipantOut, summary="Nonaktifkan peserta")
+@router.post("/participants/{nik}/deactivate", **answers({200: ParticipantOut}, E.INVALID, E.NOT_FOUND, E.FORBIDDEN,
+                                                           E.ALREADY_INACTIVE), summary="Nonaktifkan peserta")
 def participants_deactivate(request, nik: str, payload: DeactivateIn):
     participant = services.participant_deactivate(actor=request.user, participant=_get(request, nik),
                                                   reason=payload.reason, note=payload.note)

@@ -1,6 +1,8 @@
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from jamsosdesa.core.apierrors import answers
+from jamsosdesa.core.errors import ErrorCode as E
 from jamsosdesa.core.regioncodes import Level
 
 from .selectors import region_ancestors, region_children, region_get, region_search
@@ -23,7 +25,7 @@ class RegionDetail(RegionOut):
     children_count: int
 
 
-@router.get("", response=list[RegionOut], summary="Cari wilayah atau daftar anak wilayah")
+@router.get("", **answers({200: list[RegionOut]}, E.HTTP_ERROR), summary="Cari wilayah atau daftar anak wilayah")
 def regions_list(request, q: str = "", parent: str = "", level: int | None = None, limit: int = 20):
     """With `q`: regions whose name contains it (each with its kecamatan/kabupaten path).
     Otherwise: the children of `parent` (provinces when empty)."""
@@ -35,7 +37,7 @@ def regions_list(request, q: str = "", parent: str = "", level: int | None = Non
     return [{"code": r.code, "name": r.name, "level": r.level, "kind": r.kind} for r in region_children(parent or None)]
 
 
-@router.get("/{code}", response=RegionDetail, summary="Satu wilayah dengan induknya")
+@router.get("/{code}", **answers({200: RegionDetail}, E.NOT_FOUND), summary="Satu wilayah dengan induknya")
 def regions_get(request, code: str):
     region = region_get(code)
     if region is None:
