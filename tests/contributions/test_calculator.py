@@ -126,3 +126,50 @@ def test_a_book_that_has_answered_many_quotes_answers_like_a_fresh_one():
     below = quote(warm, QuoteRequest("PU", ("JKK", "JKM", "JP"), date(2026, 4, 1), income=5_000_000))
     assert capped.lines[2].basis.startswith("plafon") and below.lines[2].basis == "Rp5.000.000"
     assert below.lines[2].total == 150_000
+
+
+def _self_payer_discount():
+    """The discount the rule data gives a self-paying BPU worker outside any named sector (PP 50/2025 today)."""
+    found = [d for d in BOOK.discounts if d.segment == "BPU" and not d.sectors and d.valid_until]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_a_period_across_the_end_of_a_discount_is_two_runs_saying_when_and_why():
+    from jamsosdesa.contributions.calculator import month_name
+    from jamsosdesa.core.months import add_months
+
+    cut = _self_payer_discount()
+    start = add_months(cut.valid_until, -2)  # three discounted months, then three without
+    result = budget(BOOK, QuoteRequest("BPU", ("JKK", "JKM"), start, income=1_000_000), people=100, months=6)
+    first, second = result.runs
+    assert (first.start, first.end, first.months, first.amount) == (start, cut.valid_until, 3, 8_400)
+    assert (second.start, second.end, second.months, second.amount) == (add_months(cut.valid_until, 1),
+                                                                        add_months(start, 5), 3, 16_800)
+    assert [d.regulation for d in first.discounts] == [cut.regulation] and second.discounts == ()
+    assert result.total == first.total + second.total == 100 * (3 * 8_400 + 3 * 16_800)
+    assert result.amount_changes and not first.changes
+    (change,) = second.changes
+    assert (change.kind, change.month, change.regulation) == ("discount_ended", cut.valid_until, cut.regulation)
+    assert second.reason == (f"Mulai {month_name(second.start)}: Rp16.800 sebulan per orang, karena potongan 50% "
+                             f"JKK dan JKM ({cut.regulation}) berakhir setelah bulan iuran "
+                             f"{month_name(cut.valid_until)}.")
+    runs = result.as_dict()["runs"]
+    assert [(r["from_month"], r["to_month"], r["months"], r["amount"], r["total"]) for r in runs] == [
+        (f"{start:%Y-%m}", f"{cut.valid_until:%Y-%m}", 3, 8_400, 2_520_000),
+        (f"{second.start:%Y-%m}", f"{second.end:%Y-%m}", 3, 16_800, 5_040_000)]
+    assert runs[1]["changes"][0]["discount"]["valid_until"] == f"{cut.valid_until:%Y-%m}"
+
+
+def test_a_discount_starting_inside_the_period_and_a_payer_it_excludes():
+    from jamsosdesa.core.months import add_months
+
+    cut = _self_payer_discount()
+    start = add_months(cut.valid_from, -1)
+    result = budget(BOOK, QuoteRequest("BPU", ("JKK", "JKM"), start, income=1_000_000), people=1, months=2)
+    assert [(r.start, r.amount) for r in result.runs] == [(start, 16_800), (cut.valid_from, 8_400)]
+    assert [(c.kind, c.month) for c in result.runs[1].changes] == [("discount_started", cut.valid_from)]
+    district = budget(BOOK, QuoteRequest("BPU", ("JKK", "JKM"), start, income=1_000_000, payer="apbd"),
+                      people=1, months=24)  # the state budget never gets it: one run, nothing to explain
+    assert [(r.months, r.amount, r.changes) for r in district.runs] == [(24, 16_800, ())]
+    assert not district.amount_changes and district.total == 24 * 16_800

@@ -47,6 +47,40 @@ class MonthOut(Schema):
     amount: int
 
 
+class DiscountOut(Schema):
+    name: str = Field(..., description="Nama diskon seperti tersimpan di aturan")
+    regulation: str = Field(..., description="Dasar hukum seperti tersimpan di aturan, mis. PP 50/2025")
+    programmes: list[str]
+    percent_off: str
+    valid_from: str | None
+    valid_until: str | None = Field(..., description="Bulan iuran terakhir diskon berlaku (YYYY-MM)")
+    text: str = Field(..., description="Uraian dalam bahasa pengguna")
+
+
+class ChangeOut(Schema):
+    kind: Literal["discount_ended", "discount_started", "rate_changed"]
+    month: str = Field(..., description="discount_ended: bulan terakhir diskon; lainnya: bulan pertama jumlah baru")
+    regulation: str
+    programme: str
+    discount: DiscountOut | None
+    text: str
+
+
+class RunOut(Schema):
+    """Bulan-bulan berturut-turut dengan iuran sebulan per orang dan aturan yang sama."""
+
+    from_month: str = Field(..., description="Bulan pertama (YYYY-MM)")
+    to_month: str = Field(..., description="Bulan terakhir (YYYY-MM)")
+    months: int
+    amount: int = Field(..., description="Iuran sebulan per orang")
+    people: int
+    total: int = Field(..., description="amount × months × people")
+    discounts: list[DiscountOut]
+    regulations: list[str]
+    changes: list[ChangeOut] = Field(..., description="Mengapa jumlahnya berbeda dari run sebelumnya")
+    reason: str
+
+
 class QuoteOut(Schema):
     segment: str
     programmes: list[str]
@@ -63,6 +97,9 @@ class QuoteOut(Schema):
     months: int
     budget_total: int
     monthly: list[MonthOut]
+    amount_changes: bool = Field(..., description="Iuran sebulan per orang berubah di dalam periode")
+    runs: list[RunOut] = Field(..., description="Periode dipecah menjadi run dengan jumlah sama; "
+                                                "budget_total = jumlah total semua run")
 
 
 @router.get("/quote",

@@ -158,10 +158,20 @@ class QuoteLine:
     basis_amount: int = 0  # what the percentages apply to (income, ceiling, contract value, months)
     basis_kind: str = "amount"  # amount | ceiling | months
     regulation: str = ""
+    cut: _Cut | None = None  # the discount rule taken off, when there is one
 
     @property
     def total(self) -> int:
         return self.employer + self.worker
+
+    @property
+    def discount_rule(self) -> RuleInForce | None:
+        """The discount taken off this line, described in the user's language (the regulation as data)."""
+        cut = self.cut
+        if cut is None:
+            return None
+        return RuleInForce(cut.title, cut.regulation, (self.programme,), Decimal(cut.ppm_off) / 10_000,
+                           cut.valid_from, cut.valid_until)
 
     @property
     def basis(self) -> str:
@@ -223,7 +233,11 @@ class _Cut:
     ppm_off: int
     employer: bool
     worker: bool
-    name: str
+    name: str  # "name (regulation)", as shown so far
+    title: str = ""  # the discount's name as stored
+    regulation: str = ""
+    valid_from: date | None = None
+    valid_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -341,7 +355,7 @@ def _best_cut(book: RateBook, req: QuoteRequest, segment: str, programme: str) -
     if best is None:
         return None
     return _Cut(best.ppm_off, best.share in ("", "employer"), best.share in ("", "worker"),
-                f"{best.name} ({best.regulation})")
+                f"{best.name} ({best.regulation})", best.name, best.regulation, best.valid_from, best.valid_until)
 
 
 # --- the quote -------------------------------------------------------------------------------------------
@@ -411,6 +425,7 @@ def _cut(line: QuoteLine, cut: _Cut | None) -> QuoteLine:
     line.worker -= cut_worker
     line.discount = cut_employer + cut_worker
     line.discount_name = cut.name
+    line.cut = cut
     return line
 
 
@@ -434,33 +449,177 @@ def _pmi(plan: _Plan, req: QuoteRequest) -> QuoteLine:
                      basis_amount=req.contract_months, basis_kind="months", regulation=package.regulation)
 
 
+@dataclass(frozen=True)
+class RuleInForce:
+    """A discount taken off in some months, as the rule data names it (name and regulation are data)."""
+    name: str
+    regulation: str
+    programmes: tuple[str, ...]
+    percent_off: Decimal
+    valid_from: date | None
+    valid_until: date | None
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "regulation": self.regulation, "programmes": list(self.programmes),
+                "percent_off": f"{self.percent_off.normalize():f}", "valid_from": _month_key(self.valid_from),
+                "valid_until": _month_key(self.valid_until), "text": self.text}
+
+    @property
+    def label(self) -> str:
+        """'potongan 50% JKK dan JKM (PP 50/2025)': fixed words translated, the regulation as the data names it."""
+        return _("potongan %(p)s %(g)s (%(r)s)") % {"p": f"{self.percent_off.normalize():f}%",
+                                                    "g": _(" dan ").join(self.programmes), "r": self.regulation}
+
+    @property
+    def text(self) -> str:
+        """The label and, when the rule has one, its last month: '... sampai Desember 2026'."""
+        if self.valid_until is None:
+            return self.label
+        return _("%(d)s sampai %(u)s") % {"d": self.label, "u": month_name(self.valid_until)}
+
+
+@dataclass(frozen=True)
+class Change:
+    """Why a run's amount differs from the run before: a discount ended or started, or a rate changed."""
+    kind: str  # discount_ended | discount_started | rate_changed
+    month: date  # discount_ended: its last month; otherwise the first month of the new amount
+    regulation: str
+    discount: RuleInForce | None = None
+    programme: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.kind == "discount_ended":
+            return _("%(d)s berakhir setelah bulan iuran %(m)s") % {"d": self.discount.label,
+                                                                      "m": month_name(self.month)}
+        if self.kind == "discount_started":
+            return _("%(d)s mulai berlaku bulan iuran %(m)s") % {"d": self.discount.label,
+                                                                  "m": month_name(self.month)}
+        return _("tarif %(p)s berubah mulai bulan iuran %(m)s (%(r)s)") % {
+            "p": self.programme, "m": month_name(self.month), "r": self.regulation}
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "month": _month_key(self.month), "regulation": self.regulation,
+                "programme": self.programme, "discount": self.discount.as_dict() if self.discount else None,
+                "text": self.text}
+
+
+@dataclass
+class Run:
+    """Consecutive months of a period in which one person's monthly amount and the rules behind it stay the same."""
+    start: date
+    end: date
+    months: int
+    amount: int  # per person per month
+    people: int
+    discounts: tuple[RuleInForce, ...]
+    regulations: tuple[str, ...]  # the rate rules in force, one per programme
+    changes: tuple[Change, ...] = ()  # why this run differs from the one before (empty for the first)
+
+    @property
+    def total(self) -> int:
+        return self.amount * self.months * self.people
+
+    @property
+    def reason(self) -> str:
+        """'Mulai Januari 2027: Rp16.800 sebulan per orang, karena ...' ('' for the first run)."""
+        if not self.changes:
+            return ""
+        return _("Mulai %(m)s: %(a)s sebulan per orang, karena %(why)s.") % {
+            "m": month_name(self.start), "a": rupiah(self.amount), "why": "; ".join(c.text for c in self.changes)}
+
+    def as_dict(self) -> dict:
+        return {"from_month": _month_key(self.start), "to_month": _month_key(self.end), "months": self.months,
+                "amount": self.amount, "people": self.people, "total": self.total,
+                "discounts": [d.as_dict() for d in self.discounts], "regulations": list(self.regulations),
+                "changes": [c.as_dict() for c in self.changes], "reason": self.reason}
+
+
+def month_name(month: date) -> str:
+    """'Desember 2026' / 'December 2026': the month in the active language."""
+    from django.utils.formats import date_format
+
+    return date_format(month, "F Y")
+
+
+def _month_key(month: date | None) -> str | None:
+    return month.strftime("%Y-%m") if month else None
+
+
+def _rules(q: Quote) -> tuple[tuple[RuleInForce, ...], tuple[tuple[str, str], ...]]:
+    """The discounts taken off a month's quote (programmes of one discount together) and each programme's rule."""
+    found: dict[tuple[str, str], list] = {}
+    for line in q.lines:
+        if line.cut is not None:
+            entry = found.setdefault((line.cut.title, line.cut.regulation), [line.cut, []])
+            entry[1].append(line.programme)
+    discounts = tuple(RuleInForce(cut.title, cut.regulation, tuple(programmes), Decimal(cut.ppm_off) / 10_000,
+                                  cut.valid_from, cut.valid_until) for cut, programmes in found.values())
+    return discounts, tuple((line.programme, line.regulation) for line in q.lines)
+
+
+def _changes(before: Run, after: Run, before_rates: tuple, after_rates: tuple) -> tuple[Change, ...]:
+    key = {(d.name, d.regulation) for d in after.discounts}
+    ended = [Change("discount_ended", before.end, d.regulation, d) for d in before.discounts
+             if (d.name, d.regulation) not in key]
+    key = {(d.name, d.regulation) for d in before.discounts}
+    started = [Change("discount_started", after.start, d.regulation, d) for d in after.discounts
+               if (d.name, d.regulation) not in key]
+    old = dict(before_rates)
+    rates = [Change("rate_changed", after.start, regulation, programme=programme)
+             for programme, regulation in after_rates if old.get(programme) != regulation]
+    return tuple(ended + started + rates)
+
+
 @dataclass
 class Budget:
     quote: Quote  # the first month's
     people: int
     months: int
     monthly: list[tuple[date, int]]  # (month, cost for all people)
+    runs: list[Run] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return sum(amount for _, amount in self.monthly)
 
+    @property
+    def amount_changes(self) -> bool:
+        """Whether one person's monthly amount differs between months of the period."""
+        return len({run.amount for run in self.runs}) > 1
+
     def as_dict(self) -> dict:
         return self.quote.as_dict() | {"people": self.people, "months": self.months, "budget_total": self.total,
                                        "monthly": [{"month": m.strftime("%Y-%m"), "amount": a}
-                                                   for m, a in self.monthly]}
+                                                   for m, a in self.monthly],
+                                       "amount_changes": self.amount_changes,
+                                       "runs": [run.as_dict() for run in self.runs]}
 
 
 def budget(book: RateBook, req: QuoteRequest, *, people: int, months: int) -> Budget:
     """What `people` cost for `months` contribution months from req.month, month by month (a discount may
-    start or end inside the period)."""
+    start or end inside the period), and the period as runs of months with the same amount and rules, each
+    saying why it differs from the run before. The total is the sum of the runs."""
     if people < 1 or months < 1:
         field_name = "people" if people < 1 else "months"
         raise QuoteError(ErrorCode.BAD_COUNT, field_name, _("Jumlah orang dan bulan harus paling sedikit 1."))
     first = quote(book, req)
     monthly = []
+    runs: list[Run] = []
+    rates_of_run: list[tuple] = []
     for offset in range(months):
         month = add_months(req.month, offset)
         q = first if offset == 0 else quote(book, replace(req, month=month))
         monthly.append((month, q.total * people))
-    return Budget(first, people, months, monthly)
+        discounts, rates = _rules(q)
+        last = runs[-1] if runs else None
+        if last and (last.amount, last.discounts, rates_of_run[-1]) == (q.total, discounts, rates):
+            last.end = month
+            last.months += 1
+            continue
+        run = Run(month, month, 1, q.total, people, discounts, tuple(dict.fromkeys(r for _p, r in rates)))
+        if last:
+            run.changes = _changes(last, run, rates_of_run[-1], rates)
+        runs.append(run)
+        rates_of_run.append(rates)
+    return Budget(first, people, months, monthly, runs)

@@ -68,8 +68,18 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line.programme:<8} {rupiah(line.total):>14}{share}   [{line.regulation}]")
             if line.discount:
                 self.stdout.write("           " + _("diskon %(d)s: %(n)s") % {"d": rupiah(line.discount),
-                                                                             "n": line.discount_name})
+                                                                             "n": line.discount_rule.text})
         self.stdout.write(_("  Jumlah sebulan per orang: %(t)s") % {"t": rupiah(q.total)})
         if result.people > 1 or result.months > 1:
             self.stdout.write(_("  Anggaran: %(n)s orang × %(b)s bulan = %(t)s") % {
                 "n": thousands(result.people), "b": result.months, "t": rupiah(result.total)})
+        if result.amount_changes:  # the same runs as the API's "runs" and the page's table
+            self.stdout.write(_("  Iuran sebulan per orang berubah di dalam periode:"))
+            for run in result.runs:
+                self.stdout.write("    " + _("%(f)s–%(t)s: %(a)s × %(b)s bulan × %(n)s orang = %(s)s") % {
+                    "f": run.start.strftime("%m/%Y"), "t": run.end.strftime("%m/%Y"), "a": rupiah(run.amount),
+                    "b": run.months, "n": thousands(run.people), "s": rupiah(run.total)})
+                for discount in run.discounts:
+                    self.stdout.write("      " + discount.text)
+                if run.reason:
+                    self.stdout.write("      " + run.reason)
