@@ -9,7 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from jamsosdesa.accounts.models import ApiToken
-from jamsosdesa.core.apierrors import status_for  # each code's HTTP status (core.apierrors.STATUS)
+from jamsosdesa.core.apierrors import status_for, unreadable_body  # each code's HTTP status: core.apierrors.STATUS
 from jamsosdesa.core.errors import ErrorCode, ServiceError
 
 
@@ -73,6 +73,8 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if exc.status_code == 400:  # django-ninja could not parse the body: a refused input (422), as documented
+        return api.create_response(request, unreadable_body(), status=422)
     return error_response(request, exc.status_code, ErrorCode.HTTP_ERROR, str(exc))
 
 

@@ -11,6 +11,7 @@ from enum import Enum
 from http import HTTPStatus
 from typing import Any
 
+from django.utils.translation import gettext
 from ninja import Field, Schema
 
 from .errors import ErrorCode
@@ -56,6 +57,13 @@ ALWAYS = (ErrorCode.UNAUTHENTICATED, ErrorCode.VALIDATION_ERROR, ErrorCode.BAD_C
 
 def status_for(code) -> int:
     return STATUS.get(code, 422)
+
+
+def unreadable_body() -> dict:
+    """The 422 body for a request whose body cannot be read at all (not JSON; a multipart without its boundary):
+    a refused input like any other, where Django and django-ninja answered 400, which no operation documents."""
+    message = gettext("Isi permintaan tidak dapat dibaca: kirim JSON yang sah.")
+    return {"error": {"code": str(ErrorCode.VALIDATION_ERROR), "message": message, "fields": {"body": [message]}}}
 
 
 def answers(ok: dict[int, Any], *codes: Enum, more: str = "") -> dict:

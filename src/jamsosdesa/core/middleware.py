@@ -1,10 +1,12 @@
 import json
 
 from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jamsosdesa.core.apierrors import unreadable_body
 from jamsosdesa.core.errors import ErrorCode
 from jamsosdesa.core.text import has_bad_chars
 
@@ -81,7 +83,12 @@ class RefuseBadCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        where = _bad_place(request)
+        try:
+            where = _bad_place(request)
+        except MultiPartParserError:  # e.g. multipart without its boundary: Django answers 400 for a page
+            if not request.path.startswith(API_PREFIX):
+                raise
+            return HttpResponse(json.dumps(unreadable_body()), status=422, content_type="application/json")
         if where is None:
             return self.get_response(request)
         message = gettext("Isian '%(f)s' berisi karakter yang tidak sah (mis. byte NUL). Hapus karakter itu lalu "
