@@ -2,9 +2,10 @@
 
 from functools import lru_cache
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from jamsosdesa.core.regioncodes import MAX_CODE_LENGTH, Level, ancestor_codes, is_desa_code
+from jamsosdesa.core.access import sees_everything, user_region_codes
+from jamsosdesa.core.regioncodes import MAX_CODE_LENGTH, Level, ancestor_codes, code_within, is_desa_code
 from jamsosdesa.core.text import strip_bad_chars
 
 from .models import Region
@@ -45,26 +46,57 @@ def _bare(search_name: str) -> str:
     return search_name
 
 
-def region_search(query: str, *, level: Level | None = None, limit: int = 20) -> list[dict]:
+def area_q(area: list[str]) -> Q:
+    """Regions overlapping an area: its regions, what lies under them and what lies above them (a filter on a
+    kabupaten containing one's desa still shows that desa's people)."""
+    q = Q(pk__in=[])
+    for code in area:
+        q |= Q(code=code) | Q(code__startswith=code + ".") | Q(code__in=ancestor_codes(code))
+    return q
+
+
+def in_area(code: str, area: list[str] | None) -> bool:
+    """Whether a region overlaps the area (None: a user who sees everything, so every region)."""
+    return area is None or any(code_within(code, mine) or code_within(mine, code) for mine in area)
+
+
+def user_area(user) -> list[str] | None:
+    """The region codes a search is ranked and marked by; None for a user who sees every region."""
+    return None if sees_everything(user) else user_region_codes(user)
+
+
+def region_search(query: str, *, level: Level | None = None, limit: int = 20,
+                  area: list[str] | None = None) -> list[dict]:
     """Regions whose name contains `query`, each with the names of its ancestors, so that
-    "krajan" tells every Krajan apart by kecamatan and kabupaten."""
+    "krajan" tells every Krajan apart by kecamatan and kabupaten.
+
+    With an `area` (a user's region codes), the regions overlapping it come first and every hit says whether it
+    does (`in_area`); the area is searched on its own, so one's own desa is found however many others match."""
     query = " ".join(strip_bad_chars(query).split()).upper()[:100]
     if not query:
         return []
     qs = Region.objects.filter(search_name__contains=query, is_historical=False)
     if level:
         qs = qs.filter(level=level)
-    # Exact and prefix matches first, then by code.
-    hits = list(qs.order_by("level", "code")[: limit * 5])
-    hits.sort(key=lambda r: (_bare(r.search_name) != query, not _bare(r.search_name).startswith(query),
-                             r.level, r.code))
-    hits = hits[:limit]
+
+    def ranked(rows) -> list[Region]:  # exact and prefix matches first, then by level and code
+        rows = list(rows.order_by("level", "code")[: limit * 5])
+        rows.sort(key=lambda r: (_bare(r.search_name) != query, not _bare(r.search_name).startswith(query),
+                                 r.level, r.code))
+        return rows
+
+    if area is None:
+        hits = ranked(qs)[:limit]
+    else:
+        mine = area_q(area)
+        hits = ranked(qs.filter(mine))[:limit] if area else []
+        hits += ranked(qs.exclude(mine) if area else qs)[: limit - len(hits)]
     above = {code for h in hits for code in ancestor_codes(h.code)}
     names = dict(Region.objects.filter(code__in=above).values_list("code", "name"))
     out = []
     for h in hits:
         chain = [names.get(code, "") for code in ancestor_codes(h.code)]
-        out.append({"code": h.code, "name": h.name, "level": h.level,
+        out.append({"code": h.code, "name": h.name, "level": h.level, "in_area": in_area(h.code, area),
                     "path": ", ".join(reversed([c for c in chain if c])),
                     "label": ", ".join([h.name, *reversed([c for c in chain if c])])})
     return out
