@@ -76,18 +76,24 @@ def test_a_set_written_by_the_system_has_no_actor(db):
 
 
 @pytest.mark.postgresql  # a row trigger serves PostgreSQL's bulk COPY
-def test_a_trigger_writes_the_same_event_as_each_row_arrives(operator_a):
+def test_an_armed_trigger_writes_the_same_event_as_each_row_arrives_and_nothing_once_disarmed(operator_a):
     batch = AuditBatch(actor=operator_a, event=AuditEventType.PARTICIPANT_REGISTERED, note="it's $$ a note")
+
+    def add(nik):
+        return Participant(nik=nik, full_name="Sugeng", birth_date=date(1990, 5, 5), sex="L",
+                           desa_id=DESA_A).fill_derived()
+
     with connection.cursor() as cursor:
-        batch.install_trigger(cursor, table="participants_participant", name="test_audit_trigger",
-                              object_id="NEW.id", region_code="NEW.desa_code", new={"nik": "NEW.nik"})
-        p = Participant(nik="3311110505900003", full_name="Sugeng", birth_date=date(1990, 5, 5), sex="L",
-                        desa_id=DESA_A).fill_derived()
+        batch.arm_trigger(cursor, "jamsosdesa.import_registered")
+        p = add("3311110505900003")
         p.save()
-        AuditBatch.drop_trigger(cursor, table="participants_participant", name="test_audit_trigger")
+        AuditBatch.disarm_trigger(cursor, "jamsosdesa.import_registered")
+        add("3311110505900004").save()  # the trigger is inert unless an import arms it
     event = AuditEvent.objects.get()
     assert _shape(event) == (operator_a.pk, "op_a", "participant.registered", "participant", str(p.pk), DESA_A,
-                             None, {"nik": "3311110505900003"}, "it's $$ a note")
+                             None, {"nik": "3311110505900003", "full_name": "Sugeng", "desa": DESA_A},
+                             "it's $$ a note")
+    assert event.at == batch.at
 
 
 # --- the migration that named the events -----------------------------------------------------------------

@@ -4,7 +4,7 @@ Every event has one shape: who (actor and name), when, what happened (`AuditEven
 (type and id) in which region, the old and new values (JSON), and a note. One event is `audit_record`; a
 set-based write (an import, an enrolment batch, later a billing run) describes its events once with an
 `AuditBatch` and writes them all together, from Python tuples (`write`), from a query (`write_from`,
-INSERT ... SELECT), or, for a PostgreSQL bulk COPY, from a row trigger (`install_trigger`). Nothing else
+INSERT ... SELECT), or, for a PostgreSQL bulk COPY, from a row trigger (`arm_trigger`). Nothing else
 writes to the audit table.
 """
 
@@ -154,28 +154,17 @@ class AuditBatch:
         cursor.execute(f"{with_} INSERT INTO {TABLE} ({', '.join(COLUMNS)}) SELECT {select} FROM {source}",
                        [*with_params, *self._constants(), self.note, *params])
 
-    def install_trigger(self, cursor, *, table: str, name: str, object_id: str, region_code: str,
-                        new: dict[str, str] | None = None, old: dict[str, str] | None = None) -> None:
-        """PostgreSQL: write each row's event as it is inserted into `table` (a bulk COPY that streams rows
-        while Python still reads the file), until `drop_trigger`. The expressions are over NEW (`NEW.id`).
-        The function is temporary (gone with the session) and the batch's values travel as trigger arguments."""
-        from psycopg import sql as psycopg_sql  # PostgreSQL only
-
-        argv = ["TG_ARGV[0]::timestamptz", "NULLIF(TG_ARGV[1], '')::bigint", "TG_ARGV[2]", "TG_ARGV[3]",
-                "TG_ARGV[4]", "TG_ARGV[5]"]
-        select = self._select(argv, object_id=object_id, region_code=region_code, old=old, new=new)
-        cursor.execute(f"CREATE OR REPLACE FUNCTION pg_temp.{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                       f"BEGIN INSERT INTO {TABLE} ({', '.join(COLUMNS)}) SELECT {select}; RETURN NEW; END $$")
+    def arm_trigger(self, cursor, setting: str) -> None:
+        """PostgreSQL: hand this batch's shared values (time, actor, event, note) to the row trigger a migration
+        installed for `setting` (participants 0004: `jamsosdesa.import_registered`), which then writes one event
+        for each row inserted, as it arrives (a bulk COPY that streams rows while Python still reads the file),
+        until `disarm_trigger` or the end of the transaction. The trigger belongs to the table's owner: the
+        application's role creates and drops nothing, so it needs no ownership of the table."""
         at, actor_id, actor_name, event, object_type = self._constants()
-        args = [at.isoformat(), "" if actor_id is None else str(actor_id), actor_name, event, object_type,
-                self.note]
-        statement = psycopg_sql.SQL(
-            "CREATE TRIGGER {} BEFORE INSERT ON {} FOR EACH ROW EXECUTE FUNCTION pg_temp.{}({})"
-        ).format(psycopg_sql.Identifier(name), psycopg_sql.Identifier(table), psycopg_sql.Identifier(name),
-                 psycopg_sql.SQL(", ").join(psycopg_sql.Literal(a) for a in args))
-        cursor.execute(statement.as_string(cursor.cursor))
+        values = {"at": at.isoformat(), "actor_id": actor_id, "actor_name": actor_name, "event_type": event,
+                  "object_type": object_type, "note": self.note}
+        cursor.execute("SELECT set_config(%s, %s, true)", [setting, json.dumps(values)])
 
     @staticmethod
-    def drop_trigger(cursor, *, table: str, name: str) -> None:
-        cursor.execute(f'DROP TRIGGER "{name}" ON "{table}"')
-        cursor.execute(f'DROP FUNCTION pg_temp."{name}"()')
+    def disarm_trigger(cursor, setting: str) -> None:
+        cursor.execute("SELECT set_config(%s, '', true)", [setting])

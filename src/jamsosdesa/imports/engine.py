@@ -54,7 +54,8 @@ INSERT_COLUMNS = ("nik", "kk", "full_name", "search_name", "birth_place", "birth
                   "updated_at", "is_active", "deactivation_reason", "deactivation_note", "confirmed_warnings")
 # The audit event of each participant an import adds: its NIK, name and desa (SQL over the new row).
 REGISTERED_VALUES = {"nik": "nik", "full_name": "full_name", "desa": "desa_code"}
-IMPORT_AUDIT_TRIGGER = "jamsosdesa_import_audit"
+# Arms the participant table's audit trigger for a bulk COPY (installed by migration participants 0004).
+IMPORT_AUDIT_SETTING = "jamsosdesa.import_registered"
 # Sheets of a workbook tried first for the participant table (then the others, in order).
 PREFERRED_SHEETS = ("peserta", "data", "penduduk")
 KEC_LENGTH, KAB_LENGTH = CODE_LENGTH[Level.KECAMATAN], CODE_LENGTH[Level.KABUPATEN]  # a desa code's prefixes
@@ -301,13 +302,12 @@ class _Writer:
 
     def start_bulk(self) -> None:
         """Stream new rows into the (index-free, locked) participant table in one COPY while the file is still
-        being read: the database stores them while Python parses the next rows. A row trigger for this import
-        only writes each participant's audit event as the row arrives, so that work overlaps too."""
+        being read: the database stores them while Python parses the next rows. The participant table's row
+        trigger, armed for this import only, writes each participant's audit event (REGISTERED_VALUES) as the row
+        arrives, so that work overlaps too."""
         self.bulk = True
         self._cursor = connection.cursor()
-        self.registered.install_trigger(self._cursor, table="participants_participant", name=IMPORT_AUDIT_TRIGGER,
-                                        object_id="NEW.id", region_code="NEW.desa_code",
-                                        new={k: "NEW." + v for k, v in REGISTERED_VALUES.items()})
+        self.registered.arm_trigger(self._cursor, IMPORT_AUDIT_SETTING)
 
     def _insert_bulk(self, values: list[tuple]) -> None:
         if self._copy is None:
@@ -326,7 +326,7 @@ class _Writer:
 
     def finish_bulk(self) -> None:
         self.pause()
-        audit.AuditBatch.drop_trigger(self._cursor, table="participants_participant", name=IMPORT_AUDIT_TRIGGER)
+        audit.AuditBatch.disarm_trigger(self._cursor, IMPORT_AUDIT_SETTING)
         self._cursor.close()
 
     def _participant_values(self, rows: list[dict]) -> list[tuple]:
@@ -586,17 +586,27 @@ class _BulkLoad:
     and one foreign-key validation is cheaper than a million checks. The price is an ACCESS EXCLUSIVE
     lock on the tables until the import commits, so this is only for imports that add a large share of
     a table (a district's or the nation's first load). Everything happens inside the import's
-    transaction: a failure, or a duplicate the rebuilt unique index finds, undoes it all."""
+    transaction: a failure, or a duplicate the rebuilt unique index finds, undoes it all.
+
+    Locking, dropping and building indexes and constraints are the table owner's rights, and production runs
+    the application as a role that owns nothing (so that it cannot switch off the audit trail's triggers): the
+    owner's functions of migration participants 0004 do them (`jamsosdesa_bulk_begin` keeps what it dropped,
+    `jamsosdesa_bulk_rebuild` builds one step again, and the transaction cannot commit before all are back).
+    A role not allowed to call them gets the usual path."""
 
     def __init__(self, tables: list[str], keep: set[str]):
         self.tables = tables
         self.keep = keep
-        self.indexes: list[str] = []
-        self.constraints: list[tuple[str, str, str, str]] = []  # table, name, definition, type
+        self.steps: list[tuple[int, str, str]] = []  # (step, kind: i index / u unique / f foreign key, name)
 
     def drop(self) -> bool:
-        """False if another transaction holds the tables for too long: then the import runs the usual way."""
+        """False if the role may not use the bulk load, or another transaction holds the tables for too long:
+        then the import runs the usual way."""
         with connection.cursor() as cursor:
+            cursor.execute("SELECT coalesce(has_function_privilege(to_regprocedure(%s), 'EXECUTE'), false)",
+                           ["jamsosdesa_bulk_begin(text[], text[])"])
+            if not cursor.fetchone()[0]:
+                return False
             # Earlier work in this transaction may have foreign-key checks queued for commit, and a table
             # with queued checks cannot be altered: run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -604,53 +614,29 @@ class _BulkLoad:
             savepoint = transaction.savepoint()
             try:
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [settings.IMPORT_BULK_LOCK_TIMEOUT])
-                for table in self.tables:
-                    cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+                cursor.execute("SELECT step_no, step_kind, object_name FROM jamsosdesa_bulk_begin(%s::text[], "
+                               "%s::text[])", [self.tables, sorted(self.keep)])
+                self.steps = cursor.fetchall()
             except OperationalError:
                 transaction.savepoint_rollback(savepoint)
                 return False
             cursor.execute("SELECT set_config('lock_timeout', '0', true)")
             transaction.savepoint_commit(savepoint)
-            for table in self.tables:
-                cursor.execute("SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
-                               "WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY conname", [table])
-                for name, definition, kind in cursor.fetchall():
-                    if name not in self.keep:
-                        self.constraints.append((table, name, definition, kind))
-                cursor.execute("SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                               "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
-                               "AND NOT i.indisprimary AND NOT EXISTS "
-                               "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid "
-                               "AND k.conrelid = i.indrelid) ORDER BY c.relname", [table])
-                for name, definition in cursor.fetchall():
-                    if name not in self.keep:
-                        self.indexes.append(definition)
-                        cursor.execute(f'DROP INDEX "{name}"')
-            for table, name, _definition, _kind in self.constraints:
-                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         return True
 
     def rebuild(self, stage: Callable[[Stage], None] = lambda stage: None) -> None:
         """Build the indexes and constraints again, telling `stage` which one (each takes seconds per million
         rows, with the rows all in: the page says what it waits for instead of standing at 100 %)."""
-        steps = len(self.indexes) + len(self.constraints)
+        steps = len(self.steps)
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)",
                            [settings.IMPORT_BULK_MAINTENANCE_WORK_MEM])
-            for n, definition in enumerate(self.indexes, 1):
-                name = definition.split(" ON ", 1)[0].split()[-1].strip('"')
-                stage(Stage(gettext_noop("membangun ulang indeks %(name)s (%(n)d dari %(steps)d)"),
-                            {"name": name, "n": n, "steps": steps}))
-                cursor.execute(definition)
-            for n, (table, name, definition, kind) in enumerate(self.constraints, len(self.indexes) + 1):
-                stage(Stage(gettext_noop("memeriksa kunci asing %(name)s (%(n)d dari %(steps)d)") if kind == "f" else
-                            gettext_noop("membangun ulang kunci unik %(name)s (%(n)d dari %(steps)d)"),
-                            {"name": name, "n": n, "steps": steps}))
-                if kind == "f":  # one validating scan instead of a check per row
-                    cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition} NOT VALID')
-                    cursor.execute(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
-                else:
-                    cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            for n, (step, kind, name) in enumerate(self.steps, 1):
+                words = {"i": gettext_noop("membangun ulang indeks %(name)s (%(n)d dari %(steps)d)"),
+                         "f": gettext_noop("memeriksa kunci asing %(name)s (%(n)d dari %(steps)d)")}.get(
+                    kind, gettext_noop("membangun ulang kunci unik %(name)s (%(n)d dari %(steps)d)"))
+                stage(Stage(words, {"name": name, "n": n, "steps": steps}))
+                cursor.execute("SELECT jamsosdesa_bulk_rebuild(%s)", [step])
 
 
 class _ChunkState:
