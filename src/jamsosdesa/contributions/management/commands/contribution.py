@@ -3,6 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jamsosdesa.contributions.book import rate_book
 from jamsosdesa.contributions.calculator import QuoteError, QuoteRequest, budget
@@ -13,7 +14,8 @@ from jamsosdesa.core.months import parse_month
 
 
 class Command(BaseCommand):
-    help = "Simulasi iuran: berapa biaya perlindungan seorang peserta, atau sekelompok peserta selama beberapa bulan."
+    help = gettext_noop(
+        "Simulasi iuran: berapa biaya perlindungan seorang peserta, atau sekelompok peserta selama beberapa bulan.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True, title="perintah")

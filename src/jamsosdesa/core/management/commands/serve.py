@@ -5,6 +5,8 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 WORKER = [sys.executable, "-m", "jamsosdesa", "db_worker", "--no-startup-delay", "--interval", "0.5"]
 GRACE_SECONDS = 20  # a worker in the middle of a job finishes it first; after this it is killed (the job expires)
@@ -26,7 +28,8 @@ def _stop(signum, frame):
 
 
 class Command(BaseCommand):
-    help = "Jalankan server web dan pekerja latar (impor, pendaftaran skema) bersama: untuk demo dan instalasi kecil."
+    help = gettext_noop(
+        "Jalankan server web dan pekerja latar (impor, pendaftaran skema) bersama: untuk demo dan instalasi kecil.")
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
@@ -36,14 +39,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, workers, **options):
         if workers < 1:
-            raise CommandError("--workers paling sedikit 1.")
+            raise CommandError(_("--workers paling sedikit 1."))
         started = []
         previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
             for _n in range(workers):
                 worker = subprocess.Popen(WORKER, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
                 started.append(worker)
-                self.stdout.write(f"Pekerja latar berjalan (pid {worker.pid}).")
+                self.stdout.write(_("Pekerja latar berjalan (pid %(pid)s).") % {"pid": worker.pid})
             self.stdout.flush()
             call_command("runserver", addrport, use_reloader=False)
         finally:

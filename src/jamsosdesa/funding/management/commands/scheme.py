@@ -3,6 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.core.commands import actor_for
@@ -28,7 +29,7 @@ def _month(text: str | None) -> date | None:
 
 
 class Command(BaseCommand):
-    help = "Skema pembiayaan: daftar, buat, anggaran, daftarkan peserta, akhiri kepesertaan."
+    help = gettext_noop("Skema pembiayaan: daftar, buat, anggaran, daftarkan peserta, akhiri kepesertaan.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True, title="perintah")

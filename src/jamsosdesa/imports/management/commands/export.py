@@ -1,4 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jamsosdesa.core.commands import actor_for
 from jamsosdesa.imports.export import export_csv, export_xlsx
@@ -6,7 +8,7 @@ from jamsosdesa.participants.selectors import ParticipantFilter
 
 
 class Command(BaseCommand):
-    help = "Ekspor peserta yang boleh dilihat pengguna ke .xlsx atau .csv (tercatat di jejak audit)."
+    help = gettext_noop("Ekspor peserta yang boleh dilihat pengguna ke .xlsx atau .csv (tercatat di jejak audit).")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True, title="perintah")
@@ -28,5 +30,5 @@ class Command(BaseCommand):
         elif out.endswith(".xlsx"):
             count = export_xlsx(actor, filters, out)
         else:
-            raise CommandError("Nama berkas keluaran harus berakhiran .xlsx atau .csv")
-        self.stdout.write(f"{count} peserta diekspor ke {out}.")
+            raise CommandError(_("Nama berkas keluaran harus berakhiran .xlsx atau .csv"))
+        self.stdout.write(_("%(n)s peserta diekspor ke %(f)s.") % {"n": count, "f": out})

@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jamsosdesa.accounts.models import User
 from jamsosdesa.participants.demo import DEMO_PASSWORD, USERS, demo_load, demo_steps
 
 
 class Command(BaseCommand):
-    help = "Muat data demo: pengguna untuk setiap peran dan beberapa ribu peserta (aman diulang)."
+    help = gettext_noop("Muat data demo: pengguna untuk setiap peran dan beberapa ribu peserta (aman diulang).")
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="Alamat yang dicetak untuk masuk.")
@@ -27,9 +28,10 @@ class Command(BaseCommand):
                 step()
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Data demo: {result['participants_new']} peserta baru, "
-                          f"{result['participants_total']} peserta seluruhnya.")
+        self.stdout.write(_("Data demo: %(new)s peserta baru, %(total)s peserta seluruhnya.") % {
+            "new": result["participants_new"], "total": result["participants_total"]})
         self.stdout.write("")
-        self.stdout.write(f"Buka {options['url']}  dan masuk dengan (kata sandi semua: {DEMO_PASSWORD}):")
+        self.stdout.write(_("Buka %(url)s  dan masuk dengan (kata sandi semua: %(password)s):") % {
+            "url": options["url"], "password": DEMO_PASSWORD})
         for username, _role, _regions, description in result["users"]:
             self.stdout.write(f"  {username:<18} {description}")

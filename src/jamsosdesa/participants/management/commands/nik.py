@@ -3,6 +3,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jamsosdesa.participants.nik import check_nik
 
@@ -19,7 +21,7 @@ def _date(value: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "NIK: periksa dan uraikan nomor induk kependudukan."
+    help = gettext_noop("NIK: periksa dan uraikan nomor induk kependudukan.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, title="perintah")
@@ -28,26 +30,27 @@ class Command(BaseCommand):
         check.add_argument("--birth-date", help="Tanggal lahir yang diisi (YYYY-MM-DD) untuk dicocokkan.")
         check.add_argument("--sex", choices=["L", "P"], help="Jenis kelamin yang diisi untuk dicocokkan.")
         check.add_argument("--json", action="store_true", help="Keluaran JSON.")
-        check.add_argument("--lang", choices=["id", "en"], default="id", help="Bahasa pesan.")
+        check.add_argument("--lang", choices=["id", "en"], help="Bahasa pesan (bawaan: --lang umum, lalu Indonesia).")
 
     def handle(self, *args, action, **options):
-        translation.activate(options["lang"])
+        if options["lang"]:  # given to call_command; on the command line `jamsosdesa --lang` has taken it
+            translation.activate(options["lang"])
         birth_date = _date(options["birth_date"]) if options["birth_date"] else None
         result = check_nik(options["nik"], birth_date=birth_date, sex=options["sex"])
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         else:
-            self.stdout.write(("SAH" if result.valid else "TIDAK SAH") if options["lang"] == "id"
-                              else ("VALID" if result.valid else "INVALID"))
-            for issue in result.errors:
-                self.stdout.write(f"  galat      {issue.code}: {issue.message}")
-            for issue in result.warnings:
-                self.stdout.write(f"  peringatan {issue.code}: {issue.message}")
+            self.stdout.write(_("SAH") if result.valid else _("TIDAK SAH"))
+            rows = [(_("galat"), f"{issue.code}: {issue.message}") for issue in result.errors]
+            rows += [(_("peringatan"), f"{issue.code}: {issue.message}") for issue in result.warnings]
             if result.region_code:
-                self.stdout.write(f"  wilayah    {result.region_code} ({result.region_status or '-'})")
+                rows.append((_("wilayah"), f"{result.region_code} ({result.region_status or '-'})"))
             if result.birth_date:
-                self.stdout.write(f"  lahir      {result.birth_date.isoformat()}")
+                rows.append((_("lahir"), result.birth_date.isoformat()))
             if result.sex:
-                self.stdout.write(f"  kelamin    {result.sex}")
+                rows.append((_("kelamin"), result.sex))
+            width = max((len(label) for label, _value in rows), default=0)
+            for label, value in rows:
+                self.stdout.write(f"  {label:<{width}} {value}")
         if not result.valid:
             raise SystemExit(1)

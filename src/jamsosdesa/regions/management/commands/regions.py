@@ -1,6 +1,8 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jamsosdesa.core.progress import progress_bar
 from jamsosdesa.core.regioncodes import Level
@@ -10,7 +12,7 @@ from jamsosdesa.regions.selectors import clear_region_caches, region_search
 
 
 class Command(BaseCommand):
-    help = "Wilayah Kemendagri: muat daftar wilayah, cari wilayah."
+    help = gettext_noop("Wilayah Kemendagri: muat daftar wilayah, cari wilayah.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, title="perintah")
@@ -24,15 +26,15 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "load":
             started = time.perf_counter()
-            with progress_bar("Memuat wilayah", total=92_219, enabled=not options["quiet"]) as advance:
+            with progress_bar(_("Memuat wilayah"), total=92_219, enabled=not options["quiet"]) as advance:
                 count = regions_load(progress=advance)
             clear_region_caches()
             seconds = time.perf_counter() - started
-            self.stdout.write(f"{count} wilayah dimuat dalam {seconds:.1f} detik "
-                              f"({Region.objects.filter(level=Level.DESA).count()} desa/kelurahan).")
+            self.stdout.write(_("%(n)s wilayah dimuat dalam %(s).1f detik (%(d)s desa/kelurahan).") % {
+                "n": count, "s": seconds, "d": Region.objects.filter(level=Level.DESA).count()})
         elif action == "search":
             if not Region.objects.exists():
-                raise CommandError("Daftar wilayah belum dimuat: jalankan `jamsosdesa regions load`.")
+                raise CommandError(_("Daftar wilayah belum dimuat: jalankan `jamsosdesa regions load`."))
             for hit in region_search(options["query"], level=Level(options["level"]) if options["level"] else None,
                                      limit=options["limit"]):
                 self.stdout.write(f"{hit['code']:<14} {hit['label']}")
