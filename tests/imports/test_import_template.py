@@ -137,8 +137,8 @@ def test_a_nik_registered_in_another_village_is_refused_without_saying_it_exists
     assert taken.counts == free.counts and taken.counts["new"] == 1
     assert [{**row, "nik": ""} for row in taken.samples["new"]] == [{**row, "nik": ""} for row in free.samples["new"]]
     outcome = run(operator_b, file("3311110505900003"), desa=DESA_B)  # loading refuses it, naming nothing
-    assert outcome.counts["elsewhere"] == 1 and outcome.counts["new"] == 0
-    message = outcome.samples["elsewhere"][0]["message"]
+    assert outcome.counts["refused"] == 1 and outcome.counts["new"] == 0 and outcome.counts["elsewhere"] == 0
+    message = outcome.samples["refused"][0]["message"]
     assert "hubungi kantor cabang" in message and "wilayah lain" not in message and DESA_A not in message
     assert Participant.objects.get().full_name == "Sugeng Riyadi" and Participant.objects.get().desa_id == DESA_A
 

@@ -44,6 +44,7 @@ STATUS = {
     ErrorCode.NIK_TAKEN: 409,
     ErrorCode.NIK_REFUSED: 409,
     ErrorCode.KPJ_TAKEN: 409,
+    ErrorCode.KPJ_REFUSED: 409,
     ErrorCode.CONFIRMATION_REQUIRED: 409,
     ErrorCode.ALREADY_INACTIVE: 409,
     ErrorCode.NOT_READY: 409,

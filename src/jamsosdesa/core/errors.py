@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     NIK_TAKEN = "nik_taken"
     NIK_REFUSED = "nik_refused"  # a NIK this user may not register here (says nothing of whether it exists elsewhere)
     KPJ_TAKEN = "kpj_taken"
+    KPJ_REFUSED = "kpj_refused"  # a KPJ this user may not register here (as NIK_REFUSED: says nothing of its holder)
     CONFIRMATION_REQUIRED = "confirmation_required"  # warnings to confirm (`warnings`), then send again
     ALREADY_INACTIVE = "already_inactive"
     # files and background jobs

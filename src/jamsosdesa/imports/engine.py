@@ -33,16 +33,18 @@ from jamsosdesa.core.regioncodes import CODE_LENGTH, Level
 from jamsosdesa.core.sheets import CSV_ENCODINGS, FileProblem, Table, data_rows, open_table
 from jamsosdesa.core.text import has_bad_chars
 from jamsosdesa.participants.access import changeable_participant_ids
-from jamsosdesa.participants.fields import DesaStatus, FieldIssue, as_text, normalize_nik, parse_date
+from jamsosdesa.participants.fields import DesaStatus, FieldIssue, as_text, normalize_nik, parse_date, refused_issue
 from jamsosdesa.participants.models import Channel, DeactivationReason, Occupation, Participant, VillageRole
 from jamsosdesa.regions.models import Region
 
 from .columns import ColumnProblem, Layout, layout_for, looks_like_header
 from .rows import RowParser, describe
 
-GROUPS = ("new", "unchanged", "updated", "duplicate", "elsewhere", "invalid", "warning", "skipped")
+# "elsewhere": the NIK is registered to someone the user sees, in another desa or not theirs to change; "refused": the
+# NIK or KPJ is held by someone outside the user's area (said only when loading, in neutral words: see _process_chunk).
+GROUPS = ("new", "unchanged", "updated", "duplicate", "elsewhere", "refused", "invalid", "warning", "skipped")
 # Groups of rows that are not loaded and go to the report; "warning_loaded" rows are loaded and reported too.
-REPORTED = ("duplicate", "elsewhere", "invalid", "warning", "skipped", "warning_loaded")
+REPORTED = ("duplicate", "elsewhere", "refused", "invalid", "warning", "skipped", "warning_loaded")
 SAMPLE_SIZE = 5
 CHUNK = 10_000
 # Fields an import may set on an existing participant (never the NIK or the desa).
@@ -123,12 +125,14 @@ class ImportOutcome:
                 "report_left_out": self.problems_left_out}
 
     def add(self, group: str, row: int, *, nik: str = "", name: str = "", message: str = "", cells=None,
-            issues: list[FieldIssue] = ()) -> None:
+            issues: list[FieldIssue] = (), fields: list[str] = ()) -> None:
         self.counts[group] += 1
         if len(self.samples[group]) < SAMPLE_SIZE:
             sample = {"row": row, "nik": nik, "name": name, "message": message}
             if issues:
                 sample["issues"] = [i.as_dict() for i in issues]
+            if fields:
+                sample["fields"] = list(fields)
             self.samples[group].append(sample)
         if group in REPORTED and cells is not None:
             self.report(group, row, message=message, cells=cells, issues=issues)
@@ -692,7 +696,10 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
     if kpjs or state.registered.asks(chunk_no):
         writer.pause()  # a bulk load's COPY must end before another statement
     existing = {row["nik"]: row for row in state.registered.rows(chunk_no, niks)}
-    taken_kpj = dict(Participant.objects.filter(kpj__in=kpjs).values_list("kpj", "nik")) if kpjs else {}
+    # KPJ -> (NIK of its holder, whether the user sees the holder)
+    taken_kpj = {kpj: (holder, _sees(actor, desa, registrar)) for kpj, holder, desa, registrar in
+                 Participant.objects.filter(kpj__in=kpjs).values_list("kpj", "nik", "desa_id", "registered_by_id")
+                 } if kpjs else {}
     # Who of the registered people in this chunk the user may change: one set-based question for the chunk.
     changeable = changeable_participant_ids(actor, [row["pk"] for row in existing.values()]) if existing else set()
 
@@ -701,15 +708,21 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
         nik, name = clean["nik"], clean["full_name"]
         current = existing.get(nik)
         kpj = clean.get("kpj")
-        if kpj and (taken_kpj.get(kpj, nik) != nik or state.kpj_rows.setdefault(kpj, nik) != nik):
+        holder, holder_seen = taken_kpj.get(kpj, (nik, True)) if kpj else (nik, True)
+        if kpj and ((holder != nik and holder_seen) or state.kpj_rows.setdefault(kpj, nik) != nik):
             taken = [FieldIssue("kpj", "kpj_taken", _("Nomor KPJ sudah dipakai peserta lain."))]
             outcome.add("invalid", row_no, nik=nik, name=name, cells=cells, message=describe(taken), issues=taken)
             continue
-        visible = current is not None and (code_in_scope(actor, current["desa_id"])
-                                           or current["registered_by_id"] == actor.pk)
-        if current is None or (state.preview and not visible):
-            # A NIK registered outside the user's area previews exactly as a new one (a preview writes nothing,
-            # so it must not answer whether a NIK exists somewhere); loading refuses it without saying where.
+        visible = current is not None and _sees(actor, current["desa_id"], current["registered_by_id"])
+        # A NIK or KPJ held outside the user's area: a preview answers exactly as for a free one (it writes
+        # nothing, so it must not answer whether a number exists somewhere); loading refuses the row, after its
+        # warnings as the registration form does, in the form's neutral words.
+        refused = None
+        if current is not None and not visible:
+            refused = refused_issue("nik", nik)
+        elif holder != nik:
+            refused = refused_issue("kpj", kpj)
+        if current is None or not visible:
             if clean.get("died"):
                 outcome.add("skipped", row_no, nik=nik, name=name, cells=cells,
                             message=_("Meninggal dunia menurut berkas; tidak didaftarkan."))
@@ -718,14 +731,17 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
                 if not _warned(state, row_no, nik, name, cells, warnings):
                     continue
                 clean["confirmed_warnings"] = [w.code for w in warnings]
+            if refused is not None and not state.preview:
+                outcome.add("refused", row_no, nik=nik, name=name, message=refused.message, cells=cells,
+                            issues=[refused])
+                continue
             if current is None:
                 new_rows.append(clean)
             outcome.add("new", row_no, nik=nik, name=name)
             continue
-        if current["desa_id"] != clean["desa"] or current["pk"] not in changeable or not visible:
-            where = (_("Sudah terdaftar di desa %(d)s.") % {"d": current["desa_id"]} if visible
-                     else _("NIK tidak dapat didaftarkan di sini; hubungi kantor cabang BPJS Ketenagakerjaan."))
-            outcome.add("elsewhere", row_no, nik=nik, name=name, message=where, cells=cells)
+        if current["desa_id"] != clean["desa"] or current["pk"] not in changeable:
+            outcome.add("elsewhere", row_no, nik=nik, name=name, cells=cells,
+                        message=_("Sudah terdaftar di desa %(d)s.") % {"d": current["desa_id"]})
             continue
         old, new = {}, {}
         for fld in carried:
@@ -750,10 +766,15 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
                     continue
                 old["confirmed_warnings"] = confirmed
                 new["confirmed_warnings"] = sorted({*confirmed, *(w.code for w in warnings)})
+        if new and refused is not None and not state.preview:  # a KPJ held outside the user's area
+            outcome.add("refused", row_no, nik=nik, name=name, message=refused.message, cells=cells,
+                        issues=[refused])
+            continue
         if new:
             changes.append((current["pk"], current["desa_id"], old, new))
-            outcome.add("updated", row_no, nik=nik, name=name,
-                        message=", ".join(sorted(k for k in new if k not in ("deactivated_at", "confirmed_warnings"))))
+            changed = sorted(k for k in new if k not in ("deactivated_at", "confirmed_warnings"))
+            # The fields as codes: the page names them in its reader's language.
+            outcome.add("updated", row_no, nik=nik, name=name, message=", ".join(changed), fields=changed)
         else:
             outcome.add("unchanged", row_no, nik=nik, name=name)
     if write:
@@ -761,6 +782,12 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
             writer.pause()
             writer.update(changes)
         writer.insert(new_rows)
+
+
+def _sees(actor, desa_code: str, registered_by_id: int | None) -> bool:
+    """Whether the user sees a registered person (as participants.access.scope_participants decides, for one row
+    without a query)."""
+    return code_in_scope(actor, desa_code) or registered_by_id == actor.pk
 
 
 def _warned(state: _ChunkState, row_no: int, nik: str, name: str, cells, warnings: list[FieldIssue]) -> bool:

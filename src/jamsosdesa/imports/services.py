@@ -5,6 +5,7 @@ import logging
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core.access import code_in_scope, sees_everything
@@ -92,6 +93,12 @@ def import_job_run(job_id: int) -> ImportJob:
     job = job_claim(ImportJob.objects.select_related("created_by", "mapping"), job_id)
     if job is None:
         return ImportJob.objects.get(pk=job_id)
+    # The job's words (its messages, the report's headers and groups) in the language of who ran it.
+    with translation.override(job.created_by.language or "id"):
+        return _run(job)
+
+
+def _run(job: ImportJob) -> ImportJob:
     options = ImportOptions(desa=job.desa_id or "", format=job.format,
                             mapping=job.mapping.columns if job.mapping else None, dry_run=job.dry_run,
                             all_or_nothing=job.all_or_nothing, accept_warnings=job.accept_warnings,

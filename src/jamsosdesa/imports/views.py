@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jamsosdesa.core.access import own_desa, sees_everything
 from jamsosdesa.core.errors import ServiceError, put_on_form
 from jamsosdesa.core.jobs import job_expire_stale
 from jamsosdesa.participants.forms import FilterForm
+from jamsosdesa.participants.labels import field_label
 from jamsosdesa.participants.selectors import ParticipantFilter
 
 from . import services
@@ -21,13 +21,8 @@ from .engine import GROUPS, REPORTED
 from .export import export_csv_lines, export_xlsx
 from .forms import ApplyForm, MappingForm, UploadForm
 from .models import ImportJob
+from .report import GROUP_LABELS
 from .template import template_xlsx
-
-# Lazy: read when a page is drawn, in that reader's language (not once, in Indonesian, when the module loads).
-GROUP_LABELS = {"new": gettext_lazy("Baru"), "unchanged": gettext_lazy("Tidak berubah"),
-                "updated": gettext_lazy("Diperbarui"), "duplicate": gettext_lazy("Ganda dalam berkas"),
-                "elsewhere": gettext_lazy("Sudah terdaftar di tempat lain"), "invalid": gettext_lazy("Tidak valid"),
-                "warning": gettext_lazy("Ada peringatan, belum dimuat"), "skipped": gettext_lazy("Dilewati")}
 
 
 def _get_job_for_user(request, pk: int) -> ImportJob:
@@ -57,10 +52,17 @@ def import_start(request):
         "max_bytes": settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024})
 
 
+def _sample(sample: dict) -> dict:
+    """A sample row as the page shows it: the fields an update changed named in the reader's language."""
+    if sample.get("fields"):
+        return {**sample, "message": ", ".join(field_label(f) for f in sample["fields"])}
+    return sample
+
+
 def _job_context(request, job: ImportJob) -> dict:
     summary = job.summary or {}
-    groups = [(g, GROUP_LABELS[g], summary.get("counts", {}).get(g, 0), summary.get("samples", {}).get(g, []))
-              for g in GROUPS]
+    groups = [(g, GROUP_LABELS[g], summary.get("counts", {}).get(g, 0),
+               [_sample(s) for s in summary.get("samples", {}).get(g, [])]) for g in GROUPS]
     counts = summary.get("counts", {})
     return {"job": job, "summary": summary, "groups": groups, "progress": services.import_job_progress(job),
             "apply_form": ApplyForm(),

@@ -153,7 +153,8 @@ def nik_check(request, nik: str, birth_date: date | None = None, sex: Literal["L
 
 
 @router.post("/participants", **answers({201: ParticipantOut}, E.INVALID, E.FORBIDDEN, E.NIK_TAKEN, E.NIK_REFUSED,
-                                         E.KPJ_TAKEN, E.CONFIRMATION_REQUIRED), summary="Daftarkan peserta")
+                                         E.KPJ_TAKEN, E.KPJ_REFUSED, E.CONFIRMATION_REQUIRED),
+             summary="Daftarkan peserta")
 def participants_create(request, payload: ParticipantIn):
     data = payload.dict()
     heirs = data.pop("heirs")
@@ -184,7 +185,7 @@ def participants_get(request, nik: str):
 
 @router.patch("/participants/{nik}",
               **answers({200: ParticipantOut}, E.INVALID, E.NOT_FOUND, E.FORBIDDEN, E.NIK_TAKEN, E.NIK_REFUSED,
-                        E.KPJ_TAKEN, E.CONFIRMATION_REQUIRED),
+                        E.KPJ_TAKEN, E.KPJ_REFUSED, E.CONFIRMATION_REQUIRED),
               summary="Ubah data peserta")
 def participants_update(request, nik: str, payload: ParticipantPatch):
     participant = _get(request, nik)

@@ -69,6 +69,9 @@ class Code(StrEnum):
     KK_LENGTH = "kk_length"
     KPJ_INVALID = "kpj_invalid"
     HEIR_RELATION_UNKNOWN = "heir_relation_unknown"
+    # A NIK or KPJ held by a record this user does not see: refused without saying so (see `refused_issue`).
+    NIK_REFUSED = "nik_refused"
+    KPJ_REFUSED = "kpj_refused"
     # Warnings: the value may be right, an operator confirms it.
     NIK_BIRTH_DATE_MISMATCH = "nik_birth_date_mismatch"
     NIK_SEX_MISMATCH = "nik_sex_mismatch"
@@ -391,6 +394,18 @@ class ParticipantCleaner:
         order = {name: i for i, name in enumerate(FIELDS)}
         errors.sort(key=lambda issue: order.get(issue.field, len(order)))
         return Cleaned(out, errors, warnings)
+
+
+def refused_issue(fld: str, value: str) -> FieldIssue:
+    """A NIK or KPJ (`fld`) already held by a record outside the user's area. The registration form, the API and
+    the import say it only once the person is otherwise complete and confirmed (until then the answer is the same
+    as for a number nobody holds), and in these words, naming no person, desa or region: the branch office, which
+    sees the record, resolves it."""
+    if fld == "nik":
+        message = _("NIK %(nik)s tidak dapat didaftarkan di sini; hubungi kantor cabang BPJS Ketenagakerjaan.")
+        return FieldIssue(fld, Code.NIK_REFUSED, message % {"nik": value})
+    message = _("Nomor KPJ %(kpj)s tidak dapat didaftarkan di sini; hubungi kantor cabang BPJS Ketenagakerjaan.")
+    return FieldIssue(fld, Code.KPJ_REFUSED, message % {"kpj": value})
 
 
 def _no_nik_message() -> str:

@@ -24,6 +24,7 @@ from .fields import (
     clean_heirs,
     messages_by_field,
     nik_warnings,
+    refused_issue,
 )
 from .models import Channel, DeactivationReason, Heir, Occupation, Participant
 
@@ -79,30 +80,46 @@ def _sees_record(actor, existing: Participant) -> bool:
     return scope_participants(actor).filter(pk=existing.pk).exists()
 
 
+@dataclass
+class NikTaken(ServiceError):
+    """The NIK is registered already, to someone the actor sees: `participant_id` lets a page link to them."""
+
+    participant_id: int | None = None
+
+
 def _nik_taken_error(actor, existing: Participant) -> ServiceError:
     """Inside the actor's area: the duplicate with its name and desa, to resolve. Outside it: the neutral refusal,
-    which does not say the NIK exists (see `_nik_refused_error`)."""
+    which does not say the NIK exists (see `_refused_error`)."""
     if _sees_record(actor, existing):
         where = existing.desa.name
         message = _("NIK %(nik)s sudah terdaftar atas nama %(name)s di Desa %(desa)s.") % {
             "nik": existing.nik, "name": existing.full_name, "desa": where}
-        return ServiceError(code=ErrorCode.NIK_TAKEN, message=message, fields={"nik": [message]})
-    return _nik_refused_error(existing.nik)
+        return NikTaken(code=ErrorCode.NIK_TAKEN, message=message, fields={"nik": [message]},
+                        participant_id=existing.pk)
+    return _refused_error("nik", existing.nik)
 
 
-def _nik_refused_error(nik: str) -> ServiceError:
-    """A NIK registered outside the actor's area. It is checked only once the registration is otherwise complete
-    and confirmed (after every field error and warning), so until then the answer is the same as for a NIK nobody
-    registered; the refusal names no person, desa or region: the branch office, which sees the record, resolves
-    it."""
-    message = _("NIK %(nik)s tidak dapat didaftarkan di sini; hubungi kantor cabang BPJS Ketenagakerjaan.") % {
-        "nik": nik}
-    return ServiceError(code=ErrorCode.NIK_REFUSED, message=message, fields={"nik": [message]})
+def _refused_error(fld: str, value: str) -> ServiceError:
+    """A NIK or KPJ held by a record outside the actor's area. It is checked only once the registration is
+    otherwise complete and confirmed (after every field error and warning), so until then the answer is the same
+    as for a number nobody holds; the refusal (`fields.refused_issue`, the words the import uses too) names no
+    person, desa or region: the branch office, which sees the record, resolves it."""
+    issue = refused_issue(fld, value)
+    code = ErrorCode.NIK_REFUSED if fld == "nik" else ErrorCode.KPJ_REFUSED
+    return ServiceError(code=code, message=issue.message, fields={fld: [issue.message]})
 
 
 def _kpj_taken_error() -> ServiceError:
     message = _("Nomor KPJ sudah dipakai peserta lain.")
     return ServiceError(code=ErrorCode.KPJ_TAKEN, message=message, fields={"kpj": [message]})
+
+
+def _kpj_holder(kpj: str | None, *, exclude_pk: int | None = None) -> Participant | None:
+    """Who else holds this KPJ. One the actor sees is said at once (`_kpj_taken_error`); one outside the actor's
+    area is refused only after the confirmation, as a NIK is (`_refused_error`)."""
+    if not kpj:
+        return None
+    return Participant.objects.filter(kpj=kpj).exclude(pk=exclude_pk).only("pk", "desa_id", "registered_by_id").first()
 
 
 def _possible_duplicate(clean: dict, *, exclude_pk: int | None) -> list[dict]:
@@ -147,12 +164,15 @@ def participant_register(*, actor, data: dict, heirs: list[dict] | None = None, 
     existing = Participant.objects.select_related("desa").filter(nik=clean["nik"]).first()
     if existing is not None and _sees_record(actor, existing):
         raise _nik_taken_error(actor, existing)
-    if clean.get("kpj") and Participant.objects.filter(kpj=clean["kpj"]).exists():
+    kpj_holder = _kpj_holder(clean.get("kpj"))
+    if kpj_holder is not None and _sees_record(actor, kpj_holder):
         raise _kpj_taken_error()
     warnings = [w.as_dict() for w in cleaned.warnings] + _possible_duplicate(clean, exclude_pk=None)
     _require_confirmation(warnings, confirm_warnings)
     if existing is not None:  # outside the actor's area: only now, and without saying where
-        raise _nik_refused_error(clean["nik"])
+        raise _refused_error("nik", clean["nik"])
+    if kpj_holder is not None:  # the same for a KPJ
+        raise _refused_error("kpj", clean["kpj"])
 
     participant = Participant(**_model_values(clean), channel=channel, registered_by=actor if actor.pk else None,
                               confirmed_warnings=[w["code"] for w in warnings], client_token=client_token or None)
@@ -164,6 +184,9 @@ def participant_register(*, actor, data: dict, heirs: list[dict] | None = None, 
         existing = Participant.objects.select_related("desa").filter(nik=clean["nik"]).first()
         if existing is not None:
             raise _nik_taken_error(actor, existing) from None
+        holder = _kpj_holder(clean.get("kpj"))
+        if holder is not None and not _sees_record(actor, holder):
+            raise _refused_error("kpj", clean["kpj"]) from None
         raise _kpj_taken_error() from None
     Heir.objects.bulk_create([Heir(participant=participant, **heir) for heir in heir_rows])
     audit_record(actor=actor, event=AuditEventType.PARTICIPANT_REGISTERED, obj=participant,
@@ -191,7 +214,8 @@ def participant_update(*, actor, participant: Participant, data: dict, heirs: li
         existing = Participant.objects.select_related("desa").filter(nik=clean["nik"]).first()
         if existing is not None and _sees_record(actor, existing):
             raise _nik_taken_error(actor, existing)
-    if clean.get("kpj") and Participant.objects.filter(kpj=clean["kpj"]).exclude(pk=participant.pk).exists():
+    kpj_holder = _kpj_holder(clean.get("kpj"), exclude_pk=participant.pk)
+    if kpj_holder is not None and _sees_record(actor, kpj_holder):
         raise _kpj_taken_error()
     for name, value in _model_values(clean).items():
         setattr(participant, name, value)
@@ -205,7 +229,9 @@ def participant_update(*, actor, participant: Participant, data: dict, heirs: li
         _require_confirmation(warnings, confirm_warnings)
         participant.confirmed_warnings = sorted({*participant.confirmed_warnings, *(w["code"] for w in warnings)})
     if existing is not None:  # outside the actor's area: only after the warnings, and without saying where
-        raise _nik_refused_error(clean["nik"])
+        raise _refused_error("nik", clean["nik"])
+    if kpj_holder is not None:
+        raise _refused_error("kpj", clean["kpj"])
     if heir_rows is not None:
         participant.heirs.all().delete()
         Heir.objects.bulk_create([Heir(participant=participant, **heir) for heir in heir_rows])

@@ -14,6 +14,7 @@ from jamsosdesa.imports.selectors import mapping_resolve
 GROUP_LABELS = {"new": gettext_noop("baru"), "unchanged": gettext_noop("tidak berubah"),
                 "updated": gettext_noop("diperbarui"), "duplicate": gettext_noop("ganda dalam berkas"),
                 "elsewhere": gettext_noop("sudah terdaftar di tempat lain"),
+                "refused": gettext_noop("tidak dapat didaftarkan di sini"),
                 "invalid": gettext_noop("tidak valid"), "warning": gettext_noop("ada peringatan, tidak dimuat"),
                 "skipped": gettext_noop("dilewati")}
 
