@@ -39,6 +39,7 @@ class LineOut(Schema):
     discount: int
     discount_name: str
     basis: str
+    rule: str = Field(..., description="Cara menghitung dalam bahasa pengguna, mis. 1% dari Rp1.000.000")
     regulation: str
 
 

@@ -28,6 +28,14 @@ def percent_of(amount: int, ppm: int) -> int:
     return (amount * ppm * 2 + PPM) // (2 * PPM)
 
 
+def percent_text(ppm: int) -> str:
+    """2,400 parts per million -> '0,24%' (Indonesian) or '0.24%' (English)."""
+    from django.utils.formats import number_format
+
+    value = (Decimal(ppm) / 10_000).normalize()
+    return f"{number_format(value if value.as_tuple().exponent < 0 else value.quantize(1))}%"
+
+
 def to_ppm(percent: Decimal | str) -> int:
     """'0.24' (percent) -> 2,400 parts per million; at most four decimals."""
     value = Decimal(str(percent)) * 10_000
@@ -159,6 +167,26 @@ class QuoteLine:
     basis_kind: str = "amount"  # amount | ceiling | months
     regulation: str = ""
     cut: _Cut | None = None  # the discount rule taken off, when there is one
+    parts: tuple = ()  # the rate rows applied (_Part), to describe the rule in the user's language
+
+    @property
+    def rule(self) -> str:
+        """How the amount is computed, in the user's language: '1% dari Rp1.000.000', 'Rp6.800 sebulan',
+        'pemberi kerja 3,7% + pekerja 2% dari Rp5.000.000' (the regulation's name is shown beside it, as data)."""
+        if self.basis_kind == "months":
+            return self.basis  # PMI: the package for the contract's length
+        if not self.parts:  # Jakon
+            return _("lapisan tarif atas nilai kontrak %(b)s") % {"b": self.basis}
+        both = len({part.employer for part in self.parts}) > 1
+        pieces = []
+        for part in self.parts:
+            rate = rupiah(part.flat) if part.flat else percent_text(part.ppm)
+            if both:
+                rate = (_("pemberi kerja %(r)s") if part.employer else _("pekerja %(r)s")) % {"r": rate}
+            pieces.append(rate)
+        if all(part.flat for part in self.parts):
+            return _("%(r)s sebulan") % {"r": " + ".join(pieces)}
+        return _("%(r)s dari %(b)s") % {"r": " + ".join(pieces), "b": self.basis}
 
     @property
     def total(self) -> int:
@@ -210,6 +238,7 @@ class Quote:
                 "payer": r.payer, "sector": r.sector,
                 "lines": [{"programme": x.programme, "employer": x.employer, "worker": x.worker, "total": x.total,
                            "discount": x.discount, "discount_name": x.discount_name, "basis": x.basis,
+                           "rule": x.rule,
                            "regulation": x.regulation} for x in self.lines],
                 "employer": self.employer, "worker": self.worker, "discount": self.discount, "total": self.total,
                 "notes": self.notes}
@@ -411,7 +440,8 @@ def quote(book: RateBook, req: QuoteRequest) -> Quote:
                 worker += amount
         line = QuoteLine(line_plan.programme, employer, worker,
                          basis_amount=ceiling if capped else income, basis_kind="ceiling" if capped else "amount",
-                         regulation=line_plan.capped_regulation if capped else line_plan.regulation)
+                         regulation=line_plan.capped_regulation if capped else line_plan.regulation,
+                         parts=line_plan.parts)
         lines.append(_cut(line, line_plan.cut) if line_plan.cut else line)
     return Quote(req, lines)
 

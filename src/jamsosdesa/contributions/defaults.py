@@ -1,8 +1,9 @@
 """The contribution rules shipped with jamsosdesa, loaded into the tables by a data migration.
 
 They summarise the regulations named on each row (see shared DOMAIN.md); a national admin corrects or
-extends them in the admin, from the month a change takes effect. Figures marked "belum dikonfirmasi"
-could not be checked against the regulation text.
+extends them in the admin, from the month a change takes effect. Figures marked "belum dikonfirmasi" could not
+be checked against the regulation text. A row's `regulation` is the regulation's name only: what the row says
+(1% of the income, Rp6.800 a month) is described from its numbers, in the user's language.
 """
 
 from datetime import date
@@ -14,25 +15,25 @@ SINCE = date(2015, 7, 1)
 
 # (segment, programme, share, risk class, percent, flat amount, wage capped, valid from, regulation)
 RATES = [
-    ("BPU", "JKK", "worker", 0, "1", 0, False, SINCE, PP44 + ": 1% dari nominal penghasilan"),
-    ("BPU", "JKM", "worker", 0, "0", 6_800, False, SINCE, PP44 + ": Rp6.800 per bulan"),
-    ("BPU", "JHT", "worker", 0, "2", 0, False, SINCE, PP46 + ": 2% dari nominal penghasilan"),
-    *[("PU", "JKK", "employer", cls, pct, 0, False, SINCE, "PP 44/2015 Lampiran I: kelompok risiko")
+    ("BPU", "JKK", "worker", 0, "1", 0, False, SINCE, PP44),
+    ("BPU", "JKM", "worker", 0, "0", 6_800, False, SINCE, PP44),
+    ("BPU", "JHT", "worker", 0, "2", 0, False, SINCE, PP46),
+    *[("PU", "JKK", "employer", cls, pct, 0, False, SINCE, "PP 44/2015 Lampiran I")
       for cls, pct in ((1, "0.24"), (2, "0.54"), (3, "0.89"), (4, "1.27"), (5, "1.74"))],
-    ("PU", "JKM", "employer", 0, "0.30", 0, False, SINCE, "PP 44/2015: 0,30% dari upah"),
-    ("PU", "JHT", "employer", 0, "3.7", 0, False, SINCE, PP46 + ": 3,7% pemberi kerja"),
-    ("PU", "JHT", "worker", 0, "2", 0, False, SINCE, PP46 + ": 2% pekerja"),
-    ("PU", "JP", "employer", 0, "2", 0, True, SINCE, PP45 + ": 2% pemberi kerja, upah paling tinggi plafon"),
-    ("PU", "JP", "worker", 0, "1", 0, True, SINCE, PP45 + ": 1% pekerja, upah paling tinggi plafon"),
+    ("PU", "JKM", "employer", 0, "0.30", 0, False, SINCE, "PP 44/2015"),
+    ("PU", "JHT", "employer", 0, "3.7", 0, False, SINCE, PP46),
+    ("PU", "JHT", "worker", 0, "2", 0, False, SINCE, PP46),
+    ("PU", "JP", "employer", 0, "2", 0, True, SINCE, PP45),
+    ("PU", "JP", "worker", 0, "1", 0, True, SINCE, PP45),
 ]
 
 # JP wage ceiling, from March of each year (January and February use the previous March's).
 CEILINGS = [
-    (date(year, 3, 1), amount, f"{PP45} Pasal 19: penyesuaian plafon upah tahunan, pengumuman BPJS {year}")
+    (date(year, 3, 1), amount, f"PP 45/2015 Pasal 19; pengumuman BPJS Ketenagakerjaan {year}")
     for year, amount in ((2023, 9_559_600), (2024, 10_042_300), (2025, 10_547_400), (2026, 11_086_300))
 ]
 
-JAKON = "Permenaker 44/2015 (jasa konstruksi berdasarkan nilai kontrak)"
+JAKON = "Permenaker 44/2015"
 _BANDS = ((0, 100_000_000, "0.21", "0.03"), (100_000_000, 500_000_000, "0.17", "0.02"),
           (500_000_000, 1_000_000_000, "0.13", "0.02"), (1_000_000_000, 5_000_000_000, "0.11", "0.01"),
           (5_000_000_000, None, "0.09", "0.01"))
@@ -40,7 +41,7 @@ _BANDS = ((0, 100_000_000, "0.21", "0.03"), (100_000_000, 500_000_000, "0.17", "
 BANDS = [("JKK", lo, hi, jkk, SINCE, JAKON) for lo, hi, jkk, _ in _BANDS] + \
         [("JKM", lo, hi, jkm, SINCE, JAKON) for lo, hi, _, jkm in _BANDS]
 
-PMI = "Permenaker 4/2023 (Jaminan Sosial Pekerja Migran Indonesia)"
+PMI = "Permenaker 4/2023"
 # (contract months, before departure, during and after work, per extra month, valid from, regulation)
 PMI_PACKAGES = [
     (6, 37_500, 108_000, 13_500, date(2023, 3, 1), PMI),

@@ -67,7 +67,8 @@ class Command(BaseCommand):
             if line.employer and line.worker:
                 share = _(" (pemberi kerja %(e)s, pekerja %(w)s)") % {"e": rupiah(line.employer),
                                                                         "w": rupiah(line.worker)}
-            self.stdout.write(f"  {line.programme:<8} {rupiah(line.total):>14}{share}   [{line.regulation}]")
+            self.stdout.write(f"  {line.programme:<8} {rupiah(line.total):>14}{share}   {line.rule}"
+                              f" [{line.regulation}]")
             if line.discount:
                 self.stdout.write("           " + _("diskon %(d)s: %(n)s") % {"d": rupiah(line.discount),
                                                                              "n": line.discount_rule.text})
