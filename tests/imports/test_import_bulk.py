@@ -2,10 +2,14 @@
 
 The same tests run on SQLite, where there is no bulk load: the user-visible result must be the same."""
 
+import io
+import secrets
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.core.management import call_command
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from jamsosdesa.core.models import AuditEvent
 from jamsosdesa.participants.models import Participant
@@ -75,3 +79,57 @@ def test_two_new_rows_with_the_same_kpj_are_reported_not_crashed(run, operator_a
     outcome = run(operator_a, csv_bytes(text))
     assert outcome.applied and outcome.counts["new"] == 1 and outcome.counts["invalid"] == 1
     assert "KPJ" in outcome.samples["invalid"][0]["message"] and outcome.samples["invalid"][0]["row"] == 3
+
+
+@pytest.fixture
+def app_role():
+    """Run as a role set up by `jamsosdesa db_roles` (owns nothing: production's web and workers), created in the
+    test's transaction, so it goes with the rollback."""
+    name = f"jamsosdesa_test_app_{secrets.token_hex(4)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{name}" NOLOGIN')
+    call_command("db_roles", "--app-role", name, "--apply", stdout=io.StringIO())
+    return name
+
+
+@contextmanager
+def acting_as(role: str):
+    with connection.cursor() as cursor:
+        cursor.execute(f'SET ROLE "{role}"')
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+
+
+@pytest.mark.postgresql
+def test_a_bulk_load_runs_under_the_application_role_that_cannot_erase_the_audit_trail(run, operator_a, bulk_always,
+                                                                                        app_role):
+    before = _schema()
+    with acting_as(app_role):
+        with pytest.raises(DatabaseError), transaction.atomic():  # it really is the role that cannot
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER ALL")
+        outcome = run(operator_a, csv_bytes(_rows(40)))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            assert cursor.fetchone()[0] == app_role
+    assert outcome.bulk_load and outcome.applied and outcome.counts["new"] == 40
+    created = AuditEvent.objects.filter(event_type="participant.registered", actor=operator_a)
+    assert created.count() == 40
+    pk_of = dict(Participant.objects.values_list("nik", "pk"))
+    assert all(int(e.object_id) == pk_of[e.new["nik"]] and e.region_code == DESA_A for e in created)
+    assert _schema() == before
+
+
+@pytest.mark.postgresql
+def test_a_role_not_allowed_the_bulk_load_functions_imports_the_usual_way(run, operator_a, bulk_always):
+    name = f"jamsosdesa_test_plain_{secrets.token_hex(4)}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{name}" NOLOGIN')
+        cursor.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{name}"')
+    with acting_as(name):
+        outcome = run(operator_a, csv_bytes(_rows(10)))
+    assert not outcome.bulk_load and outcome.applied and outcome.counts["new"] == 10
+    assert AuditEvent.objects.filter(event_type="participant.registered").count() == 10

@@ -1,5 +1,9 @@
 """SQL that makes the audit table append-only on each database (installed by migration core 0002)."""
 
+# Tables the application may only read and add to: on PostgreSQL its role gets no UPDATE, DELETE or TRUNCATE on
+# them (core.dbroles), and does not own them, so it cannot switch their triggers off either.
+TABLES = ("core_auditevent",)
+
 SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS core_auditevent_no_update BEFORE UPDATE ON core_auditevent
        BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;""",
