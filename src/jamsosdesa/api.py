@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, django_auth
 
 from jamsosdesa.accounts.models import ApiToken
@@ -27,6 +28,9 @@ api = NinjaAPI(
     description="Registri peserta jaminan sosial ketenagakerjaan desa.",
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
+    # Swagger UI from ninja's own static files ("ninja" in INSTALLED_APPS), within the site's CSP; without the
+    # validator badge, which would send the schema's address to validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

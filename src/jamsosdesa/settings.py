@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # its templates and static Swagger UI: the API docs load from this site, not from a CDN
     "jamsosdesa.core",
     "jamsosdesa.regions",
     "jamsosdesa.accounts",
