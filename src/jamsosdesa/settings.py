@@ -205,6 +205,9 @@ TASKS = {"default": {"BACKEND": {
 # Background workers `jamsosdesa serve` starts: jobs run side by side on PostgreSQL; SQLite writes one
 # transaction at a time, so a second job would only wait for the first (and could time out waiting).
 JOB_WORKERS = env_int("JAMSOSDESA_WORKERS", 2 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 1)
+# Reports a job wrote for download (an import's laporan.xlsx lists people) are deleted this many days after the
+# job ended: by `jamsosdesa serve` every few minutes, or `jamsosdesa jobs cleanup` from cron with db_worker.
+JOB_REPORT_RETENTION_DAYS = env_int("JAMSOSDESA_REPORT_RETENTION_DAYS", 30)
 # Progress of long jobs is shared between the worker and the web process through the cache:
 # files under var/ by default, Redis when JAMSOSDESA_REDIS_URL is set.
 if env_str("JAMSOSDESA_REDIS_URL"):

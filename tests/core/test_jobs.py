@@ -1,6 +1,9 @@
 """The one job runner (core.jobs), through the two kinds of job that use it: imports and enrolment batches."""
 
 import os
+import signal
+import subprocess
+import sys
 from datetime import timedelta
 from unittest import mock
 
@@ -20,11 +23,14 @@ from jamsosdesa.core.jobs import (
     job_finish,
     job_progress,
     job_reporter,
+    jobs_cleanup,
     jobs_expire_stale,
+    worker_gone,
+    worker_name,
 )
 from jamsosdesa.core.progress import progress_bar
 from jamsosdesa.imports.models import ImportJob
-from jamsosdesa.imports.services import import_job_apply, import_job_create, import_job_run
+from jamsosdesa.imports.services import import_job_apply, import_job_create, import_job_retry, import_job_run
 from jamsosdesa.participants.models import Participant
 from tests.conftest import DESA_A
 
@@ -64,16 +70,146 @@ def test_progress_carries_a_stage_in_words(operator_a):
     assert job_progress(job)["percent"] == 100
 
 
-def test_a_failed_job_keeps_its_message_and_drops_its_file(operator_a):
+def test_a_failed_job_keeps_its_message_and_its_file_only_while_it_can_be_retried(operator_a):
     job = job_claim(ImportJob, queued_import(operator_a).pk)
     path = job.file_path
     assert os.path.exists(path)
-    assert job_fail(job, "Kolom NIK rusak.")
-    assert (job.status, job.message, job.file_path) == ("failed", "Kolom NIK rusak.", "")
-    assert not os.path.exists(path) and job.finished_at is not None
+    assert job_fail(job, "Server mati.")
+    assert (job.status, job.message, job.file_path) == ("failed", "Server mati.", path)
+    assert os.path.exists(path) and job.finished_at is not None and job.can_retry()
     assert not job_fail(job, "lagi") and not job_finish(job)  # an ended job stays as it ended
     job.refresh_from_db()
-    assert job.message == "Kolom NIK rusak."
+    assert job.message == "Server mati."
+    back(job, finished_at=3)  # an import's file is kept 2 hours for a retry
+    jobs_cleanup()
+    job.refresh_from_db()
+    assert job.file_path == "" and not os.path.exists(path) and not job.can_retry()
+    with pytest.raises(ServiceError) as gone:
+        import_job_retry(job=job)
+    assert "unggah lagi" in gone.value.message
+
+
+def test_a_job_whose_file_was_the_problem_drops_it_at_once(operator_a):
+    from jamsosdesa.core.sheets import FileProblem
+    from jamsosdesa.imports import services
+
+    job = queued_import(operator_a)
+    path = job.file_path
+    with mock.patch.object(services, "participants_import", side_effect=FileProblem("Baris 7 tidak terbaca.")):
+        job = import_job_run(job.pk)
+    assert job.status == "failed" and job.file_path == "" and not os.path.exists(path) and not job.can_retry()
+
+
+def test_a_failed_import_is_retried_from_its_page(operator_a):
+    from jamsosdesa.imports import services
+
+    job = queued_import(operator_a)
+    with mock.patch.object(services, "participants_import", side_effect=RuntimeError("out of disk")):
+        job = import_job_run(job.pk)
+    client = Client()
+    client.force_login(operator_a)
+    page = client.get(f"/impor/{job.pk}/").content.decode()
+    assert "kesalahan di server" in page and f"/impor/{job.pk}/ulang/" in page
+    assert client.post(f"/impor/{job.pk}/ulang/").status_code == 302
+    job.refresh_from_db()
+    assert (job.status, job.message, job.worker) == ("queued", "", "")
+    job = import_job_run(job.pk)  # the worker takes it again: the preview of the same file
+    assert job.status == "done" and job.dry_run and job.summary["counts"]["new"] == 1
+    client.post(f"/impor/{job.pk}/ulang/")  # a done job is not run again
+    job.refresh_from_db()
+    assert job.status == "done"
+
+
+def test_a_waiting_import_is_cancelled_from_its_page(operator_a):
+    job = queued_import(operator_a)
+    client = Client()
+    client.force_login(operator_a)
+    assert f"/impor/{job.pk}/batal/" in client.get(f"/impor/{job.pk}/").content.decode()
+    client.post(f"/impor/{job.pk}/batal/")
+    job.refresh_from_db()
+    assert job.status == "cancelled" and import_job_run(job.pk).status == "cancelled"
+
+
+def _killed_process() -> str:
+    """The worker name of a real process that was killed with SIGKILL (and reaped)."""
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    name = worker_name(sleeper.pid)
+    assert not worker_gone(name)
+    sleeper.send_signal(signal.SIGKILL)
+    sleeper.wait()
+    return name
+
+
+def test_a_job_whose_worker_was_killed_fails_at_once_and_can_be_retried(operator_a):
+    job = job_claim(ImportJob, queued_import(operator_a).pk)
+    assert job.worker == worker_name()  # this process claimed it
+    assert job_expire_stale(job).status == "running"  # its worker is alive
+    ImportJob.objects.filter(pk=job.pk).update(worker=_killed_process())
+    job.refresh_from_db()
+    client = Client()
+    client.force_login(operator_a)
+    page = client.get(f"/impor/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "pekerja latar yang menjalankannya berhenti" in page and "every 1s" not in page
+    job.refresh_from_db()
+    assert job.status == "failed" and os.path.exists(job.file_path)  # kept for the retry
+    assert f"/impor/{job.pk}/ulang/" in page
+    import_job_retry(job=job)
+    assert import_job_run(job.pk).status == "done"
+
+
+def test_a_reused_pid_or_another_host_does_not_keep_a_dead_worker_alive():
+    name = _killed_process()
+    host, pid, start = name.split(":")
+    assert worker_gone(f"{host}:{os.getpid()}:{int(start or 0) + 1}")  # this pid now, but a later process
+    assert not worker_gone(f"other-host:{pid}:{start}")  # elsewhere: only the stale age tells
+    assert not worker_gone("")
+
+
+def test_new_jobs_fail_those_of_dead_workers_whatever_their_age(operator_a):
+    lost = job_claim(ImportJob, queued_import(operator_a).pk)
+    ImportJob.objects.filter(pk=lost.pk).update(worker=_killed_process())
+    queued_import(operator_a)  # queuing a job looks for lost ones of its kind
+    lost.refresh_from_db()
+    assert lost.status == "failed" and "berhenti di tengah jalan" in lost.message
+
+
+def test_reports_are_deleted_after_the_retention_days(operator_a, settings):
+    import time_machine
+
+    from jamsosdesa.core import clock
+
+    settings.JOB_REPORT_RETENTION_DAYS = 30
+    upload = SimpleUploadedFile("desa.csv", CSV + b"123;Tanpa NIK;05-05-1990;L\n")  # a bad row: a report
+    job = import_job_run(import_job_create(actor=operator_a, upload=upload, desa=DESA_A).pk)
+    import_job_apply(actor=operator_a, job=job)
+    job = import_job_run(job.pk)
+    report = job.report_path
+    assert job.status == "done" and os.path.exists(report)
+    client = Client()
+    with time_machine.travel(clock.now() + timedelta(days=29)):
+        assert call_jobs_cleanup() == {"expired": 0, "reports": 0}
+        client.force_login(operator_a)
+        assert client.get(f"/impor/{job.pk}/laporan.xlsx").status_code == 200
+    with time_machine.travel(clock.now() + timedelta(days=31)):
+        assert call_jobs_cleanup() == {"expired": 0, "reports": 1}
+        job.refresh_from_db()
+        assert job.report_path == "" and not os.path.exists(report) and not os.path.exists(os.path.dirname(report))
+        client.force_login(operator_a)
+        assert client.get(f"/impor/{job.pk}/laporan.xlsx").status_code == 404
+        assert "Laporan baris bermasalah sudah dihapus" in client.get(f"/impor/{job.pk}/").content.decode()
+
+
+def call_jobs_cleanup() -> dict:
+    """`jamsosdesa jobs cleanup`, as cron runs it; the counts it printed."""
+    import re
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("jobs", "cleanup", stdout=out)
+    expired, reports = map(int, re.findall(r"\d+", out.getvalue())[:2])
+    return {"expired": expired, "reports": reports}
 
 
 def test_only_a_waiting_job_can_be_cancelled(operator_a):
@@ -89,7 +225,7 @@ def test_a_job_past_its_time_limit_or_silent_too_long_expires_and_says_so(operat
     silent = job_claim(ImportJob, queued_import(operator_a).pk)
     back(silent, created_at=3, started_at=3, active_at=3)  # running, no progress for 3 hours (stale after 2)
     assert job_expire_stale(silent).status == "failed" and "berhenti memberi kabar" in silent.message
-    assert silent.file_path == ""
+    assert silent.can_retry() and os.path.exists(silent.file_path)  # kept for "Coba lagi"
 
     busy = job_claim(ImportJob, queued_import(operator_a).pk)
     back(busy, created_at=3, started_at=3, active_at=3)
@@ -154,7 +290,7 @@ def test_a_stuck_import_is_timed_out_like_a_batch(operator_a):
     client.force_login(operator_a)
     page = client.get(f"/impor/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
     assert "pekerja latar tidak menjalankannya" in page and "every 1s" not in page
-    assert not os.path.exists(path)
+    assert os.path.exists(path) and f"/impor/{job.pk}/ulang/" in page  # kept for a retry
     assert import_job_run(job.pk).status == "failed"  # a worker that comes back later does not run it
 
 
@@ -182,9 +318,9 @@ def test_a_loaded_import_removes_its_file(operator_a):
 
 
 def test_an_import_that_fails_after_writing_its_report_leaves_no_folder(operator_a):
-    """Regression: the report of a failed import was deleted, but the job's folder under var/imports/ stayed. And
-    the page says a server error happened, as a failed enrolment batch does, not the exception's own text (English,
-    and a database's may quote a NIK)."""
+    """Regression: the report of a failed import was deleted, but the job's folder under var/imports/ stayed (now
+    the upload stays for a retry, and the folder goes with it). And the page says a server error happened, as a
+    failed enrolment batch does, not the exception's own text (English, and a database's may quote a NIK)."""
     from jamsosdesa.imports import services
 
     upload = SimpleUploadedFile("desa.csv", CSV + b"123;Tanpa NIK;05-05-1990;L\n")  # a bad row: a report is written
@@ -195,6 +331,9 @@ def test_an_import_that_fails_after_writing_its_report_leaves_no_folder(operator
         job = import_job_run(job.pk)
     assert job.status == "failed" and "kesalahan di server" in job.message
     assert "3311110505900003" not in job.message and "duplicate key" not in job.message
+    assert os.listdir(folder) == ["desa.csv"]  # the report went; the upload waits for a retry
+    back(job, finished_at=3)
+    jobs_cleanup()
     assert not os.path.exists(folder)
 
 
@@ -291,3 +430,32 @@ def test_old_job_rows_keep_their_meaning(operator_a, tmp_path):
     done.refresh_from_db()
     assert (waiting.file_path, waiting.params) == ("/var/x/a.csv", {"name": "a.csv"})
     assert (done.file_path, done.params, done.started_at) == ("", {"name": "b.csv"}, done.created_at)
+
+
+def test_a_failed_enrolment_batch_is_retried_and_a_waiting_one_cancelled_from_its_page(operator_a):
+    from jamsosdesa.core.roles import Role
+    from jamsosdesa.funding import services
+    from jamsosdesa.funding.models import Enrolment, EnrolmentBatch
+    from tests.conftest import make_user
+    from tests.funding.conftest import people, scheme_data
+
+    official = make_user("pemkab", Role.DISTRICT_OFFICIAL, ["33.11"])
+    scheme = services.scheme_create(actor=official, data=scheme_data())
+    people(3, DESA_A)
+    batch = services.enrolment_batch_queue(actor=official, scheme=scheme, region=DESA_A)
+    with mock.patch.object(services.batches, "enrolment_batch_run", side_effect=RuntimeError("connection lost")):
+        services.enrolment_batch_run_job(batch.pk)
+    client = Client()
+    client.force_login(official)
+    page = client.get(f"/skema/daftar/{batch.pk}/").content.decode()
+    assert "Pendaftaran gagal" in page and f"/skema/daftar/{batch.pk}/ulang/" in page
+    client.post(f"/skema/daftar/{batch.pk}/ulang/")
+    assert EnrolmentBatch.objects.get(pk=batch.pk).status == "queued"
+    batch = services.enrolment_batch_run_job(batch.pk)
+    assert (batch.status, batch.enrolled, Enrolment.objects.count()) == ("done", 3, 3)
+
+    waiting = services.enrolment_batch_queue(actor=official, scheme=scheme, region=DESA_A)
+    assert f"/skema/daftar/{waiting.pk}/batal/" in client.get(f"/skema/daftar/{waiting.pk}/").content.decode()
+    client.post(f"/skema/daftar/{waiting.pk}/batal/")
+    assert "dibatalkan" in client.get(f"/skema/daftar/{waiting.pk}/").content.decode()
+    assert services.enrolment_batch_run_job(waiting.pk).status == "cancelled"

@@ -115,6 +115,8 @@ def test_a_stale_batch_stops_waiting_and_its_list_is_deleted(make_scheme, offici
 
     from django.utils import timezone
 
+    from jamsosdesa.core.jobs import jobs_cleanup
+
     scheme = make_scheme(quota_per_desa=None)
     upload = io.BytesIO(b"NIK\n3311110703850001\n")
     upload.name = "daftar.csv"
@@ -124,8 +126,11 @@ def test_a_stale_batch_stops_waiting_and_its_list_is_deleted(make_scheme, offici
     EnrolmentBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(hours=2))
     text = page.get(answer["Location"]).content.decode()
     assert "pekerja latar tidak menjalankannya" in text and "every 1s" not in text
-    assert not os.path.exists(batch.file_path)
     assert enrolment_batch_run_job(batch.pk).status == "failed"  # a worker that comes back later does not run it
+    assert os.path.exists(batch.file_path) and f"/skema/daftar/{batch.pk}/ulang/" in text  # kept for a retry...
+    EnrolmentBatch.objects.filter(pk=batch.pk).update(finished_at=timezone.now() - timedelta(hours=2))
+    jobs_cleanup()  # ... for an hour: `jamsosdesa serve` runs this every few minutes
+    assert not os.path.exists(batch.file_path) and not EnrolmentBatch.objects.get().can_retry()
 
 
 def test_the_report_masks_what_a_list_gave_and_names_non_niks(make_scheme, official):

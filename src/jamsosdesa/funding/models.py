@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from jamsosdesa.contributions.models import PayerType
-from jamsosdesa.core.jobs.models import Job
+from jamsosdesa.core.jobs.models import Job, JobStatus
 from jamsosdesa.core.months import months_between
 from jamsosdesa.participants.models import Segment
 
@@ -140,6 +140,11 @@ class EnrolmentBatch(Job):
 
     def __str__(self) -> str:
         return f"{self.scheme_id}/{self.pk}: {self.enrolled}/{self.candidates}"
+
+    def can_retry(self) -> bool:
+        """A failed filter batch may run again; a list's, while its uploaded list is still kept."""
+        kept = self.how == "filter" or (self.how == "list" and bool(self.file_path))
+        return self.status == JobStatus.FAILED and kept
 
 
 class Refusal(models.TextChoices):

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/daftarkan/", views.scheme_enrol, name="enrol"),
     path("<int:pk>/lembar-anggaran/", views.budget_sheet, name="sheet"),
     path("daftar/<int:pk>/", views.batch_report, name="batch"),
+    path("daftar/<int:pk>/ulang/", views.batch_retry, name="batch_retry"),
+    path("daftar/<int:pk>/batal/", views.batch_cancel, name="batch_cancel"),
 ]

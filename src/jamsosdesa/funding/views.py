@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from jamsosdesa.core.access import own_desa, user_region_codes
 from jamsosdesa.core.errors import NotFound, ServiceError, put_on_form
-from jamsosdesa.core.jobs import JobStatus, job_expire_stale
+from jamsosdesa.core.jobs import JobStatus, job_cancel, job_expire_stale
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.sheets import FileProblem
@@ -147,6 +147,32 @@ def batch_report(request, pk: int):
     return render(request, template, {"batch": batch, "rows": rows, "page": page, "reasons": reasons,
                                       "left_out": left_out, "running": running,
                                       "progress": selectors.enrolment_batch_progress(batch) if running else None})
+
+
+@login_required
+@require_POST
+def batch_retry(request, pk: int):
+    """Run a failed batch again (the same filter, or its list while it is kept)."""
+    batch = selectors.enrolment_batch_get(user=request.user, pk=pk)
+    if batch is None:
+        raise Http404
+    try:
+        services.enrolment_batch_retry(actor=request.user, batch=batch)
+    except ServiceError as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+    return redirect("funding:batch", pk=pk)
+
+
+@login_required
+@require_POST
+def batch_cancel(request, pk: int):
+    """Cancel a batch still waiting for a worker."""
+    batch = selectors.enrolment_batch_get(user=request.user, pk=pk)
+    if batch is None:
+        raise Http404
+    if not job_cancel(batch):
+        messages.error(request, _("Pendaftaran ini sudah berjalan atau selesai; tidak dapat dibatalkan lagi."))
+    return redirect("funding:batch", pk=pk)
 
 
 @login_required

@@ -32,6 +32,7 @@ class ImportJob(Job):
 
     time_limit = timedelta(hours=6)  # a million rows take minutes; a national file with its index rebuild, more
     stale_after = timedelta(hours=2)  # also how long a preview keeps its file for the load
+    report_fields = ("report_path",)  # laporan.xlsx names people: removed JOB_REPORT_RETENTION_DAYS after the end
 
     class Meta:
         ordering = ["-id"]

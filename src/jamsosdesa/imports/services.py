@@ -20,6 +20,7 @@ from jamsosdesa.core.jobs import (
     job_progress,
     job_reporter,
     job_requeue,
+    job_retry,
     remove_upload,
     store_upload,
 )
@@ -87,6 +88,15 @@ def import_job_preview_again(*, job: ImportJob, mapping: ColumnMapping) -> Impor
     return job_requeue(job, run_import_job, mapping=mapping, summary={})
 
 
+def import_job_retry(*, job: ImportJob) -> ImportJob:
+    """Run a failed import again, as it was asked (a preview, or the load), from the file still kept for it."""
+    from .tasks import run_import_job
+
+    if job.status == JobStatus.FAILED and not job.file_path:
+        raise ServiceError(code=ErrorCode.FILE_GONE, message=_("Berkas impor ini sudah dihapus; unggah lagi."))
+    return job_retry(job, run_import_job)
+
+
 def import_job_run(job_id: int) -> ImportJob:
     """Run a queued job to its end; the worker calls this, and so do tests. A job another worker took, or one
     that expired, is left as it is."""
@@ -117,10 +127,10 @@ def _run(job: ImportJob) -> ImportJob:
     except JobEnded:
         pass
     except (ServiceError, FileProblem) as exc:  # a problem with the input, in the user's words: as it is
-        job_fail(job, getattr(exc, "message", "") or str(exc))
+        job_fail(job, getattr(exc, "message", "") or str(exc), keep_file=False)  # the same file would fail again
     except Exception:  # the transaction was rolled back: say so, in words (the log keeps the exception)
         logger.exception("import job %s failed", job.pk)
-        job_fail(job, _("Terjadi kesalahan di server. Coba lagi, atau hubungi admin bila terulang."))
+        job_fail(job, _("Terjadi kesalahan di server. Coba lagi, atau hubungi admin bila terulang."))  # file kept
     else:
         return job
     remove_upload(report)  # with the job's folder, which the report kept from going with the upload

@@ -9,5 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.import_job, name="job"),
     path("<int:pk>/muat/", views.import_apply, name="apply"),
     path("<int:pk>/pemetaan/", views.import_mapping, name="mapping"),
+    path("<int:pk>/ulang/", views.import_retry, name="retry"),
+    path("<int:pk>/batal/", views.import_cancel, name="cancel"),
     path("<int:pk>/laporan.xlsx", views.import_report, name="report"),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from jamsosdesa.core.access import own_desa, sees_everything
 from jamsosdesa.core.errors import ServiceError, put_on_form
-from jamsosdesa.core.jobs import job_expire_stale
+from jamsosdesa.core.jobs import job_cancel, job_expire_stale
 from jamsosdesa.participants.forms import FilterForm
 from jamsosdesa.participants.labels import field_label
 from jamsosdesa.participants.selectors import ParticipantFilter
@@ -67,6 +67,7 @@ def _job_context(request, job: ImportJob) -> dict:
     return {"job": job, "summary": summary, "groups": groups, "progress": services.import_job_progress(job),
             "apply_form": ApplyForm(),
             "held_back": sum(counts.get(g, 0) for g in GROUPS if g in REPORTED),  # rows a load leaves out
+            "report_days": settings.JOB_REPORT_RETENTION_DAYS,
             "running": job.is_active}
 
 
@@ -90,6 +91,26 @@ def import_apply(request, pk: int):
         services.import_job_apply(actor=request.user, job=job, accept_warnings=accept)
     except ServiceError as exc:
         messages.error(request, exc.message)
+    return redirect("imports:job", pk=pk)
+
+
+@login_required
+@require_POST
+def import_retry(request, pk: int):
+    """Run a failed import again (its file is kept a while for this)."""
+    try:
+        services.import_job_retry(job=_get_job_for_user(request, pk))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("imports:job", pk=pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request, pk: int):
+    """Cancel an import still waiting for a worker (its file goes)."""
+    if not job_cancel(_get_job_for_user(request, pk)):
+        messages.error(request, _("Impor ini sudah berjalan atau selesai; tidak dapat dibatalkan lagi."))
     return redirect("imports:job", pk=pk)
 
 

@@ -5,14 +5,23 @@ extending `Job` (see .models), and goes through these services:
     job_claim                                 a worker takes it: one atomic UPDATE ... WHERE status = queued
     job_reporter / job_progress               progress with a stage text, written by the worker, read by pages
     job_finish / job_fail / job_cancel        end it (finish inside the work's transaction: see JobEnded)
-    job_expire_stale / jobs_expire_stale      a job past its time limit, or with no sign of life, fails and says so
+    job_retry                                 queue a failed job again (its upload is kept for that a while)
+    job_expire_stale / jobs_expire_stale      a job past its time limit, with no sign of life, or whose worker
+                                              process is gone, fails and says so
     store_upload / job_release_file           the uploaded file, removed once the job no longer needs it
+    jobs_cleanup                              all of that over every kind of job, and reports past their retention
+
+A worker writes its name (`worker_name`: host, pid, process start) on the job it claims; any process on the same
+host that looks at the job (its page, a new job, `jamsosdesa serve` watching its workers) sees at once when that
+process is gone (killed, crashed, out of memory) and fails the job. On another host only the stale age tells.
 
 Progress goes through the cache (files under var/ by default, Redis when configured), so the worker reports it
 from inside its transaction and any web process reads it; the job row keeps the last progress it was told.
 """
 
 import logging
+import os
+import socket
 import time
 import uuid
 from collections.abc import Callable
@@ -20,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, transaction
@@ -33,7 +43,8 @@ from .models import ACTIVE, Job, JobStatus
 
 __all__ = ["ACTIVE", "Job", "JobEnded", "JobStatus", "Stage", "job_cancel", "job_claim", "job_create",
            "job_enqueue", "job_expire_stale", "job_fail", "job_finish", "job_progress", "job_release_file",
-           "job_reporter", "job_requeue", "jobs_expire_stale", "remove_upload", "store_upload"]
+           "job_reporter", "job_requeue", "job_retry", "jobs_cleanup", "jobs_expire_stale", "remove_upload",
+           "store_upload", "worker_gone", "worker_name"]
 
 PROGRESS_TIMEOUT = 86_400
 logger = logging.getLogger(__name__)
@@ -151,6 +162,45 @@ def job_progress(job: Job, total: int = 0) -> dict:
             "stage": stage_text(data.get("stage", ""), data.get("values"))}
 
 
+# --- the worker process holding a job ------------------------------------------------------------------------
+
+def _process(pid: int) -> tuple[str, str] | None:
+    """(state, start time in clock ticks) of a process from /proc (Linux); None when there is no such process."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return None
+    return fields[0], fields[19]
+
+
+def worker_name(pid: int | None = None) -> str:
+    """This process (or `pid`) as a job records who runs it: "host:pid:start". The start time tells a reused pid
+    from the process that had it."""
+    pid = pid or os.getpid()
+    found = _process(pid) if os.path.exists("/proc/self/stat") else None
+    return f"{socket.gethostname()}:{pid}:{found[1] if found else ''}"
+
+
+def worker_gone(name: str) -> bool:
+    """Whether the worker process `name` has certainly ended: it ran on this host and is no longer there (or is
+    a zombie, or its pid now belongs to a later process). A worker on another host is never known to be gone."""
+    host, _sep, rest = (name or "").partition(":")
+    pid, _sep, start = rest.partition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if os.path.exists("/proc/self/stat"):
+        found = _process(int(pid))
+        return found is None or found[0] in ("Z", "X") or bool(start and found[1] != start)
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 # --- queue and claim --------------------------------------------------------------------------------------
 
 def job_enqueue(job: Job, task) -> None:
@@ -170,7 +220,7 @@ def job_create(model: type[Job], task, **fields) -> Job:
 def job_requeue(job: Job, task, **changes) -> Job:
     """Queue an ended job again with `changes` (an import's preview, then its load); refused while it runs."""
     fields = {"status": JobStatus.QUEUED, "active_at": clock.now(), "started_at": None, "finished_at": None,
-              "message": "", "progress": {}, **changes}
+              "message": "", "progress": {}, "worker": "", **changes}
     if not type(job).objects.filter(pk=job.pk).exclude(status__in=ACTIVE).update(**fields):
         raise ServiceError(code=ErrorCode.JOB_ACTIVE, message=_("Pekerjaan ini sedang menunggu atau berjalan."))
     for name, value in fields.items():
@@ -179,13 +229,24 @@ def job_requeue(job: Job, task, **changes) -> Job:
     return job
 
 
+def job_retry(job: Job, task) -> Job:
+    """Queue a failed job again, as it was asked (a failed load loads again); refused once its file has gone (kept
+    for `stale_after` after the failure, unless the file itself was the problem) or when it did not fail."""
+    if not job.can_retry():
+        if job.status == JobStatus.FAILED:
+            raise ServiceError(code=ErrorCode.FILE_GONE, message=_(
+                "Berkas pekerjaan ini sudah dihapus, jadi tidak dapat diulang; unggah lagi."))
+        raise ServiceError(code=ErrorCode.NOT_READY, message=_("Hanya pekerjaan yang gagal yang dapat diulang."))
+    return job_requeue(job, task)
+
+
 def job_claim(jobs: "type[Job] | QuerySet", pk: int) -> Job | None:
     """Take a queued job for this worker: one conditional UPDATE, so a second worker (or a second delivery of
     the task) gets None. Returns the job as `jobs` (a model or a queryset with its select_related) reads it."""
     qs = jobs if isinstance(jobs, QuerySet) else jobs.objects.all()
     now = clock.now()
     if not qs.model.objects.filter(pk=pk, status=JobStatus.QUEUED).update(
-            status=JobStatus.RUNNING, started_at=now, active_at=now, progress={}):
+            status=JobStatus.RUNNING, started_at=now, active_at=now, progress={}, worker=worker_name()):
         return None
     return qs.get(pk=pk)
 
@@ -212,23 +273,25 @@ def job_finish(job: Job, **fields) -> bool:
     return True
 
 
-def _end(job: Job, status: str, message: str, among: tuple) -> bool:
-    """Move a job from one of the `among` statuses to an end; its file goes. False when it was not among them."""
+def _end(job: Job, status: str, message: str, among: tuple, *, keep_file: bool = False) -> bool:
+    """Move a job from one of the `among` statuses to an end; its file goes unless `keep_file`. False when it was
+    not among them."""
     progress = _latest(job)
+    path = "" if keep_file else job.file_path
     updated = type(job).objects.filter(pk=job.pk, status__in=among).update(
-        status=status, message=message[:1000], finished_at=clock.now(), file_path="",
-        progress={**progress, "at": time.time()})
-    path = job.file_path
+        status=status, message=message[:1000], finished_at=clock.now(),
+        progress={**progress, "at": time.time()}, **({} if keep_file else {"file_path": ""}))
     job.refresh_from_db()
     if updated:
         remove_upload(path)
     return bool(updated)
 
 
-def job_fail(job: Job, message: str) -> bool:
+def job_fail(job: Job, message: str, *, keep_file: bool = True) -> bool:
     """The job failed: it keeps `message` for the page and writes nothing else (the caller's transaction has
-    rolled its work back); its file is removed. False when it had already ended."""
-    return _end(job, JobStatus.FAILED, message, ACTIVE)
+    rolled its work back). Its file stays for a retry (`job_retry`) until `stale_after` has passed, unless
+    `keep_file` is False (the file itself was the problem). False when it had already ended."""
+    return _end(job, JobStatus.FAILED, message, ACTIVE, keep_file=keep_file)
 
 
 def job_cancel(job: Job) -> bool:
@@ -249,6 +312,9 @@ def _why_expired(job: Job, now: datetime) -> str:
     """Why the job counts as lost ('' when it does not)."""
     if not job.is_active:
         return ""
+    if job.status == JobStatus.RUNNING and worker_gone(job.worker):
+        return _("Tidak selesai: pekerja latar yang menjalankannya berhenti di tengah jalan (prosesnya mati). "
+                 "Coba lagi.")
     if job.status == JobStatus.RUNNING and job.started_at and now - job.started_at > job.time_limit:
         return _("Dihentikan: berjalan lebih dari %(limit)s, batas waktu pekerjaan ini. Coba lagi, atau hubungi "
                  "admin bila terulang.") % {"limit": _duration(job.time_limit)}
@@ -285,7 +351,8 @@ def jobs_expire_stale(model: type[Job]) -> int:
     now = clock.now()
     soonest = min(model.time_limit, model.stale_after)
     expired = 0
-    for job in model.objects.filter(status__in=ACTIVE, created_at__lt=now - soonest):
+    maybe_lost = Q(created_at__lt=now - soonest) | Q(status=JobStatus.RUNNING)  # running: its worker may be gone
+    for job in model.objects.filter(maybe_lost, status__in=ACTIVE):
         if _why_expired(job, now):
             job_expire_stale(job)
             expired += 1
@@ -295,3 +362,27 @@ def jobs_expire_stale(model: type[Job]) -> int:
     for job in holding:
         job_release_file(job)
     return expired
+
+
+def job_models() -> list[type[Job]]:
+    """Every kind of job (each concrete model extending Job)."""
+    return [model for model in apps.get_models() if issubclass(model, Job)]
+
+
+def jobs_cleanup() -> dict[str, int]:
+    """Over every kind of job: fail the lost ones (a dead worker, silent too long, past the time limit), let ended
+    ones go of their uploads past `stale_after`, and delete the reports of jobs ended more than
+    JOB_REPORT_RETENTION_DAYS ago. `jamsosdesa serve` runs it every few minutes and whenever a worker dies;
+    `jamsosdesa jobs cleanup` runs it once. Returns {"expired": n, "reports": n}."""
+    cutoff = clock.now() - timedelta(days=settings.JOB_REPORT_RETENTION_DAYS)
+    counts = {"expired": 0, "reports": 0}
+    for model in job_models():
+        counts["expired"] += jobs_expire_stale(model)
+        for name in model.report_fields:
+            old = (model.objects.exclude(status__in=ACTIVE).exclude(**{name: ""})
+                   .filter(Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)))
+            for pk, path in old.values_list("pk", name):
+                model.objects.filter(pk=pk).update(**{name: ""})
+                remove_upload(path)
+                counts["reports"] += 1
+    return counts

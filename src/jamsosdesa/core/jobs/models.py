@@ -37,11 +37,17 @@ class Job(models.Model):
     progress = models.JSONField(default=dict, blank=True)  # {done, total, stage, values, at}
     message = models.TextField(blank=True)  # why it failed, for the page; nothing else of its work is written
     file_path = models.CharField(max_length=500, blank=True)  # the upload it reads; emptied once removed
+    # The worker process running it ("host:pid:start", core.jobs.worker_name): when that process is gone from this
+    # host, the job failed at once, not only after its stale age.
+    worker = models.CharField(max_length=120, blank=True)
 
     # Per kind of job (override on the concrete model): how long it may run, and how long it may stay queued
     # or running without a sign of life before it counts as lost.
     time_limit = timedelta(hours=2)
     stale_after = timedelta(hours=1)
+    # Files the job wrote for the user to download (fields holding a path): removed, with personal data in them,
+    # JOB_REPORT_RETENTION_DAYS after the job ended.
+    report_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -54,3 +60,8 @@ class Job(models.Model):
         """Whether the job, having ended as it is now, still needs its file (an import's preview waiting to be
         loaded does). The file goes at the latest once the job has been finished longer than `stale_after`."""
         return False
+
+    def can_retry(self) -> bool:
+        """A failed job may be queued again while what it reads is still there (its upload is kept for
+        `stale_after` after it failed, unless the file itself was the problem)."""
+        return self.status == JobStatus.FAILED and bool(self.file_path)

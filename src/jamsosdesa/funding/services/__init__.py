@@ -4,7 +4,7 @@ batches (enrolment as a background job on core.jobs) and ending (an enrolment en
 cost, refusals, progress, the budget) are in funding.selectors, which never imports this package. Callers import
 the services from here."""
 
-from .batches import enrolment_batch_queue, enrolment_batch_run_job
+from .batches import enrolment_batch_queue, enrolment_batch_retry, enrolment_batch_run_job
 from .ending import enrolment_end
 from .enrolment import ENROLMENT_LOCK, EnrolmentSelection, enrolment_batch_run, enrolment_create
 from .requests import EnrolmentRequest, enrolment_submit
@@ -12,6 +12,6 @@ from .schemes import CHANGEABLE, SCHEME_SEGMENTS, SchemeData, scheme_create, sch
 
 __all__ = [
     "CHANGEABLE", "ENROLMENT_LOCK", "SCHEME_SEGMENTS", "EnrolmentRequest", "EnrolmentSelection", "SchemeData",
-    "enrolment_batch_queue", "enrolment_batch_run", "enrolment_batch_run_job", "enrolment_create", "enrolment_end",
-    "enrolment_submit", "scheme_create", "scheme_update", "welfare_list_replace",
+    "enrolment_batch_queue", "enrolment_batch_retry", "enrolment_batch_run", "enrolment_batch_run_job",
+    "enrolment_create", "enrolment_end", "enrolment_submit", "scheme_create", "scheme_update", "welfare_list_replace",
 ]

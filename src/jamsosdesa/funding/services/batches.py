@@ -8,7 +8,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core.errors import PermissionDenied, ServiceError
-from jamsosdesa.core.jobs import JobEnded, job_claim, job_create, job_fail, job_reporter, store_upload
+from jamsosdesa.core.jobs import JobEnded, job_claim, job_create, job_fail, job_reporter, job_retry, store_upload
 from jamsosdesa.core.sheets import FileProblem
 
 from ..access import can_enrol_into
@@ -56,6 +56,15 @@ def enrolment_batch_queue(*, actor, scheme: Scheme, start_month: date | None = N
                       params=params, file_path=str(path))
 
 
+def enrolment_batch_retry(*, actor, batch: EnrolmentBatch) -> EnrolmentBatch:
+    """Run a failed batch again as it was asked (the same filter or the uploaded list, still kept for it)."""
+    from ..tasks import run_enrolment_batch
+
+    if not can_enrol_into(actor, batch.scheme):
+        raise PermissionDenied(_("Peran Anda tidak mendaftarkan peserta ke skema."))
+    return job_retry(batch, run_enrolment_batch)
+
+
 def enrolment_batch_run_job(batch_id: int) -> EnrolmentBatch:
     """Run a queued batch to its end (the worker calls this, and so do tests). A failure writes nothing but
     the batch's status and message; the uploaded list is deleted either way. A batch another worker took, or
@@ -79,7 +88,7 @@ def enrolment_batch_run_job(batch_id: int) -> EnrolmentBatch:
     except JobEnded:
         batch.refresh_from_db()
     except (ServiceError, FileProblem) as exc:
-        job_fail(batch, getattr(exc, "message", "") or str(exc))
+        job_fail(batch, getattr(exc, "message", "") or str(exc), keep_file=False)  # the same input would fail again
     except Exception:
         logger.exception("enrolment batch %s failed", batch.pk)
         job_fail(batch, _("Terjadi kesalahan di server; tidak ada yang didaftarkan. Coba lagi atau hubungi admin."))
