@@ -1,10 +1,12 @@
 """`jamsosdesa serve` starts background workers and stops them when it is stopped (a service manager's SIGTERM,
-or Ctrl+C): no worker is left running on its own. Real processes, a temporary SQLite database."""
+or Ctrl+C): no worker is left running on its own; a worker that dies is replaced, and the job it was running fails
+at once, saying so. Real processes, a temporary SQLite database."""
 
 import os
 import select
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -39,9 +41,8 @@ def env(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3", "JAMSOSDESA_VAR_DIR": str(folder),
            "PYTHONUNBUFFERED": "1"}
-    # The workers need only the task table; the web server starts without the rest.
-    subprocess.run([sys.executable, "-m", "jamsosdesa", "migrate", "django_tasks_database", "--noinput"], env=env,
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "jamsosdesa", "migrate", "--noinput"], env=env,
+                   check=True, capture_output=True, timeout=300)
     return env
 
 
@@ -79,3 +80,95 @@ def test_stopping_serve_stops_the_workers_it_started(env, how):
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
         serve.stdout.close()
+
+
+class Serve:
+    """A running `jamsosdesa serve` whose output is read as it comes."""
+
+    def __init__(self, env, workers: int):
+        self.port = _free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "jamsosdesa", "serve", f"127.0.0.1:{self.port}", "--workers", str(workers)],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+
+    def read(self, seconds: float = 0.2) -> None:
+        ready, _w, _x = select.select([self.process.stdout], [], [], seconds)
+        if ready:
+            self.lines.append(self.process.stdout.readline())
+
+    def workers(self) -> list[int]:
+        return [int(line.split("(pid ")[1].split(")")[0]) for line in self.lines if "berjalan (pid " in line]
+
+    def wait_for(self, what, seconds: float, message: str):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = what()
+            if found:
+                return found
+            self.read()
+            assert self.process.poll() is None, "serve stopped by itself:\n" + "".join(self.lines)
+        raise AssertionError(message + "\n" + "".join(self.lines))
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for pid in self.workers():
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        self.process.stdout.close()
+
+
+QUEUE = """
+from django.core.files.uploadedfile import SimpleUploadedFile
+from jamsosdesa.accounts.models import User
+from jamsosdesa.imports.services import import_job_create
+user, _new = User.objects.get_or_create(username="admin.serve", defaults={"role": "national_admin"})
+rows = "".join(f"33111105059{i:05d};Orang {i};05-05-1990;L\\n" for i in range(ROWS))
+upload = SimpleUploadedFile("desa.csv", ("nik;nama;tanggal_lahir;jenis_kelamin\\n" + rows).encode())
+print("JOB", import_job_create(actor=user, upload=upload, desa="").pk)
+"""
+
+
+def _queue_import(env, rows: int) -> int:
+    """Queue an import of `rows` rows as the page does (its task goes to the workers); its id."""
+    done = subprocess.run([sys.executable, "-m", "jamsosdesa", "shell", "-c", QUEUE.replace("ROWS", str(rows))],
+                          env=env, capture_output=True, text=True, timeout=120, check=True)
+    return int(done.stdout.split("JOB ")[1].split()[0])
+
+
+def _job(env, pk: int) -> dict:
+    path = env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path, timeout=10) as db:
+        row = db.execute("SELECT status, message, worker, file_path FROM imports_importjob WHERE id = ?",
+                         [pk]).fetchone()
+    return dict(zip(["status", "message", "worker", "file_path"], row, strict=True))
+
+
+def test_a_killed_worker_fails_its_job_at_once_and_is_replaced(env):
+    serve = Serve(env, workers=1)
+    try:
+        (first,) = serve.wait_for(serve.workers, 60, "serve did not start its worker")
+        big = _queue_import(env, 50_000)  # long enough to be killed in the middle
+        serve.wait_for(lambda: _job(env, big)["status"] == "running", 60, "the worker did not take the job")
+        assert f":{first}:" in _job(env, big)["worker"]
+
+        os.kill(first, signal.SIGKILL)
+        lost = serve.wait_for(lambda: _job(env, big)["status"] == "failed" and _job(env, big), 15,
+                              "the killed worker's job was not failed")
+        assert "berhenti di tengah jalan" in lost["message"]
+        assert os.path.exists(lost["file_path"])  # kept for "Coba lagi"
+        second = serve.wait_for(lambda: [p for p in serve.workers() if p != first], 30, "no new worker")[0]
+        assert _alive(second) and not _alive(first)
+
+        small = _queue_import(env, 3)
+        serve.wait_for(lambda: _job(env, small)["status"] == "done", 60, "the new worker did not run a job")
+        assert f":{second}:" in _job(env, small)["worker"]
+    finally:
+        serve.close()
+    assert not any(_alive(pid) for pid in serve.workers()), "a worker was left running"
