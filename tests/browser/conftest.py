@@ -78,3 +78,12 @@ def log_in(page, username: str, password: str = "rahasia-123") -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/peserta/")
+
+
+def nav_to(page, label: str) -> None:
+    """Follow a link of the top navigation as a user does: on a phone the links are behind the Menu button."""
+    toggle = page.locator("[data-menu-toggle]")
+    if toggle.is_visible():
+        toggle.click()
+    page.click(f"#menu-links >> text={label}")
+    page.wait_for_load_state()  # the next page's scripts run before the test acts on it

@@ -2,7 +2,7 @@ import pytest
 
 from jamsosdesa.core.roles import Role
 from jamsosdesa.participants.models import Participant
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, nav_to
 from tests.conftest import DESA_A, make_user
 
 pytestmark = pytest.mark.browser
@@ -17,7 +17,7 @@ def test_operator_previews_an_import_loads_it_and_gets_the_report(page, tmp_path
     source = tmp_path / "warga.csv"
     source.write_text(CSV, encoding="utf-8")
     log_in(page, "op_krajan")
-    page.click("nav >> text=Impor")
+    nav_to(page, "Impor")
     assert page.input_value("#id_desa") == DESA_A
     page.set_input_files("#id_file", str(source))
     page.click("text=Unggah dan pratinjau")
@@ -37,7 +37,7 @@ def test_an_oversized_file_is_refused_in_the_browser_before_it_is_sent(page, tmp
     source = tmp_path / "warga.csv"
     source.write_text(CSV, encoding="utf-8")
     log_in(page, "op_krajan")
-    page.click("nav >> text=Impor")
+    nav_to(page, "Impor")
     page.set_input_files("#id_file", str(source))
     assert "Berkas terlalu besar" in page.inner_text("#id_file-size")
     assert page.evaluate("document.getElementById('id_file').validity.customError")

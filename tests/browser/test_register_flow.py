@@ -2,7 +2,7 @@ import pytest
 
 from jamsosdesa.core.roles import Role
 from jamsosdesa.participants.models import Participant
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, nav_to
 from tests.conftest import DESA_A, make_user
 
 pytestmark = pytest.mark.browser
@@ -12,7 +12,7 @@ def test_operator_logs_in_registers_a_participant_and_finds_them(page):
     make_user("op_krajan", Role.VILLAGE_OPERATOR, [DESA_A])
     log_in(page, "op_krajan")
 
-    page.click("text=Daftar baru")
+    nav_to(page, "Daftar baru")
     page.fill("#id_nik", "3311114506900001")
     page.wait_for_selector("#nik-check >> text=NIK sah")  # live check decodes region, date and sex
     page.fill("#id_full_name", "Sri Lestari")
@@ -30,7 +30,7 @@ def test_operator_logs_in_registers_a_participant_and_finds_them(page):
     page.wait_for_selector("h1 >> text=Sri Lestari")
     assert page.is_visible("text=Budi Santoso")
 
-    page.click("nav >> text=Peserta")
+    nav_to(page, "Peserta")
     page.fill("input[name=q]", "lestari")
     page.wait_for_selector("#results >> text=Sri Lestari")
     assert page.is_visible("#results >> text=3311••••••••0001")

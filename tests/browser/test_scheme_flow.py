@@ -8,7 +8,7 @@ import pytest
 from jamsosdesa.core.roles import Role
 from jamsosdesa.funding.models import Enrolment, Scheme
 from jamsosdesa.participants.models import Participant
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, nav_to
 from tests.conftest import DESA_A, make_user
 from tests.funding.conftest import month_text
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 def test_a_village_head_asks_what_100_workers_cost_for_six_months(page):
     make_user("op_quote", Role.VILLAGE_OPERATOR, [DESA_A])
     log_in(page, "op_quote")
-    page.click("nav >> text=Simulasi iuran")
+    nav_to(page, "Simulasi iuran")
     page.fill("#id_income", "1000000")
     page.select_option("#id_payer", "apbdes")
     page.fill("#id_month", month_text(0))  # APBDes is a state budget: no PP 50/2025 discount in any month
