@@ -79,9 +79,12 @@ def _run_env(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
             "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3", "JAMSOSDESA_VAR_DIR": str(tmp_path / "var")}
 
 
-def test_there_are_units_for_the_web_server_the_workers_and_the_upgrade_step():
+def test_there_are_units_for_the_web_server_the_workers_the_upgrade_step_and_the_clean_up():
     assert {u.name for u in UNITS} >= {"jamsosdesa-web.service", "jamsosdesa-worker@.service",
-                                       "jamsosdesa-migrate.service"}
+                                       "jamsosdesa-migrate.service", "jamsosdesa-cleanup.service"}
+    for timer in DEPLOY.glob("*.timer"):  # each timer starts a unit that is here
+        started = _unit(timer).get("Unit", [timer.with_suffix(".service").name])[0]
+        assert (DEPLOY / started).is_file(), f"{timer.name} starts {started}, which deploy/ does not have"
 
 
 @pytest.mark.parametrize("path", UNITS, ids=lambda p: p.name)
