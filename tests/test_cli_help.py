@@ -42,7 +42,7 @@ def test_the_main_help_lists_our_commands_first_one_line_each(args):
         lines = [line for line in ours.splitlines() if line.split()[:1] == [name]]
         assert len(lines) == 1, name
         assert help_line in lines[0], name
-    assert "migrate" not in ours
+    assert not any(line.split()[:1] == ["migrate"] for line in ours.splitlines())  # Django's come after
 
 
 def test_the_help_names_our_commands_with_their_help_without_settings(tmp_path):
