@@ -297,7 +297,7 @@ def _check(book: RateBook, req: QuoteRequest) -> tuple[str, ...]:
     missing = [p for p in MANDATORY if p not in programmes]
     if missing:
         raise QuoteError(ErrorCode.PROGRAMME_REQUIRED, "programmes", _("Program %(p)s wajib diikutkan.")
-                         % {"p": " dan ".join(missing)})
+                         % {"p": _(" dan ").join(missing)})
     allowed = (*MANDATORY, *OPTIONAL[segment])
     extra = [p for p in programmes if p not in allowed]
     if extra:
