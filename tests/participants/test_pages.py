@@ -70,7 +70,8 @@ def test_editing_records_history_shown_on_the_detail_page(client):
     edit = {**FORM, "phone": "0877", "heirs-INITIAL_FORMS": "1"}
     assert client.post(f"/peserta/{p.pk}/ubah/", edit).status_code == 302
     detail = client.get(f"/peserta/{p.pk}/")
-    assert b"phone" in detail.content and b"0877" in detail.content
+    assert "nomor HP: — → 0877" in detail.content.decode()  # the field by its name, not its code (phone)
+    assert b"phone:" not in detail.content
     assert AuditEvent.objects.filter(event_type="participant.updated", object_id=str(p.pk)).count() == 1
     history = detail.content.decode().split("Riwayat perubahan")[1]  # each event named by what happened
     assert history.index("data peserta diubah") < history.index("peserta didaftarkan")

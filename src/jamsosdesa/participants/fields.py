@@ -35,7 +35,7 @@ EXCEL_EPOCH = date(1899, 12, 30)
 SEX = {"1": "L", "L": "L", "LAKI-LAKI": "L", "LAKI LAKI": "L", "LAKILAKI": "L", "PRIA": "L", "M": "L", "MALE": "L",
        "2": "P", "P": "P", "PEREMPUAN": "P", "WANITA": "P", "W": "P", "F": "P", "FEMALE": "P"}
 # Occupation names as villages write them that differ from the Dukcapil list (0: no code fits).
-OCCUPATION_ALIASES = {"PEGAWAINEGERISIPIL": 6, "TENTARANASIONALINDONESIA": 7, "KEPOLISIANRI": 8,
+OCCUPATION_ALIASES = {"PEGAWAINEGERISIPIL": 5, "TENTARANASIONALINDONESIA": 6, "KEPOLISIANRI": 7,
                       "IMAMMESJID": 0, "PASTUR": 0, "ANGGOTAKABINET/KEMENTERIAN": 0}
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .fields import HEIR_MAX_LENGTH, MAX_LENGTH
+from .labels import occupation_name
 from .models import DeactivationReason, HeirRelation, Occupation, Segment, Sex, VillageRole
 
 NUMERIC = {"inputmode": "numeric"}
@@ -61,7 +62,8 @@ class ParticipantForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["occupation"].choices = [("", "—")] + [(o.code, o.name.title()) for o in Occupation.objects.all()]
+        self.fields["occupation"].choices = [("", "—")] + [(o.code, occupation_name(o.name))
+                                                           for o in Occupation.objects.all()]
         if not self.is_bound:
             self.initial.setdefault("client_token", uuid.uuid4().hex)
 

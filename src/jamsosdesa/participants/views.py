@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jamsosdesa.core import clock
 from jamsosdesa.core.access import own_desa
 from jamsosdesa.core.errors import ServiceError, put_on_form
 from jamsosdesa.core.presenters import personal_data
@@ -15,6 +16,8 @@ from jamsosdesa.regions.selectors import region_ancestors
 from . import selectors, services
 from .access import can_change_participant
 from .forms import DeactivateForm, FilterForm, HeirFormSet, ParticipantForm
+from .labels import age, changes_text, income_text, occupation_name
+from .models import Occupation
 from .nik import check_nik
 from .panels import panels_for
 
@@ -35,7 +38,9 @@ def participant_list(request):
         village_role=cleaned.get("village_role") or "", status=cleaned.get("status") or "")
     page = selectors.participant_page(user=request.user, filters=filters, after=cleaned.get("after"))
     shown = personal_data(request.user)
-    rows = [(p, shown.nik(p.nik)) for p in page.items]
+    today = clock.today()
+    # Beside a masked NIK, the age and RT tell apart two people of the same name and desa.
+    rows = [(p, shown.nik(p.nik), age(p.birth_date, today)) for p in page.items]
     query = request.GET.copy()
     query.pop("after", None)
     chain = region_ancestors(filters.region) if filters.region else []
@@ -78,7 +83,7 @@ def _form_context(form, heirs, warnings, **extra):
 
 @login_required
 def participant_register(request):
-    warnings = []
+    warnings, existing = [], None  # existing: the person who has this NIK already (one the user sees)
     if request.method == "POST":
         form = ParticipantForm(request.POST)
         heirs = HeirFormSet(request.POST, prefix="heirs")
@@ -91,25 +96,34 @@ def participant_register(request):
             except ServiceError as exc:
                 _apply_service_error(exc, form, heirs)
                 warnings = exc.warnings
+                existing = getattr(exc, "participant_id", None)
             else:
                 messages.success(request, _("%(name)s sudah terdaftar.") % {"name": participant.full_name})
                 return redirect("participants:detail", pk=participant.pk)
     else:
         form = ParticipantForm(initial={"desa": own_desa(request.user)})
         heirs = HeirFormSet(prefix="heirs")
-    return render(request, "participants/form.html", _form_context(form, heirs, warnings, creating=True))
+    return render(request, "participants/form.html",
+                  _form_context(form, heirs, warnings, creating=True, existing=existing))
 
 
 @login_required
 def participant_detail(request, pk: int):
     participant = _get_participant_for_user(request, pk)
     shown = personal_data(request.user, one_person=True)
+    history = list(selectors.participant_history(participant=participant).select_related("actor")[:200])
+    occupations = dict(Occupation.objects.values_list("code", "name")) if any(
+        e.old and "occupation" in (e.new or {}) for e in history) else {}
+    for event in history:  # each recorded change in words, not field names and codes
+        event.changes = changes_text(event.old, event.new, occupations=occupations) if event.old else []
     return render(request, "participants/detail.html", {
         "p": participant, "chain": region_ancestors(participant.desa_id),
         "shown": {"nik": shown.nik(participant.nik), "kk": shown.kk(participant.kk),
-                  "address": shown.address(participant.address)},
+                  "address": shown.address(participant.address),
+                  "occupation": occupation_name(participant.occupation.name if participant.occupation else ""),
+                  "income": income_text(participant.declared_income)},
         "heirs": [(h, shown.nik(h.nik)) for h in participant.heirs.all()],
-        "history": selectors.participant_history(participant=participant).select_related("actor")[:200],
+        "history": history,
         "can_change": can_change_participant(request.user, participant),
         "deactivate_form": DeactivateForm(),
         "panels": panels_for(user=request.user, participant=participant),
@@ -122,7 +136,7 @@ def participant_edit(request, pk: int):
     if not can_change_participant(request.user, participant):
         messages.error(request, _("Anda hanya dapat melihat peserta ini, tidak mengubahnya."))
         return redirect("participants:detail", pk=pk)
-    warnings = []
+    warnings, existing = [], None
     if request.method == "POST":
         form = ParticipantForm(request.POST)
         heirs = HeirFormSet(request.POST, prefix="heirs")
@@ -134,6 +148,7 @@ def participant_edit(request, pk: int):
             except ServiceError as exc:
                 _apply_service_error(exc, form, heirs)
                 warnings = exc.warnings
+                existing = getattr(exc, "participant_id", None)
             else:
                 messages.success(request, _("Perubahan tersimpan."))
                 return redirect("participants:detail", pk=pk)
@@ -143,7 +158,7 @@ def participant_edit(request, pk: int):
         form = ParticipantForm(initial=initial)
         heirs = HeirFormSet(prefix="heirs", initial=[h.as_dict() for h in participant.heirs.all()])
     return render(request, "participants/form.html",
-                  _form_context(form, heirs, warnings, creating=False, p=participant))
+                  _form_context(form, heirs, warnings, creating=False, p=participant, existing=existing))
 
 
 @login_required
