@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from jamsosdesa.contributions.book import rate_book
 from jamsosdesa.contributions.calculator import QuoteRequest, RateBook, budget, quote
@@ -17,6 +18,7 @@ from jamsosdesa.core.months import add_months, months_between
 from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.regioncodes import Level, level_of_code
 from jamsosdesa.participants.access import scope_participants
+from jamsosdesa.participants.labels import role_label
 from jamsosdesa.regions.models import Region
 from jamsosdesa.regions.selectors import region_desa_under
 
@@ -204,6 +206,20 @@ def _people_by_month(scheme: Scheme, months: list[date]) -> dict[date, int]:
             if row["start_month"] <= m <= row["end_month"]:
                 counts[m] = counts.get(m, 0) + row["n"]
     return counts
+
+
+def batch_description(batch: EnrolmentBatch) -> str:
+    """What a batch enrolled, in the reader's words: a filter names its region and village role (not the codes
+    `filter 51.04.02 rt_head` it was stored with), with the door it came through ("API: ...")."""
+    if batch.how != "filter":
+        return batch.description
+    region, role = batch.params.get("region", ""), batch.params.get("village_role", "")
+    place = Region.objects.filter(code=region).values_list("name", flat=True).first() if region else None
+    parts = [f"{place} ({region})" if place else region, role_label(role) if role else ""]
+    chosen = ", ".join(p for p in parts if p) or _("semua peserta di wilayah Anda")
+    text = _("pilihan: %(what)s") % {"what": chosen}
+    via = batch.description.split(": ", 1)[0] if batch.description.startswith("API: ") else ""
+    return f"{via}: {text}" if via else text
 
 
 def scheme_enrolments(*, user, scheme: Scheme, desa: str = "", include_ended: bool = True) -> QuerySet[Enrolment]:

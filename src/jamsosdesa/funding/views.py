@@ -9,12 +9,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jamsosdesa.core import clock
 from jamsosdesa.core.access import own_desa, user_region_codes
 from jamsosdesa.core.errors import NotFound, ServiceError, put_on_form
 from jamsosdesa.core.jobs import JobStatus, job_cancel, job_expire_stale
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.sheets import FileProblem
+from jamsosdesa.participants.labels import age
 
 from . import selectors, services
 from .access import can_create_scheme, can_end_enrolment, can_enrol_into, can_manage_scheme
@@ -145,6 +147,7 @@ def batch_report(request, pk: int):
                  selectors.refusal_message(c.reason)) for c in page]
     template = "funding/_batch.html" if request.headers.get("HX-Request") else "funding/batch.html"
     return render(request, template, {"batch": batch, "rows": rows, "page": page, "reasons": reasons,
+                                      "description": selectors.batch_description(batch),
                                       "left_out": left_out, "running": running,
                                       "progress": selectors.enrolment_batch_progress(batch) if running else None})
 
@@ -203,7 +206,10 @@ def scheme_enrolments(request, pk: int):
         qs = qs.filter(participant__nik=digits) if digits.isdigit() else qs.filter(participant__full_name__icontains=q)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     shown = personal_data(request.user)
-    rows = [(e, shown.nik(e.participant.nik), can_end_enrolment(request.user, e)) for e in page]
+    today = clock.today()
+    # Beside a masked NIK, the age and RT tell apart two people of the same name and desa.
+    rows = [(e, shown.nik(e.participant.nik), can_end_enrolment(request.user, e), age(e.participant.birth_date, today))
+            for e in page]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "funding/enrolments.html", {"scheme": scheme, "page": page, "rows": rows, "desa": desa,
