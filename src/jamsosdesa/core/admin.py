@@ -1,6 +1,12 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
+
+# The admin says it is jamsosdesa's (not "Django administration"), in the language the user chose.
+admin.site.site_header = _("Administrasi jamsosdesa")
+admin.site.site_title = _("Admin jamsosdesa")
+admin.site.index_title = _("Pengguna dan data rujukan")
 
 
 @admin.register(AuditEvent)
