@@ -102,9 +102,10 @@ def test_english_is_available(client):
 
 
 def test_region_picker_and_live_nik_check(client):
-    picker = client.get("/wilayah/cari/", {"desa_q": "krajan"})
+    picker = client.get("/wilayah/cari/", {"desa_q": "krajan"}, HTTP_HX_REQUEST="true")
     assert b"33.11.11.2004" in picker.content and b"Gatak" in picker.content
-    kabupaten = client.get("/wilayah/cari/", {"region_q": "sukoharjo", "level": "any", "target": "id_region"})
+    kabupaten = client.get("/wilayah/cari/", {"region_q": "sukoharjo", "level": "any", "target": "id_region"},
+                           HTTP_HX_REQUEST="true")
     assert b'data-code="33.11"' in kabupaten.content and b"id_region" in kabupaten.content
     check = client.get("/peserta/cek-nik/", {"nik": "3311113102900001"})
     assert b"bukan tanggal lahir" in check.content
