@@ -62,6 +62,16 @@ def test_a_refused_page_is_the_apps_own_in_both_languages():
     assert answer.status_code == 403 and "Access denied" in answer.content.decode()
 
 
+@pytest.mark.parametrize(("language", "words"), [("id", "Formulir sudah kedaluwarsa"), ("en", "This form has expired")])
+def test_a_form_sent_with_a_stale_security_code_says_what_to_do_in_the_users_language(operator_a, language, words):
+    client = client_in(language, operator_a)
+    client.handler.enforce_csrf_checks = True  # as a browser whose form was issued before logging in elsewhere
+    answer = client.post("/bahasa/", {"language": language, "next": "/"})
+    text = answer.content.decode()
+    assert answer.status_code == 403 and words in text and "CSRF verification" not in text
+    assert 'id="menu-links"' in text  # still logged in: the menu leads on
+
+
 @pytest.mark.parametrize(("language", "words"), [("id", "Terjadi kesalahan"), ("en", "Something went wrong")])
 def test_a_server_error_page_needs_no_request_context_and_speaks_the_language(language, words):
     with translation.override(language):
