@@ -35,3 +35,13 @@ def test_an_exported_csv_imports_back_unchanged(admin_user, operator_a, register
     assert outcome.counts["invalid"] == 0, outcome.samples["invalid"]
     assert outcome.counts["unchanged"] == 1 and outcome.counts["updated"] == 0, outcome.samples["updated"]
     assert Participant.objects.values("full_name", "phone", "address", "birth_place").get() == before
+
+
+def test_the_export_names_why_someone_was_deactivated(admin_user, operator_a, register):
+    from jamsosdesa.participants import services
+
+    p = register(operator_a)
+    services.participant_deactivate(actor=operator_a, participant=p, reason="died")
+    out = io.StringIO()
+    export_csv(admin_user, ParticipantFilter(), out)
+    assert "Meninggal dunia" in out.getvalue() and ",died" not in out.getvalue()

@@ -22,8 +22,9 @@ ALIASES = {
     "status_dasar": "died", "dusun": "dusun",
 }
 REQUIRED = ("nik", "full_name", "birth_date")
-# Columns our own error report adds in front of the original ones: ignored when it is uploaded again.
-REPORT_COLUMNS = {"baris", "status", "keterangan"}
+# Columns our own error report adds in front of the original ones: ignored when it is uploaded again (the report is
+# written in its user's language: these are its headers in Indonesian and in English).
+REPORT_COLUMNS = {"baris", "status", "keterangan", "row", "notes"}
 # OpenSID's resident export: 43 named columns; the ones we do not use are ignored without a word.
 OPENSID_MARKERS = {"tanggallahir", "status_dasar", "pekerjaan_id", "tempatlahir", "kk_level"}
 OPENSID_IGNORED = {

@@ -13,6 +13,7 @@ from jamsosdesa.core.cells import XLSX_OPTIONS, csv_safe_row
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.regioncodes import MAX_CODE_LENGTH
+from jamsosdesa.participants.labels import value_text
 from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs
 
 HEADER = ["nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "kode_desa", "desa", "alamat", "rt", "rw",
@@ -30,6 +31,7 @@ def _rows(user, filters: ParticipantFilter) -> Iterator[list]:
         row[0], row[7], row[15] = shown.nik(row[0]), shown.address(row[7]), shown.kk(row[15])
         row[3] = row[3].strftime("%d-%m-%Y")
         row[17] = "aktif" if row[17] else "nonaktif"
+        row[18] = value_text("deactivation_reason", row[18])  # words (Meninggal dunia), not the code (died)
         row[16] = row[16] or ""
         row[11] = "" if row[11] is None else row[11]
         yield row
