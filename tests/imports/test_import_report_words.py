@@ -128,6 +128,7 @@ def test_the_report_is_in_the_language_of_the_user_who_ran_the_import(operator_a
     assert header[1:3] == ["Status", "Notes"]
     assert {row[1] for row in rows} <= {"Invalid", "Duplicate in file"} and "Invalid" in {row[1] for row in rows}
     assert "Tidak valid" not in str(rows) and "Keterangan" not in header
+    assert "date of birth: " in str(rows) and "tanggal lahir: " not in str(rows)  # the field named in English too
 
     page = client.get(f"/impor/{job.pk}/").content.decode()
     assert "<th>Updated</th>" in page and "full name" in page and "full_name" not in page

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jamsosdesa.core.sheets import normalize_header
 
@@ -37,11 +38,15 @@ OPENSID_IGNORED = {
     "waktu_lahir", "tempat_dilahirkan", "jenis_kelahiran", "kelahiran_anak_ke", "penolong_kelahiran",
     "berat_lahir", "panjang_lahir", "status", "created_at", "updated_at", "foto", "id",
 }
+# Lazy: each message, report line and mapping form names the field in the language at hand (the report: its user's).
 FIELD_LABELS = {
-    "nik": "NIK", "full_name": "nama", "birth_place": "tempat lahir", "birth_date": "tanggal lahir",
-    "sex": "jenis kelamin", "desa": "kode desa", "address": "alamat", "rt": "RT", "rw": "RW", "phone": "nomor HP",
-    "occupation": "pekerjaan", "segment": "segmen", "village_role": "peran", "declared_income": "penghasilan",
-    "kk": "nomor KK", "kpj": "KPJ", "died": "status dasar", "dusun": "dusun",
+    "nik": "NIK", "full_name": gettext_lazy("nama"), "birth_place": gettext_lazy("tempat lahir"),
+    "birth_date": gettext_lazy("tanggal lahir"), "sex": gettext_lazy("jenis kelamin"),
+    "desa": gettext_lazy("kode desa"), "address": gettext_lazy("alamat"), "rt": "RT", "rw": "RW",
+    "phone": gettext_lazy("nomor HP"),
+    "occupation": gettext_lazy("pekerjaan"), "segment": gettext_lazy("segmen"), "village_role": gettext_lazy("peran"),
+    "declared_income": gettext_lazy("penghasilan"), "kk": gettext_lazy("nomor KK"), "kpj": "KPJ",
+    "died": gettext_lazy("status dasar"), "dusun": gettext_lazy("dusun"),
 }
 IMPORTABLE_FIELDS = tuple(dict.fromkeys([*TEMPLATE_COLUMNS.values(), "died", "dusun"]))
 
@@ -104,6 +109,6 @@ def layout_for(header: list[str], *, fmt: str = "auto", mapping: dict[str, str] 
     missing = [f for f in REQUIRED if f not in layout.positions]
     if missing:
         raise ColumnProblem(_("Kolom wajib tidak ada: %(c)s. Kolom yang ada: %(h)s.") % {
-            "c": ", ".join(FIELD_LABELS[f] for f in missing),
+            "c": ", ".join(str(FIELD_LABELS[f]) for f in missing),
             "h": ", ".join(str(h) for h in header if str(h).strip()) or "-"})
     return layout
