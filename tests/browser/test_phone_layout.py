@@ -108,34 +108,38 @@ def _pages(data, role) -> list[str]:
     return pages
 
 
-def _measure(page, role, what: str, failures: list[str]) -> None:
+def _measure(page, where: str, what: str, failures: list[str]) -> None:
     found = page.evaluate(MEASURE)
     if found["width"] > PHONE["width"]:
-        failures.append(f"{role.value} {what}: {found['width']}px wide ({'; '.join(found['wide'])})")
-    failures += [f"{role.value} {what}: {text}" for text in found["covered"]]
+        failures.append(f"{where} {what}: {found['width']}px wide ({'; '.join(found['wide'])})")
+    failures += [f"{where} {what}: {text}" for text in found["covered"]]
     folder = os.environ.get("JAMSOSDESA_SCREENSHOT_DIR")
     if folder:
-        name = f"{role.value}{what}".replace("/", "_").replace("?", "_")[:120]
+        name = f"{where}{what}".replace("/", "_").replace("?", "_")[:120]
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
-@pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
-def test_every_page_fits_a_phone_for_every_role(page, role):
+def _walk(page, role, language: str) -> None:
+    """Log in as `role`, choose `language`, open the menu and every page; fail listing everything found."""
     users = _users()
     data = _data(users) | {"admin_pk": users[Role.NATIONAL_ADMIN].pk}
     page.set_viewport_size(PHONE)
     failures: list[str] = []
+    where = f"{role.value}/{language}"
 
     page.goto(page.base_url + "/masuk/")
-    _measure(page, role, "/masuk/", failures)
+    _measure(page, where, "/masuk/", failures)
     log_in(page, users[role].username)
+    if language != "id":
+        page.click(f"footer button[value={language}]")  # the language switch at the foot of every page
+        page.wait_for_selector(f"html[lang={language}]")
 
     # The menu: one button on a phone, its links open under it, each reachable.
     toggle = page.locator("[data-menu-toggle]")
     assert toggle.is_visible() and not page.is_visible("#menu-links")
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true" and page.is_visible("#menu-links")
-    _measure(page, role, "/peserta/ (menu open)", failures)
+    _measure(page, where, "/peserta/ (menu open)", failures)
     nav_pages = page.eval_on_selector_all("#menu-links a", "links => links.map(a => a.getAttribute('href'))")
     page.keyboard.press("Escape")
     assert not page.is_visible("#menu-links")
@@ -143,15 +147,24 @@ def test_every_page_fits_a_phone_for_every_role(page, role):
     answers = {}
     for path in dict.fromkeys(nav_pages + _pages(data, role)):
         answers[path] = page.goto(page.base_url + path).status
-        _measure(page, role, path, failures)
+        _measure(page, where, path, failures)
 
     page.goto(page.base_url + "/profil/")  # a new API token is shown once, whole: it must not widen the page
     page.fill("input[name=name]", "token untuk aplikasi pendataan")
-    page.click("text=Buat token")
+    page.click("form[action='/profil/token/'] button[type=submit]")
     page.wait_for_selector("#new-token")
-    _measure(page, role, "/profil/ (new token)", failures)
+    _measure(page, where, "/profil/ (new token)", failures)
 
     assert failures == [], "\n".join(failures)
     assert all(answers[path] == 200 for path in nav_pages), answers
     if role == Role.NATIONAL_ADMIN:  # sees everything: every page was really there, not a 404 that fits
         assert [path for path, status in answers.items() if status != 200] == ["/halaman-yang-tidak-ada/"], answers
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
+def test_every_page_fits_a_phone_for_every_role(page, role):
+    _walk(page, role, "id")
+
+
+def test_the_longer_english_words_fit_a_phone_too(page):
+    _walk(page, Role.VILLAGE_OPERATOR, "en")
