@@ -162,6 +162,7 @@ def test_a_reused_pid_or_another_host_does_not_keep_a_dead_worker_alive():
     host, pid, start = name.split(":")
     assert worker_gone(f"{host}:{os.getpid()}:{int(start or 0) + 1}")  # this pid now, but a later process
     assert not worker_gone(f"other-host:{pid}:{start}")  # elsewhere: only the stale age tells
+    assert not worker_gone(f"{host.split('/')[0]}/1:{pid}:{start}")  # a container of the same name: elsewhere too
     assert not worker_gone("")
 
 

@@ -174,12 +174,22 @@ def _process(pid: int) -> tuple[str, str] | None:
     return fields[0], fields[19]
 
 
+def _host() -> str:
+    """This host as a worker name gives it: the host name and, on Linux, the PID namespace (two containers given
+    the same host name do not see each other's processes, so neither may judge the other's workers gone)."""
+    try:
+        namespace = "".join(ch for ch in os.readlink("/proc/self/ns/pid") if ch.isdigit())
+    except OSError:
+        namespace = ""
+    return socket.gethostname().replace(":", "") + (f"/{namespace}" if namespace else "")
+
+
 def worker_name(pid: int | None = None) -> str:
     """This process (or `pid`) as a job records who runs it: "host:pid:start". The start time tells a reused pid
     from the process that had it."""
     pid = pid or os.getpid()
     found = _process(pid) if os.path.exists("/proc/self/stat") else None
-    return f"{socket.gethostname()}:{pid}:{found[1] if found else ''}"
+    return f"{_host()}:{pid}:{found[1] if found else ''}"
 
 
 def worker_gone(name: str) -> bool:
@@ -187,7 +197,7 @@ def worker_gone(name: str) -> bool:
     a zombie, or its pid now belongs to a later process). A worker on another host is never known to be gone."""
     host, _sep, rest = (name or "").partition(":")
     pid, _sep, start = rest.partition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    if host != _host() or not pid.isdigit():
         return False
     if os.path.exists("/proc/self/stat"):
         found = _process(int(pid))
