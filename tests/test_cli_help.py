@@ -84,6 +84,8 @@ def test_lang_is_accepted_by_every_command_and_refuses_other_languages(tmp_path)
     assert result.returncode == 0, result.stderr
     refused = run_cli("--lang", "fr", *NIK_ARGS)
     assert refused.returncode == 2 and "--lang fr" in refused.stderr and "Traceback" not in refused.stderr
+    missing = run_cli(*NIK_ARGS, "--lang")
+    assert missing.returncode == 2 and "id" in missing.stderr and "Traceback" not in missing.stderr
 
 
 def test_help_read_from_the_source_agrees_with_the_loaded_commands():

@@ -34,11 +34,11 @@ def take_lang(argv: list[str]) -> tuple[list[str], str]:
         if arg == "--":
             rest += argv[index:]
             break
-        if arg == "--lang" and index + 1 < len(argv):
-            lang, index = argv[index + 1], index + 2
+        if arg == "--lang":
+            lang, index = (argv[index + 1] if index + 1 < len(argv) else "?"), index + 2
             continue
         if arg.startswith("--lang="):
-            lang = arg.partition("=")[2]
+            lang = arg.partition("=")[2] or "?"
         else:
             rest.append(arg)
         index += 1
