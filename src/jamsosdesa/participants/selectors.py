@@ -59,8 +59,10 @@ def participant_page(*, user, filters: ParticipantFilter, after: int | None = No
     page_qs = qs.filter(pk__lt=after) if after else qs
     rows = list(page_qs.select_related("desa", "occupation").order_by("-pk")[: limit + 1])
     next_after = rows[limit - 1].pk if len(rows) > limit else None
-    capped = qs.order_by().values("pk")[: COUNT_CAP + 1]
-    total = capped.count()
+    if not after and len(rows) <= limit:
+        total = len(rows)  # the whole answer is on this page: no second scan to count it (a name search's is costly)
+    else:
+        total = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
     return Page(items=rows[:limit], next_after=next_after, total=min(total, COUNT_CAP),
                 total_capped=total > COUNT_CAP)
 
