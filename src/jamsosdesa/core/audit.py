@@ -4,7 +4,7 @@ Every event has one shape: who (actor and name), when, what happened (`AuditEven
 (type and id) in which region, the old and new values (JSON), and a note. One event is `audit_record`; a
 set-based write (an import, an enrolment batch, later a billing run) describes its events once with an
 `AuditBatch` and writes them all together, from Python tuples (`write`), from a query (`write_from`,
-INSERT ... SELECT), or, for a PostgreSQL bulk COPY, from a statement trigger (`arm_trigger`). Nothing else
+INSERT ... SELECT), or, for a PostgreSQL bulk COPY, from a row trigger (`arm_trigger`). Nothing else
 writes to the audit table.
 """
 
@@ -155,12 +155,11 @@ class AuditBatch:
                        [*with_params, *self._constants(), self.note, *params])
 
     def arm_trigger(self, cursor, setting: str) -> None:
-        """PostgreSQL: hand this batch's shared values (time, actor, event, note) to the trigger a migration
+        """PostgreSQL: hand this batch's shared values (time, actor, event, note) to the row trigger a migration
         installed for `setting` (participants 0004: `jamsosdesa.import_registered`), which then writes one event
-        for each row each statement inserts (a bulk COPY that streams rows while Python still reads the file),
-        in one INSERT ... SELECT as the statement ends, until `disarm_trigger` or the end of the transaction.
-        The trigger belongs to the table's owner: the application's role creates and drops nothing, so it needs
-        no ownership of the table."""
+        for each row inserted, as it arrives (a bulk COPY that streams rows while Python still reads the file),
+        until `disarm_trigger` or the end of the transaction. The trigger belongs to the table's owner: the
+        application's role creates and drops nothing, so it needs no ownership of the table."""
         at, actor_id, actor_name, event, object_type = self._constants()
         values = {"at": at.isoformat(), "actor_id": actor_id, "actor_name": actor_name, "event_type": event,
                   "object_type": object_type, "note": self.note}

@@ -306,9 +306,9 @@ class _Writer:
 
     def start_bulk(self) -> None:
         """Stream new rows into the (index-free, locked) participant table in one COPY while the file is still
-        being read: the database stores them while Python parses the next rows. The participant table's audit
-        trigger, armed for this import only, writes the participants' audit events (REGISTERED_VALUES) in one
-        INSERT ... SELECT as each COPY ends."""
+        being read: the database stores them while Python parses the next rows. The participant table's row
+        trigger, armed for this import only, writes each participant's audit event (REGISTERED_VALUES) as the row
+        arrives, so that work overlaps too."""
         self.bulk = True
         self._cursor = connection.cursor()
         self.registered.arm_trigger(self._cursor, IMPORT_AUDIT_SETTING)
