@@ -154,6 +154,9 @@ def _walk(page, role, language: str) -> None:
     page.click("form[action='/profil/token/'] button[type=submit]")
     page.wait_for_selector("#new-token")
     _measure(page, where, "/profil/ (new token)", failures)
+    page.click("[data-menu-toggle]")  # logging out is in the menu too, for a phone shared at the village office
+    page.click("#menu-links button[form=logout-form]")
+    page.wait_for_url("**/masuk/")
 
     assert failures == [], "\n".join(failures)
     assert all(answers[path] == 200 for path in nav_pages), answers
