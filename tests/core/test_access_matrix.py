@@ -1,0 +1,453 @@
+"""The access matrix (issue 11): every page of the site and every API operation, asked for the objects of desa A
+(Krajan) by every role of the demo. Nobody ever meets a 5xx; the anonymous visitor is sent to the login (the API:
+401); who works outside desa A's regions gets 404 for its objects, never 403 nor 200, and a change sent from
+outside answers 404 and changes nothing; who works inside gets the page.
+
+The expected answers are written out per URL name below, from the rules in participants/access.py,
+funding/access.py and core/access.py (and the views' own: an import job is its creator's, a token its owner's).
+A URL added to the site, or an operation added to the API, without its row here fails
+`test_every_url_of_the_site_is_in_the_matrix` / `test_every_api_operation_is_in_the_matrix`.
+
+Each request runs in a transaction rolled back afterwards, so every role meets the same world, and what a request
+changed can be compared with the world before it.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from jamsosdesa.accounts.models import ApiToken, User
+from jamsosdesa.core import clock
+from jamsosdesa.core.models import AuditEvent
+from jamsosdesa.core.months import add_months
+from jamsosdesa.core.roles import Role
+from jamsosdesa.funding.models import Candidate, Enrolment, EnrolmentBatch, Scheme
+from jamsosdesa.funding.services import EnrolmentSelection, SchemeData, enrolment_batch_run, scheme_create
+from jamsosdesa.imports.models import ImportJob
+from jamsosdesa.participants import services
+from jamsosdesa.participants.models import Heir, Participant
+from tests.conftest import DESA_A, DESA_B, person
+
+pytestmark = pytest.mark.django_db
+
+ANON, ADMIN, BRANCH, DISTRICT, OP_A, OP_B, AGENT = (
+    "anonymous", "national_admin", "branch_officer_elsewhere", "district_official_elsewhere", "operator_a",
+    "operator_b", "agent")
+USERS = (ADMIN, BRANCH, DISTRICT, OP_A, OP_B, AGENT)
+ROLES = (ANON, *USERS)
+OUTSIDE = (BRANCH, DISTRICT, OP_B)  # none of their regions holds desa A
+LOGIN = "login"  # a redirect to the login page (the admin's own login for the admin site)
+
+
+def expect(users, *, anonymous=LOGIN, **by_role) -> dict:
+    """The answer per role: `users` for every logged-in role unless `by_role` says otherwise."""
+    answers = {ANON: anonymous, **dict.fromkeys(USERS, users)}
+    unknown = set(by_role) - set(ROLES)
+    assert not unknown, unknown
+    return {**answers, **by_role}
+
+
+def scoped(inside=200, outside=404, **by_role) -> dict:
+    """An object of desa A: `inside` for the national admin, operator A and the agent (assigned desa A and B),
+    `outside` (404: it does not exist for them) for the rest."""
+    return expect(inside, **dict.fromkeys(OUTSIDE, outside), **by_role)
+
+
+def own(owner=200, **by_role) -> dict:
+    """An object only its creator (operator A) and the national admin reach: 404 for everyone else."""
+    return expect(404, **{ADMIN: owner, OP_A: owner, **by_role})
+
+
+@dataclass(frozen=True)
+class Url:
+    path: str  # with {participant}, {nik}, {scheme}, {enrolment}, {batch}, {job}, {token}, {month}
+    get: dict  # role -> status or LOGIN
+    post: dict | None = None  # role -> status or LOGIN, for a POST of `data`
+    data: dict = field(default_factory=dict)
+    changes: tuple = ()  # the roles whose POST may change something; for everyone else nothing changes
+    must_change: bool = False  # and for one of them it does (so that "nothing changed" says something)
+
+
+# Every URL name of the site (an unnamed pattern by its route), with what each role meets.
+MONTH = "{month}"
+EDIT_FORM = {"nik": "3311110505900003", "full_name": "Sugeng Riyadi", "birth_date": "1990-05-05", "sex": "L",
+             "desa": DESA_A, "segment": "BPU", "village_role": "rt_head", "declared_income": "1000000",
+             "occupation": "9", "rt": "2", "rw": "1", "phone": "0877000111",
+             "heirs-TOTAL_FORMS": "0", "heirs-INITIAL_FORMS": "0", "heirs-MIN_NUM_FORMS": "0",
+             "heirs-MAX_NUM_FORMS": "10"}
+NEW_FORM = {**EDIT_FORM, "nik": "3311110606900001", "full_name": "Joko Susilo", "birth_date": "1990-06-06",
+            "confirm_warnings": "on"}
+INSIDE_CHANGERS = (ADMIN, OP_A, AGENT)
+
+PAGES = {
+    "/": Url("/", get=expect(302, anonymous=302)),  # to the participant list, which asks for the login
+    "login": Url("/masuk/", get=expect(302, anonymous=200)),
+    "logout": Url("/keluar/", get=expect(405, anonymous=405), post=expect(LOGIN, anonymous=LOGIN)),
+    "set_language": Url("/bahasa/", get=expect(405, anonymous=405), post=expect(302, anonymous=302),
+                        data={"language": "en"}),
+    "participants:list": Url("/peserta/", get=expect(200)),
+    "participants:register": Url("/peserta/baru/", get=expect(200), data=NEW_FORM, changes=INSIDE_CHANGERS,
+                                 must_change=True,
+                                 # registering in desa A from outside: the form says the desa is not theirs
+                                 post=expect(302, **dict.fromkeys(OUTSIDE, 200))),
+    "participants:detail": Url("/peserta/{participant}/", get=scoped()),
+    "participants:edit": Url("/peserta/{participant}/ubah/", get=scoped(), post=scoped(302), data=EDIT_FORM,
+                             changes=INSIDE_CHANGERS, must_change=True),
+    "participants:deactivate": Url("/peserta/{participant}/nonaktifkan/", get=expect(405), post=scoped(302),
+                                   data={"reason": "moved"}, changes=INSIDE_CHANGERS, must_change=True),
+    "participants:nik_check": Url("/peserta/cek-nik/?nik=3311110505900011", get=expect(200)),
+    "participants_export": Url("/peserta/ekspor.csv", get=expect(200)),
+    "accounts:profile": Url("/profil/", get=expect(200)),
+    "accounts:token_create": Url("/profil/token/", get=expect(405), post=expect(302), data={"name": "baru"},
+                                 changes=USERS),  # a token of one's own
+    "accounts:token_revoke": Url("/profil/token/{token}/cabut/", get=expect(405), changes=(OP_A,), must_change=True,
+                                 post=expect(404, **{OP_A: 302})),  # operator A's token: nobody else's to revoke
+    "imports:start": Url("/impor/", get=expect(200)),
+    "imports:template": Url("/impor/templat.xlsx", get=expect(200)),
+    "imports:job": Url("/impor/{job}/", get=own()),
+    "imports:apply": Url("/impor/{job}/muat/", get=expect(405), post=own(302), changes=(ADMIN, OP_A),
+                         must_change=True),
+    "imports:mapping": Url("/impor/{job}/pemetaan/", get=expect(405), post=own(302), changes=(ADMIN, OP_A)),
+    "imports:retry": Url("/impor/{job}/ulang/", get=expect(405), post=own(302), changes=(ADMIN, OP_A)),
+    "imports:cancel": Url("/impor/{job}/batal/", get=expect(405), post=own(302), changes=(ADMIN, OP_A)),
+    "imports:report": Url("/impor/{job}/laporan.xlsx", get=own()),
+    "contributions:quote": Url("/iuran/simulasi/", get=expect(200)),
+    "region_search": Url("/wilayah/cari/?q=krajan", get=expect(200)),
+    "funding:list": Url("/skema/", get=expect(200)),
+    "funding:new": Url("/skema/baru/", get=expect(200, **{AGENT: 404})),  # agents do not create schemes
+    "funding:detail": Url("/skema/{scheme}/", get=scoped()),
+    # the scheme's managers change it: for the agent, who sees it, there is nothing to change (404 as the view says)
+    "funding:edit": Url("/skema/{scheme}/ubah/", get=scoped(**{AGENT: 404}), post=scoped(**{AGENT: 404}),
+                        data={"name": "Diubah"}, changes=(ADMIN, OP_A)),
+    "funding:enrolments": Url("/skema/{scheme}/peserta/", get=scoped()),
+    "funding:end": Url("/skema/kepesertaan/{enrolment}/akhiri/", get=scoped(**{AGENT: 404}),
+                       post=scoped(302, **{AGENT: 404}), data={"last_month": MONTH, "reason": "moved"},
+                       changes=(ADMIN, OP_A), must_change=True),
+    # the agent may not enrol: the page says so and nothing is written
+    "funding:enrol": Url("/skema/{scheme}/daftarkan/", get=expect(405), post=scoped(302),
+                         data={"region": DESA_A}, changes=(ADMIN, OP_A), must_change=True),
+    "funding:sheet": Url("/skema/{scheme}/lembar-anggaran/", get=scoped(), ),
+    "funding:batch": Url("/skema/daftar/{batch}/", get=own()),  # its creator and the scheme's managers
+    "funding:batch_retry": Url("/skema/daftar/{batch}/ulang/", get=expect(405), post=own(302),
+                               changes=(ADMIN, OP_A)),
+    "funding:batch_cancel": Url("/skema/daftar/{batch}/batal/", get=expect(405), post=own(302),
+                                changes=(ADMIN, OP_A)),
+    # the API's own pages: the document is public, the root is no page
+    "api:openapi-json": Url("/api/v1/openapi.json", get=expect(200, anonymous=200)),
+    "api:openapi-view": Url("/api/v1/docs", get=expect(200, anonymous=200)),
+    "api:api-root": Url("/api/v1/", get=expect(404, anonymous=404)),
+}
+# The admin site (reference data) is for staff: the national admin. Every admin URL name is covered by this
+# one rule; its index and every model's list are asked.
+ADMIN_SITE = expect(LOGIN, **{ADMIN: 200})
+
+
+def route_key(name: str, route: str) -> str:
+    return name or "/" + route
+
+
+def site_urls():
+    """(key, route) of every URL pattern: its namespaced name, or '/route' when it has none."""
+    def walk(patterns, prefix="", namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(p for p in (namespace, pattern.namespace or "") if p)
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name or ""
+                yield route_key(name, prefix + str(pattern.pattern)), prefix + str(pattern.pattern)
+
+    return list(walk(get_resolver().url_patterns))
+
+
+# --- The world: desa A's objects, the demo's roles ----------------------------------------------------------
+
+CSV = (b"nik;nama;tanggal_lahir;jenis_kelamin\n3311110707900001;Budi Santoso;07-07-1990;L\n"
+       b"3311113102900001;Salah;31-02-1990;L\n")  # a wrong row, so that the job has its report
+
+
+def user(username: str, role: str, regions=(), **flags) -> User:
+    """A user logged in with force_login: no password to hash (argon2 is slow by design, seven times a test)."""
+    made = User.objects.create(username=username, role=role, **flags)
+    made.regions.set(regions)
+    return made
+
+
+@pytest.fixture
+def world(db, django_capture_on_commit_callbacks):
+    users = {
+        ADMIN: user("admin", Role.NATIONAL_ADMIN, is_staff=True, is_superuser=True),  # as the demo's national admin
+        BRANCH: user("cabang.klaten", Role.BRANCH_OFFICER, ["33.10"]),  # Klaten: not desa A's Sukoharjo
+        DISTRICT: user("pemkab.gianyar", Role.DISTRICT_OFFICIAL, ["51.04"]),
+        OP_A: user("operator.krajan", Role.VILLAGE_OPERATOR, [DESA_A]),
+        OP_B: user("operator.sanggung", Role.VILLAGE_OPERATOR, [DESA_B]),
+        AGENT: user("agen.krajan", Role.PERISAI_AGENT, [DESA_A, DESA_B]),
+    }
+    op_a = users[OP_A]
+    participant = services.participant_register(actor=op_a, data=person(), heirs=[
+        {"name": "Sri Wahyuni", "relation": "spouse"}])
+    start = clock.this_month()
+    scheme = scheme_create(actor=op_a, data=SchemeData(
+        name="Perlindungan Ketua RT Krajan", payer_type="apbdes", apbdes_source="add", payer_name="Pemdes Krajan",
+        owner_code=DESA_A, legal_basis_number="Perdes Krajan 2/2026", legal_basis_date=start,
+        start_month=start, end_month=add_months(start, 11), budget_ceiling=30_000_000, village_roles=("rt_head",)))
+    batch = enrolment_batch_run(actor=op_a, scheme=scheme, selection=EnrolmentSelection(
+        participants=Participant.objects.filter(pk=participant.pk), description="uji"))
+    enrolment = Enrolment.objects.get(batch=batch)
+    uploader = Client()
+    uploader.force_login(op_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        uploaded = uploader.post("/impor/", {"file": SimpleUploadedFile("desa.csv", CSV), "desa": DESA_A,
+                                             "format": "auto", "all_or_nothing": "0"})
+    assert uploaded.status_code == 302
+    job = ImportJob.objects.get()
+    token, _raw = ApiToken.issue(user=op_a, name="laptop desa")
+    objects = {"participant": participant.pk, "nik": participant.nik, "scheme": scheme.pk,
+               "enrolment": enrolment.pk, "batch": batch.pk, "job": job.pk, "token": token.pk,
+               "month": f"{start:%Y-%m}"}
+    return users, objects
+
+
+def the_world() -> dict:
+    """What a request may change: every row of the registry, the schemes, the imports and the audit trail."""
+    tables = (Participant, Heir, Scheme, Enrolment, EnrolmentBatch, Candidate, ImportJob, AuditEvent)
+    state = {model.__name__: list(model.objects.order_by("pk").values()) for model in tables}
+    state["ApiToken"] = list(ApiToken.objects.order_by("pk").values("pk", "user_id", "revoked_at"))
+    return state
+
+
+def clients(users) -> dict[str, Client]:
+    made = {ANON: Client()}
+    for role, user in users.items():
+        made[role] = Client()
+        made[role].force_login(user)
+    return made
+
+
+def answer_of(response, *, admin_site=False):
+    if response.status_code == 302:
+        login = "/admin/login/" if admin_site else "/masuk/"
+        if response["Location"].startswith(login):
+            return LOGIN
+    return response.status_code
+
+
+def ask(client, method, path, data=None):
+    """One request in a transaction rolled back after it: the answer, and whether it changed the world."""
+    with transaction.atomic():
+        before = the_world()
+        response = getattr(client, method)(path, data or {})
+        changed = the_world() != before
+        transaction.set_rollback(True)
+    return response, changed
+
+
+# What desa A's objects say of themselves: who is outside desa A's regions never reads any of it.
+SECRETS = ("Sugeng Riyadi", "3311110505900003", "Perlindungan Ketua RT Krajan", "Budi Santoso")
+
+
+def assert_tells_nothing_of_desa_a(response, where: str) -> None:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8", "replace")
+    told = [secret for secret in SECRETS if secret in text]
+    assert told == [], f"{where} shows {told}"
+
+
+def filled(text, objects):
+    return text.format(**objects) if isinstance(text, str) else text
+
+
+# --- Pages ----------------------------------------------------------------------------------------------------
+
+def test_every_url_of_the_site_is_in_the_matrix():
+    """A new page (or API route) without its row in PAGES (or API below) fails here: add it with its answers."""
+    operations = {key.split()[1] for key in API}
+    keys = set()
+    for key, route in site_urls():
+        if route.startswith("admin/"):
+            continue  # the admin site: one rule (ADMIN_SITE) for all of it
+        if "/" + route.replace("<", "{").replace(">", "}") in operations:
+            continue  # an API operation: its row is in API
+        keys.add(key)
+    assert sorted(keys - set(PAGES)) == []
+    assert sorted(set(PAGES) - keys) == []  # and no row for a URL that is gone
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_each_role_meets_what_the_rules_say_on_each_page(world, name):
+    users, objects = world
+    url = PAGES[name]
+    browser = clients(users)
+    path = url.path.format(**objects)
+    found, expected = {}, {}
+    for role in ROLES:
+        response, changed = ask(browser[role], "get", path)
+        assert response.status_code < 500, (name, role)
+        assert not changed, f"GET {path} as {role} changed data"
+        if role in (ANON, *OUTSIDE):
+            assert_tells_nothing_of_desa_a(response, f"GET {path} as {role}")
+        found[role], expected[role] = answer_of(response), url.get[role]
+    assert found == expected, name
+    if url.post is None:
+        return
+    data = {key: filled(value, objects) for key, value in url.data.items()}
+    found, changes = {}, {}
+    for role in ROLES:
+        response, changed = ask(browser[role], "post", path, data)
+        assert response.status_code < 500, (name, role)
+        if role in (ANON, *OUTSIDE):
+            assert_tells_nothing_of_desa_a(response, f"POST {path} as {role}")
+        found[role] = answer_of(response)
+        if changed:
+            changes[role] = True
+    assert found == url.post, name
+    unexpected = sorted(set(changes) - set(url.changes))
+    assert unexpected == [], f"POST {path} changed data as {unexpected}"
+    # and the change is real for those allowed to make it (so that 'nothing changed' above says something)
+    if url.must_change:
+        assert changes, f"POST {path} changed nothing for anyone: the matrix's form data is wrong"
+
+
+def test_the_admin_site_is_for_the_national_admin_only(world):
+    users, _objects = world
+    browser = clients(users)
+    lists = [route for key, route in site_urls() if key.endswith("_changelist")]
+    assert len(lists) >= 10
+    for route in ["admin/", *lists]:
+        found = {role: answer_of(browser[role].get("/" + route), admin_site=True) for role in ROLES}
+        assert found == ADMIN_SITE, route
+
+
+def test_a_page_outside_the_users_area_answers_404_without_naming_the_person(world):
+    users, objects = world
+    browser = clients(users)
+    for role in OUTSIDE:
+        for path in ("/peserta/{participant}/", "/peserta/{participant}/ubah/",
+                     "/skema/kepesertaan/{enrolment}/akhiri/"):
+            response = browser[role].get(path.format(**objects))
+            assert response.status_code == 404 and b"Sugeng" not in response.content, (role, path)
+
+
+# --- The API ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Op:
+    path: str
+    expected: dict  # role -> status; anonymous is always 401
+    body: dict | None = None
+    changes: tuple = ()
+
+
+NEW_PERSON = {"nik": "3311110606900001", "full_name": "Joko Susilo", "birth_date": "1990-06-06", "sex": "L",
+              "desa": DESA_A, "confirm_warnings": True}
+NEW_SCHEME = {"name": "Skema Baru Krajan", "payer_type": "apbdes", "apbdes_source": "add", "owner_code": DESA_A,
+              "legal_basis_number": "Perdes 3/2026", "legal_basis_date": "2026-01-01", "start_month": MONTH,
+              "end_month": MONTH, "budget_ceiling": 1_000_000}
+
+
+def api_expect(users, **by_role) -> dict:
+    return expect(users, anonymous=401, **by_role)
+
+
+def api_scoped(inside=200, **by_role) -> dict:
+    return api_expect(inside, **dict.fromkeys(OUTSIDE, 404), **by_role)
+
+
+API = {
+    "GET /api/v1/regions": Op("/regions?q=krajan", api_expect(200)),
+    "GET /api/v1/regions/{code}": Op(f"/regions/{DESA_A}", api_expect(200)),  # reference data, for everyone
+    "GET /api/v1/contributions/quote": Op("/contributions/quote?segment=BPU&income=1000000", api_expect(200)),
+    "GET /api/v1/schemes": Op("/schemes", api_expect(200)),
+    # a scheme owned by desa A: only who works there creates it (422: the owner region is not theirs)
+    "POST /api/v1/schemes": Op("/schemes", api_expect(422, **{ADMIN: 201, OP_A: 201, AGENT: 403}), NEW_SCHEME,
+                               changes=(ADMIN, OP_A)),
+    "GET /api/v1/schemes/{pk}": Op("/schemes/{scheme}", api_scoped()),
+    "GET /api/v1/schemes/{pk}/budget": Op("/schemes/{scheme}/budget", api_scoped()),
+    "GET /api/v1/schemes/{pk}/enrolments": Op("/schemes/{scheme}/enrolments", api_scoped()),
+    "POST /api/v1/schemes/{pk}/enrolments": Op("/schemes/{scheme}/enrolments", api_scoped(201, **{AGENT: 403}),
+                                               {"niks": ["{nik}"]}, changes=(ADMIN, OP_A)),
+    "POST /api/v1/enrolments/{pk}/end": Op("/enrolments/{enrolment}/end", api_scoped(**{AGENT: 404}),
+                                           {"last_month": MONTH, "reason": "moved"}, changes=(ADMIN, OP_A)),
+    "GET /api/v1/nik/check": Op("/nik/check?nik=3311110505900011", api_expect(200)),
+    # registering in desa A from outside: refused as an input (the desa is not theirs), nothing written
+    "POST /api/v1/participants": Op("/participants", api_expect(201, **dict.fromkeys(OUTSIDE, 422)), NEW_PERSON,
+                                    changes=INSIDE_CHANGERS),
+    "GET /api/v1/participants": Op("/participants", api_expect(200)),
+    "GET /api/v1/participants/{nik}": Op("/participants/{nik}", api_scoped()),
+    "PATCH /api/v1/participants/{nik}": Op("/participants/{nik}", api_scoped(), {"phone": "0877000111"},
+                                           changes=INSIDE_CHANGERS),
+    "POST /api/v1/participants/{nik}/deactivate": Op("/participants/{nik}/deactivate", api_scoped(),
+                                                     {"reason": "moved"}, changes=INSIDE_CHANGERS),
+}
+
+
+def test_every_api_operation_is_in_the_matrix():
+    document = Client().get("/api/v1/openapi.json").json()
+    operations = {f"{method.upper()} {path}" for path, methods in document["paths"].items() for method in methods}
+    assert sorted(operations ^ set(API)) == []
+
+
+@pytest.mark.parametrize("name", sorted(API))
+def test_each_role_meets_what_the_rules_say_in_the_api(world, name):
+    users, objects = world
+    op = API[name]
+    method = name.split()[0].lower()
+    callers = {ANON: Client()}
+    for role, user in users.items():
+        _token, raw = ApiToken.issue(user=user, name="matrix")
+        callers[role] = Client(headers={"Authorization": f"Bearer {raw}"})
+    path = "/api/v1" + op.path.format(**objects)
+    body = None
+    if op.body is not None:
+        import json
+
+        body = json.dumps({k: [filled(x, objects) for x in v] if isinstance(v, list) else filled(v, objects)
+                           for k, v in op.body.items()})
+    found, changes = {}, set()
+    for role in ROLES:
+        with transaction.atomic():
+            before = the_world()
+            kwargs = {"content_type": "application/json"} if body is not None else {}
+            response = getattr(callers[role], method)(path, body, **kwargs) if body is not None else \
+                getattr(callers[role], method)(path)
+            if the_world() != before:
+                changes.add(role)
+            transaction.set_rollback(True)
+        assert response.status_code < 500, (name, role, response.content[:300])
+        if role in (ANON, *OUTSIDE):
+            assert_tells_nothing_of_desa_a(response, f"{name} as {role}")
+        if response.status_code >= 400:
+            assert response.json()["error"]["code"], (name, role)
+        found[role] = response.status_code
+    assert found == op.expected, name
+    assert sorted(changes - set(op.changes)) == [], f"{name} changed data as {sorted(changes - set(op.changes))}"
+    if op.changes:
+        assert changes, f"{name} changed nothing for anyone: the matrix's body is wrong"
+
+
+def test_outside_the_area_an_api_object_answers_404_with_the_api_error(world):
+    users, objects = world
+    for role in OUTSIDE:
+        _token, raw = ApiToken.issue(user=users[role], name="matrix")
+        response = Client(headers={"Authorization": f"Bearer {raw}"}).get(f"/api/v1/participants/{objects['nik']}")
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+        assert b"Sugeng" not in response.content
+
+
+def test_the_matrix_knows_every_role():
+    for table in (PAGES, API):
+        for key, entry in table.items():
+            answers = entry.get if isinstance(entry, Url) else entry.expected
+            assert set(answers) == set(ROLES), key
+            if isinstance(entry, Url) and entry.post is not None:
+                assert set(entry.post) == set(ROLES), key
+
+
+def test_the_demo_has_the_roles_the_matrix_asks_as():
+    from jamsosdesa.participants.demo import USERS as DEMO_USERS
+
+    assert {role for _name, role, _regions, _text in DEMO_USERS} == set(Role.values)
