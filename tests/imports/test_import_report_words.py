@@ -137,3 +137,18 @@ def test_the_report_is_in_the_language_of_the_user_who_ran_the_import(operator_a
     again = participants_import(actor=operator_a, source=io.BytesIO(report_bytes(client, job)),
                                 options=ImportOptions(desa=DESA_A, dry_run=True))
     assert again.unknown_columns == [] and again.counts["invalid"] == 2
+
+
+def test_a_row_of_someone_registered_in_another_desa_links_to_them(operator_a, register,
+                                                                   django_capture_on_commit_callbacks):
+    from jamsosdesa.core.roles import Role
+    from tests.conftest import make_user
+
+    existing = register(operator_a)  # in Krajan
+    branch = make_user("cabang_skh", Role.BRANCH_OFFICER, ["33.11"])  # sees Krajan and Sanggung
+    client = client_for(branch)
+    job = import_file(client, django_capture_on_commit_callbacks,
+                      HEADER + "3311110505900003,Sugeng Riyadi,05-05-1990,L,\n", DESA_B, load=False)
+    assert job.summary["counts"]["elsewhere"] == 1
+    page = client.get(f"/impor/{job.pk}/").content.decode()
+    assert f'<a href="/peserta/{existing.pk}/">Sugeng Riyadi</a> — Sudah terdaftar di desa {DESA_A}.' in page

@@ -125,7 +125,7 @@ class ImportOutcome:
                 "report_left_out": self.problems_left_out}
 
     def add(self, group: str, row: int, *, nik: str = "", name: str = "", message: str = "", cells=None,
-            issues: list[FieldIssue] = (), fields: list[str] = ()) -> None:
+            issues: list[FieldIssue] = (), fields: list[str] = (), person: int | None = None) -> None:
         self.counts[group] += 1
         if len(self.samples[group]) < SAMPLE_SIZE:
             sample = {"row": row, "nik": nik, "name": name, "message": message}
@@ -133,6 +133,8 @@ class ImportOutcome:
                 sample["issues"] = [i.as_dict() for i in issues]
             if fields:
                 sample["fields"] = list(fields)
+            if person:  # the registered person the row is about (one the user sees): the page links to them
+                sample["person"] = person
             self.samples[group].append(sample)
         if group in REPORTED and cells is not None:
             self.report(group, row, message=message, cells=cells, issues=issues)
@@ -740,7 +742,7 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
             outcome.add("new", row_no, nik=nik, name=name)
             continue
         if current["desa_id"] != clean["desa"] or current["pk"] not in changeable:
-            outcome.add("elsewhere", row_no, nik=nik, name=name, cells=cells,
+            outcome.add("elsewhere", row_no, nik=nik, name=name, cells=cells, person=current["pk"],
                         message=_("Sudah terdaftar di desa %(d)s.") % {"d": current["desa_id"]})
             continue
         old, new = {}, {}
