@@ -11,6 +11,10 @@ class UserLanguageMiddleware:
         language = request.session.get("language") or "id"
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The thread serves the next request (or test) in the default language, not this user's.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         return response

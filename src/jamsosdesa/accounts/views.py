@@ -1,7 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -12,12 +10,6 @@ from jamsosdesa.core.access import user_region_codes
 from jamsosdesa.regions.models import Region
 
 from .models import ApiToken
-
-
-@receiver(user_logged_in)
-def _remember_language(sender, request, user, **kwargs):
-    if request is not None and hasattr(request, "session"):
-        request.session["language"] = user.language
 
 
 @require_POST
