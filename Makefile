@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 VENDOR := src/jamsosdesa/static/vendor
 
-.PHONY: demo install install-dev assets test lint bench
+.PHONY: demo install install-dev assets test lint bench fuzz
 
 demo: install  ## install, create the database, load regions and demo data, serve on http://127.0.0.1:8000
 	$(BIN)/jamsosdesa demo-secret-key
@@ -47,6 +47,9 @@ test: install-dev  ## the whole suite on the database in DATABASE_URL (default: 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+
+fuzz: install-dev  ## schemathesis over the API as the national admin and a village operator, on the demo data
+	$(BIN)/python tests/fuzz/run_schemathesis.py
 
 bench: install-dev
 	$(BIN)/python bench/registry.py
