@@ -46,3 +46,21 @@ def test_a_filter_batch_names_its_region_and_role_and_the_list_shows_age_and_rt(
     listing = page.get(f"/skema/{scheme.pk}/peserta/").content.decode()
     assert "••••" in listing  # an operator reads masked NIKs
     assert f"{age(worker.birth_date, clock.today())} tahun · RT 004/RW 002" in listing
+
+
+def test_scheme_lists_name_the_desa_instead_of_its_code(make_scheme, operator_a, django_capture_on_commit_callbacks):
+    scheme = make_scheme(max_age=30)
+    young, old = people(2, DESA_A)
+    young.birth_date = clock.today().replace(year=clock.today().year - 25, day=1)
+    old.birth_date = clock.today().replace(year=clock.today().year - 50, day=1)
+    young.save()
+    old.save()
+    page = logged_in(operator_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = page.post(f"/skema/{scheme.pk}/daftarkan/", {"region": DESA_A, "start_month": month_text(0)})
+    report = page.get(answer["Location"]).content.decode()
+    assert Enrolment.objects.count() == 1
+    # The refused (too old) person's row names Krajan; the code stays only as a tooltip.
+    assert f'title="{DESA_A}">Krajan</td>' in report
+    listing = page.get(f"/skema/{scheme.pk}/peserta/").content.decode()
+    assert f'title="{DESA_A}">Krajan</td>' in listing

@@ -17,6 +17,7 @@ from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.sheets import FileProblem
 from jamsosdesa.participants.labels import age
+from jamsosdesa.regions.selectors import region_names
 
 from . import selectors, services
 from .access import can_create_scheme, can_end_enrolment, can_enrol_into, can_manage_scheme
@@ -143,8 +144,9 @@ def batch_report(request, pk: int):
                                                                shown=sum(n for _why, n in reasons))
         page = Paginator(refusals.select_related("participant"), 100).get_page(request.GET.get("page"))
         shown = personal_data(request.user)
+        names = region_names(c.desa_code for c in page)
         rows = [(c, c.participant.full_name if c.participant else "", shown.nik(c.nik),
-                 selectors.refusal_message(c.reason)) for c in page]
+                 selectors.refusal_message(c.reason), names.get(c.desa_code, c.desa_code)) for c in page]
     template = "funding/_batch.html" if request.headers.get("HX-Request") else "funding/batch.html"
     return render(request, template, {"batch": batch, "rows": rows, "page": page, "reasons": reasons,
                                       "description": selectors.batch_description(batch),
@@ -208,8 +210,9 @@ def scheme_enrolments(request, pk: int):
     shown = personal_data(request.user)
     today = clock.today()
     # Beside a masked NIK, the age and RT tell apart two people of the same name and desa.
-    rows = [(e, shown.nik(e.participant.nik), can_end_enrolment(request.user, e), age(e.participant.birth_date, today))
-            for e in page]
+    names = region_names(e.desa_code for e in page)
+    rows = [(e, shown.nik(e.participant.nik), can_end_enrolment(request.user, e), age(e.participant.birth_date, today),
+             names.get(e.desa_code, e.desa_code)) for e in page]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "funding/enrolments.html", {"scheme": scheme, "page": page, "rows": rows, "desa": desa,

@@ -15,6 +15,12 @@ def region_get(code: str) -> Region | None:
     return Region.objects.filter(code=strip_bad_chars(code)[:MAX_CODE_LENGTH]).first()
 
 
+def region_names(codes) -> dict[str, str]:
+    """{code: name} for the codes a page is about to show, in one query (a page names places, not codes)."""
+    wanted = {c for c in codes if c}
+    return dict(Region.objects.filter(code__in=wanted).values_list("code", "name")) if wanted else {}
+
+
 def region_children(code: str | None) -> QuerySet[Region]:
     """Children of a region; provinces when `code` is empty. Current regions only."""
     qs = Region.objects.filter(is_historical=False)
