@@ -7,7 +7,7 @@ from jamsosdesa.core.months import validate_month
 from .calculator import QuoteRequest
 from .models import PayerType, Programme, Sector
 
-SEGMENTS = [("BPU", _("BPU — bukan penerima upah (pekerja informal)")), ("PU", _("PU — penerima upah")),
+SEGMENTS = [("BPU", _("BPU (pekerja informal)")), ("PU", _("PU — penerima upah")),
             ("JAKON", _("Jasa konstruksi")), ("PMI", _("Pekerja migran (PMI)"))]
 
 

@@ -27,7 +27,7 @@ class Share(models.TextChoices):
 class PayerType(models.TextChoices):
     SELF = "self", _("mandiri (pekerja sendiri)")
     APBDES = "apbdes", _("APBDes (anggaran desa)")
-    APBD = "apbd", _("APBD (anggaran kabupaten/kota atau provinsi)")
+    APBD = "apbd", _("APBD (kabupaten/kota/provinsi)")
     APBN = "apbn", _("APBN (anggaran negara)")
     CSR = "csr", _("perusahaan (CSR)")
     DONOR = "donor", _("donatur")

@@ -20,7 +20,7 @@ class SchemeForm(forms.Form):
     and package are then shown but fixed. The service checks the rules; this form only reads the fields."""
 
     name = forms.CharField(label=_("Nama skema"), max_length=150,
-                           widget=forms.TextInput(attrs={"placeholder": _("mis. Satu Desa Seratus Pekerja Rentan")}))
+                           widget=forms.TextInput(attrs={"placeholder": _("mis. Desa Peduli Pekerja Rentan")}))
     payer_type = forms.ChoiceField(label=_("Pembayar"), choices=SCHEME_PAYERS, initial=PayerType.APBDES)
     apbdes_source = forms.ChoiceField(label=_("Sumber APBDes"), required=False,
                                       choices=[("", _("— bukan APBDes —")), *ApbdesSource.choices])
