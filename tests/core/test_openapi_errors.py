@@ -43,8 +43,10 @@ def test_the_document_has_operations(document):
 def test_every_operation_declares_the_errors_any_request_can_meet(document):
     """401 without a login or token; 422 for a request the schema refuses or holding a NUL byte (the middleware
     refuses one in any query string, so even an operation without parameters can answer it)."""
-    missing = {name: sorted({401, 422} - set(errors_of(op))) for name, _m, op in operations(document)}
+    missing = {name: sorted({422, *([401] if op.get("security") else [])} - set(errors_of(op)))
+               for name, _m, op in operations(document)}
     assert {name: gaps for name, gaps in missing.items() if gaps} == {}
+    assert all(op.get("security") for _n, _m, op in operations(document))  # every operation asks for a login
 
 
 def test_operations_with_a_path_parameter_declare_404(document):

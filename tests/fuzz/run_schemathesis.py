@@ -38,8 +38,9 @@ CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance
 PHASES = "examples,coverage,fuzzing"  # stateful needs links between operations, which the document has none of
 
 
-def prepare(var_dir: Path) -> dict:
-    """Migrate, load the regions and the demo; return a token per role and the demo objects to aim at."""
+def prepare(roles: list[str]) -> dict:
+    """Migrate, load the regions and the demo; return a token per role (a demo username) and the demo objects to
+    aim at."""
     import django
     from django.core.management import call_command
 
@@ -52,7 +53,7 @@ def prepare(var_dir: Path) -> dict:
     call_command("migrate", "--noinput", verbosity=0)
     call_command("regions", "load")
     call_command("demo")
-    tokens = {name: ApiToken.issue(user=User.objects.get(username=name), name="schemathesis")[1] for name in ROLES}
+    tokens = {name: ApiToken.issue(user=User.objects.get(username=name), name="schemathesis")[1] for name in roles}
 
     def some(qs, n=2):
         return list(qs.order_by("pk").values_list("nik", flat=True)[:n])
@@ -128,7 +129,8 @@ def main() -> int:
     parser.add_argument("--max-time", type=int, default=60, help="seconds of fuzzing per role (default 60)")
     parser.add_argument("--max-examples", type=int, default=100, help="cases per operation and phase (default 100)")
     parser.add_argument("--seed", type=int, default=11, help="schemathesis seed (default 11, for reproducible runs)")
-    parser.add_argument("--roles", default=",".join(ROLES), help=f"demo users to fuzz as (default {','.join(ROLES)})")
+    parser.add_argument("--roles", default=",".join(ROLES),
+                        help=f"demo usernames to fuzz as, comma-separated (default {','.join(ROLES)})")
     args = parser.parse_args()
     exit_on_sigterm()
 
@@ -142,7 +144,8 @@ def main() -> int:
         })
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         started = time.monotonic()
-        aims = prepare(tmp)
+        roles = args.roles.split(",")
+        aims = prepare(roles)
         say(f"Demo data loaded in {time.monotonic() - started:.0f} s "
             f"({'PostgreSQL' if args.pg_url else 'SQLite'}); aiming at {aims['niks']}, ids {aims['ids']}.")
         config = config_file(tmp / "schemathesis.toml", aims)
@@ -156,7 +159,7 @@ def main() -> int:
         try:
             wait_for(f"{base}/api/v1/openapi.json", server)
             schemathesis = Path(sys.executable).with_name("schemathesis")
-            for role in args.roles.split(","):
+            for role in roles:
                 say(f"\n== schemathesis as {role} ({ROLES.get(role, role)}), {args.max_time} s")
                 run = subprocess.run([
                     str(schemathesis), "--no-color", "--config-file", str(config), "run", f"{base}/api/v1/openapi.json",
