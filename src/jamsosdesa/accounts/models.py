@@ -47,6 +47,8 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("daftar token API")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

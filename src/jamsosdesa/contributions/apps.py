@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ContributionsConfig(AppConfig):
     name = "jamsosdesa.contributions"
-    verbose_name = _("iuran")
+    verbose_name = _("Iuran")

@@ -43,6 +43,8 @@ class AuditEvent(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("jejak audit")
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id", "at"], name="audit_object_idx"),

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegionsConfig(AppConfig):
     name = "jamsosdesa.regions"
     label = "regions"
-    verbose_name = "Wilayah"
+    verbose_name = _("Wilayah")
