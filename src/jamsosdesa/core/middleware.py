@@ -2,7 +2,7 @@ import json
 
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from django.utils.html import escape
+from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -96,7 +96,8 @@ class RefuseBadCharactersMiddleware:
         if request.path.startswith(API_PREFIX):
             body = {"error": {"code": ErrorCode.BAD_CHARS, "message": message, "fields": {where: [message]}}}
             return HttpResponse(json.dumps(body), status=422, content_type="application/json")
-        return HttpResponse(f"<!doctype html><title>400</title><p>{escape(message)}</p>", status=400)
+        # A page gets the app's own error page (menu, language switch, a way back) in the user's language.
+        return render(request, "400.html", {"message": message}, status=400)
 
 
 # Only this site's own scripts, styles, images and forms; no inline script, style or event handler attribute
