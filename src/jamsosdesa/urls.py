@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -7,6 +9,12 @@ from jamsosdesa.accounts.views import set_language
 from jamsosdesa.api import api
 from jamsosdesa.imports.views import participants_export
 from jamsosdesa.regions.views import region_search_partial
+
+
+def favicon(request):
+    """The icon's static address, asked when the page is (not at import: a hashed name needs the manifest)."""
+    return HttpResponseRedirect(static("jamsosdesa/favicon.svg"))
+
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="participants:list", permanent=False)),
@@ -22,4 +30,6 @@ urlpatterns = [
     path("wilayah/cari/", region_search_partial, name="region_search"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's, a PDF, an error): our icon, not a 404.
+    path("favicon.ico", favicon),
 ]

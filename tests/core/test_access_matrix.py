@@ -140,6 +140,7 @@ PAGES = {
     "api:openapi-json": Url("/api/v1/openapi.json", get=expect(200, anonymous=200)),
     "api:openapi-view": Url("/api/v1/docs", get=expect(200, anonymous=200)),
     "api:api-root": Url("/api/v1/", get=expect(404, anonymous=404)),
+    "/favicon.ico": Url("/favicon.ico", get=expect(302, anonymous=302)),  # to the icon, for anyone
 }
 # The admin site (reference data) is for staff: the national admin. Every admin URL name is covered by this
 # one rule; its index and every model's list are asked.
