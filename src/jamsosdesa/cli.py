@@ -141,7 +141,32 @@ def run(argv: list[str]) -> None:
         demo_secret_key_file()
     if lang:
         activate(lang)
-    Utility(argv).execute()
+    from django.db import DatabaseError
+
+    try:
+        Utility(argv).execute()
+    except DatabaseError:
+        # A command run before `migrate` (a fresh var/, a new DATABASE_URL) meets missing tables: one line saying
+        # what to do instead of the database's traceback. Any other database error is reported as it is.
+        if command == "migrate" or not unmigrated():
+            raise
+        sys.stderr.write(_("Basis data belum disiapkan: jalankan `jamsosdesa migrate`, lalu `jamsosdesa regions "
+                           "load`.") + "\n")
+        raise SystemExit(1) from None
+
+
+def unmigrated() -> bool:
+    """Whether the database lacks some of our migrations (False when that cannot even be asked)."""
+    from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        connection.close()  # a failed statement may have left PostgreSQL's transaction unusable
+        executor = MigrationExecutor(connection)
+        return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    except DatabaseError:
+        return False
 
 
 def activate(lang: str) -> None:
