@@ -127,12 +127,18 @@ def scheme_enrol(request, pk: int):
     return redirect("funding:batch", pk=batch.pk)
 
 
-@login_required
-def batch_report(request, pk: int):
-    """A batch's progress while it runs in the background (the page polls), then its report."""
+def _get_batch_for_user(request, pk: int):
+    """A batch the user may read, or 404 (outside their area it does not exist for them)."""
     batch = selectors.enrolment_batch_get(user=request.user, pk=pk)
     if batch is None:
         raise Http404
+    return batch
+
+
+@login_required
+def batch_report(request, pk: int):
+    """A batch's progress while it runs in the background (the page polls), then its report."""
+    batch = _get_batch_for_user(request, pk)
     job_expire_stale(batch)  # a lost batch stops the page waiting, and says so
     running = batch.is_active
     rows, page, reasons, left_out = [], None, [], 0
@@ -158,13 +164,11 @@ def batch_report(request, pk: int):
 @require_POST
 def batch_retry(request, pk: int):
     """Run a failed batch again (the same filter, or its list while it is kept)."""
-    batch = selectors.enrolment_batch_get(user=request.user, pk=pk)
-    if batch is None:
-        raise Http404
+    batch = _get_batch_for_user(request, pk)
     try:
         services.enrolment_batch_retry(actor=request.user, batch=batch)
     except ServiceError as exc:
-        messages.error(request, getattr(exc, "message", str(exc)))
+        messages.error(request, exc.message)
     return redirect("funding:batch", pk=pk)
 
 
@@ -172,9 +176,7 @@ def batch_retry(request, pk: int):
 @require_POST
 def batch_cancel(request, pk: int):
     """Cancel a batch still waiting for a worker."""
-    batch = selectors.enrolment_batch_get(user=request.user, pk=pk)
-    if batch is None:
-        raise Http404
+    batch = _get_batch_for_user(request, pk)
     if not job_cancel(batch):
         messages.error(request, _("Pendaftaran ini sudah berjalan atau selesai; tidak dapat dibatalkan lagi."))
     return redirect("funding:batch", pk=pk)
