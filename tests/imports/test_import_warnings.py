@@ -25,7 +25,7 @@ CSV = ("nik,nama,tanggal_lahir,jenis_kelamin,alamat\n"
        "3311114506900002,Sri Bukan Laki,05-06-1990,L,Krajan\n"  # the NIK says female
        "3311110707900001,Budi,07-07-1990,,Krajan\n")  # no sex given: taken from the NIK, nothing to warn
 BIRTH_WORDS = "Tanggal lahir 05-06-1985 tidak sesuai dengan NIK (05-06-1990)."
-SEX_WORDS = "Jenis kelamin L tidak sesuai dengan NIK (P)."
+SEX_WORDS = "Jenis kelamin Laki-laki tidak sesuai dengan NIK (Perempuan)."
 
 
 def test_by_default_they_are_listed_with_the_forms_words_and_not_loaded(run, operator_a, tmp_path):

@@ -98,7 +98,7 @@ def test_the_words_of_the_warnings_are_the_forms(operator_a):
     _, api = through_the_api(operator_a, {"nik": "3311110506900001", "birth_date": "1985-06-05"})
     assert api[0]["message"] == "Tanggal lahir 05-06-1985 tidak sesuai dengan NIK (05-06-1990)."
     _, imported = through_an_import(operator_a, {"nik": "3311114505900002", "sex": "L"})
-    assert imported[0]["message"] == "Jenis kelamin L tidak sesuai dengan NIK (P)."
+    assert imported[0]["message"] == "Jenis kelamin Laki-laki tidak sesuai dengan NIK (Perempuan)."
 
 
 @pytest.mark.parametrize("field,value", [("name", "Ahli Waris " + "A" * 120), ("phone", "0812" * 6)])

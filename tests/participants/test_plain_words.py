@@ -100,3 +100,19 @@ def test_occupations_written_without_their_acronym_are_read_as_the_right_code(wr
     facts = Facts(today=clock.today(), occupations=dict(Occupation.objects.values_list("code", "name")),
                   desa_status=lambda code: "ok")
     assert clean_participant({"occupation": written}, facts, partial=True).values["occupation"] == code
+
+
+def test_the_live_nik_check_names_the_kecamatan_not_only_its_code(operator_a):
+    page = logged_in(operator_a).get("/peserta/cek-nik/", {"nik": "3311114505900003"}).content.decode()
+    assert "wilayah Gatak, Kabupaten Sukoharjo, Jawa Tengah (33.11.11)" in page
+
+
+def test_the_sex_warning_names_both_sexes_in_the_readers_language(operator_a):
+    """A female NIK registered as male: the warning says Laki-laki/Perempuan (Male/Female), not L and P."""
+    form = {**FORM, "nik": "3311114505900003", "sex": "L"}
+    page = logged_in(operator_a).post("/peserta/baru/", form).content.decode()
+    assert "Jenis kelamin Laki-laki tidak sesuai dengan NIK (Perempuan)." in page
+    english = logged_in(operator_a)
+    english.post("/bahasa/", {"language": "en", "next": "/peserta/"})
+    page = english.post("/peserta/baru/", form).content.decode()
+    assert "Sex Male does not match the NIK (Female)." in page

@@ -146,8 +146,15 @@ def check_nik(
     if sex and sex.upper() in ("L", "P") and sex.upper() != decoded_sex:
         result.warnings.append(Issue("nik_sex_mismatch", "sex",
                                      _("Jenis kelamin %(e)s tidak sesuai dengan NIK (%(n)s).")
-                                     % {"e": sex.upper(), "n": decoded_sex}))
+                                     % {"e": _sex_word(sex.upper()), "n": _sex_word(decoded_sex)}))
     return result
+
+
+def _sex_word(code: str) -> str:
+    """L/P in the reader's words (Laki-laki, Female): a code alone means nothing to an English reader."""
+    from .models import Sex
+
+    return str(Sex(code).label)
 
 
 def check_kk(value: object, *, region_status: Callable[[str], str] | None = None,

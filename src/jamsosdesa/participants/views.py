@@ -184,4 +184,8 @@ def nik_check_partial(request):
     """Live NIK feedback on the registration form (htmx)."""
     nik = request.GET.get("nik", "")
     result = check_nik(nik) if nik.strip() else None
-    return render(request, "participants/_nik_check.html", {"result": result})
+    # The kecamatan the NIK was issued in, by name (Gatak, Kabupaten Sukoharjo, Jawa Tengah): a code alone
+    # (33.11.11) tells the operator nothing; an unknown code stays a code (its own warning says so).
+    chain = region_ancestors(result.region_code) if result and result.valid else []
+    region = ", ".join(r.name for r in reversed(chain)) if chain and chain[-1].code == result.region_code else ""
+    return render(request, "participants/_nik_check.html", {"result": result, "region": region})
