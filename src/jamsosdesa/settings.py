@@ -77,6 +77,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every middleware that can answer by itself (the 400 page for a NUL byte, the API's 404, the
+    # lockout page, CSRF's 403): each of those answers gets `no-store` and the CSP as well (issue 11).
+    "jamsosdesa.core.middleware.NoStoreMiddleware",
+    "jamsosdesa.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jamsosdesa.accounts.middleware.UserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,8 +91,6 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "jamsosdesa.core.middleware.JsonApiErrorsMiddleware",
     "jamsosdesa.core.middleware.RefuseBadCharactersMiddleware",
-    "jamsosdesa.core.middleware.NoStoreMiddleware",
-    "jamsosdesa.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "jamsosdesa.urls"

@@ -78,3 +78,20 @@ def test_templates_have_no_inline_scripts_styles_or_event_handlers():
     templates = Path(jamsosdesa.__file__).parent.rglob("templates/**/*.html")
     found = [f"{path.name}: {match.group(0)}" for path in templates for match in inline.finditer(path.read_text())]
     assert found == []
+
+
+@pytest.mark.django_db
+def test_answers_made_by_a_middleware_carry_the_policy_and_no_store_too(operator_a):
+    """The 400 page for a NUL byte (with the user's menu), the API's 404 for an unknown route and the lockout page
+    are answered by middlewares; they are sent with the same CSP and `no-store` as any page (issue 11)."""
+    client = Client()
+    client.force_login(operator_a)
+    answers = [client.get("/peserta/", {"q": "a\x00b"}), client.get("/api/v1/no-such-route")]
+    stranger = Client()
+    for _ in range(6):
+        locked = stranger.post("/masuk/", {"username": "op_a", "password": "wrong"})
+    answers.append(locked)
+    assert [a.status_code for a in answers] == [400, 404, 429]
+    for answer in answers:
+        assert answer["Cache-Control"] == "no-store"
+        assert "frame-ancestors 'none'" in answer["Content-Security-Policy"]
