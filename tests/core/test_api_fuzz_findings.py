@@ -41,3 +41,16 @@ def test_a_page_still_answers_400_for_a_multipart_body_without_its_boundary(oper
     client = Client()
     client.force_login(operator_a)
     assert client.generic("POST", "/peserta/baru/", b"x=1", content_type="multipart/form-data").status_code == 400
+
+
+@pytest.mark.parametrize("depth", [100_000, 950])
+def test_a_deeply_nested_json_body_is_a_422_not_a_500(admin_user, depth):
+    """Found by hand (issue 11 review): `[[[[...]]]]` a hundred thousand deep made the NUL-byte middleware's
+    json.loads raise RecursionError, a 500; one just under Python's limit decoded but was too deep to walk."""
+    api = api_client(admin_user)
+    body = "[" * depth + "]" * depth
+    for method, path in (("post", "/participants"), ("post", "/schemes"), ("patch", "/participants/3311110505900003")):
+        response = api(method, path, body)
+        assert response.status_code == 422, (depth, path, response.status_code)
+        assert response.json()["error"]["code"] == "validation_error"
+    assert Participant.objects.count() == 0

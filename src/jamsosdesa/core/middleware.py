@@ -89,6 +89,10 @@ class RefuseBadCharactersMiddleware:
             if not request.path.startswith(API_PREFIX):
                 raise
             return HttpResponse(json.dumps(unreadable_body()), status=422, content_type="application/json")
+        except RecursionError:  # a JSON body nested deeper than Python can read or walk (`[[[…]]]`): was a 500
+            if not request.path.startswith(API_PREFIX):
+                return self.get_response(request)  # pages read no JSON body
+            return HttpResponse(json.dumps(unreadable_body()), status=422, content_type="application/json")
         if where is None:
             return self.get_response(request)
         message = gettext("Isian '%(f)s' berisi karakter yang tidak sah (mis. byte NUL). Hapus karakter itu lalu "
