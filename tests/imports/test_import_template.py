@@ -1,3 +1,4 @@
+import io
 from datetime import date
 
 import pytest
@@ -170,3 +171,18 @@ def test_a_legacy_xls_file_loads_like_an_xlsx(run, operator_a):
     sugeng = Participant.objects.get(nik="3311110505900003")
     assert (sugeng.birth_date, sugeng.rt, sugeng.occupation_id, sugeng.declared_income) == (
         date(1990, 5, 5), "002", 9, 1_000_000)
+
+
+@pytest.mark.parametrize("language,male,female", [("id", "L = Laki-laki", "P = Perempuan"),
+                                                  ("en", "L = Male", "P = Female")])
+def test_the_templates_code_sheet_names_the_sexes_in_the_readers_language(operator_a, language, male, female):
+    """The template downloaded from the English page explains its codes in English, like the roles beside them."""
+    from django.test import Client
+    from python_calamine import CalamineWorkbook
+
+    client = Client()
+    client.force_login(operator_a)
+    client.post("/bahasa/", {"language": language, "next": "/impor/"})
+    response = client.get("/impor/templat.xlsx")
+    codes = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_name("Kode").to_python()
+    assert [row[8] for row in codes[1:3]] == [male, female]

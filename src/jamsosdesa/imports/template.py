@@ -3,18 +3,23 @@
 import io
 
 import xlsxwriter
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jamsosdesa.core.cells import XLSX_OPTIONS
-from jamsosdesa.participants.models import Occupation, Segment, VillageRole
+from jamsosdesa.participants.models import Occupation, Segment, Sex, VillageRole
 
 from .columns import TEMPLATE_COLUMNS
 
 EXAMPLE = ["3311110505900003", "Sugeng Riyadi", "Sukoharjo", "05-05-1990", "L", "", "Dusun Krajan", "2", "1",
            "081234567890", "9", "BPU", "rt_head", "1000000", "", ""]
+# The column names are the file format (Indonesian in every language); the notes on them are in the reader's.
 NOTES = {
-    "nik": "16 digit, ketik sebagai teks", "tanggal_lahir": "DD-MM-YYYY", "jenis_kelamin": "L atau P",
-    "kode_desa": "kosongkan: desa yang dipilih saat impor", "kode_pekerjaan": "kode 1-89 (lembar Kode)",
-    "segmen": "PU, BPU, JAKON, PMI", "peran": "kode peran (lembar Kode)", "penghasilan": "rupiah per bulan",
+    "nik": gettext_noop("16 digit, ketik sebagai teks"), "tanggal_lahir": "DD-MM-YYYY",
+    "jenis_kelamin": gettext_noop("L atau P"),
+    "kode_desa": gettext_noop("kosongkan: desa yang dipilih saat impor"),
+    "kode_pekerjaan": gettext_noop("kode 1-89 (lembar Kode)"), "segmen": "PU, BPU, JAKON, PMI",
+    "peran": gettext_noop("kode peran (lembar Kode)"), "penghasilan": gettext_noop("rupiah per bulan"),
 }
 
 
@@ -30,10 +35,10 @@ def template_xlsx() -> bytes:
         sheet.write_string(0, c, name, head)
         sheet.set_column(c, c, 18, text)  # every column as text: NIKs keep their 16 digits
         if name in NOTES:
-            sheet.write_comment(0, c, NOTES[name])
+            sheet.write_comment(0, c, _(NOTES[name]))
     for c, value in enumerate(EXAMPLE):
         sheet.write_string(1, c, value)
-    sheet.write_string(3, 0, "Hapus baris contoh di atas sebelum mengunggah.", note)
+    sheet.write_string(3, 0, _("Hapus baris contoh di atas sebelum mengunggah."), note)
     sheet.freeze_panes(1, 0)
     codes = book.add_worksheet("Kode")
     codes.write_row(0, 0, ["kode_pekerjaan", "pekerjaan", "", "segmen", "", "peran", "keterangan", "",
@@ -46,8 +51,8 @@ def template_xlsx() -> bytes:
     for r, (value, label) in enumerate(VillageRole.choices, start=1):
         codes.write_string(r, 5, value)
         codes.write_string(r, 6, str(label))
-    codes.write_string(1, 8, "L = laki-laki")
-    codes.write_string(2, 8, "P = perempuan")
+    for r, (value, label) in enumerate(Sex.choices, start=1):  # L = Laki-laki (Male): the words, not only codes
+        codes.write_string(r, 8, f"{value} = {label}")
     codes.set_column(1, 1, 36)
     codes.set_column(5, 6, 24)
     book.close()
