@@ -156,6 +156,13 @@ AXES_HANDLER = "jamsosdesa.accounts.lockout.AccountAndAddressHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's address, and the lockout would count all users'
+# failures as one address's: five wrong passwords from anywhere lock an account for its owner everywhere, twenty on
+# any accounts lock everyone out. JAMSOSDESA_TRUSTED_PROXIES lists the proxies' addresses (e.g. 127.0.0.1): a
+# request from one of them is counted under the address the proxy appended to X-Forwarded-For. From any other
+# address the header is ignored, so a client cannot choose the address it is counted under.
+TRUSTED_PROXIES = env_list("JAMSOSDESA_TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "jamsosdesa.accounts.lockout.client_address"
 
 SESSION_COOKIE_HTTPONLY = True
 # A session ends after this many idle minutes (each request starts the count again).

@@ -99,3 +99,43 @@ def test_session_api_calls_need_csrf(operator_a):
     client.force_login(operator_a)
     response = client.post("/api/v1/participants", "{}", content_type="application/json")
     assert response.status_code in (401, 403)
+
+
+def _fail_five_times(client, **headers):
+    for _ in range(5):
+        client.post("/masuk/", {"username": "op_a", "password": "salah"}, headers=headers)
+
+
+def test_behind_the_proxy_each_client_is_counted_under_its_own_address(operator_a, settings):
+    """Behind the documented reverse proxy every request comes from 127.0.0.1: without JAMSOSDESA_TRUSTED_PROXIES
+    five wrong passwords from anywhere locked the account for its owner everywhere (and twenty on any accounts
+    locked every user out). With it, the address the proxy appended to X-Forwarded-For is the one counted."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    attacker = Client(REMOTE_ADDR="127.0.0.1")
+    _fail_five_times(attacker, **{"X-Forwarded-For": "203.0.113.7"})
+    assert attacker.post("/masuk/", {"username": "op_a", "password": "rahasia-123"},
+                         headers={"X-Forwarded-For": "203.0.113.7"}).status_code == 429
+    owner = Client(REMOTE_ADDR="127.0.0.1")
+    assert owner.post("/masuk/", {"username": "op_a", "password": "rahasia-123"},
+                      headers={"X-Forwarded-For": "198.51.100.20"}).status_code == 302
+
+
+def test_a_client_cannot_choose_the_address_it_is_counted_under(operator_a, settings):
+    """X-Forwarded-For is read only from a trusted proxy, and only the address that proxy appended: a client
+    sending its own header (directly, or through the proxy, which appends the real address) is still locked."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    direct = Client(REMOTE_ADDR="203.0.113.7")
+    for number in range(6):
+        last = direct.post("/masuk/", {"username": "op_a", "password": "salah"},
+                           headers={"X-Forwarded-For": f"10.0.0.{number}"})
+    assert last.status_code == 429
+    through_proxy = Client(REMOTE_ADDR="127.0.0.1")
+    for number in range(6):
+        last = through_proxy.post("/masuk/", {"username": "op_a", "password": "salah"},
+                                  headers={"X-Forwarded-For": f"10.0.0.{number}, 198.51.100.99"})
+    assert last.status_code == 429
+    settings.TRUSTED_PROXIES = []  # no proxy configured: the header means nothing
+    for number in range(6):
+        last = Client(REMOTE_ADDR="192.0.2.1").post("/masuk/", {"username": "op_a", "password": "salah"},
+                                                     headers={"X-Forwarded-For": f"10.1.0.{number}"})
+    assert last.status_code == 429

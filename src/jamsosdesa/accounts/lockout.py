@@ -9,9 +9,34 @@ failures over all accounts (axes' own reset) would let someone with an account o
 guesses on other accounts and so never reach the address-wide limit.
 """
 
+import ipaddress
+
 from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.db.models import Sum
+
+
+def _valid(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def client_address(request) -> str | None:
+    """The address a login attempt is counted under (AXES_CLIENT_IP_CALLABLE): the connection's own, or, when it
+    comes from a trusted proxy (settings.TRUSTED_PROXIES), the last address in X-Forwarded-For that is not one of
+    those proxies: each proxy appends the address it saw, so the entries before it are whatever the client sent."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = set(settings.TRUSTED_PROXIES)
+    if remote not in trusted:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop if _valid(hop) else remote
+    return remote
 
 
 def _failures(attempts) -> int:
