@@ -47,3 +47,27 @@ def test_the_api_and_cli_refusal_list_is_filtered_to_the_viewer(batch_over_two_p
     everything = selectors.enrolment_batch_as_json(batch, user=national)
     assert {r["desa_code"] for r in everything["refusals"]} == {DESA_C, ""} and everything["refusals_left_out"] == 0
     assert list(selectors.enrolment_batch_refusals(batch, user=official)) == []
+
+
+def test_a_masked_nik_in_a_batch_report_stands_beside_the_persons_age_and_rt(make_scheme, official):
+    """The refusals a district official reads show NIKs masked (3311••••••••0001 for most of a village): the age
+    and RT beside each tell two people of the same name apart, as in the other lists (issue 11)."""
+    from jamsosdesa.core import clock
+    from jamsosdesa.participants.labels import age
+
+    scheme = make_scheme(quota_per_desa=None)
+    young = people(1, DESA_A, born=clock.today().replace(day=1, year=clock.today().year - 30))[0]
+    old = people(1, DESA_A)[0]
+    for person, rt, rw in ((young, "002", "001"), (old, "007", "003")):
+        type(person).objects.filter(pk=person.pk).update(rt=rt, rw=rw)
+    selection = EnrolmentSelection(niks=[young.nik, old.nik])
+    enrolment_batch_run(actor=official, scheme=scheme, selection=selection)
+    again = enrolment_batch_run(actor=official, scheme=scheme, selection=selection)  # both are enrolled already
+    assert again.refused == 2
+    client = Client()
+    client.force_login(official)
+    text = client.get(f"/skema/daftar/{again.pk}/").content.decode()
+    assert young.nik not in text and "••••" in text
+    today = clock.today()
+    assert f"{age(young.birth_date, today)} tahun · RT 002/RW 001" in text
+    assert f"{age(old.birth_date, today)} tahun · RT 007/RW 003" in text
