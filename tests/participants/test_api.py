@@ -126,3 +126,24 @@ def test_revoked_tokens_stop_working(operator_a):
 def test_openapi_document_is_served():
     doc = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/participants" in doc["paths"] and "/api/v1/nik/check" in doc["paths"]
+
+
+def test_an_idempotency_key_is_the_callers_own(api, operator_b):
+    """Two users choosing the same Idempotency-Key register two people: the key was global, so the second got a 409
+    about a KPJ it never sent when the first was outside its area, and the first user's participant back (their
+    person not registered, without a word) when it was inside."""
+    from jamsosdesa.core.roles import Role
+    from tests.conftest import make_user
+
+    assert api("post", "/participants", BODY, **{"Idempotency-Key": "k-1"}).status_code == 201
+    other_desa = {**BODY, "nik": "3311110606910004", "full_name": "Budi Santoso", "birth_date": "1991-06-06",
+                  "desa": "33.11.11.2001"}
+    outside = api_client(operator_b)("post", "/participants", other_desa, **{"Idempotency-Key": "k-1"})
+    assert outside.status_code == 201, outside.content
+    branch = api_client(make_user("cabang", Role.BRANCH_OFFICER, ["33.11"]))
+    third = {**other_desa, "nik": "3311110707920005", "full_name": "Sri Wahyuni", "birth_date": "1992-07-07"}
+    inside = branch("post", "/participants", third, **{"Idempotency-Key": "k-1"})
+    assert inside.status_code == 201 and inside.json()["full_name"] == "Sri Wahyuni"
+    assert Participant.objects.count() == 3
+    again = branch("post", "/participants", third, **{"Idempotency-Key": "k-1"})  # a retry still finds its own
+    assert again.json()["id"] == inside.json()["id"] and Participant.objects.count() == 3

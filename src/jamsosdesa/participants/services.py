@@ -1,5 +1,6 @@
 """Writes to the participant registry. Each service validates, writes and audits in one transaction."""
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -144,6 +145,13 @@ def _require_confirmation(warnings: list[dict], confirm_warnings: bool) -> None:
                            warnings=warnings)
 
 
+def _own_token(actor, client_token: str) -> str:
+    """The form's or API call's token as stored: hashed with the user's id, so a token is its user's own. Stored as
+    sent, two users choosing the same Idempotency-Key collided: the second got the first one's participant back
+    (their own person silently not registered) or, outside the first one's area, a refusal about a KPJ."""
+    return hashlib.sha256(f"{actor.pk}:{client_token}".encode()).hexdigest()
+
+
 @transaction.atomic
 def participant_register(*, actor, data: dict, heirs: list[dict] | None = None, channel: str = Channel.WEB,
                          confirm_warnings: bool = False, client_token: str | None = None) -> Participant:
@@ -151,6 +159,7 @@ def participant_register(*, actor, data: dict, heirs: list[dict] | None = None, 
         raise ServiceError(code=ErrorCode.INVALID, message=_("Idempotency-Key paling banyak 64 karakter."),
                            fields={"Idempotency-Key": [_("Paling banyak %(n)d karakter.") % {"n": 64}]})
     if client_token:
+        client_token = _own_token(actor, client_token)
         earlier = scope_participants(actor).filter(client_token=client_token).first()
         if earlier is not None:
             return earlier  # the same form or API call arrived twice
