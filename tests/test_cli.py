@@ -73,3 +73,14 @@ def test_demo_refuses_a_database_with_other_users_unless_forced(operator_a):
     assert not User.objects.filter(username="operator.krajan").exists()
     call_command("demo", "--force", stdout=StringIO())
     assert User.objects.filter(username="operator.krajan").exists()
+
+
+@pytest.mark.django_db
+def test_nik_check_names_the_kecamatan_and_the_sex_in_words():
+    """Not only codes: 'wilayah 33.11.11 Gatak, Kabupaten Sukoharjo, Jawa Tengah (berlaku)', 'kelamin P (Perempuan)';
+    the status was the English code 'current' even in Indonesian output."""
+    out = StringIO()
+    call_command("nik", "check", "3311114506900001", stdout=out)
+    text = out.getvalue()
+    assert "33.11.11 Gatak, Kabupaten Sukoharjo, Jawa Tengah (berlaku)" in text
+    assert "P (Perempuan)" in text and "current" not in text

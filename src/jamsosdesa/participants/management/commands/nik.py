@@ -6,7 +6,25 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from jamsosdesa.participants.models import Sex
 from jamsosdesa.participants.nik import check_nik
+
+# A NIK's kecamatan code as the reader says it (the JSON keeps the codes).
+REGION_STATUS = {"current": gettext_noop("berlaku"), "historical": gettext_noop("kode lama, sudah dimekarkan"),
+                 "unknown": gettext_noop("tidak dikenal")}
+
+
+def _region_name(code: str) -> str:
+    """'Gatak, Kabupaten Sukoharjo, Jawa Tengah', or '' when the regions are not loaded (a database not migrated)."""
+    from django.db import DatabaseError
+
+    from jamsosdesa.regions.selectors import region_ancestors
+
+    try:
+        chain = region_ancestors(code)
+    except DatabaseError:
+        return ""
+    return ", ".join(r.name for r in reversed(chain)) if chain and chain[-1].code == code else ""
 
 
 def _date(value: str) -> date:
@@ -44,11 +62,14 @@ class Command(BaseCommand):
             rows = [(_("galat"), f"{issue.code}: {issue.message}") for issue in result.errors]
             rows += [(_("peringatan"), f"{issue.code}: {issue.message}") for issue in result.warnings]
             if result.region_code:
-                rows.append((_("wilayah"), f"{result.region_code} ({result.region_status or '-'})"))
+                name = _region_name(result.region_code)
+                status = REGION_STATUS.get(result.region_status or "")
+                rows.append((_("wilayah"), " ".join(part for part in (
+                    result.region_code, name, f"({_(status)})" if status else "") if part)))
             if result.birth_date:
                 rows.append((_("lahir"), result.birth_date.isoformat()))
             if result.sex:
-                rows.append((_("kelamin"), result.sex))
+                rows.append((_("kelamin"), f"{result.sex} ({Sex(result.sex).label})"))
             width = max((len(label) for label, _value in rows), default=0)
             for label, value in rows:
                 self.stdout.write(f"  {label:<{width}} {value}")
