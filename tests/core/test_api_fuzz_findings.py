@@ -54,3 +54,19 @@ def test_a_deeply_nested_json_body_is_a_422_not_a_500(admin_user, depth):
         assert response.status_code == 422, (depth, path, response.status_code)
         assert response.json()["error"]["code"] == "validation_error"
     assert Participant.objects.count() == 0
+
+
+def test_a_body_over_the_size_or_field_limits_is_a_json_422_for_the_api(admin_user, settings):
+    """Django's own refusal (RequestDataTooBig, TooManyFieldsSent) came out as the HTML 400 page under /api/."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    api = api_client(admin_user)
+    response = api("post", "/participants", {"nik": "3311110505900003", "full_name": "x" * 2000})
+    assert response["Content-Type"] == "application/json"
+    assert "terlalu besar" in refused_body(response)["message"]
+    _token, raw = ApiToken.issue(user=admin_user, name="fields")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    many = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = client.generic("POST", "/api/v1/schemes", many, content_type="application/x-www-form-urlencoded")
+    assert response["Content-Type"] == "application/json"
+    refused_body(response)
+    assert Participant.objects.count() == 0

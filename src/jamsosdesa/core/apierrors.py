@@ -67,6 +67,14 @@ def unreadable_body() -> dict:
     return {"error": {"code": str(ErrorCode.VALIDATION_ERROR), "message": message, "fields": {"body": [message]}}}
 
 
+def too_big_body() -> dict:
+    """The 422 body for a request Django refuses to read (larger than DATA_UPLOAD_MAX_MEMORY_SIZE, or more fields
+    or files than allowed), where Django answered its HTML 400 page under /api/ too."""
+    message = gettext("Isi permintaan terlalu besar atau berisi terlalu banyak isian; kirim lebih sedikit data "
+                      "sekaligus.")
+    return {"error": {"code": str(ErrorCode.VALIDATION_ERROR), "message": message, "fields": {"body": [message]}}}
+
+
 def answers(ok: dict[int, Any], *codes: Enum, more: str = "") -> dict:
     """The `response=` and `openapi_extra=` of an operation: its own answers (`{200: ParticipantOut}`) and one
     ErrorOut answer per status among ALWAYS and `codes`, each described with the `error.code` values it carries

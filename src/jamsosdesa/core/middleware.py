@@ -1,12 +1,13 @@
 import json
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from jamsosdesa.core.apierrors import unreadable_body
+from jamsosdesa.core.apierrors import too_big_body, unreadable_body
 from jamsosdesa.core.errors import ErrorCode
 from jamsosdesa.core.text import has_bad_chars
 
@@ -89,6 +90,10 @@ class RefuseBadCharactersMiddleware:
             if not request.path.startswith(API_PREFIX):
                 raise
             return HttpResponse(json.dumps(unreadable_body()), status=422, content_type="application/json")
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):  # a page gets Django's (our) 400 page
+            if not request.path.startswith(API_PREFIX):
+                raise
+            return HttpResponse(json.dumps(too_big_body()), status=422, content_type="application/json")
         except RecursionError:  # a JSON body nested deeper than Python can read or walk (`[[[…]]]`): was a 500
             if not request.path.startswith(API_PREFIX):
                 return self.get_response(request)  # pages read no JSON body
