@@ -79,6 +79,10 @@ def on_not_found(request, exc):
 def on_http_error(request, exc: HttpError):
     if exc.status_code == 400:  # django-ninja could not parse the body: a refused input (422), as documented
         return api.create_response(request, unreadable_body(), status=422)
+    if exc.status_code == 403:  # django-ninja's only one: a session's write without its CSRF token
+        return error_response(request, 403, ErrorCode.FORBIDDEN, _(
+            "Permintaan ditolak: penulisan lewat sesi browser perlu header X-CSRFToken (nilai cookie csrftoken). "
+            "Program lain memakai token API (Authorization: Bearer <token>)."))
     return error_response(request, exc.status_code, ErrorCode.HTTP_ERROR, str(exc))
 
 

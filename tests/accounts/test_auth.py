@@ -101,6 +101,15 @@ def test_session_api_calls_need_csrf(operator_a):
     assert response.status_code in (401, 403)
 
 
+def test_a_session_write_without_csrf_says_why_in_the_users_language(operator_a):
+    """django-ninja's refusal came through as code 'http_error', message 'CSRF check Failed' (English, no hint)."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(operator_a)
+    error = client.post("/api/v1/participants", "{}", content_type="application/json").json()["error"]
+    assert error["code"] == "forbidden"
+    assert "X-CSRFToken" in error["message"] and "token API" in error["message"]
+
+
 def _fail_five_times(client, **headers):
     for _ in range(5):
         client.post("/masuk/", {"username": "op_a", "password": "salah"}, headers=headers)
