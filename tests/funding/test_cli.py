@@ -64,3 +64,8 @@ def test_cli_errors_are_messages_not_tracebacks(official, make_scheme, tmp_path)
     with pytest.raises(CommandError, match="di luar wilayah kerja Anda"):
         run("enrol", str(scheme.pk), "--user", official.username, "--region", "51.04")
     assert not Enrolment.objects.exists()
+
+
+def test_the_scheme_list_names_each_schemes_owner_beside_its_code(official, make_scheme):
+    make_scheme(quota_per_desa=None)  # owned by Kab. Sukoharjo (33.11)
+    assert ", 33.11 Kabupaten Sukoharjo]" in run("list", "--user", official.username)

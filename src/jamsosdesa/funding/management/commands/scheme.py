@@ -16,6 +16,7 @@ from jamsosdesa.core.sheets import FileProblem
 from jamsosdesa.funding import selectors, services
 from jamsosdesa.funding.lists import parse_quotas, read_niks
 from jamsosdesa.funding.models import ENROLMENT_STEPS, ApbdesSource, EndReason
+from jamsosdesa.regions.selectors import region_names
 
 
 def _month(text: str | None) -> date | None:
@@ -107,8 +108,10 @@ class Command(BaseCommand):
         if o["json"]:
             self.stdout.write(json.dumps([selectors.scheme_as_json(s) for s in rows], ensure_ascii=False, indent=2))
             return
+        names = region_names(s.owner_code for s in rows)  # the owner by name too: a code alone tells little
         for s in rows:
-            self.stdout.write(f"{s.pk:>5}  {s.name}  [{s.get_payer_type_display()}, {s.owner_code or '-'}]  "
+            owner = " ".join(part for part in (s.owner_code, names.get(s.owner_code, "")) if part) or "-"
+            self.stdout.write(f"{s.pk:>5}  {s.name}  [{s.get_payer_type_display()}, {owner}]  "
                               f"{s.start_month:%m/%Y}–{s.end_month:%m/%Y}  {rupiah(s.budget_ceiling)}")
 
     def _create(self, actor, o):
