@@ -1,9 +1,12 @@
 """Who sees which scheme, and the budget figures each of them gets."""
 
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
+from jamsosdesa.core.months import add_months
 from jamsosdesa.funding.selectors import scheme_budget, scheme_enrolments, scheme_get, scheme_list
 from jamsosdesa.funding.services import (
     EnrolmentSelection,
@@ -18,6 +21,8 @@ from jamsosdesa.participants.models import Participant
 from tests.conftest import DESA_A, DESA_B
 
 from .conftest import month, people, scheme_data
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +73,20 @@ def test_a_district_official_changes_the_people_its_schemes_pay_for(make_scheme,
     assert not can_change_participant(official, paid)
     enrolment_create(actor=official, scheme=scheme, participant=paid, start_month=month(0))
     assert can_change_participant(official, paid) and not can_change_participant(official, other)
+
+
+def test_the_district_officials_right_to_change_ends_when_its_scheme_stops_paying(
+        make_scheme, official, register, operator_a):
+    # Found by an outside review: any enrolment ever made, ended ones too, gave lasting change rights.
+    scheme = make_scheme()
+    ended_now = register(operator_a)
+    paid = register(operator_a, nik="3311110505900011", full_name="Lain Orang")
+    for person in (ended_now, paid):
+        enrolment_create(actor=official, scheme=scheme, participant=person, start_month=month(0))
+    enrolment = ended_now.enrolments.get()
+    enrolment_end(actor=official, enrolment=enrolment, last_month=month(-1), reason="mistake")
+    assert not can_change_participant(official, ended_now)
+    assert can_change_participant(official, paid)
+    # After the scheme's last month the grant is gone; the people are the village's again.
+    with time_machine.travel(datetime.combine(add_months(scheme.end_month, 1), time(10), tzinfo=JAKARTA)):
+        assert not can_change_participant(official, paid)

@@ -1,8 +1,9 @@
 """Who may see, create, manage and enrol into funding schemes, and end an enrolment; and the change right on
 participants that funding grants (registered with participants.access from FundingConfig.ready())."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
+from jamsosdesa.core import clock
 from jamsosdesa.core.access import code_in_scope, sees_everything, user_region_codes
 from jamsosdesa.core.regioncodes import ancestor_codes
 from jamsosdesa.core.roles import Role
@@ -69,8 +70,9 @@ def can_end_enrolment(user, enrolment: Enrolment) -> bool:
 
 
 def participants_in_own_schemes(user) -> Q | None:
-    """Funding's change grant on participants: a district official changes the people enrolled in a scheme owned
-    inside its regions (it pays for them), besides those it registered."""
+    """Funding's change grant on participants: a district official changes the people a scheme owned inside its
+    regions pays for now or later (an enrolment whose last month has not passed), besides those it registered. Once the
+    scheme stops paying, the grant goes: an old enrolment is no lasting right over a person."""
     if not (user.is_authenticated and user.role == Role.DISTRICT_OFFICIAL):
         return None
     codes = user_region_codes(user)
@@ -79,5 +81,7 @@ def participants_in_own_schemes(user) -> Q | None:
     owned = Q()
     for code in codes:
         owned |= Q(scheme__owner_region=code) | Q(scheme__owner_region__code__startswith=code + ".")
-    return Q(pk__in=Enrolment.objects.filter(owned).values("participant_id"))
+    # Ending moves end_month back (before start_month when the scheme never paid).
+    paying = Enrolment.objects.filter(owned, Q(end_month__gte=F("start_month")), end_month__gte=clock.this_month())
+    return Q(pk__in=paying.values("participant_id"))
 
