@@ -35,7 +35,7 @@ class CleanedByService(forms.CharField):
 
 class ParticipantForm(forms.Form):
     nik = CleanedByService(label="NIK", limit=24, widget=forms.TextInput(attrs={
-        "inputmode": "numeric", "autocomplete": "off", "placeholder": "16 digit"}))
+        "inputmode": "numeric", "autocomplete": "off", "placeholder": _("16 digit")}))
     full_name = CleanedByService(label=_("Nama lengkap"), limit=MAX_LENGTH["full_name"])
     birth_place = CleanedByService(label=_("Tempat lahir"), limit=MAX_LENGTH["birth_place"], required=False)
     birth_date = CleanedByService(label=_("Tanggal lahir"), widget=DateInput())
