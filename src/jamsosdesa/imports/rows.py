@@ -230,5 +230,7 @@ class RowParser:
 
 
 def describe(issues: list[FieldIssue]) -> str:
-    """One line for the report: 'NIK: …; tanggal lahir: …'."""
-    return "; ".join(f"{FIELD_LABELS.get(i.field, i.field)}: {i.message}" for i in issues)
+    """One line for the report: 'NIK: …; tanggal lahir: ….' — a message's closing full stop is dropped before the
+    '; ' that follows it, so the line never reads '(DD-MM-YYYY).; pekerjaan'."""
+    parts = [f"{FIELD_LABELS.get(i.field, i.field)}: {i.message}" for i in issues]
+    return "; ".join([p.rstrip().rstrip(".") for p in parts[:-1]] + parts[-1:])
