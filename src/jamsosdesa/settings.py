@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "jamsosdesa.accounts.axes_app.AxesConfig",  # django-axes, under a translated name in the admin
     "ninja",  # its templates and static Swagger UI: the API docs load from this site, not from a CDN
     "jamsosdesa.core",
     "jamsosdesa.regions",

@@ -50,3 +50,20 @@ def test_every_table_in_the_admin_has_a_name_of_ours():
 def test_the_task_queue_rows_are_not_in_the_admin(national_admin):
     answer = client_in("id", national_admin).get("/admin/django_tasks_db/dbtaskresult/")
     assert answer.status_code == 404
+
+
+@pytest.mark.parametrize(("language", "name"), [("id", "Penguncian login"), ("en", "Login lockout")])
+def test_the_login_lockout_section_has_a_name_in_the_users_language(national_admin, language, name):
+    """django-axes' section was captioned "Axes" (shown as AXES), its package name, in every language."""
+    names = _index_names(client_in(language, national_admin))
+    assert name in names
+    assert not any(n.lower() == "axes" for n in names), names
+
+
+def test_the_login_lockout_still_wires_its_signals():
+    """Our AppConfig subclass keeps axes' ready(): its checks and signal handlers are loaded."""
+    from django.apps import apps
+
+    config = apps.get_app_config("axes")
+    assert type(config).initialized is True
+    assert config.label == "axes"
