@@ -3,7 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from jamsosdesa.contributions.book import rate_book
 from jamsosdesa.contributions.calculator import QuoteError, QuoteRequest, budget
@@ -74,15 +74,28 @@ class Command(BaseCommand):
                                                                              "n": line.discount_rule.text})
         self.stdout.write(_("  Jumlah sebulan per orang: %(t)s") % {"t": rupiah(q.total)})
         if result.people > 1 or result.months > 1:
-            self.stdout.write(_("  Anggaran: %(n)s orang × %(b)s bulan = %(t)s") % {
-                "n": thousands(result.people), "b": result.months, "t": rupiah(result.total)})
+            self.stdout.write(_("  Anggaran: %(n)s × %(b)s = %(t)s") % {
+                "n": _people(result.people), "b": _months(result.months), "t": rupiah(result.total)})
         if result.amount_changes:  # the same runs as the API's "runs" and the page's table
             self.stdout.write(_("  Iuran sebulan per orang berubah di dalam periode:"))
             for run in result.runs:
-                self.stdout.write("    " + _("%(f)s–%(t)s: %(a)s × %(b)s bulan × %(n)s orang = %(s)s") % {
-                    "f": run.start.strftime("%m/%Y"), "t": run.end.strftime("%m/%Y"), "a": rupiah(run.amount),
-                    "b": run.months, "n": thousands(run.people), "s": rupiah(run.total)})
+                period = run.start.strftime("%m/%Y")  # one month alone, not "12/2026–12/2026"
+                if run.end != run.start:
+                    period += "–" + run.end.strftime("%m/%Y")
+                self.stdout.write("    " + _("%(p)s: %(a)s × %(b)s × %(n)s = %(s)s") % {
+                    "p": period, "a": rupiah(run.amount), "b": _months(run.months), "n": _people(run.people),
+                    "s": rupiah(run.total)})
                 for discount in run.discounts:
                     self.stdout.write("      " + discount.text)
                 if run.reason:
                     self.stdout.write("      " + run.reason)
+
+
+def _months(n: int) -> str:
+    """'1 bulan' / '3 bulan' — in English '1 month' / '3 months'."""
+    return ngettext("%(b)s bulan", "%(b)s bulan", n) % {"b": thousands(n)}
+
+
+def _people(n: int) -> str:
+    """'1 orang' / '100 orang' — in English '1 person' / '100 people'."""
+    return ngettext("%(n)s orang", "%(n)s orang", n) % {"n": thousands(n)}
