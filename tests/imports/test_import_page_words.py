@@ -75,3 +75,13 @@ def test_a_file_of_known_rows_still_says_nothing_changed(operator_a, django_capt
     page = load(client, job, django_capture_on_commit_callbacks)
     assert "Tidak ada perubahan: semua peserta di berkas sudah terdaftar dengan data yang sama." in page
     assert "Tidak ada yang dimuat" not in page
+
+
+def test_one_warned_row_is_one_row_in_english(operator_a, django_capture_on_commit_callbacks):
+    """One warned row reads '1 row has a warning', not '1 rows have warnings' (a plural form, not one sentence)."""
+    client, job = preview(operator_a, language="en", capture=django_capture_on_commit_callbacks)
+    page = client.get(f"/impor/{job.pk}/").content.decode()
+    assert "1 row has a warning: its NIK does not match" in page, page
+    page = load(client, job, django_capture_on_commit_callbacks)
+    assert "1 row has a warning and was not loaded." in page
+    assert "1 rows" not in page
