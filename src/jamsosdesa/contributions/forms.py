@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jamsosdesa.core import clock
 from jamsosdesa.core.months import validate_month
+from jamsosdesa.participants.models import Segment
 
 from .calculator import QuoteRequest
 from .models import PayerType, Programme, Sector
 
-SEGMENTS = [("BPU", _("BPU (pekerja informal)")), ("PU", _("PU — penerima upah")),
-            ("JAKON", _("Jasa konstruksi")), ("PMI", _("Pekerja migran (PMI)"))]
+# The register form's own names (participants' Segment), BPU first: one wording for a segment across the app.
+SEGMENTS = [(s.value, s.label) for s in (Segment.BPU, Segment.PU, Segment.JAKON, Segment.PMI)]
 
 
 class QuoteForm(forms.Form):
