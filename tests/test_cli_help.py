@@ -98,3 +98,15 @@ def test_help_read_from_the_source_agrees_with_the_loaded_commands():
             for name in find_commands(os.path.join(config.path, "management")):
                 loaded = str(load_command_class(config.name, name).help).strip().splitlines()[0]
                 assert static_help(folder / f"{name}.py") == loaded, name
+
+
+def test_lang_en_gives_a_commands_argument_help_in_english():
+    """`--lang en nik check --help` explains the arguments in English, not in the Indonesian source text."""
+    answer = run_cli("--lang", "en", "nik", "check", "--help", env_extra={"JAMSOSDESA_SECRET_KEY": "x"})
+    assert answer.returncode == 0, answer.stderr
+    text = " ".join(answer.stdout.split())
+    assert "The sex entered, to match against." in text, answer.stdout
+    assert "Jenis kelamin yang diisi" not in text
+    listing = run_cli("--lang", "en", "nik", "--help", env_extra={"JAMSOSDESA_SECRET_KEY": "x"}).stdout
+    listing = " ".join(listing.split())
+    assert "Check one NIK: errors, warnings, and what it reads as." in listing, listing
