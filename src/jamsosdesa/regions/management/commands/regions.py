@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop
 
 from jamsosdesa.core.progress import progress_bar
@@ -15,12 +16,12 @@ class Command(BaseCommand):
     help = gettext_noop("Wilayah Kemendagri: muat daftar wilayah, cari wilayah.")
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, title="perintah")
-        load = sub.add_parser("load", help="Muat/perbarui semua 91.599 wilayah (aman diulang).")
-        load.add_argument("--quiet", action="store_true", help="Tanpa bilah kemajuan.")
-        search = sub.add_parser("search", help="Cari wilayah menurut nama, mis. 'krajan'.")
+        sub = parser.add_subparsers(dest="action", required=True, title=_lazy("perintah"))
+        load = sub.add_parser("load", help=_lazy("Muat/perbarui semua 91.599 wilayah (aman diulang)."))
+        load.add_argument("--quiet", action="store_true", help=_lazy("Tanpa bilah kemajuan."))
+        search = sub.add_parser("search", help=_lazy("Cari wilayah menurut nama, mis. 'krajan'."))
         search.add_argument("query")
-        search.add_argument("--level", type=int, choices=[1, 2, 3, 4], help="1 provinsi … 4 desa")
+        search.add_argument("--level", type=int, choices=[1, 2, 3, 4], help=_lazy("1 provinsi … 4 desa"))
         search.add_argument("--limit", type=int, default=20)
 
     def handle(self, *args, action, **options):
