@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = gettext_noop("Pekerjaan latar: bersihkan pekerjaan yang hilang dan berkas yang sudah tidak diperlukan.")
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, title="perintah")
+        sub = parser.add_subparsers(dest="action", required=True, title=_("perintah"))
         sub.add_parser("cleanup", help=_(
             "Gagalkan pekerjaan yang pekerjanya mati atau lama tanpa kabar, hapus unggahan yang tidak diperlukan lagi "
             "dan laporan yang lebih lama dari JAMSOSDESA_REPORT_RETENTION_DAYS hari. `jamsosdesa serve` menjalankan "
