@@ -3,8 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from jamsosdesa.contributions.book import rate_book
 from jamsosdesa.contributions.calculator import QuoteError, QuoteRequest, budget
@@ -19,22 +18,25 @@ class Command(BaseCommand):
         "Simulasi iuran: berapa biaya perlindungan seorang peserta, atau sekelompok peserta selama beberapa bulan.")
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="what", required=True, title=_lazy("perintah"))
-        p = sub.add_parser("quote", help=_lazy("Hitung iuran sebulan (dan anggaran untuk banyak orang dan bulan)."))
-        p.add_argument("--segment", required=True, help=_lazy("bpu, pu, jakon atau pmi"))
-        p.add_argument("--programs", default="jkk,jkm", help=_lazy("Program dipisah koma (bawaan: jkk,jkm)."))
+        sub = parser.add_subparsers(dest="what", required=True, title=gettext_lazy("perintah"))
+        p = sub.add_parser("quote", help=
+            gettext_lazy("Hitung iuran sebulan (dan anggaran untuk banyak orang dan bulan)."))
+        p.add_argument("--segment", required=True, help=gettext_lazy("bpu, pu, jakon atau pmi"))
+        p.add_argument("--programs", default="jkk,jkm", help=gettext_lazy("Program dipisah koma (bawaan: jkk,jkm)."))
         p.add_argument("--income", type=int, default=0,
-                       help=_lazy("Nominal penghasilan BPU atau upah sebulan PU (Rp)."))
-        p.add_argument("--month", help=_lazy("Bulan iuran YYYY-MM (bawaan: bulan ini)."))
-        p.add_argument("--payer", default="self", choices=PayerType.values, help=_lazy("Pembayar (bawaan: self)."))
+                       help=gettext_lazy("Nominal penghasilan BPU atau upah sebulan PU (Rp)."))
+        p.add_argument("--month", help=gettext_lazy("Bulan iuran YYYY-MM (bawaan: bulan ini)."))
+        p.add_argument("--payer", default="self", choices=PayerType.values, help=
+            gettext_lazy("Pembayar (bawaan: self)."))
         p.add_argument("--sector", default="umum", choices=Sector.values,
-                       help=_lazy("Sektor pekerjaan (untuk diskon)."))
-        p.add_argument("--risk-class", type=int, default=1, help=_lazy("Kelas risiko JKK penerima upah, 1–5."))
-        p.add_argument("--contract-value", type=int, default=0, help=_lazy("Nilai kontrak jasa konstruksi (Rp)."))
-        p.add_argument("--contract-months", type=int, default=0, help=_lazy("Lama kontrak PMI (bulan)."))
-        p.add_argument("--people", type=int, default=1, help=_lazy("Jumlah orang (anggaran)."))
-        p.add_argument("--months", type=int, default=1, help=_lazy("Jumlah bulan iuran (anggaran)."))
-        p.add_argument("--json", action="store_true", help=_lazy("Keluaran JSON."))
+                       help=gettext_lazy("Sektor pekerjaan (untuk diskon)."))
+        p.add_argument("--risk-class", type=int, default=1, help=gettext_lazy("Kelas risiko JKK penerima upah, 1–5."))
+        p.add_argument("--contract-value", type=int, default=0, help=
+            gettext_lazy("Nilai kontrak jasa konstruksi (Rp)."))
+        p.add_argument("--contract-months", type=int, default=0, help=gettext_lazy("Lama kontrak PMI (bulan)."))
+        p.add_argument("--people", type=int, default=1, help=gettext_lazy("Jumlah orang (anggaran)."))
+        p.add_argument("--months", type=int, default=1, help=gettext_lazy("Jumlah bulan iuran (anggaran)."))
+        p.add_argument("--json", action="store_true", help=gettext_lazy("Keluaran JSON."))
 
     def handle(self, *args, **o):
         # The API's bounds: more months would step past the last year a month may have (a 500 before).

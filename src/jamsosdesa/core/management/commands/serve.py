@@ -10,8 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 WORKER = [sys.executable, "-m", "jamsosdesa", "db_worker", "--no-startup-delay", "--interval", "0.5"]
 GRACE_SECONDS = 20  # a worker in the middle of a job finishes it first; after this it is killed (the job expires)
@@ -43,7 +42,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=settings.JOB_WORKERS,
-                            help=_lazy("Jumlah pekerja latar (bawaan: 2 untuk PostgreSQL, 1 untuk SQLite; "
+                            help=gettext_lazy("Jumlah pekerja latar (bawaan: 2 untuk PostgreSQL, 1 untuk SQLite; "
                                        "env JAMSOSDESA_WORKERS)."))
 
     def handle(self, *args, addrport, workers, **options):

@@ -3,8 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.core.commands import actor_for
@@ -34,59 +33,60 @@ class Command(BaseCommand):
     help = gettext_noop("Skema pembiayaan: daftar, buat, anggaran, daftarkan peserta, akhiri kepesertaan.")
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="what", required=True, title=_lazy("perintah"))
-        p = sub.add_parser("list", help=_lazy("Skema yang boleh dilihat pengguna."))
+        sub = parser.add_subparsers(dest="what", required=True, title=gettext_lazy("perintah"))
+        p = sub.add_parser("list", help=gettext_lazy("Skema yang boleh dilihat pengguna."))
         p.add_argument("--user")
         p.add_argument("--json", action="store_true")
 
-        p = sub.add_parser("create", help=_lazy("Buat skema pembiayaan."))
+        p = sub.add_parser("create", help=gettext_lazy("Buat skema pembiayaan."))
         p.add_argument("--user")
         p.add_argument("--name", required=True)
         p.add_argument("--payer", required=True, choices=PayerType.values)
         p.add_argument("--apbdes-source", default="", choices=["", *ApbdesSource.values])
         p.add_argument("--payer-name", default="")
-        p.add_argument("--owner", default="", help=_lazy("Kode wilayah pemilik, mis. 33.11 atau 33.11.11.2004"))
-        p.add_argument("--legal-number", required=True, help=_lazy("Nomor Perbup/PKS/Perdes"))
-        p.add_argument("--legal-date", required=True, help=_lazy("Tanggal dasar hukum YYYY-MM-DD"))
+        p.add_argument("--owner", default="", help=gettext_lazy("Kode wilayah pemilik, mis. 33.11 atau 33.11.11.2004"))
+        p.add_argument("--legal-number", required=True, help=gettext_lazy("Nomor Perbup/PKS/Perdes"))
+        p.add_argument("--legal-date", required=True, help=gettext_lazy("Tanggal dasar hukum YYYY-MM-DD"))
         p.add_argument("--segment", default="BPU", choices=["BPU", "PU"])
         p.add_argument("--programs", default="jkk,jkm")
-        p.add_argument("--income", type=int, default=1_000_000, help=_lazy("Nominal penghasilan paket (Rp)"))
-        p.add_argument("--start", required=True, help=_lazy("Bulan pertama YYYY-MM"))
-        p.add_argument("--end", required=True, help=_lazy("Bulan terakhir YYYY-MM"))
-        p.add_argument("--budget", type=int, required=True, help=_lazy("Pagu anggaran (Rp)"))
+        p.add_argument("--income", type=int, default=1_000_000, help=gettext_lazy("Nominal penghasilan paket (Rp)"))
+        p.add_argument("--start", required=True, help=gettext_lazy("Bulan pertama YYYY-MM"))
+        p.add_argument("--end", required=True, help=gettext_lazy("Bulan terakhir YYYY-MM"))
+        p.add_argument("--budget", type=int, required=True, help=gettext_lazy("Pagu anggaran (Rp)"))
         p.add_argument("--quota-per-desa", type=int)
         p.add_argument("--include-kelurahan", action="store_true",
-                       help=_lazy("Kuota per desa juga untuk kelurahan (bawaan: hanya desa dan desa adat)"))
+                       help=gettext_lazy("Kuota per desa juga untuk kelurahan (bawaan: hanya desa dan desa adat)"))
         p.add_argument("--quota", action="append", default=[], metavar="DESA=N",
-                       help=_lazy("Kuota satu desa (berulang)"))
+                       help=gettext_lazy("Kuota satu desa (berulang)"))
         p.add_argument("--max-age", type=int, default=65)
-        p.add_argument("--roles", default="", help=_lazy("Peran di desa yang dibiayai, dipisah koma"))
-        p.add_argument("--welfare-file", help=_lazy("Berkas daftar NIK DTKS/DTSEN (skema mewajibkannya)"))
+        p.add_argument("--roles", default="", help=gettext_lazy("Peran di desa yang dibiayai, dipisah koma"))
+        p.add_argument("--welfare-file", help=gettext_lazy("Berkas daftar NIK DTKS/DTSEN (skema mewajibkannya)"))
         p.add_argument("--json", action="store_true")
 
-        p = sub.add_parser("budget", help=_lazy("Anggaran skema: terpakai, sisa pagu, kuota per desa."))
+        p = sub.add_parser("budget", help=gettext_lazy("Anggaran skema: terpakai, sisa pagu, kuota per desa."))
         p.add_argument("scheme", type=int)
         p.add_argument("--user")
         p.add_argument("--json", action="store_true")
 
-        p = sub.add_parser("enrol", help=_lazy("Daftarkan peserta ke skema: satu NIK, berkas daftar NIK, atau filter."))
+        p = sub.add_parser("enrol", help=
+            gettext_lazy("Daftarkan peserta ke skema: satu NIK, berkas daftar NIK, atau filter."))
         p.add_argument("scheme", type=int)
         p.add_argument("--user")
         who = p.add_mutually_exclusive_group(required=True)
         who.add_argument("--nik")
-        who.add_argument("--file", help=_lazy("Berkas .xlsx/.xls/.csv dengan kolom NIK"))
-        who.add_argument("--region", help=_lazy("Semua peserta di wilayah ini (kode kecamatan/desa)"))
-        p.add_argument("--role", default="", help=_lazy("Dengan filter: hanya peran ini, mis. rt_head"))
-        p.add_argument("--start", help=_lazy("Bulan pertama YYYY-MM (bawaan: bulan ini atau awal skema)"))
-        p.add_argument("--end", help=_lazy("Bulan terakhir YYYY-MM (bawaan: akhir skema)"))
+        who.add_argument("--file", help=gettext_lazy("Berkas .xlsx/.xls/.csv dengan kolom NIK"))
+        who.add_argument("--region", help=gettext_lazy("Semua peserta di wilayah ini (kode kecamatan/desa)"))
+        p.add_argument("--role", default="", help=gettext_lazy("Dengan filter: hanya peran ini, mis. rt_head"))
+        p.add_argument("--start", help=gettext_lazy("Bulan pertama YYYY-MM (bawaan: bulan ini atau awal skema)"))
+        p.add_argument("--end", help=gettext_lazy("Bulan terakhir YYYY-MM (bawaan: akhir skema)"))
         p.add_argument("--all-or-nothing", action="store_true",
-                       help=_lazy("Tidak ada yang didaftarkan bila ada yang ditolak"))
+                       help=gettext_lazy("Tidak ada yang didaftarkan bila ada yang ditolak"))
         p.add_argument("--json", action="store_true")
 
-        p = sub.add_parser("end", help=_lazy("Akhiri kepesertaan skema (tidak dihapus)."))
+        p = sub.add_parser("end", help=gettext_lazy("Akhiri kepesertaan skema (tidak dihapus)."))
         p.add_argument("enrolment", type=int)
         p.add_argument("--user")
-        p.add_argument("--last-month", required=True, help=_lazy("Bulan terakhir dibiayai YYYY-MM"))
+        p.add_argument("--last-month", required=True, help=gettext_lazy("Bulan terakhir dibiayai YYYY-MM"))
         p.add_argument("--reason", required=True, choices=EndReason.values)
         p.add_argument("--note", default="")
 

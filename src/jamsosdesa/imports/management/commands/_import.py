@@ -3,8 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from jamsosdesa.core.commands import actor_for
 from jamsosdesa.core.progress import progress_bar
@@ -25,25 +24,27 @@ class Command(BaseCommand):
         "Impor peserta dari berkas .xlsx, .xls atau .csv (templat, ekspor OpenSID, atau pemetaan kolom).")
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="what", required=True, title=_lazy("perintah"))
-        p = sub.add_parser("participants", help=_lazy("Impor peserta dari satu berkas."))
-        p.add_argument("file", help=_lazy("Berkas .xlsx, .xls atau .csv"))
-        p.add_argument("--desa", default="", help=_lazy("Kode desa tujuan, mis. 33.11.11.2004 (wajib untuk OpenSID)."))
+        sub = parser.add_subparsers(dest="what", required=True, title=gettext_lazy("perintah"))
+        p = sub.add_parser("participants", help=gettext_lazy("Impor peserta dari satu berkas."))
+        p.add_argument("file", help=gettext_lazy("Berkas .xlsx, .xls atau .csv"))
+        p.add_argument("--desa", default="", help=
+            gettext_lazy("Kode desa tujuan, mis. 33.11.11.2004 (wajib untuk OpenSID)."))
         p.add_argument("--format", choices=["auto", "template", "opensid", "csv"], default="auto")
-        p.add_argument("--mapping", help=_lazy("Nama pemetaan kolom yang tersimpan."))
-        p.add_argument("--dry-run", action="store_true", help=_lazy("Pratinjau saja: tidak ada yang ditulis."))
+        p.add_argument("--mapping", help=gettext_lazy("Nama pemetaan kolom yang tersimpan."))
+        p.add_argument("--dry-run", action="store_true", help=gettext_lazy("Pratinjau saja: tidak ada yang ditulis."))
         p.add_argument("--all-or-nothing", action="store_true",
-                       help=_lazy("Tolak seluruh berkas bila ada satu baris tidak valid "
+                       help=gettext_lazy("Tolak seluruh berkas bila ada satu baris tidak valid "
                                   "(bawaan: baris valid tetap dimuat)."))
         p.add_argument("--accept-warnings", action="store_true",
-                       help=_lazy("Muat juga baris yang NIK-nya tidak sesuai dengan tanggal lahir atau jenis kelamin "
+                       help=gettext_lazy(
+                           "Muat juga baris yang NIK-nya tidak sesuai dengan tanggal lahir atau jenis kelamin "
                                   "yang diisi, setelah Anda memeriksanya (bawaan: baris itu tidak dimuat dan "
                                   "dilaporkan)."))
-        p.add_argument("--report", help=_lazy("Tulis laporan baris bermasalah ke berkas .xlsx ini."))
-        p.add_argument("--user", help=_lazy("Impor atas nama pengguna ini (bawaan: admin nasional pertama)."))
-        p.add_argument("--quiet", action="store_true", help=_lazy("Tanpa bilah kemajuan."))
+        p.add_argument("--report", help=gettext_lazy("Tulis laporan baris bermasalah ke berkas .xlsx ini."))
+        p.add_argument("--user", help=gettext_lazy("Impor atas nama pengguna ini (bawaan: admin nasional pertama)."))
+        p.add_argument("--quiet", action="store_true", help=gettext_lazy("Tanpa bilah kemajuan."))
         p.add_argument("--lang", choices=["id", "en"],
-                       help=_lazy("Bahasa pesan (bawaan: --lang umum, lalu Indonesia)."))
+                       help=gettext_lazy("Bahasa pesan (bawaan: --lang umum, lalu Indonesia)."))
 
     def handle(self, *args, **o):
         if o["lang"]:  # given to call_command; on the command line `jamsosdesa --lang` has taken it

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from jamsosdesa.core.commands import actor_for
 from jamsosdesa.imports.export import export_csv, export_xlsx
@@ -12,14 +11,14 @@ class Command(BaseCommand):
     help = gettext_noop("Ekspor peserta yang boleh dilihat pengguna ke .xlsx atau .csv (tercatat di jejak audit).")
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="what", required=True, title=_lazy("perintah"))
-        p = sub.add_parser("participants", help=_lazy("Ekspor daftar peserta."))
-        p.add_argument("--region", default="", help=_lazy("Kode wilayah (provinsi/kabupaten/kecamatan/desa)."))
-        p.add_argument("--out", required=True, help=_lazy("Berkas keluaran .xlsx atau .csv"))
-        p.add_argument("--q", default="", help=_lazy("Cari NIK atau nama."))
+        sub = parser.add_subparsers(dest="what", required=True, title=gettext_lazy("perintah"))
+        p = sub.add_parser("participants", help=gettext_lazy("Ekspor daftar peserta."))
+        p.add_argument("--region", default="", help=gettext_lazy("Kode wilayah (provinsi/kabupaten/kecamatan/desa)."))
+        p.add_argument("--out", required=True, help=gettext_lazy("Berkas keluaran .xlsx atau .csv"))
+        p.add_argument("--q", default="", help=gettext_lazy("Cari NIK atau nama."))
         p.add_argument("--segment", default="")
         p.add_argument("--status", choices=["", "active", "inactive"], default="")
-        p.add_argument("--user", help=_lazy("Ekspor atas nama pengguna ini (bawaan: admin nasional pertama)."))
+        p.add_argument("--user", help=gettext_lazy("Ekspor atas nama pengguna ini (bawaan: admin nasional pertama)."))
 
     def handle(self, *args, **o):
         actor = actor_for(o["user"])

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from jamsosdesa.accounts.models import User
 from jamsosdesa.participants.demo import DEMO_PASSWORD, USERS, demo_load, demo_steps
@@ -11,9 +10,11 @@ class Command(BaseCommand):
     help = gettext_noop("Muat data demo: pengguna untuk setiap peran dan beberapa ribu peserta (aman diulang).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--url", default="http://127.0.0.1:8000", help=_lazy("Alamat yang dicetak untuk masuk."))
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help=
+            gettext_lazy("Alamat yang dicetak untuk masuk."))
         parser.add_argument("--force", action="store_true",
-                            help=_lazy("Muat juga ke basis data yang sudah punya pengguna lain selain pengguna demo."))
+                            help=gettext_lazy(
+                                "Muat juga ke basis data yang sudah punya pengguna lain selain pengguna demo."))
 
     def handle(self, *args, **options):
         # The demo adds users with a published password: never into a real database by mistake.

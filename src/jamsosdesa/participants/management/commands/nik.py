@@ -4,8 +4,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from jamsosdesa.participants.models import Sex
 from jamsosdesa.participants.nik import check_nik
@@ -43,14 +42,14 @@ class Command(BaseCommand):
     help = gettext_noop("NIK: periksa dan uraikan nomor induk kependudukan.")
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, title=_lazy("perintah"))
-        check = sub.add_parser("check", help=_lazy("Periksa satu NIK: galat, peringatan, dan isi yang terbaca."))
+        sub = parser.add_subparsers(dest="action", required=True, title=gettext_lazy("perintah"))
+        check = sub.add_parser("check", help=gettext_lazy("Periksa satu NIK: galat, peringatan, dan isi yang terbaca."))
         check.add_argument("nik")
-        check.add_argument("--birth-date", help=_lazy("Tanggal lahir yang diisi (YYYY-MM-DD) untuk dicocokkan."))
-        check.add_argument("--sex", choices=["L", "P"], help=_lazy("Jenis kelamin yang diisi untuk dicocokkan."))
-        check.add_argument("--json", action="store_true", help=_lazy("Keluaran JSON."))
+        check.add_argument("--birth-date", help=gettext_lazy("Tanggal lahir yang diisi (YYYY-MM-DD) untuk dicocokkan."))
+        check.add_argument("--sex", choices=["L", "P"], help=gettext_lazy("Jenis kelamin yang diisi untuk dicocokkan."))
+        check.add_argument("--json", action="store_true", help=gettext_lazy("Keluaran JSON."))
         check.add_argument("--lang", choices=["id", "en"],
-                           help=_lazy("Bahasa pesan (bawaan: --lang umum, lalu Indonesia)."))
+                           help=gettext_lazy("Bahasa pesan (bawaan: --lang umum, lalu Indonesia)."))
 
     def handle(self, *args, action, **options):
         if options["lang"]:  # given to call_command; on the command line `jamsosdesa --lang` has taken it

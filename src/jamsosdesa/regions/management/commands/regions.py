@@ -2,8 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from jamsosdesa.core.progress import progress_bar
 from jamsosdesa.core.regioncodes import Level
@@ -16,12 +15,12 @@ class Command(BaseCommand):
     help = gettext_noop("Wilayah Kemendagri: muat daftar wilayah, cari wilayah.")
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, title=_lazy("perintah"))
-        load = sub.add_parser("load", help=_lazy("Muat/perbarui semua 91.599 wilayah (aman diulang)."))
-        load.add_argument("--quiet", action="store_true", help=_lazy("Tanpa bilah kemajuan."))
-        search = sub.add_parser("search", help=_lazy("Cari wilayah menurut nama, mis. 'krajan'."))
+        sub = parser.add_subparsers(dest="action", required=True, title=gettext_lazy("perintah"))
+        load = sub.add_parser("load", help=gettext_lazy("Muat/perbarui semua 91.599 wilayah (aman diulang)."))
+        load.add_argument("--quiet", action="store_true", help=gettext_lazy("Tanpa bilah kemajuan."))
+        search = sub.add_parser("search", help=gettext_lazy("Cari wilayah menurut nama, mis. 'krajan'."))
         search.add_argument("query")
-        search.add_argument("--level", type=int, choices=[1, 2, 3, 4], help=_lazy("1 provinsi … 4 desa"))
+        search.add_argument("--level", type=int, choices=[1, 2, 3, 4], help=gettext_lazy("1 provinsi … 4 desa"))
         search.add_argument("--limit", type=int, default=20)
 
     def handle(self, *args, action, **options):
