@@ -5,7 +5,9 @@ from datetime import date
 
 import pytest
 
+from jamsosdesa.core import clock
 from jamsosdesa.core.access import user_region_codes
+from jamsosdesa.core.months import add_months
 from jamsosdesa.funding.models import Enrolment, Scheme
 from jamsosdesa.participants.access import can_change_participant, changeable_participant_ids
 from jamsosdesa.participants.demo import KRAJAN, OTHER_GATAK_DESA, USERS
@@ -26,7 +28,8 @@ def demo_users():
 def _scheme(owner: str | None) -> Scheme:
     return Scheme.objects.create(name=f"Skema {owner}", payer_type="apbd", owner_region_id=owner,
                                  legal_basis_number="1/2026", legal_basis_date=date(2026, 1, 1),
-                                 start_month=date(2026, 1, 1), end_month=date(2026, 12, 1), budget_ceiling=10**9)
+                                 start_month=clock.this_month(), end_month=add_months(clock.this_month(), 11),
+                                 budget_ceiling=10**9)
 
 
 def _people(users) -> list[Participant]:
@@ -46,8 +49,8 @@ def _people(users) -> list[Participant]:
         if i % 3:
             scheme = schemes[i % len(schemes)]
             Enrolment.objects.create(scheme=scheme, participant=person, desa_code=person.desa_id,
-                                     kab_code=person.kab_code, start_month=date(2026, 1, 1),
-                                     end_month=date(2026, 12, 1), cost=1)
+                                     kab_code=person.kab_code, start_month=clock.this_month(),
+                                     end_month=add_months(clock.this_month(), 11), cost=1)
     return list(Participant.objects.all())
 
 

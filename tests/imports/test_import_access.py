@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 
+from jamsosdesa.core import clock
+from jamsosdesa.core.months import add_months
 from jamsosdesa.core.roles import Role
 from jamsosdesa.funding.models import Enrolment, Scheme
 from jamsosdesa.participants.models import Participant
@@ -30,9 +32,10 @@ def gianyar(admin_user):
     own = _person("5104010505900003", "Ni Ketut Sendiri", official)
     scheme = Scheme.objects.create(name="Gianyar Sejahtera", payer_type="apbd", owner_region_id="51.04",
                                    legal_basis_number="Perbup 1/2026", legal_basis_date=date(2026, 1, 1),
-                                   start_month=date(2026, 1, 1), end_month=date(2026, 12, 1), budget_ceiling=10**9)
+                                   start_month=clock.this_month(), end_month=add_months(clock.this_month(), 11),
+                                   budget_ceiling=10**9)
     Enrolment.objects.create(scheme=scheme, participant=enrolled, desa_code=DESA_C, kab_code="51.04",
-                             start_month=date(2026, 1, 1), end_month=date(2026, 12, 1), cost=1)
+                             start_month=clock.this_month(), end_month=add_months(clock.this_month(), 11), cost=1)
     lines = "".join(f"{p.nik},{p.full_name},05-05-1990,L,{DESA_C},Banjar Baru\n" for p in (other, enrolled, own))
     return official, other, enrolled, own, HEADER + lines
 
