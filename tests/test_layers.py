@@ -20,10 +20,13 @@ def test_the_contract_states_the_layers_from_the_project_down_to_core():
     layers = _contracts()["layers"]["layers"]
     order = [layer.split()[0].strip("()") for layer in layers]
     assert order[0] == "settings" and order[-1] == "core"
-    assert order.index("funding") < order.index("contributions") < order.index("participants") \
-        < order.index("accounts") < order.index("regions")
-    assert any("imports" in layer and "contributions" in layer for layer in layers)  # beside, not above funding
-    assert "jamsosdesa.funding" in _contracts()["imports-beside"]["source_modules"]
+    assert order.index("billing") < order.index("funding") < order.index("contributions") \
+        < order.index("participants") < order.index("accounts") < order.index("regions")
+    # The file import reads files for every domain package (statements and BPJS lists for billing): above them all,
+    # and none of them imports it.
+    assert order.index("imports") < order.index("billing")
+    beside = _contracts()["imports-beside"]["source_modules"]
+    assert "jamsosdesa.funding" in beside and "jamsosdesa.billing" in beside
 
 
 def test_no_package_imports_a_layer_above_it():

@@ -86,6 +86,10 @@ def on_http_error(request, exc: HttpError):
     return error_response(request, exc.status_code, ErrorCode.HTTP_ERROR, str(exc))
 
 
+from jamsosdesa.billing.api_packages import router as billing_packages_router  # noqa: E402
+from jamsosdesa.billing.api_payments import router as billing_payments_router  # noqa: E402
+from jamsosdesa.billing.api_runs import router as billing_runs_router  # noqa: E402
+from jamsosdesa.billing.api_status import router as billing_status_router  # noqa: E402
 from jamsosdesa.contributions.api import router as contributions_router  # noqa: E402
 from jamsosdesa.funding.api import router as funding_router  # noqa: E402
 from jamsosdesa.participants.api import router as participants_router  # noqa: E402
@@ -95,3 +99,7 @@ api.add_router("/regions", regions_router, tags=["wilayah"])
 api.add_router("/contributions", contributions_router, tags=["iuran"])
 api.add_router("/", funding_router, tags=["skema pembiayaan"])
 api.add_router("/", participants_router, tags=["peserta"])
+api.add_router("/", billing_packages_router, tags=["iuran mandiri"])
+api.add_router("/", billing_runs_router, tags=["penagihan"])
+api.add_router("/", billing_payments_router, tags=["pembayaran"])
+api.add_router("/", billing_status_router, tags=["status perlindungan"])

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jamsosdesa.imports",
     "jamsosdesa.contributions",
     "jamsosdesa.funding",
+    "jamsosdesa.billing",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -246,6 +247,19 @@ NIK_UNMASKED_LIST_ROLES = env_list("JAMSOSDESA_NIK_UNMASKED_LIST_ROLES", "nation
 # Whether a discount that excludes regional budgets (APBD) also excludes village budgets (APBDes): the
 # regulation does not say (PP 50/2025). Default yes, so villages do not under-budget.
 CONTRIBUTION_APBDES_IS_STATE_BUDGET = env_bool("JAMSOSDESA_CONTRIBUTION_APBDES_IS_STATE_BUDGET", True)
+
+# Billing (issue 12; docs/design/ledger.md). A month's contribution falls due on BILLING_DUE_DAY of the month
+# BILLING_DUE_MONTH_OFFSET months after it (0: the month itself). Defaults of the arrears policy where no
+# ArrearsPolicy row says otherwise.
+BILLING_DUE_DAY = env_int("JAMSOSDESA_BILLING_DUE_DAY", 15)
+BILLING_DUE_MONTH_OFFSET = env_int("JAMSOSDESA_BILLING_DUE_MONTH_OFFSET", 0)
+BILLING_MAX_MONTHS_AHEAD = env_int("JAMSOSDESA_BILLING_MAX_MONTHS_AHEAD", 12)
+BILLING_ARREARS_MODE = os.environ.get("JAMSOSDESA_BILLING_ARREARS_MODE", "strict")
+BILLING_GRACE_MONTHS = env_int("JAMSOSDESA_BILLING_GRACE_MONTHS", 3)
+# The largest single payment for one person (Rp): above it an entry is refused as a typing mistake.
+PAYMENT_MAX_AMOUNT = env_int("JAMSOSDESA_PAYMENT_MAX_AMOUNT", 25_000_000)
+# The public status page: lookups per address and per NIK per hour.
+STATUS_PUBLIC_RATE = env_int("JAMSOSDESA_STATUS_PUBLIC_RATE", 20)
 
 LOGGING = {
     "version": 1,

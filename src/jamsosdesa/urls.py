@@ -26,6 +26,7 @@ urlpatterns = [
     path("impor/", include("jamsosdesa.imports.urls")),
     path("iuran/", include("jamsosdesa.contributions.urls")),
     path("skema/", include("jamsosdesa.funding.urls")),
+    path("tagihan/", include("jamsosdesa.billing.urls")),
     path("peserta/ekspor.<str:fmt>", participants_export, name="participants_export"),
     path("wilayah/cari/", region_search_partial, name="region_search"),
     path("api/v1/", api.urls),

@@ -43,7 +43,9 @@ def _shape(event: AuditEvent) -> tuple:
 
 def test_every_event_type_names_its_object():
     for event in AuditEventType:
-        assert event.object_type in ("participant", "scheme", "enrolment") and event.label
+        assert event.object_type in ("participant", "scheme", "enrolment", "membership", "billing_run", "invoice",
+                                     "due", "payment", "allocation", "reconciliation", "arrears_policy",
+                                     "statement", "bpjs_list", "worklist", "ledger_statement") and event.label
     assert AuditEventType("enrolment.ended").object_type == "enrolment"
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jamsosdesa.participants.models import Segment
+from jamsosdesa.participants.models import Sector, Segment  # noqa: F401 (Sector: re-exported for callers here)
 
 
 class Programme(models.TextChoices):
@@ -32,17 +32,6 @@ class PayerType(models.TextChoices):
     CSR = "csr", _("perusahaan (CSR)")
     DONOR = "donor", _("donatur")
     EMPLOYER = "employer", _("pemberi kerja")
-
-
-class Sector(models.TextChoices):
-    GENERAL = "umum", _("umum / lainnya")
-    TRANSPORT = "transportasi", _("transportasi (ojek, sopir, kurir)")
-    FOOD = "makanan_minuman", _("industri makanan dan minuman")
-    TEXTILE = "tekstil_pakaian", _("industri tekstil dan pakaian jadi")
-    LEATHER = "kulit", _("industri kulit dan barang dari kulit")
-    FOOTWEAR = "alas_kaki", _("industri alas kaki")
-    TOYS = "mainan", _("industri mainan anak")
-    FURNITURE = "furnitur", _("industri furnitur")
 
 
 class EffectiveDated(models.Model):

@@ -17,6 +17,21 @@ class AuditEventType(models.TextChoices):
     SCHEME_BUDGET_SHEET_EXPORTED = "scheme.budget_sheet_exported", _("lembar anggaran skema dicetak (ekspor)")
     ENROLMENT_CREATED = "enrolment.created", _("didaftarkan ke skema")
     ENROLMENT_ENDED = "enrolment.ended", _("kepesertaan skema diakhiri")
+    MEMBERSHIP_STARTED = "membership.started", _("iuran mandiri dimulai")
+    MEMBERSHIP_CHANGED = "membership.changed", _("iuran mandiri diubah")
+    MEMBERSHIP_ENDED = "membership.ended", _("iuran mandiri diakhiri")
+    BILLING_RUN_FINISHED = "billing_run.finished", _("penagihan bulanan selesai")
+    INVOICE_ISSUED = "invoice.issued", _("tagihan kolektif diterbitkan")
+    DUE_VOIDED = "due.voided", _("iuran terutang dibatalkan")
+    PAYMENT_RECORDED = "payment.recorded", _("pembayaran dicatat")
+    PAYMENT_REVERSED = "payment.reversed", _("pembayaran dibatalkan")
+    ALLOCATION_REVERSED = "allocation.reversed", _("alokasi pembayaran dibatalkan")
+    RECONCILIATION_DECIDED = "reconciliation.decided", _("antrean rekonsiliasi diputuskan")
+    ARREARS_POLICY_CHANGED = "arrears_policy.changed", _("aturan tunggakan diubah")
+    STATEMENT_IMPORTED = "statement.imported", _("rekening koran/daftar pembayaran diimpor")
+    BPJS_LIST_IMPORTED = "bpjs_list.imported", _("daftar BPJS diimpor untuk dicocokkan")
+    WORKLIST_EXPORTED = "worklist.exported", _("daftar kerja diekspor")
+    STATEMENT_EXPORTED = "ledger_statement.exported", _("laporan iuran dicetak (ekspor)")
 
     @property
     def object_type(self) -> str:

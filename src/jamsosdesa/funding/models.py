@@ -223,6 +223,8 @@ class Enrolment(models.Model):
             models.Index(fields=["participant", "start_month"], name="enrolment_participant_idx"),
             models.Index(fields=["scheme", "desa_code"], name="enrolment_scheme_desa_idx"),
             models.Index(fields=["batch"], name="enrolment_batch_idx"),
+            # The billing run (enrolments in force in a month, per kabupaten) and the lapse forecast (ending soon).
+            models.Index(fields=["kab_code", "end_month", "start_month"], name="enrolment_kab_period_idx"),
         ]
 
     def __str__(self) -> str:

@@ -34,7 +34,15 @@ from jamsosdesa.core.sheets import CSV_ENCODINGS, FileProblem, Table, data_rows,
 from jamsosdesa.core.text import has_bad_chars
 from jamsosdesa.participants.access import changeable_participant_ids
 from jamsosdesa.participants.fields import DesaStatus, FieldIssue, as_text, normalize_nik, parse_date, refused_issue
-from jamsosdesa.participants.models import Channel, DeactivationReason, Occupation, Participant, VillageRole
+from jamsosdesa.participants.models import (
+    Channel,
+    DeactivationReason,
+    Occupation,
+    Participant,
+    SectorSource,
+    VillageRole,
+)
+from jamsosdesa.participants.sectors import sector_for_occupation
 from jamsosdesa.regions.models import Region
 
 from .columns import ColumnProblem, Layout, layout_for, looks_like_header
@@ -53,7 +61,8 @@ UPDATABLE = ("full_name", "birth_place", "birth_date", "sex", "address", "rt", "
 INSERT_COLUMNS = ("nik", "kk", "full_name", "search_name", "birth_place", "birth_date", "sex", "desa_code",
                   "kec_code", "kab_code", "address", "rt", "rw", "phone", "occupation_id", "segment",
                   "village_role", "declared_income", "kpj", "channel", "registered_by_id", "created_at",
-                  "updated_at", "is_active", "deactivation_reason", "deactivation_note", "confirmed_warnings")
+                  "updated_at", "is_active", "deactivation_reason", "deactivation_note", "confirmed_warnings",
+                  "sector", "sector_source")
 # The audit event of each participant an import adds: its NIK, name and desa (SQL over the new row).
 REGISTERED_VALUES = {"nik": "nik", "full_name": "full_name", "desa": "desa_code"}
 # Arms the participant table's audit trigger for a bulk COPY (installed by migration participants 0004).
@@ -350,6 +359,7 @@ class _Writer:
             r.get("rt", ""), r.get("rw", ""), r.get("phone", ""), r.get("occupation"), r.get("segment", "BPU"),
             r.get("village_role", VillageRole.VULNERABLE_WORKER), r.get("declared_income", 0), r.get("kpj"), *tail,
             json.dumps(r["confirmed_warnings"]) if "confirmed_warnings" in r else "[]",
+            sector_for_occupation(r.get("occupation")), SectorSource.OCCUPATION.value,
         ) for r in rows]
 
     def update(self, changes: list[tuple[int, str, dict, dict]]) -> None:

@@ -5,12 +5,32 @@ from django.utils.translation import gettext_lazy as _
 
 from jamsosdesa.core.regioncodes import Level, code_at
 
+from .sectors import sector_for_occupation
+
 
 class Segment(models.TextChoices):
     PU = "PU", _("PU (penerima upah)")
     BPU = "BPU", _("BPU (bukan penerima upah)")
     JAKON = "JAKON", _("Jakon (jasa konstruksi)")
     PMI = "PMI", _("PMI (pekerja migran)")
+
+
+class Sector(models.TextChoices):
+    """The line of work, as PP 50/2025 discounts it (transport workers from January 2026, others from April)."""
+
+    GENERAL = "umum", _("umum / lainnya")
+    TRANSPORT = "transportasi", _("transportasi (ojek, sopir, kurir)")
+    FOOD = "makanan_minuman", _("industri makanan dan minuman")
+    TEXTILE = "tekstil_pakaian", _("industri tekstil dan pakaian jadi")
+    LEATHER = "kulit", _("industri kulit dan barang dari kulit")
+    FOOTWEAR = "alas_kaki", _("industri alas kaki")
+    TOYS = "mainan", _("industri mainan anak")
+    FURNITURE = "furnitur", _("industri furnitur")
+
+
+class SectorSource(models.TextChoices):
+    OCCUPATION = "occupation", _("dari pekerjaan")
+    MANUAL = "manual", _("dipilih petugas")
 
 
 class VillageRole(models.TextChoices):
@@ -92,6 +112,13 @@ class Participant(models.Model):
     occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, null=True, blank=True, db_index=False,
                                    verbose_name=_("pekerjaan"))  # 89 reference rows that are never deleted
     segment = models.CharField(_("segmen"), max_length=5, choices=Segment.choices, default=Segment.BPU)
+    # Taken from the occupation (participants.sectors) until someone chooses it ('manual'), which an occupation
+    # change then leaves alone.
+    # (Database defaults too: a raw bulk INSERT that does not name them still writes a valid row.)
+    sector = models.CharField(_("sektor pekerjaan"), max_length=20, choices=Sector.choices, default=Sector.GENERAL,
+                              db_default=Sector.GENERAL)
+    sector_source = models.CharField(max_length=10, choices=SectorSource.choices, default=SectorSource.OCCUPATION,
+                                     db_default=SectorSource.OCCUPATION)
     village_role = models.CharField(_("peran di desa"), max_length=20, choices=VillageRole.choices,
                                     default=VillageRole.VULNERABLE_WORKER)
     declared_income = models.BigIntegerField(_("penghasilan per bulan (Rp)"), default=0)
@@ -141,10 +168,13 @@ class Participant(models.Model):
         super().save(*args, **kwargs)
 
     def fill_derived(self) -> "Participant":
-        """Set the search name and region columns (bulk inserts call this themselves)."""
+        """Set the search name, region columns and the sector taken from the occupation (bulk inserts call this
+        themselves)."""
         self.search_name = " ".join(self.full_name.split()).upper()
         code = self.desa_id or ""
         self.kec_code, self.kab_code = code_at(code, Level.KECAMATAN), code_at(code, Level.KABUPATEN)
+        if self.sector_source != SectorSource.MANUAL:
+            self.sector, self.sector_source = sector_for_occupation(self.occupation_id), SectorSource.OCCUPATION
         return self
 
 

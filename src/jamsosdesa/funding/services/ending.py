@@ -14,6 +14,7 @@ from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.months import add_months
 
 from ..access import can_end_enrolment
+from ..hooks import enrolment_ended_hooks
 from ..models import EndReason, Enrolment
 from ..selectors import scheme_cost_per_person
 
@@ -46,4 +47,6 @@ def enrolment_end(*, actor, enrolment: Enrolment, last_month: date, reason: str,
     audit_record(actor=actor, event=AuditEventType.ENROLMENT_ENDED, obj=enrolment, region_code=enrolment.desa_code,
                  old=old, new={"end_month": enrolment.end_month, "cost": enrolment.cost, "ended_at": enrolment.ended_at,
                       "end_reason": reason}, note=enrolment.end_note)
+    for hook in enrolment_ended_hooks:  # billing voids the dues billed after the new last month
+        hook(actor=actor, enrolment=enrolment)
     return enrolment

@@ -1,0 +1,123 @@
+"""Who may see and change dues, payments, packages and invoices: billing's rules on top of the registry's.
+
+A person's dues, payments and package are seen by whoever sees the person (`participants.access`), so a village
+operator sees its desa's, an agent the people it registered or whose package it collects, a branch officer and a
+district official their kabupaten's. A scheme's invoices are seen by whoever sees the scheme (`funding.access`).
+Everything else answers 404 through these functions: views and services never filter by region themselves.
+"""
+
+from django.db.models import Q, QuerySet
+
+from jamsosdesa.core.access import code_in_scope, sees_everything, user_region_codes
+from jamsosdesa.core.roles import Role
+from jamsosdesa.funding.access import can_manage_scheme, scope_schemes
+from jamsosdesa.participants.access import participant_scope_q, scope_participants
+
+from .models import Due, HolderType, Invoice, Membership, Payment, ReconciliationItem
+
+# Who starts, changes and ends a worker's own package and records a person's payment (within what they can change).
+PACKAGE_ROLES = (Role.VILLAGE_OPERATOR, Role.PERISAI_AGENT, Role.BRANCH_OFFICER)
+PAYMENT_ROLES = (Role.VILLAGE_OPERATOR, Role.PERISAI_AGENT, Role.BRANCH_OFFICER)
+
+
+def _visible_people(user) -> Q | None:
+    """A filter on `participant_id` (None: everything), through the one participant scoping function."""
+    q = participant_scope_q(user)
+    if q is None:
+        return None
+    people = scope_participants(user).values("pk")
+    agent = Q(pk__in=[])
+    if user.is_authenticated and user.role == Role.PERISAI_AGENT:
+        # An agent also sees the people whose package it collects.
+        agent = Q(participant_id__in=Membership.objects.filter(agent_id=user.pk).values("participant_id"))
+    return Q(participant_id__in=people) | agent
+
+
+def scope_by_person(user, qs: QuerySet) -> QuerySet:
+    """Rows that carry a `participant_id` (dues, memberships, a person's payments), as the user may see them."""
+    q = _visible_people(user)
+    return qs if q is None else qs.filter(q)
+
+
+def scope_dues(user, qs: QuerySet | None = None) -> QuerySet:
+    return scope_by_person(user, Due.objects.all() if qs is None else qs)
+
+
+def scope_memberships(user, qs: QuerySet | None = None) -> QuerySet:
+    return scope_by_person(user, Membership.objects.all() if qs is None else qs)
+
+
+def scope_invoices(user, qs: QuerySet | None = None) -> QuerySet:
+    """A scheme's invoices: seen by whoever sees the scheme."""
+    qs = Invoice.objects.all() if qs is None else qs
+    if sees_everything(user):
+        return qs
+    return qs.filter(scheme_id__in=scope_schemes(user).values("pk"))
+
+
+def scope_payments(user, qs: QuerySet | None = None) -> QuerySet:
+    """Payments for people the user sees, for invoices of schemes the user sees, and (for a branch officer) the
+    queued ones of its kabupaten."""
+    qs = Payment.objects.all() if qs is None else qs
+    if sees_everything(user):
+        return qs
+    people = _visible_people(user)
+    q = Q(holder_type=HolderType.SCHEME, holder_id__in=scope_schemes(user).values("pk"))
+    if people is not None:
+        q |= people
+    if user.is_authenticated and user.role == Role.BRANCH_OFFICER:
+        q |= Q(holder_type="", kab_code__in=_kab_codes(user))
+    return qs.filter(q)
+
+
+def scope_queue(user, qs: QuerySet | None = None) -> QuerySet:
+    """The reconciliation queue: a branch officer's kabupaten (national admins everything)."""
+    qs = ReconciliationItem.objects.all() if qs is None else qs
+    if sees_everything(user):
+        return qs
+    if not (user.is_authenticated and user.is_active and user.role == Role.BRANCH_OFFICER):
+        return qs.none()
+    return qs.filter(kab_code__in=_kab_codes(user))
+
+
+def _kab_codes(user) -> list[str]:
+    return sorted({code[:5] for code in user_region_codes(user) if len(code) >= 5})
+
+
+def can_manage_package(user, participant) -> bool:
+    """Start, change or end the worker's own package: a village operator, an agent or a branch officer who sees the
+    person (and national admins)."""
+    if sees_everything(user):
+        return True
+    if not (user.is_authenticated and user.is_active and user.role in PACKAGE_ROLES):
+        return False
+    return scope_participants(user).filter(pk=participant.pk).exists()
+
+
+def can_record_payment(user, participant) -> bool:
+    """Record a payment for a person (as `can_manage_package`)."""
+    return can_manage_package(user, participant)
+
+
+def can_pay_invoice(user, invoice) -> bool:
+    """Record a payer's payment of a collective invoice: the scheme's managers and the branch office."""
+    from jamsosdesa.funding.models import Scheme
+
+    scheme = Scheme.objects.get(pk=invoice.scheme_id)
+    if can_manage_scheme(user, scheme):
+        return True
+    return (user.is_authenticated and user.is_active and user.role == Role.BRANCH_OFFICER
+            and (not invoice.kab_code or code_in_scope(user, invoice.kab_code)))
+
+
+def can_reconcile(user, kab_code: str) -> bool:
+    """Decide a queued payment and reverse payments: a branch officer of the kabupaten (national admins anywhere)."""
+    if sees_everything(user):
+        return True
+    return (user.is_authenticated and user.is_active and user.role == Role.BRANCH_OFFICER
+            and code_in_scope(user, kab_code))
+
+
+def can_run_billing(user) -> bool:
+    """Start a month's billing run by hand: national admins."""
+    return sees_everything(user)

@@ -1,0 +1,5 @@
+"""Billing's API: packages."""
+
+from ninja import Router
+
+router = Router()

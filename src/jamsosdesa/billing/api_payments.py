@@ -1,0 +1,5 @@
+"""Billing's API: payments."""
+
+from ninja import Router
+
+router = Router()

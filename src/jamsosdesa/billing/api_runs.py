@@ -1,0 +1,5 @@
+"""Billing's API: runs."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Billing's API: status."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,503 @@
+"""Dues, payments and what became of them (issue 12; design in docs/design/ledger.md).
+
+Money rows are append-only: a due, payment, allocation, credit row or reversal is written once and never
+updated or deleted; a mistake is undone by a `Reversal` row that names what it cancels. "Live" means no
+reversal targets the row. Every large table carries `kab_code` (taken from the payer row, never from the
+participant's current desa) so it can be partitioned by region later. Money is whole rupiah (BigInteger).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jamsosdesa.contributions.models import PayerType
+from jamsosdesa.core.jobs.models import ACTIVE, Job
+from jamsosdesa.participants.models import Sector, Segment
+
+
+def _participant(**kwargs):
+    return models.ForeignKey("participants.Participant", on_delete=models.PROTECT, related_name="+",
+                             db_index=False, **kwargs)
+
+
+class HolderType(models.TextChoices):
+    """Who owns money not yet allocated: a participant paying for themselves, or a scheme's payer."""
+
+    PARTICIPANT = "P", _("peserta")
+    SCHEME = "S", _("pembayar skema")
+
+
+# --- who pays ------------------------------------------------------------------------------------------------
+
+
+class MembershipChannel(models.TextChoices):
+    WEB = "web", _("halaman peserta")
+    API = "api", _("API")
+    CLI = "cli", _("baris perintah")
+    AGENT = "agent", _("agen PERISAI")
+    FORECAST = "forecast", _("daftar akan berakhir")
+
+
+class MembershipEndReason(models.TextChoices):
+    CHANGED = "changed", _("paket diubah")
+    STOPPED = "stopped", _("berhenti membayar sendiri")
+    SCHEME = "scheme", _("dibiayai skema")
+    DIED = "died", _("meninggal dunia")
+    MISTAKE = "mistake", _("salah catat")
+    OTHER = "other", _("lainnya")
+
+
+class Membership(models.Model):
+    """The worker's own package (mandiri): programmes and declared income from a first month, paid by the worker.
+    A change closes the row at the month before and opens a new one (`replaces`); an end sets `last_month`."""
+
+    participant = _participant()
+    kab_code = models.CharField(max_length=5)
+    desa_code = models.CharField(max_length=13)
+    segment = models.CharField(_("segmen"), max_length=5, choices=Segment.choices, default=Segment.BPU)
+    programmes = models.JSONField(_("program"), default=list)
+    programme_mask = models.PositiveSmallIntegerField(default=0)
+    income = models.BigIntegerField(_("nominal penghasilan (Rp)"))
+    first_month = models.DateField(_("bulan pertama"))
+    last_month = models.DateField(_("bulan terakhir"), null=True, blank=True)  # empty: open
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", db_index=False, verbose_name=_("agen penagih"))
+    channel = models.CharField(max_length=10, choices=MembershipChannel.choices, default=MembershipChannel.WEB)
+    replaces = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 db_index=False)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                                   db_index=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                                 db_index=False)
+    end_reason = models.CharField(_("alasan berakhir"), max_length=10, choices=MembershipEndReason.choices,
+                                  blank=True)
+
+    class Meta:
+        verbose_name = _("iuran mandiri")
+        verbose_name_plural = _("iuran mandiri")
+        ordering = ["-first_month", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant"], condition=Q(last_month__isnull=True),
+                                    name="membership_one_open"),
+            models.UniqueConstraint(fields=["participant", "first_month"], name="membership_first_month_unique"),
+            models.CheckConstraint(condition=Q(last_month__isnull=True) | Q(last_month__gte=models.F("first_month")),
+                                   name="membership_period_order"),
+        ]
+        indexes = [models.Index(fields=["kab_code", "participant"], name="membership_kab_idx"),
+                   models.Index(fields=["agent", "kab_code"], name="membership_agent_idx")]
+
+    def __str__(self) -> str:
+        last = f"{self.last_month:%m/%Y}" if self.last_month else "…"
+        return f"{self.participant_id} mandiri {self.first_month:%m/%Y}-{last}"
+
+
+class ArrearsMode(models.TextChoices):
+    STRICT = "strict", _("ketat: bulan yang belum dibayar tidak dilindungi")
+    LENIENT = "lenient", _("longgar: dilindungi bila tunggakan dilunasi dalam masa tenggang")
+
+
+class ArrearsPolicy(models.Model):
+    """Whether an incident in an unpaid month is covered, per branch (kabupaten; '' = the national default),
+    effective from a month, with the letter or rule it comes from."""
+
+    kab_code = models.CharField(_("kabupaten/kota"), max_length=5, blank=True)
+    valid_from = models.DateField(_("berlaku mulai bulan"))
+    mode = models.CharField(_("aturan"), max_length=8, choices=ArrearsMode.choices, default=ArrearsMode.STRICT)
+    grace_months = models.PositiveSmallIntegerField(_("masa tenggang (bulan)"), default=3)
+    source = models.CharField(_("dasar"), max_length=200)
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("aturan tunggakan")
+        verbose_name_plural = _("aturan tunggakan")
+        ordering = ["kab_code", "-valid_from"]
+        constraints = [models.UniqueConstraint(fields=["kab_code", "valid_from"], name="arrears_policy_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kab_code or 'nasional'} {self.valid_from:%m/%Y} {self.mode}/{self.grace_months}"
+
+
+# --- what is owed --------------------------------------------------------------------------------------------
+
+
+class RunTrigger(models.TextChoices):
+    CLI = "cli", _("baris perintah")
+    BUTTON = "button", _("tombol")
+    SCHEDULE = "schedule", _("jadwal bulanan")
+
+
+class BillingRun(Job):
+    """One month's billing run: creates the dues of every covered participant for that month, then the
+    schemes' invoices. Committed a kabupaten at a time; run again, it creates only what is missing."""
+
+    month = models.DateField()
+    trigger = models.CharField(max_length=10, choices=RunTrigger.choices, default=RunTrigger.CLI)
+    kab_done = models.JSONField(default=list, blank=True)
+    dues_created = models.PositiveIntegerField(default=0)
+    invoices_created = models.PositiveIntegerField(default=0)
+    amount_billed = models.BigIntegerField(default=0)
+    credit_applied = models.BigIntegerField(default=0)
+    skipped = models.JSONField(default=dict, blank=True)  # {reason: count}
+    summary = models.JSONField(default=dict, blank=True)
+
+    time_limit = timedelta(hours=1)
+    stale_after = timedelta(minutes=30)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["month"], condition=Q(status__in=ACTIVE),
+                                               name="billing_run_one_active_per_month")]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} {self.month:%m/%Y} {self.status}"
+
+    def can_retry(self) -> bool:
+        from jamsosdesa.core.jobs.models import JobStatus
+
+        return self.status == JobStatus.FAILED
+
+
+class Due(models.Model):
+    """What one payer owes for one participant and month, priced when it was billed (the columns say with what)."""
+
+    participant = _participant()
+    kab_code = models.CharField(max_length=5)
+    desa_code = models.CharField(max_length=13)
+    month = models.DateField()
+    enrolment = models.ForeignKey("funding.Enrolment", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", db_index=False)
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   db_index=False)
+    scheme = models.ForeignKey("funding.Scheme", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               db_index=False)
+    payer_type = models.CharField(max_length=10, choices=PayerType.choices)
+    segment = models.CharField(max_length=5, choices=Segment.choices)
+    sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.GENERAL)
+    programme_mask = models.PositiveSmallIntegerField()
+    income = models.BigIntegerField(default=0)
+    jkk = models.BigIntegerField(default=0)
+    jkm = models.BigIntegerField(default=0)
+    jht = models.BigIntegerField(default=0)
+    jp = models.BigIntegerField(default=0)
+    discount = models.BigIntegerField(default=0)  # already taken off the programme amounts
+    amount = models.BigIntegerField()
+    run = models.ForeignKey(BillingRun, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                            db_index=False)  # empty: billed ahead by a payment
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("iuran terutang")
+        verbose_name_plural = _("iuran terutang")
+        ordering = ["month", "id"]
+        constraints = [
+            models.CheckConstraint(condition=(Q(enrolment__isnull=False) & Q(membership__isnull=True))
+                                   | (Q(enrolment__isnull=True) & Q(membership__isnull=False)),
+                                   name="due_one_payer"),
+            models.CheckConstraint(condition=Q(amount=models.F("jkk") + models.F("jkm") + models.F("jht")
+                                               + models.F("jp")) & Q(amount__gt=0),
+                                   name="due_amount_adds_up"),
+            models.UniqueConstraint(fields=["participant", "month", "enrolment"], condition=Q(enrolment__isnull=False),
+                                    name="due_enrolment_month_unique"),
+            models.UniqueConstraint(fields=["participant", "month", "membership"],
+                                    condition=Q(membership__isnull=False), name="due_membership_month_unique"),
+        ]
+        indexes = [models.Index(fields=["participant", "month"], name="due_participant_idx"),
+                   models.Index(fields=["kab_code", "month"], name="due_kab_month_idx"),
+                   models.Index(fields=["scheme", "month"], name="due_scheme_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.month:%m/%Y} Rp{self.amount:,}"
+
+    @property
+    def holder(self) -> tuple[str, int]:
+        if self.membership_id:
+            return HolderType.PARTICIPANT, self.participant_id
+        return HolderType.SCHEME, self.scheme_id
+
+
+class Invoice(models.Model):
+    """A scheme's collective bill for one month: one line per person, ordered by desa then name. Written once;
+    dues a later run adds for the same month go on a supplementary invoice (seq 2, 3, …)."""
+
+    scheme = models.ForeignKey("funding.Scheme", on_delete=models.PROTECT, related_name="+", db_index=False)
+    month = models.DateField()
+    seq = models.PositiveSmallIntegerField(default=1)
+    number = models.CharField(max_length=40)
+    kab_code = models.CharField(max_length=5, blank=True)  # the owner's kabupaten; '' for a wider scheme
+    payer_type = models.CharField(max_length=10, choices=PayerType.choices)
+    payer_name = models.CharField(max_length=150, blank=True)
+    lines = models.PositiveIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    run = models.ForeignKey(BillingRun, on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tagihan kolektif")
+        verbose_name_plural = _("tagihan kolektif")
+        ordering = ["-month", "scheme", "seq"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "month", "seq"], name="invoice_scheme_month_unique"),
+                       models.UniqueConstraint(fields=["number"], name="invoice_number_unique")]
+        indexes = [models.Index(fields=["kab_code", "month"], name="invoice_kab_month_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="invoice_lines", db_index=False)
+    due = models.OneToOneField(Due, on_delete=models.PROTECT, related_name="invoice_line")
+    position = models.PositiveIntegerField()
+    kab_code = models.CharField(max_length=5)
+    desa_code = models.CharField(max_length=13)
+    name = models.CharField(max_length=120)  # as on the day it was billed, for the printout
+    amount = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}#{self.position} Rp{self.amount:,}"
+
+
+# --- what was paid and where it went -------------------------------------------------------------------------
+
+
+class PaymentChannel(models.TextChoices):
+    AGENT = "agent", _("tunai lewat agen")
+    BANK = "bank", _("transfer bank")
+    PPOB = "ppob", _("PPOB / loket pembayaran")
+    BRANCH = "branch", _("kantor cabang")
+
+
+class PaymentSource(models.TextChoices):
+    ENTRY = "entry", _("dicatat di halaman")
+    API = "api", _("API")
+    CLI = "cli", _("baris perintah")
+    CSV = "csv", _("impor CSV/XLSX")
+    MT940 = "mt940", _("rekening koran MT940")
+
+
+class TargetKind(models.TextChoices):
+    PERSON = "person", _("peserta")
+    INVOICE = "invoice", _("tagihan kolektif")
+    NONE = "none", _("belum dikenali")
+
+
+class Payment(models.Model):
+    """Money received for contributions. Its holder (who owns what is not allocated) is empty while it waits in
+    the reconciliation queue; the row itself is never changed."""
+
+    channel = models.CharField(_("saluran"), max_length=8, choices=PaymentChannel.choices)
+    source = models.CharField(max_length=8, choices=PaymentSource.choices, default=PaymentSource.ENTRY)
+    external_reference = models.CharField(_("referensi"), max_length=64)
+    reinstatement_no = models.PositiveSmallIntegerField(default=0)  # recorded again after a reversal
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    request_hash = models.CharField(max_length=64)
+    amount = models.BigIntegerField(_("jumlah (Rp)"))
+    paid_on = models.DateField(_("tanggal bayar"))
+    received_at = models.DateTimeField(default=timezone.now)
+    target_kind = models.CharField(max_length=8, choices=TargetKind.choices)
+    participant = _participant(null=True, blank=True)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                db_index=False)
+    holder_type = models.CharField(max_length=1, choices=HolderType.choices, blank=True)
+    holder_id = models.BigIntegerField(null=True, blank=True)
+    kab_code = models.CharField(max_length=5, blank=True)
+    desa_code = models.CharField(max_length=13, blank=True)
+    # The statement import (imports.StatementImport, a layer above: an id, not a foreign key) and its line.
+    statement_id = models.BigIntegerField(null=True, blank=True)
+    statement_row = models.PositiveIntegerField(null=True, blank=True)
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", db_index=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                                    db_index=False)
+    note = models.CharField(_("catatan"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("pembayaran")
+        verbose_name_plural = _("pembayaran")
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(fields=["channel", "external_reference", "reinstatement_no"],
+                                    name="payment_reference_unique"),
+            models.UniqueConstraint(fields=["idempotency_key"], condition=Q(idempotency_key__isnull=False),
+                                    name="payment_idempotency_unique"),
+            models.UniqueConstraint(fields=["statement_id", "statement_row"], condition=Q(statement_id__isnull=False),
+                                    name="payment_statement_row_unique"),
+        ]
+        indexes = [models.Index(fields=["holder_type", "holder_id", "paid_on"], name="payment_holder_idx"),
+                   models.Index(fields=["kab_code", "paid_on"], name="payment_kab_idx"),
+                   models.Index(fields=["participant", "paid_on"], name="payment_participant_idx"),
+                   models.Index(fields=["invoice"], name="payment_invoice_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.channel}/{self.external_reference} Rp{self.amount:,}"
+
+
+class AllocationOrigin(models.TextChoices):
+    PAYMENT = "payment", _("pembayaran")
+    CREDIT = "credit", _("saldo titipan")
+    QUEUE = "queue", _("antrean rekonsiliasi")
+
+
+class Allocation(models.Model):
+    """A whole due paid from a payment or from the holder's credit. `seq` counts the earlier allocations of the
+    due that were reversed, so the database refuses a second live allocation of one due."""
+
+    due = models.ForeignKey(Due, on_delete=models.PROTECT, related_name="+", db_index=False)
+    seq = models.PositiveSmallIntegerField(default=0)
+    amount = models.BigIntegerField()
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                db_index=False)  # empty: paid from credit
+    holder_type = models.CharField(max_length=1, choices=HolderType.choices)
+    holder_id = models.BigIntegerField()
+    kab_code = models.CharField(max_length=5)
+    origin = models.CharField(max_length=8, choices=AllocationOrigin.choices, default=AllocationOrigin.PAYMENT)
+    run = models.ForeignKey(BillingRun, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                            db_index=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                                   db_index=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["due", "seq"], name="allocation_due_seq_unique"),
+                       models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive")]
+        indexes = [models.Index(fields=["payment"], name="allocation_payment_idx"),
+                   models.Index(fields=["holder_type", "holder_id"], name="allocation_holder_idx"),
+                   models.Index(fields=["kab_code", "due"], name="allocation_kab_idx")]
+
+    def __str__(self) -> str:
+        return f"due {self.due_id}#{self.seq} Rp{self.amount:,}"
+
+
+class CreditKind(models.TextChoices):
+    REMAINDER = "remainder", _("sisa pembayaran")
+    USED = "used", _("dipakai membayar iuran")
+    RELEASED = "released", _("dikembalikan ke saldo")
+    REFUNDED = "refunded", _("dikembalikan ke pembayar")
+    WITHDRAWN = "withdrawn", _("ditarik karena pembayaran dibatalkan")
+
+
+class Credit(models.Model):
+    """The journal of a holder's unallocated money: a row only when it changes. Balance = SUM(amount) ≥ 0."""
+
+    holder_type = models.CharField(max_length=1, choices=HolderType.choices)
+    holder_id = models.BigIntegerField()
+    kab_code = models.CharField(max_length=5)
+    amount = models.BigIntegerField()  # signed
+    kind = models.CharField(max_length=10, choices=CreditKind.choices)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                db_index=False)
+    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   db_index=False)
+    run = models.ForeignKey(BillingRun, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                            db_index=False)
+    reversal = models.ForeignKey("Reversal", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 db_index=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                                   db_index=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="credit_amount_not_zero")]
+        indexes = [models.Index(fields=["holder_type", "holder_id"], name="credit_holder_idx"),
+                   models.Index(fields=["payment"], name="credit_payment_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.holder_type}{self.holder_id} {self.kind} Rp{self.amount:,}"
+
+
+class ReversalTarget(models.TextChoices):
+    PAYMENT = "payment", _("pembayaran")
+    ALLOCATION = "allocation", _("alokasi")
+    DUE = "due", _("iuran terutang")
+    CREDIT = "credit", _("saldo titipan")
+
+
+class ReversalReason(models.TextChoices):
+    MISTAKE = "mistake", _("salah catat")
+    DUPLICATE = "duplicate", _("tercatat dua kali")
+    BOUNCED = "bounced", _("dana tidak masuk / ditolak bank")
+    WRONG_PERSON = "wrong_person", _("salah peserta")
+    REFUND = "refund", _("dikembalikan ke pembayar")
+    ENROLMENT_ENDED = "enrolment_ended", _("kepesertaan skema berakhir")
+    OTHER = "other", _("lainnya")
+
+
+class Reversal(models.Model):
+    """Cancels one payment, allocation, due or credit row exactly. Nothing is reversed twice (unique target), and
+    a reversal itself is never a target: a mistake in one is mended by recording the payment again."""
+
+    target_type = models.CharField(max_length=10, choices=ReversalTarget.choices)
+    target_id = models.BigIntegerField()
+    amount = models.BigIntegerField()
+    reason = models.CharField(_("alasan"), max_length=16, choices=ReversalReason.choices)
+    note = models.CharField(_("keterangan"), max_length=200, blank=True)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               db_index=False)
+    kab_code = models.CharField(max_length=5, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                                   db_index=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["target_type", "target_id"], name="reversal_target_unique")]
+
+    def __str__(self) -> str:
+        return f"reversal of {self.target_type} {self.target_id}"
+
+
+class QueueReason(models.TextChoices):
+    UNKNOWN_NIK = "unknown_nik", _("NIK tidak dikenal")
+    UNKNOWN_INVOICE = "unknown_invoice", _("nomor tagihan tidak dikenal")
+    AMBIGUOUS = "ambiguous", _("cocok dengan lebih dari satu tujuan")
+    OUTSIDE_REGION = "outside_region", _("peserta di luar wilayah pengimpor")
+    PARTICIPANT_ENDED = "participant_ended", _("peserta sudah nonaktif")
+    TOO_FAR_AHEAD = "too_far_ahead", _("melebihi 12 bulan di muka")
+    NO_DUE_PAYER = "no_due_payer", _("tidak ada iuran yang bisa dibayar")
+
+
+class QueueStatus(models.TextChoices):
+    OPEN = "open", _("menunggu keputusan")
+    ASSIGNED = "assigned", _("diberikan ke tujuan")
+    REFUNDED = "refunded", _("dikembalikan")
+    REJECTED = "rejected", _("ditolak")
+
+
+class ReconciliationItem(models.Model):
+    """A payment that matched nothing or matched ambiguously, waiting for a branch officer's decision."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="queue_item")
+    statement_id = models.BigIntegerField(null=True, blank=True)  # imports.StatementImport, as on Payment
+    row_no = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=20, choices=QueueReason.choices)
+    candidates = models.JSONField(default=list, blank=True)  # ids, never names
+    raw = models.JSONField(default=dict, blank=True)  # the line as it was read
+    kab_code = models.CharField(max_length=5, blank=True)
+    status = models.CharField(max_length=10, choices=QueueStatus.choices, default=QueueStatus.OPEN)
+    assigned_holder_type = models.CharField(max_length=1, choices=HolderType.choices, blank=True)
+    assigned_holder_id = models.BigIntegerField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", db_index=False)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("antrean rekonsiliasi")
+        verbose_name_plural = _("antrean rekonsiliasi")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["kab_code", "status", "id"], name="queue_kab_status_idx")]
+
+    def __str__(self) -> str:
+        return f"queue {self.pk} {self.reason} {self.status}"
