@@ -50,6 +50,11 @@ STATUS = {
     ErrorCode.NOT_READY: 409,
     ErrorCode.FILE_GONE: 409,
     ErrorCode.JOB_ACTIVE: 409,
+    # billing: payments, reversals (H3)
+    ErrorCode.IDEMPOTENCY_CONFLICT: 409,
+    ErrorCode.REFERENCE_CONFLICT: 409,
+    ErrorCode.ALREADY_REVERSED: 409,
+    ErrorCode.REVERSAL_OF_REVERSAL: 409,
 }
 
 # What any operation of the API can answer, whatever it does.

@@ -50,6 +50,12 @@ class ErrorCode(StrEnum):
     BAD_INCOME = "bad_income"
     INCOME_NOT_ALLOWED = "income_not_allowed"
     BAD_COUNT = "bad_count"
+    # billing: payments, reversals (H3)
+    IDEMPOTENCY_CONFLICT = "idempotency_conflict"  # the same Idempotency-Key with another request
+    REFERENCE_CONFLICT = "reference_conflict"  # the same channel and reference with another amount or target
+    TOO_FAR_AHEAD = "too_far_ahead"  # a payment that would pay beyond BILLING_MAX_MONTHS_AHEAD
+    ALREADY_REVERSED = "already_reversed"
+    REVERSAL_OF_REVERSAL = "reversal_of_reversal"
 
 
 @dataclass
