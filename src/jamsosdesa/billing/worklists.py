@@ -1,0 +1,283 @@
+"""Worklists for the people who keep workers protected (issue 12 item 5; docs/design/ledger.md §4):
+
+- **lapse forecast**: whose paying scheme ends in the next 30/60/90 days with nothing to follow (no package of
+  their own from the month after, no other enrolment covering it). Read from funding and billing rows only, one
+  query per region, through the funding index `Enrolment(kab_code, end_month, start_month)`;
+- **arrears this month**: whose last paid month is the one before the current cut-off month *c* (k = 1);
+- **non-active next month**: whose last paid month is *c* − 2 (k = 2: one more missed deadline and protection ends).
+
+Each returns a queryset of plain rows (dicts), so a page can paginate it and an export stream it. `present`
+turns rows into what a page or an export shows: the NIK as the user may see it, the desa's name, the agent, a
+ready reminder in Indonesian and a WhatsApp link with the text filled in (none without a valid mobile number).
+Who may see which rows is decided by `billing.access` (`scope_by_person`): pass `user`.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db.models import Case, DateField, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import dateformat, translation
+from django.utils.translation import gettext as _
+
+from jamsosdesa.core.months import add_months
+from jamsosdesa.core.presenters import personal_data
+from jamsosdesa.core.regioncodes import Level, level_of_code
+from jamsosdesa.core.roles import Role
+from jamsosdesa.funding.models import Enrolment
+from jamsosdesa.participants.models import Participant
+from jamsosdesa.regions.selectors import region_names
+
+from .access import scope_by_person
+from .live import live
+from .models import Allocation, Due, Membership, ReversalTarget
+
+WINDOWS = (30, 60, 90)
+KINDS = ("forecast", "arrears", "non_active")
+
+
+# --- which months ---------------------------------------------------------------------------------------------
+
+
+def forecast_months(days: int, today: date) -> tuple[date, date]:
+    """The range of scheme end months whose last covered day falls within the next `days` days (today included):
+    from this month to the last month that ends on or before today + days."""
+    if days not in WINDOWS:
+        raise ValueError(f"days must be one of {WINDOWS}")
+    first = today.replace(day=1)
+    last = add_months((today + timedelta(days=days + 1)).replace(day=1), -1)
+    return first, last
+
+
+def cutoff_month(on: date) -> date:
+    """*c*: the latest month whose deadline (day BILLING_DUE_DAY of the month BILLING_DUE_MONTH_OFFSET after it)
+    is on or before `on` (before the 15th it is last month)."""
+    month = add_months(on.replace(day=1), -settings.BILLING_DUE_MONTH_OFFSET)
+    deadline = add_months(month, settings.BILLING_DUE_MONTH_OFFSET).replace(day=settings.BILLING_DUE_DAY)
+    return month if deadline <= on else add_months(month, -1)
+
+
+# --- regions --------------------------------------------------------------------------------------------------
+
+
+def _region_q(code: str, *, kab="kab_code", desa="desa_code") -> Q:
+    """Rows of a kabupaten, kecamatan, desa or province by the payer row's own codes ('' or an unknown code: none,
+    so a typo never widens a list)."""
+    level = level_of_code(code or "")
+    if level == Level.KABUPATEN:
+        return Q(**{kab: code})
+    if level == Level.DESA:
+        return Q(**{kab: code[:5], desa: code})
+    if level == Level.KECAMATAN:
+        return Q(**{kab: code[:5], f"{desa}__startswith": code + "."})
+    if level == Level.PROVINSI:
+        return Q(**{f"{kab}__startswith": code + "."})
+    return Q(pk__in=[])
+
+
+def _scoped(qs: QuerySet, user) -> QuerySet:
+    return qs if user is None else scope_by_person(user, qs)
+
+
+# --- the lists ------------------------------------------------------------------------------------------------
+
+ROW_FIELDS = ("participant_id", "nik", "name", "phone", "desa_code", "agent_id", "scheme_id", "scheme_name",
+              "last_month")
+
+
+def _agent_of_person():
+    """The agent a row belongs to: the agent collecting the person's latest package, else the PERISAI agent who
+    registered the person (None: nobody's)."""
+    latest_package_agent = Subquery(Membership.objects.filter(participant_id=OuterRef("participant_id"),
+                                                              agent__isnull=False)
+                                    .order_by("-first_month").values("agent_id")[:1])
+    registrar = Subquery(Participant.objects.filter(pk=OuterRef("participant_id"),
+                                                    registered_by__role=Role.PERISAI_AGENT)
+                         .values("registered_by_id")[:1])
+    return Coalesce(latest_package_agent, registrar)
+
+
+def lapse_forecast(region_code: str, days: int, today: date, *, user=None) -> QuerySet:
+    """Enrolments (not ended early) whose end month falls within the window, of active participants, with no package
+    of the person's own covering the month after and no other enrolment covering it. Rows: ROW_FIELDS plus
+    `enrolment_id`, `programmes`, `income`, ordered by end month, desa and name."""
+    first, last = forecast_months(days, today)
+    following_package = Membership.objects.filter(participant_id=OuterRef("participant_id"),
+                                                  first_month__lte=OuterRef("next_month")).filter(
+        Q(last_month__isnull=True) | Q(last_month__gte=OuterRef("next_month")))
+    following_enrolment = Enrolment.objects.filter(participant_id=OuterRef("participant_id"),
+                                                   start_month__lte=OuterRef("next_month"),
+                                                   end_month__gte=OuterRef("next_month"))
+    qs = (Enrolment.objects.filter(_region_q(region_code), end_month__gte=first, end_month__lte=last,
+                                   ended_at__isnull=True, participant__is_active=True)
+          .annotate(next_month=_month_after(first, last))
+          .filter(~Exists(following_package), ~Exists(following_enrolment)))
+    qs = _scoped(qs, user)
+    return (qs.annotate(nik=F("participant__nik"), name=F("participant__full_name"), phone=F("participant__phone"),
+                        agent_id=_agent_of_person(), scheme_name=F("scheme__name"), last_month=F("end_month"),
+                        programmes=F("scheme__programmes"), income=F("scheme__income_nominal"),
+                        search=F("participant__search_name"), enrolment_id=F("pk"))
+            .order_by("end_month", "desa_code", "search", "pk")
+            .values(*ROW_FIELDS, "enrolment_id", "programmes", "income", "next_month"))
+
+
+def _month_after(first: date, last: date):
+    """end_month + 1 for the end months of the window, as a CASE over those few months (no month arithmetic in SQL,
+    which differs between the two databases)."""
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    if not months:
+        return Value(None, output_field=DateField())
+    return Case(*[When(end_month=m, then=Value(add_months(m, 1))) for m in months], output_field=DateField())
+
+
+def _paid_months(region_code: str) -> QuerySet:
+    """Live dues of the region whose month is fully paid (no live due of the same person and month lacks a live
+    allocation)."""
+    dues = live(Due.objects.filter(_region_q(region_code)), ReversalTarget.DUE)
+    allocated = live(Allocation.objects.filter(due_id=OuterRef("pk")), ReversalTarget.ALLOCATION)
+    unpaid_same_month = live(Due.objects.filter(participant_id=OuterRef("participant_id"), month=OuterRef("month")),
+                             ReversalTarget.DUE).filter(
+        ~Exists(live(Allocation.objects.filter(due_id=OuterRef("pk")), ReversalTarget.ALLOCATION)))
+    return dues.filter(Exists(allocated)).filter(~Exists(unpaid_same_month))
+
+
+def _last_paid_is(region_code: str, month: date) -> QuerySet:
+    """The ids of people of the region whose last fully paid month is `month`."""
+    return (_paid_months(region_code).values("participant_id").annotate(last_paid=Max("month"))
+            .filter(last_paid=month).values("participant_id"))
+
+
+def _owed_rows(region_code: str, month: date, on: date, *, user=None) -> QuerySet:
+    """Rows for the arrears lists, one per person (active in the registry) whose last fully paid month is `month`:
+    what they owe from the month after up to the month of `on`, and the first unpaid month. A month with no due
+    at all (the scheme ended, no package) counts as unpaid in the status (§4), so such a person is listed too."""
+    this_month = on.replace(day=1)
+    dues = live(Due.objects.filter(_region_q(region_code), participant_id__in=_last_paid_is(region_code, month),
+                                   participant__is_active=True), ReversalTarget.DUE)
+    dues = _scoped(dues, user).annotate(
+        paid=Exists(live(Allocation.objects.filter(due_id=OuterRef("pk")), ReversalTarget.ALLOCATION)))
+    unpaid = Q(paid=False, month__gt=month, month__lte=this_month)
+    return (dues.values("participant_id")
+            .annotate(nik=Max("participant__nik"), name=Max("participant__full_name"),
+                      phone=Max("participant__phone"), desa_code=Max("desa_code"),
+                      search=Max("participant__search_name"), scheme_id=Max("scheme_id"),
+                      scheme_name=Max("scheme__name"),
+                      owed=Coalesce(Sum("amount", filter=unpaid), Value(0)),
+                      first_unpaid=Min("month", filter=Q(paid=False, month__gt=month)))
+            .annotate(agent_id=_agent_of_person(), last_month=Value(month, output_field=DateField()))
+            .order_by("desa_code", "search", "participant_id"))
+
+
+def arrears_this_month(region_code: str, today: date, *, user=None) -> QuerySet:
+    """Who fell into arrears with this month's deadline: last paid month = *c* − 1 (one month unpaid)."""
+    return _owed_rows(region_code, add_months(cutoff_month(today), -1), today, user=user)
+
+
+def non_active_next_month(region_code: str, today: date, *, user=None) -> QuerySet:
+    """Who stops being protected at the next deadline unless they pay: last paid month = *c* − 2."""
+    return _owed_rows(region_code, add_months(cutoff_month(today), -2), today, user=user)
+
+
+# --- what a page or an export shows ---------------------------------------------------------------------------
+
+_PHONE_JUNK = re.compile(r"[\s\-.()/]")
+_MOBILE = re.compile(r"628\d{7,11}")
+
+
+def whatsapp_number(phone: str | None) -> str:
+    """An Indonesian mobile number as WhatsApp wants it (08123… or +62 812-3… -> 628123…); '' when it is not one."""
+    digits = _PHONE_JUNK.sub("", phone or "")
+    if digits.startswith("+"):
+        digits = digits[1:]
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    elif digits.startswith("8"):
+        digits = "62" + digits
+    return digits if digits.isascii() and _MOBILE.fullmatch(digits) else ""
+
+
+def month_name(month: date, lang: str = "id") -> str:
+    """'Januari 2027' (the reminder is read by the worker, in Indonesian whatever the operator's language)."""
+    with translation.override(lang):
+        return dateformat.format(month, "F Y")
+
+
+def reminder_text(*, kind: str, name: str, scheme: str, last_month: date, next_month: date | None = None,
+                  owed: int = 0) -> str:
+    """The message a worker receives, in Indonesian (the worker's language, whatever the operator reads)."""
+    from jamsosdesa.core.money import rupiah
+
+    with translation.override("id"):
+        if kind == "forecast":
+            return _("Yth. %(name)s, perlindungan BPJS Ketenagakerjaan Anda yang dibayar %(scheme)s berakhir pada "
+                     "akhir %(last)s. Agar tetap terlindungi, lanjutkan dengan iuran mandiri mulai %(next)s. "
+                     "Hubungi operator desa atau agen PERISAI Anda.") % {
+                "name": name, "scheme": scheme, "last": month_name(last_month), "next": month_name(next_month)}
+        if kind == "non_active":
+            return _("Yth. %(name)s, iuran BPJS Ketenagakerjaan Anda belum dibayar sejak %(first)s (tunggakan "
+                     "%(owed)s). Bila tidak dibayar sebelum batas bulan depan, perlindungan Anda berhenti. "
+                     "Hubungi operator desa atau agen PERISAI Anda.") % {
+                "name": name, "first": month_name(next_month), "owed": rupiah(owed)}
+        return _("Yth. %(name)s, iuran BPJS Ketenagakerjaan Anda untuk %(first)s belum dibayar (tunggakan "
+                 "%(owed)s). Mohon segera dibayar agar perlindungan Anda tetap berjalan. Hubungi operator desa "
+                 "atau agen PERISAI Anda.") % {"name": name, "first": month_name(next_month), "owed": rupiah(owed)}
+
+
+def whatsapp_link(phone: str | None, text: str) -> str:
+    number = whatsapp_number(phone)
+    return f"https://wa.me/{number}?text={quote(text, safe='')}" if number else ""
+
+
+@dataclass(frozen=True)
+class ShownRow:
+    kind: str
+    participant_id: int
+    enrolment_id: int | None
+    name: str
+    nik: str
+    desa_code: str
+    desa_name: str
+    phone: str
+    agent_id: int | None
+    agent_name: str
+    scheme_id: int | None
+    scheme_name: str
+    last_month: date  # forecast: the scheme's last month; arrears: the last paid month
+    next_month: date | None  # forecast: the first month without a payer; arrears: the first unpaid month
+    owed: int
+    reminder: str
+    whatsapp: str
+    programmes: tuple = ()
+    income: int = 0
+
+
+def present(rows, *, user, kind: str) -> list[ShownRow]:
+    """Rows of a worklist as `user` sees them (masked NIK unless the role needs it), with names, reminders, links."""
+    from jamsosdesa.accounts.models import User
+
+    rows = list(rows)
+    shown = personal_data(user)
+    desa = region_names(r["desa_code"] for r in rows)
+    agents = dict(User.objects.filter(pk__in={r["agent_id"] for r in rows if r.get("agent_id")})
+                  .values_list("pk", "username"))
+    out = []
+    for r in rows:
+        next_month = r.get("next_month") or add_months(r["last_month"], 1)
+        scheme = r.get("scheme_name") or _("iuran mandiri")
+        text = reminder_text(kind=kind, name=r["name"], scheme=scheme, last_month=r["last_month"],
+                             next_month=next_month, owed=r.get("owed") or 0)
+        out.append(ShownRow(kind=kind, participant_id=r["participant_id"], enrolment_id=r.get("enrolment_id"),
+                            name=r["name"], nik=shown.nik(r["nik"]), desa_code=r["desa_code"],
+                            desa_name=desa.get(r["desa_code"], r["desa_code"]), phone=r["phone"] or "",
+                            agent_id=r.get("agent_id"), agent_name=agents.get(r.get("agent_id"), ""),
+                            scheme_id=r.get("scheme_id"), scheme_name=r.get("scheme_name") or "",
+                            last_month=r["last_month"], next_month=next_month, owed=r.get("owed") or 0,
+                            reminder=text, whatsapp=whatsapp_link(r["phone"], text),
+                            programmes=tuple(r.get("programmes") or ()), income=r.get("income") or 0))
+    return out

@@ -1,0 +1,75 @@
+"""Arrears this month (last paid month = c − 1) and non-active next month (last paid = c − 2), c being the latest
+month whose deadline (the 15th) has passed. "Today" is the 20th of this month here, so c is this month."""
+
+from datetime import timedelta
+
+import pytest
+
+from jamsosdesa.billing.models import Reversal
+from jamsosdesa.billing.worklists import arrears_this_month, cutoff_month, non_active_next_month, present
+
+from .conftest import DESA_A, DESA_B, month, package, people
+from .worklist_fixtures import MONTHLY, due, pay
+
+pytestmark = pytest.mark.django_db
+
+
+def the_20th():
+    return month(0) + timedelta(days=19)
+
+
+@pytest.fixture
+def paying():
+    """Four self-payers of desa A billed from 4 months ago to this month, paid through month −1, −2, −3 and none."""
+    workers = people(4, DESA_A)
+    for paid_through, worker in zip((-1, -2, -3, None), workers, strict=True):
+        own = package(worker, first=month(-4))
+        dues = [due(own, month(k)) for k in range(-4, 1)]
+        if paid_through is not None:
+            pay([d for d in dues if d.month <= month(paid_through)])
+    return workers
+
+
+def ids(rows):
+    return [r["participant_id"] for r in rows]
+
+
+def test_the_cutoff_is_this_month_from_its_15th_and_last_month_before():
+    assert cutoff_month(month(0) + timedelta(days=14)) == month(0)
+    assert cutoff_month(month(0) + timedelta(days=13)) == month(-1)
+
+
+def test_who_falls_into_arrears_this_month_and_who_lapses_next(paying):
+    one, two, three, never = paying
+    assert ids(arrears_this_month("33.11", the_20th())) == [one.pk]
+    assert ids(non_active_next_month("33.11", the_20th())) == [two.pk]
+    # before the 15th the cut-off is last month: the one paid through −2 is the one falling into arrears
+    before = month(0) + timedelta(days=9)
+    assert ids(arrears_this_month("33.11", before)) == [two.pk]
+    assert ids(non_active_next_month("33.11", before)) == [three.pk]
+
+
+def test_the_row_says_what_is_owed_from_the_first_unpaid_month(paying, operator_a):
+    one, two, *_rest = paying
+    rows = present(non_active_next_month("33.11", the_20th(), user=operator_a), user=operator_a, kind="non_active")
+    assert [(r.participant_id, r.owed, r.next_month) for r in rows] == [(two.pk, 2 * MONTHLY, month(-1))]
+    assert "Rp33.600" in rows[0].reminder and two.full_name in rows[0].reminder
+
+
+def test_a_reversed_allocation_makes_the_month_unpaid_again(paying):
+    one, two, *_rest = paying
+    from jamsosdesa.billing.models import Allocation
+
+    last = Allocation.objects.filter(due__participant_id=one.pk, due__month=month(-1)).get()
+    Reversal.objects.create(target_type="allocation", target_id=last.pk, amount=last.amount, reason="mistake")
+    assert ids(arrears_this_month("33.11", the_20th())) == []
+    assert set(ids(non_active_next_month("33.11", the_20th()))) == {one.pk, two.pk}
+
+
+def test_others_areas_and_deactivated_people_are_left_out(paying, operator_b):
+    one, two, *_rest = paying
+    assert ids(arrears_this_month("33.11", the_20th(), user=operator_b)) == []
+    assert ids(arrears_this_month(DESA_B, the_20th())) == []
+    one.is_active = False
+    one.save(update_fields=["is_active"])
+    assert ids(arrears_this_month("33.11", the_20th())) == []
