@@ -29,7 +29,7 @@ from jamsosdesa.core.sheets import FileProblem
 from jamsosdesa.regions.models import Region
 
 from .engine import ImportOptions, participants_import
-from .models import ColumnMapping, ImportJob
+from .models import ColumnMapping, ImportJob, MappingKind
 from .report import write_report
 
 logger = logging.getLogger(__name__)
@@ -142,18 +142,26 @@ def import_job_progress(job: ImportJob) -> dict:
     return job_progress(job, job.rows_total)
 
 
-def mapping_save(*, actor, name: str, columns: dict[str, str], shared: bool = False) -> ColumnMapping:
-    """Save the actor's own mapping under `name` (replacing only their own of that name, never another user's);
-    `shared` offers it to the users whose regions overlap the actor's."""
+def mapping_save(*, actor, name: str, columns: dict[str, str], shared: bool = False,
+                 kind: str = MappingKind.PARTICIPANTS) -> ColumnMapping:
+    """Save the actor's own mapping of a kind of file under `name` (replacing only their own of that name and kind,
+    never another user's); `shared` offers it to the users whose regions overlap the actor's."""
     name = " ".join(name.split())[:80]
     if not name:
         raise ServiceError(code=ErrorCode.INVALID, message=_("Beri nama pemetaan."),
                            fields={"name": [_("Wajib diisi.")]})
     columns = {k: v for k, v in columns.items() if v}
-    for required in ("nik", "full_name", "birth_date"):
-        if required not in columns:
-            raise ServiceError(code=ErrorCode.INVALID, message=_("Pemetaan harus memuat NIK, nama dan tanggal lahir."),
-                               fields={required: [_("Wajib dipetakan.")]})
-    mapping, _created = ColumnMapping.objects.update_or_create(owner=actor, name=name,
+    if kind == MappingKind.PAYMENTS:
+        required, message = ("amount", "date"), _("Pemetaan pembayaran harus memuat jumlah dan tanggal bayar.")
+        if not any(f in columns for f in ("nik", "invoice", "name")):
+            raise ServiceError(code=ErrorCode.INVALID, message=_(
+                "Pemetaan pembayaran harus memuat NIK, nomor tagihan atau keterangan."),
+                fields={"nik": [_("Wajib dipetakan.")]})
+    else:
+        required, message = ("nik", "full_name", "birth_date"), _("Pemetaan harus memuat NIK, nama dan tanggal lahir.")
+    for field_name in required:
+        if field_name not in columns:
+            raise ServiceError(code=ErrorCode.INVALID, message=message, fields={field_name: [_("Wajib dipetakan.")]})
+    mapping, _created = ColumnMapping.objects.update_or_create(owner=actor, kind=kind, name=name,
                                                                defaults={"columns": columns, "shared": shared})
     return mapping
