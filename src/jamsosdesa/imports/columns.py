@@ -12,7 +12,7 @@ TEMPLATE_COLUMNS = {
     "nik": "nik", "nama": "full_name", "tempat_lahir": "birth_place", "tanggal_lahir": "birth_date",
     "jenis_kelamin": "sex", "kode_desa": "desa", "alamat": "address", "rt": "rt", "rw": "rw", "no_hp": "phone",
     "kode_pekerjaan": "occupation", "segmen": "segment", "peran": "village_role", "penghasilan": "declared_income",
-    "no_kk": "kk", "kpj": "kpj",
+    "no_kk": "kk", "kpj": "kpj", "sektor": "sector",
 }
 # Other spellings people use for the same columns.
 ALIASES = {
@@ -20,7 +20,7 @@ ALIASES = {
     "tanggallahir": "birth_date", "tgl_lahir": "birth_date", "sex": "sex", "jk": "sex", "l/p": "sex",
     "telepon": "phone", "hp": "phone", "no_telp": "phone", "nomor_hp": "phone", "pekerjaan": "occupation",
     "pekerjaan_id": "occupation", "peran_desa": "village_role", "nomor_kk": "kk", "no_kpj": "kpj",
-    "status_dasar": "died", "dusun": "dusun",
+    "status_dasar": "died", "dusun": "dusun", "sektor_pekerjaan": "sector",
 }
 REQUIRED = ("nik", "full_name", "birth_date")
 # Columns our own error report adds in front of the original ones: ignored when it is uploaded again (the report is
@@ -46,7 +46,8 @@ FIELD_LABELS = {
     "phone": gettext_lazy("nomor HP"),
     "occupation": gettext_lazy("pekerjaan"), "segment": gettext_lazy("segmen"), "village_role": gettext_lazy("peran"),
     "declared_income": gettext_lazy("penghasilan"), "kk": gettext_lazy("nomor KK"), "kpj": "KPJ",
-    "died": gettext_lazy("status dasar"), "dusun": gettext_lazy("dusun"),
+    "died": gettext_lazy("status dasar"), "dusun": gettext_lazy("dusun"), "sector": gettext_lazy("sektor"),
+    "sector_source": gettext_lazy("sumber sektor"),
 }
 IMPORTABLE_FIELDS = tuple(dict.fromkeys([*TEMPLATE_COLUMNS.values(), "died", "dusun"]))
 

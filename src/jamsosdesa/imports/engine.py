@@ -57,7 +57,10 @@ SAMPLE_SIZE = 5
 CHUNK = 10_000
 # Fields an import may set on an existing participant (never the NIK or the desa).
 UPDATABLE = ("full_name", "birth_place", "birth_date", "sex", "address", "rt", "rw", "phone", "occupation",
-             "segment", "village_role", "declared_income", "kk", "kpj")
+             "segment", "village_role", "declared_income", "kk", "kpj", "sector")
+# What an update compares to follow the sector (see _sector_change): read with the registered rows when the file
+# carries an occupation or a sector.
+SECTOR_FIELDS = ("occupation", "sector", "sector_source")
 INSERT_COLUMNS = ("nik", "kk", "full_name", "search_name", "birth_place", "birth_date", "sex", "desa_code",
                   "kec_code", "kab_code", "address", "rt", "rw", "phone", "occupation_id", "segment",
                   "village_role", "declared_income", "kpj", "channel", "registered_by_id", "created_at",
@@ -359,7 +362,8 @@ class _Writer:
             r.get("rt", ""), r.get("rw", ""), r.get("phone", ""), r.get("occupation"), r.get("segment", "BPU"),
             r.get("village_role", VillageRole.VULNERABLE_WORKER), r.get("declared_income", 0), r.get("kpj"), *tail,
             json.dumps(r["confirmed_warnings"]) if "confirmed_warnings" in r else "[]",
-            sector_for_occupation(r.get("occupation")), SectorSource.OCCUPATION.value,
+            r.get("sector") or sector_for_occupation(r.get("occupation")),
+            SectorSource.MANUAL.value if r.get("sector") else SectorSource.OCCUPATION.value,
         ) for r in rows]
 
     def update(self, changes: list[tuple[int, str, dict, dict]]) -> None:
@@ -445,8 +449,9 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
 
     try:
         with transaction.atomic():
-            registered = _Registered(["pk", "nik", "desa_id", "registered_by_id", "is_active", "confirmed_warnings",
-                                      *carried], scan.first)
+            follows = SECTOR_FIELDS if {"occupation", "sector"} & set(carried) else ()
+            registered = _Registered(list(dict.fromkeys(["pk", "nik", "desa_id", "registered_by_id", "is_active",
+                                                         "confirmed_warnings", *carried, *follows])), scan.first)
             state = _ChunkState(parser, scan, carried, actor, outcome, writer, registered, options.accept_warnings)
             state.preview = options.dry_run
             bulk = None
@@ -757,13 +762,15 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
             continue
         old, new = {}, {}
         for fld in carried:
-            if fld not in clean:
+            if fld not in clean or fld == "sector":  # the sector: _sector_change below
                 continue
             before = current[fld]
             if isinstance(before, date) and not isinstance(clean[fld], date):
                 before = before.isoformat()
             if before != clean[fld]:
                 old[fld], new[fld] = before, clean[fld]
+        if "sector_source" in current:
+            _sector_change(current, clean, old, new)
         if clean.get("died") and current["is_active"]:
             old.update(is_active=True, deactivation_reason="")
             new.update(is_active=False, deactivation_reason=DeactivationReason.DIED,
@@ -794,6 +801,23 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
             writer.pause()
             writer.update(changes)
         writer.insert(new_rows)
+
+
+def _sector_change(current: dict, clean: dict, old: dict, new: dict) -> None:
+    """Add the sector to a registered person's changes, as the registration form would set it: a sector in the
+    file is chosen by hand (kept when the occupation changes later); a blank one follows the occupation again; with
+    no sector in the file, a new occupation changes the sector only while it follows the occupation. A bulk update
+    writes only the fields it names, so this is said here (Participant.fill_derived does not run)."""
+    source = clean.get("sector_source", current["sector_source"])
+    if "sector" in clean:
+        sector = clean["sector"]
+    elif source == SectorSource.OCCUPATION:
+        sector = sector_for_occupation(clean.get("occupation", current["occupation"]))
+    else:
+        sector = current["sector"]
+    for fld, value in (("sector", sector), ("sector_source", source)):
+        if value != current[fld]:
+            old[fld], new[fld] = current[fld], value
 
 
 def _sees(actor, desa_code: str, registered_by_id: int | None) -> bool:

@@ -14,13 +14,15 @@ from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.regioncodes import MAX_CODE_LENGTH
 from jamsosdesa.participants.labels import value_text
+from jamsosdesa.participants.models import SectorSource
 from jamsosdesa.participants.selectors import ParticipantFilter, participant_filter_qs
 
 HEADER = ["nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "kode_desa", "desa", "alamat", "rt", "rw",
-          "no_hp", "kode_pekerjaan", "segmen", "peran", "penghasilan", "no_kk", "kpj", "status", "alasan_nonaktif"]
+          "no_hp", "kode_pekerjaan", "segmen", "peran", "penghasilan", "no_kk", "kpj", "status", "alasan_nonaktif",
+          "sektor"]
 FIELDS = ("nik", "full_name", "birth_place", "birth_date", "sex", "desa_id", "desa__name", "address", "rt", "rw",
           "phone", "occupation_id", "segment", "village_role", "declared_income", "kk", "kpj", "is_active",
-          "deactivation_reason")
+          "deactivation_reason", "sector", "sector_source")
 
 
 def _rows(user, filters: ParticipantFilter) -> Iterator[list]:
@@ -34,6 +36,9 @@ def _rows(user, filters: ParticipantFilter) -> Iterator[list]:
         row[18] = value_text("deactivation_reason", row[18])  # words (Meninggal dunia), not the code (died)
         row[16] = row[16] or ""
         row[11] = "" if row[11] is None else row[11]
+        # The sector only where someone chose it: a blank one follows the occupation when the file is imported
+        # again, so the export imports back unchanged.
+        row[19] = row[19] if row.pop() == SectorSource.MANUAL else ""
         yield row
 
 

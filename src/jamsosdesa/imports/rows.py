@@ -16,7 +16,7 @@ from jamsosdesa.core import clock
 from jamsosdesa.core.text import has_bad_chars, strip_bad_chars
 from jamsosdesa.participants import fields
 from jamsosdesa.participants.fields import MAX_INCOME, MAX_LENGTH, SEX, DesaStatus, Facts, FieldIssue, as_text
-from jamsosdesa.participants.models import VillageRole
+from jamsosdesa.participants.models import SectorSource, VillageRole
 
 from .columns import FIELD_LABELS
 
@@ -77,8 +77,11 @@ class RowParser:
         self.role_from_occupation = "village_role" not in positions
         self.income_at = positions.get("declared_income")
         self.died_at = positions.get("died")
-        self.blank_only = tuple(positions[f] for f in ("segment", "village_role", "kk", "kpj") if f in positions)
+        self.blank_only = tuple(positions[f] for f in ("segment", "village_role", "kk", "kpj", "sector")
+                                if f in positions)
         self.blank_defaults = {f: v for f, v in (("kk", ""), ("kpj", None)) if f in positions}
+        if "sector" in positions:  # a blank sector: taken from the occupation, as the cleaner says
+            self.blank_defaults["sector_source"] = SectorSource.OCCUPATION.value
         self.quick_ok = "dusun" not in positions
         # Birth date cell -> (date, NIK digits 7-12 for a man, for a woman), for the dates seen so far.
         self.valid_dates: dict[object, tuple[date, str, str]] = {}

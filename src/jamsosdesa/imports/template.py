@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from jamsosdesa.core.cells import XLSX_OPTIONS
-from jamsosdesa.participants.models import Occupation, Segment, Sex, VillageRole
+from jamsosdesa.participants.models import Occupation, Sector, Segment, Sex, VillageRole
 
 from .columns import TEMPLATE_COLUMNS
 
 EXAMPLE = ["3311110505900003", "Sugeng Riyadi", "Sukoharjo", "05-05-1990", "L", "", "Dusun Krajan", "2", "1",
-           "081234567890", "9", "BPU", "rt_head", "1000000", "", ""]
+           "081234567890", "9", "BPU", "rt_head", "1000000", "", "", ""]
 # The column names are the file format (Indonesian in every language); the notes on them are in the reader's.
 NOTES = {
     "nik": gettext_noop("16 digit, ketik sebagai teks"), "tanggal_lahir": "DD-MM-YYYY",
@@ -20,6 +20,7 @@ NOTES = {
     "kode_desa": gettext_noop("kosongkan: desa yang dipilih saat impor"),
     "kode_pekerjaan": gettext_noop("kode 1-89 (lembar Kode)"), "segmen": "PU, BPU, JAKON, PMI",
     "peran": gettext_noop("kode peran (lembar Kode)"), "penghasilan": gettext_noop("rupiah per bulan"),
+    "sektor": gettext_noop("kosongkan: mengikuti pekerjaan; atau kode sektor (lembar Kode)"),
 }
 
 
@@ -42,7 +43,7 @@ def template_xlsx() -> bytes:
     sheet.freeze_panes(1, 0)
     codes = book.add_worksheet("Kode")
     codes.write_row(0, 0, ["kode_pekerjaan", "pekerjaan", "", "segmen", "", "peran", "keterangan", "",
-                           "jenis_kelamin"], head)
+                           "jenis_kelamin", "", "sektor", "keterangan"], head)
     for r, (code, name) in enumerate(Occupation.objects.values_list("code", "name"), start=1):
         codes.write_number(r, 0, code)
         codes.write_string(r, 1, name)
@@ -53,7 +54,11 @@ def template_xlsx() -> bytes:
         codes.write_string(r, 6, str(label))
     for r, (value, label) in enumerate(Sex.choices, start=1):  # L = Laki-laki (Male): the words, not only codes
         codes.write_string(r, 8, f"{value} = {label}")
+    for r, (value, label) in enumerate(Sector.choices, start=1):
+        codes.write_string(r, 10, value)
+        codes.write_string(r, 11, str(label))
     codes.set_column(1, 1, 36)
+    codes.set_column(10, 11, 24)
     codes.set_column(5, 6, 24)
     book.close()
     return buffer.getvalue()

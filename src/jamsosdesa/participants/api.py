@@ -12,13 +12,16 @@ from jamsosdesa.core.presenters import PersonalData, personal_data
 
 from . import selectors, services
 from .fields import MAX_INCOME
-from .models import Channel
+from .models import Channel, Sector
 from .nik import check_nik
 
 router = Router()
 # Bounds shown in the OpenAPI schema but checked by the participant field cleaner, so that the API answers a
 # wrong income with the same code and words as the form and the file import.
 INCOME = Field(description="Rupiah per bulan", json_schema_extra={"minimum": 0, "maximum": MAX_INCOME})
+# The same for the sector: kosong/null = taken from the occupation; a value is kept when the occupation changes.
+SECTOR = Field(None, description="Sektor pekerjaan (PP 50/2025): " + ", ".join(Sector.values)
+               + "; null: mengikuti pekerjaan", json_schema_extra={"enum": [*Sector.values, None]})
 
 
 class HeirIn(Schema):
@@ -41,6 +44,7 @@ class ParticipantIn(Schema):
     rw: str = ""
     phone: str = ""
     occupation: Annotated[StrictInt, Field(ge=1, le=9999)] | None = None
+    sector: str | None = SECTOR
     segment: Literal["PU", "BPU", "JAKON", "PMI"] = "BPU"
     village_role: str = "vulnerable_worker"
     declared_income: Annotated[StrictInt, INCOME] = 0
@@ -62,6 +66,7 @@ class ParticipantPatch(Schema):
     rw: str | None = None
     phone: str | None = None
     occupation: Annotated[StrictInt, Field(ge=1, le=9999)] | None = None
+    sector: str | None = SECTOR
     segment: Literal["PU", "BPU", "JAKON", "PMI"] | None = None
     village_role: str | None = None
     declared_income: Annotated[StrictInt, INCOME] | None = None
@@ -99,6 +104,8 @@ class ParticipantOut(Schema):
     rw: str
     phone: str
     occupation: int | None
+    sector: str
+    sector_source: str = Field(..., description="occupation (dari pekerjaan) | manual (dipilih petugas)")
     segment: str
     village_role: str
     declared_income: int
@@ -133,7 +140,8 @@ def _out(p, shown: PersonalData, *, heirs: bool = True) -> dict:
         "birth_place": p.birth_place, "birth_date": p.birth_date, "sex": p.sex, "desa": p.desa_id,
         "desa_name": p.desa.name, "kec_code": p.kec_code, "kab_code": p.kab_code,
         "kk": shown.kk(p.kk), "address": shown.address(p.address), "rt": p.rt, "rw": p.rw,
-        "phone": p.phone, "occupation": p.occupation_id, "segment": p.segment, "village_role": p.village_role,
+        "phone": p.phone, "occupation": p.occupation_id, "sector": p.sector,
+        "sector_source": p.sector_source, "segment": p.segment, "village_role": p.village_role,
         "declared_income": p.declared_income, "kpj": p.kpj, "channel": p.channel, "is_active": p.is_active,
         "deactivation_reason": p.deactivation_reason,
         "heirs": [{**h.as_dict(), "nik": shown.nik(h.nik)} for h in p.heirs.all()] if heirs else [],

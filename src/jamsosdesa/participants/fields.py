@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.text import has_bad_chars, is_ascii_digits
 
-from .models import HeirRelation, Segment, VillageRole
+from .models import HeirRelation, Sector, SectorSource, Segment, VillageRole
 from .nik import check_kk, check_kpj, check_nik, normalize_number
 
 # The fields a caller may set, in the order their messages are given.
 FIELDS = ("nik", "kk", "full_name", "birth_place", "birth_date", "sex", "desa", "address", "rt", "rw",
-          "phone", "occupation", "segment", "village_role", "declared_income", "kpj")
+          "phone", "occupation", "sector", "segment", "village_role", "declared_income", "kpj")
 REQUIRED = ("nik", "full_name", "birth_date", "sex", "desa")
 MAX_LENGTH = {"full_name": 120, "birth_place": 60, "address": 200, "phone": 20}
 MAX_INCOME = 10**12  # Rp1 trillion a month: anything above is a typing error (and would not fit the column)
@@ -62,6 +62,7 @@ class Code(StrEnum):
     RT_RW_INVALID = "rt_rw_invalid"
     OCCUPATION_UNKNOWN = "occupation_unknown"
     SEGMENT_UNKNOWN = "segment_unknown"
+    SECTOR_UNKNOWN = "sector_unknown"
     VILLAGE_ROLE_UNKNOWN = "village_role_unknown"
     INCOME_INVALID = "income_invalid"
     INCOME_TOO_LARGE = "income_too_large"
@@ -207,6 +208,7 @@ class ParticipantCleaner:
         self.occupation_by_name = {squash(name): code for code, name in facts.occupations.items()}
         self.occupation_by_name.update({k: v for k, v in OCCUPATION_ALIASES.items() if v in self.occupation_codes})
         self.segments = frozenset(Segment.values)
+        self.sectors = frozenset(Sector.values)
         self.roles = frozenset(VillageRole.values)
         self.role_by_label = {squash(str(label)): value for value, label in VillageRole.choices}
         self.region_status = facts.nik_region_status or _every_region_current
@@ -342,6 +344,20 @@ class ParticipantCleaner:
             else:
                 error("occupation", Code.OCCUPATION_UNKNOWN,
                       _("Pekerjaan '%(v)s' tidak dikenal (kode 1–89 atau nama).") % {"v": text})
+
+        if "sector" in values:
+            # Chosen by hand: kept when the occupation changes later. Blank: taken from the occupation again
+            # (Participant.fill_derived, participants.sectors).
+            text = as_text(values["sector"])
+            value = "_".join(text.lower().replace("/", " ").split())
+            if not text:
+                out["sector_source"] = SectorSource.OCCUPATION.value
+            elif value in self.sectors:
+                out["sector"], out["sector_source"] = value, SectorSource.MANUAL.value
+            else:
+                error("sector", Code.SECTOR_UNKNOWN, _("Sektor pekerjaan '%(v)s' tidak dikenal (pilih: %(list)s; "
+                                                       "kosongkan agar mengikuti pekerjaan).")
+                      % {"v": text, "list": ", ".join(Sector.values)})
 
         if "segment" in values:
             text = as_text(values["segment"]).upper()

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .fields import HEIR_MAX_LENGTH, MAX_LENGTH
-from .labels import occupation_name
-from .models import DeactivationReason, HeirRelation, Occupation, Segment, Sex, VillageRole
+from .labels import occupation_name, value_text
+from .models import DeactivationReason, HeirRelation, Occupation, Sector, Segment, Sex, VillageRole
 
 NUMERIC = {"inputmode": "numeric"}
 
@@ -48,6 +48,10 @@ class ParticipantForm(forms.Form):
     phone = CleanedByService(label=_("Nomor HP"), limit=MAX_LENGTH["phone"], required=False,
                              widget=forms.TextInput(attrs={"inputmode": "tel"}))
     occupation = forms.TypedChoiceField(label=_("Pekerjaan"), coerce=int, required=False, empty_value=None)
+    # Blank: the sector follows the occupation (SOPIR, TRANSPORTASI: transportasi); a choice is kept when the
+    # occupation changes later (PP 50/2025 discounts by sector).
+    sector = forms.ChoiceField(label=_("Sektor pekerjaan"), required=False,
+                               choices=[("", _("Ikuti pekerjaan")), *Sector.choices])
     segment = forms.ChoiceField(label=_("Segmen"), choices=Segment.choices, initial=Segment.BPU)
     village_role = forms.ChoiceField(label=_("Peran di desa"), choices=VillageRole.choices,
                                      initial=VillageRole.VULNERABLE_WORKER)
@@ -60,8 +64,12 @@ class ParticipantForm(forms.Form):
                                           required=False)
     client_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, derived_sector: str | None = None, **kwargs):
+        """`derived_sector`: the sector the person's occupation gives now, named in the blank choice."""
         super().__init__(*args, **kwargs)
+        follow = (_("Ikuti pekerjaan (sekarang: %(s)s)") % {"s": value_text("sector", derived_sector)}
+                  if derived_sector else _("Ikuti pekerjaan (sopir, transportasi: transportasi; lainnya: umum)"))
+        self.fields["sector"].choices = [("", follow), *Sector.choices]
         self.fields["occupation"].choices = [("", "—")] + [(o.code, occupation_name(o.name))
                                                            for o in Occupation.objects.all()]
         if not self.is_bound:

@@ -11,10 +11,11 @@ from datetime import date
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jamsosdesa.core.money import rupiah
 
-from .models import DeactivationReason, Participant, Sex, VillageRole
+from .models import DeactivationReason, Participant, Sector, SectorSource, Sex, VillageRole
 
 # Words of the civil-registry occupation names that stay in capitals (institutions and ranks spoken as
 # acronyms); every other word is written with a capital first letter ("PEGAWAI NEGERI SIPIL (PNS)" ->
@@ -23,8 +24,10 @@ ACRONYMS = frozenset({"PNS", "TNI", "POLRI", "RI", "DPR", "DPD", "DPRD", "BPK", 
                       "PPPK", "TKI", "PMI", "KPU", "DKI"})
 _WORD = re.compile(r"[A-Za-z]+")
 
-CHOICES = {"sex": Sex, "village_role": VillageRole, "deactivation_reason": DeactivationReason}
-EXTRA_FIELDS = {"heirs": "ahli waris", "deactivated_at": "dinonaktifkan pada"}
+CHOICES = {"sex": Sex, "village_role": VillageRole, "deactivation_reason": DeactivationReason, "sector": Sector,
+           "sector_source": SectorSource}
+EXTRA_FIELDS = {"heirs": "ahli waris", "deactivated_at": "dinonaktifkan pada",
+                "sector_source": gettext_noop("sumber sektor")}
 
 
 def occupation_name(name: str | None) -> str:
@@ -42,6 +45,12 @@ def occupation_name(name: str | None) -> str:
 def income_text(amount: int | None) -> str:
     """A declared income: Rp1.000.000; none declared (blank, stored as 0) is '—', not Rp0."""
     return rupiah(amount) if amount else "—"
+
+
+def sector_text(sector: str, source: str = SectorSource.OCCUPATION) -> str:
+    """A participant's sector in words, saying where it comes from: 'transportasi (ojek, sopir, kurir) · dari
+    pekerjaan'."""
+    return f"{value_text('sector', sector)} · {value_text('sector_source', source)}"
 
 
 def role_label(code: str) -> str:

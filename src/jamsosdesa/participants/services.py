@@ -72,6 +72,7 @@ def _model_values(clean: dict) -> dict:
 
 def _snapshot(p: Participant) -> dict:
     data = {f: getattr(p, f if f not in ("desa", "occupation") else f + "_id") for f in FIELDS}
+    data["sector_source"] = p.sector_source  # whether the sector follows the occupation or was chosen
     data["is_active"] = p.is_active
     data["heirs"] = [h.as_dict() for h in p.heirs.all()] if p.pk else []
     return data

@@ -16,10 +16,11 @@ from jamsosdesa.regions.selectors import region_ancestors
 from . import selectors, services
 from .access import can_change_participant
 from .forms import DeactivateForm, FilterForm, HeirFormSet, ParticipantForm
-from .labels import age, changes_text, income_text, occupation_name
-from .models import Occupation
+from .labels import age, changes_text, income_text, occupation_name, sector_text
+from .models import Occupation, SectorSource
 from .nik import check_nik
 from .panels import panels_for
+from .sectors import sector_for_occupation
 
 
 def _get_participant_for_user(request, pk: int):
@@ -121,7 +122,8 @@ def participant_detail(request, pk: int):
         "shown": {"nik": shown.nik(participant.nik), "kk": shown.kk(participant.kk),
                   "address": shown.address(participant.address),
                   "occupation": occupation_name(participant.occupation.name if participant.occupation else ""),
-                  "income": income_text(participant.declared_income)},
+                  "income": income_text(participant.declared_income),
+                  "sector": sector_text(participant.sector, participant.sector_source)},
         "heirs": [(h, shown.nik(h.nik)) for h in participant.heirs.all()],
         "history": history,
         "can_change": can_change_participant(request.user, participant),
@@ -138,7 +140,7 @@ def participant_edit(request, pk: int):
         return redirect("participants:detail", pk=pk)
     warnings, existing = [], None
     if request.method == "POST":
-        form = ParticipantForm(request.POST)
+        form = ParticipantForm(request.POST, derived_sector=sector_for_occupation(participant.occupation_id))
         heirs = HeirFormSet(request.POST, prefix="heirs")
         if form.is_valid() and heirs.is_valid():
             try:
@@ -154,8 +156,9 @@ def participant_edit(request, pk: int):
                 return redirect("participants:detail", pk=pk)
     else:
         initial = {f: getattr(participant, f) for f in services.FIELDS if f not in ("desa", "occupation")}
-        initial.update(desa=participant.desa_id, occupation=participant.occupation_id, kpj=participant.kpj or "")
-        form = ParticipantForm(initial=initial)
+        initial.update(desa=participant.desa_id, occupation=participant.occupation_id, kpj=participant.kpj or "",
+                       sector=participant.sector if participant.sector_source == SectorSource.MANUAL else "")
+        form = ParticipantForm(initial=initial, derived_sector=sector_for_occupation(participant.occupation_id))
         heirs = HeirFormSet(prefix="heirs", initial=[h.as_dict() for h in participant.heirs.all()])
     return render(request, "participants/form.html",
                   _form_context(form, heirs, warnings, creating=False, p=participant, existing=existing))
