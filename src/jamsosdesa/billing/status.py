@@ -1,0 +1,345 @@
+"""Protection status on a date, derived from dues and live allocations (docs/design/ledger.md §4; issue 12 item 4).
+
+Never stored: `derive` computes it from the person's dues, the day and the arrears policy in force, and is shared by
+`status_of` (one person, one query) and, in SQL form, by `status_table` (a region at once, for lists, worklists and
+dashboards). Both answer the same for the same rows (tests/billing/test_status_table.py compares them).
+
+- `ended`: deactivated in the registry on or before the day, or moved to PU (the employer pays from then on).
+- `not_started`: no month up to the day's month is paid (protection starts with the first paid month).
+- otherwise, with *c* the cut-off (the latest month whose deadline, day BILLING_DUE_DAY of the month
+  BILLING_DUE_MONTH_OFFSET later, is on or before the day) and *k* the months from the last paid month + 1 to *c*,
+  whether or not they have a due (a month nobody pays for is unpaid): `active` if k = 0 (or paid ahead),
+  `arrears` if k is 1 or 2, `non_active` if 3 or more.
+- `covered`: active; or arrears under a lenient policy while k ≤ its grace months (`covered_if_paid_by`: the
+  arrears must be paid before that day); otherwise not.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jamsosdesa.core import clock
+from jamsosdesa.core.months import add_months, months_between
+from jamsosdesa.core.regioncodes import Level, level_of_code
+from jamsosdesa.participants.models import Segment
+
+from .live import live, not_reversed_sql
+from .models import Allocation, Due, ReversalTarget
+from .policy import Policy, default_policy, policy_for
+
+ACTIVE, ARREARS, NON_ACTIVE, NOT_STARTED, ENDED = "active", "arrears", "non_active", "not_started", "ended"
+STATUSES = (ACTIVE, ARREARS, NON_ACTIVE, NOT_STARTED, ENDED)
+STATUS_WORDS = {
+    ACTIVE: _("aktif"),
+    ARREARS: _("menunggak"),
+    NON_ACTIVE: _("tidak aktif (perlindungan berhenti)"),
+    NOT_STARTED: _("belum mulai"),
+    ENDED: _("berakhir"),
+}
+ARREARS_MONTHS_BEFORE_NON_ACTIVE = 2  # k = 1..2 is arrears, 3 or more non-active
+
+
+# --- the pure part ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueLine:
+    """One live due as the derivation needs it: its month, amount, whether a live allocation pays it, and whether
+    the worker pays it (their own package) or a scheme does."""
+
+    month: date
+    amount: int
+    paid: bool
+    self_paid: bool
+
+
+@dataclass(frozen=True)
+class RegistryState:
+    """What the registry says of the person on the day: ended (deactivated by then, or moved to PU)."""
+
+    ended: bool = False
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A month's contribution falls due on `day` of the month `month_offset` months after it."""
+
+    day: int = 15
+    month_offset: int = 0
+
+    @classmethod
+    def from_settings(cls) -> "Deadline":
+        return cls(day=settings.BILLING_DUE_DAY, month_offset=settings.BILLING_DUE_MONTH_OFFSET)
+
+    def of(self, month: date) -> date:
+        due_month = add_months(month, self.month_offset)
+        last_day = (add_months(due_month, 1) - timedelta(days=1)).day
+        return due_month.replace(day=min(max(self.day, 1), last_day))
+
+    def cutoff(self, on: date) -> date:
+        """*c*: the latest month whose deadline is on or before `on`."""
+        month = add_months(on.replace(day=1), -self.month_offset)
+        return month if self.of(month) <= on else add_months(month, -1)
+
+
+@dataclass(frozen=True)
+class Status:
+    status: str
+    on: date
+    paid_through: date | None  # the month before the oldest unpaid due; with none, the latest paid month
+    owed: int  # unpaid live dues of months up to the day's month
+    owed_self: int
+    owed_scheme: int
+    covered: bool
+    covered_if_paid_by: date | None  # lenient arrears: covered only if the arrears are paid before this day
+    policy: Policy
+    last_paid: date | None = None
+    first_unpaid: date | None = None
+    months_unpaid: int = 0  # k
+    cutoff: date | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def words(self) -> str:
+        return str(STATUS_WORDS[self.status])
+
+    def as_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "on": self.on.isoformat(),
+            "paid_through": f"{self.paid_through:%Y-%m}" if self.paid_through else None,
+            "owed": self.owed,
+            "owed_self": self.owed_self,
+            "owed_scheme": self.owed_scheme,
+            "covered": self.covered,
+            "covered_if_paid_by": self.covered_if_paid_by.isoformat() if self.covered_if_paid_by else None,
+            "months_unpaid": self.months_unpaid,
+            "policy": self.policy.as_dict(),
+        }
+
+
+def status_by_last_paid(last_paid: date | None, first_paid: date | None, on: date, cutoff: date, *,
+                        ended: bool) -> tuple[str, int]:
+    """The status word and k from the month summary alone (what `status_table` computes in SQL)."""
+    if ended:
+        return ENDED, 0
+    if first_paid is None or first_paid > on.replace(day=1):
+        return NOT_STARTED, 0
+    k = max(months_between(last_paid, cutoff) - 1, 0)
+    if k == 0:
+        return ACTIVE, 0
+    return (ARREARS if k <= ARREARS_MONTHS_BEFORE_NON_ACTIVE else NON_ACTIVE), k
+
+
+def derive(dues: Iterable[DueLine], on: date, policy: Policy, registry: RegistryState = RegistryState(), *,
+           deadline: Deadline = Deadline()) -> Status:
+    """The status of one person on the day `on` from their live dues (any order). Pure: no database, no clock."""
+    this_month = on.replace(day=1)
+    months: dict[date, bool] = {}
+    owed_self = owed_scheme = 0
+    first_unpaid = None
+    for line in dues:
+        months[line.month] = months.get(line.month, True) and line.paid
+        if not line.paid:
+            first_unpaid = line.month if first_unpaid is None else min(first_unpaid, line.month)
+            if line.month <= this_month:
+                if line.self_paid:
+                    owed_self += line.amount
+                else:
+                    owed_scheme += line.amount
+    paid = sorted(m for m, all_paid in months.items() if all_paid)
+    last_paid = paid[-1] if paid else None
+    first_paid = paid[0] if paid else None
+    if first_unpaid is not None:
+        # the month before the oldest unpaid due, when something was paid before it (else nothing is paid through)
+        paid_through = add_months(first_unpaid, -1) if first_paid and first_paid < first_unpaid else None
+    else:
+        paid_through = last_paid
+    cutoff = deadline.cutoff(on)
+    status, k = status_by_last_paid(last_paid, first_paid, on, cutoff, ended=registry.ended)
+    covered, paid_by = False, None
+    if status == ACTIVE:
+        covered = True
+    elif status == ARREARS and policy.lenient and k <= policy.grace_months:
+        covered = True
+        oldest_unpaid = add_months(last_paid, 1)
+        paid_by = deadline.of(add_months(oldest_unpaid, policy.grace_months))
+    return Status(status=status, on=on, paid_through=paid_through, owed=owed_self + owed_scheme, owed_self=owed_self,
+                  owed_scheme=owed_scheme, covered=covered, covered_if_paid_by=paid_by, policy=policy,
+                  last_paid=last_paid, first_unpaid=first_unpaid, months_unpaid=k, cutoff=cutoff)
+
+
+# --- one person -------------------------------------------------------------------------------------------------
+
+
+def _day_end(on: date) -> datetime:
+    """The first moment after the day `on` in the project's time zone."""
+    return timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
+
+
+def registry_state(participant, on: date) -> RegistryState:
+    deactivated = (not participant.is_active
+                   and (participant.deactivated_at is None or participant.deactivated_at < _day_end(on)))
+    return RegistryState(ended=deactivated or participant.segment == Segment.PU)
+
+
+def due_lines(participant_id: int) -> list[DueLine]:
+    """The person's live dues with whether each is paid: one query ((participant, month) index, EXISTS on the
+    allocation's (due, seq) index)."""
+    allocated = live(Allocation.objects.filter(due_id=OuterRef("pk")), ReversalTarget.ALLOCATION)
+    rows = (live(Due.objects.filter(participant_id=participant_id), ReversalTarget.DUE)
+            .annotate(paid=Exists(allocated)).order_by().values_list("month", "amount", "paid", "membership_id"))
+    return [DueLine(month=m, amount=a, paid=bool(p), self_paid=ms is not None) for m, a, p, ms in rows]
+
+
+def status_of(participant, on: date | None = None, *, policy: Policy | None = None) -> Status:
+    """The participant's status on `on` (default: today), under the policy of their kabupaten on that day."""
+    on = on or clock.today()
+    chosen = policy or policy_for(participant.kab_code, on)
+    return derive(due_lines(participant.pk), on, chosen, registry_state(participant, on),
+                  deadline=Deadline.from_settings())
+
+
+def public_status(participant_id: int | None, ended: bool, on: date) -> Status:
+    """For the public page: the same one query whether or not a person matched (an id that matches nothing when
+    none did), under the default policy, which the answer does not depend on (it tells only active or not)."""
+    lines = due_lines(participant_id if participant_id is not None else 0)
+    return derive(lines, on, default_policy(), RegistryState(ended=ended), deadline=Deadline.from_settings())
+
+
+# --- a region at once (set-based) -------------------------------------------------------------------------------
+
+
+def _region_sql(code: str) -> tuple[str, list]:
+    code = (code or "").strip()
+    if not code:
+        return "1 = 1", []
+    level = level_of_code(code)
+    if level == Level.PROVINSI:
+        return "p.kab_code LIKE %s", [code + ".%"]
+    if level == Level.KABUPATEN:
+        return "p.kab_code = %s", [code]
+    if level == Level.KECAMATAN:
+        return "p.kec_code = %s", [code]
+    if level == Level.DESA:
+        return "p.desa_code = %s", [code]
+    return "1 = 0", []  # an unknown code: nobody, never everyone
+
+
+def status_table(region_code: str | None, on: date | None = None, *, participants_sql: str = "",
+                 participants_params: Iterable = ()) -> tuple[str, list]:
+    """SQL (with its parameters) of one row per participant of the region ('' or None: every one) with
+    `participant_id, status, last_paid, first_paid, first_unpaid, owed, owed_self`. `participants_sql` narrows
+    it further: a condition on `p` (the participants table), e.g. `p.id IN (<a scoped queryset's SQL>)`.
+
+    Portable (SQLite and PostgreSQL): no month arithmetic in SQL; the status is a range on `last_paid` with bounds
+    computed here (c, c − 2), as in design §4. Wrap it: `SELECT participant_id FROM (<sql>) s WHERE status = %s`.
+    """
+    on = on or clock.today()
+    deadline = Deadline.from_settings()
+    cutoff = deadline.cutoff(on)
+    adapt = connection.ops.adapt_datefield_value
+    this_month, c = adapt(on.replace(day=1)), adapt(cutoff)
+    c2 = adapt(add_months(cutoff, -ARREARS_MONTHS_BEFORE_NON_ACTIVE))
+    day_end = connection.ops.adapt_datetimefield_value(_day_end(on))
+    region, region_params = _region_sql(region_code or "")
+    narrow = f" AND ({participants_sql})" if participants_sql else ""
+    sql = f"""
+WITH p AS (
+  SELECT p.id, p.is_active, p.deactivated_at, p.segment FROM participants_participant p
+  WHERE {region}{narrow}
+), dd AS (
+  SELECT d.participant_id, d.month, d.amount, d.membership_id,
+         CASE WHEN EXISTS (SELECT 1 FROM billing_allocation a WHERE a.due_id = d.id
+                           AND {not_reversed_sql("a", ReversalTarget.ALLOCATION)}) THEN 1 ELSE 0 END AS paid
+  FROM billing_due d JOIN p ON p.id = d.participant_id
+  WHERE {not_reversed_sql("d", ReversalTarget.DUE)}
+), m AS (
+  SELECT participant_id, month, MIN(paid) AS paid,
+         SUM(CASE WHEN paid = 0 THEN amount ELSE 0 END) AS unpaid,
+         SUM(CASE WHEN paid = 0 AND membership_id IS NOT NULL THEN amount ELSE 0 END) AS unpaid_self
+  FROM dd GROUP BY participant_id, month
+), s AS (
+  SELECT participant_id,
+         MAX(CASE WHEN paid = 1 THEN month END) AS last_paid,
+         MIN(CASE WHEN paid = 1 THEN month END) AS first_paid,
+         MIN(CASE WHEN paid = 0 THEN month END) AS first_unpaid,
+         SUM(CASE WHEN month <= %s THEN unpaid ELSE 0 END) AS owed,
+         SUM(CASE WHEN month <= %s THEN unpaid_self ELSE 0 END) AS owed_self
+  FROM m GROUP BY participant_id
+)
+SELECT p.id AS participant_id,
+       CASE WHEN (p.is_active = %s AND (p.deactivated_at IS NULL OR p.deactivated_at < %s)) OR p.segment = %s
+              THEN '{ENDED}'
+            WHEN s.first_paid IS NULL OR s.first_paid > %s THEN '{NOT_STARTED}'
+            WHEN s.last_paid >= %s THEN '{ACTIVE}'
+            WHEN s.last_paid >= %s THEN '{ARREARS}'
+            ELSE '{NON_ACTIVE}' END AS status,
+       s.last_paid, s.first_paid, s.first_unpaid, COALESCE(s.owed, 0) AS owed, COALESCE(s.owed_self, 0) AS owed_self
+FROM p LEFT JOIN s ON s.participant_id = p.id"""
+    params = [*region_params, *participants_params, this_month, this_month, False, day_end, Segment.PU.value,
+              this_month, c, c2]
+    return sql, params
+
+
+def participant_ids_with_status(status: str, on: date | None = None, *, region_code: str = "",
+                                participants_sql: str = "", participants_params: Iterable = ()) -> tuple[str, list]:
+    """SQL of the ids of participants with `status` on the day (for `pk__in=RawSQL(...)`)."""
+    sql, params = status_table(region_code, on, participants_sql=participants_sql,
+                               participants_params=participants_params)
+    return f"SELECT st.participant_id FROM ({sql}) st WHERE st.status = %s", [*params, status]
+
+
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def status_rows(region_code: str | None, on: date | None = None) -> list[dict]:
+    """status_table's rows as dicts (dates as dates), for small regions and tests."""
+    sql, params = status_table(region_code, on)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [col[0] for col in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        for key in ("last_paid", "first_paid", "first_unpaid"):
+            row[key] = _as_date(row[key])
+        row["owed"], row["owed_self"] = int(row["owed"]), int(row["owed_self"])
+    return rows
+
+
+# --- the public page ----------------------------------------------------------------------------------------------
+
+
+def protected_until(nik: str, birth_date: date, on: date | None = None) -> date | None:
+    """For the public page: the paid-through month when the person with this NIK and birth date is protected
+    (`active`) on the day, else None. An unknown NIK, a wrong birth date and an unprotected person cost the same
+    two queries (the dues query runs for an id that matches nothing) and give the same None."""
+    from jamsosdesa.participants.models import Participant
+
+    on = on or clock.today()
+    row = (Participant.objects.filter(nik=nik)
+           .values("pk", "birth_date", "is_active", "deactivated_at", "segment").first())
+    matched = row is not None and row["birth_date"] == birth_date
+    ended = False
+    if matched:
+        ended = registry_state(_Registry(row["is_active"], row["deactivated_at"], row["segment"]), on).ended
+    status = public_status(row["pk"] if matched else None, ended, on)
+    if status.status != ACTIVE:
+        return None
+    return status.paid_through or status.last_paid
+
+
+@dataclass(frozen=True)
+class _Registry:
+    is_active: bool
+    deactivated_at: datetime | None
+    segment: str
