@@ -136,6 +136,16 @@ PAGES = {
                                changes=(ADMIN, OP_A)),
     "funding:batch_cancel": Url("/skema/daftar/{batch}/batal/", get=expect(405), post=own(302),
                                 changes=(ADMIN, OP_A)),
+    # H6: worklists and statements. A worklist shows each user its own area (the national admin is asked to choose
+    # a region first: its export sends it back to the page); the start action and the statements are desa A's.
+    "billing:worklist": Url("/tagihan/daftar-kerja/", get=expect(200)),
+    "billing:worklist_export": Url("/tagihan/daftar-kerja.xlsx", get=expect(200, **{ADMIN: 302})),
+    "billing:worklist_start": Url("/tagihan/daftar-kerja/mulai/{enrolment}/", get=expect(405), post=scoped(302),
+                                  changes=(ADMIN, OP_A, AGENT)),
+    "billing:statement_participant": Url("/tagihan/peserta/{participant}/rekening/", get=scoped()),
+    "billing:statement_participant_export": Url("/tagihan/peserta/{participant}/rekening.xlsx", get=scoped()),
+    "billing:statement_scheme": Url("/tagihan/skema/{scheme}/rekening/", get=scoped()),
+    "billing:statement_scheme_export": Url("/tagihan/skema/{scheme}/rekening.xlsx", get=scoped()),
     # the API's own pages: the document is public, the root is no page
     "api:openapi-json": Url("/api/v1/openapi.json", get=expect(200, anonymous=200)),
     "api:openapi-view": Url("/api/v1/docs", get=expect(200, anonymous=200)),

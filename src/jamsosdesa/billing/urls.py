@@ -5,3 +5,18 @@ app_name = "billing"
 # statements), each with its own views module.
 urlpatterns = [
 ]
+
+# --- H6: worklists (lapse forecast, arrears) and statements ---------------------------------------------------
+from . import views_statements, views_worklists  # noqa: E402
+
+urlpatterns += [
+    path("daftar-kerja/", views_worklists.worklist, name="worklist"),
+    path("daftar-kerja.xlsx", views_worklists.worklist_export, name="worklist_export"),
+    path("daftar-kerja/mulai/<int:enrolment>/", views_worklists.worklist_start, name="worklist_start"),
+    path("peserta/<int:pk>/rekening/", views_statements.participant_statement_page, name="statement_participant"),
+    path("peserta/<int:pk>/rekening.xlsx", views_statements.participant_statement_export,
+         name="statement_participant_export"),
+    path("skema/<int:pk>/rekening/", views_statements.scheme_statement_page, name="statement_scheme"),
+    path("skema/<int:pk>/rekening.xlsx", views_statements.scheme_statement_export, name="statement_scheme_export"),
+]
+# --- end H6 ----------------------------------------------------------------------------------------------------

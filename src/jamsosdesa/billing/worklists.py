@@ -63,9 +63,15 @@ def cutoff_month(on: date) -> date:
 # --- regions --------------------------------------------------------------------------------------------------
 
 
-def _region_q(code: str, *, kab="kab_code", desa="desa_code") -> Q:
-    """Rows of a kabupaten, kecamatan, desa or province by the payer row's own codes ('' or an unknown code: none,
-    so a typo never widens a list)."""
+def _region_q(codes, *, kab="kab_code", desa="desa_code") -> Q:
+    """Rows of a kabupaten, kecamatan, desa or province (or of several: a list of codes) by the payer row's own
+    codes ('' or an unknown code: none, so a typo never widens a list)."""
+    if not isinstance(codes, str):
+        q = Q(pk__in=[])
+        for code in codes:
+            q |= _region_q(code, kab=kab, desa=desa)
+        return q
+    code = codes
     level = level_of_code(code or "")
     if level == Level.KABUPATEN:
         return Q(**{kab: code})
@@ -281,3 +287,78 @@ def present(rows, *, user, kind: str) -> list[ShownRow]:
                             reminder=text, whatsapp=whatsapp_link(r["phone"], text),
                             programmes=tuple(r.get("programmes") or ()), income=r.get("income") or 0))
     return out
+
+
+# --- export ----------------------------------------------------------------------------------------------------
+
+EXPORT_LIMIT = 100_000
+
+
+def worklist_rows(kind: str, regions, days: int, today: date, *, user) -> QuerySet:
+    """The rows of one worklist for `user` over `regions` (a code or several: the user's own area)."""
+    if kind == "forecast":
+        return lapse_forecast(regions, days, today, user=user)
+    if kind == "arrears":
+        return arrears_this_month(regions, today, user=user)
+    if kind == "non_active":
+        return non_active_next_month(regions, today, user=user)
+    raise ValueError(kind)
+
+
+def worklist_xlsx(*, actor, kind: str, regions, days: int, today: date, target) -> int:
+    """The worklist as an .xlsx file (text cells stay text: a name like '=HYPERLINK(…)' never runs); the caller
+    records the export (`worklist_export_record`) once the file has gone out. Returns the number of rows."""
+    import xlsxwriter
+
+    from jamsosdesa.core.cells import XLSX_OPTIONS
+
+    book = xlsxwriter.Workbook(target if hasattr(target, "write") else str(target),
+                               {"constant_memory": True, **XLSX_OPTIONS})
+    sheet = book.add_worksheet(_("Daftar kerja"))
+    bold = book.add_format({"bold": True})
+    money = book.add_format({"num_format": "#,##0"})
+    header = ["NIK", _("Nama"), _("Kode desa"), _("Desa"), _("Nomor HP"), _("Agen"), _("Pembayar"),
+              _("Bulan terakhir"), _("Bulan pertama tanpa bayar"), _("Tunggakan (Rp)"), _("Pesan pengingat"),
+              _("Tautan WhatsApp")]
+    sheet.write_row(0, 0, header, bold)
+    count = 0
+    rows = worklist_rows(kind, regions, days, today, user=actor)[:EXPORT_LIMIT]
+    chunk: list = []
+
+    def flush():
+        nonlocal count
+        for row in present(chunk, user=actor, kind=kind):
+            count += 1
+            values = [row.nik, row.name, row.desa_code, row.desa_name, row.phone, row.agent_name,
+                      row.scheme_name or _("iuran mandiri"), row.last_month.strftime("%Y-%m"),
+                      row.next_month.strftime("%Y-%m") if row.next_month else "", row.owed, row.reminder,
+                      row.whatsapp]
+            for c, value in enumerate(values):
+                if isinstance(value, int):
+                    sheet.write_number(count, c, value, money)
+                else:
+                    sheet.write_string(count, c, value)
+        chunk.clear()
+
+    for row in rows.iterator(chunk_size=2000):
+        chunk.append(row)
+        if len(chunk) == 2000:
+            flush()
+    flush()
+    book.close()
+    return count
+
+
+def worklist_export_record(*, actor, kind: str, regions, days: int, rows: int) -> None:
+    """One WORKLIST_EXPORTED event: what was asked, how many rows went out, whether NIKs were masked."""
+    from django.db import transaction
+
+    from jamsosdesa.core.audit import audit_record
+    from jamsosdesa.core.models import AuditEventType
+
+    codes = [regions] if isinstance(regions, str) else list(regions)
+    with transaction.atomic():
+        audit_record(actor=actor, event=AuditEventType.WORKLIST_EXPORTED, object_type="worklist", object_id=kind,
+                     region_code=codes[0] if len(codes) == 1 else "",
+                     new={"kind": kind, "days": days if kind == "forecast" else None, "regions": codes,
+                          "format": "xlsx", "rows": rows, "nik_masked": personal_data(actor).nik_masked})
