@@ -56,6 +56,11 @@ class ErrorCode(StrEnum):
     TOO_FAR_AHEAD = "too_far_ahead"  # a payment that would pay beyond BILLING_MAX_MONTHS_AHEAD
     ALREADY_REVERSED = "already_reversed"
     REVERSAL_OF_REVERSAL = "reversal_of_reversal"
+    # billing: the worker's own package (H1)
+    PACKAGE_OPEN = "package_open"  # the person has an open package already: change or end it
+    NO_PACKAGE = "no_package"  # no open package to change or end
+    MONTH_PAID = "month_paid"  # a change or end taking effect from a month already paid
+    SEGMENT_NOT_ALLOWED = "segment_not_allowed"  # a package for PU, PMI or Jakon (BPU only for now)
 
 
 @dataclass
