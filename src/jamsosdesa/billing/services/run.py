@@ -59,8 +59,29 @@ SKIP_REASONS = ("no_rate", "income_not_allowed", "registered_later", "inactive")
 STAGE_KAB = gettext_noop("iuran kabupaten %(kab)s (%(n)s dari %(total)s)")
 STAGE_INVOICES = gettext_noop("menerbitkan tagihan kolektif")
 STAGE_PRICES = gettext_noop("menghitung tarif")
+SKIP_TEXT = {"no_rate": gettext_noop("belum ada tarif"),
+             "income_not_allowed": gettext_noop("nominal penghasilan tidak ada dalam daftar"),
+             "registered_later": gettext_noop("terdaftar sesudah bulan itu"),
+             "inactive": gettext_noop("sudah nonaktif sebelum bulan itu")}
 
 Progress = Callable[..., None]
+
+
+def skip_reason_text(reason: str) -> str:
+    """Why people in force were not billed, in the reader's language (an unknown code as it is)."""
+    return _(SKIP_TEXT[reason]) if reason in SKIP_TEXT else reason
+
+
+def run_as_json(run: BillingRun) -> dict:
+    """A run as the API and `billing run --json` give it."""
+    from jamsosdesa.core.jobs import job_progress
+
+    return {"id": run.pk, "month": f"{run.month:%Y-%m}", "status": run.status, "trigger": run.trigger,
+            "message": run.message, "dues_created": run.dues_created, "invoices_created": run.invoices_created,
+            "amount_billed": run.amount_billed, "credit_applied": run.credit_applied, "skipped": run.skipped,
+            "kab_done": run.kab_done, "progress": job_progress(run) if run.is_active else None,
+            "created_at": run.created_at.isoformat(), "started_at": run.started_at and run.started_at.isoformat(),
+            "finished_at": run.finished_at and run.finished_at.isoformat()}
 
 
 # --- checks -------------------------------------------------------------------------------------------------
@@ -371,6 +392,8 @@ def _execute(run: BillingRun, tell: Progress) -> None:
     tell(len(kabs), total, Stage(STAGE_INVOICES))
     with transaction.atomic():
         invoices = _issue_invoices(run, month)
+        for kab in sorted({i.kab_code for i in invoices}):  # scheme payers' credit pays their new lines
+            credit += _apply_credit(run, kab)
         amount = _amount_billed(run, month)
         summary = {"month": f"{month:%Y-%m}", "kabupaten": len(kabs), "dues_created": created,
                    "invoices_created": len(invoices), "amount_billed": amount, "credit_applied": credit,
