@@ -51,3 +51,12 @@ def test_schedule_queues_this_month_for_the_worker_once(admin_user):
     run = BillingRun.objects.get()
     assert (run.month, run.trigger) == (month(0), "schedule")
     assert "Tidak ada yang diantrekan" in _call("schedule")
+
+
+def test_serve_s_periodic_tick_queues_this_month_s_run(admin_user):
+    from jamsosdesa.core.periodic import periodic_tasks, run_periodic
+
+    assert "billing.schedule" in periodic_tasks  # registered by billing's AppConfig.ready()
+    run_periodic()
+    run_periodic()
+    assert list(BillingRun.objects.values_list("month", "trigger")) == [(month(0), "schedule")]

@@ -115,11 +115,14 @@ class Supervisor:
 
     def cleanup(self) -> None:
         from jamsosdesa.core.jobs import jobs_cleanup
+        from jamsosdesa.core.periodic import run_periodic
 
         try:
             jobs_cleanup()
         except Exception:  # noqa: BLE001 - a database not migrated yet, or busy: the next round tries again
             logger.exception("job clean-up failed")
+        try:
+            run_periodic()  # what packages registered (core.periodic), e.g. billing's monthly run
         finally:
             connections.close_all()
 
