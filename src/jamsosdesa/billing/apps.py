@@ -15,3 +15,10 @@ class BillingConfig(AppConfig):
 
         periodic_tasks.register("billing.schedule", billing_schedule)
         # end H2 billing run
+        # H3 payments: ending an enrolment voids its later dues.
+        from jamsosdesa.funding.hooks import enrolment_ended_hooks
+
+        from .services.reversals import enrolment_ended_hook
+
+        enrolment_ended_hooks.register("billing.void_dues_after", enrolment_ended_hook)
+        # end H3 payments
