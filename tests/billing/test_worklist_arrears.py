@@ -1,7 +1,7 @@
 """Arrears this month (last paid month = c − 1) and non-active next month (last paid = c − 2), c being the latest
 month whose deadline (the 15th) has passed. "Today" is the 20th of this month here, so c is this month."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -73,3 +73,21 @@ def test_others_areas_and_deactivated_people_are_left_out(paying, operator_b):
     one.is_active = False
     one.save(update_fields=["is_active"])
     assert ids(arrears_this_month("33.11", the_20th())) == []
+
+
+def test_the_arrears_tab_lists_the_operators_people_with_what_they_owe(paying, operator_a, operator_b):
+    import time_machine
+    from django.test import Client
+
+    from tests.conftest import JAKARTA, TEST_TIME_OF_DAY
+
+    one, two, *_rest = paying
+    client = Client()
+    with time_machine.travel(datetime.combine(the_20th(), TEST_TIME_OF_DAY, tzinfo=JAKARTA)):
+        client.force_login(operator_a)
+        page = client.get("/tagihan/daftar-kerja/?jenis=non_active").content.decode()
+        assert two.full_name in page and "Rp33.600" in page and one.full_name not in page
+        page = client.get("/tagihan/daftar-kerja/?jenis=arrears").content.decode()
+        assert one.full_name in page and "Rp16.800" in page and two.full_name not in page
+        client.force_login(operator_b)
+        assert two.full_name not in client.get("/tagihan/daftar-kerja/?jenis=non_active").content.decode()

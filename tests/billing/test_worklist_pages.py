@@ -52,7 +52,8 @@ def test_a_region_outside_the_area_shows_only_the_users_own(ending, operator_b):
 
 
 @pytest.mark.parametrize("query", ["?jenis=bogus&hari=x", "?hari=45", "?wilayah=99.99.x", "?wilayah=33.11&page=999",
-                                   "?kelompok=agen&agen=abc&desa=zzz", "?jenis=arrears", "?jenis=non_active"])
+                                   "?kelompok=agen&agen=abc&desa=zzz", "?jenis=arrears", "?jenis=non_active",
+                                   "?jenis=arrears&kelompok=agen&desa=33.11.11.2004&agen=1"])
 def test_odd_filters_never_crash(ending, operator_a, query):
     assert logged_in(operator_a).get("/tagihan/daftar-kerja/" + query).status_code == 200
 

@@ -18,7 +18,8 @@ from datetime import date, timedelta
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Case, DateField, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import dateformat, translation
 from django.utils.translation import gettext as _
@@ -94,13 +95,12 @@ ROW_FIELDS = ("participant_id", "nik", "name", "phone", "desa_code", "agent_id",
               "last_month")
 
 
-def _agent_of_person():
+def _agent_of_person(person: str = "participant_id"):
     """The agent a row belongs to: the agent collecting the person's latest package, else the PERISAI agent who
-    registered the person (None: nobody's)."""
-    latest_package_agent = Subquery(Membership.objects.filter(participant_id=OuterRef("participant_id"),
-                                                              agent__isnull=False)
+    registered the person (None: nobody's). `person`: the row's column holding the participant's id."""
+    latest_package_agent = Subquery(Membership.objects.filter(participant_id=OuterRef(person), agent__isnull=False)
                                     .order_by("-first_month").values("agent_id")[:1])
-    registrar = Subquery(Participant.objects.filter(pk=OuterRef("participant_id"),
+    registrar = Subquery(Participant.objects.filter(pk=OuterRef(person),
                                                     registered_by__role=Role.PERISAI_AGENT)
                          .values("registered_by_id")[:1])
     return Coalesce(latest_package_agent, registrar)
@@ -142,51 +142,55 @@ def _month_after(first: date, last: date):
     return Case(*[When(end_month=m, then=Value(add_months(m, 1))) for m in months], output_field=DateField())
 
 
-def _paid_months(region_code: str) -> QuerySet:
-    """Live dues of the region whose month is fully paid (no live due of the same person and month lacks a live
-    allocation)."""
-    dues = live(Due.objects.filter(_region_q(region_code)), ReversalTarget.DUE)
-    allocated = live(Allocation.objects.filter(due_id=OuterRef("pk")), ReversalTarget.ALLOCATION)
-    unpaid_same_month = live(Due.objects.filter(participant_id=OuterRef("participant_id"), month=OuterRef("month")),
-                             ReversalTarget.DUE).filter(
-        ~Exists(live(Allocation.objects.filter(due_id=OuterRef("pk")), ReversalTarget.ALLOCATION)))
-    return dues.filter(Exists(allocated)).filter(~Exists(unpaid_same_month))
+def _with_last_paid(codes, status: str, last_paid: date, on: date) -> Q:
+    """Participants whose status on `on` is `status` with this last paid month, from H4's `status_table` (the one
+    set-based derivation of §4), per region code."""
+    from django.db.models.expressions import RawSQL
+
+    from .status import status_table
+
+    q = Q(pk__in=[])
+    for code in [codes] if isinstance(codes, str) else codes:
+        if level_of_code(code or "") is None:
+            continue  # '' would mean everyone to status_table: a worklist never widens on a typo
+        sql, params = status_table(code, on)
+        month = connection.ops.adapt_datefield_value(last_paid)
+        q |= Q(pk__in=RawSQL(f"SELECT st.participant_id FROM ({sql}) st WHERE st.status = %s AND st.last_paid = %s",
+                             [*params, status, month]))
+    return q
 
 
-def _last_paid_is(region_code: str, month: date) -> QuerySet:
-    """The ids of people of the region whose last fully paid month is `month`."""
-    return (_paid_months(region_code).values("participant_id").annotate(last_paid=Max("month"))
-            .filter(last_paid=month).values("participant_id"))
+def _owed_rows(codes, last_paid: date, on: date, *, user=None) -> QuerySet:
+    """Rows for the arrears lists, one per person (in arrears per `status_table`, last paid month `last_paid`):
+    what they owe up to the month of `on`, the payer of their latest due, the first unpaid month."""
+    from .status import ARREARS
 
-
-def _owed_rows(region_code: str, month: date, on: date, *, user=None) -> QuerySet:
-    """Rows for the arrears lists, one per person (active in the registry) whose last fully paid month is `month`:
-    what they owe from the month after up to the month of `on`, and the first unpaid month. A month with no due
-    at all (the scheme ended, no package) counts as unpaid in the status (§4), so such a person is listed too."""
     this_month = on.replace(day=1)
-    dues = live(Due.objects.filter(_region_q(region_code), participant_id__in=_last_paid_is(region_code, month),
-                                   participant__is_active=True), ReversalTarget.DUE)
-    dues = _scoped(dues, user).annotate(
-        paid=Exists(live(Allocation.objects.filter(due_id=OuterRef("pk")), ReversalTarget.ALLOCATION)))
-    unpaid = Q(paid=False, month__gt=month, month__lte=this_month)
-    return (dues.values("participant_id")
-            .annotate(nik=Max("participant__nik"), name=Max("participant__full_name"),
-                      phone=Max("participant__phone"), desa_code=Max("desa_code"),
-                      search=Max("participant__search_name"), scheme_id=Max("scheme_id"),
-                      scheme_name=Max("scheme__name"),
-                      owed=Coalesce(Sum("amount", filter=unpaid), Value(0)),
-                      first_unpaid=Min("month", filter=Q(paid=False, month__gt=month)))
-            .annotate(agent_id=_agent_of_person(), last_month=Value(month, output_field=DateField()))
-            .order_by("desa_code", "search", "participant_id"))
+    people = Participant.objects.filter(_with_last_paid(codes, ARREARS, last_paid, on)).annotate(
+        participant_id=F("pk"))
+    people = _scoped(people, user)
+    unpaid = live(Due.objects.filter(participant_id=OuterRef("pk"), month__gt=last_paid, month__lte=this_month),
+                  ReversalTarget.DUE).filter(
+        ~Exists(live(Allocation.objects.filter(due_id=OuterRef("pk")), ReversalTarget.ALLOCATION)))
+    latest = live(Due.objects.filter(participant_id=OuterRef("pk")), ReversalTarget.DUE).order_by("-month", "-id")
+    return (people.annotate(
+        name=F("full_name"), search=F("search_name"),
+        owed=Coalesce(Subquery(unpaid.values("participant_id").annotate(s=Sum("amount")).values("s")[:1]),
+                      Value(0)),
+        scheme_id=Subquery(latest.values("scheme_id")[:1]), scheme_name=Subquery(latest.values("scheme__name")[:1]),
+        agent_id=_agent_of_person("pk"), last_month=Value(last_paid, output_field=DateField()))
+        .order_by("desa_id", "search", "pk")
+        .values("participant_id", "nik", "name", "phone", "owed", "scheme_id", "scheme_name", "agent_id",
+                "last_month", desa_code=F("desa_id")))
 
 
-def arrears_this_month(region_code: str, today: date, *, user=None) -> QuerySet:
-    """Who fell into arrears with this month's deadline: last paid month = *c* − 1 (one month unpaid)."""
+def arrears_this_month(region_code, today: date, *, user=None) -> QuerySet:
+    """Who fell into arrears with the latest deadline: status arrears with last paid month = *c* − 1."""
     return _owed_rows(region_code, add_months(cutoff_month(today), -1), today, user=user)
 
 
-def non_active_next_month(region_code: str, today: date, *, user=None) -> QuerySet:
-    """Who stops being protected at the next deadline unless they pay: last paid month = *c* − 2."""
+def non_active_next_month(region_code, today: date, *, user=None) -> QuerySet:
+    """Who stops being protected at the next deadline unless they pay: status arrears, last paid = *c* − 2."""
     return _owed_rows(region_code, add_months(cutoff_month(today), -2), today, user=user)
 
 
