@@ -151,3 +151,10 @@ def test_the_scheme_export_is_audited_and_404_outside(invoiced, official, branch
     assert AuditEvent.objects.filter(event_type=AuditEventType.STATEMENT_EXPORTED, actor_id=official.pk).count() == 1
     assert logged_in(branch_gianyar).get(f"/tagihan/skema/{scheme.pk}/rekening/").status_code == 404
     assert logged_in(branch_gianyar).get(f"/tagihan/skema/{scheme.pk}/rekening.xlsx").status_code == 404
+
+
+def test_the_participant_page_links_to_the_statement_and_the_menu_to_the_worklist(worker, operator_a):
+    person, _scheme = worker
+    page = logged_in(operator_a).get(f"/peserta/{person.pk}/").content.decode()
+    assert f'href="/tagihan/peserta/{person.pk}/rekening/" id="statement-link"' in page
+    assert 'href="/tagihan/daftar-kerja/"' in page

@@ -147,6 +147,15 @@ PAGES = {
     "billing:statement_scheme": Url("/tagihan/skema/{scheme}/rekening/", get=scoped()),
     "billing:statement_scheme_export": Url("/tagihan/skema/{scheme}/rekening.xlsx", get=scoped()),
     # the API's own pages: the document is public, the root is no page
+    # H1: the worker's own package. Desa A's participant has a scheme for 12 months from this month, so a package
+    # starts after it; it has none to change or end (the form says so, nothing changes).
+    "billing:package_start": Url("/tagihan/peserta/{participant}/mandiri/mulai/", get=scoped(), post=scoped(302),
+                                 data={"programmes": ["JKK", "JKM"], "income": "1000000",
+                                       "first_month": "{after_scheme}"}, changes=INSIDE_CHANGERS, must_change=True),
+    "billing:package_change": Url("/tagihan/peserta/{participant}/mandiri/ubah/", get=scoped(), post=scoped(),
+                                  data={"from_month": "{after_scheme}", "income": "1500000"}),
+    "billing:package_end": Url("/tagihan/peserta/{participant}/mandiri/akhiri/", get=scoped(), post=scoped(),
+                               data={"last_month": MONTH, "reason": "stopped"}),
     "api:openapi-json": Url("/api/v1/openapi.json", get=expect(200, anonymous=200)),
     "api:openapi-view": Url("/api/v1/docs", get=expect(200, anonymous=200)),
     "api:api-root": Url("/api/v1/", get=expect(404, anonymous=404)),
@@ -219,7 +228,7 @@ def world(db, django_capture_on_commit_callbacks):
     token, _raw = ApiToken.issue(user=op_a, name="laptop desa")
     objects = {"participant": participant.pk, "nik": participant.nik, "scheme": scheme.pk,
                "enrolment": enrolment.pk, "batch": batch.pk, "job": job.pk, "token": token.pk,
-               "month": f"{start:%Y-%m}"}
+               "month": f"{start:%Y-%m}", "after_scheme": f"{add_months(start, 12):%Y-%m}"}
     return users, objects
 
 
@@ -393,6 +402,16 @@ API = {
                                            changes=INSIDE_CHANGERS),
     "POST /api/v1/participants/{nik}/deactivate": Op("/participants/{nik}/deactivate", api_scoped(),
                                                      {"reason": "moved"}, changes=INSIDE_CHANGERS),
+    # the worker's own package (H1): none yet to change or end (422 no_package inside, 404 outside)
+    "GET /api/v1/participants/{pk}/membership": Op("/participants/{participant}/membership", api_scoped()),
+    "POST /api/v1/participants/{pk}/membership": Op(
+        "/participants/{participant}/membership", api_scoped(201),
+        {"programmes": ["JKK", "JKM"], "income": 1_000_000, "first_month": "{after_scheme}"}, changes=INSIDE_CHANGERS),
+    "POST /api/v1/participants/{pk}/membership/change": Op(
+        "/participants/{participant}/membership/change", api_scoped(422),
+        {"from_month": "{after_scheme}", "income": 1_500_000}),
+    "POST /api/v1/participants/{pk}/membership/end": Op(
+        "/participants/{participant}/membership/end", api_scoped(422), {"last_month": MONTH, "reason": "stopped"}),
 }
 
 

@@ -22,3 +22,12 @@ class BillingConfig(AppConfig):
 
         enrolment_ended_hooks.register("billing.void_dues_after", enrolment_ended_hook)
         # end H3 payments
+        # H6 statements: a link to the participant's statement on the participant page.
+        from jamsosdesa.participants.panels import Panel as StatementPanel
+        from jamsosdesa.participants.panels import participant_panels as statement_panels
+
+        from .statements import participant_statement_panel
+
+        statement_panels.register("billing.statement", StatementPanel(template="billing/_statement_panel.html",
+                                                                      data=participant_statement_panel))
+        # end H6 statements

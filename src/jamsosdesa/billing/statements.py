@@ -375,3 +375,8 @@ def scheme_statement_export_record(*, actor, statement: SchemeStatement, rows: i
     statement_export_record(actor=actor, kind="invoice" if statement.invoice else "scheme",
                             obj=statement.invoice or statement.scheme, fmt="xlsx", rows=rows,
                             region_code=statement.scheme.owner_code)
+
+
+def participant_statement_panel(*, user, participant) -> dict:
+    """The participant page's link to the statement (whoever sees the page may read it)."""
+    return {"pk": participant.pk}

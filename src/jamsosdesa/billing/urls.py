@@ -20,3 +20,13 @@ urlpatterns += [
     path("skema/<int:pk>/rekening.xlsx", views_statements.scheme_statement_export, name="statement_scheme_export"),
 ]
 # --- end H6 ----------------------------------------------------------------------------------------------------
+
+# --- H1: the worker's own package (iuran mandiri) ------------------------------------------------------------------
+from . import views_packages  # noqa: E402
+
+urlpatterns += [
+    path("peserta/<int:participant>/mandiri/mulai/", views_packages.package_start, name="package_start"),
+    path("peserta/<int:participant>/mandiri/ubah/", views_packages.package_change, name="package_change"),
+    path("peserta/<int:participant>/mandiri/akhiri/", views_packages.package_end, name="package_end"),
+]
+# --- end H1 --------------------------------------------------------------------------------------------------------
