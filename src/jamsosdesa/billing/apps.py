@@ -22,6 +22,15 @@ class BillingConfig(AppConfig):
 
         enrolment_ended_hooks.register("billing.void_dues_after", enrolment_ended_hook)
         # end H3 payments
+        # H1 packages: the worker's own package (iuran mandiri) on the participant page.
+        from jamsosdesa.participants.panels import Panel as PackagePanel
+        from jamsosdesa.participants.panels import participant_panels as package_panels
+
+        from .views_packages import participant_package_panel
+
+        package_panels.register("billing.package", PackagePanel(template="billing/_package_panel.html",
+                                                                data=participant_package_panel))
+        # end H1 packages
         # H6 statements: a link to the participant's statement on the participant page.
         from jamsosdesa.participants.panels import Panel as StatementPanel
         from jamsosdesa.participants.panels import participant_panels as statement_panels
