@@ -192,3 +192,9 @@ def test_two_niks_or_a_nik_and_an_invoice_are_all_kept_for_matching():
     two, both = statement.lines
     assert two.niks == ["3311110505900003", "3311110505900011"] and two.nik == ""
     assert both.niks == ["3311110505900003"] and both.invoices == ["INV/2026-12/S1-1"]
+
+
+def test_a_file_whose_titles_are_all_unknown_still_offers_them_for_a_mapping():
+    with pytest.raises(ColumnsMissing) as missing:
+        read_payment_table(csv_bytes("No Peserta;Setor;Waktu\n3311110505900003;16800;01/12/2026\n"))
+    assert missing.value.header == ["No Peserta", "Setor", "Waktu"]

@@ -282,7 +282,7 @@ def statement_import(*, actor, source, options: StatementOptions, progress=None)
     try:
         statement = read_statement(source, fmt=options.format, mapping=options.mapping)
     except ColumnsMissing as exc:
-        outcome.file_error, outcome.column_problem = str(exc), True
+        outcome.file_error, outcome.column_problem, outcome.header = str(exc), True, exc.header
         return outcome
     except FileProblem as exc:
         outcome.file_error = str(exc)

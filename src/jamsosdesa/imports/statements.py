@@ -94,7 +94,11 @@ class Statement:
 
 
 class ColumnsMissing(FileProblem):
-    """The file is readable but lacks columns: the page offers a column mapping."""
+    """The file is readable but lacks columns: the page offers a column mapping of `header` (its column titles)."""
+
+    def __init__(self, message: str, *, header: list[str] | None = None):
+        super().__init__(message)
+        self.header = header or []
 
 
 # --- values ---------------------------------------------------------------------------------------------------
@@ -276,10 +280,15 @@ def read_payment_table(source: str | Path | BinaryIO, *, mapping: dict[str, str]
     except FileProblem as exc:
         if exc.no_header:
             raise ColumnsMissing(_("Tidak ada baris judul kolom pembayaran (mis. nik, jumlah, tanggal, referensi). "
-                                   "Pilih atau buat pemetaan kolom.")) from None
+                                   "Pilih atau buat pemetaan kolom."), header=_first_row(source)) from None
         raise
     header = [str(h) for h in table.header]
-    positions = payment_layout(header, mapping)
+    try:
+        positions = payment_layout(header, mapping)
+    except ColumnsMissing as exc:
+        table.release()
+        exc.header = header
+        raise
     statement = Statement(kind="csv" if table.kind == "csv" else "xlsx", header=header, notes=list(table.notes))
     dedup = _Dedup(statement)
     occurrences: dict[tuple, int] = {}
@@ -298,6 +307,18 @@ def read_payment_table(source: str | Path | BinaryIO, *, mapping: dict[str, str]
     if statement.rows_total == 0:
         raise FileProblem(_("Berkas tidak berisi baris data di bawah judul kolom."))
     return statement
+
+
+def _first_row(source) -> list[str]:
+    """The first row with two or more cells filled: the titles a mapping can choose from, when none was known."""
+    if hasattr(source, "seek"):
+        source.seek(0)
+    try:
+        table = open_table(source, looks_like_header=lambda cells: sum(1 for c in cells if str(c or "").strip()) >= 2)
+    except (FileProblem, UnicodeDecodeError):
+        return []
+    table.release()
+    return [str(h) for h in table.header]
 
 
 def _payment_row(statement, dedup, occurrences, positions, header, row_no, cells) -> None:

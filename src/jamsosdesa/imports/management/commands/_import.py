@@ -11,6 +11,8 @@ from jamsosdesa.imports.engine import GROUPS, ImportOptions, participants_import
 from jamsosdesa.imports.report import write_report
 from jamsosdesa.imports.selectors import mapping_resolve
 
+from ._statement import add_statement_parser, handle_statement
+
 GROUP_LABELS = {"new": gettext_noop("baru"), "unchanged": gettext_noop("tidak berubah"),
                 "updated": gettext_noop("diperbarui"), "duplicate": gettext_noop("ganda dalam berkas"),
                 "elsewhere": gettext_noop("sudah terdaftar di tempat lain"),
@@ -45,8 +47,11 @@ class Command(BaseCommand):
         p.add_argument("--quiet", action="store_true", help=gettext_lazy("Tanpa bilah kemajuan."))
         p.add_argument("--lang", choices=["id", "en"],
                        help=gettext_lazy("Bahasa pesan (bawaan: --lang umum, lalu Indonesia)."))
+        add_statement_parser(sub)  # H5: payment lists and MT940 statements
 
     def handle(self, *args, **o):
+        if o["what"] == "statement":
+            return handle_statement(self, o)
         if o["lang"]:  # given to call_command; on the command line `jamsosdesa --lang` has taken it
             translation.activate(o["lang"])
         actor = actor_for(o["user"])

@@ -1,0 +1,150 @@
+"""Importing a statement: each line is recorded for the person or invoice it names, or queued with its reason (never
+guessed); the preview writes nothing; the same file twice records nothing twice; one audit event per import."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jamsosdesa.billing.models import Payment, PaymentSource, QueueReason, ReconciliationItem
+from jamsosdesa.core import clock
+from jamsosdesa.core.errors import ErrorCode, ServiceError
+from jamsosdesa.core.jobs import JobStatus
+from jamsosdesa.core.models import AuditEvent, AuditEventType
+from jamsosdesa.core.roles import Role
+from jamsosdesa.imports.models import StatementImport
+from jamsosdesa.imports.statement_import import (
+    StatementOptions,
+    statement_import,
+    statement_import_apply,
+    statement_import_create,
+)
+from tests.billing.conftest import DESA_A, DESA_C, people
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+UNKNOWN = "3311110101800099"  # a Sukoharjo NIK nobody has
+
+
+def dmy(back: int = 1) -> str:
+    return f"{clock.today() - timedelta(days=back):%d/%m/%Y}"
+
+
+@pytest.fixture
+def branch(db):
+    return make_user("cabang_skh", Role.BRANCH_OFFICER, ["33.11"])
+
+
+@pytest.fixture
+def world(db):
+    krajan = people(2, DESA_A)
+    gianyar = people(1, DESA_C)
+    return krajan, gianyar
+
+
+def statement_csv(krajan, gianyar) -> bytes:
+    a, b = krajan
+    (far,) = gianyar
+    return (f"nik;jumlah;tanggal;referensi;keterangan\n"
+            f"{a.nik};Rp33.600;{dmy()};TRX-1;iuran\n"
+            f"{UNKNOWN};16.800;{dmy()};TRX-2;iuran\n"
+            f";16800;{dmy()};TRX-3;{a.nik} dan {b.nik}\n"
+            f"{far.nik};16800;{dmy()};TRX-4;iuran\n"
+            f"{b.nik};16800,50;{dmy()};TRX-5;pecahan\n"
+            f"{a.nik};Rp33.600;{dmy()};TRX-1;iuran\n").encode()
+
+
+def run(actor, data: bytes, **options):
+    return statement_import(actor=actor, source=io.BytesIO(data), options=StatementOptions(**options))
+
+
+def test_the_preview_counts_each_outcome_and_writes_nothing(branch, world):
+    outcome = run(branch, statement_csv(*world), dry_run=True)
+    assert outcome.file_error == ""
+    assert {k: v for k, v in outcome.counts.items() if v} == {"person": 1, "queued": 3, "invalid": 1, "duplicate": 1}
+    # the person outside the importer's area reads as unknown, as a single payment would say
+    assert dict(outcome.reasons) == {QueueReason.UNKNOWN_NIK: 2, QueueReason.AMBIGUOUS: 1}
+    assert Payment.objects.count() == 0 and ReconciliationItem.objects.count() == 0
+    assert not AuditEvent.objects.filter(event_type=AuditEventType.STATEMENT_IMPORTED).exists()
+
+
+def test_applying_records_matched_lines_and_queues_the_rest_with_their_true_reason(branch, world):
+    krajan, gianyar = world
+    outcome = run(branch, statement_csv(krajan, gianyar), dry_run=False, statement_id=77)
+    assert outcome.counts["person"] == 1 and outcome.counts["queued"] == 3
+    paid = Payment.objects.get(external_reference="TRX-1")
+    assert (paid.participant_id, paid.amount, paid.source, paid.statement_id, paid.statement_row) == (
+        krajan[0].pk, 33600, PaymentSource.CSV, 77, 2)
+    items = {i.payment.external_reference: i for i in ReconciliationItem.objects.select_related("payment")}
+    assert items["TRX-2"].reason == QueueReason.UNKNOWN_NIK and items["TRX-2"].kab_code == "33.11"
+    assert items["TRX-3"].reason == QueueReason.AMBIGUOUS
+    assert sorted(items["TRX-3"].candidates) == sorted(p.pk for p in krajan)
+    # queued for the branch officer of the person's own kabupaten, with the true reason
+    assert items["TRX-4"].reason == QueueReason.OUTSIDE_REGION and items["TRX-4"].kab_code == "51.04"
+    assert all(i.payment.holder_type == "" for i in items.values())
+    assert not Payment.objects.filter(external_reference="TRX-5").exists()
+
+
+def test_the_same_file_imported_twice_records_nothing_twice(branch, world):
+    data = statement_csv(*world)
+    run(branch, data, dry_run=False)
+    before = Payment.objects.count()
+    again = run(branch, data, dry_run=False)
+    assert Payment.objects.count() == before == 4
+    assert again.counts["already"] == 4 and again.counts["person"] == again.counts["queued"] == 0
+    preview = run(branch, data, dry_run=True)
+    assert preview.counts["already"] == 4
+
+
+def test_a_reference_recorded_with_another_amount_is_refused_naming_the_row(branch, world):
+    (a, _b), _gianyar = world
+    run(branch, f"nik;jumlah;tanggal;referensi\n{a.nik};33600;{dmy()};R-9\n".encode(), dry_run=False)
+    outcome = run(branch, f"nik;jumlah;tanggal;referensi\n{a.nik};50000;{dmy()};R-9\n".encode(), dry_run=False)
+    assert outcome.counts["invalid"] == 1 and "Baris 2" in outcome.problems[0].message
+    assert Payment.objects.count() == 1
+
+
+def test_an_mt940_statement_is_recorded_with_its_source(branch, world):
+    (a, _b), _gianyar = world
+    d = f"{clock.today() - timedelta(days=1):%y%m%d}"
+    text = (f":20:S1\n:25:123\n:28C:1/1\n:60F:C{d}IDR0,\n:61:{d}C33600,NTRFNONREF//BNK-1\n:86:IURAN {a.nik}\n"
+            f":61:{d}C1.000,00NTRFNONREF//BNK-2\n:86:IURAN {a.nik}\n:62F:C{d}IDR33600,\n-\n")
+    outcome = run(branch, text.encode(), dry_run=False)
+    assert outcome.counts["person"] == 1 and outcome.counts["invalid"] == 1
+    assert Payment.objects.get().source == PaymentSource.MT940
+
+
+def test_a_village_operator_may_not_import_statements(operator_a, world):
+    with pytest.raises(ServiceError) as refused:
+        run(operator_a, statement_csv(*world), dry_run=True)
+    assert refused.value.code == ErrorCode.FORBIDDEN
+
+
+def test_the_job_previews_then_records_and_audits_once_with_counts(branch, world,
+                                                                    django_capture_on_commit_callbacks):
+    upload = SimpleUploadedFile("rekening.csv", statement_csv(*world))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = statement_import_create(actor=branch, upload=upload)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.dry_run and job.summary["counts"]["person"] == 1
+    assert job.report_path and Payment.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        statement_import_apply(actor=branch, job=job)
+    job = StatementImport.objects.get(pk=job.pk)
+    assert job.status == JobStatus.DONE and not job.dry_run
+    assert set(Payment.objects.values_list("statement_id", flat=True)) == {job.pk}
+    (event,) = AuditEvent.objects.filter(event_type=AuditEventType.STATEMENT_IMPORTED)
+    assert event.object_id == str(job.pk) and event.new["counts"]["person"] == 1 and event.new["counts"]["queued"] == 3
+    with pytest.raises(ServiceError):
+        statement_import_apply(actor=branch, job=job)  # recorded once only
+
+
+def test_a_broken_file_ends_the_preview_with_its_message(branch, django_capture_on_commit_callbacks):
+    upload = SimpleUploadedFile("rekening.csv", b"nik;nama\n3311110505900003;Sugeng\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = statement_import_create(actor=branch, upload=upload)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.summary["column_problem"]
+    assert "Kolom wajib tidak ada: jumlah, tanggal bayar" in job.summary["file_error"]
