@@ -98,3 +98,24 @@ def test_the_start_action_needs_a_post_and_answers_404_outside(ending, operator_
     assert client.get(f"/tagihan/daftar-kerja/mulai/{enrolment.pk}/").status_code == 405
     assert client.post(f"/tagihan/daftar-kerja/mulai/{enrolment.pk}/").status_code == 404
     assert client.post("/tagihan/daftar-kerja/mulai/999999/").status_code == 404
+
+
+def test_the_start_action_starts_the_own_package_from_the_month_after(ending, operator_a):
+    from jamsosdesa.billing.models import Membership
+    from jamsosdesa.funding.models import Enrolment
+
+    a1 = ending[0]
+    enrolment = Enrolment.objects.get(participant=a1)
+    client = logged_in(operator_a)
+    answer = client.post(f"/tagihan/daftar-kerja/mulai/{enrolment.pk}/", {"next": "/tagihan/daftar-kerja/"})
+    assert answer.status_code == 302 and answer["Location"] == "/tagihan/daftar-kerja/"
+    package = Membership.objects.get(participant=a1)
+    assert (package.first_month, package.channel, package.income) == (month(1), "forecast", 1_000_000)
+    assert sorted(package.programmes) == ["JKK", "JKM"] and package.started_by_id == operator_a.pk
+    page = client.get("/tagihan/daftar-kerja/").content.decode()
+    assert "Iuran mandiri " + a1.full_name + " dimulai dari" in page  # the flash message
+    assert "wa.me/6281234567890" not in page  # a package follows now: off the forecast
+    # a second start is refused with the service's words, naming the person, and nothing more is written
+    again = client.post(f"/tagihan/daftar-kerja/mulai/{enrolment.pk}/", follow=True).content.decode()
+    assert a1.full_name in again and "sudah punya iuran mandiri" in again
+    assert Membership.objects.filter(participant=a1).count() == 1

@@ -24,6 +24,7 @@ from jamsosdesa.funding.selectors import enrolment_get
 from jamsosdesa.regions.selectors import region_names
 
 from .access import can_manage_package
+from .services.membership import membership_start
 from .views_statements import xlsx_download
 from .worklists import KINDS, WINDOWS, present, worklist_export_record, worklist_rows, worklist_xlsx
 
@@ -139,11 +140,6 @@ def worklist_start(request, enrolment: int):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
     first = add_months(row.end_month, 1)
-    try:
-        from .services.membership import membership_start
-    except ImportError:  # H1's service has not landed in this tree yet
-        messages.error(request, _("Memulai iuran mandiri belum tersedia."))
-        return redirect(next_url or "billing:worklist")
     try:
         membership_start(actor=request.user, participant=row.participant, programmes=list(row.scheme.programmes),
                          income=row.scheme.income_nominal, first_month=first, channel="forecast")
