@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 
 from jamsosdesa.accounts.views import set_language
 from jamsosdesa.api import api
+from jamsosdesa.billing.views_status import public_status
 from jamsosdesa.imports.views import participants_export
 from jamsosdesa.regions.views import region_search_partial
 
@@ -29,6 +30,8 @@ urlpatterns = [
     path("tagihan/", include("jamsosdesa.billing.urls")),
     path("peserta/ekspor.<str:fmt>", participants_export, name="participants_export"),
     path("wilayah/cari/", region_search_partial, name="region_search"),
+    # A worker checks their own protection, without an account (billing: status on a date).
+    path("cek-perlindungan/", public_status, name="public_status"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's, a PDF, an error): our icon, not a 404.

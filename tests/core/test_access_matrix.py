@@ -160,6 +160,9 @@ PAGES = {
     "api:openapi-view": Url("/api/v1/docs", get=expect(200, anonymous=200)),
     "api:api-root": Url("/api/v1/", get=expect(404, anonymous=404)),
     "/favicon.ico": Url("/favicon.ico", get=expect(302, anonymous=302)),  # to the icon, for anyone
+    # billing, status (H4): the public check of one's own protection, for anyone, telling nothing of the person
+    "public_status": Url("/cek-perlindungan/", get=expect(200, anonymous=200), post=expect(200, anonymous=200),
+                         data={"nik": "{nik}", "birth_date": "1990-05-05"}),
 }
 # The admin site (reference data) is for staff: the national admin. Every admin URL name is covered by this
 # one rule; its index and every model's list are asked.
@@ -412,6 +415,8 @@ API = {
         {"from_month": "{after_scheme}", "income": 1_500_000}),
     "POST /api/v1/participants/{pk}/membership/end": Op(
         "/participants/{participant}/membership/end", api_scoped(422), {"last_month": MONTH, "reason": "stopped"}),
+    # billing, status (H4)
+    "GET /api/v1/participants/{pk}/status": Op("/participants/{participant}/status", api_scoped()),
 }
 
 

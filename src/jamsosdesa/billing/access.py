@@ -84,6 +84,26 @@ def _kab_codes(user) -> list[str]:
     return sorted({code[:5] for code in user_region_codes(user) if len(code) >= 5})
 
 
+def billing_participant(user, *, pk: int | None = None, nik: str | None = None):
+    """One participant the user sees through billing (the registry's scope, and for an agent also the people whose
+    package it collects), by id or NIK, or None: callers answer 404, as for a participant that does not exist."""
+    from jamsosdesa.participants.models import Participant
+    from jamsosdesa.participants.nik import is_nik_shaped
+
+    if pk is not None:
+        qs = Participant.objects.filter(pk=pk)
+    elif nik is not None and is_nik_shaped(nik):
+        qs = Participant.objects.filter(nik=nik)
+    else:
+        return None
+    q = participant_scope_q(user)
+    if q is not None:
+        if user.is_authenticated and user.role == Role.PERISAI_AGENT:
+            q |= Q(pk__in=Membership.objects.filter(agent_id=user.pk).values("participant_id"))
+        qs = qs.filter(q)
+    return qs.first()
+
+
 def can_manage_package(user, participant) -> bool:
     """Start, change or end the worker's own package: a village operator, an agent or a branch officer who sees the
     person (and national admins)."""

@@ -8,6 +8,19 @@ class BillingConfig(AppConfig):
 
     def ready(self) -> None:
         """Add billing's rules and page parts to the packages below it (which never import billing)."""
+        # H4 status: the badge panel on the participant page and the protection filter of the participant list.
+        from jamsosdesa.participants.listfilters import ListFilter, list_filters
+        from jamsosdesa.participants.panels import Panel, participant_panels
+
+        from . import policy  # noqa: F401 (connects the cache's clearing to policy saves)
+        from .status_panel import PROTECTION_CHOICES, PROTECTION_PARAM, participant_status_panel, protection_filter
+
+        participant_panels.register("billing.status", Panel(template="billing/_status_panel.html",
+                                                            data=participant_status_panel))
+        list_filters.register("billing.protection", ListFilter(
+            name=PROTECTION_PARAM, label=_("Status perlindungan"), choices=PROTECTION_CHOICES,
+            apply=protection_filter, all_label=_("Semua status perlindungan")))
+        # end H4 status
         # H2 billing run: serve's periodic tick queues this month's run when it has none.
         from jamsosdesa.core.periodic import periodic_tasks
 

@@ -158,7 +158,8 @@ def participants_export(request, fmt: str):
     form = FilterForm(request.GET or None)
     cleaned = form.cleaned_data if form.is_valid() else {}
     filters = ParticipantFilter(**{k: cleaned.get(k) or "" for k in ("q", "region", "segment", "village_role",
-                                                                      "status")})
+                                                                      "status")},
+                                extra=form.extra_values())
     if fmt == "csv":
         lines = export_csv_lines(request.user, filters)
         response = StreamingHttpResponse(("\ufeff" + line if i == 0 else line for i, line in enumerate(lines)),

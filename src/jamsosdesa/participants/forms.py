@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import HEIR_MAX_LENGTH, MAX_LENGTH
 from .labels import occupation_name, value_text
+from .listfilters import list_filters
 from .models import DeactivationReason, HeirRelation, Occupation, Sector, Segment, Sex, VillageRole
 
 NUMERIC = {"inputmode": "numeric"}
@@ -110,3 +111,17 @@ class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[
         ("", _("Semua status")), ("active", _("Aktif")), ("inactive", _("Nonaktif"))])
     after = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for entry in list_filters:  # the filters other packages add (participants.listfilters)
+            self.fields.setdefault(entry.name, forms.ChoiceField(
+                label=entry.label, required=False, choices=[("", entry.all_label or "—"), *entry.choices],
+                widget=forms.Select(attrs={"aria-label": entry.label})))
+
+    def extra_fields(self) -> list:
+        return [self[entry.name] for entry in list_filters if entry.name in self.fields]
+
+    def extra_values(self) -> dict[str, str]:
+        cleaned = self.cleaned_data if self.is_valid() else {}
+        return {entry.name: cleaned.get(entry.name) or "" for entry in list_filters}

@@ -1,6 +1,6 @@
 """Reads over the registry. Every query starts from the user's scope."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
@@ -9,6 +9,7 @@ from jamsosdesa.core.models import AuditEvent
 from jamsosdesa.core.text import is_ascii_digits, strip_bad_chars
 
 from .access import scope_participants
+from .listfilters import apply_list_filters
 from .models import Participant
 from .nik import is_nik_shaped
 
@@ -22,6 +23,7 @@ class ParticipantFilter:
     segment: str = ""
     village_role: str = ""
     status: str = ""  # "active" / "inactive" / ""
+    extra: dict[str, str] = field(default_factory=dict)  # filters other packages add (participants.listfilters)
 
 
 @dataclass
@@ -34,7 +36,8 @@ class Page:
 
 def participant_filter_qs(*, user, filters: ParticipantFilter) -> QuerySet[Participant]:
     qs = scope_participants(user)
-    filters = ParticipantFilter(**{k: strip_bad_chars(v) for k, v in vars(filters).items()})
+    filters = ParticipantFilter(**{k: strip_bad_chars(v) for k, v in vars(filters).items() if k != "extra"},
+                                extra={k: strip_bad_chars(v or "") for k, v in filters.extra.items()})
     q = " ".join(filters.q.split())
     if q:
         digits = q.replace(" ", "").replace(".", "")
@@ -50,6 +53,8 @@ def participant_filter_qs(*, user, filters: ParticipantFilter) -> QuerySet[Parti
         qs = qs.filter(village_role=filters.village_role)
     if filters.status in ("active", "inactive"):
         qs = qs.filter(is_active=filters.status == "active")
+    if filters.extra:
+        qs = apply_list_filters(qs, filters.extra, user=user)
     return qs
 
 

@@ -36,7 +36,8 @@ def participant_list(request):
     cleaned = form.cleaned_data if form.is_valid() else {}
     filters = selectors.ParticipantFilter(
         q=cleaned.get("q") or "", region=cleaned.get("region") or "", segment=cleaned.get("segment") or "",
-        village_role=cleaned.get("village_role") or "", status=cleaned.get("status") or "")
+        village_role=cleaned.get("village_role") or "", status=cleaned.get("status") or "",
+        extra=form.extra_values())
     page = selectors.participant_page(user=request.user, filters=filters, after=cleaned.get("after"))
     shown = personal_data(request.user)
     today = clock.today()
