@@ -1,6 +1,7 @@
 """Billing's API: the worker's own package (iuran mandiri) of a participant, named by its id (the `id` of the
-participant API's answers), as the status operation names it. Reading it: whoever sees the person (billing.access.scope_memberships); starting, changing and
-ending it: billing.access.can_manage_package. Anyone else, and an unknown NIK, gets the same 404."""
+participant API's answers), as the status operation names it. Reading it: whoever sees the person
+(billing.access.scope_memberships); starting, changing and ending it: billing.access.can_manage_package. Anyone
+else, and an unknown participant, gets the same 404."""
 
 from typing import Annotated, Literal
 
@@ -54,20 +55,20 @@ class MembershipsOut(Schema):
     history: list[MembershipOut]
 
 
-class StartIn(Schema):
+class PackageStartIn(Schema):
     programmes: list[str] = Field(["JKK", "JKM"], description="JKK, JKM wajib; JHT boleh")
     income: StrictInt = Field(..., description="nominal penghasilan BPU (Rp), mis. 1000000")
     first_month: Month
     agent: str | None = Field(None, description="username agen PERISAI yang menagih")
 
 
-class ChangeIn(Schema):
+class PackageChangeIn(Schema):
     from_month: Month
     programmes: list[str] | None = None
     income: StrictInt | None = None
 
 
-class EndIn(Schema):
+class PackageEndIn(Schema):
     last_month: Month
     reason: Literal[tuple(v for v in MembershipEndReason.values if v != MembershipEndReason.CHANGED)]
 
@@ -101,7 +102,7 @@ def membership_get(request, pk: int):
                        E.ALREADY_INACTIVE, E.SEGMENT_NOT_ALLOWED, *ENGINE, Refusal.COVERED,
                        more="or covered (a scheme pays the same programmes that month)"),
              summary="Mulai iuran mandiri")
-def membership_post(request, pk: int, body: StartIn):
+def membership_post(request, pk: int, body: PackageStartIn):
     made = membership_start(actor=request.user, participant=_visible(request, pk), programmes=body.programmes,
                             income=body.income, first_month=parse_month(body.first_month), agent=body.agent,
                             channel=MembershipChannel.API)
@@ -118,7 +119,7 @@ def _open_of(request, pk: int):
                        E.ALREADY_INACTIVE, *ENGINE, Refusal.COVERED,
                        more="or covered (a scheme pays the same programmes that month)"),
              summary="Ubah iuran mandiri mulai suatu bulan")
-def membership_change_post(request, pk: int, body: ChangeIn):
+def membership_change_post(request, pk: int, body: PackageChangeIn):
     person, current = _open_of(request, pk)
     if current is None:
         current = _none_for(request, person)
@@ -130,7 +131,7 @@ def membership_change_post(request, pk: int, body: ChangeIn):
 @router.post("/participants/{pk}/membership/end",
              **answers({200: MembershipOut}, E.INVALID, E.NOT_FOUND, E.FORBIDDEN, E.NO_PACKAGE, E.MONTH_PAID),
              summary="Akhiri iuran mandiri")
-def membership_end_post(request, pk: int, body: EndIn):
+def membership_end_post(request, pk: int, body: PackageEndIn):
     person, current = _open_of(request, pk)
     if current is None:
         current = _none_for(request, person)
