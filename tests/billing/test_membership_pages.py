@@ -22,6 +22,7 @@ def test_the_panel_shows_the_package_and_this_months_amount(operator_a, agent):
     assert 'id="package"' in page and "JKK + JKM" in page and "Rp1.000.000" in page
     assert 'id="package-amount"' in page and "agen_a" in page
     assert "Ubah paket" in page and "Akhiri iuran mandiri" in page and "Mulai iuran mandiri" not in page
+    assert f'name="from_month" value="{month_text(1)}"' in page  # a change: at the earliest the month after the start
 
 
 def test_starting_from_the_page(operator_a):

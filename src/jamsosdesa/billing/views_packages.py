@@ -15,7 +15,7 @@ from jamsosdesa.core import clock
 from jamsosdesa.core.access import code_in_scope
 from jamsosdesa.core.errors import ServiceError, put_on_form
 from jamsosdesa.core.money import rupiah
-from jamsosdesa.core.months import validate_month
+from jamsosdesa.core.months import add_months, validate_month
 from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.roles import Role
 from jamsosdesa.participants.labels import sector_text
@@ -72,6 +72,12 @@ class EndForm(forms.Form):
         (v, label) for v, label in MembershipEndReason.choices if v != MembershipEndReason.CHANGED])
 
 
+def _change_initial(current) -> dict:
+    """A change takes effect at the earliest the month after the package started, and not in the past."""
+    return {"programmes": current.programmes, "income": current.income,
+            "from_month": max(add_months(current.first_month, 1), clock.this_month())}
+
+
 def _month(value):
     return value.replace(day=1) if value else value
 
@@ -89,7 +95,7 @@ def participant_package_panel(*, user, participant) -> dict:
     if may and current is None and participant.is_active and participant.segment == "BPU":
         data["start_form"] = StartForm(participant=participant)
     if may and current is not None:
-        data["change_form"] = ChangeForm(initial={"programmes": current.programmes, "income": current.income})
+        data["change_form"] = ChangeForm(initial=_change_initial(current))
         data["end_form"] = EndForm(initial={"last_month": this_month})
     return data
 
@@ -104,8 +110,8 @@ def _person(request, pk: int):
 
 def _page(request, person, form, *, title: str, what: str):
     return render(request, "billing/package_form.html", {
-        "person": person, "nik": personal_data(request.user).nik(person.nik), "form": form, "title": title,
-        "what": what, "current": open_membership(person),
+        "person": person, "nik": personal_data(request.user, one_person=True).nik(person.nik), "form": form,
+        "title": title, "what": what, "current": open_membership(person),
         "sector": sector_text(person.sector, person.sector_source)})
 
 
@@ -137,8 +143,7 @@ def package_start(request, participant: int):
 def package_change(request, participant: int):
     person = _person(request, participant)
     current = open_membership(person)
-    form = ChangeForm(request.POST or None, initial={"programmes": current.programmes, "income": current.income}
-                      if current else {})
+    form = ChangeForm(request.POST or None, initial=_change_initial(current) if current else {})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
