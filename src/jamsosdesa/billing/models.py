@@ -501,3 +501,89 @@ class ReconciliationItem(models.Model):
 
     def __str__(self) -> str:
         return f"queue {self.pk} {self.reason} {self.status}"
+
+
+# --- H8: cross-check with BPJS's own list of participants (issue 12 item 7) ------------------------------------
+
+
+class BpjsStatus(models.TextChoices):
+    """A BPJS list's status column, normalised (the text as written is kept beside it)."""
+
+    ACTIVE = "active", _("aktif")
+    NON_ACTIVE = "non_active", _("tidak aktif")
+    OTHER = "other", _("lainnya")
+
+
+class CrosscheckFinding(models.TextChoices):
+    """What a row of the comparison says, BPJS's view against ours on the list's date."""
+
+    BPJS_ONLY_ACTIVE = "bpjs_only_active", _("aktif menurut BPJS, tidak menurut jamsosdesa")
+    OURS_ONLY_ACTIVE = "ours_only_active", _("aktif menurut jamsosdesa, tidak menurut BPJS")
+    PAID_THROUGH_DIFFERS = "paid_through_differs", _("sama-sama aktif, bulan lunas berbeda")
+    BOTH_ACTIVE = "both_active", _("sama-sama aktif")
+    BOTH_INACTIVE = "both_inactive", _("sama-sama tidak aktif")
+    NOT_IN_REGISTRY = "not_in_registry", _("NIK tidak ada di registri")
+    OUTSIDE_AREA = "outside_area", _("di luar wilayah daftar")
+
+
+class BpjsList(Job):
+    """One BPJS list compared with jamsosdesa: who uploaded it, the region it covers (a kabupaten or a desa inside
+    the uploader's area), the day it speaks of (`as_of`), and what the comparison found (`summary`: per desa and
+    finding counts, the rows that could not be read). Its rows are `BpjsListRow`."""
+
+    region_code = models.CharField(_("wilayah"), max_length=13)
+    as_of = models.DateField(_("tanggal daftar"))
+    file_name = models.CharField(max_length=200)
+    file_size = models.BigIntegerField(default=0)
+    mapping_name = models.CharField(max_length=80, blank=True)  # imports.ColumnMapping, by name (billing never
+    # imports imports)
+    mapping_columns = models.JSONField(default=dict, blank=True)
+    rows_total = models.IntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    report_path = models.CharField(max_length=500, blank=True)
+
+    time_limit = timedelta(hours=1)
+    stale_after = timedelta(hours=1)
+    report_fields = ("report_path",)
+
+    class Meta:
+        verbose_name = _("daftar BPJS")
+        verbose_name_plural = _("daftar BPJS")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["region_code", "-id"], name="bpjslist_region_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+    def keeps_file(self) -> bool:
+        """A list whose columns were not known keeps its file for a column mapping (until `stale_after`)."""
+        from jamsosdesa.core.jobs.models import JobStatus
+
+        return self.status == JobStatus.DONE and bool((self.summary or {}).get("column_problem"))
+
+
+class BpjsListRow(models.Model):
+    """One person of a compared list (a row of the file, or one we count active in the region whom the list lacks:
+    `row_no` 0, no BPJS values), with both views and, in our words, why we see the person so (`reason`)."""
+
+    bpjs_list = models.ForeignKey(BpjsList, on_delete=models.CASCADE, related_name="rows", db_index=False)
+    row_no = models.IntegerField(default=0)  # the file's row; 0: not in the file
+    nik = models.CharField(max_length=16)
+    kpj = models.CharField(max_length=20, blank=True)
+    bpjs_status = models.CharField(max_length=10, choices=BpjsStatus.choices, blank=True)
+    bpjs_status_raw = models.CharField(max_length=40, blank=True)
+    bpjs_paid_through = models.DateField(null=True, blank=True)
+    participant_id = models.BigIntegerField(null=True, blank=True)  # participants.Participant; null outside
+    kab_code = models.CharField(max_length=5, blank=True)
+    desa_code = models.CharField(max_length=13, blank=True)
+    our_status = models.CharField(max_length=12, blank=True)  # billing.status's word; '' when not ours to say
+    our_paid_through = models.DateField(null=True, blank=True)
+    finding = models.CharField(max_length=20, choices=CrosscheckFinding.choices)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["bpjs_list", "desa_code", "row_no", "id"]
+        indexes = [models.Index(fields=["bpjs_list", "desa_code", "finding"], name="bpjsrow_list_desa_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.bpjs_list_id}:{self.row_no} {self.finding}"
