@@ -74,7 +74,7 @@ def test_the_list_offers_the_filter_and_an_unknown_value_filters_nothing(operato
     person, = people(1)
     client = _client(operator_a)
     page = client.get("/peserta/").content.decode()
-    assert 'name="protection"' in page and "Menunggak 1–2 bulan" in page
+    assert 'name="protection"' in page and ">Menunggak<" in page and "Semua perlindungan" in page
     response = client.get("/peserta/", {"protection": "bogus"})
     assert response.status_code == 200 and f"/peserta/{person.pk}/" in response.content.decode()
 

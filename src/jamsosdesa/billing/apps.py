@@ -19,7 +19,7 @@ class BillingConfig(AppConfig):
                                                             data=participant_status_panel))
         list_filters.register("billing.protection", ListFilter(
             name=PROTECTION_PARAM, label=_("Status perlindungan"), choices=PROTECTION_CHOICES,
-            apply=protection_filter, all_label=_("Semua status perlindungan")))
+            apply=protection_filter, all_label=_("Semua perlindungan")))
         # end H4 status
         # H2 billing run: serve's periodic tick queues this month's run when it has none.
         from jamsosdesa.core.periodic import periodic_tasks

@@ -10,10 +10,11 @@ from jamsosdesa.core import clock
 from .status import ACTIVE, ARREARS, ENDED, NON_ACTIVE, NOT_STARTED, participant_ids_with_status, status_of
 
 PROTECTION_PARAM = "protection"
+# Short words: the select is half a 360-px screen wide (the page's own status words say more).
 PROTECTION_CHOICES = [
-    (ACTIVE, _("Terlindungi (iuran lunas)")),
-    (ARREARS, _("Menunggak 1–2 bulan")),
-    (NON_ACTIVE, _("Tidak aktif (menunggak 3+ bulan)")),
+    (ACTIVE, _("Terlindungi")),
+    (ARREARS, _("Menunggak")),
+    (NON_ACTIVE, _("Tidak aktif")),
     (NOT_STARTED, _("Belum mulai")),
     (ENDED, _("Berakhir")),
 ]
