@@ -148,3 +148,63 @@ def test_a_broken_file_ends_the_preview_with_its_message(branch, django_capture_
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.summary["column_problem"]
     assert "Kolom wajib tidak ada: jumlah, tanggal bayar" in job.summary["file_error"]
+
+
+# --- collective invoices ----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def invoiced(admin_user):
+    """A district scheme paying for three people of desa A, billed this month: one invoice of 3 x Rp16,800."""
+    from jamsosdesa.billing.models import Invoice
+    from jamsosdesa.billing.services.run import billing_run
+    from jamsosdesa.funding.services import scheme_create
+    from tests.billing.conftest import enrol, scheme_data
+
+    official = make_user("pemkab_skh", Role.DISTRICT_OFFICIAL, ["33.11"])
+    scheme = scheme_create(actor=official, data=scheme_data())
+    covered = people(3, DESA_A)
+    enrol(scheme, covered)
+    billing_run(actor=admin_user, month=clock.this_month())
+    return Invoice.objects.get(), covered
+
+
+def test_a_line_naming_an_invoice_pays_its_lines(branch, invoiced):
+    from jamsosdesa.billing.check import ledger_check
+
+    invoice, _covered = invoiced
+    outcome = run(branch, f"keterangan;jumlah;tanggal;referensi\nBAYAR {invoice.number};50400;{dmy()};SP2D-1\n"
+                  .encode(), dry_run=False)
+    assert outcome.counts["invoice"] == 1
+    payment = Payment.objects.get()
+    assert payment.invoice_id == invoice.pk and payment.holder_type == "S"
+    assert ledger_check() == []
+
+
+def test_a_nik_with_its_own_invoice_pays_the_invoice_but_with_another_invoice_is_ambiguous(branch, invoiced):
+    invoice, covered = invoiced
+    (stranger,) = people(1, DESA_A)
+    data = (f"keterangan;jumlah;tanggal;referensi\n{covered[0].nik} {invoice.number};16800;{dmy()};A-1\n"
+            f"{stranger.nik} {invoice.number};16800;{dmy()};A-2\n"
+            f"{covered[0].nik} INV/1999-01/S999-1;16800;{dmy()};A-3\n").encode()
+    outcome = run(branch, data, dry_run=False)
+    assert outcome.counts["invoice"] == 1 and outcome.counts["queued"] == 2
+    assert Payment.objects.get(external_reference="A-1").invoice_id == invoice.pk
+    reasons = set(ReconciliationItem.objects.values_list("reason", flat=True))
+    assert reasons == {QueueReason.AMBIGUOUS}
+
+
+def test_an_unknown_invoice_number_is_queued(branch, world):
+    outcome = run(branch, f"keterangan;jumlah;tanggal;referensi\nINV/1999-01/S999-1;16800;{dmy()};U-1\n".encode(),
+                  dry_run=False)
+    assert outcome.counts["queued"] == 1
+    assert ReconciliationItem.objects.get().reason == QueueReason.UNKNOWN_INVOICE
+
+
+def test_an_ended_participant_is_queued_not_paid(branch, world):
+    from jamsosdesa.participants.models import Participant
+
+    (a, _b), _gianyar = world
+    Participant.objects.filter(pk=a.pk).update(is_active=False)
+    outcome = run(branch, f"nik;jumlah;tanggal;referensi\n{a.nik};16800;{dmy()};E-1\n".encode(), dry_run=False)
+    assert outcome.counts["queued"] == 1
+    assert ReconciliationItem.objects.get().reason == QueueReason.PARTICIPANT_ENDED
