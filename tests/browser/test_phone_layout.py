@@ -101,7 +101,8 @@ def _pages(data, role) -> list[str]:
              "&payer=apbdes&sector=umum&people=100&months=6",
              "/skema/", f"/skema/{s}/", "/skema/baru/", f"/skema/{s}/ubah/", f"/skema/{s}/peserta/",
              f"/skema/daftar/{data['batch']}/", f"/skema/{s}/lembar-anggaran/",
-             f"/skema/{s}/lembar-anggaran/?desa={DESA_A}", "/profil/", "/halaman-yang-tidak-ada/"]
+             f"/skema/{s}/lembar-anggaran/?desa={DESA_A}", "/profil/", "/halaman-yang-tidak-ada/",
+             f"/tagihan/peserta/{p}/mandiri/mulai/"]  # the package form (404 for who may not start one)
     if role == Role.NATIONAL_ADMIN:
         pages += ["/admin/", "/admin/accounts/user/", f"/admin/accounts/user/{data['admin_pk']}/change/",
                   "/admin/regions/region/?q=krajan", "/admin/contributions/rate/", "/admin/core/auditevent/"]
