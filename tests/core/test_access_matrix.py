@@ -146,6 +146,15 @@ PAGES = {
     "billing:statement_participant_export": Url("/tagihan/peserta/{participant}/rekening.xlsx", get=scoped()),
     "billing:statement_scheme": Url("/tagihan/skema/{scheme}/rekening/", get=scoped()),
     "billing:statement_scheme_export": Url("/tagihan/skema/{scheme}/rekening.xlsx", get=scoped()),
+    # H2: the monthly billing runs (national admins, and branch offices and district officials, read them; only the
+    # national admin starts one: the others' button answers with a message) and the schemes' collective invoices
+    "billing:runs": Url("/tagihan/penagihan/", get=expect(404, **{ADMIN: 200, BRANCH: 200, DISTRICT: 200})),
+    "billing:run_start": Url("/tagihan/penagihan/jalankan/", get=expect(405),
+                             post=expect(404, **{ADMIN: 302, BRANCH: 302, DISTRICT: 302})),
+    "billing:run": Url("/tagihan/penagihan/{run}/", get=expect(404, **{ADMIN: 200, BRANCH: 200, DISTRICT: 200})),
+    "billing:invoices": Url("/tagihan/kolektif/", get=expect(200)),
+    "billing:invoice": Url("/tagihan/kolektif/{invoice}/", get=scoped()),
+    "billing:invoice_print": Url("/tagihan/kolektif/{invoice}/cetak/", get=scoped()),
     # the API's own pages: the document is public, the root is no page
     # H1: the worker's own package. Desa A's participant has a scheme for 12 months from this month, so a package
     # starts after it; it has none to change or end (the form says so, nothing changes).
@@ -232,7 +241,16 @@ def world(db, django_capture_on_commit_callbacks):
     objects = {"participant": participant.pk, "nik": participant.nik, "scheme": scheme.pk,
                "enrolment": enrolment.pk, "batch": batch.pk, "job": job.pk, "token": token.pk,
                "month": f"{start:%Y-%m}", "after_scheme": f"{add_months(start, 12):%Y-%m}"}
+    objects.update(_billed(users[ADMIN], start))  # H2: this month's run and desa A's scheme's invoice
     return users, objects
+
+
+def _billed(admin, month) -> dict:
+    from jamsosdesa.billing.models import Invoice
+    from jamsosdesa.billing.services.run import billing_run
+
+    run = billing_run(actor=admin, month=month)
+    return {"run": run.pk, "invoice": Invoice.objects.get(run=run).pk}
 
 
 def the_world() -> dict:
@@ -417,6 +435,13 @@ API = {
         "/participants/{participant}/membership/end", api_scoped(422), {"last_month": MONTH, "reason": "stopped"}),
     # billing, status (H4)
     "GET /api/v1/participants/{pk}/status": Op("/participants/{participant}/status", api_scoped()),
+    # the monthly billing run (H2): only the national admin starts one; runs are read by who reads the runs' pages;
+    # an invoice by who sees its scheme
+    "POST /api/v1/billing/runs": Op("/billing/runs", api_expect(403, **{ADMIN: 201}), {"month": MONTH}),
+    "GET /api/v1/billing/runs/{pk}": Op("/billing/runs/{run}", api_expect(404, **{ADMIN: 200, BRANCH: 200,
+                                                                                  DISTRICT: 200})),
+    "GET /api/v1/invoices": Op("/invoices", api_expect(200)),
+    "GET /api/v1/invoices/{pk}": Op("/invoices/{invoice}", api_scoped()),
 }
 
 

@@ -141,3 +141,14 @@ def can_reconcile(user, kab_code: str) -> bool:
 def can_run_billing(user) -> bool:
     """Start a month's billing run by hand: national admins."""
     return sees_everything(user)
+
+
+# H2 billing run: who sees the runs' pages (counts and amounts, no personal data): national admins, and the branch
+# offices and district officials who work with the invoices they produce.
+RUN_VIEWERS = (Role.BRANCH_OFFICER, Role.DISTRICT_OFFICIAL)
+
+
+def can_see_billing_runs(user) -> bool:
+    if sees_everything(user):
+        return True
+    return bool(user.is_authenticated and user.is_active and user.role in RUN_VIEWERS)

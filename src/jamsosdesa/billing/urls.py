@@ -30,3 +30,16 @@ urlpatterns += [
     path("peserta/<int:participant>/mandiri/akhiri/", views_packages.package_end, name="package_end"),
 ]
 # --- end H1 --------------------------------------------------------------------------------------------------------
+
+# --- H2: the monthly billing run and the schemes' collective invoices ------------------------------------------
+from . import views_runs  # noqa: E402
+
+urlpatterns += [
+    path("penagihan/", views_runs.run_list, name="runs"),
+    path("penagihan/jalankan/", views_runs.run_start, name="run_start"),
+    path("penagihan/<int:pk>/", views_runs.run_detail, name="run"),
+    path("kolektif/", views_runs.invoice_list, name="invoices"),
+    path("kolektif/<int:pk>/", views_runs.invoice_detail, name="invoice"),
+    path("kolektif/<int:pk>/cetak/", views_runs.invoice_print, name="invoice_print"),
+]
+# --- end H2 ----------------------------------------------------------------------------------------------------
