@@ -155,6 +155,19 @@ PAGES = {
     "billing:invoices": Url("/tagihan/kolektif/", get=expect(200)),
     "billing:invoice": Url("/tagihan/kolektif/{invoice}/", get=scoped()),
     "billing:invoice_print": Url("/tagihan/kolektif/{invoice}/cetak/", get=scoped()),
+    # H3 payments: a person's payment by who may record it (operator, agent, branch, national admin); reversing is
+    # a branch officer's (national admin here: the branch officer of the world works elsewhere); an invoice is paid
+    # by its scheme's managers
+    "billing:payment_new": Url("/tagihan/peserta/{participant}/bayar/", get=scoped(), post=scoped(302),
+                               data={"amount": "16800", "paid_on": "{today}", "reference": "KW-M", "channel": "agent"},
+                               changes=INSIDE_CHANGERS, must_change=True),
+    "billing:payment_detail": Url("/tagihan/pembayaran/{payment}/", get=scoped()),
+    "billing:payment_reverse": Url("/tagihan/pembayaran/{payment}/batalkan/", get=expect(405),
+                                   post=expect(404, **{ADMIN: 302}), data={"reason": "mistake"}, changes=(ADMIN,),
+                                   must_change=True),
+    "billing:invoice_pay": Url("/tagihan/kolektif/{invoice}/bayar/", get=own(), post=own(302),
+                               data={"amount": "16800", "paid_on": "{today}", "reference": "TRF-M",
+                                     "channel": "bank"}, changes=(ADMIN, OP_A), must_change=True),
     # the API's own pages: the document is public, the root is no page
     # H1: the worker's own package. Desa A's participant has a scheme for 12 months from this month, so a package
     # starts after it; it has none to change or end (the form says so, nothing changes).
@@ -242,6 +255,7 @@ def world(db, django_capture_on_commit_callbacks):
                "enrolment": enrolment.pk, "batch": batch.pk, "job": job.pk, "token": token.pk,
                "month": f"{start:%Y-%m}", "after_scheme": f"{add_months(start, 12):%Y-%m}"}
     objects.update(_billed(users[ADMIN], start))  # H2: this month's run and desa A's scheme's invoice
+    objects.update(_paid(users[ADMIN], op_a, participant, enrolment, objects))  # H3: payments, a reversed one
     return users, objects
 
 
@@ -251,6 +265,22 @@ def _billed(admin, month) -> dict:
 
     run = billing_run(actor=admin, month=month)
     return {"run": run.pk, "invoice": Invoice.objects.get(run=run).pk}
+
+
+def _paid(admin, op_a, participant, enrolment, objects) -> dict:
+    """H3: a payment for the participant (all credit: no self-paid dues), a reversed one, and (until the billing
+    run gives one) an invoice of the participant's scheme to pay."""
+    from jamsosdesa.billing.services.reversals import payment_reverse
+    from tests.billing.payment_fixtures import due, invoice, pay
+
+    paid = pay(op_a, nik=participant.nik, amount=16_800, reference="KW-WORLD")
+    undone = pay(op_a, nik=participant.nik, amount=8_400, reference="KW-UNDONE")
+    reversal = payment_reverse(actor=admin, payment=undone.payment, reason="mistake")
+    found = {"payment": paid.payment.pk, "reversal": reversal.pk, "today": clock.today().isoformat()}
+    if "invoice" not in objects:
+        month = clock.this_month()
+        found["invoice"] = invoice(enrolment.scheme, month, [due(participant, month, enrolment=enrolment)]).pk
+    return found
 
 
 def the_world() -> dict:
@@ -442,6 +472,15 @@ API = {
                                                                                   DISTRICT: 200})),
     "GET /api/v1/invoices": Op("/invoices", api_expect(200)),
     "GET /api/v1/invoices/{pk}": Op("/invoices/{invoice}", api_scoped()),
+    # H3 payments (see the pages above); a reversal is never reversed (409 for who sees it)
+    "POST /api/v1/payments": Op("/payments", api_scoped(201), {"nik": "{nik}", "amount": 16_800, "paid_on": "{today}",
+                                                              "reference": "KW-API", "channel": "bank"},
+                                changes=INSIDE_CHANGERS),
+    "GET /api/v1/payments": Op("/payments", api_expect(200)),
+    "GET /api/v1/payments/{pk}": Op("/payments/{payment}", api_scoped()),
+    "POST /api/v1/payments/{pk}/reverse": Op("/payments/{payment}/reverse", api_scoped(403, **{ADMIN: 200}),
+                                             {"reason": "mistake"}, changes=(ADMIN,)),
+    "POST /api/v1/reversals/{pk}/reverse": Op("/reversals/{reversal}/reverse", api_scoped(409), {}),
 }
 
 

@@ -53,3 +53,12 @@ class BillingConfig(AppConfig):
         statement_panels.register("billing.statement", StatementPanel(template="billing/_statement_panel.html",
                                                                       data=participant_statement_panel))
         # end H6 statements
+        # H3 payments: the payment panel ("Catat pembayaran") on the participant page.
+        from jamsosdesa.participants.panels import Panel as PaymentPanel
+        from jamsosdesa.participants.panels import participant_panels as payment_panels
+
+        from .views_payments import participant_payments_panel
+
+        payment_panels.register("billing.payments", PaymentPanel(template="billing/_payments_panel.html",
+                                                                 data=participant_payments_panel))
+        # end H3 payment panel

@@ -43,3 +43,14 @@ urlpatterns += [
     path("kolektif/<int:pk>/cetak/", views_runs.invoice_print, name="invoice_print"),
 ]
 # --- end H2 ----------------------------------------------------------------------------------------------------
+
+# --- H3: payments (record for a person or an invoice, a payment's page, reversal) ------------------------------
+from . import views_payments  # noqa: E402
+
+urlpatterns += [
+    path("peserta/<int:participant>/bayar/", views_payments.payment_new, name="payment_new"),
+    path("pembayaran/<int:pk>/", views_payments.payment_detail, name="payment_detail"),
+    path("pembayaran/<int:pk>/batalkan/", views_payments.payment_reverse_view, name="payment_reverse"),
+    path("kolektif/<int:pk>/bayar/", views_payments.invoice_pay, name="invoice_pay"),
+]
+# --- end H3 ----------------------------------------------------------------------------------------------------

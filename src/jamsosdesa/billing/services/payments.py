@@ -170,10 +170,11 @@ def cli_key(channel: str, reference: str) -> str:
 # --- the target ----------------------------------------------------------------------------------------------
 
 def _not_found(field_name: str, value: str) -> ServiceError:
+    # The number is not repeated: the answer is the same whoever holds it, and says nothing a page could leak.
     if field_name == "invoice":
-        message = _("Tagihan %(v)s tidak ada (atau di luar wilayah Anda).") % {"v": value}
+        message = _("Tagihan dengan nomor itu tidak ada (atau di luar wilayah Anda).")
     else:
-        message = _("Peserta dengan NIK %(v)s tidak ada (atau di luar wilayah Anda).") % {"v": value}
+        message = _("Peserta dengan NIK itu tidak ada (atau di luar wilayah Anda).")
     return ServiceError(code=ErrorCode.NOT_FOUND, message=message, fields={field_name: [message]})
 
 

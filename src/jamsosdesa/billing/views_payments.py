@@ -1,0 +1,155 @@
+"""Pages for payments (H3): the "Catat pembayaran" panel on the participant page and its form, a payment's page
+with its allocations and the reverse button (branch officers), and paying a collective invoice."""
+
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from jamsosdesa.core import clock
+from jamsosdesa.core.errors import ServiceError, put_on_form
+from jamsosdesa.core.money import rupiah
+from jamsosdesa.core.presenters import personal_data
+
+from .access import can_pay_invoice, can_reconcile, can_record_payment, scope_dues, scope_invoices, scope_payments
+from .live import live, reversed_only
+from .models import Allocation, Credit, Invoice, PaymentChannel, PaymentSource, Reversal, ReversalReason
+from .services.allocation import credit_balance, unpaid_dues
+from .services.payments import PaymentRequest, payment_get, payment_record
+from .services.reversals import payment_reverse
+
+
+class PaymentForm(forms.Form):
+    amount = forms.CharField(label=gettext_lazy("Jumlah (Rp)"), max_length=20,
+                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    paid_on = forms.DateField(label=gettext_lazy("Tanggal bayar"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=gettext_lazy("Referensi (nomor kuitansi / transfer)"), max_length=64)
+    channel = forms.ChoiceField(label=gettext_lazy("Saluran"), choices=PaymentChannel.choices)
+    note = forms.CharField(label=gettext_lazy("Catatan"), max_length=200, required=False)
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def clean_amount(self):
+        return self.cleaned_data["amount"].strip().replace(".", "")  # '33.600' as people write it; the service checks
+
+
+class ReverseForm(forms.Form):
+    reason = forms.ChoiceField(label=gettext_lazy("Alasan"), choices=[
+        (value, label) for value, label in ReversalReason.choices if value != ReversalReason.ENROLMENT_ENDED])
+    note = forms.CharField(label=gettext_lazy("Keterangan"), max_length=200, required=False)
+
+
+def _new_form(**initial) -> PaymentForm:
+    return PaymentForm(initial={"paid_on": clock.today(), "channel": PaymentChannel.AGENT,
+                                "token": secrets.token_hex(16), **initial})
+
+
+def participant_payments_panel(*, user, participant) -> dict:
+    """The participant page's payment panel: what is owed, the credit, the latest payments, and the form."""
+    payments = list(scope_payments(user).filter(participant_id=participant.pk).order_by("-paid_on", "-id")[:10])
+    gone = set(reversed_only(scope_payments(user).filter(pk__in=[p.pk for p in payments]), "payment")
+               .values_list("pk", flat=True))
+    unpaid = [d for d in unpaid_dues("P", participant.pk) if scope_dues(user).filter(pk=d.pk).exists()]
+    allowed = can_record_payment(user, participant)
+    return {"participant": participant, "payments": [(p, p.pk in gone) for p in payments],
+            "unpaid": unpaid, "owed": sum(d.amount for d in unpaid), "credit": credit_balance("P", participant.pk),
+            "form": _new_form() if allowed else None}
+
+
+def _record(request, form: PaymentForm, **target):
+    d = form.cleaned_data
+    outcome = payment_record(actor=request.user, request=PaymentRequest(
+        amount=d["amount"], paid_on=d["paid_on"], reference=d["reference"], channel=d["channel"],
+        note=d["note"], source=PaymentSource.ENTRY, idempotency_key=d["token"] or None, **target))
+    if outcome.duplicate:
+        messages.info(request, _("Pembayaran ini sudah tercatat sebelumnya; tidak dicatat dua kali."))
+    else:
+        months = ", ".join(f"{m:%m/%Y}" for m in outcome.months) or _("belum ada bulan")
+        messages.success(request, _("Pembayaran %(a)s dicatat: %(m)s. Saldo titipan %(c)s.") % {
+            "a": rupiah(outcome.payment.amount), "m": months, "c": rupiah(outcome.credit)})
+    return redirect("billing:payment_detail", pk=outcome.payment.pk)
+
+
+@login_required
+def payment_new(request, participant: int):
+    from jamsosdesa.participants.selectors import participant_get
+
+    person = participant_get(user=request.user, pk=participant)
+    if person is None or not can_record_payment(request.user, person):
+        raise Http404
+    form = PaymentForm(request.POST) if request.method == "POST" else _new_form()
+    if request.method == "POST" and form.is_valid():
+        try:
+            return _record(request, form, participant_id=person.pk)
+        except ServiceError as exc:
+            put_on_form(form, exc.fields, aliases={"Idempotency-Key": "reference", "nik": "amount"},
+                        otherwise=exc.message)
+    return render(request, "billing/payment_form.html", {
+        "form": form, "person": person, "nik": personal_data(request.user, one_person=True).nik(person.nik),
+        "panel": participant_payments_panel(user=request.user, participant=person)})
+
+
+@login_required
+def invoice_pay(request, pk: int):
+    invoice = scope_invoices(request.user).filter(pk=pk).first()
+    if invoice is None or not can_pay_invoice(request.user, invoice):
+        raise Http404
+    form = PaymentForm(request.POST) if request.method == "POST" else _new_form(channel=PaymentChannel.BANK)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return _record(request, form, invoice=invoice.number)
+        except ServiceError as exc:
+            put_on_form(form, exc.fields, aliases={"Idempotency-Key": "reference", "invoice": "amount"},
+                        otherwise=exc.message)
+    unpaid = unpaid_dues("S", invoice.scheme_id)
+    return render(request, "billing/invoice_pay.html", {
+        "form": form, "invoice": invoice, "owed": sum(d.amount for d in unpaid), "lines_unpaid": len(unpaid),
+        "credit": credit_balance("S", invoice.scheme_id)})
+
+
+@login_required
+def payment_detail(request, pk: int):
+    payment = payment_get(user=request.user, pk=pk)
+    if payment is None:
+        raise Http404
+    allocations = list(Allocation.objects.filter(payment_id=payment.pk).select_related("due").order_by("id"))
+    gone = set(reversed_only(Allocation.objects.filter(payment_id=payment.pk), "allocation")
+               .values_list("pk", flat=True))
+    reversal = Reversal.objects.filter(target_type="payment", target_id=payment.pk).select_related("created_by").first()
+    shown = personal_data(request.user)
+    invoice = Invoice.objects.filter(pk=payment.invoice_id).first() if payment.invoice_id else None
+    return render(request, "billing/payment_detail.html", {
+        "payment": payment, "reversal": reversal, "invoice": invoice,
+        "nik": shown.nik(payment.participant.nik) if payment.participant_id else "",
+        "allocations": [(a, a.pk in gone) for a in allocations],
+        "credits": list(Credit.objects.filter(payment_id=payment.pk).order_by("id")),
+        "can_reverse": reversal is None and can_reconcile(request.user, payment.kab_code),
+        "reverse_form": ReverseForm(),
+        "live_total": sum(a.amount for a in live(Allocation.objects.filter(payment_id=payment.pk), "allocation")),
+    })
+
+
+@login_required
+@require_POST
+def payment_reverse_view(request, pk: int):
+    payment = payment_get(user=request.user, pk=pk)
+    if payment is None or not can_reconcile(request.user, payment.kab_code):
+        raise Http404
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pilih alasan pembatalan."))
+        return redirect("billing:payment_detail", pk=payment.pk)
+    try:
+        payment_reverse(actor=request.user, payment=payment, reason=form.cleaned_data["reason"],
+                        note=form.cleaned_data["note"])
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Pembayaran %(a)s dibatalkan; bulan yang dibayarnya kembali terutang.") % {
+            "a": rupiah(payment.amount)})
+    return redirect("billing:payment_detail", pk=payment.pk)
