@@ -260,3 +260,27 @@ def test_the_database_keeps_one_open_package_per_person():
     package(p, first=month(0))
     with pytest.raises(IntegrityError):
         package(p, first=month(1))
+
+
+def unpaid_due(m: Membership, when: date) -> Due:
+    return Due.objects.create(participant_id=m.participant_id, kab_code=m.kab_code, desa_code=m.desa_code, month=when,
+                              membership=m, payer_type="self", segment="BPU", programme_mask=m.programme_mask,
+                              income=m.income, jkk=10_000, jkm=6_800, amount=16_800)
+
+
+def test_an_end_or_a_change_cancels_the_dues_billed_after_the_package_stops(operator_a):
+    from jamsosdesa.billing.models import Reversal
+
+    a, b = people(2)
+    ended = start(operator_a, a)
+    kept, gone = unpaid_due(ended, month(0)), unpaid_due(ended, month(2))
+    membership_end(actor=operator_a, membership=ended, last_month=month(1), reason="stopped")
+    changed = start(operator_a, b)
+    kept_b, gone_b = unpaid_due(changed, month(1)), unpaid_due(changed, month(3))
+    membership_change(actor=operator_a, membership=changed, from_month=month(2), income=1_500_000)
+    voided = set(Reversal.objects.filter(target_type="due").values_list("target_id", flat=True))
+    assert voided == {gone.pk, gone_b.pk} and not {kept.pk, kept_b.pk} & voided
+    assert AuditEvent.objects.filter(event_type="due.voided").count() == 2
+    from jamsosdesa.billing.check import ledger_check
+
+    assert ledger_check() == []  # no due is left outside its package's months
