@@ -74,3 +74,10 @@ def test_outside_the_area_the_forms_do_not_exist(operator_b):
         assert client.get(f"/tagihan/peserta/{p.pk}/mandiri/{path}/").status_code == 404
         assert client.post(f"/tagihan/peserta/{p.pk}/mandiri/{path}/", {}).status_code == 404
     assert client.get("/tagihan/peserta/999999/mandiri/mulai/").status_code == 404
+
+
+def test_the_panel_says_why_a_pu_worker_gets_no_start_form(operator_a):
+    (p,) = people(1, segment="PU")
+    page = browser(operator_a).get(f"/peserta/{p.pk}/").content.decode()
+    assert "hanya untuk peserta BPU" in page and "billing:package_start" not in page
+    assert f"/tagihan/peserta/{p.pk}/mandiri/mulai/" not in page

@@ -94,6 +94,9 @@ def participant_package_panel(*, user, participant) -> dict:
             "sector": sector_text(participant.sector, participant.sector_source), "may": may}
     if may and current is None and participant.is_active and participant.segment == "BPU":
         data["start_form"] = StartForm(participant=participant)
+    elif may and current is None:  # why there is no form (the service would refuse the same way)
+        data["why_not"] = (_("Peserta nonaktif: iuran mandiri tidak dapat dimulai.") if not participant.is_active
+                           else _("Iuran mandiri saat ini hanya untuk peserta BPU (bukan penerima upah)."))
     if may and current is not None:
         data["change_form"] = ChangeForm(initial=_change_initial(current))
         data["end_form"] = EndForm(initial={"last_month": this_month})
