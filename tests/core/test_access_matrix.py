@@ -146,6 +146,23 @@ PAGES = {
     "billing:statement_participant_export": Url("/tagihan/peserta/{participant}/rekening.xlsx", get=scoped()),
     "billing:statement_scheme": Url("/tagihan/skema/{scheme}/rekening/", get=scoped()),
     "billing:statement_scheme_export": Url("/tagihan/skema/{scheme}/rekening.xlsx", get=scoped()),
+    # H5: statement imports (branch officers and national admins; a job is its creator's, here the admin's) and the
+    # reconciliation queue (a branch officer's kabupaten: the one here is Klaten's, so desa A's Sukoharjo item is not
+    # theirs; other roles have no queue)
+    "imports:statement_start": Url("/impor/rekening/", get=expect(404, **{ADMIN: 200, BRANCH: 200})),
+    "imports:statement": Url("/impor/rekening/{statement}/", get=expect(404, **{ADMIN: 200})),
+    "imports:statement_apply": Url("/impor/rekening/{statement}/catat/", get=expect(405),
+                                   post=expect(404, **{ADMIN: 302}), changes=(ADMIN,)),
+    "imports:statement_mapping": Url("/impor/rekening/{statement}/pemetaan/", get=expect(405),
+                                     post=expect(404, **{ADMIN: 302}), changes=(ADMIN,)),
+    "imports:statement_retry": Url("/impor/rekening/{statement}/ulang/", get=expect(405),
+                                   post=expect(404, **{ADMIN: 302}), changes=(ADMIN,)),
+    "imports:statement_report": Url("/impor/rekening/{statement}/laporan.xlsx", get=expect(404)),  # none written
+    "billing:queue": Url("/tagihan/antrean/", get=expect(404, **{ADMIN: 200, BRANCH: 200})),
+    "billing:queue_item": Url("/tagihan/antrean/{queue_item}/", get=expect(404, **{ADMIN: 200})),
+    "billing:queue_decide": Url("/tagihan/antrean/{queue_item}/putuskan/", get=expect(405),
+                                post=expect(404, **{ADMIN: 302}), data={"decision": "reject", "note": "bukan iuran"},
+                                changes=(ADMIN,), must_change=True),
     # H2: the monthly billing runs (national admins, and branch offices and district officials, read them; only the
     # national admin starts one: the others' button answers with a message) and the schemes' collective invoices
     "billing:runs": Url("/tagihan/penagihan/", get=expect(404, **{ADMIN: 200, BRANCH: 200, DISTRICT: 200})),
@@ -256,6 +273,7 @@ def world(db, django_capture_on_commit_callbacks):
                "month": f"{start:%Y-%m}", "after_scheme": f"{add_months(start, 12):%Y-%m}"}
     objects.update(_billed(users[ADMIN], start))  # H2: this month's run and desa A's scheme's invoice
     objects.update(_paid(users[ADMIN], op_a, participant, enrolment, objects))  # H3: payments, a reversed one
+    objects.update(_statement_and_queue_item(users[ADMIN]))  # H5: a statement import, a queued payment
     return users, objects
 
 
@@ -281,6 +299,21 @@ def _paid(admin, op_a, participant, enrolment, objects) -> dict:
         month = clock.this_month()
         found["invoice"] = invoice(enrolment.scheme, month, [due(participant, month, enrolment=enrolment)]).pk
     return found
+
+
+def _statement_and_queue_item(admin):
+    """A previewed statement import of the admin's, and a payment queued in desa A's kabupaten (rows written
+    directly: their services have their own tests)."""
+    from jamsosdesa.billing.models import Payment, ReconciliationItem
+    from jamsosdesa.imports.models import StatementImport
+
+    statement = StatementImport.objects.create(created_by=admin, file_name="bank.sta", status="done", dry_run=True,
+                                               summary={"counts": {"person": 1}})
+    payment = Payment.objects.create(channel="bank", source="mt940", external_reference="ANTRE-1", request_hash="-",
+                                     amount=16800, paid_on=clock.today(), target_kind="none", kab_code="33.11")
+    item = ReconciliationItem.objects.create(payment=payment, reason="unknown_nik", kab_code="33.11",
+                                             raw={"text": "IURAN 3311110101800099"})
+    return {"statement": statement.pk, "queue_item": item.pk}
 
 
 def the_world() -> dict:

@@ -54,3 +54,13 @@ urlpatterns += [
     path("kolektif/<int:pk>/bayar/", views_payments.invoice_pay, name="invoice_pay"),
 ]
 # --- end H3 ----------------------------------------------------------------------------------------------------
+
+# --- H5: the reconciliation queue --------------------------------------------------------------------------------
+from . import views_queue  # noqa: E402
+
+urlpatterns += [
+    path("antrean/", views_queue.queue_list, name="queue"),
+    path("antrean/<int:pk>/", views_queue.queue_item, name="queue_item"),
+    path("antrean/<int:pk>/putuskan/", views_queue.queue_decide_view, name="queue_decide"),
+]
+# --- end H5 ----------------------------------------------------------------------------------------------------

@@ -49,3 +49,44 @@ class MappingForm(forms.Form):
 
     def columns(self) -> dict[str, str]:
         return {key[4:]: value for key, value in self.cleaned_data.items() if key.startswith("col_") and value}
+
+
+# --- statements (payment lists and MT940) -------------------------------------------------------------------------
+
+class StatementUploadForm(forms.Form):
+    file = forms.FileField(label=_("Berkas (.csv, .xlsx, .xls, atau MT940 .sta/.txt)"))
+    format = forms.ChoiceField(label=_("Format"), choices=[
+        ("auto", _("Kenali otomatis")), ("csv", _("Daftar pembayaran CSV/Excel")),
+        ("mt940", _("Rekening koran MT940"))], initial="auto")
+    mapping = forms.ModelChoiceField(label=_("Pemetaan kolom tersimpan"), queryset=ColumnMapping.objects.none(),
+                                     required=False, empty_label=_("— tidak memakai —"))
+    channel = forms.ChoiceField(label=_("Saluran (bila baris tidak menyebutnya)"), initial="bank", choices=[])
+
+    def __init__(self, *args, user, **kwargs):
+        from jamsosdesa.billing.models import PaymentChannel
+
+        from .models import MappingKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = PaymentChannel.choices
+        field = self.fields["mapping"]
+        field.queryset = mappings_visible(user, MappingKind.PAYMENTS)
+        field.label_from_instance = lambda m: m.name if m.owner_id == user.pk else _(
+            "%(name)s (dibagikan oleh %(owner)s)") % {"name": m.name, "owner": m.owner.get_full_name() or m.owner}
+
+
+class StatementMappingForm(forms.Form):
+    name = forms.CharField(label=_("Nama pemetaan"), max_length=80)
+    shared = forms.BooleanField(label=_("Bagikan ke pengguna lain di wilayah saya"), required=False)
+
+    def __init__(self, *args, header: list[str], **kwargs):
+        from .statements import PAYMENT_FIELD_LABELS, PAYMENT_FIELDS
+
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [(h, h) for h in header if h.strip()]
+        for fld in PAYMENT_FIELDS:
+            self.fields[f"col_{fld}"] = forms.ChoiceField(label=PAYMENT_FIELD_LABELS[fld], choices=choices,
+                                                          required=False)
+
+    def columns(self) -> dict[str, str]:
+        return {key[4:]: value for key, value in self.cleaned_data.items() if key.startswith("col_") and value}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_statements
 
 app_name = "imports"
 urlpatterns = [
@@ -12,4 +12,11 @@ urlpatterns = [
     path("<int:pk>/ulang/", views.import_retry, name="retry"),
     path("<int:pk>/batal/", views.import_cancel, name="cancel"),
     path("<int:pk>/laporan.xlsx", views.import_report, name="report"),
+    # H5: statements (payment lists and MT940 bank statements)
+    path("rekening/", views_statements.statement_start, name="statement_start"),
+    path("rekening/<int:pk>/", views_statements.statement_job, name="statement"),
+    path("rekening/<int:pk>/catat/", views_statements.statement_apply, name="statement_apply"),
+    path("rekening/<int:pk>/pemetaan/", views_statements.statement_mapping, name="statement_mapping"),
+    path("rekening/<int:pk>/ulang/", views_statements.statement_retry, name="statement_retry"),
+    path("rekening/<int:pk>/laporan.xlsx", views_statements.statement_report, name="statement_report"),
 ]
