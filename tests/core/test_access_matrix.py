@@ -272,8 +272,8 @@ def world(db, django_capture_on_commit_callbacks):
                "enrolment": enrolment.pk, "batch": batch.pk, "job": job.pk, "token": token.pk,
                "month": f"{start:%Y-%m}", "after_scheme": f"{add_months(start, 12):%Y-%m}"}
     objects.update(_billed(users[ADMIN], start))  # H2: this month's run and desa A's scheme's invoice
-    objects.update(_paid(users[ADMIN], op_a, participant, enrolment, objects))  # H3: payments, a reversed one
     objects.update(_statement_and_queue_item(users[ADMIN]))  # H5: a statement import, a queued payment
+    objects.update(_paid(users[ADMIN], op_a, participant, enrolment, objects))  # H3: payments, a reversed one
     return users, objects
 
 
@@ -283,6 +283,21 @@ def _billed(admin, month) -> dict:
 
     run = billing_run(actor=admin, month=month)
     return {"run": run.pk, "invoice": Invoice.objects.get(run=run).pk}
+
+
+def _statement_and_queue_item(admin):
+    """A previewed statement import of the admin's, and a payment queued in desa A's kabupaten (rows written
+    directly: their services have their own tests)."""
+    from jamsosdesa.billing.models import Payment, ReconciliationItem
+    from jamsosdesa.imports.models import StatementImport
+
+    statement = StatementImport.objects.create(created_by=admin, file_name="bank.sta", status="done", dry_run=True,
+                                               summary={"counts": {"person": 1}})
+    payment = Payment.objects.create(channel="bank", source="mt940", external_reference="ANTRE-1", request_hash="-",
+                                     amount=16800, paid_on=clock.today(), target_kind="none", kab_code="33.11")
+    item = ReconciliationItem.objects.create(payment=payment, reason="unknown_nik", kab_code="33.11",
+                                             raw={"text": "IURAN 3311110101800099"})
+    return {"statement": statement.pk, "queue_item": item.pk}
 
 
 def _paid(admin, op_a, participant, enrolment, objects) -> dict:
@@ -299,21 +314,6 @@ def _paid(admin, op_a, participant, enrolment, objects) -> dict:
         month = clock.this_month()
         found["invoice"] = invoice(enrolment.scheme, month, [due(participant, month, enrolment=enrolment)]).pk
     return found
-
-
-def _statement_and_queue_item(admin):
-    """A previewed statement import of the admin's, and a payment queued in desa A's kabupaten (rows written
-    directly: their services have their own tests)."""
-    from jamsosdesa.billing.models import Payment, ReconciliationItem
-    from jamsosdesa.imports.models import StatementImport
-
-    statement = StatementImport.objects.create(created_by=admin, file_name="bank.sta", status="done", dry_run=True,
-                                               summary={"counts": {"person": 1}})
-    payment = Payment.objects.create(channel="bank", source="mt940", external_reference="ANTRE-1", request_hash="-",
-                                     amount=16800, paid_on=clock.today(), target_kind="none", kab_code="33.11")
-    item = ReconciliationItem.objects.create(payment=payment, reason="unknown_nik", kab_code="33.11",
-                                             raw={"text": "IURAN 3311110101800099"})
-    return {"statement": statement.pk, "queue_item": item.pk}
 
 
 def the_world() -> dict:

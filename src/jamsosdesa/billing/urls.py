@@ -44,6 +44,16 @@ urlpatterns += [
 ]
 # --- end H2 ----------------------------------------------------------------------------------------------------
 
+# --- H5: the reconciliation queue --------------------------------------------------------------------------------
+from . import views_queue  # noqa: E402
+
+urlpatterns += [
+    path("antrean/", views_queue.queue_list, name="queue"),
+    path("antrean/<int:pk>/", views_queue.queue_item, name="queue_item"),
+    path("antrean/<int:pk>/putuskan/", views_queue.queue_decide_view, name="queue_decide"),
+]
+# --- end H5 ----------------------------------------------------------------------------------------------------
+
 # --- H3: payments (record for a person or an invoice, a payment's page, reversal) ------------------------------
 from . import views_payments  # noqa: E402
 
@@ -54,13 +64,3 @@ urlpatterns += [
     path("kolektif/<int:pk>/bayar/", views_payments.invoice_pay, name="invoice_pay"),
 ]
 # --- end H3 ----------------------------------------------------------------------------------------------------
-
-# --- H5: the reconciliation queue --------------------------------------------------------------------------------
-from . import views_queue  # noqa: E402
-
-urlpatterns += [
-    path("antrean/", views_queue.queue_list, name="queue"),
-    path("antrean/<int:pk>/", views_queue.queue_item, name="queue_item"),
-    path("antrean/<int:pk>/putuskan/", views_queue.queue_decide_view, name="queue_decide"),
-]
-# --- end H5 ----------------------------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ from .services.reversals import payment_reverse
 class PaymentForm(forms.Form):
     amount = forms.CharField(label=gettext_lazy("Jumlah (Rp)"), max_length=20,
                              widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    paid_on = forms.DateField(label=gettext_lazy("Tanggal bayar"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=gettext_lazy("Tanggal bayar"), input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reference = forms.CharField(label=gettext_lazy("Referensi (nomor kuitansi / transfer)"), max_length=64)
     channel = forms.ChoiceField(label=gettext_lazy("Saluran"), choices=PaymentChannel.choices)
     note = forms.CharField(label=gettext_lazy("Catatan"), max_length=200, required=False)

@@ -52,8 +52,9 @@ class Command(BaseCommand):
         except ServiceError as exc:
             if o.get("json"):
                 self.stdout.write(json.dumps({"error": exc.as_dict()}, ensure_ascii=False))
-            detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.fields.items() if v)
-            raise CommandError(exc.message + (f" ({detail})" if detail and detail not in exc.message else "")) from None
+            extra = {k: [m for m in v if m not in exc.message] for k, v in exc.fields.items()}
+            detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in extra.items() if v)
+            raise CommandError(exc.message + (f" ({detail})" if detail else "")) from None
 
     def _record(self, actor, o):
         try:
