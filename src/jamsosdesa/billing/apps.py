@@ -44,15 +44,6 @@ class BillingConfig(AppConfig):
         package_panels.register("billing.package", PackagePanel(template="billing/_package_panel.html",
                                                                 data=participant_package_panel))
         # end H1 packages
-        # H6 statements: a link to the participant's statement on the participant page.
-        from jamsosdesa.participants.panels import Panel as StatementPanel
-        from jamsosdesa.participants.panels import participant_panels as statement_panels
-
-        from .statements import participant_statement_panel
-
-        statement_panels.register("billing.statement", StatementPanel(template="billing/_statement_panel.html",
-                                                                      data=participant_statement_panel))
-        # end H6 statements
         # H3 payments: the payment panel ("Catat pembayaran") on the participant page.
         from jamsosdesa.participants.panels import Panel as PaymentPanel
         from jamsosdesa.participants.panels import participant_panels as payment_panels
@@ -62,3 +53,22 @@ class BillingConfig(AppConfig):
         payment_panels.register("billing.payments", PaymentPanel(template="billing/_payments_panel.html",
                                                                  data=participant_payments_panel))
         # end H3 payment panel
+        # H6 statements: a link to the participant's statement on the participant page.
+        from jamsosdesa.participants.panels import Panel as StatementPanel
+        from jamsosdesa.participants.panels import participant_panels as statement_panels
+
+        from .statements import participant_statement_panel
+
+        statement_panels.register("billing.statement", StatementPanel(template="billing/_statement_panel.html",
+                                                                      data=participant_statement_panel))
+        # end H6 statements
+        # Lead: the demo's packages, billing runs and payments.
+        from jamsosdesa.participants.demo import demo_steps
+
+        demo_steps.register("billing.ledger", _demo_ledger)
+
+
+def _demo_ledger() -> None:
+    from .demo import demo_ledger
+
+    demo_ledger()

@@ -1,5 +1,7 @@
 """The demo data set: the villages from the field, demo users for every role, a few thousand people."""
 
+from datetime import timedelta
+
 from django.db import transaction
 
 from jamsosdesa.accounts.models import User
@@ -15,6 +17,7 @@ from .fake import fake_participants
 from .models import Channel, DeactivationReason, Participant
 
 DEMO_PASSWORD = "demo12345"
+DEMO_HISTORY_DAYS = 183
 KRAJAN = "33.11.11.2004"  # Desa Krajan, Kec. Gatak, Kab. Sukoharjo
 OTHER_GATAK_DESA = "33.11.11.2001"  # Sanggung, the second operator's desa
 KABUPATEN = {"51.04": 5, "35.25": 5, "33.10": 4, "12.71": 4}  # Gianyar, Gresik, Klaten, Kota Medan: desa each
@@ -62,13 +65,16 @@ def demo_load() -> dict:
     plan = demo_desa()
     registrar = {KRAJAN: users["agen.krajan"], OTHER_GATAK_DESA: users["operator.sanggung"]}
     now = clock.now()
+    # The demo's people were registered half a year ago: the registry existed before today, and billing (which
+    # never bills a month before a person existed) can show months of history on them.
+    registered = now - timedelta(days=DEMO_HISTORY_DAYS)
     rows = []
     for data in fake_participants([c for c, _ in plan], [n for _, n in plan], seed=2026):
         actor = registrar.get(data["desa"], users["admin"])
         p = Participant(**{k: v for k, v in data.items() if k not in ("desa", "occupation")},
                         desa_id=data["desa"], occupation_id=data["occupation"], registered_by=actor,
                         channel=Channel.AGENT if actor.role == Role.PERISAI_AGENT else Channel.WEB,
-                        created_at=now, updated_at=now)
+                        created_at=registered, updated_at=registered)
         rows.append(p.fill_derived())
     existing = set(Participant.objects.filter(nik__in=[p.nik for p in rows]).values_list("nik", flat=True))
     new = [p for p in rows if p.nik not in existing]
