@@ -91,3 +91,19 @@ def test_the_arrears_tab_lists_the_operators_people_with_what_they_owe(paying, o
         assert one.full_name in page and "Rp16.800" in page and two.full_name not in page
         client.force_login(operator_b)
         assert two.full_name not in client.get("/tagihan/daftar-kerja/?jenis=non_active").content.decode()
+
+
+def test_the_lists_agree_with_the_status_table(paying):
+    """The worklists read only the dues from the last paid month on; H4's status_table reads the whole history.
+    Both must name the same people."""
+    from jamsosdesa.billing.status import ARREARS, status_rows
+
+    rows = status_rows("33.11", the_20th())
+    c = cutoff_month(the_20th())
+    in_arrears = {r["participant_id"]: r["last_paid"] for r in rows if r["status"] == ARREARS}
+    from jamsosdesa.core.months import add_months
+
+    assert set(ids(arrears_this_month("33.11", the_20th()))) == {
+        p for p, last in in_arrears.items() if last == add_months(c, -1)}
+    assert set(ids(non_active_next_month("33.11", the_20th()))) == {
+        p for p, last in in_arrears.items() if last == add_months(c, -2)}

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import dateformat, translation
 from django.utils.translation import gettext as _
@@ -29,11 +29,11 @@ from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.regioncodes import Level, level_of_code
 from jamsosdesa.core.roles import Role
 from jamsosdesa.funding.models import Enrolment
-from jamsosdesa.participants.models import Participant
+from jamsosdesa.participants.models import Participant, Segment
 from jamsosdesa.regions.selectors import region_names
 
 from .access import scope_by_person
-from .live import live
+from .live import live, not_reversed_sql
 from .models import Allocation, Due, Membership, ReversalTarget
 
 WINDOWS = (30, 60, 90)
@@ -142,46 +142,76 @@ def _month_after(first: date, last: date):
     return Case(*[When(end_month=m, then=Value(add_months(m, 1))) for m in months], output_field=DateField())
 
 
-def _with_last_paid(codes, status: str, last_paid: date, on: date) -> Q:
-    """Participants whose status on `on` is `status` with this last paid month, from H4's `status_table` (the one
-    set-based derivation of §4), per region code."""
+def _with_last_paid(codes, last_paid: date) -> Q:
+    """Participants whose last fully paid month is `last_paid` (§4: a month is paid when every live due of it has a
+    live allocation), read from the dues of `last_paid` and later only, through the (kab_code, month) index: the
+    whole history `status_table` aggregates is not needed to know that the month was paid and none after it.
+    tests/billing/test_worklist_arrears.py checks that the lists agree with `status_table`."""
     from django.db.models.expressions import RawSQL
 
-    from .status import status_table
-
+    month = connection.ops.adapt_datefield_value(last_paid)
     q = Q(pk__in=[])
     for code in [codes] if isinstance(codes, str) else codes:
-        if level_of_code(code or "") is None:
-            continue  # '' would mean everyone to status_table: a worklist never widens on a typo
-        sql, params = status_table(code, on)
-        month = connection.ops.adapt_datefield_value(last_paid)
-        q |= Q(pk__in=RawSQL(f"SELECT st.participant_id FROM ({sql}) st WHERE st.status = %s AND st.last_paid = %s",
-                             [*params, status, month]))
+        region, params = _due_region_sql(code)
+        if region is None:
+            continue
+        sql = f"""
+            SELECT m.participant_id FROM (
+              SELECT d.participant_id, d.month,
+                     MIN(CASE WHEN EXISTS (SELECT 1 FROM billing_allocation a WHERE a.due_id = d.id
+                                           AND {not_reversed_sql("a", ReversalTarget.ALLOCATION)})
+                              THEN 1 ELSE 0 END) AS paid
+              FROM billing_due d
+              WHERE {region} AND d.month >= %s AND {not_reversed_sql("d", ReversalTarget.DUE)}
+              GROUP BY d.participant_id, d.month) m
+            GROUP BY m.participant_id
+            HAVING MAX(CASE WHEN m.month = %s AND m.paid = 1 THEN 1 ELSE 0 END) = 1
+               AND MAX(CASE WHEN m.month > %s AND m.paid = 1 THEN 1 ELSE 0 END) = 0"""
+        q |= Q(pk__in=RawSQL(sql, [*params, month, month, month]))
     return q
 
 
-def _owed_rows(codes, last_paid: date, on: date, *, user=None) -> QuerySet:
-    """Rows for the arrears lists, one per person (in arrears per `status_table`, last paid month `last_paid`):
-    what they owe up to the month of `on`, the payer of their latest due, the first unpaid month."""
-    from .status import ARREARS
+def _due_region_sql(code: str) -> tuple[str | None, list]:
+    """A condition on the dues' own region codes (the payer row's), or None for a code no level has."""
+    level = level_of_code(code or "")
+    if level == Level.KABUPATEN:
+        return "d.kab_code = %s", [code]
+    if level == Level.DESA:
+        return "d.kab_code = %s AND d.desa_code = %s", [code[:5], code]
+    if level == Level.KECAMATAN:
+        return "d.kab_code = %s AND d.desa_code LIKE %s", [code[:5], code + ".%"]
+    if level == Level.PROVINSI:
+        return "d.kab_code LIKE %s", [code + ".%"]
+    return None, []
 
-    this_month = on.replace(day=1)
-    people = Participant.objects.filter(_with_last_paid(codes, ARREARS, last_paid, on)).annotate(
-        participant_id=F("pk"))
+
+def _owed_rows(codes, last_paid: date, on: date, *, user=None) -> QuerySet:
+    """Rows for the arrears lists, one per person (active in the registry) whose last fully paid month is
+    `last_paid`. What they owe and who pays are added by `present` for the rows shown (`owed_by_person`), so the
+    list itself stays one index-driven query."""
+    # Not ended in the registry (§4: deactivated, or moved to PU, is `ended`, never arrears).
+    people = (Participant.objects.filter(_with_last_paid(codes, last_paid), is_active=True)
+              .exclude(segment=Segment.PU).annotate(participant_id=F("pk")))
     people = _scoped(people, user)
-    unpaid = live(Due.objects.filter(participant_id=OuterRef("pk"), month__gt=last_paid, month__lte=this_month),
+    return (people.annotate(name=F("full_name"), search=F("search_name"), agent_id=_agent_of_person("pk"),
+                            last_month=Value(last_paid, output_field=DateField()))
+            .order_by("desa_id", "search", "pk")
+            .values("participant_id", "nik", "name", "phone", "agent_id", "last_month", desa_code=F("desa_id")))
+
+
+def owed_by_person(ids, after: date, on: date) -> dict[int, tuple[int, int | None, str]]:
+    """{participant: (unpaid live dues of months after `after` up to the month of `on`, the scheme of the latest
+    one or None, its name)} for a page's people, in one query."""
+    unpaid = live(Due.objects.filter(participant_id__in=list(ids), month__gt=after, month__lte=on.replace(day=1)),
                   ReversalTarget.DUE).filter(
         ~Exists(live(Allocation.objects.filter(due_id=OuterRef("pk")), ReversalTarget.ALLOCATION)))
-    latest = live(Due.objects.filter(participant_id=OuterRef("pk")), ReversalTarget.DUE).order_by("-month", "-id")
-    return (people.annotate(
-        name=F("full_name"), search=F("search_name"),
-        owed=Coalesce(Subquery(unpaid.values("participant_id").annotate(s=Sum("amount")).values("s")[:1]),
-                      Value(0)),
-        scheme_id=Subquery(latest.values("scheme_id")[:1]), scheme_name=Subquery(latest.values("scheme__name")[:1]),
-        agent_id=_agent_of_person("pk"), last_month=Value(last_paid, output_field=DateField()))
-        .order_by("desa_id", "search", "pk")
-        .values("participant_id", "nik", "name", "phone", "owed", "scheme_id", "scheme_name", "agent_id",
-                "last_month", desa_code=F("desa_id")))
+    out: dict[int, list] = {}
+    for row in unpaid.order_by("participant_id", "month", "id").values("participant_id", "amount", "scheme_id",
+                                                                        "scheme__name"):
+        entry = out.setdefault(row["participant_id"], [0, None, ""])
+        entry[0] += row["amount"]
+        entry[1], entry[2] = row["scheme_id"], row["scheme__name"] or ""
+    return {pid: tuple(v) for pid, v in out.items()}
 
 
 def arrears_this_month(region_code, today: date, *, user=None) -> QuerySet:
@@ -267,11 +297,18 @@ class ShownRow:
     income: int = 0
 
 
-def present(rows, *, user, kind: str) -> list[ShownRow]:
-    """Rows of a worklist as `user` sees them (masked NIK unless the role needs it), with names, reminders, links."""
+def present(rows, *, user, kind: str, on: date | None = None) -> list[ShownRow]:
+    """Rows of a worklist as `user` sees them (masked NIK unless the role needs it), with names, reminders, links;
+    for the arrears lists also what each person owes up to the month of `on` (default today)."""
     from jamsosdesa.accounts.models import User
+    from jamsosdesa.core import clock
 
     rows = list(rows)
+    if kind != "forecast" and rows:
+        owed = owed_by_person({r["participant_id"] for r in rows}, rows[0]["last_month"], on or clock.today())
+        rows = [{**r, "owed": owed.get(r["participant_id"], (0, None, ""))[0],
+                 "scheme_id": owed.get(r["participant_id"], (0, None, ""))[1],
+                 "scheme_name": owed.get(r["participant_id"], (0, None, ""))[2]} for r in rows]
     shown = personal_data(user)
     desa = region_names(r["desa_code"] for r in rows)
     agents = dict(User.objects.filter(pk__in={r["agent_id"] for r in rows if r.get("agent_id")})
@@ -331,7 +368,7 @@ def worklist_xlsx(*, actor, kind: str, regions, days: int, today: date, target) 
 
     def flush():
         nonlocal count
-        for row in present(chunk, user=actor, kind=kind):
+        for row in present(chunk, user=actor, kind=kind, on=today):
             count += 1
             values = [row.nik, row.name, row.desa_code, row.desa_name, row.phone, row.agent_name,
                       row.scheme_name or _("iuran mandiri"), row.last_month.strftime("%Y-%m"),
@@ -344,7 +381,9 @@ def worklist_xlsx(*, actor, kind: str, regions, days: int, today: date, target) 
                     sheet.write_string(count, c, value)
         chunk.clear()
 
-    for row in rows.iterator(chunk_size=2000):
+    # Fetched at once (at most EXPORT_LIMIT small rows): a server-side cursor makes PostgreSQL plan for the first
+    # rows, and with the arrears lists' grouped subquery that plan is many times slower than the whole one.
+    for row in list(rows):
         chunk.append(row)
         if len(chunk) == 2000:
             flush()
