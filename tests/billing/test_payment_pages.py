@@ -71,3 +71,14 @@ def test_an_invoice_is_paid_from_its_page(make_scheme, official):
                                   follow=True)
     assert done.status_code == 200 and Payment.objects.get().invoice_id == bill.pk
     assert_ledger_ok()
+
+
+def test_the_invoice_page_links_to_its_payment_form_for_who_may_pay(make_scheme, official, agent):
+    scheme = make_scheme()
+    [p] = people(1)
+    [e] = enrol(scheme, [p])
+    bill = invoice(scheme, month(0), [due(p, month(0), enrolment=e)])
+    link = f"/tagihan/kolektif/{bill.pk}/bayar/"
+    assert link in browser(official).get(f"/tagihan/kolektif/{bill.pk}/").content.decode()
+    seen_by_agent = browser(agent).get(f"/tagihan/kolektif/{bill.pk}/")
+    assert seen_by_agent.status_code != 200 or link not in seen_by_agent.content.decode()

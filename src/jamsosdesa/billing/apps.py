@@ -44,15 +44,6 @@ class BillingConfig(AppConfig):
         package_panels.register("billing.package", PackagePanel(template="billing/_package_panel.html",
                                                                 data=participant_package_panel))
         # end H1 packages
-        # H3 payments: the payment panel ("Catat pembayaran") on the participant page.
-        from jamsosdesa.participants.panels import Panel as PaymentPanel
-        from jamsosdesa.participants.panels import participant_panels as payment_panels
-
-        from .views_payments import participant_payments_panel
-
-        payment_panels.register("billing.payments", PaymentPanel(template="billing/_payments_panel.html",
-                                                                 data=participant_payments_panel))
-        # end H3 payment panel
         # H6 statements: a link to the participant's statement on the participant page.
         from jamsosdesa.participants.panels import Panel as StatementPanel
         from jamsosdesa.participants.panels import participant_panels as statement_panels
@@ -72,3 +63,12 @@ def _demo_ledger() -> None:
     from .demo import demo_ledger
 
     demo_ledger()
+        # H3 payments: the payment panel ("Catat pembayaran") on the participant page.
+        from jamsosdesa.participants.panels import Panel as PaymentPanel
+        from jamsosdesa.participants.panels import participant_panels as payment_panels
+
+        from .views_payments import participant_payments_panel
+
+        payment_panels.register("billing.payments", PaymentPanel(template="billing/_payments_panel.html",
+                                                                 data=participant_payments_panel))
+        # end H3 payment panel

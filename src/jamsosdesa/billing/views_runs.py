@@ -18,7 +18,7 @@ from jamsosdesa.core.months import parse_month
 from jamsosdesa.funding.models import Scheme
 
 from . import selectors_runs as sel
-from .access import can_run_billing, can_see_billing_runs
+from .access import can_pay_invoice, can_run_billing, can_see_billing_runs
 from .models import RunTrigger
 from .services.run import billing_run_queue, skip_reason_text
 
@@ -102,7 +102,8 @@ def invoice_detail(request, pk: int):
     view = sel.invoice_view(request.user, invoice, desa=request.GET.get("desa", "")[:13])
     scheme = Scheme.objects.get(pk=invoice.scheme_id)
     return render(request, "billing/invoice.html", {"invoice": invoice, "view": view, "scheme": scheme,
-                                                    "desa": request.GET.get("desa", "")[:13]})
+                                                    "desa": request.GET.get("desa", "")[:13],
+                                                    "can_pay": can_pay_invoice(request.user, invoice)})  # H3
 
 
 @login_required
