@@ -208,3 +208,14 @@ def test_an_ended_participant_is_queued_not_paid(branch, world):
     outcome = run(branch, f"nik;jumlah;tanggal;referensi\n{a.nik};16800;{dmy()};E-1\n".encode(), dry_run=False)
     assert outcome.counts["queued"] == 1
     assert ReconciliationItem.objects.get().reason == QueueReason.PARTICIPANT_ENDED
+
+
+def test_a_line_refunded_from_the_queue_is_not_queued_again_when_its_file_comes_again(branch, world):
+    from jamsosdesa.billing.services.queue import queue_decide
+
+    data = f"nik;jumlah;tanggal;referensi\n{UNKNOWN};16800;{dmy()};R-REF\n".encode()
+    run(branch, data, dry_run=False)
+    queue_decide(actor=branch, item=ReconciliationItem.objects.get(), decision="refund", note="dikembalikan")
+    again = run(branch, data, dry_run=False)
+    assert again.counts["already"] == 1 and again.counts["queued"] == 0
+    assert Payment.objects.count() == 1 and ReconciliationItem.objects.count() == 1

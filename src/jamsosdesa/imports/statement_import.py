@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from jamsosdesa.billing.access import can_pay_invoice, can_record_payment, scope_invoices
-from jamsosdesa.billing.live import live
 from jamsosdesa.billing.models import Invoice, InvoiceLine, Payment, PaymentChannel, PaymentSource, QueueReason
 from jamsosdesa.core.access import sees_everything, user_region_codes
 from jamsosdesa.core.audit import audit_record
@@ -245,16 +244,18 @@ def _reason_words(reason: str) -> str:
 
 
 def _existing(lines: list[StatementLine], channel: str) -> dict[tuple[str, str], Payment]:
-    """Live payments already recorded under the lines' channels and references."""
+    """Payments already recorded under the lines' channels and references, reversed ones too: a line refunded or
+    rejected from the queue is not recorded again when its statement is imported again (a reversed payment is
+    recorded again on purpose through the payment page, which reinstates it)."""
     found = {}
     by_channel: dict[str, list[str]] = {}
     for line in lines:
         by_channel.setdefault(line.channel or channel, []).append(line.reference)
     for ch, refs in by_channel.items():
         for start in range(0, len(refs), CHUNK):
-            qs = live(Payment.objects.filter(channel=ch, external_reference__in=refs[start:start + CHUNK]), "payment")
-            for payment in qs:
-                found[(ch, payment.external_reference)] = payment
+            qs = Payment.objects.filter(channel=ch, external_reference__in=refs[start:start + CHUNK])
+            for payment in qs.order_by("reinstatement_no"):
+                found[(ch, payment.external_reference)] = payment  # the latest reinstatement wins
     return found
 
 
