@@ -103,3 +103,6 @@ api.add_router("/", billing_packages_router, tags=["iuran mandiri"])
 api.add_router("/", billing_runs_router, tags=["penagihan"])
 api.add_router("/", billing_payments_router, tags=["pembayaran"])
 api.add_router("/", billing_status_router, tags=["status perlindungan"])
+from jamsosdesa.billing.api_bpjs import router as billing_bpjs_router  # noqa: E402 (H8)
+
+api.add_router("/", billing_bpjs_router, tags=["pencocokan BPJS"])

@@ -202,6 +202,15 @@ PAGES = {
     # billing, status (H4): the public check of one's own protection, for anyone, telling nothing of the person
     "public_status": Url("/cek-perlindungan/", get=expect(200, anonymous=200), post=expect(200, anonymous=200),
                          data={"nik": "{nik}", "birth_date": "1990-05-05"}),
+    # H8: the BPJS cross-check: the upload form for branch officers and national admins; a compared list of desa A's
+    # kabupaten (33.11) by the national admin, whom alone it concerns (the world's branch officer works in Klaten)
+    "imports:bpjs_start": Url("/impor/bpjs/", get=expect(404, **{ADMIN: 200, BRANCH: 200})),
+    "imports:bpjs_mapping": Url("/impor/bpjs/{bpjs}/pemetaan/", get=expect(405), post=expect(404, **{ADMIN: 302}),
+                                data={"mapping_name": "x", "nik": "NIK", "status": "STATUS"}, changes=(ADMIN,)),
+    "billing:bpjs_list": Url("/tagihan/bpjs/{bpjs}/", get=expect(404, **{ADMIN: 200})),
+    "billing:bpjs_rows": Url("/tagihan/bpjs/{bpjs}/baris/?desa=" + DESA_A, get=expect(404, **{ADMIN: 200})),
+    "billing:bpjs_export": Url("/tagihan/bpjs/{bpjs}/perbedaan.xlsx", get=expect(404, **{ADMIN: 200})),
+    "billing:bpjs_report": Url("/tagihan/bpjs/{bpjs}/laporan.xlsx", get=expect(404, **{ADMIN: 200})),
 }
 # The admin site (reference data) is for staff: the national admin. Every admin URL name is covered by this
 # one rule; its index and every model's list are asked.
@@ -274,6 +283,7 @@ def world(db, django_capture_on_commit_callbacks):
     objects.update(_billed(users[ADMIN], start))  # H2: this month's run and desa A's scheme's invoice
     objects.update(_statement_and_queue_item(users[ADMIN]))  # H5: a statement import, a queued payment
     objects.update(_paid(users[ADMIN], op_a, participant, enrolment, objects))  # H3: payments, a reversed one
+    objects.update(_bpjs_list(users[ADMIN], participant))  # H8: a compared BPJS list of Sukoharjo
     return users, objects
 
 
@@ -314,6 +324,21 @@ def _paid(admin, op_a, participant, enrolment, objects) -> dict:
         month = clock.this_month()
         found["invoice"] = invoice(enrolment.scheme, month, [due(participant, month, enrolment=enrolment)]).pk
     return found
+
+
+def _bpjs_list(admin, participant) -> dict:
+    """H8: a BPJS list naming the participant, and a row that cannot be read (so that the list has its report)."""
+    import os
+    import tempfile
+
+    from jamsosdesa.imports.bpjs_import import bpjs_compare_now
+
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
+        f.write(f"NIK;STATUS KEPESERTAAN\n{participant.nik};AKTIF\n123;AKTIF\n")
+    try:
+        return {"bpjs": bpjs_compare_now(actor=admin, path=f.name, region_code="33.11").pk}
+    finally:
+        os.unlink(f.name)
 
 
 def the_world() -> dict:
@@ -498,6 +523,8 @@ API = {
         "/participants/{participant}/membership/end", api_scoped(422), {"last_month": MONTH, "reason": "stopped"}),
     # billing, status (H4)
     "GET /api/v1/participants/{pk}/status": Op("/participants/{participant}/status", api_scoped()),
+    # H8: a compared BPJS list of Sukoharjo, the national admin's (see the pages)
+    "GET /api/v1/bpjs-lists/{pk}": Op("/bpjs-lists/{bpjs}", api_expect(404, **{ADMIN: 200})),
     # the monthly billing run (H2): only the national admin starts one; runs are read by who reads the runs' pages;
     # an invoice by who sees its scheme
     "POST /api/v1/billing/runs": Op("/billing/runs", api_expect(403, **{ADMIN: 201}), {"month": MONTH}),

@@ -20,9 +20,10 @@ from datetime import date
 
 from django.db import connection
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from jamsosdesa.core.access import code_in_scope, sees_everything, user_region_codes
+from jamsosdesa.core.jobs import Stage
 from jamsosdesa.core.months import add_months
 from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.regioncodes import Level, level_of_code
@@ -41,6 +42,12 @@ NO_DESA = ""  # the summary's key for rows with no desa of ours (not in the regi
 BATCH = 5000
 SELF = "~self"  # the payer marker of a self-paid due in the context query
 CROSSCHECK_ROLES = (Role.BRANCH_OFFICER,)
+# The columns of a BPJS list (imports.bpjs reads them; the mapping form names them).
+BPJS_FIELDS = ("nik", "kpj", "status", "paid_through", "name")
+BPJS_FIELD_LABELS = {
+    "nik": "NIK", "kpj": "KPJ", "status": gettext_lazy("status kepesertaan"),
+    "paid_through": gettext_lazy("bulan terakhir bayar"), "name": gettext_lazy("nama"),
+}
 
 
 @dataclass
@@ -210,7 +217,7 @@ def crosscheck_compare(*, bpjs_list: BpjsList, rows: list[BpjsRowIn], progress=N
     The caller holds the transaction."""
     total = len(rows)
     if progress:
-        progress(0, total, "membandingkan dengan status jamsosdesa")
+        progress(0, total, Stage(gettext_noop("membandingkan dengan status jamsosdesa")))
     ours = ours_in_region(bpjs_list.region_code, bpjs_list.as_of)
     in_list = {row.nik for row in rows}
     elsewhere = _registered_elsewhere([row.nik for row in rows if row.nik not in ours])
@@ -288,7 +295,7 @@ def desa_rows(bpjs_list: BpjsList, desa_code: str, finding: str):
     qs = BpjsListRow.objects.filter(bpjs_list=bpjs_list, desa_code=desa_code)
     if finding:
         qs = qs.filter(finding=finding)
-    return qs.order_by("row_no" if desa_code else "row_no", "id")
+    return qs.order_by("row_no", "id")
 
 
 @dataclass

@@ -64,3 +64,14 @@ urlpatterns += [
     path("kolektif/<int:pk>/bayar/", views_payments.invoice_pay, name="invoice_pay"),
 ]
 # --- end H3 ----------------------------------------------------------------------------------------------------
+
+# --- H8: cross-check with BPJS's own list (the upload form is imports:bpjs_start) -------------------------------
+from . import views_bpjs  # noqa: E402
+
+urlpatterns += [
+    path("bpjs/<int:pk>/", views_bpjs.bpjs_list, name="bpjs_list"),
+    path("bpjs/<int:pk>/baris/", views_bpjs.bpjs_rows, name="bpjs_rows"),
+    path("bpjs/<int:pk>/perbedaan.xlsx", views_bpjs.bpjs_export, name="bpjs_export"),
+    path("bpjs/<int:pk>/laporan.xlsx", views_bpjs.bpjs_report, name="bpjs_report"),
+]
+# --- end H8 ----------------------------------------------------------------------------------------------------

@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from jamsosdesa.billing.crosscheck import BpjsRowIn
+from jamsosdesa.billing.crosscheck import BPJS_FIELD_LABELS, BPJS_FIELDS, BpjsRowIn
 from jamsosdesa.core.sheets import FileProblem, data_rows, normalize_header, open_table
 
 from .statements import ColumnsMissing, LineProblem, _first_row, _nik, _text
 
-BPJS_FIELDS = ("nik", "kpj", "status", "paid_through", "name")
 BPJS_COLUMNS = {
     "nik": "nik", "no_nik": "nik", "nomor_nik": "nik", "no_identitas": "nik", "nomor_identitas": "nik",
     "kpj": "kpj", "no_kpj": "kpj", "nomor_kpj": "kpj", "no_peserta": "kpj", "nomor_peserta": "kpj",
@@ -33,10 +31,6 @@ BPJS_COLUMNS = {
     "nama": "name", "nama_peserta": "name", "nama_tk": "name",
 }
 BPJS_REQUIRED = ("nik", "status")
-BPJS_FIELD_LABELS = {
-    "nik": "NIK", "kpj": "KPJ", "status": gettext_lazy("status kepesertaan"),
-    "paid_through": gettext_lazy("bulan terakhir bayar"), "name": gettext_lazy("nama"),
-}
 # What BPJS lists write as a status, normalised (keys in normalize_header form).
 ACTIVE_WORDS = {"aktif", "active", "a", "aktif_bayar", "y", "ya"}
 NON_ACTIVE_WORDS = {"non_aktif", "nonaktif", "na", "tidak_aktif", "tdk_aktif", "lapse", "lapsed", "inactive",

@@ -3,9 +3,11 @@
 worker (`run_bpjs_list`); `jamsosdesa bpjs compare` runs the same at once (`bpjs_compare_now`)."""
 
 import logging
+import uuid
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -130,10 +132,13 @@ def bpjs_compare_now(*, actor, path: str, region_code: str, as_of: date | None =
                                       mapping_name=mapping.name if mapping else "",
                                       mapping_columns=mapping.columns if mapping else {})
         summary, read = bpjs_compare(actor=actor, bpjs_list=job, source=path, progress=progress)
+        if read is not None and read.problems:  # removed with the job's reports (JOB_REPORT_RETENTION_DAYS)
+            job.report_path = str(write_report(read, Path(settings.VAR_DIR) / "bpjs" / uuid.uuid4().hex
+                                               / "laporan-bpjs.xlsx"))
         job.summary, job.rows_total = summary, summary.get("rows_total", 0)
         job.status = JobStatus.FAILED if summary["file_error"] else JobStatus.DONE
         job.message, job.finished_at = summary["file_error"][:1000], clock.now()
-        job.save(update_fields=["summary", "rows_total", "status", "message", "finished_at"])
+        job.save(update_fields=["summary", "rows_total", "status", "message", "finished_at", "report_path"])
     return job
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_statements
+from . import views, views_bpjs, views_statements
 
 app_name = "imports"
 urlpatterns = [
@@ -19,4 +19,7 @@ urlpatterns = [
     path("rekening/<int:pk>/pemetaan/", views_statements.statement_mapping, name="statement_mapping"),
     path("rekening/<int:pk>/ulang/", views_statements.statement_retry, name="statement_retry"),
     path("rekening/<int:pk>/laporan.xlsx", views_statements.statement_report, name="statement_report"),
+    # H8: a BPJS list to cross-check (its result pages are billing's: billing:bpjs_list)
+    path("bpjs/", views_bpjs.bpjs_start, name="bpjs_start"),
+    path("bpjs/<int:pk>/pemetaan/", views_bpjs.bpjs_mapping, name="bpjs_mapping"),
 ]
