@@ -98,3 +98,9 @@ def test_the_cli_refuses_an_unknown_or_outside_nik_and_a_bad_date_alike(operator
         run("12345")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         run(person.nik, "--on", "31-12-2026")
+
+
+@pytest.mark.parametrize("pk", ["0", "-5", "99999999999999999999", "abc"])
+def test_an_impossible_id_never_crashes(operator_a, pk):
+    response = api_client(operator_a)("get", f"/participants/{pk}/status")
+    assert response.status_code in (404, 422) and response.json()["error"]["message"]
