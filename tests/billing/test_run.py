@@ -246,3 +246,16 @@ def test_the_schedule_leaves_a_month_that_was_billed(admin_user, make_scheme):
     enrol(make_scheme(), people(1, DESA_A))
     _run(admin_user)
     assert billing_schedule() is None
+
+
+def test_a_self_payer_s_credit_pays_the_due_the_run_creates(admin_user):
+    from jamsosdesa.billing.models import Allocation, Credit
+
+    person = people(1, DESA_A)[0]
+    package(person)
+    Credit.objects.create(holder_type="P", holder_id=person.pk, kab_code=person.kab_code, amount=50_000,
+                          kind="remainder")
+    run = _run(admin_user)
+    due = Due.objects.get(participant=person)
+    assert Allocation.objects.filter(due=due, origin="credit", run=run).count() == 1
+    assert run.credit_applied == due.amount > 0

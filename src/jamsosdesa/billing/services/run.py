@@ -51,6 +51,7 @@ from ..access import can_run_billing
 from ..live import not_reversed_sql
 from ..models import BillingRun, Invoice, RunTrigger
 from ..pricing import Combo, price
+from .allocation import apply_credit_to_new_dues
 
 logger = logging.getLogger(__name__)
 
@@ -357,11 +358,7 @@ def _skipped(cursor, table: str, params: dict) -> dict[str, int]:
 
 
 def _apply_credit(run: BillingRun, kab: str) -> int:
-    """H3's allocation pays the new self-paid dues of the kabupaten from credit, in the same transaction."""
-    try:
-        from .allocation import apply_credit_to_new_dues
-    except ImportError:  # TODO(lead): H3's billing.services.allocation has not landed; call it when it does
-        return 0
+    """H3's allocation pays the new dues of the kabupaten's holders from their credit, in the same transaction."""
     return apply_credit_to_new_dues(run=run, kab_code=kab) or 0
 
 
