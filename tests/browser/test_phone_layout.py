@@ -89,7 +89,28 @@ def _data(users) -> dict[str, int]:
         ApiToken.issue(user=user, name="aplikasi pendataan desa Krajan")  # a row in the profile's token table
         upload = SimpleUploadedFile("warga desa krajan.csv", IMPORT_CSV.encode())
         jobs[role] = import_job_create(actor=user, upload=upload, desa=DESA_A).pk
-    return {"participant": participant.pk, "scheme": scheme.pk, "batch": batch.pk, "jobs": jobs}
+    return {"participant": participant.pk, "scheme": scheme.pk, "batch": batch.pk, "jobs": jobs,
+            **_statement_and_queue(users[Role.BRANCH_OFFICER], listed[0])}
+
+
+def _statement_and_queue(branch, payer) -> dict[str, int]:
+    """H5: a previewed statement of the branch officer's (a line for a person, one for an unknown NIK) and a
+    payment queued in its kabupaten."""
+    from datetime import timedelta
+
+    from jamsosdesa.billing.services.payments import PaymentRequest, payment_record_queued
+    from jamsosdesa.core import clock
+    from jamsosdesa.imports.statement_import import statement_import_create
+
+    day = clock.today() - timedelta(days=1)
+    text = (f"nik;jumlah;tanggal;referensi;keterangan\n{payer.nik};33.600;{day:%d/%m/%Y};TRX-1;iuran dua bulan\n"
+            f"3311110101800099;16800;{day:%d/%m/%Y};TRX-2;setoran tunai kantor kas Gatak\n")
+    job = statement_import_create(actor=branch, upload=SimpleUploadedFile("rekening bank jateng.csv", text.encode()))
+    queued = payment_record_queued(actor=branch, request=PaymentRequest(
+        amount=16800, paid_on=day, reference="BJTG-0000000000123456789", channel="bank", source="mt940"),
+        reason="ambiguous", kab_code="33.11", raw={"text": f"IURAN {payer.nik} DAN 3311110101800099 BULAN INI",
+                                                  "line": {":61:": "261202C16800,00NTRFNONREF//BJ002"}})
+    return {"statement": job.pk, "queue_item": queued.payment.queue_item.pk}
 
 
 def _pages(data, role) -> list[str]:
@@ -102,7 +123,10 @@ def _pages(data, role) -> list[str]:
              "/skema/", f"/skema/{s}/", "/skema/baru/", f"/skema/{s}/ubah/", f"/skema/{s}/peserta/",
              f"/skema/daftar/{data['batch']}/", f"/skema/{s}/lembar-anggaran/",
              f"/skema/{s}/lembar-anggaran/?desa={DESA_A}", "/profil/", "/halaman-yang-tidak-ada/",
-             f"/tagihan/peserta/{p}/mandiri/mulai/"]  # the package form (404 for who may not start one)
+             f"/tagihan/peserta/{p}/mandiri/mulai/",  # the package form (404 for who may not start one)
+             # H5: statement imports and the queue (the branch officer's and the national admin's; 404 for the rest)
+             "/impor/rekening/", f"/impor/rekening/{data['statement']}/", "/tagihan/antrean/",
+             f"/tagihan/antrean/{data['queue_item']}/"]
     if role == Role.NATIONAL_ADMIN:
         pages += ["/admin/", "/admin/accounts/user/", f"/admin/accounts/user/{data['admin_pk']}/change/",
                   "/admin/regions/region/?q=krajan", "/admin/contributions/rate/", "/admin/core/auditevent/"]
