@@ -152,3 +152,19 @@ def test_a_role_that_sees_the_person_but_does_not_collect_is_refused(official):
     with pytest.raises(ServiceError) as refused:
         pay(official, nik=p.nik, amount=16_800)
     assert refused.value.code == ErrorCode.FORBIDDEN
+
+
+def test_the_billing_runs_new_month_is_paid_from_credit_left_by_a_payment(operator_a, admin_user):
+    from jamsosdesa.billing.services.run import billing_run
+
+    [p] = people(1)
+    pay(operator_a, nik=p.nik, amount=50_000)  # no package yet: all of it is credit
+    assert credit_balance("P", p.pk) == 50_000 and not Due.objects.exists()
+    pkg = package(p, first=month(0))
+    billing_run(actor=admin_user, month=month(0))  # bills the month, then pays it from the credit
+    [billed] = Due.objects.filter(participant=p)
+    assert billed.run_id is not None
+    allocation = Allocation.objects.get(due=billed)
+    assert allocation.origin == "credit" and allocation.run_id == billed.run_id
+    assert credit_balance("P", p.pk) == 50_000 - membership_price(pkg, month(0)).total
+    assert_ledger_ok()

@@ -282,8 +282,8 @@ def world(db, django_capture_on_commit_callbacks):
                "month": f"{start:%Y-%m}", "after_scheme": f"{add_months(start, 12):%Y-%m}"}
     objects.update(_billed(users[ADMIN], start))  # H2: this month's run and desa A's scheme's invoice
     objects.update(_statement_and_queue_item(users[ADMIN]))  # H5: a statement import, a queued payment
-    objects.update(_paid(users[ADMIN], op_a, participant, enrolment, objects))  # H3: payments, a reversed one
     objects.update(_bpjs_list(users[ADMIN], participant))  # H8: a compared BPJS list of Sukoharjo
+    objects.update(_paid(users[ADMIN], op_a, participant, enrolment, objects))  # H3: payments, a reversed one
     return users, objects
 
 
@@ -310,6 +310,21 @@ def _statement_and_queue_item(admin):
     return {"statement": statement.pk, "queue_item": item.pk}
 
 
+def _bpjs_list(admin, participant) -> dict:
+    """H8: a BPJS list naming the participant, and a row that cannot be read (so that the list has its report)."""
+    import os
+    import tempfile
+
+    from jamsosdesa.imports.bpjs_import import bpjs_compare_now
+
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
+        f.write(f"NIK;STATUS KEPESERTAAN\n{participant.nik};AKTIF\n123;AKTIF\n")
+    try:
+        return {"bpjs": bpjs_compare_now(actor=admin, path=f.name, region_code="33.11").pk}
+    finally:
+        os.unlink(f.name)
+
+
 def _paid(admin, op_a, participant, enrolment, objects) -> dict:
     """H3: a payment for the participant (all credit: no self-paid dues), a reversed one, and (until the billing
     run gives one) an invoice of the participant's scheme to pay."""
@@ -324,21 +339,6 @@ def _paid(admin, op_a, participant, enrolment, objects) -> dict:
         month = clock.this_month()
         found["invoice"] = invoice(enrolment.scheme, month, [due(participant, month, enrolment=enrolment)]).pk
     return found
-
-
-def _bpjs_list(admin, participant) -> dict:
-    """H8: a BPJS list naming the participant, and a row that cannot be read (so that the list has its report)."""
-    import os
-    import tempfile
-
-    from jamsosdesa.imports.bpjs_import import bpjs_compare_now
-
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
-        f.write(f"NIK;STATUS KEPESERTAAN\n{participant.nik};AKTIF\n123;AKTIF\n")
-    try:
-        return {"bpjs": bpjs_compare_now(actor=admin, path=f.name, region_code="33.11").pk}
-    finally:
-        os.unlink(f.name)
 
 
 def the_world() -> dict:

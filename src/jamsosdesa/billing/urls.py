@@ -54,17 +54,6 @@ urlpatterns += [
 ]
 # --- end H5 ----------------------------------------------------------------------------------------------------
 
-# --- H3: payments (record for a person or an invoice, a payment's page, reversal) ------------------------------
-from . import views_payments  # noqa: E402
-
-urlpatterns += [
-    path("peserta/<int:participant>/bayar/", views_payments.payment_new, name="payment_new"),
-    path("pembayaran/<int:pk>/", views_payments.payment_detail, name="payment_detail"),
-    path("pembayaran/<int:pk>/batalkan/", views_payments.payment_reverse_view, name="payment_reverse"),
-    path("kolektif/<int:pk>/bayar/", views_payments.invoice_pay, name="invoice_pay"),
-]
-# --- end H3 ----------------------------------------------------------------------------------------------------
-
 # --- H8: cross-check with BPJS's own list (the upload form is imports:bpjs_start) -------------------------------
 from . import views_bpjs  # noqa: E402
 
@@ -75,3 +64,14 @@ urlpatterns += [
     path("bpjs/<int:pk>/laporan.xlsx", views_bpjs.bpjs_report, name="bpjs_report"),
 ]
 # --- end H8 ----------------------------------------------------------------------------------------------------
+
+# --- H3: payments (record for a person or an invoice, a payment's page, reversal) ------------------------------
+from . import views_payments  # noqa: E402
+
+urlpatterns += [
+    path("peserta/<int:participant>/bayar/", views_payments.payment_new, name="payment_new"),
+    path("pembayaran/<int:pk>/", views_payments.payment_detail, name="payment_detail"),
+    path("pembayaran/<int:pk>/batalkan/", views_payments.payment_reverse_view, name="payment_reverse"),
+    path("kolektif/<int:pk>/bayar/", views_payments.invoice_pay, name="invoice_pay"),
+]
+# --- end H3 ----------------------------------------------------------------------------------------------------

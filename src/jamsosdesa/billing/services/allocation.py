@@ -75,8 +75,15 @@ def holder_kab(holder_type: str, holder_id: int) -> str:
 
 def lock_holder(holder_type: str, holder_id: int) -> None:
     """Take the holder's row lock (the participant or the scheme row) for the rest of the transaction, so two
-    payments or a payment and a reversal of one holder allocate one after the other. SQLite serialises writers
-    anyway."""
+    payments or a payment and a reversal of one holder allocate one after the other; on PostgreSQL also the billing
+    lock, shared. SQLite serialises writers anyway."""
+    if connection.vendor == "postgresql":
+        # Shared with other payments, exclusive for the billing run's invoicing and credit steps (ledger.md §2), so
+        # a payment never allocates half-way through a run's credit step and never waits for a whole chunk.
+        from .run import BILLING_LOCK
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [BILLING_LOCK])
     if holder_type == HolderType.PARTICIPANT:
         from jamsosdesa.participants.models import Participant as Row
     else:
@@ -135,7 +142,7 @@ def allocate(holder_type: str, holder_id: int, *, payment=None, actor, run=None,
             break  # whole dues only, oldest first: a later, cheaper month is not paid before this one
         chosen.append(due)
         pool -= due.amount
-    if ahead and holder_type == HolderType.PARTICIPANT and len(chosen) == unpaid_before:
+    if ahead and holder_type == HolderType.PARTICIPANT and len(chosen) == unpaid_before and pool > 0:
         chosen, pool = _pay_ahead(holder_id, chosen, pool, balance)
     origin = AllocationOrigin.PAYMENT if payment is not None else AllocationOrigin.CREDIT
     if payment is not None and not payment.holder_type:
