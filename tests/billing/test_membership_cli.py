@@ -68,3 +68,13 @@ def test_a_refusal_says_why_and_writes_nothing(operator_a):
         run("end", p.nik, "--month", month_text(1), "--reason", "stopped", "--as", "op_a")
     assert "belum punya iuran mandiri" in str(refused.value)
     assert not Membership.objects.exists()
+
+
+def test_who_sees_the_person_but_may_not_manage_packages_hears_not_found(official):
+    (p,) = people(1)  # a district official sees the people of its kabupaten but does not manage their packages
+    for args in (("end", p.nik, "--month", month_text(1), "--reason", "stopped"),
+                 ("start", p.nik, "--income", "1000000", "--month", month_text(0))):
+        with pytest.raises(CommandError) as refused:
+            run(*args, "--as", "pemkab_skh")
+        assert "tidak ada di registri (atau di luar wilayah Anda)" in str(refused.value)
+    assert not Membership.objects.exists()

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from jamsosdesa.billing.access import scope_memberships
+from jamsosdesa.billing.access import can_manage_package, scope_memberships
 from jamsosdesa.billing.models import MembershipChannel, MembershipEndReason
 from jamsosdesa.billing.packages import membership_as_json, membership_history
 from jamsosdesa.billing.services.membership import (
@@ -100,6 +100,14 @@ class Command(BaseCommand):
             raise CommandError(self._not_found(nik))
         return person
 
+    def _open(self, actor, person, o):
+        """The running package to change or end; a user who may not manage it hears the not-found message (as for
+        anything outside its area), not whether the person has a package."""
+        current = open_membership(person)
+        if current is None and not can_manage_package(actor, person):
+            raise CommandError(self._not_found(o["nik"]))
+        return current
+
     def _say(self, o, membership, text: str) -> None:
         if o["json"]:
             self.stdout.write(json.dumps(membership_as_json(membership, month=membership.first_month
@@ -122,13 +130,13 @@ class Command(BaseCommand):
                                                                            "line": self._line(m)})
 
     def _change(self, actor, person, o):
-        m = membership_change(actor=actor, membership=open_membership(person), from_month=_month(o["from_month"]),
+        m = membership_change(actor=actor, membership=self._open(actor, person, o), from_month=_month(o["from_month"]),
                               programmes=o["programs"], income=_income(o["income"]))
         self._say(o, m, _("Iuran mandiri %(name)s diubah: %(line)s.") % {"name": person.full_name,
                                                                           "line": self._line(m)})
 
     def _end(self, actor, person, o):
-        m = membership_end(actor=actor, membership=open_membership(person), last_month=_month(o["month"]),
+        m = membership_end(actor=actor, membership=self._open(actor, person, o), last_month=_month(o["month"]),
                            reason=o["reason"])
         self._say(o, m, _("Iuran mandiri %(name)s diakhiri: %(line)s.") % {"name": person.full_name,
                                                                             "line": self._line(m)})
