@@ -87,3 +87,13 @@ def test_reverse_then_reverse_again_then_reverse_the_reversal(operator_a, branch
     assert of_reversal.status_code == 409 and of_reversal.json()["error"]["code"] == "reversal_of_reversal"
     assert call("get", f"/payments/{created['id']}").json()["reversed"] is True
     assert_ledger_ok()
+
+
+def test_a_nik_and_an_invoice_together_or_neither_are_refused_naming_the_field(operator_a):
+    [p] = people(1)
+    call = api_client(operator_a)
+    both = call("post", "/payments", body(p.nik, invoice="INV/2026-12/S1-1"))
+    assert both.status_code == 422 and "invoice" in both.json()["error"]["fields"]
+    neither = call("post", "/payments", body(""))
+    assert neither.status_code == 422 and "nik" in neither.json()["error"]["fields"]
+    assert not Payment.objects.exists()

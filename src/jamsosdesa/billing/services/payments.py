@@ -146,6 +146,8 @@ def _clean(request: PaymentRequest, *, target: bool = True) -> tuple[int, date, 
         errors.add("Idempotency-Key", _("Idempotency-Key 1 sampai 64 karakter."))
     if target and not (request.nik or request.invoice or request.participant_id):
         errors.add("nik", _("Isi NIK peserta atau nomor tagihan kolektif."))
+    if target and request.invoice and (request.nik or request.participant_id):
+        errors.add("invoice", _("Isi salah satu saja: NIK peserta atau nomor tagihan kolektif."))
     errors.raise_if_any()
     return amount, paid_on, reference, note, key.strip() if key else ""
 
