@@ -219,3 +219,20 @@ def test_a_line_refunded_from_the_queue_is_not_queued_again_when_its_file_comes_
     again = run(branch, data, dry_run=False)
     assert again.counts["already"] == 1 and again.counts["queued"] == 0
     assert Payment.objects.count() == 1 and ReconciliationItem.objects.count() == 1
+
+
+def test_the_report_lists_each_problem_line_with_its_row_why_and_the_line_as_read(branch, world, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from jamsosdesa.imports.report import write_report
+
+    outcome = run(branch, statement_csv(*world), dry_run=True)
+    path = write_report(outcome, tmp_path / "laporan.xlsx")
+    header, *rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert header[:3] == ["Baris", "Status", "Keterangan"] and header[3:] == ["nik", "jumlah", "tanggal", "referensi",
+                                                                             "keterangan"]
+    by_row = {int(r[0]): r for r in rows}
+    assert sorted(by_row) == [3, 4, 5, 6, 7]  # unknown, ambiguous, outside (as unknown), the fraction, the duplicate
+    assert by_row[6][1] == "Tidak valid, tidak dicatat" and "pecahan" in by_row[6][2] and by_row[6][6] == "TRX-5"
+    assert by_row[7][1] == "Ganda dalam berkas" and by_row[5][1] == "Masuk antrean rekonsiliasi"
+    assert "NIK tidak dikenal (atau di luar wilayah Anda)" in by_row[5][2]
