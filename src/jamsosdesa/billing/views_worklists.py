@@ -26,7 +26,15 @@ from jamsosdesa.regions.selectors import region_names
 from .access import can_manage_package
 from .services.membership import membership_start
 from .views_statements import xlsx_download
-from .worklists import KINDS, WINDOWS, present, worklist_export_record, worklist_rows, worklist_xlsx
+from .worklists import (
+    KINDS,
+    WINDOWS,
+    planned_without_jit,
+    present,
+    worklist_export_record,
+    worklist_rows,
+    worklist_xlsx,
+)
 
 PAGE_SIZE = 50
 
@@ -85,8 +93,9 @@ def worklist(request):
         qs = _rows(request, q)
         if q.group == "agent":
             qs = qs.order_by("agent_id", "desa_code", "search", "participant_id")
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = present(page.object_list, user=request.user, kind=q.kind)
+        with planned_without_jit():
+            page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+            rows = present(page.object_list, user=request.user, kind=q.kind)
         key = (lambda r: (r.agent_name or _("tanpa agen"))) if q.group == "agent" else (lambda r: r.desa_name)
         groups = [(name, list(items)) for name, items in groupby(rows, key=key)]
         starts = {r.enrolment_id for r in rows if r.kind == "forecast" and r.enrolment_id}

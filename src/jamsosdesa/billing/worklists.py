@@ -13,6 +13,7 @@ Who may see which rows is decided by `billing.access` (`scope_by_person`): pass 
 """
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import quote
@@ -224,6 +225,20 @@ def non_active_next_month(region_code, today: date, *, user=None) -> QuerySet:
     return _owed_rows(region_code, add_months(cutoff_month(today), -2), today, user=user)
 
 
+@contextmanager
+def planned_without_jit():
+    """A transaction in which PostgreSQL does not JIT-compile: the arrears lists' grouped query is estimated
+    expensive enough to pass `jit_above_cost`, and compiling it cost 1-4 s on the bench for a query that runs in
+    well under that (bench/README.md). Elsewhere, a plain transaction."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 # --- what a page or an export shows ---------------------------------------------------------------------------
 
 _PHONE_JUNK = re.compile(r"[\s\-.()/]")
@@ -383,7 +398,9 @@ def worklist_xlsx(*, actor, kind: str, regions, days: int, today: date, target) 
 
     # Fetched at once (at most EXPORT_LIMIT small rows): a server-side cursor makes PostgreSQL plan for the first
     # rows, and with the arrears lists' grouped subquery that plan is many times slower than the whole one.
-    for row in list(rows):
+    with planned_without_jit():
+        rows = list(rows)
+    for row in rows:
         chunk.append(row)
         if len(chunk) == 2000:
             flush()
