@@ -57,12 +57,6 @@ class BillingConfig(AppConfig):
         from jamsosdesa.participants.demo import demo_steps
 
         demo_steps.register("billing.ledger", _demo_ledger)
-
-
-def _demo_ledger() -> None:
-    from .demo import demo_ledger
-
-    demo_ledger()
         # H3 payments: the payment panel ("Catat pembayaran") on the participant page.
         from jamsosdesa.participants.panels import Panel as PaymentPanel
         from jamsosdesa.participants.panels import participant_panels as payment_panels
@@ -72,3 +66,9 @@ def _demo_ledger() -> None:
         payment_panels.register("billing.payments", PaymentPanel(template="billing/_payments_panel.html",
                                                                  data=participant_payments_panel))
         # end H3 payment panel
+
+
+def _demo_ledger() -> None:
+    from .demo import demo_ledger
+
+    demo_ledger()
