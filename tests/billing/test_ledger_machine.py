@@ -13,6 +13,7 @@ by hypothesis as plain calls; paste it into tests/billing/test_machine_findings.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections import Counter
 from dataclasses import replace
@@ -51,6 +52,7 @@ from jamsosdesa.billing.status import status_of
 from jamsosdesa.contributions.book import rate_book
 from jamsosdesa.core import clock
 from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.jobs.models import JobStatus
 from jamsosdesa.core.months import add_months
 from jamsosdesa.core.roles import Role
 from jamsosdesa.funding.models import Enrolment
@@ -79,6 +81,10 @@ settings.register_profile("quick", parent=settings.get_profile("ci"),
 def _profile() -> settings:
     name = os.environ.get("HYPOTHESIS_PROFILE", "ci")
     return settings.get_profile(name if name in ("ci", "dev", "quick") else "ci")
+
+
+class _Killed(Exception):
+    """What kill_run_midway's progress hook raises inside a run."""
 
 
 SEEN: Counter[str] = Counter()  # what the examples went through, printed at the end (pytest -s)
@@ -179,12 +185,14 @@ class LedgerMachine(RuleBasedStateMachine):
 
     # --- the clock -----------------------------------------------------------------------------------------
 
-    @rule(where=st.sampled_from(["next_1", "next_20", "this_20"]))
+    @rule(where=st.sampled_from(["next_1", "next_20", "this_20", "third_20"]))
     def advance_clock(self, where):
         note("rule advance_clock")
         today = clock.today()
         if where == "this_20" and today.day < 20:
             day = today.replace(day=20)
+        elif where == "third_20":  # three deadlines pass at once: the quickest way to non-active
+            day = add_months(today.replace(day=1), 3).replace(day=20)
         else:
             day = add_months(today.replace(day=1), 1).replace(day=20 if where == "next_20" else 1)
         self._go(datetime.combine(day, time(10, 0), tzinfo=JAKARTA))
@@ -195,6 +203,27 @@ class LedgerMachine(RuleBasedStateMachine):
     def run_billing(self, ahead):
         note("rule run_billing")
         month = add_months(clock.this_month(), ahead)
+        billing_run(actor=self.admin, month=month, trigger="cli")
+        self.model.bill(month)
+
+    @rule(ahead=st.integers(0, 1))
+    def kill_run_midway(self, ahead):
+        """A run that dies after its first kabupaten's chunk (here: the only one) keeps that chunk and fails; run
+        again, it issues the invoices and the end is what one clean run gives."""
+        note("rule kill_run_midway")
+        month = add_months(clock.this_month(), ahead)
+
+        def die_after_a_chunk(done, total, stage=None):
+            if 1 <= done < total:
+                raise _Killed
+
+        quiet = logging.getLogger("jamsosdesa.billing.services.run")
+        quiet.disabled = True  # the run logs the failure with its traceback: expected here
+        try:
+            killed = billing_run(actor=self.admin, month=month, trigger="cli", progress=die_after_a_chunk)
+        finally:
+            quiet.disabled = False
+        assert killed.status == JobStatus.FAILED, killed.status
         billing_run(actor=self.admin, month=month, trigger="cli")
         self.model.bill(month)
 
@@ -302,11 +331,11 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(n=consumes(payments))
     def reverse_payment(self, n):
         note("rule reverse_payment")
-        released = sum(1 for a in self.model.allocations if not a.live)
+        live_before = {a.n for a in self.model.allocations if a.live}
         assert not isinstance(self.model.reverse_payment(n), m.Refused)
-        cascade = sum(1 for a in self.model.allocations if not a.live) - released - len(
-            self.model.payments[n].allocations)
-        note("reverse_payment released later allocations" if cascade > 0 else "reverse_payment")
+        own = set(self.model.payments[n].allocations)
+        released = live_before - {a.n for a in self.model.allocations if a.live} - own
+        note("reverse_payment released later allocations" if released else "reverse_payment")
         payment_reverse(actor=self.admin, payment=Payment.objects.get(pk=self.db_payment[n]), reason="mistake")
         self.reversed.append(n)
 
