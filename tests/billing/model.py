@@ -24,11 +24,10 @@ the services made is named, so a disagreement shows up as a failing step rather 
 - Paying ahead: when a person's pool has paid every billed due and the person has an open package, its months
   from this one (or its first) up to this month + MAX_AHEAD - 1 are walked in order: a month already paid or
   voided is passed, a month not billed yet is billed and paid while the pool covers it (no unpaid due is billed
-  ahead). So a payment fills this month when only a later month was billed so far. NOTE: when next month was
-  billed early and this month not yet, the billed next month is paid first and this month may stay unpaid; that
-  is what billing.services.allocation does today and it breaks "oldest month first" (a strict xfail in
-  test_machine_findings.py). When it is fixed, change this rule with it. A payment whose pool would
-  still cover the month after the last one allowed is refused (TOO_FAR_AHEAD) and changes nothing.
+  ahead). Before any of that, the open package's months from this one (or its first) up to the latest month
+  already billed are billed where missing, so a month billed early (a run for next month before this month's) is
+  never paid before this month. A payment whose pool would still cover the month after the last one allowed is
+  refused (TOO_FAR_AHEAD) and changes nothing.
 - Reversing a payment: each live allocation it made is reversed (its due is unpaid again) and the rest of its
   money is withdrawn from the credit (its remainder, and what its allocations released earlier, e.g. when an
   ended enrolment voided a due it paid); if the holder's credit would go below zero, the holder's newest live
@@ -336,6 +335,7 @@ class Ledger:
         this_month = today.replace(day=1)
         before = self.balance(holder)
         pool = before + amount
+        gaps = self._bill_gaps(person, this_month)
         # what it would pay, worked out first: a refusal must change nothing
         plan_pool, stopped, taken = pool, False, set()
         for d in self.unpaid(holder):
@@ -348,6 +348,8 @@ class Ledger:
         if not stopped:
             ahead, plan_pool = self._ahead(person, this_month, plan_pool, taken)
             if ahead is None:
+                for _gap in gaps:  # the months billed for this payment go with its refusal
+                    self.dues.pop()
                 return Refused("too_far_ahead")
         n = len(self.payments)
         p = Payment(n, holder, amount, channel, reference, key, body)
@@ -364,6 +366,25 @@ class Ledger:
         p.remainder = pool - before
         self.credit[holder] = pool
         return n, False
+
+    def _bill_gaps(self, person: int, this_month: date) -> list[Due]:
+        """Before a payment walks the dues: the open package's months from this one (or its first) up to the latest
+        month already billed that have no due are billed, so a month billed early is never paid before this one."""
+        pkg = next((p for p in self.packages.values() if p.person == person and p.last is None), None)
+        if pkg is None:
+            return []
+        start = max(pkg.first, this_month)
+        billed = [d.month for d in self.dues if d.person == person and d.payer == ("M", pkg.id) and d.month > start]
+        if not billed:
+            return []
+        created, month = [], start
+        while month < max(billed):
+            if self.due_of(person, month, ("M", pkg.id)) is None:
+                price = self.package_price(pkg, month)
+                if price > 0:
+                    created.append(self._new_due(person, month, ("M", pkg.id), ("P", person), price))
+            month = add_months(month, 1)
+        return created
 
     def _ahead(self, person: int, this_month: date, pool: int, taken: set[int]):
         """The months a pool pays ahead, as [(month, package, price)], and what is left; None when the pool would

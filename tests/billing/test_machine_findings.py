@@ -18,9 +18,6 @@ def _paid_months(person) -> list:
     return sorted(paid.values_list("due__month", flat=True))
 
 
-@pytest.mark.xfail(strict=True, reason="billing.services.allocation: a person's payment walks the dues billed so far "
-                                       "(next month, billed early by `billing run --month`) before it bills this "
-                                       "month in _pay_ahead, so it pays next month and leaves this month unpaid")
 @pytest.mark.django_db
 def test_a_payment_pays_this_month_before_a_month_billed_early(admin_user):
     worker = people(1)[0]

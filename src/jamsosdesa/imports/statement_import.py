@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from jamsosdesa.billing.access import can_pay_invoice, can_record_payment, scope_invoices
 from jamsosdesa.billing.models import Invoice, InvoiceLine, Payment, PaymentChannel, PaymentSource, QueueReason
+from jamsosdesa.contributions.book import rate_book
 from jamsosdesa.core.access import sees_everything, user_region_codes
 from jamsosdesa.core.audit import audit_record
 from jamsosdesa.core.errors import ErrorCode, ServiceError
@@ -267,6 +268,7 @@ class StatementOptions:
     dry_run: bool = True
     statement_id: int | None = None  # the job, written on each payment
     note: str = ""
+    book: object = None  # the rate book for months billed ahead, built once for the whole file
 
 
 def statement_import(*, actor, source, options: StatementOptions, progress=None) -> StatementOutcome:
@@ -290,6 +292,8 @@ def statement_import(*, actor, source, options: StatementOptions, progress=None)
         return outcome
     _take(outcome, statement)
     source_kind = PaymentSource.MT940 if statement.kind == "mt940" else PaymentSource.CSV
+    if not options.dry_run and options.book is None:
+        options.book = rate_book()
     total = len(statement.lines)
     for start in range(0, total, CHUNK):
         chunk = statement.lines[start:start + CHUNK]
@@ -336,7 +340,7 @@ def _line(actor, outcome, options, source_kind, line: StatementLine, match: Matc
             _queue(actor, outcome, request, line, match, match.reason, match.shown_reason)
             return
         try:
-            done = payment_record(actor=actor, request=request)
+            done = payment_record(actor=actor, request=request, book=options.book)
         except ServiceError as exc:
             if exc.code == ErrorCode.TOO_FAR_AHEAD:
                 _queue(actor, outcome, request, line, match, QueueReason.TOO_FAR_AHEAD, QueueReason.TOO_FAR_AHEAD)

@@ -119,14 +119,15 @@ def _too_far(limit: date, most: int) -> ServiceError:
 
 
 def allocate(holder_type: str, holder_id: int, *, payment=None, actor, run=None, ahead: bool | None = None,
-             kab_code: str | None = None) -> Allocated:
+             kab_code: str | None = None, book=None) -> Allocated:
     """Pay the holder's unpaid dues from its pool: its credit balance plus `payment.amount` (when given).
 
     With a payment, the allocations carry it (origin `payment`, or `queue` for a queued one assigned later) and
     one `remainder` credit row (pool left − balance before, signed) accounts for the rest. Without one (re-applying
     credit after a reversal, or a billing run's new dues), the allocations come from credit (origin `credit`) and
     one `used` row takes their sum off the balance. `ahead` (default: with a payment) bills a person's months
-    ahead as the pool allows. The caller holds `lock_holder`."""
+    ahead as the pool allows. The caller holds `lock_holder`. `book`: the rate book to price months billed here
+    (one per statement import, so a file of thousands of lines builds it once)."""
     balance = credit_balance(holder_type, holder_id)
     new_money = payment.amount if payment is not None else 0
     pool = balance + new_money
@@ -135,6 +136,8 @@ def allocate(holder_type: str, holder_id: int, *, payment=None, actor, run=None,
     kab = kab_code if kab_code is not None else (payment.kab_code if payment is not None and payment.kab_code
                                                  else holder_kab(holder_type, holder_id))
     chosen: list[Due] = []
+    if ahead and holder_type == HolderType.PARTICIPANT:
+        book = _bill_gaps(holder_id, book)
     unpaid = unpaid_dues(holder_type, holder_id)
     unpaid_before = len(unpaid)
     for due in unpaid:
@@ -143,7 +146,7 @@ def allocate(holder_type: str, holder_id: int, *, payment=None, actor, run=None,
         chosen.append(due)
         pool -= due.amount
     if ahead and holder_type == HolderType.PARTICIPANT and len(chosen) == unpaid_before and pool > 0:
-        chosen, pool = _pay_ahead(holder_id, chosen, pool, balance)
+        chosen, pool = _pay_ahead(holder_id, chosen, pool, balance, book)
     origin = AllocationOrigin.PAYMENT if payment is not None else AllocationOrigin.CREDIT
     if payment is not None and not payment.holder_type:
         origin = AllocationOrigin.QUEUE
@@ -171,18 +174,51 @@ def allocate(holder_type: str, holder_id: int, *, payment=None, actor, run=None,
     return Allocated(allocations=rows, credit_row=credit_row, balance=balance + new_money - spent)
 
 
-def _pay_ahead(participant_id: int, chosen: list[Due], pool: int, balance: int) -> tuple[list[Due], int]:
+def _open_package(participant_id: int) -> Membership | None:
+    return (Membership.objects.filter(participant_id=participant_id, last_month__isnull=True)
+            .order_by("-first_month").first())
+
+
+def _bill_gaps(participant_id: int, book):
+    """Bill the open package's months from this month (or its first) up to the latest month already billed, where
+    one is missing: a month billed early (a run for next month before this month's) must not be paid before this
+    month, which the oldest-first walk can only see once it is billed. Returns the rate book (built when needed)."""
+    membership = _open_package(participant_id)
+    if membership is None:
+        return book
+    start = max(membership.first_month, clock.this_month())
+    latest = (Due.objects.filter(participant_id=participant_id, membership_id=membership.pk, month__gt=start)
+              .order_by("-month").values_list("month", flat=True).first())
+    if latest is None:
+        return book
+    billed = set(Due.objects.filter(participant_id=participant_id, membership_id=membership.pk,
+                                    month__gte=start, month__lte=latest).values_list("month", flat=True))
+    missing, month = [], start
+    while month < latest:
+        if month not in billed:
+            missing.append(month)
+        month = add_months(month, 1)
+    if missing:
+        from jamsosdesa.contributions.book import rate_book
+
+        from .dues import membership_dues
+
+        book = book or rate_book()
+        membership_dues(membership, missing, book=book)
+    return book
+
+
+def _pay_ahead(participant_id: int, chosen: list[Due], pool: int, balance: int, book=None) -> tuple[list[Due], int]:
     """After every unpaid due: bill and take the open package's next months while the pool covers a whole one, up
     to this month + BILLING_MAX_MONTHS_AHEAD - 1. A pool that would still pay the month after is refused."""
     from .dues import membership_dues, membership_price
 
-    membership = (Membership.objects.filter(participant_id=participant_id, last_month__isnull=True)
-                  .order_by("-first_month").first())
+    membership = _open_package(participant_id)
     if membership is None:
         return chosen, pool
     from jamsosdesa.contributions.book import rate_book
 
-    book = rate_book()
+    book = book or rate_book()
     limit = add_months(clock.this_month(), settings.BILLING_MAX_MONTHS_AHEAD - 1)
     taken = {d.pk for d in chosen}
     month = max(membership.first_month, clock.this_month())

@@ -264,8 +264,9 @@ def _outcome(payment: Payment, *, duplicate: bool) -> PaymentOutcome:
 
 
 @transaction.atomic
-def payment_record(*, actor, request: PaymentRequest) -> PaymentOutcome:
-    """Record one payment for a person or a collective invoice and allocate it (see the module's docstring)."""
+def payment_record(*, actor, request: PaymentRequest, book=None) -> PaymentOutcome:
+    """Record one payment for a person or a collective invoice and allocate it (see the module's docstring).
+    `book`: the rate book for months billed ahead (a statement import passes one for all its lines)."""
     amount, paid_on, reference, note, raw_key = _clean(request)
     person = invoice = None
     if request.invoice:
@@ -302,7 +303,7 @@ def payment_record(*, actor, request: PaymentRequest) -> PaymentOutcome:
         if seen is not None:
             return _outcome(seen, duplicate=True)
         raise
-    done = allocate(holder[0], holder[1], payment=payment, actor=actor)
+    done = allocate(holder[0], holder[1], payment=payment, actor=actor, book=book)
     months = done.months
     audit_record(actor=actor, event=AuditEventType.PAYMENT_RECORDED, obj=payment,
                  region_code=desa_code or kab_code, old=None,
