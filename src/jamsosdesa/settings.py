@@ -258,6 +258,9 @@ BILLING_ARREARS_MODE = os.environ.get("JAMSOSDESA_BILLING_ARREARS_MODE", "strict
 BILLING_GRACE_MONTHS = env_int("JAMSOSDESA_BILLING_GRACE_MONTHS", 3)
 # The largest single payment for one person (Rp): above it an entry is refused as a typing mistake.
 PAYMENT_MAX_AMOUNT = env_int("JAMSOSDESA_PAYMENT_MAX_AMOUNT", 25_000_000)
+# The largest single payment of a scheme's payer (a collective invoice; a statement line not yet matched): a
+# district pays for tens of thousands of people at once.
+PAYMENT_MAX_PAYER_AMOUNT = env_int("JAMSOSDESA_PAYMENT_MAX_PAYER_AMOUNT", 100_000_000_000)
 # The public status page: lookups per address and per NIK per hour.
 STATUS_PUBLIC_RATE = env_int("JAMSOSDESA_STATUS_PUBLIC_RATE", 20)
 

@@ -52,3 +52,23 @@ def test_an_invoice_outside_the_users_region_answers_as_an_unknown_one(make_sche
             pay(branch_gianyar, invoice_number=number, amount=16_800)
         answers.append((refused.value.code, refused.value.message.replace(number, "X")))
     assert answers[0] == answers[1] and answers[0][0] == ErrorCode.NOT_FOUND
+
+
+def test_a_district_pays_a_large_invoice_at_once_beyond_one_persons_cap(make_scheme, branch, settings):
+    """A person's payment above PAYMENT_MAX_AMOUNT is a typing mistake; a district paying thousands of lines is not:
+    an invoice payment has the payer's own ceiling."""
+    settings.PAYMENT_MAX_AMOUNT = 30_000  # one person's cap, made small so three lines pass it
+    scheme = make_scheme()
+    crowd = people(3)
+    enrolments = enrol(scheme, crowd)
+    bill = invoice(scheme, month(0), [due(p, month(0), enrolment=e) for p, e in zip(crowd, enrolments, strict=True)])
+    outcome = pay(branch, invoice_number=bill.number, amount=3 * 16_800, channel="bank")
+    assert live(Allocation.objects.filter(payment=outcome.payment), "allocation").count() == 3
+    with pytest.raises(ServiceError) as refused:
+        pay(branch, nik=crowd[0].nik, amount=3 * 16_800)
+    assert refused.value.code == ErrorCode.INVALID and "amount" in refused.value.fields
+    settings.PAYMENT_MAX_PAYER_AMOUNT = 40_000
+    with pytest.raises(ServiceError) as refused:
+        pay(branch, invoice_number=bill.number, amount=50_400, reference="LAGI")
+    assert "amount" in refused.value.fields
+    assert_ledger_ok()

@@ -85,18 +85,19 @@ class PaymentOutcome:
 
 # --- cleaning ------------------------------------------------------------------------------------------------
 
-def amount_problem() -> str:
-    return _("Jumlah harus bilangan bulat rupiah antara 1 dan %(max)s.") % {"max": rupiah(settings.PAYMENT_MAX_AMOUNT)}
+def amount_problem(maximum: int | None = None) -> str:
+    return _("Jumlah harus bilangan bulat rupiah antara 1 dan %(max)s.") % {
+        "max": rupiah(settings.PAYMENT_MAX_AMOUNT if maximum is None else maximum)}
 
 
-def _clean_amount(value, errors: FieldErrors) -> int | None:
+def _clean_amount(value, errors: FieldErrors, maximum: int) -> int | None:
     if isinstance(value, bool):
         value = None
     if isinstance(value, str):  # a form's or a file's text: digits only (no '1.000,00' read as Rp1)
         text = value.strip()
         value = int(text) if text.isascii() and text.isdigit() and len(text) <= 15 else None
-    if not isinstance(value, int) or not 1 <= value <= settings.PAYMENT_MAX_AMOUNT:
-        errors.add("amount", amount_problem())
+    if not isinstance(value, int) or not 1 <= value <= maximum:
+        errors.add("amount", amount_problem(maximum))
         return None
     return value
 
@@ -131,7 +132,11 @@ def _clean_reference(value, errors: FieldErrors) -> str:
 
 def _clean(request: PaymentRequest, *, target: bool = True) -> tuple[int, date, str, str, str]:
     errors = FieldErrors(_("Pembayaran belum dapat dicatat: %(first)s"))
-    amount = _clean_amount(request.amount, errors)
+    # One person's money is capped as a typing mistake would be; a payer's (a collective invoice, or a statement
+    # line not matched yet, which may be one) by the payer's own ceiling.
+    person = target and not request.invoice
+    amount = _clean_amount(request.amount, errors,
+                           settings.PAYMENT_MAX_AMOUNT if person else settings.PAYMENT_MAX_PAYER_AMOUNT)
     paid_on = _clean_date(request.paid_on, errors)
     reference = _clean_reference(request.reference, errors)
     if request.channel not in PaymentChannel.values:
