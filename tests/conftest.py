@@ -69,6 +69,17 @@ def _travelled_clock(request):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_arrears_policy_cache():
+    """The arrears policy is cached per process (billing.policy, 60 s): a policy a test wrote, and rolled back,
+    must not answer for the next test."""
+    from jamsosdesa.billing.policy import policy_cache_clear
+
+    policy_cache_clear()
+    yield
+    policy_cache_clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from jamsosdesa.regions.loader import regions_load

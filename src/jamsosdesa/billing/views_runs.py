@@ -93,6 +93,7 @@ def invoice_list(request):
     rows = [(i, schemes.get(i.scheme_id, "")) for i in page]
     return render(request, "billing/invoices.html", {"page": page, "rows": rows, "month_text": text,
                                                      "problem": problem,
+                                                     "sees_runs": can_see_billing_runs(request.user),
                                                      "query": f"bulan={text}&" if text and not problem else ""})
 
 

@@ -21,7 +21,8 @@ class Command(BaseCommand):
         p = sub.add_parser("run", help=gettext_lazy("Jalankan penagihan satu bulan (sekali lagi: tidak ada yang "
                                                     "ditagih dua kali)."))
         p.add_argument("--month", required=True, help=gettext_lazy("Bulan yang ditagih, YYYY-MM"))
-        p.add_argument("--user", help=gettext_lazy("Admin nasional yang menjalankan (bawaan: admin pertama)"))
+        p.add_argument("--as", "--user", dest="user",
+                       help=gettext_lazy("Admin nasional yang menjalankan (bawaan: admin pertama)"))
         p.add_argument("--json", action="store_true", help=gettext_lazy("Ringkasan dalam JSON"))
         p = sub.add_parser("schedule", help=gettext_lazy(
             "Antrekan penagihan bulan ini bila belum ada (untuk cron; `serve` melakukannya sendiri)."))

@@ -36,7 +36,7 @@ def add_statement_parser(sub) -> None:
     p.add_argument("--channel", default="bank", choices=["bank", "agent", "ppob", "branch"],
                    help=gettext_lazy("Saluran untuk baris yang tidak menyebutnya (bawaan: bank)."))
     p.add_argument("--apply", action="store_true", help=gettext_lazy("Catat pembayarannya (bawaan: pratinjau saja)."))
-    p.add_argument("--as", dest="as_user", help=gettext_lazy(
+    p.add_argument("--as", "--user", dest="as_user", help=gettext_lazy(
         "Impor atas nama pengguna ini (petugas cabang atau admin nasional; bawaan: admin nasional pertama)."))
     p.add_argument("--report", help=gettext_lazy("Tulis laporan baris bermasalah ke berkas .xlsx ini."))
     p.add_argument("--json", action="store_true", help=gettext_lazy("Keluaran JSON."))
