@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from jamsosdesa.billing.crosscheck import BPJS_FIELD_LABELS, BPJS_FIELDS, BpjsRowIn
 from jamsosdesa.core.sheets import FileProblem, data_rows, normalize_header, open_table
 
-from .statements import ColumnsMissing, LineProblem, _first_row, _nik, _text
+from .statements import ColumnsMissing, LineProblem, _first_row, _nik, _text, column_positions, shown_columns
 
 BPJS_COLUMNS = {
     "nik": "nik", "no_nik": "nik", "nomor_nik": "nik", "no_identitas": "nik", "nomor_identitas": "nik",
@@ -117,30 +117,11 @@ def _looks_like_bpjs_header(mapping: dict[str, str] | None):
 def bpjs_layout(header: list[str], mapping: dict[str, str] | None = None) -> dict[str, int]:
     """field -> column index, from a saved mapping {field: header} or from BPJS's own headers. Raises
     ColumnsMissing naming the columns that are not there."""
-    names = [normalize_header(h) for h in header]
-    positions: dict[str, int] = {}
-    shown = ", ".join(str(h) for h in header if str(h).strip()) or "-"
-    if mapping:
-        missing = []
-        for fld, column in mapping.items():
-            if not column or fld not in BPJS_FIELDS:
-                continue
-            if normalize_header(column) in names:
-                positions[fld] = names.index(normalize_header(column))
-            else:
-                missing.append(str(column))
-        if missing:
-            raise ColumnsMissing(_("Kolom dari pemetaan tidak ada di berkas: %(c)s. Kolom yang ada: %(h)s.") % {
-                "c": ", ".join(missing), "h": shown})
-    else:
-        for index, name in enumerate(names):
-            fld = BPJS_COLUMNS.get(name)
-            if fld and fld not in positions:
-                positions[fld] = index
+    positions = column_positions(header, mapping, BPJS_FIELDS, BPJS_COLUMNS)
     missing = [str(BPJS_FIELD_LABELS[f]) for f in BPJS_REQUIRED if f not in positions]
     if missing:
         raise ColumnsMissing(_("Kolom wajib daftar BPJS tidak ada: %(c)s. Kolom yang ada: %(h)s.") % {
-            "c": ", ".join(missing), "h": shown})
+            "c": ", ".join(missing), "h": shown_columns(header)})
     return positions
 
 

@@ -239,15 +239,22 @@ def _looks_like_payment_header(mapping: dict[str, str] | None):
     return looks
 
 
-def payment_layout(header: list[str], mapping: dict[str, str] | None = None) -> dict[str, int]:
-    """field -> column index, from a saved mapping {field: header} or from our own column names. Raises
-    ColumnsMissing naming the columns that are not there."""
+def shown_columns(header: list[str]) -> str:
+    """The file's column titles as a message lists them."""
+    return ", ".join(str(h) for h in header if str(h).strip()) or "-"
+
+
+def column_positions(header: list[str], mapping: dict[str, str] | None, fields,
+                     known: dict[str, str]) -> dict[str, int]:
+    """field -> column index: from a saved mapping {field: header} (its `fields` only), else from the column titles
+    we know (`known`: normalised title -> field; the first column of a field wins). Raises ColumnsMissing naming a
+    mapped column the file does not have. Every mapped file kind (payments, BPJS lists) reads its columns so."""
     names = [normalize_header(h) for h in header]
     positions: dict[str, int] = {}
     if mapping:
         missing = []
         for fld, column in mapping.items():
-            if not column or fld not in PAYMENT_FIELDS:
+            if not column or fld not in fields:
                 continue
             if normalize_header(column) in names:
                 positions[fld] = names.index(normalize_header(column))
@@ -255,18 +262,25 @@ def payment_layout(header: list[str], mapping: dict[str, str] | None = None) -> 
                 missing.append(str(column))
         if missing:
             raise ColumnsMissing(_("Kolom dari pemetaan tidak ada di berkas: %(c)s. Kolom yang ada: %(h)s.") % {
-                "c": ", ".join(missing), "h": ", ".join(str(h) for h in header if str(h).strip()) or "-"})
+                "c": ", ".join(missing), "h": shown_columns(header)})
     else:
         for index, name in enumerate(names):
-            fld = PAYMENT_COLUMNS.get(name)
+            fld = known.get(name)
             if fld and fld not in positions:
                 positions[fld] = index
+    return positions
+
+
+def payment_layout(header: list[str], mapping: dict[str, str] | None = None) -> dict[str, int]:
+    """field -> column index, from a saved mapping {field: header} or from our own column names. Raises
+    ColumnsMissing naming the columns that are not there."""
+    positions = column_positions(header, mapping, PAYMENT_FIELDS, PAYMENT_COLUMNS)
     missing = [str(PAYMENT_FIELD_LABELS[f]) for f in PAYMENT_REQUIRED if f not in positions]
     if not any(f in positions for f in ("nik", "invoice", "name")):
         missing.append(_("NIK, nomor tagihan atau keterangan (salah satu)"))
     if missing:
         raise ColumnsMissing(_("Kolom wajib tidak ada: %(c)s. Kolom yang ada: %(h)s.") % {
-            "c": ", ".join(missing), "h": ", ".join(str(h) for h in header if str(h).strip()) or "-"})
+            "c": ", ".join(missing), "h": shown_columns(header)})
     return positions
 
 
