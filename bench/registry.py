@@ -240,6 +240,8 @@ def interleaved_participants(desa_by_kab: dict[str, list[str]], rows: int) -> It
 
 def copy_values(data: dict, created_at: datetime) -> dict:
     """Column values for one participant, derived columns exactly as Participant.fill_derived()."""
+    from jamsosdesa.participants.sectors import sector_for_occupation
+
     code = data["desa"]
     return {
         "nik": data["nik"], "kk": "", "full_name": data["full_name"],
@@ -253,6 +255,7 @@ def copy_values(data: dict, created_at: datetime) -> dict:
         "created_at": created_at, "updated_at": created_at, "is_active": True,
         "deactivation_reason": "", "deactivation_note": "", "deactivated_at": None,
         "confirmed_warnings": "[]", "client_token": None,
+        "sector": sector_for_occupation(data["occupation"]), "sector_source": "occupation",
     }
 
 
