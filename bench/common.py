@@ -194,3 +194,28 @@ class Checks:
             return 1
         say(f"\nAll {self.passed} checks passed.")
         return 0
+
+
+def standalone(doc: str, run, *, rows: int, quick_rows: int, rows_help: str, quick_help: str, pg_url: str) -> int:
+    """The command line of a benchmark that builds its own PostgreSQL world of `--rows` participants and measures it:
+    `run(rows, checks)` inside a database created and dropped here; exit status from the checks."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=rows, help=rows_help)
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--pg-url", default=pg_url,
+                        help=f"benchmark database, created and dropped by this script (default {pg_url})")
+    parser.add_argument("--keep-db", action="store_true", help="leave the database in place at the end")
+    args = parser.parse_args()
+    exit_on_sigterm()
+    os.environ["DATABASE_URL"] = args.pg_url
+    django_env()
+    checks = Checks()
+    try:
+        with pg_database(args.pg_url, keep=args.keep_db):
+            run(quick_rows if args.quick else args.rows, checks)
+    except KeyboardInterrupt:
+        say("\nStopped (Ctrl-C); the benchmark database is dropped.")
+        return 130
+    return checks.verdict()

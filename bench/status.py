@@ -19,7 +19,6 @@ Checked (exit 1 if any differs): each sampled person's status is the planted one
 status for Kab. Sukoharjo equals the plan's.
 """
 
-import argparse
 import os
 import random
 import resource
@@ -34,7 +33,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "src"))
 sys.path.insert(0, str(BENCH))
 
-from common import Checks, django_env, exit_on_sigterm, pg_database, run_note, say  # noqa: E402
+from common import Checks, run_note, say, standalone  # noqa: E402
 
 TARGET_MS = 10.0
 SAMPLES = 1_000
@@ -203,27 +202,8 @@ def run(rows: int, checks: Checks) -> None:
     say(f"\n{run_note(loads)}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000, help="participants in each of the two kabupaten")
-    parser.add_argument("--quick", action="store_true", help="10,000 participants each: a smoke run")
-    parser.add_argument("--pg-url", default=DEFAULT_PG_URL,
-                        help=f"benchmark database, created and dropped by this script (default {DEFAULT_PG_URL})")
-    parser.add_argument("--keep-db", action="store_true", help="leave the database in place at the end")
-    args = parser.parse_args()
-    rows = 10_000 if args.quick else args.rows
-    exit_on_sigterm()
-    os.environ["DATABASE_URL"] = args.pg_url
-    django_env()
-    checks = Checks()
-    with pg_database(args.pg_url, keep=args.keep_db):
-        run(rows, checks)
-    return checks.verdict()
-
-
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        say("\nStopped (Ctrl-C); the benchmark database is dropped.")
-        sys.exit(130)
+    sys.exit(standalone(
+        __doc__, run, rows=100_000, quick_rows=10_000,
+        rows_help="participants in each of the two kabupaten", quick_help="10,000 participants each: a smoke run",
+        pg_url=DEFAULT_PG_URL))

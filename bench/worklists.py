@@ -20,7 +20,6 @@ and non-active next month. Target (issue 12): < 1 s each for a kabupaten's list;
 not fail the run. Checked (exit 1 if any differs): each list's count equals the planted people.
 """
 
-import argparse
 import os
 import resource
 import sys
@@ -32,7 +31,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "src"))
 sys.path.insert(0, str(BENCH))
 
-from common import Checks, django_env, exit_on_sigterm, pg_database, run_note, say  # noqa: E402
+from common import Checks, run_note, say, standalone  # noqa: E402
 
 TARGET_SECONDS = 1.0
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/h6_work_bench"
@@ -218,27 +217,8 @@ def run(rows: int, checks: Checks) -> None:
     say(f"\n{run_note(loads)}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=500_000, help="participants in the kabupaten measured")
-    parser.add_argument("--quick", action="store_true", help="20,000 participants: a smoke run")
-    parser.add_argument("--pg-url", default=DEFAULT_PG_URL,
-                        help=f"benchmark database, created and dropped by this script (default {DEFAULT_PG_URL})")
-    parser.add_argument("--keep-db", action="store_true", help="leave the database in place at the end")
-    args = parser.parse_args()
-    rows = 20_000 if args.quick else args.rows
-    exit_on_sigterm()
-    os.environ["DATABASE_URL"] = args.pg_url
-    django_env()
-    checks = Checks()
-    with pg_database(args.pg_url, keep=args.keep_db):
-        run(rows, checks)
-    return checks.verdict()
-
-
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        say("\nStopped (Ctrl-C); the benchmark database is dropped.")
-        sys.exit(130)
+    sys.exit(standalone(
+        __doc__, run, rows=500_000, quick_rows=20_000,
+        rows_help="participants in the kabupaten measured", quick_help="20,000 participants: a smoke run",
+        pg_url=DEFAULT_PG_URL))
