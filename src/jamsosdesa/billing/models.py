@@ -431,6 +431,7 @@ class ReversalReason(models.TextChoices):
     WRONG_PERSON = "wrong_person", _("salah peserta")
     REFUND = "refund", _("dikembalikan ke pembayar")
     ENROLMENT_ENDED = "enrolment_ended", _("kepesertaan skema berakhir")
+    MEMBERSHIP_ENDED = "membership_ended", _("iuran mandiri diakhiri")
     OTHER = "other", _("lainnya")
 
 

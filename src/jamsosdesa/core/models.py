@@ -32,6 +32,11 @@ class AuditEventType(models.TextChoices):
     BPJS_LIST_IMPORTED = "bpjs_list.imported", _("daftar BPJS diimpor untuk dicocokkan")
     WORKLIST_EXPORTED = "worklist.exported", _("daftar kerja diekspor")
     STATEMENT_EXPORTED = "ledger_statement.exported", _("laporan iuran dicetak (ekspor)")
+    STATEMENT_PRINTED = "ledger_statement.printed", _("laporan iuran dibuka untuk dicetak")
+    BPJS_LIST_EXPORTED = "bpjs_list.exported", _("hasil pencocokan BPJS diekspor")
+    API_TOKEN_ISSUED = "api_token.issued", _("token API dibuat")
+    API_TOKEN_REVOKED = "api_token.revoked", _("token API dicabut")
+    ADMIN_RECORD_CHANGED = "admin_record.changed", _("data diubah lewat halaman admin")
 
     @property
     def object_type(self) -> str:

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0002_bpjs_crosscheck'),
+        ('billing', '0003_membership_ended_reason'),
     ]
 
     operations = []

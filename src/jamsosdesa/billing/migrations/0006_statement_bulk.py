@@ -1,4 +1,4 @@
-# Schema changes that make the monthly billing run fast.
+# Schema changes for the bulk path of statement imports.
 
 from django.db import migrations
 
@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0003_status_speed'),
+        ('billing', '0005_run_speed'),
     ]
 
     operations = []

@@ -1,4 +1,4 @@
-# Schema changes for the bulk path of statement imports.
+# Schema changes that make the monthly billing run fast.
 
 from django.db import migrations
 
@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0004_run_speed'),
+        ('billing', '0004_status_speed'),
     ]
 
     operations = []
