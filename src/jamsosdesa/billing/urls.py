@@ -70,6 +70,7 @@ from . import views_payments  # noqa: E402
 
 urlpatterns += [
     path("peserta/<int:participant>/bayar/", views_payments.payment_new, name="payment_new"),
+    path("pembayaran/", views_payments.payment_list, name="payments"),
     path("pembayaran/<int:pk>/", views_payments.payment_detail, name="payment_detail"),
     path("pembayaran/<int:pk>/batalkan/", views_payments.payment_reverse_view, name="payment_reverse"),
     path("kolektif/<int:pk>/bayar/", views_payments.invoice_pay, name="invoice_pay"),

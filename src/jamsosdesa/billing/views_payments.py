@@ -6,6 +6,8 @@ import secrets
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,13 +18,17 @@ from jamsosdesa.core import clock
 from jamsosdesa.core.errors import ServiceError, put_on_form
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.presenters import personal_data
+from jamsosdesa.core.regioncodes import Level, level_of_code
+from jamsosdesa.participants.nik import is_nik_shaped
 
 from .access import can_pay_invoice, can_reconcile, can_record_payment, scope_dues, scope_invoices, scope_payments
 from .live import live, reversed_only
-from .models import Allocation, Credit, Invoice, PaymentChannel, PaymentSource, Reversal, ReversalReason
+from .models import Allocation, Credit, Invoice, Payment, PaymentChannel, PaymentSource, Reversal, ReversalReason
 from .services.allocation import credit_balance, unpaid_dues
 from .services.payments import PaymentRequest, payment_get, payment_record
 from .services.reversals import payment_reverse
+
+PAGE_SIZE = 50
 
 
 class PaymentForm(forms.Form):
@@ -111,6 +117,80 @@ def invoice_pay(request, pk: int):
     return render(request, "billing/invoice_pay.html", {
         "form": form, "invoice": invoice, "owed": sum(d.amount for d in unpaid), "lines_unpaid": len(unpaid),
         "credit": credit_balance("S", invoice.scheme_id)})
+
+
+class PaymentFilter(forms.Form):
+    """The payment list's filters; the search takes a reference (its beginning) or a whole NIK."""
+
+    q = forms.CharField(label=gettext_lazy("Referensi atau NIK"), max_length=64, required=False)
+    start = forms.DateField(label=gettext_lazy("Dibayar dari"), required=False, input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=gettext_lazy("sampai"), required=False, input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    channel = forms.ChoiceField(label=gettext_lazy("Saluran"), required=False,
+                                choices=[("", gettext_lazy("semua saluran")), *PaymentChannel.choices])
+    region = forms.CharField(label=gettext_lazy("Kode desa / wilayah"), max_length=13, required=False)
+
+    def clean_region(self):
+        code = self.cleaned_data["region"].strip()
+        if code and level_of_code(code) is None:
+            raise forms.ValidationError(_("Kode wilayah tidak dikenal, mis. 33.11.01.2001."))
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("Tanggal akhir tidak boleh sebelum tanggal awal."))
+        return data
+
+
+def _in_region(code: str) -> Q:
+    """Payments of a desa, or of every desa of a wider region (a payment keeps its person's desa and kabupaten)."""
+    level = level_of_code(code)
+    if level == Level.DESA:
+        return Q(desa_code=code)
+    if level == Level.KABUPATEN:
+        return Q(kab_code=code)
+    return Q(desa_code__startswith=code + ".") if level == Level.KECAMATAN else Q(kab_code__startswith=code + ".")
+
+
+def payments_filtered(user, data: dict):
+    """The payments the user may see (`access.scope_payments`), newest first, narrowed by the filter's values."""
+    qs = scope_payments(user).select_related("participant").order_by("-paid_on", "-id")
+    q = " ".join((data.get("q") or "").split())
+    if q:
+        digits = q.replace(" ", "").replace(".", "")
+        by_reference = Q(external_reference__istartswith=q)
+        qs = qs.filter(by_reference | Q(participant__nik=digits) if is_nik_shaped(digits) else by_reference)
+    if data.get("start"):
+        qs = qs.filter(paid_on__gte=data["start"])
+    if data.get("end"):
+        qs = qs.filter(paid_on__lte=data["end"])
+    if data.get("channel"):
+        qs = qs.filter(channel=data["channel"])
+    if data.get("region"):
+        qs = qs.filter(_in_region(data["region"]))
+    return qs
+
+
+@login_required
+def payment_list(request):
+    """Every payment the user may see, newest first, with filters; each row leads to the payment's page."""
+    form = PaymentFilter(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = Paginator(payments_filtered(request.user, data), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    gone = set(reversed_only(Payment.objects.filter(pk__in=[p.pk for p in rows]), "payment")
+               .values_list("pk", flat=True))
+    numbers = dict(Invoice.objects.filter(pk__in={p.invoice_id for p in rows if p.invoice_id})
+                   .values_list("pk", "number"))
+    shown = personal_data(request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "billing/payments.html", {
+        "form": form, "page": page, "query": f"{query.urlencode()}&" if query else "",
+        "rows": [(p, shown.nik(p.participant.nik) if p.participant_id else "", numbers.get(p.invoice_id, ""),
+                  p.pk in gone) for p in rows]})
 
 
 @login_required
