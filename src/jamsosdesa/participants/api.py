@@ -2,7 +2,9 @@ from datetime import date
 from typing import Annotated, Literal
 
 from django.http import Http404
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError
 from ninja.responses import Status
 from pydantic import StrictInt
 
@@ -12,6 +14,7 @@ from jamsosdesa.core.presenters import PersonalData, personal_data
 
 from . import selectors, services
 from .fields import MAX_INCOME
+from .listfilters import ListFilter, list_filters
 from .models import Channel, Sector
 from .nik import check_nik
 
@@ -174,12 +177,50 @@ def participants_create(request, payload: ParticipantIn):
     return Status(201, _out(participant, personal_data(request.user, one_person=True)))
 
 
+def _list_filter(name: str) -> ListFilter | None:
+    """The participant list's filter another package registered under this query parameter (listfilters)."""
+    return next((entry for entry in list_filters if entry.name == name), None)
+
+
+class RegisteredChoice:
+    """Annotates a query parameter with a registered filter's values in the OpenAPI schema, read when the document is
+    built (the filters are registered in the packages' ready(), after this module is defined)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get_pydantic_json_schema__(self, core_schema, handler) -> dict:
+        schema = handler(core_schema)
+        entry = _list_filter(self.name)
+        if entry is not None:
+            schema["enum"] = ["", *(value for value, _label in entry.choices)]
+            schema["description"] = f"{entry.label}: " + ", ".join(
+                f"{value} ({label})" for value, label in entry.choices) + "; kosong: semua"
+        return schema
+
+
+def _list_filter_values(**given: str) -> dict[str, str]:
+    """The registered filters' values as asked, each checked against its filter's values (422 otherwise)."""
+    chosen = {}
+    for name, value in given.items():
+        if not value:
+            continue
+        entry = _list_filter(name)
+        allowed = [key for key, _label in entry.choices] if entry is not None else []
+        if value not in allowed:
+            message = gettext("Pilih salah satu: %(v)s.") % {"v": ", ".join(allowed) or "-"}
+            raise ValidationError([{"loc": ("query", name), "msg": message, "type": "enum"}])
+        chosen[name] = value
+    return chosen
+
+
 @router.get("/participants", **answers({200: ParticipantPageOut}), summary="Daftar peserta")
 def participants_list(request, q: str = "", region: str = "", segment: str = "", village_role: str = "",
-                      status: Literal["", "active", "inactive"] = "", after: int | None = None,
-                      limit: int = Query(25, ge=1, le=200)):
+                      status: Literal["", "active", "inactive"] = "",
+                      protection: Annotated[str, RegisteredChoice("protection")] = "",
+                      after: int | None = None, limit: int = Query(25, ge=1, le=200)):
     filters = selectors.ParticipantFilter(q=q, region=region, segment=segment, village_role=village_role,
-                                          status=status)
+                                          status=status, extra=_list_filter_values(protection=protection))
     page = selectors.participant_page(user=request.user, filters=filters, after=after, limit=limit)
     shown = personal_data(request.user)
     return {"items": [_out(p, shown, heirs=False) for p in page.items], "next_after": page.next_after,
