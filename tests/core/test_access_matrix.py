@@ -178,6 +178,7 @@ PAGES = {
     "billing:payment_new": Url("/tagihan/peserta/{participant}/bayar/", get=scoped(), post=scoped(302),
                                data={"amount": "16800", "paid_on": "{today}", "reference": "KW-M", "channel": "agent"},
                                changes=INSIDE_CHANGERS, must_change=True),
+    "billing:payments": Url("/tagihan/pembayaran/", get=expect(200)),  # a list of what each user may see
     "billing:payment_detail": Url("/tagihan/pembayaran/{payment}/", get=scoped()),
     "billing:payment_reverse": Url("/tagihan/pembayaran/{payment}/batalkan/", get=expect(405),
                                    post=expect(404, **{ADMIN: 302}), data={"reason": "mistake"}, changes=(ADMIN,),
