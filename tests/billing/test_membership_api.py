@@ -68,4 +68,26 @@ def test_a_refusal_is_the_one_error_body_naming_the_field(operator_a, make_schem
     bad_month = call("post", f"/participants/{p.pk}/membership", {"income": 1_000_000, "first_month": "2026-13"})
     assert bad_month.status_code == 422
     none = call("post", f"/participants/{p.pk}/membership/end", {"last_month": month_text(1), "reason": "stopped"})
-    assert none.status_code == 422 and none.json()["error"]["code"] == "no_package"
+    assert none.status_code == 409 and none.json()["error"]["code"] == "no_package"
+
+
+def test_a_conflict_with_the_packages_state_is_409(operator_a):
+    """An open package already, no package to change or end, a month already paid: the request is fine, the
+    package's state refuses it (409 Conflict, as for a NIK already registered), not a bad input (422)."""
+    from tests.billing.test_membership import paid_due
+
+    (p,) = people(1)
+    call = api_client(operator_a)
+    body = {"income": 1_000_000, "first_month": month_text(0)}
+    assert call("post", f"/participants/{p.pk}/membership", body).status_code == 201
+    again = call("post", f"/participants/{p.pk}/membership", body)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "package_open"
+    package = Membership.objects.get(participant=p)
+    paid_due(package, month(0))
+    paid_due(package, month(1))
+    paid = call("post", f"/participants/{p.pk}/membership/end", {"last_month": month_text(0), "reason": "stopped"})
+    assert paid.status_code == 409 and paid.json()["error"]["code"] == "month_paid"
+    assert call("post", f"/participants/{p.pk}/membership/end",
+                {"last_month": month_text(1), "reason": "stopped"}).status_code == 200
+    ended = call("post", f"/participants/{p.pk}/membership/change", {"from_month": month_text(2), "income": 2_000_000})
+    assert ended.status_code == 409 and ended.json()["error"]["code"] == "no_package"

@@ -512,16 +512,16 @@ API = {
                                            changes=INSIDE_CHANGERS),
     "POST /api/v1/participants/{nik}/deactivate": Op("/participants/{nik}/deactivate", api_scoped(),
                                                      {"reason": "moved"}, changes=INSIDE_CHANGERS),
-    # the worker's own package (H1): none yet to change or end (422 no_package inside, 404 outside)
+    # the worker's own package (H1): none yet to change or end (409 no_package inside, 404 outside)
     "GET /api/v1/participants/{pk}/membership": Op("/participants/{participant}/membership", api_scoped()),
     "POST /api/v1/participants/{pk}/membership": Op(
         "/participants/{participant}/membership", api_scoped(201),
         {"programmes": ["JKK", "JKM"], "income": 1_000_000, "first_month": "{after_scheme}"}, changes=INSIDE_CHANGERS),
     "POST /api/v1/participants/{pk}/membership/change": Op(
-        "/participants/{participant}/membership/change", api_scoped(422),
+        "/participants/{participant}/membership/change", api_scoped(409),
         {"from_month": "{after_scheme}", "income": 1_500_000}),
     "POST /api/v1/participants/{pk}/membership/end": Op(
-        "/participants/{participant}/membership/end", api_scoped(422), {"last_month": MONTH, "reason": "stopped"}),
+        "/participants/{participant}/membership/end", api_scoped(409), {"last_month": MONTH, "reason": "stopped"}),
     # billing, status (H4)
     "GET /api/v1/participants/{pk}/status": Op("/participants/{participant}/status", api_scoped()),
     # H8: a compared BPJS list of Sukoharjo, the national admin's (see the pages)

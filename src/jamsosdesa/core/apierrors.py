@@ -55,6 +55,10 @@ STATUS = {
     ErrorCode.REFERENCE_CONFLICT: 409,
     ErrorCode.ALREADY_REVERSED: 409,
     ErrorCode.REVERSAL_OF_REVERSAL: 409,
+    # billing: the worker's own package: the request is sound, the package's present state refuses it
+    ErrorCode.PACKAGE_OPEN: 409,
+    ErrorCode.NO_PACKAGE: 409,
+    ErrorCode.MONTH_PAID: 409,
 }
 
 # What any operation of the API can answer, whatever it does.
