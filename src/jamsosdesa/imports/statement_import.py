@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -114,6 +114,7 @@ class Matcher:
         self.actor = actor
         self.importer_kab = _importer_kab(actor)
         self._kabs: dict[str, bool] = {}
+        self._may_record: bool | None = None  # can_record_payment for a person in the actor's scope: the same for all
 
     def _kab_exists(self, code: str) -> bool:
         if code not in self._kabs:
@@ -183,7 +184,9 @@ class Matcher:
             return queue(QueueReason.OUTSIDE_REGION, QueueReason.UNKNOWN_NIK)
         if not person["is_active"]:
             return queue(QueueReason.PARTICIPANT_ENDED)
-        if not can_record_payment(self.actor, Participant(pk=person["pk"])):
+        if self._may_record is None:  # the person is in scope: what is left to judge is the actor's, not theirs
+            self._may_record = can_record_payment(self.actor, Participant(pk=person["pk"]))
+        if not self._may_record:
             return queue(QueueReason.OUTSIDE_REGION, QueueReason.UNKNOWN_NIK)
         return Match("person", nik=person["nik"], participant_id=person["pk"], candidates=candidates, kab_code=kab)
 
@@ -269,6 +272,7 @@ class StatementOptions:
     statement_id: int | None = None  # the job, written on each payment
     note: str = ""
     book: object = None  # the rate book for months billed ahead, built once for the whole file
+    bulk: bool = True  # record plain person lines set-based (False: every line alone, as the comparison test does)
 
 
 def statement_import(*, actor, source, options: StatementOptions, progress=None) -> StatementOutcome:
@@ -295,16 +299,58 @@ def statement_import(*, actor, source, options: StatementOptions, progress=None)
     if not options.dry_run and options.book is None:
         options.book = rate_book()
     total = len(statement.lines)
+    alone = _alone(statement.lines, options.channel) if options.bulk and not options.dry_run else None
     for start in range(0, total, CHUNK):
         chunk = statement.lines[start:start + CHUNK]
         matches = Matcher(actor).match(chunk)
         existing = _existing(chunk, options.channel)
+        done = _bulk(actor, options, source_kind, chunk, matches, existing, alone) if alone else {}
         for line, match in zip(chunk, matches, strict=True):
-            _line(actor, outcome, options, source_kind, line, match, existing)
+            if line.row in done:
+                _recorded(outcome, line, match, done[line.row])
+            else:
+                _line(actor, outcome, options, source_kind, line, match, existing)
         if progress:
             progress(min(start + CHUNK, total), total)
     outcome.applied = not options.dry_run
     return outcome
+
+
+def _alone(lines: list[StatementLine], channel: str) -> tuple[set[str], set[tuple[str, str]]]:
+    """The NIKs and the (channel, reference) pairs that appear on one line only in the whole file: a person named
+    once with a reference used once can be recorded set-based; anything else goes line by line, in file order."""
+    niks = Counter(n for line in lines for n in line.niks)
+    refs = Counter((line.channel or channel, line.reference) for line in lines)
+    return {n for n, c in niks.items() if c == 1}, {r for r, c in refs.items() if c == 1}
+
+
+def _bulk(actor, options, source_kind, chunk, matches, existing, alone) -> dict:
+    """Record the chunk's plain person lines together (billing.services.bulk); {row: PaymentOutcome} for those
+    recorded, the rest (and all of them if the bulk write meets a payment written meanwhile) go line by line."""
+    from jamsosdesa.billing.services.bulk import PersonLine, person_payments_bulk
+    from jamsosdesa.billing.services.payments import PaymentRequest
+
+    niks, refs = alone
+    lines, rows = [], []
+    for line, match in zip(chunk, matches, strict=True):
+        channel = line.channel or options.channel
+        if (match.target != "person" or match.nik not in niks or (channel, line.reference) not in refs
+                or (channel, line.reference) in existing):
+            continue
+        lines.append(PersonLine(PaymentRequest(
+            amount=line.amount, paid_on=line.paid_on, reference=line.reference, channel=channel, nik=match.nik,
+            source=source_kind, statement_id=options.statement_id, statement_row=line.row,
+            note=options.note[:200]), match.participant_id))
+        rows.append(line.row)
+    if not lines:
+        return {}
+    try:
+        with transaction.atomic():
+            done = person_payments_bulk(actor=actor, lines=lines)
+    except IntegrityError:
+        logger.info("statement import: a payment was written meanwhile; this chunk goes line by line")
+        return {}
+    return {rows[index]: answer for index, answer in done.items()}
 
 
 def _take(outcome: StatementOutcome, statement: Statement) -> None:
@@ -350,13 +396,17 @@ def _line(actor, outcome, options, source_kind, line: StatementLine, match: Matc
                 _queue(actor, outcome, request, line, match, reason, reason)
                 return
             raise
-        kind = "already" if done.duplicate else match.target
-        outcome.add(kind, line.row, amount=line.amount, reference=line.reference,
-                    person=match.participant_id if kind == "person" else None,
-                    message=", ".join(f"{m:%m/%Y}" for m in done.months))
+        _recorded(outcome, line, match, done)
     except ServiceError as exc:
         outcome.add("invalid", line.row, amount=line.amount, reference=line.reference, cells=line.cells,
                     message=_("Baris %(row)s: %(why)s") % {"row": line.row, "why": exc.message})
+
+
+def _recorded(outcome, line: StatementLine, match: Match, done) -> None:
+    kind = "already" if done.duplicate else match.target
+    outcome.add(kind, line.row, amount=line.amount, reference=line.reference,
+                person=match.participant_id if kind == "person" else None,
+                message=", ".join(f"{m:%m/%Y}" for m in done.months))
 
 
 def _queue(actor, outcome, request, line, match, reason, shown) -> None:
