@@ -45,7 +45,8 @@ def test_every_event_type_names_its_object():
     for event in AuditEventType:
         assert event.object_type in ("participant", "scheme", "enrolment", "membership", "billing_run", "invoice",
                                      "due", "payment", "allocation", "reconciliation", "arrears_policy",
-                                     "statement", "bpjs_list", "worklist", "ledger_statement") and event.label
+                                     "statement", "bpjs_list", "worklist", "ledger_statement", "api_token",
+                                     "admin_record") and event.label
     assert AuditEventType("enrolment.ended").object_type == "enrolment"
 
 

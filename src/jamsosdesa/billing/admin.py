@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jamsosdesa.core.access import sees_everything
+from jamsosdesa.core.admin_audit import AuditedAdmin
 from jamsosdesa.core.audit import audit_record
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.regioncodes import Level, level_of_code
@@ -58,8 +59,9 @@ def _values(policy: ArrearsPolicy) -> dict:
 
 
 @admin.register(ArrearsPolicy)
-class ArrearsPolicyAdmin(admin.ModelAdmin):
+class ArrearsPolicyAdmin(AuditedAdmin):
     form = ArrearsPolicyForm
+    audit_admin_edits = False  # save_model writes its own arrears_policy.changed event (and nothing is deleted)
     list_display = ("kab_code", "valid_from", "mode", "grace_months", "source", "created_by", "created_at")
     list_filter = ("mode",)
     search_fields = ("kab_code", "source")

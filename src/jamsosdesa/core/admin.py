@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_audit import AuditedAdmin
 from .models import AuditEvent
 
 # The admin says it is jamsosdesa's (not "Django administration"), in the language the user chose.
@@ -10,7 +11,7 @@ admin.site.index_title = _("Pengguna dan data rujukan")
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AuditedAdmin):
     """Read-only: the trail can be searched, never edited."""
 
     list_display = ("at", "actor_name", "event_type", "object_type", "object_id", "region_code")

@@ -18,3 +18,8 @@ class CoreConfig(AppConfig):
 
         if admin.site.is_registered(DBTaskResult):
             admin.site.unregister(DBTaskResult)
+        # Every edit in the admin is audited: the ModelAdmins Django and libraries register (groups, axes' login
+        # records) get the same AuditedAdmin that ours derive from.
+        from .admin_audit import audit_every_admin
+
+        audit_every_admin(admin.site)
