@@ -2,11 +2,13 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jamsosdesa.core import clock
+from jamsosdesa.core.audit import audit_record
+from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.roles import Role
 
 
@@ -54,11 +56,30 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    def audit_values(self) -> dict:
+        """Which token, for the audit trail: its name, its owner and the prefix its owner sees (never the secret)."""
+        return {"name": self.name, "owner": self.user.username, "prefix": self.prefix}
+
     @classmethod
-    def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
+    @transaction.atomic
+    def issue(cls, *, user: User, name: str, actor=None) -> tuple["ApiToken", str]:
+        """A new token for `user` (issued by `actor`, the user by default): the token and its secret, which is
+        shown once and stored only as its hash."""
         raw = "jd_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=raw[:10], key_hash=_hash_token(raw))
+        audit_record(actor=actor or user, event=AuditEventType.API_TOKEN_ISSUED, obj=token, new=token.audit_values())
         return token, raw
+
+    @transaction.atomic
+    def revoke(self, *, actor) -> bool:
+        """Revoke the token from now on (`actor`: its owner, or an admin); False when it was already revoked."""
+        revoked_at = clock.now()
+        if not ApiToken.objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=revoked_at):
+            return False
+        self.revoked_at = revoked_at
+        audit_record(actor=actor, event=AuditEventType.API_TOKEN_REVOKED, obj=self,
+                     old={"revoked_at": None}, new=self.audit_values() | {"revoked_at": revoked_at})
+        return True
 
     @classmethod
     def authenticate(cls, raw: str) -> User | None:

@@ -5,7 +5,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jamsosdesa.core import clock
 from jamsosdesa.core.access import user_region_codes
 from jamsosdesa.regions.models import Region
 
@@ -50,7 +49,6 @@ def token_create(request):
 @require_POST
 def token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
-    token.revoked_at = clock.now()
-    token.save(update_fields=["revoked_at"])
+    token.revoke(actor=request.user)
     messages.success(request, _("Token %(name)s dicabut.") % {"name": token.name})
     return redirect("accounts:profile")
