@@ -38,7 +38,8 @@ class PaymentIn(Schema):
 
 
 class PaymentReverseIn(Schema):
-    reason: Literal[tuple(r for r in ReversalReason.values if r != ReversalReason.ENROLMENT_ENDED)]
+    reason: Literal[tuple(r for r in ReversalReason.values
+                          if r not in (ReversalReason.ENROLMENT_ENDED, ReversalReason.MEMBERSHIP_ENDED))]
     note: str = ""
 
 

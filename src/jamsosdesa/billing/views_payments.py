@@ -45,9 +45,13 @@ class PaymentForm(forms.Form):
         return self.cleaned_data["amount"].strip().replace(".", "")  # '33.600' as people write it; the service checks
 
 
+# Reasons billing's own code gives a voided due (a scheme's or a package's end), never a person's choice.
+BILLING_ONLY_REASONS = (ReversalReason.ENROLMENT_ENDED, ReversalReason.MEMBERSHIP_ENDED)
+
+
 class ReverseForm(forms.Form):
     reason = forms.ChoiceField(label=gettext_lazy("Alasan"), choices=[
-        (value, label) for value, label in ReversalReason.choices if value != ReversalReason.ENROLMENT_ENDED])
+        (value, label) for value, label in ReversalReason.choices if value not in BILLING_ONLY_REASONS])
     note = forms.CharField(label=gettext_lazy("Keterangan"), max_length=200, required=False)
 
 

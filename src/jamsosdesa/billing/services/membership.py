@@ -180,9 +180,11 @@ def _void_dues_after(*, actor, membership: Membership) -> None:
     from ..models import ReversalReason
     from .reversals import due_void  # H3's service (billing/services/reversals.py)
 
+    # Their own reason (an ending or a change of the package), or a mistake when the package was one.
+    reason = (ReversalReason.MISTAKE if membership.end_reason == MembershipEndReason.MISTAKE
+              else ReversalReason.MEMBERSHIP_ENDED)
     for due in dues.order_by("-month", "-id"):
-        due_void(actor=actor, due=due, reason=ReversalReason.MISTAKE if membership.end_reason == "mistake"
-                 else ReversalReason.OTHER)
+        due_void(actor=actor, due=due, reason=reason)
 
 
 def _refuse_inactive(participant: Participant) -> None:
