@@ -170,3 +170,51 @@ def test_status_table_agrees_with_status_of_for_every_kind_of_person(make_scheme
     assert {r["participant_id"] for r in status_rows(DESA_A, day(0, 16))} == {
         p.pk for p in (active, arrears, non_active, not_started, nothing, ahead, ended, scheme_gone)}
     assert status_rows("99.99", day(0, 16)) == []  # an unknown code: nobody, never everyone
+
+
+def _moved(person, desa: str):
+    person.desa_id = desa
+    person.fill_derived()
+    person.save()
+    return person
+
+
+def test_status_table_reads_the_dues_billed_before_a_move_and_months_paid_by_one_payer_of_two(make_scheme):
+    """The region's table reads dues by their own kabupaten (the payer row's) and aggregates once per person; it
+    must still answer as status_of for people who moved between kabupaten since they were billed (their dues keep
+    the old kabupaten), and for months with two dues of which one is paid (the month is unpaid)."""
+    moved_in, = people(1, DESA_C)
+    history(moved_in, paid=[month(-2), month(-1), month(0)])
+    moved_out, = people(1, DESA_A)
+    history(moved_out, paid=[month(-1), month(0)])
+    half, late_scheme, half_only, stays = people(4, DESA_A)
+    scheme = make_scheme()
+    history(half, paid=[month(-3), month(-2), month(-1), month(0)])
+    enrolment_half, enrolment_late, enrolment_only = enrol(scheme, [half, late_scheme, half_only],
+                                                           start=month(-3), end=month(0))
+    scheme_due(half, month(0), enrolment_half)  # this month: the package is paid, the scheme's due is not
+    history(late_scheme, unpaid=[month(-3), month(-2)])  # the worker's own months unpaid, then the scheme paid
+    pay(scheme_due(late_scheme, month(-1), enrolment_late))
+    pay(scheme_due(late_scheme, month(0), enrolment_late))
+    history(half_only, paid=[month(-1)])
+    scheme_due(half_only, month(-1), enrolment_only)  # its only month is half paid: nothing is fully paid
+    history(stays, paid=[month(-1)], unpaid=[month(0)])
+    _moved(moved_in, DESA_A)
+    _moved(moved_out, DESA_C)
+    everyone = (moved_in, moved_out, half, late_scheme, half_only, stays)
+    for on in (day(0, 16), day(1, 16), day(-1, 20)):
+        for region in ("33.11", "51.04", "33", "51", DESA_A, "33.11.11", ""):
+            rows = {r["participant_id"]: r for r in status_rows(region, on)}
+            for person in everyone:
+                inside = region == "" or person.desa_id.startswith(region)
+                assert (person.pk in rows) == inside, (region, person.pk)
+                if not inside:
+                    continue
+                one, row = status_of(person, on), rows[person.pk]
+                assert (row["status"], row["owed"], row["owed_self"]) == (one.status, one.owed, one.owed_self), (
+                    region, person.pk, on)
+                assert (row["last_paid"], row["first_unpaid"]) == (one.last_paid, one.first_unpaid), (region, on)
+    rows = {r["participant_id"]: r for r in status_rows("33.11", day(0, 16))}
+    assert [rows[p.pk]["status"] for p in (moved_in, half, late_scheme, half_only, stays)] == [
+        ACTIVE, ARREARS, ACTIVE, NOT_STARTED, ARREARS]
+    assert (rows[half.pk]["last_paid"], rows[late_scheme.pk]["first_paid"]) == (month(-1), month(-1))

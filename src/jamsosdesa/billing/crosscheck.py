@@ -33,7 +33,7 @@ from jamsosdesa.participants.models import DeactivationReason, Segment
 
 from .live import not_reversed_sql
 from .models import BpjsList, BpjsListRow, BpjsStatus, CrosscheckFinding, ReversalTarget
-from .status import ACTIVE, ARREARS, ENDED, NON_ACTIVE, NOT_STARTED, status_table
+from .status import ACTIVE, ARREARS, ENDED, NON_ACTIVE, NOT_STARTED, planned_without_jit, status_table
 
 F = CrosscheckFinding
 FINDINGS = (F.BPJS_ONLY_ACTIVE, F.OURS_ONLY_ACTIVE, F.PAID_THROUGH_DIFFERS, F.BOTH_ACTIVE, F.BOTH_INACTIVE,
@@ -180,7 +180,7 @@ SELECT st.participant_id, st.status, st.last_paid, st.first_paid, st.first_unpai
        END AS payer
 FROM ({sql}) st JOIN participants_participant pp ON pp.id = st.participant_id"""
     found: dict[str, Ours] = {}
-    with connection.cursor() as cursor:
+    with planned_without_jit(), connection.cursor() as cursor:
         cursor.execute(query, [ARREARS, NON_ACTIVE, NOT_STARTED, SELF, *params])
         for (pid, status, last_paid, first_paid, first_unpaid, nik, kab, desa, deactivation, segment,
              payer) in cursor.fetchall():

@@ -15,6 +15,7 @@ dashboards). Both answer the same for the same rows (tests/billing/test_status_t
 """
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -238,6 +239,61 @@ def _region_sql(code: str) -> tuple[str, list]:
     return "1 = 0", []  # an unknown code: nobody, never everyone
 
 
+def _kab_condition(code: str, column: str) -> tuple[str, list] | None:
+    """For a kabupaten or a province: a condition on a payer row's `kab_code` column (dues, allocations, packages,
+    enrolments carry the kabupaten of the payer row, an index's first column). None for any other level."""
+    level = level_of_code(code)
+    if level == Level.KABUPATEN:
+        return f"{column} = %s", [code]
+    if level == Level.PROVINSI:
+        return f"{column} LIKE %s", [code + ".%"]
+    return None
+
+
+_LIVE_DUE = not_reversed_sql("d", ReversalTarget.DUE)
+_LIVE_ALLOCATION = not_reversed_sql("a", ReversalTarget.ALLOCATION)
+# The person `s1.participant_id`'s months with no unpaid live due (a live due of a month with none unpaid is paid).
+_FULLY_PAID_MONTHS = f"""FROM billing_due d WHERE d.participant_id = s1.participant_id AND {_LIVE_DUE}
+           AND NOT EXISTS (SELECT 1 FROM billing_due u WHERE u.participant_id = d.participant_id AND u.month = d.month
+                           AND {not_reversed_sql("u", ReversalTarget.DUE)} AND NOT EXISTS (
+                             SELECT 1 FROM billing_allocation a WHERE a.due_id = u.id AND {_LIVE_ALLOCATION}))"""
+_DUE_COLUMNS = "d.participant_id, d.month, d.amount, d.membership_id, CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS paid"
+
+
+def _dues_sql(code: str, people: str, people_params: list) -> tuple[str, list]:
+    """The live dues (with `paid`) of the people of `p`, read the cheapest exact way for the region:
+
+    - a kabupaten or province: through the dues' and allocations' own `kab_code` (the `(kab_code, month)` and
+      `(kab_code, due)` indexes), never through every due of the database; plus, for the people of the region with a
+      package or enrolment billed in another kabupaten (who moved), their dues there by the `(participant, month)`
+      index. Dues of people outside `p` (moved away) are read but dropped by the final join;
+    - a kecamatan, a desa or a narrowed set: by the `(participant, month)` index from `p`;
+    - everyone: every due."""
+    kab_dues = _kab_condition(code, "d.kab_code") if code else None
+    if kab_dues is None:
+        join = f"JOIN ({people}) pp ON pp.id = d.participant_id" if people else ""
+        return (f"SELECT {_DUE_COLUMNS} FROM billing_due d {join}"
+                f" LEFT JOIN billing_allocation a ON a.due_id = d.id AND {_LIVE_ALLOCATION}"
+                f" WHERE {_LIVE_DUE}"), list(people_params) if people else []
+    due_kab, params = kab_dues
+    allocation_kab, _p = _kab_condition(code, "a.kab_code")
+    package_kab, _p = _kab_condition(code, "m.kab_code")
+    enrolment_kab, _p = _kab_condition(code, "e.kab_code")
+    sql = f"""
+  SELECT {_DUE_COLUMNS} FROM billing_due d
+  LEFT JOIN billing_allocation a ON a.due_id = d.id AND {allocation_kab} AND {_LIVE_ALLOCATION}
+  WHERE {due_kab} AND {_LIVE_DUE}
+  UNION ALL
+  SELECT {_DUE_COLUMNS} FROM billing_due d
+  LEFT JOIN billing_allocation a ON a.due_id = d.id AND {_LIVE_ALLOCATION}
+  WHERE d.participant_id IN (
+      SELECT m.participant_id FROM billing_membership m WHERE NOT ({package_kab}) AND m.participant_id IN ({people})
+      UNION
+      SELECT e.participant_id FROM funding_enrolment e WHERE NOT ({enrolment_kab}) AND e.participant_id IN ({people}))
+    AND NOT ({due_kab}) AND {_LIVE_DUE}"""
+    return sql, [*params, *params, *params, *people_params, *params, *people_params, *params]
+
+
 def status_table(region_code: str | None, on: date | None = None, *, participants_sql: str = "",
                  participants_params: Iterable = ()) -> tuple[str, list]:
     """SQL (with its parameters) of one row per participant of the region ('' or None: every one) with
@@ -246,6 +302,11 @@ def status_table(region_code: str | None, on: date | None = None, *, participant
 
     Portable (SQLite and PostgreSQL): no month arithmetic in SQL; the status is a range on `last_paid` with bounds
     computed here (c, c − 2), as in design §4. Wrap it: `SELECT participant_id FROM (<sql>) s WHERE status = %s`.
+
+    The dues are read as `_dues_sql` says and aggregated once per person: when no month has both a paid and an
+    unpaid due (the person's paid months all lie before, or all after, their unpaid ones), the latest and the first
+    paid due give the latest and the first fully paid month. Only for the people where the two ranges overlap are
+    the fully paid months looked up again, by the `(participant, month)` index (`_FULLY_PAID_MONTHS`).
     """
     on = on or clock.today()
     deadline = Deadline.from_settings()
@@ -254,30 +315,34 @@ def status_table(region_code: str | None, on: date | None = None, *, participant
     this_month, c = adapt(on.replace(day=1)), adapt(cutoff)
     c2 = adapt(add_months(cutoff, -ARREARS_MONTHS_BEFORE_NON_ACTIVE))
     day_end = connection.ops.adapt_datetimefield_value(_day_end(on))
-    region, region_params = _region_sql(region_code or "")
+    code, participants_params = (region_code or "").strip(), list(participants_params)
+    region, region_params = _region_sql(code)
     narrow = f" AND ({participants_sql})" if participants_sql else ""
+    # the people again, where the dues need them (`p` itself, named twice, would be materialised: no parallel plan)
+    people = f"SELECT p.id FROM participants_participant p WHERE {region}{narrow}" if code or narrow else ""
+    dues, dues_params = _dues_sql(code, people, [*region_params, *participants_params])
+    overlap = ("s1.first_unpaid IS NOT NULL AND s1.last_paid IS NOT NULL"
+               " AND s1.last_paid >= s1.first_unpaid AND s1.last_unpaid >= s1.first_paid")
     sql = f"""
 WITH p AS (
   SELECT p.id, p.is_active, p.deactivated_at, p.segment FROM participants_participant p
   WHERE {region}{narrow}
-), dd AS (
-  SELECT d.participant_id, d.month, d.amount, d.membership_id, CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS paid
-  FROM billing_due d JOIN p ON p.id = d.participant_id
-  LEFT JOIN billing_allocation a ON a.due_id = d.id AND {not_reversed_sql("a", ReversalTarget.ALLOCATION)}
-  WHERE {not_reversed_sql("d", ReversalTarget.DUE)}
-), m AS (
-  SELECT participant_id, month, MIN(paid) AS paid,
-         SUM(CASE WHEN paid = 0 THEN amount ELSE 0 END) AS unpaid,
-         SUM(CASE WHEN paid = 0 AND membership_id IS NOT NULL THEN amount ELSE 0 END) AS unpaid_self
-  FROM dd GROUP BY participant_id, month
-), s AS (
+), dd AS ({dues}
+), s1 AS (
   SELECT participant_id,
          MAX(CASE WHEN paid = 1 THEN month END) AS last_paid,
          MIN(CASE WHEN paid = 1 THEN month END) AS first_paid,
          MIN(CASE WHEN paid = 0 THEN month END) AS first_unpaid,
-         SUM(CASE WHEN month <= %s THEN unpaid ELSE 0 END) AS owed,
-         SUM(CASE WHEN month <= %s THEN unpaid_self ELSE 0 END) AS owed_self
-  FROM m GROUP BY participant_id
+         MAX(CASE WHEN paid = 0 THEN month END) AS last_unpaid,
+         SUM(CASE WHEN paid = 0 AND month <= %s THEN amount ELSE 0 END) AS owed,
+         SUM(CASE WHEN paid = 0 AND month <= %s AND membership_id IS NOT NULL THEN amount ELSE 0 END) AS owed_self
+  FROM dd GROUP BY participant_id
+), s AS (
+  SELECT s1.participant_id,
+         CASE WHEN {overlap} THEN (SELECT MAX(d.month) {_FULLY_PAID_MONTHS}) ELSE s1.last_paid END AS last_paid,
+         CASE WHEN {overlap} THEN (SELECT MIN(d.month) {_FULLY_PAID_MONTHS}) ELSE s1.first_paid END AS first_paid,
+         s1.first_unpaid, s1.owed, s1.owed_self
+  FROM s1
 )
 SELECT p.id AS participant_id,
        CASE WHEN (p.is_active = %s AND (p.deactivated_at IS NULL OR p.deactivated_at < %s)) OR p.segment = %s
@@ -288,9 +353,45 @@ SELECT p.id AS participant_id,
             ELSE '{NON_ACTIVE}' END AS status,
        s.last_paid, s.first_paid, s.first_unpaid, COALESCE(s.owed, 0) AS owed, COALESCE(s.owed_self, 0) AS owed_self
 FROM p LEFT JOIN s ON s.participant_id = p.id"""
-    params = [*region_params, *participants_params, this_month, this_month, False, day_end, Segment.PU.value,
-              this_month, c, c2]
+    params = [*region_params, *participants_params, *dues_params, this_month, this_month, False, day_end,
+              Segment.PU.value, this_month, c, c2]
     return sql, params
+
+
+@contextmanager
+def planned_without_jit():
+    """A transaction in which PostgreSQL does not JIT-compile: the region-wide queries here and in the worklists
+    are estimated expensive enough to pass `jit_above_cost`, and compiling them cost 1-4 s on the bench for queries
+    that run in well under that (bench/README.md). Elsewhere, a plain transaction. The one place that sets it."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def ids_filter(queries: list[tuple[str, list]]):
+    """A filter `pk IN (any of the queries)` on participants, for lists that page (ORDER BY … LIMIT) and count.
+    PostgreSQL estimates a grouped region-wide subquery at a few rows and, under a LIMIT, ran it as the inner side of
+    a nested loop, once per participant (> 10 minutes for an arrears list of 100,000 people); it also ran it once
+    for the page and again for the count. So there the ids are fetched first (JIT off), and the list filters on them
+    as an array of known size. SQLite builds a subquery's list once: it keeps the subqueries."""
+    from django.db.models import Q
+    from django.db.models.expressions import RawSQL
+
+    if connection.vendor != "postgresql":
+        q = Q(pk__in=[])
+        for sql, params in queries:
+            q |= Q(pk__in=RawSQL(sql, params))
+        return q
+    ids: set[int] = set()
+    with planned_without_jit(), connection.cursor() as cursor:
+        for sql, params in queries:
+            cursor.execute(sql, params)
+            ids.update(row[0] for row in cursor.fetchall())
+    return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [sorted(ids)]))
 
 
 def participant_ids_with_status(status: str, on: date | None = None, *, region_code: str = "",

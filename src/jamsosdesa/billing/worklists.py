@@ -13,7 +13,6 @@ Who may see which rows is decided by `billing.access` (`scope_by_person`): pass 
 """
 
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import quote
@@ -36,6 +35,7 @@ from jamsosdesa.regions.selectors import region_names
 from .access import scope_by_person
 from .live import live, not_reversed_sql
 from .models import Allocation, Due, Membership, ReversalTarget
+from .status import ids_filter, planned_without_jit
 
 WINDOWS = (30, 60, 90)
 KINDS = ("forecast", "arrears", "non_active")
@@ -147,11 +147,10 @@ def _with_last_paid(codes, last_paid: date) -> Q:
     """Participants whose last fully paid month is `last_paid` (§4: a month is paid when every live due of it has a
     live allocation), read from the dues of `last_paid` and later only, through the (kab_code, month) index: the
     whole history `status_table` aggregates is not needed to know that the month was paid and none after it.
-    tests/billing/test_worklist_arrears.py checks that the lists agree with `status_table`."""
-    from django.db.models.expressions import RawSQL
-
+    tests/billing/test_worklist_arrears.py checks that the lists agree with `status_table`. On PostgreSQL the ids
+    are fetched here, once (`ids_filter`)."""
     month = connection.ops.adapt_datefield_value(last_paid)
-    q = Q(pk__in=[])
+    queries = []
     for code in [codes] if isinstance(codes, str) else codes:
         region, params = _due_region_sql(code)
         if region is None:
@@ -168,8 +167,8 @@ def _with_last_paid(codes, last_paid: date) -> Q:
             GROUP BY m.participant_id
             HAVING MAX(CASE WHEN m.month = %s AND m.paid = 1 THEN 1 ELSE 0 END) = 1
                AND MAX(CASE WHEN m.month > %s AND m.paid = 1 THEN 1 ELSE 0 END) = 0"""
-        q |= Q(pk__in=RawSQL(sql, [*params, month, month, month]))
-    return q
+        queries.append((sql, [*params, month, month, month]))
+    return ids_filter(queries)
 
 
 def _due_region_sql(code: str) -> tuple[str | None, list]:
@@ -223,20 +222,6 @@ def arrears_this_month(region_code, today: date, *, user=None) -> QuerySet:
 def non_active_next_month(region_code, today: date, *, user=None) -> QuerySet:
     """Who stops being protected at the next deadline unless they pay: status arrears, last paid = *c* − 2."""
     return _owed_rows(region_code, add_months(cutoff_month(today), -2), today, user=user)
-
-
-@contextmanager
-def planned_without_jit():
-    """A transaction in which PostgreSQL does not JIT-compile: the arrears lists' grouped query is estimated
-    expensive enough to pass `jit_above_cost`, and compiling it cost 1-4 s on the bench for a query that runs in
-    well under that (bench/README.md). Elsewhere, a plain transaction."""
-    from django.db import transaction
-
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
-        yield
 
 
 # --- what a page or an export shows ---------------------------------------------------------------------------
