@@ -4,6 +4,7 @@
     .venv/bin/python bench/billing.py --quick             # 20,000 covered, naive loop on 1,000: a smoke run
     .venv/bin/python bench/billing.py --part run --part payments   # parts in order, on one world
     .venv/bin/python bench/billing.py --pg-url postgresql://postgres@127.0.0.1:5432/jamsosdesa_bench_billing
+    .venv/bin/python bench/billing.py --keep-db --reuse   # the world of a kept database again, billing emptied
 
 The world (built once, in a fresh database dropped at the end unless --keep-db): all regions; `--covered`
 participants over 2,000 desa in 40 kabupaten, loaded with COPY (10 % transport workers); 70 % paid by a scheme
@@ -206,6 +207,40 @@ def build_world(covered: int, month: date) -> dict:
             "build_s": round(seconds, 1), "copy_s": round(copy_s, 1)}
 
 
+BILLING_TABLES = ("billing_invoiceline", "billing_invoice", "billing_allocation", "billing_credit", "billing_reversal",
+                  "billing_reconciliationitem", "billing_payment", "billing_due", "billing_billingrun",
+                  "core_auditevent")
+
+
+def world_kept(covered: int, month: date) -> dict | None:
+    """The world a kept database holds (`--reuse`), with everything billing wrote since emptied: what was planted,
+    or None when there is none (or it was built for another size or month)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('bench_world') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute("SELECT planted FROM bench_world")
+        row = cursor.fetchone()
+        planted = json.loads(row[0]) if row and isinstance(row[0], str) else (row[0] if row else None)
+        if not planted or planted.get("covered") != covered or planted.get("month") != month.isoformat():
+            say("The kept world is of another size or month: building a new one.")
+            return None
+        cursor.execute(f"TRUNCATE {', '.join(BILLING_TABLES)} CASCADE")
+    say(f"Reusing the kept world ({planted['covered']:,} covered); billing's tables emptied.")
+    return planted
+
+
+def world_keep(planted: dict) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_world (planted jsonb)")
+        cursor.execute("DELETE FROM bench_world")
+        cursor.execute("INSERT INTO bench_world VALUES (%s)", [json.dumps(planted)])
+
+
 # --- part: run ----------------------------------------------------------------------------------------------
 
 
@@ -324,11 +359,16 @@ def part_run(ctx: Context) -> dict:
     rate = run.dues_created / seconds if seconds else 0
     naive_rate = made / naive_s if naive_s else 0
     kab_times = [b - a for (_, a), (_, b) in zip(marks, marks[1:], strict=False)]
+    # marks: the prices begin (0), each kabupaten done (1..n), the invoices begin (n), the end (n + 1)
+    steps = ({"prices_skipped_and_first_kab_s": round(marks[1][1] - marks[0][1], 2),
+              "other_kabupaten_s": round(marks[-3][1] - marks[1][1], 2),
+              "invoices_s": round(marks[-1][1] - marks[-2][1], 2)} if len(marks) >= 4 else {})
+    say(f"steps: {steps}")
     return {"dues": run.dues_created, "invoices": run.invoices_created, "seconds": round(seconds, 2),
             "rows_per_s": round(rate), "rerun_s": round(rerun_s, 2), "naive_rows": made,
             "naive_s": round(naive_s, 2), "naive_rows_per_s": round(naive_rate),
             "ratio": round(rate / naive_rate, 1) if naive_rate else None,
-            "slowest_step_s": round(max(kab_times), 2) if kab_times else None, "load": load}
+            "slowest_step_s": round(max(kab_times), 2) if kab_times else None, "steps": steps, "load": load}
 
 
 PARTS = {"run": part_run}
@@ -355,6 +395,8 @@ def main() -> int:
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL,
                         help=f"benchmark database, created and dropped by this script (default {DEFAULT_PG_URL})")
     parser.add_argument("--keep-db", action="store_true", help="leave the database in place at the end")
+    parser.add_argument("--reuse", action="store_true",
+                        help="bill the world a kept database already holds (its billing tables emptied first)")
     args = parser.parse_args()
     if args.quick:
         args.covered, args.naive = 20_000, 1_000
@@ -369,7 +411,7 @@ def main() -> int:
     checks = Checks()
     results = {}
     try:
-        with pg_database(args.pg_url, keep=args.keep_db):
+        with pg_database(args.pg_url, keep=args.keep_db, reuse=args.reuse):
             import django
 
             django.setup()
@@ -381,10 +423,17 @@ def main() -> int:
             from jamsosdesa.core.roles import Role
 
             say(f"PostgreSQL {connection.cursor().connection.info.server_version}, Python {sys.version.split()[0]}")
-            call_command("migrate", verbosity=0)
             month = this_month()
-            planted = build_world(args.covered, month)
-            admin = User.objects.create_user("bench", role=Role.NATIONAL_ADMIN, is_superuser=True)
+            planted = world_kept(args.covered, month) if args.reuse else None
+            call_command("migrate", verbosity=0)
+            if planted is None:
+                planted = build_world(args.covered, month)
+                world_keep({**planted, "month": month.isoformat()})
+            else:
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM (ANALYZE)")  # as a freshly built world is
+            admin = (User.objects.filter(username="bench").first()
+                     or User.objects.create_user("bench", role=Role.NATIONAL_ADMIN, is_superuser=True))
             ctx = Context(args=args, admin=admin, month=month, planted=planted, checks=checks)
             for name in parts:
                 say(f"\n== part {name}")

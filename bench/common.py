@@ -95,11 +95,15 @@ def django_env() -> None:
 
 
 @contextmanager
-def pg_database(url: str, *, keep: bool = False):
+def pg_database(url: str, *, keep: bool = False, reuse: bool = False):
     """Create the benchmark database of `url` for the block and drop it at the end whatever happens (a failure, a
-    Ctrl-C, a SIGTERM after `exit_on_sigterm`), unless `keep`; the clean-up cannot be cut short by a second signal."""
+    Ctrl-C, a SIGTERM after `exit_on_sigterm`), unless `keep`; the clean-up cannot be cut short by a second signal.
+    With `reuse`, a database that already exists is kept as it is (the script finds what it built before)."""
     try:
-        pg_create(url)
+        if not (reuse and pg_exists(url)):
+            pg_create(url)
+        else:
+            say(f"Reusing database {conninfo_name(url)}.")
         yield
     except BaseException:
         shield_cleanup()
@@ -115,6 +119,12 @@ def pg_server(url: str):
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
     return psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True), conninfo_to_dict(url)["dbname"]
+
+
+def conninfo_name(url: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict
+
+    return conninfo_to_dict(url)["dbname"]
 
 
 def pg_create(url: str) -> None:

@@ -80,7 +80,8 @@ WHERE a.amount <> d.amount
 ORDER BY a.id
 """
 
-# 4. Invoices equal their lines: total, count, each line's amount, and lines of the invoice's scheme and month.
+# 4. Invoices equal their lines: total, count, each line's amount, and lines of the invoice's scheme and month; no
+# line names an invoice or a due that does not exist (their keys have no database constraint, models.InvoiceLine).
 INVOICES = """
 SELECT i.id AS invoice_id, i.number, i.total, i.lines, COALESCE(SUM(l.amount), 0) AS lines_total,
        COUNT(l.id) AS line_count,
@@ -93,7 +94,12 @@ GROUP BY i.id, i.number, i.total, i.lines
 HAVING i.total <> COALESCE(SUM(l.amount), 0) OR i.lines <> COUNT(l.id)
     OR SUM(CASE WHEN l.id IS NOT NULL AND (d.id IS NULL OR l.amount <> d.amount
            OR COALESCE(d.scheme_id, -1) <> i.scheme_id OR d.month <> i.month) THEN 1 ELSE 0 END) > 0
-ORDER BY i.id
+UNION ALL
+SELECT l.invoice_id AS invoice_id, NULL AS number, 0 AS total, 0 AS lines, l.amount AS lines_total, 1 AS line_count,
+       1 AS bad_lines
+FROM billing_invoiceline l LEFT JOIN billing_invoice i ON i.id = l.invoice_id
+WHERE i.id IS NULL
+ORDER BY 1
 """
 
 # 5. Reversals cancel exactly what they reverse: the target exists and has the reversal's amount; a voided due
@@ -144,12 +150,19 @@ HAVING SUM(balance) < 0 OR SUM(balance) <> SUM(expected)
 ORDER BY holder_type, holder_id
 """
 
-# 7. Dues: the amount adds up; a live due's month lies inside its enrolment's or package's period; its kabupaten is
-# the payer row's.
+# 7. Dues: the rows it names exist (its keys have no database constraint, models.Due) and its scheme is its
+# enrolment's; the amount adds up; a live due's month lies inside its enrolment's or package's period; its kabupaten
+# is the payer row's.
 DUES = """
 SELECT due_id, participant_id, month, amount, problem FROM (
   SELECT d.id AS due_id, d.participant_id AS participant_id, d.month AS month, d.amount AS amount,
-         CASE WHEN d.amount <> d.jkk + d.jkm + d.jht + d.jp OR d.amount <= 0 THEN 'amount'
+         CASE WHEN p.id IS NULL THEN 'missing_participant'
+              WHEN (d.enrolment_id IS NOT NULL AND e.id IS NULL) OR (d.membership_id IS NOT NULL AND m.id IS NULL)
+                   OR (d.enrolment_id IS NULL AND d.membership_id IS NULL) THEN 'missing_payer'
+              WHEN d.run_id IS NOT NULL AND br.id IS NULL THEN 'missing_run'
+              WHEN COALESCE(d.scheme_id, -1) <> COALESCE(e.scheme_id, -1) OR (d.scheme_id IS NOT NULL AND s.id IS NULL)
+                   THEN 'scheme'
+              WHEN d.amount <> d.jkk + d.jkm + d.jht + d.jp OR d.amount <= 0 THEN 'amount'
               WHEN rv.id IS NULL AND e.id IS NOT NULL AND (d.month < e.start_month OR d.month > e.end_month)
                    THEN 'outside_period'
               WHEN rv.id IS NULL AND m.id IS NOT NULL
@@ -158,8 +171,11 @@ SELECT due_id, participant_id, month, amount, problem FROM (
               WHEN d.kab_code <> COALESCE(e.kab_code, m.kab_code) THEN 'kab_code'
          END AS problem
   FROM billing_due d
+  LEFT JOIN participants_participant p ON p.id = d.participant_id
   LEFT JOIN funding_enrolment e ON e.id = d.enrolment_id
   LEFT JOIN billing_membership m ON m.id = d.membership_id
+  LEFT JOIN funding_scheme s ON s.id = d.scheme_id
+  LEFT JOIN billing_billingrun br ON br.id = d.run_id
   LEFT JOIN billing_reversal rv ON rv.target_type = 'due' AND rv.target_id = d.id
 ) checked
 WHERE problem IS NOT NULL

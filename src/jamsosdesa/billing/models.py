@@ -166,18 +166,24 @@ class BillingRun(Job):
 
 
 class Due(models.Model):
-    """What one payer owes for one participant and month, priced when it was billed (the columns say with what)."""
+    """What one payer owes for one participant and month, priced when it was billed (the columns say with what).
 
-    participant = _participant()
+    Its foreign keys have no database constraint (`db_constraint=False`): the billing run writes a million dues a
+    month, each from a join of the rows it names (so they exist), and those rows are never deleted (Django's
+    PROTECT still refuses a delete through the ORM); the constraints' per-row checks, each a `FOR KEY SHARE` lock
+    that dirtied the participant's and enrolment's pages, cost most of the run. `ledger check` (invariant 7) finds
+    a due whose participant, payer row, scheme or run is missing, or whose scheme is not its enrolment's."""
+
+    participant = _participant(db_constraint=False)
     kab_code = models.CharField(max_length=5)
     desa_code = models.CharField(max_length=13)
     month = models.DateField()
     enrolment = models.ForeignKey("funding.Enrolment", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", db_index=False)
+                                  related_name="+", db_index=False, db_constraint=False)
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                   db_index=False)
+                                   db_index=False, db_constraint=False)
     scheme = models.ForeignKey("funding.Scheme", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     payer_type = models.CharField(max_length=10, choices=PayerType.choices)
     segment = models.CharField(max_length=5, choices=Segment.choices)
     sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.GENERAL)
@@ -190,7 +196,7 @@ class Due(models.Model):
     discount = models.BigIntegerField(default=0)  # already taken off the programme amounts
     amount = models.BigIntegerField()
     run = models.ForeignKey(BillingRun, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                            db_index=False)  # empty: billed ahead by a payment
+                            db_index=False, db_constraint=False)  # empty: billed ahead by a payment
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -204,14 +210,15 @@ class Due(models.Model):
             models.CheckConstraint(condition=Q(amount=models.F("jkk") + models.F("jkm") + models.F("jht")
                                                + models.F("jp")) & Q(amount__gt=0),
                                    name="due_amount_adds_up"),
-            models.UniqueConstraint(fields=["participant", "month", "enrolment"], condition=Q(enrolment__isnull=False),
-                                    name="due_enrolment_month_unique"),
+            # Not partial: a package's due has no enrolment, and NULLs never clash in a unique index (both
+            # databases), so it holds the same rule and also serves every per-person lookup (participant, month).
+            models.UniqueConstraint(fields=["participant", "month", "enrolment"], name="due_enrolment_month_unique"),
             models.UniqueConstraint(fields=["participant", "month", "membership"],
                                     condition=Q(membership__isnull=False), name="due_membership_month_unique"),
         ]
-        indexes = [models.Index(fields=["participant", "month"], name="due_participant_idx"),
-                   models.Index(fields=["kab_code", "month"], name="due_kab_month_idx"),
-                   models.Index(fields=["scheme", "month"], name="due_scheme_month_idx")]
+        indexes = [models.Index(fields=["kab_code", "month"], name="due_kab_month_idx"),
+                   models.Index(fields=["scheme", "month"], name="due_scheme_month_idx",
+                                condition=Q(scheme__isnull=False))]
 
     def __str__(self) -> str:
         return f"{self.participant_id} {self.month:%m/%Y} Rp{self.amount:,}"
@@ -252,8 +259,13 @@ class Invoice(models.Model):
 
 
 class InvoiceLine(models.Model):
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="invoice_lines", db_index=False)
-    due = models.OneToOneField(Due, on_delete=models.PROTECT, related_name="invoice_line")
+    """One person's due on a collective invoice. Written only by the billing run's invoicing, from a join of the
+    invoice and the due (never deleted): no database constraint on either key, as on `Due`; `ledger check`
+    (invariant 4) finds a line whose due or invoice is missing."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="invoice_lines", db_index=False,
+                                db_constraint=False)
+    due = models.OneToOneField(Due, on_delete=models.PROTECT, related_name="invoice_line", db_constraint=False)
     position = models.PositiveIntegerField()
     kab_code = models.CharField(max_length=5)
     desa_code = models.CharField(max_length=13)

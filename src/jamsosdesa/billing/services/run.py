@@ -207,6 +207,7 @@ def _drop_rates(run: BillingRun) -> None:
     try:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {_rate_table(run)}")
+            cursor.execute(f"DROP TABLE IF EXISTS billing_lines_{int(run.pk)}")
             if connection.vendor == "postgresql":
                 cursor.execute("RESET jit")
                 cursor.execute("RESET random_page_cost")
@@ -437,6 +438,12 @@ def _issue_invoices(run: BillingRun, month: date) -> list[Invoice]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BILLING_LOCK])
+            # The month's dues were just written (a million on the bench), and the table's statistics still say
+            # what it held before: fresh ones let the planner read the dues and the people in one pass each (hash
+            # joins) instead of probing an index 700,000 times (10.9 s against 5.9 s on the bench). ~1 s.
+            cursor.execute("ANALYZE billing_due")
+            # The lines are numbered in one sort of all of them (~110 MB on the bench): in memory, not on disk.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(f"""
             SELECT DISTINCT d.scheme_id FROM funding_scheme s JOIN billing_due d ON d.scheme_id = s.id
             WHERE d.month = %s AND {live}
@@ -457,24 +464,32 @@ def _issue_invoices(run: BillingRun, month: date) -> list[Invoice]:
     invoices = Invoice.objects.bulk_create(invoices)
     ids = [i.pk for i in invoices]
     marks = ", ".join(["%s"] * len(ids))
+    lines = f"billing_lines_{int(run.pk)}"
     with connection.cursor() as cursor:
+        # The lines are numbered into a temporary table first, then written: a single INSERT … SELECT would read
+        # "not on a line yet" from the table it is filling, and on a lines table the planner takes for empty (the
+        # first month) it scanned that table once per due, 700,000 times over the pages written so far.
+        cursor.execute(f"DROP TABLE IF EXISTS {lines}")
         cursor.execute(f"""
-            INSERT INTO billing_invoiceline (invoice_id, due_id, position, kab_code, desa_code, name, amount)
-            SELECT i.id, d.id, ROW_NUMBER() OVER (PARTITION BY i.id ORDER BY d.desa_code, p.search_name,
-                                                                          d.participant_id, d.id),
-                   d.kab_code, d.desa_code, p.full_name, d.amount
+            CREATE TEMPORARY TABLE {lines} AS
+            SELECT i.id AS invoice_id, d.id AS due_id,
+                   ROW_NUMBER() OVER (PARTITION BY i.id ORDER BY d.desa_code, p.search_name, d.participant_id,
+                                                                 d.id) AS position,
+                   d.kab_code, d.desa_code, p.full_name AS name, d.amount
             FROM billing_invoice i
             JOIN billing_due d ON d.scheme_id = i.scheme_id AND d.month = i.month
             JOIN participants_participant p ON p.id = d.participant_id
             WHERE i.id IN ({marks}) AND {live}
               AND NOT EXISTS (SELECT 1 FROM billing_invoiceline l WHERE l.due_id = d.id)""", ids)
-        # The totals are their lines' (written in this transaction, so nothing changed between the two).
-        cursor.execute(f"""
-            UPDATE billing_invoice SET
-              lines = (SELECT COUNT(*) FROM billing_invoiceline l WHERE l.invoice_id = billing_invoice.id),
-              total = (SELECT COALESCE(SUM(l.amount), 0) FROM billing_invoiceline l
-                       WHERE l.invoice_id = billing_invoice.id)
-            WHERE id IN ({marks})""", ids)
+        cursor.execute(f"INSERT INTO billing_invoiceline (invoice_id, due_id, position, kab_code, desa_code, name, "
+                       f"amount) SELECT invoice_id, due_id, position, kab_code, desa_code, name, amount FROM {lines}")
+        # The totals are their lines' (written in this transaction, so nothing changed between the two): one pass
+        # over the numbered lines, then one short update per invoice.
+        cursor.execute(f"SELECT invoice_id, COUNT(*), COALESCE(SUM(amount), 0) FROM {lines} GROUP BY invoice_id")
+        totals = cursor.fetchall()
+        cursor.executemany("UPDATE billing_invoice SET lines = %s, total = %s WHERE id = %s",
+                           [(n, total, pk) for pk, n, total in totals])
+        cursor.execute(f"DROP TABLE {lines}")
     invoices = list(Invoice.objects.filter(pk__in=ids).order_by("pk"))
     AuditBatch(actor=run.created_by, event=AuditEventType.INVOICE_ISSUED, note=f"{month:%m/%Y}", at=now).write(
         (i.pk, i.kab_code, None, {"number": i.number, "scheme": i.scheme_id, "month": f"{month:%Y-%m}",
