@@ -24,10 +24,10 @@ from jamsosdesa.core.jobs import (
     Stage,
     job_claim,
     job_create,
-    job_fail,
     job_finish,
     job_reporter,
     job_requeue,
+    job_run,
     remove_upload,
     store_upload,
 )
@@ -152,28 +152,19 @@ def bpjs_list_run(job_id: int) -> BpjsList:
 
 
 def _run(job: BpjsList) -> BpjsList:
-    report = ""
-    try:
-        with transaction.atomic():
-            summary, read = bpjs_compare(actor=job.created_by, bpjs_list=job, source=job.file_path,
-                                         progress=job_reporter(job))
-            if summary["file_error"] and not summary["column_problem"]:
-                raise FileProblem(summary["file_error"])
-            if read is not None and read.problems:
-                report = str(write_report(read, Path(job.file_path).parent / "laporan-bpjs.xlsx"))
-            if not job_finish(job, summary=summary, rows_total=summary.get("rows_total", 0), report_path=report):
-                raise JobEnded
-    except JobEnded:
-        pass
-    except (ServiceError, FileProblem) as exc:
-        job_fail(job, getattr(exc, "message", "") or str(exc), keep_file=False)
-    except Exception:
-        logger.exception("bpjs list %s failed", job.pk)
-        job_fail(job, _("Terjadi kesalahan di server. Coba lagi, atau hubungi admin bila terulang."))
-    else:
-        return job
-    remove_upload(report)
-    return job
+    def work(written: list[str]) -> None:
+        summary, read = bpjs_compare(actor=job.created_by, bpjs_list=job, source=job.file_path,
+                                     progress=job_reporter(job))
+        if summary["file_error"] and not summary["column_problem"]:
+            raise FileProblem(summary["file_error"])
+        report = ""
+        if read is not None and read.problems:
+            report = str(write_report(read, Path(job.file_path).parent / "laporan-bpjs.xlsx"))
+            written.append(report)
+        if not job_finish(job, summary=summary, rows_total=summary.get("rows_total", 0), report_path=report):
+            raise JobEnded
+
+    return job_run(job, work, name="bpjs list")
 
 
 @task()

@@ -31,12 +31,12 @@ from jamsosdesa.core.jobs import (
     Stage,
     job_claim,
     job_create,
-    job_fail,
     job_finish,
     job_progress,
     job_reporter,
     job_requeue,
     job_retry,
+    job_run,
     remove_upload,
     store_upload,
 )
@@ -511,28 +511,20 @@ def _run(job: StatementImport) -> StatementImport:
     options = StatementOptions(format=job.format, mapping=job.mapping.columns if job.mapping else None,
                                channel=job.channel, dry_run=job.dry_run, statement_id=job.pk,
                                note=_("rekening koran #%(id)s %(f)s") % {"id": job.pk, "f": job.file_name})
-    report = ""
-    try:
-        with transaction.atomic():
-            outcome = statement_import(actor=job.created_by, source=job.file_path, options=options,
-                                       progress=job_reporter(job))
-            if not job.dry_run and not outcome.file_error:
-                statement_audit(actor=job.created_by, job=job, outcome=outcome)
-            if outcome.problems:
-                report = str(write_report(outcome, Path(job.file_path).parent / "laporan.xlsx"))
-            if not job_finish(job, summary=outcome.summary(), rows_total=outcome.rows_total, report_path=report):
-                raise JobEnded
-    except JobEnded:
-        pass
-    except (ServiceError, FileProblem) as exc:
-        job_fail(job, getattr(exc, "message", "") or str(exc), keep_file=False)
-    except Exception:
-        logger.exception("statement import %s failed", job.pk)
-        job_fail(job, _("Terjadi kesalahan di server. Coba lagi, atau hubungi admin bila terulang."))
-    else:
-        return job
-    remove_upload(report)
-    return job
+
+    def work(written: list[str]) -> None:
+        outcome = statement_import(actor=job.created_by, source=job.file_path, options=options,
+                                   progress=job_reporter(job))
+        if not job.dry_run and not outcome.file_error:
+            statement_audit(actor=job.created_by, job=job, outcome=outcome)
+        report = ""
+        if outcome.problems:
+            report = str(write_report(outcome, Path(job.file_path).parent / "laporan.xlsx"))
+            written.append(report)
+        if not job_finish(job, summary=outcome.summary(), rows_total=outcome.rows_total, report_path=report):
+            raise JobEnded
+
+    return job_run(job, work, name="statement import")
 
 
 def statement_audit(*, actor, job: StatementImport | None, outcome: StatementOutcome, file_name: str = "") -> None:

@@ -41,9 +41,9 @@ from .. import clock
 from ..errors import ErrorCode, ServiceError
 from .models import ACTIVE, Job, JobStatus
 
-__all__ = ["ACTIVE", "Job", "JobEnded", "JobStatus", "Stage", "job_cancel", "job_claim", "job_create",
-           "job_enqueue", "job_expire_stale", "job_fail", "job_finish", "job_progress", "job_release_file",
-           "job_reporter", "job_requeue", "job_retry", "jobs_cleanup", "jobs_expire_stale", "remove_upload",
+__all__ = ["ACTIVE", "Job", "JobEnded", "JobStatus", "Stage", "job_cancel", "job_claim", "job_create", "job_enqueue",
+           "job_expire_stale", "job_fail", "job_finish", "job_progress", "job_release_file", "job_reporter",
+           "job_requeue", "job_retry", "job_run", "jobs_cleanup", "jobs_expire_stale", "remove_upload",
            "store_upload", "worker_gone", "worker_name"]
 
 PROGRESS_TIMEOUT = 86_400
@@ -307,6 +307,34 @@ def job_fail(job: Job, message: str, *, keep_file: bool = True) -> bool:
 def job_cancel(job: Job) -> bool:
     """Cancel a job that is still waiting; False once a worker has taken it (or it has ended)."""
     return _end(job, JobStatus.CANCELLED, "", (JobStatus.QUEUED,))
+
+
+def job_run(job: Job, work: Callable[[list[str]], None], *, name: str = "job") -> Job:
+    """Run a claimed file job's `work` in one transaction and end the job whatever happens. `work` does the job and
+    calls `job_finish` (raising JobEnded when that says the job ended meanwhile); it adds the paths of files it
+    writes (a report) to the list it is given, so they are removed when the work does not end well.
+
+    A ServiceError or FileProblem fails the job with its message (the file was the problem: it is dropped); any
+    other exception is logged and fails it with a message to try again (its file kept for `job_retry`); JobEnded
+    (the job expired or was cancelled meanwhile) leaves it as it is."""
+    from ..sheets import FileProblem
+
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            work(written)
+    except JobEnded:
+        pass
+    except (ServiceError, FileProblem) as exc:
+        job_fail(job, getattr(exc, "message", "") or str(exc), keep_file=False)
+    except Exception:
+        logger.exception("%s %s failed", name, job.pk)
+        job_fail(job, _("Terjadi kesalahan di server. Coba lagi, atau hubungi admin bila terulang."))
+    else:
+        return job
+    for path in written:
+        remove_upload(path)
+    return job
 
 
 # --- time limit and stale jobs ----------------------------------------------------------------------------
