@@ -152,3 +152,9 @@ def can_see_billing_runs(user) -> bool:
     if sees_everything(user):
         return True
     return bool(user.is_authenticated and user.is_active and user.role in RUN_VIEWERS)
+
+
+def can_import_statements(user) -> bool:
+    """Statements are the branch office's: a branch officer (its kabupaten's queue) or a national admin."""
+    return sees_everything(user) or bool(user.is_authenticated and user.is_active
+                                         and user.role == Role.BRANCH_OFFICER)

@@ -19,7 +19,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from jamsosdesa.billing.access import can_pay_invoice, can_record_payment, scope_invoices
+from jamsosdesa.billing.access import (
+    can_import_statements,
+    can_pay_invoice,
+    can_record_payment,
+    scope_invoices,
+)
 from jamsosdesa.billing.models import Invoice, InvoiceLine, Payment, PaymentChannel, PaymentSource, QueueReason
 from jamsosdesa.contributions.book import rate_book
 from jamsosdesa.core.access import sees_everything, user_region_codes
@@ -41,7 +46,6 @@ from jamsosdesa.core.jobs import (
     store_upload,
 )
 from jamsosdesa.core.models import AuditEventType
-from jamsosdesa.core.roles import Role
 from jamsosdesa.core.sheets import FileProblem
 from jamsosdesa.participants.access import scope_participants
 from jamsosdesa.participants.models import Participant
@@ -74,12 +78,6 @@ REASON_LABELS = {
 }
 SAMPLE_SIZE = 5
 CHUNK = 2000
-
-
-def can_import_statements(user) -> bool:
-    """Statements are the branch office's: a branch officer (its kabupaten's queue) or a national admin."""
-    return sees_everything(user) or bool(user.is_authenticated and user.is_active
-                                         and user.role == Role.BRANCH_OFFICER)
 
 
 def _refuse_importer() -> ServiceError:
