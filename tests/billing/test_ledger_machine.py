@@ -1,10 +1,13 @@
 """The ledger against a plain reference model, step by step (issue 12; docs/design/ledger.md §6).
 
 Hypothesis draws random sequences of billing runs, payments (good, odd and bad amounts), repeated requests,
-reversals, scheme endings and new packages, on a clock that moves a month (or a deadline) at a time. After every
-step the machine compares the system with `tests/billing/model.py`: `ledger_check()` finds nothing, the live dues,
-which of them are paid and every holder's credit balance are the model's, and so is each participant's status
-(status, paid-through month, amount owed, covered).
+reversals, scheme endings, packages started, changed and ended, deactivations in the registry, statement imports
+(through the import service's public entry point, so its bulk path is checked too) and the reconciliation queue's
+decisions, on a clock that moves a month (or a deadline) at a time. After every step the machine compares the
+system with `tests/billing/model.py`: `ledger_check()` finds nothing, the live dues, which of them are paid and
+every holder's credit balance are the model's, and so is each participant's status, both from `status_of`
+(status, paid-through month, amount owed, covered) and from the region's `status_table` (status, last and first
+paid month, first unpaid month, amount owed).
 
 Profiles: `ci` (the default, and with env CI): a fixed number of examples, derandomized and without the example
 database, so a CI run is reproducible; `dev` (HYPOTHESIS_PROFILE=dev) runs more. A failing sequence is printed
@@ -13,6 +16,7 @@ by hypothesis as plain calls; paste it into tests/billing/test_machine_findings.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 from collections import Counter
@@ -39,16 +43,28 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from jamsosdesa.billing import models as billing_models
 from jamsosdesa.billing.check import ledger_check
 from jamsosdesa.billing.live import live
-from jamsosdesa.billing.models import Allocation, ArrearsPolicy, Due, HolderType, Invoice, Payment, ReversalTarget
+from jamsosdesa.billing.models import (
+    Allocation,
+    ArrearsPolicy,
+    Due,
+    HolderType,
+    Invoice,
+    Membership,
+    Payment,
+    ReconciliationItem,
+    ReversalTarget,
+)
 from jamsosdesa.billing.policy import policy_cache_clear
 from jamsosdesa.billing.services.allocation import credit_balance
-from jamsosdesa.billing.services.membership import membership_start
+from jamsosdesa.billing.services.membership import membership_change, membership_end, membership_start
 from jamsosdesa.billing.services.payments import PaymentRequest, payment_record
+from jamsosdesa.billing.services.queue import queue_decide
 from jamsosdesa.billing.services.reversals import payment_reverse
 from jamsosdesa.billing.services.run import billing_run
-from jamsosdesa.billing.status import status_of
+from jamsosdesa.billing.status import status_of, status_rows
 from jamsosdesa.contributions.book import rate_book
 from jamsosdesa.core import clock
 from jamsosdesa.core.errors import ServiceError
@@ -58,7 +74,9 @@ from jamsosdesa.core.roles import Role
 from jamsosdesa.funding.models import Enrolment
 from jamsosdesa.funding.services import scheme_create
 from jamsosdesa.funding.services.ending import enrolment_end
+from jamsosdesa.imports.statement_import import StatementOptions, statement_import
 from jamsosdesa.participants.models import Participant, SectorSource
+from jamsosdesa.participants.services import participant_deactivate
 from tests.billing import model as m
 from tests.billing.conftest import enrol, package
 from tests.conftest import DESA_A, DESA_B, make_user
@@ -105,6 +123,13 @@ AMOUNTS = st.one_of(
     st.integers(1, 14).map(lambda k: k * 8_400),
     st.integers(1, 60_000),  # odd amounts: part of a month, a month and a bit
 )
+# A statement line: what it names (a person's NIK, an invoice, a NIK nobody has, an earlier payment's reference, the
+# line before it again), whose / which, the amount, and for an earlier reference whether the amount is the same.
+STATEMENT_LINE = st.tuples(st.sampled_from(["person", "person", "unknown", "unknown", "invoice", "earlier", "again"]),
+                           st.integers(0, len(WORLD) - 1), AMOUNTS, st.booleans())
+# The bank's own column titles, read through a saved mapping as the import page offers it.
+STATEMENT_MAPPING = {"nik": "No KTP", "amount": "Nominal", "date": "Tgl Bayar", "reference": "No Ref",
+                     "name": "Uraian", "invoice": "No Tagihan"}
 BAD_AMOUNTS = st.sampled_from([0, -16_800, django_settings.PAYMENT_MAX_AMOUNT + 1, 10**15])
 
 
@@ -171,8 +196,10 @@ class LedgerMachine(RuleBasedStateMachine):
                                        due_day=django_settings.BILLING_DUE_DAY,
                                        due_month_offset=django_settings.BILLING_DUE_MONTH_OFFSET)
         ledger.policy = (mode, grace)
+        # TEMPORARY (remove once H5's package cancelling is committed): which end-of-package rule the code has.
+        ledger.package_cancel = hasattr(billing_models, "MEMBERSHIP_COVERS")
         for p in self.people:
-            ledger.people[p.pk] = m.Person(p.pk, p.desa_id, p.search_name, p.sector)
+            ledger.people[p.pk] = m.Person(p.pk, p.desa_id, p.search_name, p.sector, registered=this)
         s = self.scheme
         ledger.schemes[s.pk] = m.Scheme(s.pk, s.payer_type, s.segment, tuple(s.programmes), s.income_nominal)
         for e in self.enrolments:
@@ -213,8 +240,11 @@ class LedgerMachine(RuleBasedStateMachine):
         note("rule kill_run_midway")
         month = add_months(clock.this_month(), ahead)
 
+        died = []
+
         def die_after_a_chunk(done, total, stage=None):
             if 1 <= done < total:
+                died.append(done)
                 raise _Killed
 
         quiet = logging.getLogger("jamsosdesa.billing.services.run")
@@ -223,7 +253,9 @@ class LedgerMachine(RuleBasedStateMachine):
             killed = billing_run(actor=self.admin, month=month, trigger="cli", progress=die_after_a_chunk)
         finally:
             quiet.disabled = False
-        assert killed.status == JobStatus.FAILED, killed.status
+        # With every package ended and the scheme over, no kabupaten has anything to bill: no chunk to die after.
+        assert killed.status == (JobStatus.FAILED if died else JobStatus.DONE), killed.status
+        note("kill_run_midway killed a run" if died else "kill_run_midway: nothing in force to kill")
         billing_run(actor=self.admin, month=month, trigger="cli")
         self.model.bill(month)
 
@@ -336,8 +368,21 @@ class LedgerMachine(RuleBasedStateMachine):
         own = set(self.model.payments[n].allocations)
         released = live_before - {a.n for a in self.model.allocations if a.live} - own
         note("reverse_payment released later allocations" if released else "reverse_payment")
+        if self.model.payments[n].queued:
+            note("reverse_payment of a queued payment assigned later")
         payment_reverse(actor=self.admin, payment=Payment.objects.get(pk=self.db_payment[n]), reason="mistake")
         self.reversed.append(n)
+
+    @rule(target=payments, specs=st.lists(STATEMENT_LINE, min_size=1, max_size=3), pair=st.booleans())
+    def import_statement_again(self, specs, pair):
+        return self.import_statement(specs, pair)
+
+    @precondition(lambda self: hasattr(self, "model") and self.model.open_queue())
+    @rule(target=payments, which=st.integers(0, 20),
+          decision=st.sampled_from(["assign", "assign", "assign", "refund", "reject"]),
+          who=st.integers(0, len(WORLD) - 1), to_invoice=st.booleans())
+    def decide_queue_item_again(self, which, decision, who, to_invoice):
+        return self.decide_queue_item(which, decision, who, to_invoice)
 
     @precondition(lambda self: self.reversed)
     @rule(which=st.integers(0, 100))
@@ -364,22 +409,193 @@ class LedgerMachine(RuleBasedStateMachine):
             released = paid_before - {d.n for d in self.model.dues if d.paid is not None}
             note("end_enrolment voided a paid due" if released else "end_enrolment voided dues")
 
-    @rule(who=st.integers(0, 2), after=st.integers(0, 2))
-    def start_package(self, who, after):
+    # --- packages and the registry ------------------------------------------------------------------------
+
+    def _refused_alike(self, expected: m.Refused, call) -> None:
+        with pytest.raises(ServiceError) as refused:
+            call()
+        assert str(refused.value.code) == expected.code, (expected, refused.value)
+
+    @rule(who=st.integers(0, len(WORLD) - 1), after=st.integers(0, 2), jht=st.booleans())
+    def start_package(self, who, after, jht):
+        """A new package: for a scheme's worker after the scheme's end, for a self-payer after the last one ended."""
         note("rule start_package")
         person = self.people[who]
-        e = self.model.enrolments[self.enrolments[who].pk]
-        first = max(add_months(e.end, 1 + after), clock.this_month())
-        pkg = m.Package(-1, person.pk, ("JKK", "JKM"), 1_000_000, first)
-        if any(p.person == person.pk and p.last is None for p in self.model.packages.values()):
-            with pytest.raises(ServiceError):
-                membership_start(actor=self.admin, participant=person, programmes=["JKK", "JKM"], income=1_000_000,
-                                 first_month=first, channel="cli")
+        this = clock.this_month()
+        if who < len(self.enrolments):
+            first = max(add_months(self.model.enrolments[self.enrolments[who].pk].end, 1 + after), this)
+        else:
+            first = add_months(this, after)
+        programmes = ("JKK", "JKM", "JHT") if jht else ("JKK", "JKM")
+        pkg = m.Package(-1, person.pk, programmes, 1_000_000, first)
+
+        def call():
+            return membership_start(actor=self.admin, participant=person, programmes=list(programmes),
+                                    income=1_000_000, first_month=first, channel="cli")
+
+        expected = self.model.check_start_package(pkg, clock.today())
+        if expected is not None:
+            note(f"start_package refused: {expected.code}")
+            return self._refused_alike(expected, call)
+        pkg.id = call().pk
+        assert self.model.start_package(pkg, clock.today()) == pkg.id
+
+    @rule(who=st.integers(0, len(WORLD) - 1), offset=st.integers(-1, 2), what=st.sampled_from(["income", "jht"]))
+    def change_package(self, who, offset, what):
+        """Other programmes or another income from a month: the package's first or this month (whichever is later),
+        the month before (a change back-dated), or a later one."""
+        note("rule change_package")
+        person = self.people[who]
+        old = self.model.open_package_of(person.pk)
+        if old is None:
             return
-        made = membership_start(actor=self.admin, participant=person, programmes=["JKK", "JKM"], income=1_000_000,
-                                first_month=first, channel="cli")
-        pkg.id = made.pk
-        assert self.model.start_package(pkg) == made.pk
+        start = add_months(max(old.first, clock.this_month()), offset)
+        programmes, income = tuple(old.programmes), old.income
+        if what == "jht":
+            programmes = ("JKK", "JKM") if "JHT" in programmes else ("JKK", "JKM", "JHT")
+        else:
+            income = 1_500_000 if income == 1_000_000 else 1_000_000
+
+        def call():
+            return membership_change(actor=self.admin, membership=Membership.objects.get(pk=old.id),
+                                     from_month=start, programmes=list(programmes), income=income)
+
+        expected = self.model.check_change_package(person.pk, start, programmes, income, clock.today())
+        if expected is not None:
+            note(f"change_package refused: {expected.code}")
+            return self._refused_alike(expected, call)
+        new = call()
+        note("change_package voided dues" if any(d.payer == ("M", old.id) and d.month >= start
+                                                 for d in self.model.dues) else "change_package")
+        self.model.change_package(person.pk, m.Package(new.pk, person.pk, tuple(new.programmes), new.income,
+                                                       new.first_month))
+
+    @rule(who=st.integers(0, len(WORLD) - 1), offset=st.integers(-2, 2))
+    def end_package(self, who, offset):
+        """The worker stops paying after a month (also one already past)."""
+        note("rule end_package")
+        person = self.people[who]
+        pkg = self.model.open_package_of(person.pk)
+        if pkg is None:
+            return
+        last = add_months(clock.this_month(), offset)
+
+        def call():
+            return membership_end(actor=self.admin, membership=Membership.objects.get(pk=pkg.id), last_month=last,
+                                  reason="stopped")
+
+        expected = self.model.check_end_package(person.pk, last, clock.today())
+        if expected is not None:
+            note(f"end_package refused: {expected.code}")
+            return self._refused_alike(expected, call)
+        call()
+        note("end_package voided dues" if any(d.payer == ("M", pkg.id) and d.month > last and d.live
+                                              for d in self.model.dues) else "end_package")
+        self.model.end_package(person.pk, last)
+
+    @rule(who=st.integers(0, len(WORLD) - 1))
+    def deactivate(self, who):
+        """The registry ends the person (died, moved, withdrew): status `ended`; later months are not billed."""
+        note("rule deactivate")
+        person = Participant.objects.get(pk=self.people[who].pk)
+        expected = self.model.deactivate(person.pk, clock.today())
+        if isinstance(expected, m.Refused):
+            return self._refused_alike(expected, lambda: participant_deactivate(
+                actor=self.admin, participant=person, reason="withdrew"))
+        participant_deactivate(actor=self.admin, participant=person, reason="withdrew")
+
+    # --- statements and the queue --------------------------------------------------------------------------
+
+    @rule(target=payments, specs=st.lists(STATEMENT_LINE, min_size=1, max_size=3), pair=st.booleans())
+    def import_statement(self, specs, pair):
+        """A small statement (CSV with its own column titles, read through a mapping) applied through the import
+        service: people's NIKs, an invoice number, a NIK nobody has (queued), a reference recorded earlier (not
+        counted again), a line repeated in the file, and with `pair` a second line for one person."""
+        note("rule import_statement")
+        today = clock.today()
+        lines: list[tuple[m.StatementLine, str, str]] = []  # (the model's line, NIK cell, invoice cell)
+        invoices = list(Invoice.objects.filter(scheme=self.scheme).order_by("month", "seq"))
+        for kind, who, amount, same in specs:
+            person = self.people[who]
+            ref = f"ST-{next(self.refs)}"
+            if kind == "again" and lines:
+                lines.append(lines[-1])
+                note("import_statement line repeated in the file")
+                continue
+            if kind == "earlier" and self.model.payments:
+                earlier = self.model.payments[(who * 7 + amount) % len(self.model.payments)]
+                ref, amount = earlier.reference, earlier.amount if same else amount
+                note("import_statement line with an earlier reference")
+            if kind == "unknown":
+                lines.append((m.StatementLine(ref, amount), f"33110101019{next(_nik_serial):05d}", ""))
+            elif kind == "invoice" and invoices:
+                invoice = invoices[who % len(invoices)]
+                lines.append((m.StatementLine(ref, amount, scheme=self.scheme.pk, invoice_no=invoice.pk), "",
+                              invoice.number))
+            else:
+                lines.append((m.StatementLine(ref, amount, person=person.pk), person.nik, ""))
+        if pair:
+            mine = [line for line in lines if line[0].person is not None]
+            if mine:
+                lines.append((replace(mine[0][0], reference=f"ST-{next(self.refs)}", amount=mine[0][0].amount + 8_400),
+                              mine[0][1], ""))
+                note("import_statement two lines for one person")
+        rows = ["No KTP;Nominal;Tgl Bayar;No Ref;Uraian;No Tagihan"]
+        for line, nik, number in lines:
+            rows.append(f"{nik};{line.amount};{today:%d/%m/%Y};{line.reference};iuran desa;{number}")
+        data = ("\n".join(rows) + "\n").encode()
+        counts, made = self.model.import_statement([line for line, _nik, _number in lines], today=today)
+        outcome = statement_import(actor=self.admin, source=io.BytesIO(data), options=StatementOptions(
+            mapping=STATEMENT_MAPPING, channel="bank", dry_run=False))
+        assert outcome.file_error == "", outcome.file_error
+        assert {k: v for k, v in outcome.counts.items() if v} == counts, (outcome.counts, outcome.problems)
+        recorded = []
+        for n, kind, reason in made:
+            payment = Payment.objects.get(channel="bank", external_reference=self.model.payments[n].reference)
+            self.db_payment[n] = payment.pk
+            if kind == "queued":
+                note(f"import_statement queued: {reason}")
+                assert payment.holder_type == "" and payment.queue_item.reason == reason
+            else:
+                note(f"import_statement paid: {kind}")
+                recorded.append(n)
+        return multiple(*recorded)
+
+    @precondition(lambda self: hasattr(self, "model") and self.model.open_queue())
+    @rule(target=payments, which=st.integers(0, 20),
+          decision=st.sampled_from(["assign", "assign", "assign", "refund", "reject"]),
+          who=st.integers(0, len(WORLD) - 1), to_invoice=st.booleans())
+    def decide_queue_item(self, which, decision, who, to_invoice):
+        """A branch officer decides a queued payment: assign it to a person or (`to_invoice`, when there is one) to a
+        collective invoice, refund it or reject it. An assigned one is a payment of its holder from then on (it may
+        be reversed)."""
+        note("rule decide_queue_item")
+        queued = self.model.open_queue()
+        n = queued[which % len(queued)]
+        item = ReconciliationItem.objects.get(payment_id=self.db_payment[n])
+        target = holder = None
+        if decision == "assign":
+            invoices = list(Invoice.objects.filter(scheme=self.scheme).order_by("month", "seq"))
+            if not (to_invoice and invoices):
+                target = Participant.objects.get(pk=self.people[who].pk)
+                holder = ("P", target.pk)
+            else:
+                target = invoices[which % len(invoices)]
+                holder = ("S", self.scheme.pk)
+        expected = self.model.decide(n, decision, holder=holder, today=clock.today())
+
+        def call():
+            return queue_decide(actor=self.admin, item=item, decision=decision, holder=target,
+                                note="bukan iuran" if decision == "reject" else "")
+
+        if isinstance(expected, m.Refused):
+            note(f"decide_queue_item refused: {expected.code}")
+            self._refused_alike(expected, call)
+            return multiple()
+        decided = call()
+        note(f"decide_queue_item {decision} {holder[0] if holder else ''}".strip())
+        assert decided.status == {"assign": "assigned", "refund": "refunded", "reject": "rejected"}[decision]
+        return n if decision == "assign" else multiple()
 
     # --- after every step ----------------------------------------------------------------------------------
 
@@ -418,12 +634,18 @@ class LedgerMachine(RuleBasedStateMachine):
         if not hasattr(self, "model"):
             return
         today = clock.today()
+        table = {row["participant_id"]: row for row in status_rows("33.11", today)}
+        assert set(table) == {p.pk for p in self.people}
         for p in self.people:
             got = status_of(Participant.objects.get(pk=p.pk), today)
             expected = self.model.status(p.pk, today)
             note(f"status {expected['status']}, covered {expected['covered']}")
             assert {"status": str(got.status), "paid_through": got.paid_through, "owed": got.owed,
                     "covered": got.covered} == expected, (p.full_name, today)
+            row = table[p.pk]
+            assert {"status": str(row["status"]), "last_paid": row["last_paid"], "first_paid": row["first_paid"],
+                    "first_unpaid": row["first_unpaid"], "owed": row["owed"]} == self.model.table_row(p.pk, today), (
+                p.full_name, today, "status_table")
 
 
 @pytest.mark.django_db

@@ -27,3 +27,21 @@ def test_a_payment_pays_this_month_before_a_month_billed_early(admin_user):
     payment_record(actor=admin_user, request=PaymentRequest(amount=next_due.amount, paid_on=clock.today(),
                                                             reference="H7-F1", channel="bank", nik=worker.nik))
     assert month(0) in _paid_months(worker)  # the oldest month first (issue 12: "pays the oldest unpaid month first")
+
+
+@pytest.mark.xfail(strict=True, reason="open: billing/services/allocation.py (_pay_ahead) bills months ahead for a "
+                                       "deactivated participant's open package; the billing run never bills them")
+@pytest.mark.django_db
+def test_a_payment_for_a_deactivated_worker_bills_no_month_after_the_deactivation(admin_user):
+    """Found by the ledger machine's `deactivate` rule. The run bills a person's month only when they were still
+    registered at its start (services/run.py, PERSON_OK), and a statement queues an ended person's money for the
+    branch officer; a payment recorded directly must not bill and pay the months after the person left either (the
+    money beyond the months billed stays credit, to be refunded)."""
+    from jamsosdesa.participants.services import participant_deactivate
+
+    worker = people(1)[0]
+    package(worker, first=month(0))
+    worker = participant_deactivate(actor=admin_user, participant=worker, reason="died")
+    payment_record(actor=admin_user, request=PaymentRequest(amount=60_000, paid_on=clock.today(),
+                                                            reference="H4-F2", channel="bank", nik=worker.nik))
+    assert list(live(Due.objects.filter(participant=worker, month__gt=month(0)), ReversalTarget.DUE)) == []
