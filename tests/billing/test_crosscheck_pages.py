@@ -71,7 +71,7 @@ def test_a_branch_officer_uploads_and_drills_down(world, branch, django_capture_
     names = [row[2] for row in sheet[1:]]
     assert '=HYPERLINK("http://x")' in names  # a text cell, never a formula
     assert b"<f>" not in data  # xlsxwriter wrote no formula element
-    event = AuditEvent.objects.get(event_type=AuditEventType.WORKLIST_EXPORTED, object_type="bpjs_list")
+    event = AuditEvent.objects.get(event_type=AuditEventType.BPJS_LIST_EXPORTED, object_type="bpjs_list")
     assert event.new["rows"] == len(sheet) - 1
 
 

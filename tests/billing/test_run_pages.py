@@ -86,13 +86,13 @@ def test_an_invoice_outside_the_users_area_is_not_found(invoiced, make_scheme):
     assert invoiced.number not in _client(gianyar).get("/tagihan/kolektif/").content.decode()
 
 
-def test_the_printout_lists_every_line_and_is_recorded_as_an_export(invoiced, official):
+def test_the_printout_lists_every_line_and_is_recorded_as_printed(invoiced, official):
     response = _client(official).get(f"/tagihan/kolektif/{invoiced.pk}/cetak/")
     text = b"".join(response.streaming_content).decode()
     assert "Tagihan Kolektif Iuran Jaminan Sosial Ketenagakerjaan" in text
     assert all(name in text for name in ("Agus Salim", "Sri Lestari", "Budi Raharjo"))
     assert "Total tagihan" in text and "Rp50.400" in text
-    event = AuditEvent.objects.get(event_type="ledger_statement.exported", object_type="invoice")
+    event = AuditEvent.objects.get(event_type="ledger_statement.printed", object_type="invoice")
     assert event.object_id == str(invoiced.pk) and event.new["rows"] == 3
 
 

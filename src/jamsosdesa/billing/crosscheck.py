@@ -415,14 +415,14 @@ def crosscheck_xlsx(*, actor, bpjs_list: BpjsList, target, findings=DIFFERENCES)
 
 
 def crosscheck_export_record(*, actor, bpjs_list: BpjsList, rows: int) -> None:
-    """One export event (the worklist export's type: a list of people to act on), with what went out."""
+    """One BPJS_LIST_EXPORTED event (the comparison's findings went out as a file), with what went out."""
     from django.db import transaction
 
     from jamsosdesa.core.audit import audit_record
     from jamsosdesa.core.models import AuditEventType
 
     with transaction.atomic():
-        audit_record(actor=actor, event=AuditEventType.WORKLIST_EXPORTED, object_type="bpjs_list",
+        audit_record(actor=actor, event=AuditEventType.BPJS_LIST_EXPORTED, object_type="bpjs_list",
                      object_id=str(bpjs_list.pk), region_code=bpjs_list.region_code,
                      new={"kind": "bpjs_crosscheck", "findings": [str(f) for f in DIFFERENCES], "format": "xlsx",
                           "rows": rows, "nik_masked": personal_data(actor).nik_masked})

@@ -1,6 +1,7 @@
 """Statements (issue 12 item 6): what was billed, paid and is still owed, for one participant and for one scheme
 (its payer: all its invoices, or one invoice), on a page, on A4 paper with the amount in words (terbilang), and as
-an .xlsx file. Reads only; every export of one is audited (STATEMENT_EXPORTED).
+an .xlsx file. Reads only; every export of one is audited (STATEMENT_EXPORTED), and so is opening its printable page
+(STATEMENT_PRINTED).
 
 "Live" rows only count (`billing.live`): a reversed payment is listed as reversed and adds nothing; a voided due
 is left out of what is owed. Money is whole rupiah throughout.
@@ -289,6 +290,25 @@ def statement_export_record(*, actor, kind: str, obj, fmt: str, rows: int, regio
     audit_record(actor=actor, event=AuditEventType.STATEMENT_EXPORTED, object_type=f"statement_{kind}",
                  object_id=str(obj.pk), region_code=region_code,
                  new={"kind": kind, "format": fmt, "rows": rows, "nik_masked": nik_masked})
+
+
+@transaction.atomic
+def statement_print_record(*, actor, kind: str, obj, region_code: str = "", rows: int = 0) -> None:
+    """A statement's printable page was opened (to read or print it): who opened which statement."""
+    audit_record(actor=actor, event=AuditEventType.STATEMENT_PRINTED, object_type=f"statement_{kind}",
+                 object_id=str(obj.pk), region_code=region_code, new={"kind": kind, "format": "page", "rows": rows})
+
+
+def participant_statement_print_record(*, actor, statement: ParticipantStatement) -> None:
+    p = statement.participant
+    statement_print_record(actor=actor, kind="participant", obj=p, region_code=p.desa_id,
+                           rows=len(statement.dues) + len(statement.payments))
+
+
+def scheme_statement_print_record(*, actor, statement: SchemeStatement) -> None:
+    statement_print_record(actor=actor, kind="invoice" if statement.invoice else "scheme",
+                           obj=statement.invoice or statement.scheme, region_code=statement.scheme.owner_code,
+                           rows=len(statement.invoices) + len(statement.desa) + len(statement.payments))
 
 
 def _book(target):

@@ -109,7 +109,8 @@ def invoice_detail(request, pk: int):
 
 @login_required
 def invoice_print(request, pk: int):
-    """The A4 printout: every line the user sees, by desa with subtotals (a list of people: recorded as an export)."""
+    """The A4 printout: every line the user sees, by desa with subtotals (a list of people: recorded as a printed
+    statement, as a statement's printable page is)."""
     invoice = _invoice_for_user(request, pk)
     view = sel.invoice_view(request.user, invoice, list_up_to=PRINT_MAX_LINES)
     scheme = Scheme.objects.get(pk=invoice.scheme_id)
@@ -117,10 +118,10 @@ def invoice_print(request, pk: int):
         "invoice": invoice, "view": view, "scheme": scheme, "too_many": not view.listed, "limit": PRINT_MAX_LINES,
         "printed_at": clock.now()}, request=request)
 
-    def body():  # the export is recorded once the page has gone out, as the other exports do
+    def body():  # the printout is recorded once the page has gone out, as the exports are
         yield html
         if view.listed and view.shown_lines:
-            audit_record(actor=request.user, event=AuditEventType.STATEMENT_EXPORTED, obj=invoice,
+            audit_record(actor=request.user, event=AuditEventType.STATEMENT_PRINTED, obj=invoice,
                          object_type="invoice", region_code=invoice.kab_code,
                          new={"number": invoice.number, "format": "print", "rows": view.shown_lines})
 

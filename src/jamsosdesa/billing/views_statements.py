@@ -1,6 +1,7 @@
 """Statements (H6): a participant's (months, dues per payer, payments, credit, balance) and a scheme payer's (its
 invoices, or one, billed/paid/outstanding by desa), each a page that prints on A4 with the amount in words, and an
-.xlsx export (audited). Outside the user's area: 404."""
+.xlsx export (both audited: opening the printable page as STATEMENT_PRINTED, the file as STATEMENT_EXPORTED).
+Outside the user's area: 404."""
 
 import tempfile
 from collections.abc import Callable
@@ -15,10 +16,12 @@ from jamsosdesa.core import clock
 from .statements import (
     participant_statement,
     participant_statement_export_record,
+    participant_statement_print_record,
     participant_statement_xlsx,
     scheme_invoice_get,
     scheme_statement,
     scheme_statement_export_record,
+    scheme_statement_print_record,
     scheme_statement_xlsx,
     statement_participant_get,
     statement_scheme_get,
@@ -73,8 +76,10 @@ def _scheme_statement(request, pk: int):
 @login_required
 def participant_statement_page(request, pk: int):
     statement = _participant_statement(request, pk)
-    return render(request, "billing/statement_participant.html", {
+    page = render(request, "billing/statement_participant.html", {
         "s": statement, "words": statement.words(_lang()), "today": clock.today()})
+    participant_statement_print_record(actor=request.user, statement=statement)
+    return page
 
 
 @login_required
@@ -89,8 +94,10 @@ def participant_statement_export(request, pk: int):
 @login_required
 def scheme_statement_page(request, pk: int):
     statement = _scheme_statement(request, pk)
-    return render(request, "billing/statement_scheme.html", {
+    page = render(request, "billing/statement_scheme.html", {
         "s": statement, "words": statement.words(_lang()), "today": clock.today()})
+    scheme_statement_print_record(actor=request.user, statement=statement)
+    return page
 
 
 @login_required
