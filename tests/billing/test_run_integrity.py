@@ -61,3 +61,30 @@ def test_an_invoice_line_naming_an_invoice_or_due_that_does_not_exist_is_found(b
     failure = problems(4)
 
     assert {row["invoice_id"] for row in failure.rows} == {987_654_321, second.invoice_id}
+
+
+def test_the_run_counts_everyone_in_force_it_could_not_bill_once_by_reason(admin_user, make_scheme):
+    """The skipped counts (found from the rows that fail, not by joining everyone again): each reason once, for
+    scheme-paid people and packages alike, and nobody billed counted."""
+    from datetime import timedelta
+
+    from jamsosdesa.core import clock
+    from jamsosdesa.participants.models import Participant
+
+    scheme = make_scheme()
+    ok, later, gone, odd = people(4, DESA_A)
+    enrol(scheme, [ok, later, gone, odd])
+    own_ok, own_gone, own_odd_income = people(3, DESA_B)
+    for p in (own_ok, own_gone):
+        package(p)
+    package(own_odd_income, income=1_234_567)  # an income no longer on the list (written directly)
+    Participant.objects.filter(pk=later.pk).update(created_at=clock.now().replace(year=clock.now().year + 1))
+    Participant.objects.filter(pk__in=[gone.pk, own_gone.pk]).update(  # before this month began
+        is_active=False, deactivated_at=clock.now() - timedelta(days=70))
+    Participant.objects.filter(pk=odd.pk).update(sector="tidak_dikenal")  # a sector the rates do not know
+
+    run = billing_run(actor=admin_user, month=month(0))
+
+    assert run.status == JobStatus.DONE, run.message
+    assert set(Due.objects.values_list("participant_id", flat=True)) == {ok.pk, own_ok.pk}
+    assert run.skipped == {"registered_later": 1, "inactive": 2, "no_rate": 1, "income_not_allowed": 1}

@@ -341,23 +341,56 @@ def _membership_dues(cursor, table: str, params: dict) -> int:
 
 
 def _skipped(cursor, table: str, params: dict) -> dict[str, int]:
-    """Who is in force this month but cannot be billed, by reason (the same FROM as the dues, the conditions
-    turned round): registered after the month, deactivated before it, or no price (the rate's error code)."""
+    """Who is in force this month but cannot be billed, by reason: registered after the month, deactivated before
+    it, or no price (the rate's error code; `no_rate` when the rate table has no row for them).
+
+    Found from the few rows that fail instead of joining every payer row to its person again (7.7 s of the run on
+    the bench at load 11): (a) the people who fail (registered later, deactivated before, or of a sector the rate
+    table lacks: one pass over the participants) with their payer rows in force; (b) the payer rows of a shape the
+    engine refused or the table lacks, for the others. The two never count one row twice."""
     counts: dict[str, int] = {}
     reason = ("CASE WHEN p.created_at >= %(next_start)s THEN 'registered_later' "
               "WHEN NOT (p.is_active OR p.deactivated_at >= %(month_start)s) THEN 'inactive' "
               "ELSE COALESCE(NULLIF(r.error, ''), 'no_rate') END")
     failed = f"(NOT ({PERSON_OK}) OR r.error IS NULL OR r.error <> '')"
-    for source, join, where in (
-            ("funding_enrolment e JOIN funding_scheme s ON s.id = e.scheme_id "
-             "JOIN participants_participant p ON p.id = e.participant_id",
-             "r.segment = s.segment AND r.mask = s.programme_mask AND r.income = s.income_nominal "
-             "AND r.payer = s.payer_type AND r.sector = p.sector", ENROLMENTS),
-            ("billing_membership ms JOIN participants_participant p ON p.id = ms.participant_id",
-             "r.segment = ms.segment AND r.mask = ms.programme_mask AND r.income = ms.income AND r.payer = 'self' "
-             "AND r.sector = p.sector", MEMBERSHIPS)):
-        cursor.execute(f"SELECT {reason} AS why, COUNT(*) FROM {source} LEFT JOIN {table} r ON {join} "
-                       f"WHERE {where} AND {failed} GROUP BY 1", params)
+    sectors = ", ".join(f"'{value}'" for value in Sector.values)
+    person_fails = f"(NOT ({PERSON_OK}) OR p.sector NOT IN ({sectors}))"
+    person_passes = f"({PERSON_OK} AND p.sector IN ({sectors}))"
+    scheme_join = ("r.segment = s.segment AND r.mask = s.programme_mask AND r.income = s.income_nominal "
+                   "AND r.payer = s.payer_type AND r.sector = p.sector")
+    package_join = ("r.segment = ms.segment AND r.mask = ms.programme_mask AND r.income = ms.income "
+                    "AND r.payer = 'self' AND r.sector = p.sector")
+    scheme_shape = ("x.segment = s2.segment AND x.mask = s2.programme_mask AND x.income = s2.income_nominal "
+                    "AND x.payer = s2.payer_type")
+    package_shape = ("x.segment = ms.segment AND x.mask = ms.programme_mask AND x.income = ms.income "
+                     "AND x.payer = 'self'")
+    shape_fails = ("(EXISTS (SELECT 1 FROM {t} x WHERE {shape} AND x.error <> '') "
+                   "OR NOT EXISTS (SELECT 1 FROM {t} x WHERE {shape}))")
+    queries = (
+        # (a) the people who fail, with their payer rows in force
+        f"""SELECT {reason} AS why, COUNT(*) FROM participants_participant p
+            JOIN funding_enrolment e ON e.participant_id = p.id JOIN funding_scheme s ON s.id = e.scheme_id
+            LEFT JOIN {table} r ON {scheme_join}
+            WHERE {person_fails} AND {ENROLMENTS} AND {failed} GROUP BY 1""",
+        f"""SELECT {reason} AS why, COUNT(*) FROM participants_participant p
+            JOIN billing_membership ms ON ms.participant_id = p.id
+            LEFT JOIN {table} r ON {package_join}
+            WHERE {person_fails} AND {MEMBERSHIPS} AND {failed} GROUP BY 1""",
+        # (b) the others, on a shape that fails (through the few schemes of such a shape)
+        f"""SELECT {reason} AS why, COUNT(*) FROM funding_enrolment e
+            JOIN funding_scheme s ON s.id = e.scheme_id JOIN participants_participant p ON p.id = e.participant_id
+            LEFT JOIN {table} r ON {scheme_join}
+            WHERE e.scheme_id IN (SELECT s2.id FROM funding_scheme s2
+                                  WHERE {shape_fails.format(t=table, shape=scheme_shape)})
+              AND {ENROLMENTS} AND {person_passes} AND {failed} GROUP BY 1""",
+        f"""SELECT {reason} AS why, COUNT(*) FROM billing_membership ms
+            JOIN participants_participant p ON p.id = ms.participant_id
+            LEFT JOIN {table} r ON {package_join}
+            WHERE {shape_fails.format(t=table, shape=package_shape)}
+              AND {MEMBERSHIPS} AND {person_passes} AND {failed} GROUP BY 1""",
+    )
+    for sql in queries:
+        cursor.execute(sql, params)
         for why, n in cursor.fetchall():
             counts[why] = counts.get(why, 0) + n
     return counts
@@ -392,6 +425,11 @@ def _execute(run: BillingRun, tell: Progress) -> None:
     credit = 0
     for n, kab in enumerate(kabs, start=1):
         with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # A kabupaten's commit need not wait for its WAL on disk: a server crash can lose only whole
+                # kabupaten just committed (their dues, credit and kab_done together), which a run again re-creates,
+                # as after a run killed halfway. The last step (invoices, audit, the run's end) stays durable.
+                cursor.execute("SET LOCAL synchronous_commit = off")
             params = _params(run, month, kab=kab)
             made = _scheme_dues(cursor, table, params) + _membership_dues(cursor, table, params)
             credit += _apply_credit(run, kab)
