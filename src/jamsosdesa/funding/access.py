@@ -3,6 +3,7 @@ participants that funding grants (registered with participants.access from Fundi
 
 from django.db.models import F, Q, QuerySet
 
+from jamsosdesa.contributions.models import PayerType
 from jamsosdesa.core import clock
 from jamsosdesa.core.access import code_in_scope, sees_everything, user_region_codes
 from jamsosdesa.core.regioncodes import ancestor_codes
@@ -45,12 +46,24 @@ def can_create_scheme(user) -> bool:
     return sees_everything(user) or (user.is_authenticated and user.role in SCHEME_MANAGER_ROLES)
 
 
+def owns_scheme_region(user, payer_type: str, owner_code: str) -> bool:
+    """Whether the user's regions own a scheme of this payer in this region: the region lies in them; a village-budget
+    (APBDes) scheme's desa must be one of them itself (the district and the branch office above it see it, and the
+    desa decides on its budget)."""
+    if not owner_code:
+        return False
+    if payer_type == PayerType.APBDES:
+        return owner_code in user_region_codes(user)
+    return code_in_scope(user, owner_code)
+
+
 def can_manage_scheme(user, scheme) -> bool:
-    """Create, change, and end anyone's enrolment in, a scheme: its owner region lies in the user's regions."""
+    """Create, change, and end anyone's enrolment in, a scheme: its owner region is the user's
+    (`owns_scheme_region`)."""
     if sees_everything(user):
         return True
-    return (user.is_authenticated and user.role in SCHEME_MANAGER_ROLES and bool(scheme.owner_code)
-            and code_in_scope(user, scheme.owner_code))
+    return (user.is_authenticated and user.role in SCHEME_MANAGER_ROLES
+            and owns_scheme_region(user, scheme.payer_type, scheme.owner_code))
 
 
 def can_enrol_into(user, scheme) -> bool:

@@ -25,7 +25,7 @@ from jamsosdesa.participants.models import Segment, VillageRole
 from jamsosdesa.participants.nik import is_nik_shaped
 from jamsosdesa.regions.models import Region
 
-from ..access import can_create_scheme, can_manage_scheme
+from ..access import can_create_scheme, can_manage_scheme, owns_scheme_region
 from ..models import PROGRAMME_BITS, ApbdesSource, Enrolment, Scheme, SchemeQuota, WelfareEntry
 from ..selectors import scheme_committed, scheme_cost_per_person, scheme_planned_quota
 
@@ -114,6 +114,9 @@ def _clean_scheme(actor, data: SchemeData, errors: FieldErrors) -> Region | None
         errors.add("owner_code", _("Pilih wilayah pemilik skema."))
     if owner is not None and data.payer_type == PayerType.APBDES and owner.level != Level.DESA:
         errors.add("owner_code", _("Skema APBDes dimiliki satu desa."))
+    elif (owner is not None and data.payer_type == PayerType.APBDES and not sees_everything(actor)
+          and code_in_scope(actor, owner.code) and not owns_scheme_region(actor, data.payer_type, owner.code)):
+        errors.add("owner_code", _("Skema APBDes dibuat oleh desa %(c)s sendiri.") % {"c": owner.code})
     for code, quota in data.quotas.items():
         if not 0 <= quota <= MAX_QUOTA:
             errors.add("quotas", _("Kuota desa %(c)s harus 0 sampai %(m)s.") % {"c": code, "m": thousands(MAX_QUOTA)})
