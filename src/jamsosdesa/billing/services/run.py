@@ -396,6 +396,60 @@ def _skipped(cursor, table: str, params: dict) -> dict[str, int]:
     return counts
 
 
+ENDED_LOOKBACK_MONTHS = 3
+
+
+def _void_after_end(run: BillingRun, month: date) -> int:
+    """Design §2.7's catch-all: the live, unpaid dues of months after their enrolment's end (or their package's
+    last month) are voided, so an end recorded by any path (a page, an import, the admin) never keeps billing even
+    when the ending's own hook did not run. Found set-based, each voided through `due_void` (a reversal with reason
+    enrolment_ended or membership_ended, audited as due.voided). Returns how many.
+
+    It reads the enrolments and packages that ended from ENDED_LOOKBACK_MONTHS before the month on (an enrolment
+    only up to the latest month a run billed: scheme dues come from runs alone), so a run does not probe every
+    enrolment that ever ended; a due left by an end moved back further than that is what `ledger check` reports
+    (invariant 7, outside_period). A paid due is left to the ending's hook (it reverses the payment's allocation)."""
+    from ..models import ReversalReason
+    from .reversals import due_void
+
+    live_d = not_reversed_sql("d", "due")
+    live_a = not_reversed_sql("a", "allocation")
+    unpaid = f"NOT EXISTS (SELECT 1 FROM billing_allocation a WHERE a.due_id = d.id AND {live_a})"
+    params = {"since": connection.ops.adapt_datefield_value(add_months(month, -ENDED_LOOKBACK_MONTHS))}
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT d.id, 'enrolment', '' FROM funding_enrolment e
+            JOIN billing_due d ON d.participant_id = e.participant_id AND d.enrolment_id = e.id
+                              AND d.month > e.end_month
+            WHERE e.end_month >= %(since)s AND e.end_month < (SELECT MAX(br.month) FROM billing_billingrun br)
+              AND {live_d} AND {unpaid}
+            UNION ALL
+            SELECT d.id, 'package', ms.end_reason FROM billing_membership ms
+            JOIN billing_due d ON d.participant_id = ms.participant_id AND d.membership_id = ms.id
+                              AND d.month > ms.last_month
+            WHERE ms.last_month IS NOT NULL AND ms.last_month >= %(since)s AND {live_d} AND {unpaid}""", params)
+        found = cursor.fetchall()
+    if not found:
+        return 0
+    from ..models import Due, MembershipEndReason
+
+    dues = Due.objects.in_bulk([pk for pk, _kind, _why in found])
+    voided = 0
+    for pk, kind, why in sorted(found, key=lambda row: -row[0]):  # latest first, as the ending's hook does
+        if kind == "enrolment":
+            reason = ReversalReason.ENROLMENT_ENDED
+        else:  # as billing.services.membership voids a package's months after its end
+            reason = ReversalReason.MISTAKE if why == MembershipEndReason.MISTAKE else ReversalReason.MEMBERSHIP_ENDED
+        try:
+            due_void(actor=run.created_by, due=dues[pk], reason=reason)
+        except ServiceError as exc:
+            if exc.code != ErrorCode.ALREADY_REVERSED:  # the ending's own hook voided it meanwhile: done
+                raise
+            continue
+        voided += 1
+    return voided
+
+
 def _apply_credit(run: BillingRun, kab: str) -> int:
     """H3's allocation pays the new dues of the kabupaten's holders from their credit, in the same transaction."""
     return apply_credit_to_new_dues(run=run, kab_code=kab) or 0
@@ -419,6 +473,7 @@ def _execute(run: BillingRun, tell: Progress) -> None:
         kabs = _kabupaten(cursor, month)
         table = _rate_table(run)
         skipped = _skipped(cursor, table, _params(run, month))
+    voided = _void_after_end(run, month)
     total = len(kabs) + 1
     done_kabs = list(run.kab_done or [])
     created = 0
@@ -448,7 +503,7 @@ def _execute(run: BillingRun, tell: Progress) -> None:
         amount = _amount_billed(run, month)
         summary = {"month": f"{month:%Y-%m}", "kabupaten": len(kabs), "dues_created": created,
                    "invoices_created": len(invoices), "amount_billed": amount, "credit_applied": credit,
-                   "skipped": skipped, "combinations_refused": errors}
+                   "skipped": skipped, "combinations_refused": errors, "voided_after_end": voided}
         audit_record(actor=run.created_by, event=AuditEventType.BILLING_RUN_FINISHED, obj=run,
                      new=summary, note=f"{month:%m/%Y}")
         if not job_finish(run, dues_created=created, invoices_created=len(invoices), amount_billed=amount,
