@@ -115,3 +115,27 @@ def test_assigning_to_a_person_outside_the_officers_area_is_not_found(branch, br
         queue_decide(actor=branch, item=item, decision="assign", holder=far)
     item.refresh_from_db()
     assert item.status == QueueStatus.OPEN
+
+
+@pytest.mark.parametrize("reason, status", [(ReversalReason.REFUND, QueueStatus.REFUNDED),
+                                            (ReversalReason.DUPLICATE, QueueStatus.REJECTED)])
+def test_a_queued_payment_reversed_on_its_own_page_leaves_the_queue(branch, reason, status):
+    """A queued payment reversed from the payment page (or the API) must not stay in the officer's open queue with a
+    decision that can only fail ("already cancelled"): its item is closed with the reversal, audited."""
+    from jamsosdesa.billing.services.reversals import payment_reverse
+
+    item = queued(branch)
+    root = payment_reverse(actor=branch, payment=item.payment, reason=reason, note="dikembalikan ke pengirim")
+    item.refresh_from_db()
+    assert (item.status, item.decided_by_id, item.decision_note) == (status, branch.pk, "dikembalikan ke pengirim")
+    event = AuditEvent.objects.get(event_type=AuditEventType.RECONCILIATION_DECIDED, object_id=str(item.pk))
+    assert event.new["status"] == status and event.new["reversal"] == root.pk
+    with pytest.raises(ServiceError) as refused:
+        queue_decide(actor=branch, item=item, decision="reject", note="bukan iuran")
+    assert refused.value.code == ErrorCode.NOT_READY
+    assert ledger_check() == []
+
+
+def test_a_refund_from_the_queue_is_audited_once(branch):
+    queue_decide(actor=branch, item=queued(branch), decision="refund")
+    assert AuditEvent.objects.filter(event_type=AuditEventType.RECONCILIATION_DECIDED).count() == 1

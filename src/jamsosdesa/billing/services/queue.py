@@ -94,7 +94,7 @@ def queue_decide(*, actor, item: ReconciliationItem, decision: str, holder=None,
                    credit=done.credit_row.amount if done.credit_row else 0)
     else:
         reason = ReversalReason.REFUND if decision == "refund" else ReversalReason.OTHER
-        reversal = payment_reverse(actor=actor, payment=payment, reason=reason, note=note)
+        reversal = payment_reverse(actor=actor, payment=payment, reason=reason, note=note, close_queue_item=False)
         new["reversal"] = reversal.pk
     item.status = DECISIONS[decision]
     item.decided_by = actor if getattr(actor, "pk", None) else None

@@ -24,7 +24,19 @@ from jamsosdesa.core.models import AuditEventType
 
 from ..access import can_reconcile, scope_payments
 from ..live import live
-from ..models import Allocation, Credit, CreditKind, Due, HolderType, Payment, Reversal, ReversalReason, ReversalTarget
+from ..models import (
+    Allocation,
+    Credit,
+    CreditKind,
+    Due,
+    HolderType,
+    Payment,
+    QueueStatus,
+    ReconciliationItem,
+    Reversal,
+    ReversalReason,
+    ReversalTarget,
+)
 from .allocation import allocate, credit_balance, holder_kab, lock_holder
 
 
@@ -90,10 +102,31 @@ def _check_reason(reason: str) -> None:
         raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"reason": [message]})
 
 
+def _close_queue_item(*, actor, payment: Payment, reason: str, note: str, root: Reversal) -> None:
+    """A queued payment reversed on its own page (or through the API) leaves the open queue: its item is decided by
+    the reversal (refunded, or rejected for any other reason), so no officer is left with an item whose every
+    decision fails."""
+    item = ReconciliationItem.objects.select_for_update().filter(payment_id=payment.pk,
+                                                                status=QueueStatus.OPEN).first()
+    if item is None:
+        return
+    refund = reason == ReversalReason.REFUND
+    item.status = QueueStatus.REFUNDED if refund else QueueStatus.REJECTED
+    item.decided_by, item.decided_at, item.decision_note = _by(actor), clock.now(), note
+    item.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(actor=actor, event=AuditEventType.RECONCILIATION_DECIDED, obj=item, region_code=item.kab_code,
+                 old={"status": QueueStatus.OPEN, "reason": item.reason},
+                 new={"status": item.status, "decision": "refund" if refund else "reject", "payment": payment.pk,
+                      "amount": payment.amount, "reversal": root.pk, "reversal_reason": reason},
+                 note=note)
+
+
 @transaction.atomic
-def payment_reverse(*, actor, payment: Payment, reason: str, note: str = "") -> Reversal:
+def payment_reverse(*, actor, payment: Payment, reason: str, note: str = "",
+                    close_queue_item: bool = True) -> Reversal:
     """Cancel a recorded payment (bounced, a mistake, the wrong person, recorded twice). A branch officer of the
-    payment's kabupaten (national admins anywhere) may; anyone else who cannot see it meets 404."""
+    payment's kabupaten (national admins anywhere) may; anyone else who cannot see it meets 404. A queued payment
+    still open in the queue leaves it (`close_queue_item`; the queue's own refund and reject close it themselves)."""
     if not scope_payments(actor).filter(pk=payment.pk).exists():
         raise NotFound(_("Pembayaran %(n)s tidak ada (atau di luar wilayah Anda).") % {"n": payment.pk})
     if not can_reconcile(actor, payment.kab_code):
@@ -132,6 +165,8 @@ def payment_reverse(*, actor, payment: Payment, reason: str, note: str = "") -> 
                  new={"reversal": root.pk, "reason": reason, "allocations_reversed": reversed_allocations,
                       "credit_withdrawn": net},
                  note=note)
+    if close_queue_item and not payment.holder_type:
+        _close_queue_item(actor=actor, payment=payment, reason=reason, note=note, root=root)
     return root
 
 
