@@ -196,6 +196,8 @@ PAGES = {
                                   data={"from_month": "{after_scheme}", "income": "1500000"}),
     "billing:package_end": Url("/tagihan/peserta/{participant}/mandiri/akhiri/", get=scoped(), post=scoped(),
                                data={"last_month": MONTH, "reason": "stopped"}),
+    "billing:package_cancel": Url("/tagihan/peserta/{participant}/mandiri/batalkan/", get=scoped(), post=scoped(),
+                                  data={"reason": "stopped"}),
     "api:openapi-json": Url("/api/v1/openapi.json", get=expect(200, anonymous=200)),
     "api:openapi-view": Url("/api/v1/docs", get=expect(200, anonymous=200)),
     "api:api-root": Url("/api/v1/", get=expect(404, anonymous=404)),
@@ -522,6 +524,8 @@ API = {
         {"from_month": "{after_scheme}", "income": 1_500_000}),
     "POST /api/v1/participants/{pk}/membership/end": Op(
         "/participants/{participant}/membership/end", api_scoped(409), {"last_month": MONTH, "reason": "stopped"}),
+    "POST /api/v1/participants/{pk}/membership/cancel": Op(
+        "/participants/{participant}/membership/cancel", api_scoped(409), {"reason": "stopped"}),
     # billing, status (H4)
     "GET /api/v1/participants/{pk}/status": Op("/participants/{participant}/status", api_scoped()),
     # H8: a compared BPJS list of Sukoharjo, the national admin's (see the pages)

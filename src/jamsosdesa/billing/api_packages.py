@@ -21,7 +21,13 @@ from jamsosdesa.participants.models import Participant
 from .access import can_manage_package, scope_memberships
 from .models import MembershipChannel, MembershipEndReason
 from .packages import membership_as_json, membership_history
-from .services.membership import membership_change, membership_end, membership_start, open_membership
+from .services.membership import (
+    membership_cancel,
+    membership_change,
+    membership_end,
+    membership_start,
+    open_membership,
+)
 
 router = Router()
 
@@ -138,6 +144,20 @@ def membership_end_post(request, pk: int, body: PackageEndIn):
     ended = membership_end(actor=request.user, membership=current, last_month=parse_month(body.last_month),
                            reason=body.reason)
     return _one(ended)
+
+
+class PackageCancelIn(Schema):
+    reason: Literal[tuple(v for v in MembershipEndReason.values if v != MembershipEndReason.CHANGED)]
+
+
+@router.post("/participants/{pk}/membership/cancel",
+             **answers({200: MembershipOut}, E.INVALID, E.NOT_FOUND, E.FORBIDDEN, E.NO_PACKAGE, E.MONTH_PAID),
+             summary="Batalkan iuran mandiri yang belum mulai (bulan terakhir = bulan sebelum bulan pertamanya)")
+def membership_cancel_post(request, pk: int, body: PackageCancelIn):
+    person, current = _open_of(request, pk)
+    if current is None:
+        current = _none_for(request, person)
+    return _one(membership_cancel(actor=request.user, membership=current, reason=body.reason))
 
 
 def _none_for(request, person):

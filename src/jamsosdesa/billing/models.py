@@ -51,6 +51,10 @@ class MembershipEndReason(models.TextChoices):
     OTHER = "other", _("lainnya")
 
 
+# A package that covers at least one month: open, or ended in its first month or later.
+MEMBERSHIP_COVERS = Q(last_month__isnull=True) | Q(last_month__gte=models.F("first_month"))
+
+
 class Membership(models.Model):
     """The worker's own package (mandiri): programmes and declared income from a first month, paid by the worker.
     A change closes the row at the month before and opens a new one (`replaces`); an end sets `last_month`."""
@@ -85,8 +89,13 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["participant"], condition=Q(last_month__isnull=True),
                                     name="membership_one_open"),
-            models.UniqueConstraint(fields=["participant", "first_month"], name="membership_first_month_unique"),
-            models.CheckConstraint(condition=Q(last_month__isnull=True) | Q(last_month__gte=models.F("first_month")),
+            # One package per first month, a cancelled one (ended before its first month) aside.
+            models.UniqueConstraint(fields=["participant", "first_month"], condition=MEMBERSHIP_COVERS,
+                                    name="membership_first_month_unique"),
+            # A package ends in its first month or later, or in the month before (cancelled: it covers no month).
+            # Months are first days: anything after 45 days before the first month is the month before or later.
+            models.CheckConstraint(condition=Q(last_month__isnull=True)
+                                   | Q(last_month__gt=models.F("first_month") - timedelta(days=45)),
                                    name="membership_period_order"),
         ]
         indexes = [models.Index(fields=["kab_code", "participant"], name="membership_kab_idx"),

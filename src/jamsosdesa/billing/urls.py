@@ -28,6 +28,7 @@ urlpatterns += [
     path("peserta/<int:participant>/mandiri/mulai/", views_packages.package_start, name="package_start"),
     path("peserta/<int:participant>/mandiri/ubah/", views_packages.package_change, name="package_change"),
     path("peserta/<int:participant>/mandiri/akhiri/", views_packages.package_end, name="package_end"),
+    path("peserta/<int:participant>/mandiri/batalkan/", views_packages.package_cancel, name="package_cancel"),
 ]
 # --- end H1 --------------------------------------------------------------------------------------------------------
 

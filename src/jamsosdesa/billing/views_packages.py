@@ -24,7 +24,13 @@ from jamsosdesa.participants.selectors import participant_get
 from .access import can_manage_package
 from .models import MembershipChannel, MembershipEndReason
 from .packages import membership_history, package_price
-from .services.membership import membership_change, membership_end, membership_start, open_membership
+from .services.membership import (
+    membership_cancel,
+    membership_change,
+    membership_end,
+    membership_start,
+    open_membership,
+)
 
 MONTH = {"input_formats": ["%Y-%m", "%m/%Y"], "widget": forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
          "validators": [validate_month]}
@@ -72,6 +78,11 @@ class EndForm(forms.Form):
         (v, label) for v, label in MembershipEndReason.choices if v != MembershipEndReason.CHANGED])
 
 
+class CancelForm(forms.Form):
+    reason = forms.ChoiceField(label=gettext_lazy("Alasan"), choices=[
+        (v, label) for v, label in MembershipEndReason.choices if v != MembershipEndReason.CHANGED])
+
+
 def _change_initial(current) -> dict:
     """A change takes effect at the earliest the month after the package started, and not in the past."""
     return {"programmes": current.programmes, "income": current.income,
@@ -99,7 +110,9 @@ def participant_package_panel(*, user, participant) -> dict:
                            else _("Iuran mandiri saat ini hanya untuk peserta BPU (bukan penerima upah)."))
     if may and current is not None:
         data["change_form"] = ChangeForm(initial=_change_initial(current))
-        data["end_form"] = EndForm(initial={"last_month": this_month})
+        data["end_form"] = EndForm(initial={"last_month": max(this_month, current.first_month)})
+        if current.first_month > this_month:  # not started yet: it can be cancelled (membership_cancel)
+            data["cancel_form"] = CancelForm()
     return data
 
 
@@ -176,3 +189,21 @@ def package_end(request, participant: int):
             messages.success(request, _("Iuran mandiri %(name)s diakhiri.") % {"name": person.full_name})
             return redirect("participants:detail", pk=person.pk)
     return _page(request, person, form, title=_("Akhiri iuran mandiri"), what="end")
+
+
+@login_required
+def package_cancel(request, participant: int):
+    """Cancel a package that has not started yet (billing.services.membership.membership_cancel)."""
+    person = _person(request, participant)
+    current = open_membership(person)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_cancel(actor=request.user, membership=current, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("Iuran mandiri %(name)s dibatalkan sebelum mulai.") % {
+                "name": person.full_name})
+            return redirect("participants:detail", pk=person.pk)
+    return _page(request, person, form, title=_("Batalkan iuran mandiri"), what="cancel")

@@ -6,8 +6,10 @@ checked by the contribution engine for its first month (the income must be one o
 start in a month a scheme pays any of the same programmes for the person (funding's words for that refusal), nor
 before the person was registered, nor further ahead than BILLING_MAX_MONTHS_AHEAD. A change closes the package at
 the month before and opens a new one from that month (`replaces`); a change or an end may only take effect from a
-month not yet paid. Who may: `billing.access.can_manage_package`; anyone else, and an unknown participant, gets
-the same NotFound.
+month not yet paid. A package that has not started yet (its first month after this one) is cancelled instead: it
+ends in the month before its first month (as an enrolment ended before its start), covers no month, its dues billed
+ahead are voided, and a new package may start in any month. Who may:
+`billing.access.can_manage_package`; anyone else, and an unknown participant, gets the same NotFound.
 """
 
 from __future__ import annotations
@@ -36,7 +38,14 @@ from jamsosdesa.participants.models import Participant, Segment
 
 from ..access import can_manage_package
 from ..live import live
-from ..models import Allocation, Membership, MembershipChannel, MembershipEndReason, ReversalTarget
+from ..models import (
+    MEMBERSHIP_COVERS,
+    Allocation,
+    Membership,
+    MembershipChannel,
+    MembershipEndReason,
+    ReversalTarget,
+)
 
 # The fields of a package an audit event records (old and new).
 AUDITED = ("participant", "segment", "programmes", "income", "first_month", "last_month", "agent", "channel",
@@ -203,7 +212,7 @@ def _refuse_segment(participant: Participant) -> None:
 
 def _refuse_earlier_package(participant: Participant, first_month: date, field: str, *, exclude=None) -> None:
     """A new package starts after every earlier one of the person has ended (two packages never share a month)."""
-    earlier = Membership.objects.filter(participant_id=participant.pk, last_month__gte=first_month)
+    earlier = Membership.objects.filter(MEMBERSHIP_COVERS, participant_id=participant.pk, last_month__gte=first_month)
     if exclude is not None:
         earlier = earlier.exclude(pk=exclude.pk)
     last = earlier.aggregate(last=Max("last_month"))["last"]
@@ -300,13 +309,17 @@ def membership_change(*, actor, membership, from_month, programmes=None, income=
     return new
 
 
+def _check_end_reason(reason) -> None:
+    if reason not in MembershipEndReason.values or reason == MembershipEndReason.CHANGED:
+        raise _invalid("reason", _("Pilih alasan berakhir: %(r)s.") % {"r": ", ".join(
+            str(label) for value, label in MembershipEndReason.choices if value != MembershipEndReason.CHANGED)})
+
+
 @transaction.atomic
 def membership_end(*, actor, membership, last_month, reason) -> Membership:
     """The worker stops paying after `last_month` (the package stays, with the months it covered)."""
     participant, membership = _locked_open(actor, membership)
-    if reason not in MembershipEndReason.values or reason == MembershipEndReason.CHANGED:
-        raise _invalid("reason", _("Pilih alasan berakhir: %(r)s.") % {"r": ", ".join(
-            str(label) for value, label in MembershipEndReason.choices if value != MembershipEndReason.CHANGED)})
+    _check_end_reason(reason)
     if not isinstance(last_month, date) or last_month.day != 1:
         raise _invalid("last_month", _("%(what)s harus sebuah bulan (YYYY-MM).") % {"what": _("Bulan terakhir")})
     if last_month < membership.first_month:
@@ -326,3 +339,26 @@ def membership_end(*, actor, membership, last_month, reason) -> Membership:
                  region_code=membership.desa_code, old=before, new=_snapshot(membership))
     return membership
 
+
+
+@transaction.atomic
+def membership_cancel(*, actor, membership, reason) -> Membership:
+    """Cancel a package that has not started yet (its first month after this month): it ends in the month before
+    its first month and covers no month; the dues billed ahead for it are voided. A package already running is
+    ended instead (`membership_end`)."""
+    participant, membership = _locked_open(actor, membership)
+    _check_end_reason(reason)
+    this_month = clock.this_month()
+    if membership.first_month <= this_month:
+        raise _invalid("first_month", _(
+            "Paket ini sudah berjalan sejak %(m)s dan tidak dapat dibatalkan; akhiri paket itu.") % {
+            "m": _month_text(membership.first_month)})
+    _refuse_paid(membership, membership.first_month, "first_month", label=_("pembatalan"))
+    before = _snapshot(membership)
+    membership.last_month = add_months(membership.first_month, -1)
+    membership.ended_at, membership.ended_by, membership.end_reason = clock.now(), actor if actor.pk else None, reason
+    membership.save(update_fields=["last_month", "ended_at", "ended_by", "end_reason"])
+    _void_dues_after(actor=actor, membership=membership)
+    audit_record(actor=actor, event=AuditEventType.MEMBERSHIP_ENDED, obj=membership,
+                 region_code=membership.desa_code, old=before, new={**_snapshot(membership), "cancelled": True})
+    return membership
