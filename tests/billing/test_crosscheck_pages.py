@@ -11,6 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from jamsosdesa.billing.models import BpjsList
 from jamsosdesa.core.models import AuditEvent, AuditEventType
+from jamsosdesa.core.presenters import mask_nik
 from jamsosdesa.core.roles import Role
 from tests.billing.conftest import DESA_A, DESA_C, month, people
 from tests.billing.status_fixtures import fresh_policy_cache, history  # noqa: F401
@@ -28,6 +29,28 @@ def client_for(user) -> Client:
 @pytest.fixture
 def district(db):
     return make_user("pemkab_skh2", Role.DISTRICT_OFFICIAL, ["33.11"])
+
+
+@pytest.fixture
+def district_gianyar(db):
+    return make_user("pemkab_gianyar", Role.DISTRICT_OFFICIAL, ["51.04"])
+
+
+def test_a_district_official_compares_its_kabupatens_list_as_a_branch_officer_does(
+        world, district, branch, django_capture_on_commit_callbacks):
+    browser = client_for(district)
+    assert browser.get("/impor/bpjs/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(browser, f"NIK;STATUS\n{world['behind'].nik};AKTIF\n{world['paid'].nik};AKTIF\n")
+    job = BpjsList.objects.get()
+    assert job.region_code == "33.11" and job.created_by_id == district.pk
+    assert browser.get(f"/tagihan/bpjs/{job.pk}/").status_code == 200
+    rows = browser.get(f"/tagihan/bpjs/{job.pk}/baris/?desa={DESA_A}&temuan=bpjs_only_active").content.decode()
+    assert mask_nik(world["behind"].nik) in rows and world["behind"].nik not in rows  # a district sees masked NIKs
+    assert browser.get(f"/tagihan/bpjs/{job.pk}/perbedaan.xlsx").status_code == 200
+    assert client_for(branch).get(f"/tagihan/bpjs/{job.pk}/").status_code == 200  # the same kabupaten's lists
+    refused = upload(browser, f"NIK;STATUS\n{world['far'].nik};AKTIF\n", region="51.04")
+    assert "di luar wilayah Anda" in refused.content.decode() and BpjsList.objects.count() == 1
 
 
 @pytest.fixture
@@ -75,12 +98,12 @@ def test_a_branch_officer_uploads_and_drills_down(world, branch, django_capture_
     assert event.new["rows"] == len(sheet) - 1
 
 
-def test_another_kabupaten_and_other_roles_get_404(world, branch, branch_gianyar, district, operator_a,
+def test_another_kabupaten_and_other_roles_get_404(world, branch, branch_gianyar, district_gianyar, operator_a,
                                                    django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         upload(client_for(branch), f"NIK;STATUS\n{world['paid'].nik};AKTIF\n")
     job = BpjsList.objects.get()
-    for user in (branch_gianyar, district, operator_a):
+    for user in (branch_gianyar, district_gianyar, operator_a):
         browser = client_for(user)
         for path in (f"/tagihan/bpjs/{job.pk}/", f"/tagihan/bpjs/{job.pk}/baris/?desa={DESA_A}",
                      f"/tagihan/bpjs/{job.pk}/perbedaan.xlsx"):

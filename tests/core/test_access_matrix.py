@@ -207,7 +207,7 @@ PAGES = {
                          data={"nik": "{nik}", "birth_date": "1990-05-05"}),
     # H8: the BPJS cross-check: the upload form for branch officers and national admins; a compared list of desa A's
     # kabupaten (33.11) by the national admin, whom alone it concerns (the world's branch officer works in Klaten)
-    "imports:bpjs_start": Url("/impor/bpjs/", get=expect(404, **{ADMIN: 200, BRANCH: 200})),
+    "imports:bpjs_start": Url("/impor/bpjs/", get=expect(404, **{ADMIN: 200, BRANCH: 200, DISTRICT: 200})),
     "imports:bpjs_mapping": Url("/impor/bpjs/{bpjs}/pemetaan/", get=expect(405), post=expect(404, **{ADMIN: 302}),
                                 data={"mapping_name": "x", "nik": "NIK", "status": "STATUS"}, changes=(ADMIN,)),
     "billing:bpjs_list": Url("/tagihan/bpjs/{bpjs}/", get=expect(404, **{ADMIN: 200})),

@@ -9,11 +9,12 @@ Everything else answers 404 through these functions: views and services never fi
 from django.db.models import Q, QuerySet
 
 from jamsosdesa.core.access import code_in_scope, sees_everything, user_region_codes
+from jamsosdesa.core.regioncodes import Level, level_of_code
 from jamsosdesa.core.roles import Role
 from jamsosdesa.funding.access import can_manage_scheme, scope_schemes
 from jamsosdesa.participants.access import participant_scope_q, scope_participants
 
-from .models import Due, HolderType, Invoice, Membership, Payment, ReconciliationItem
+from .models import BpjsList, Due, HolderType, Invoice, Membership, Payment, ReconciliationItem
 
 # Who starts, changes and ends a worker's own package and records a person's payment (within what they can change).
 PACKAGE_ROLES = (Role.VILLAGE_OPERATOR, Role.PERISAI_AGENT, Role.BRANCH_OFFICER)
@@ -158,3 +159,36 @@ def can_import_statements(user) -> bool:
     """Statements are the branch office's: a branch officer (its kabupaten's queue) or a national admin."""
     return sees_everything(user) or bool(user.is_authenticated and user.is_active
                                          and user.role == Role.BRANCH_OFFICER)
+
+
+# The BPJS cross-check: who compares a BPJS list for a region (a kabupaten or a desa) and sees the compared lists:
+# the branch office and the district (the kabupaten's own officials), each within its area; national admins anywhere.
+CROSSCHECK_ROLES = (Role.BRANCH_OFFICER, Role.DISTRICT_OFFICIAL)
+
+
+def can_crosscheck(user, region_code: str = "") -> bool:
+    """Compare a BPJS list for a region: a branch officer or a district official whose area holds the region (a
+    kabupaten or a desa), or a national admin. Without a region: whether the user may compare lists at all."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if region_code and level_of_code(region_code) not in (Level.KABUPATEN, Level.DESA):
+        return False
+    if sees_everything(user):
+        return True
+    if user.role not in CROSSCHECK_ROLES:
+        return False
+    return not region_code or code_in_scope(user, region_code)
+
+
+def scope_bpjs_lists(user, qs: QuerySet | None = None) -> QuerySet:
+    """The compared lists a user may see: a national admin's all; a branch officer's or district official's those of
+    regions in its area."""
+    qs = BpjsList.objects.all() if qs is None else qs
+    if sees_everything(user):
+        return qs
+    if not (user.is_authenticated and user.is_active and user.role in CROSSCHECK_ROLES):
+        return qs.none()
+    q = Q(pk__in=[])
+    for code in user_region_codes(user):
+        q |= Q(region_code=code) | Q(region_code__startswith=code + ".")
+    return qs.filter(q)

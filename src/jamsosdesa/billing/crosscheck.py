@@ -7,7 +7,8 @@ payer of the oldest unpaid month from the (participant, month) index), the list'
 `IN` queries, and the rows are written with bulk inserts. Nothing is derived here that `billing.status` derives: the
 status word is status_table's, and the paid-through month follows `derive`'s rule on the same columns.
 
-Who: a branch officer for a kabupaten or desa of its area, or a national admin. A list row whose NIK is a person
+Who (billing.access.can_crosscheck, scope_bpjs_lists): a branch officer or a district official for a kabupaten or
+desa of its area, or a national admin. A list row whose NIK is a person
 outside the list's region is counted (`outside_area`) with no participant, desa or name kept, so nothing of a person
 outside the user's area shows; an unknown NIK is `not_in_registry`.
 
@@ -23,14 +24,12 @@ from django.db import connection
 from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
-from jamsosdesa.core.access import code_in_scope, sees_everything, user_region_codes
 from jamsosdesa.core.jobs import Stage
 from jamsosdesa.core.months import add_months
 from jamsosdesa.core.presenters import personal_data
-from jamsosdesa.core.regioncodes import Level, level_of_code
-from jamsosdesa.core.roles import Role
 from jamsosdesa.participants.models import DeactivationReason, Segment
 
+from .access import can_crosscheck, scope_bpjs_lists  # noqa: F401 (can_crosscheck: imports' callers)
 from .live import not_reversed_sql
 from .models import BpjsList, BpjsListRow, BpjsStatus, CrosscheckFinding, ReversalTarget
 from .status import ACTIVE, ARREARS, ENDED, NON_ACTIVE, NOT_STARTED, planned_without_jit, status_table
@@ -42,7 +41,6 @@ DIFFERENCES = (F.BPJS_ONLY_ACTIVE, F.OURS_ONLY_ACTIVE, F.PAID_THROUGH_DIFFERS)
 NO_DESA = ""  # the summary's key for rows with no desa of ours (not in the registry, outside the area)
 BATCH = 5000
 SELF = "~self"  # the payer marker of a self-paid due in the context query
-CROSSCHECK_ROLES = (Role.BRANCH_OFFICER,)
 # The columns of a BPJS list (imports.bpjs reads them; the mapping form names them).
 BPJS_FIELDS = ("nik", "kpj", "status", "paid_through", "name")
 BPJS_FIELD_LABELS = {
@@ -66,34 +64,7 @@ class BpjsRowIn:
 # --- who -------------------------------------------------------------------------------------------------------
 
 
-def can_crosscheck(user, region_code: str = "") -> bool:
-    """Compare a BPJS list for a region: a branch officer whose area holds the region (a kabupaten or a desa), or a
-    national admin. Without a region: whether the user may compare lists at all."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if region_code and level_of_code(region_code) not in (Level.KABUPATEN, Level.DESA):
-        return False
-    if sees_everything(user):
-        return True
-    if user.role not in CROSSCHECK_ROLES:
-        return False
-    return not region_code or code_in_scope(user, region_code)
-
-
-def scope_bpjs_lists(user):
-    """The compared lists a user may see: a national admin's all; a branch officer's those of regions in its area."""
-    qs = BpjsList.objects.all()
-    if sees_everything(user):
-        return qs
-    if not (user.is_authenticated and user.is_active and user.role in CROSSCHECK_ROLES):
-        return qs.none()
-    codes = user_region_codes(user)
-    from django.db.models import Q
-
-    q = Q(pk__in=[])
-    for code in codes:
-        q |= Q(region_code=code) | Q(region_code__startswith=code + ".")
-    return qs.filter(q)
+# Who compares a list and sees the compared ones: billing.access.can_crosscheck and scope_bpjs_lists.
 
 
 def bpjs_list_get(user, pk: int) -> BpjsList | None:

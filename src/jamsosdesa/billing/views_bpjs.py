@@ -2,7 +2,7 @@
 counts of each finding), the rows of one desa and finding (masked NIK, the name only for people of the list's region,
 BPJS's status and paid-through month against ours, and our reason), the .xlsx of the differences (audited), and the
 report of the rows that could not be read. A list is seen by whoever may see its region's lists
-(billing.crosscheck.scope_bpjs_lists): everyone else gets 404. The upload form is imports' (imports:bpjs_start)."""
+(billing.access.scope_bpjs_lists): everyone else gets 404. The upload form is imports' (imports:bpjs_start)."""
 
 from pathlib import Path
 

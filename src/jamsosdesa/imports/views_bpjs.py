@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jamsosdesa.billing.crosscheck import bpjs_list_get, can_crosscheck, scope_bpjs_lists
+from jamsosdesa.billing.access import can_crosscheck, scope_bpjs_lists
+from jamsosdesa.billing.crosscheck import bpjs_list_get
 from jamsosdesa.core import clock
 from jamsosdesa.core.access import user_region_codes
 from jamsosdesa.core.errors import ServiceError, put_on_form
