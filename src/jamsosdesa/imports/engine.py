@@ -137,9 +137,12 @@ class ImportOutcome:
                 "report_left_out": self.problems_left_out}
 
     def add(self, group: str, row: int, *, nik: str = "", name: str = "", message: str = "", cells=None,
-            issues: list[FieldIssue] = (), fields: list[str] = (), person: int | None = None) -> None:
+            issues: list[FieldIssue] = (), fields: list[str] = (), person: int | None = None,
+            late: bool = False) -> None:
+        """Count a row in its group (a sample of the first rows, a report line of a problem row). `late`: said after
+        later rows were, so its sample takes its place among the group's first rows by row number."""
         self.counts[group] += 1
-        if len(self.samples[group]) < SAMPLE_SIZE:
+        if late or len(self.samples[group]) < SAMPLE_SIZE:
             sample = {"row": row, "nik": nik, "name": name, "message": message}
             if issues:
                 sample["issues"] = [i.as_dict() for i in issues]
@@ -148,6 +151,8 @@ class ImportOutcome:
             if person:  # the registered person the row is about (one the user sees): the page links to them
                 sample["person"] = person
             self.samples[group].append(sample)
+            if late:
+                self.samples[group] = sorted(self.samples[group], key=lambda s: s["row"])[:SAMPLE_SIZE]
         if group in REPORTED and cells is not None:
             self.report(group, row, message=message, cells=cells, issues=issues)
 
@@ -474,7 +479,9 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
                 raise ImportRejected  # a preview writes nothing
             if options.all_or_nothing and outcome.counts["invalid"]:
                 outcome.rejected = True
+                state.say_withheld(as_preview=True)  # it writes nothing either: no look-up of numbers elsewhere
                 raise ImportRejected
+            state.say_withheld(as_preview=False)
             if writer.bulk:
                 writer.finish_bulk()
                 bulk.rebuild(lambda stage: progress and progress(total, total, stage))
@@ -669,8 +676,38 @@ class _ChunkState:
         self.outcome, self.writer, self.registered = outcome, writer, registered
         self.accept_warnings = accept_warnings
         self.preview = False  # a dry run: see _process_chunk on NIKs registered outside the user's area
+        # The rows refused for a NIK or KPJ held outside the user's area, said at the end (`say_withheld`): in
+        # full (what a preview says of the row, the refusal) as far as a sample or the report can show them, then
+        # only counted by what the preview says (a file of a million such rows must not fill the memory).
+        self.withheld: list[tuple[tuple[str, int, dict], tuple[str, int, dict]]] = []
+        self.withheld_counted: dict[str, int] = {"new": 0, "updated": 0}
         self.kpj_rows: dict[str, str] = {}  # KPJ -> NIK of the row in this file that carries it
         self.last_repeat: tuple | None = None  # (cells, clean, errors, warnings) of the last repeated NIK's row
+
+    def withhold(self, row_no: int, preview: tuple[str, dict], refusal: FieldIssue, *, nik: str, name: str,
+                 cells) -> None:
+        if len(self.withheld) >= max(SAMPLE_SIZE, settings.IMPORT_REPORT_MAX_ROWS):
+            self.withheld_counted[preview[0]] += 1
+            return
+        self.withheld.append(((preview[0], row_no, preview[1]),
+                              ("refused", row_no, {"nik": nik, "name": name, "message": refusal.message,
+                                                   "cells": cells, "issues": [refusal]})))
+
+    def say_withheld(self, *, as_preview: bool) -> None:
+        """Say the refused rows once it is known whether the load writes: refused (in neutral words) when it does;
+        as the preview says them (new, updated) when it writes nothing (an all-or-nothing load with an invalid
+        row), since an import that writes nothing must not tell whether a number is registered elsewhere: one
+        invalid row added to any file made the load a free look-up, with nothing written and nothing audited."""
+        for preview, refusal in self.withheld:
+            group, row_no, words = preview if as_preview else refusal
+            self.outcome.add(group, row_no, late=True, **words)
+        for group, count in self.withheld_counted.items():  # past every sample, and past the report's length
+            if as_preview:
+                self.outcome.counts[group] += count
+            else:
+                self.outcome.counts["refused"] += count
+                self.outcome.problems_left_out += count
+        self.withheld, self.withheld_counted = [], {"new": 0, "updated": 0}
 
 
 def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> None:
@@ -749,8 +786,7 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
                     continue
                 clean["confirmed_warnings"] = [w.code for w in warnings]
             if refused is not None and not state.preview:
-                outcome.add("refused", row_no, nik=nik, name=name, message=refused.message, cells=cells,
-                            issues=[refused])
+                state.withhold(row_no, ("new", {"nik": nik, "name": name}), refused, nik=nik, name=name, cells=cells)
                 continue
             if current is None:
                 new_rows.append(clean)
@@ -785,13 +821,13 @@ def _process_chunk(state: _ChunkState, chunk, chunk_no: int, write: bool) -> Non
                     continue
                 old["confirmed_warnings"] = confirmed
                 new["confirmed_warnings"] = sorted({*confirmed, *(w.code for w in warnings)})
+        changed = sorted(k for k in new if k not in ("deactivated_at", "confirmed_warnings"))
         if new and refused is not None and not state.preview:  # a KPJ held outside the user's area
-            outcome.add("refused", row_no, nik=nik, name=name, message=refused.message, cells=cells,
-                        issues=[refused])
+            state.withhold(row_no, ("updated", {"nik": nik, "name": name, "message": ", ".join(changed),
+                                                "fields": changed}), refused, nik=nik, name=name, cells=cells)
             continue
         if new:
             changes.append((current["pk"], current["desa_id"], old, new))
-            changed = sorted(k for k in new if k not in ("deactivated_at", "confirmed_warnings"))
             # The fields as codes: the page names them in its reader's language.
             outcome.add("updated", row_no, nik=nik, name=name, message=", ".join(changed), fields=changed)
         else:
