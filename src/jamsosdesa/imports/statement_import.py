@@ -130,10 +130,12 @@ class Matcher:
     def match(self, lines: list[StatementLine]) -> list[Match]:
         niks = {n for line in lines for n in line.niks}
         numbers = {n for line in lines for n in line.invoices}
-        people = {row["nik"]: row for row in Participant.objects.filter(nik__in=niks).values(
+        from jamsosdesa.billing.services.bulk import among
+
+        people = {row["nik"]: row for row in among(Participant.objects.all(), "nik", sorted(niks)).values(
             "pk", "nik", "kab_code", "is_active")} if niks else {}
-        visible = (set(scope_participants(self.actor).filter(nik__in=niks).values_list("pk", flat=True))
-                   if niks else set())
+        visible = (set(among(scope_participants(self.actor), "id", [p["pk"] for p in people.values()])
+                       .values_list("pk", flat=True)) if people else set())
         invoices = {i.number.upper(): i for i in Invoice.objects.filter(number__in=numbers)} if numbers else {}
         seen_invoices = set(scope_invoices(self.actor).filter(number__in=numbers).values_list("pk", flat=True)) \
             if numbers else set()

@@ -59,7 +59,7 @@ class PersonLine:
     participant_id: int
 
 
-def _among(qs, field: str, values: list):
+def among(qs, field: str, values: list):
     """`qs.filter(<field>__in=values)`, written on PostgreSQL as `= ANY(%s)` with one array parameter: a chunk's
     thousands of ids then cost one parameter instead of thousands to send and plan."""
     if connection.vendor != "postgresql":
@@ -78,11 +78,11 @@ def _lock(ids: list[int]) -> None:
 
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [BILLING_LOCK])
-    list(_among(Participant.objects.select_for_update(), "id", ids).order_by("pk").values_list("pk", flat=True))
+    list(among(Participant.objects.select_for_update(), "id", ids).order_by("pk").values_list("pk", flat=True))
 
 
 def _balances(ids: list[int]) -> dict[int, int]:
-    rows = (_among(Credit.objects.filter(holder_type=HolderType.PARTICIPANT), "holder_id", ids)
+    rows = (among(Credit.objects.filter(holder_type=HolderType.PARTICIPANT), "holder_id", ids)
             .values("holder_id").annotate(s=Sum("amount")).values_list("holder_id", "s"))
     return {holder: int(total or 0) for holder, total in rows}
 
@@ -90,7 +90,7 @@ def _balances(ids: list[int]) -> dict[int, int]:
 def _open_packages(ids: list[int]) -> dict[int, tuple[int, date]]:
     """Each person's open package (the newest first month, as `allocation._open_package` picks): (id, first month)."""
     found: dict[int, tuple[int, date]] = {}
-    for participant_id, pk, first in (_among(Membership.objects.filter(last_month__isnull=True), "participant", ids)
+    for participant_id, pk, first in (among(Membership.objects.filter(last_month__isnull=True), "participant", ids)
                                       .order_by("participant_id", "-first_month")
                                       .values_list("participant_id", "pk", "first_month")):
         found.setdefault(participant_id, (pk, first))
@@ -104,7 +104,8 @@ def _with_gaps(packages: dict[int, tuple[int, date]]) -> set[int]:
         return set()
     this_month = clock.this_month()
     billed: dict[int, set[date]] = {}
-    rows = (_among(Due.objects.filter(month__gte=this_month), "membership", [pk for pk, _first in packages.values()])
+    # by person (the index of a package's dues starts with the person), then kept for the open package
+    rows = (among(Due.objects.filter(month__gte=this_month, membership__isnull=False), "participant", list(packages))
             .values_list("participant_id", "membership_id", "month"))
     for participant_id, membership_id, month in rows:
         if packages[participant_id][0] == membership_id:
@@ -135,7 +136,7 @@ class _Due:
 def _unpaid(ids: list[int]) -> dict[int, list[_Due]]:
     """`allocation.unpaid_dues` for many people: live dues of their packages with no live allocation, by month."""
     paid = live(Allocation.objects.filter(due_id=OuterRef("pk")), ReversalTarget.ALLOCATION)
-    qs = live(_among(Due.objects.filter(membership__isnull=False), "participant", ids), ReversalTarget.DUE)
+    qs = live(among(Due.objects.filter(membership__isnull=False), "participant", ids), ReversalTarget.DUE)
     found: dict[int, list[_Due]] = {}
     for participant_id, pk, month, amount, kab in (qs.filter(~Exists(paid)).order_by("participant_id", "month", "id")
                                                    .values_list("participant_id", "pk", "month", "amount", "kab_code")):
@@ -196,8 +197,9 @@ def _insert(model, rows: list[dict], returning: tuple[str, ...] = ()) -> list[tu
 
 
 def person_payments_bulk(*, actor, lines: list[PersonLine]) -> dict[int, PaymentOutcome]:
-    """Record `lines` (see the module's docstring). Returns {index in `lines`: outcome} for the lines recorded;
-    the others are for `payment_record`. Runs inside the caller's transaction."""
+    """Record `lines` (see the module's docstring). Returns {index in `lines`: outcome} for the lines recorded
+    (their months and credit; `payment` is not loaded: None), the others are for `payment_record`. Runs inside the
+    caller's transaction."""
     from jamsosdesa.participants.models import Participant
 
     cleaned = _plain(lines)
@@ -206,7 +208,7 @@ def person_payments_bulk(*, actor, lines: list[PersonLine]) -> dict[int, Payment
     ids = sorted({lines[i].participant_id for i in cleaned})
     _lock(ids)
     places = {pk: (kab, desa) for pk, kab, desa in
-              _among(Participant.objects.all(), "id", ids).values_list("pk", "kab_code", "desa_id")}
+              among(Participant.objects.all(), "id", ids).values_list("pk", "kab_code", "desa_id")}
     balances = _balances(ids)
     packages = _open_packages(ids)
     gaps = _with_gaps(packages)
@@ -232,7 +234,7 @@ def person_payments_bulk(*, actor, lines: list[PersonLine]) -> dict[int, Payment
     if not plans:
         return {}
 
-    seqs = dict(_among(Allocation.objects.all(), "due", [d.pk for _i, chosen, _b in plans for d in chosen])
+    seqs = dict(among(Allocation.objects.all(), "due", [d.pk for _i, chosen, _b in plans for d in chosen])
                 .values("due_id").annotate(n=Count("id")).values_list("due_id", "n"))
     now = clock.now()
     recorder = getattr(actor, "pk", None)
@@ -272,8 +274,7 @@ def person_payments_bulk(*, actor, lines: list[PersonLine]) -> dict[int, Payment
             "amount": row["amount"], "paid_on": row["paid_on"].isoformat(), "channel": str(row["channel"]),
             "reference": row["external_reference"], "reinstatement_no": 0, "target": person,
             "months": [f"{m:%Y-%m}" for m in months], "allocated": spent, "credit": remainder}))
-        payment = Payment(id=payment_id, **row)
-        answers[index] = PaymentOutcome(payment=payment, duplicate=False, months=months,
+        answers[index] = PaymentOutcome(payment=None, duplicate=False, months=months,
                                         credit=balance + row["amount"] - spent)
     _insert(Allocation, allocations)
     _insert(Credit, credits)
@@ -282,4 +283,4 @@ def person_payments_bulk(*, actor, lines: list[PersonLine]) -> dict[int, Payment
     return answers
 
 
-__all__ = ["PersonLine", "person_payments_bulk"]
+__all__ = ["PersonLine", "among", "person_payments_bulk"]
