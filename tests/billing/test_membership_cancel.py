@@ -103,3 +103,20 @@ def test_the_database_allows_the_month_before_the_first_and_nothing_earlier():
     package(p, first=month(2))  # a cancelled package does not hold its first month
     with pytest.raises(IntegrityError), transaction.atomic():
         package(p, first=month(2), last=month(3))
+
+
+def test_the_command_line_cancels_a_package_not_started_yet(operator_a):
+    import io
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    (p, q) = people(2)
+    start(operator_a, p, month(1))
+    start(operator_a, q, month(0))
+    out = io.StringIO()
+    call_command("membership", "cancel", p.nik, "--reason", "stopped", "--as", operator_a.username, "--json",
+                 stdout=out)
+    assert json.loads(out.getvalue())["last_month"] == month_text(0)
+    with pytest.raises(CommandError, match="tidak dapat dibatalkan"):
+        call_command("membership", "cancel", q.nik, "--reason", "stopped", "--as", operator_a.username)

@@ -8,6 +8,7 @@ from jamsosdesa.billing.access import can_manage_package, scope_memberships
 from jamsosdesa.billing.models import MembershipChannel, MembershipEndReason
 from jamsosdesa.billing.packages import membership_as_json, membership_history
 from jamsosdesa.billing.services.membership import (
+    membership_cancel,
     membership_change,
     membership_end,
     membership_start,
@@ -44,7 +45,7 @@ def _income(text: str | None) -> int | None:
 
 
 class Command(BaseCommand):
-    help = gettext_noop("Iuran mandiri (paket pekerja sendiri): mulai, ubah, akhiri, lihat.")
+    help = gettext_noop("Iuran mandiri (paket pekerja sendiri): mulai, ubah, akhiri, batalkan, lihat.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True, title=gettext_lazy("perintah"))
@@ -71,6 +72,11 @@ class Command(BaseCommand):
         p = sub.add_parser("end", help=gettext_lazy("Akhiri iuran mandiri (paket tidak dihapus)."))
         common(p)
         p.add_argument("--month", required=True, help=gettext_lazy("Bulan terakhir yang dibayar sendiri YYYY-MM"))
+        p.add_argument("--reason", required=True, choices=END_REASONS)
+
+        p = sub.add_parser("cancel", help=gettext_lazy("Batalkan iuran mandiri yang belum mulai (tidak menanggung "
+                                                        "satu bulan pun)."))
+        common(p)
         p.add_argument("--reason", required=True, choices=END_REASONS)
 
         p = sub.add_parser("show", help=gettext_lazy("Paket berjalan dan riwayatnya."))
@@ -140,6 +146,10 @@ class Command(BaseCommand):
                            reason=o["reason"])
         self._say(o, m, _("Iuran mandiri %(name)s diakhiri: %(line)s.") % {"name": person.full_name,
                                                                             "line": self._line(m)})
+
+    def _cancel(self, actor, person, o):
+        m = membership_cancel(actor=actor, membership=self._open(actor, person, o), reason=o["reason"])
+        self._say(o, m, _("Iuran mandiri %(name)s dibatalkan sebelum mulai.") % {"name": person.full_name})
 
     def _show(self, actor, person, o):
         current = open_membership(person)
