@@ -178,6 +178,7 @@ class StatementLine:
     person: int | None = None
     scheme: int | None = None
     invoice_no: int | None = None
+    ambiguous: bool = False  # names two people (in its description): queued, nothing guessed
 
 
 @dataclass
@@ -661,8 +662,9 @@ class Ledger:
         - A reference already recorded (any payment on the channel, reversed or queued ones too): `already` with
           the same amount, else `invalid`; nothing is recorded.
         - An invoice line pays the scheme (as pay_invoice); a person's line pays as pay_person would (no key).
-        - Queued (a payment without a holder, and an open queue item): an unknown NIK (`unknown_nik`), a deactivated
-          person (`participant_ended`), or a person's payment refused as too far ahead (`too_far_ahead`)."""
+        - Queued (a payment without a holder, and an open queue item): a line naming two people (`ambiguous`), an
+          unknown NIK (`unknown_nik`), a deactivated person (`participant_ended`), or a person's payment refused as
+          too far ahead (`too_far_ahead`)."""
         counts: dict[str, int] = {}
         made: list[tuple[int, str, str]] = []
 
@@ -687,7 +689,9 @@ class Ledger:
                 made.append((n, "invoice", ""))
                 continue
             reason = ""
-            if line.person is None:
+            if line.ambiguous:
+                reason = "ambiguous"
+            elif line.person is None:
                 reason = "unknown_nik"
             elif not self.people[line.person].active:
                 reason = "participant_ended"

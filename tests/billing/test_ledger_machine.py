@@ -92,13 +92,16 @@ settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples
 # while changing the machine: H7_EXAMPLES examples, no shrinking
 settings.register_profile("quick", parent=settings.get_profile("ci"),
                           max_examples=int(os.environ.get("H7_EXAMPLES", 8)), phases=[Phase.explicit, Phase.generate])
+# looking for bugs: H7_EXAMPLES new random examples each run, shrunk when one fails
+settings.register_profile("explore", parent=settings.get_profile("ci"),
+                          max_examples=int(os.environ.get("H7_EXAMPLES", 100)), derandomize=False)
 
 
 
 
 def _profile() -> settings:
     name = os.environ.get("HYPOTHESIS_PROFILE", "ci")
-    return settings.get_profile(name if name in ("ci", "dev", "quick") else "ci")
+    return settings.get_profile(name if name in ("ci", "dev", "quick", "explore") else "ci")
 
 
 class _Killed(Exception):
@@ -124,8 +127,10 @@ AMOUNTS = st.one_of(
     st.integers(1, 60_000),  # odd amounts: part of a month, a month and a bit
 )
 # A statement line: what it names (a person's NIK, an invoice, a NIK nobody has, an earlier payment's reference, the
-# line before it again), whose / which, the amount, and for an earlier reference whether the amount is the same.
-STATEMENT_LINE = st.tuples(st.sampled_from(["person", "person", "unknown", "unknown", "invoice", "earlier", "again"]),
+# line before it again, two people in its description), whose / which, the amount, and for an earlier reference
+# whether the amount is the same.
+STATEMENT_LINE = st.tuples(st.sampled_from(["person", "person", "unknown", "unknown", "invoice", "earlier", "again",
+                                            "ambiguous"]),
                            st.integers(0, len(WORLD) - 1), AMOUNTS, st.booleans())
 # The bank's own column titles, read through a saved mapping as the import page offers it.
 STATEMENT_MAPPING = {"nik": "No KTP", "amount": "Nominal", "date": "Tgl Bayar", "reference": "No Ref",
@@ -513,7 +518,7 @@ class LedgerMachine(RuleBasedStateMachine):
         counted again), a line repeated in the file, and with `pair` a second line for one person."""
         note("rule import_statement")
         today = clock.today()
-        lines: list[tuple[m.StatementLine, str, str]] = []  # (the model's line, NIK cell, invoice cell)
+        lines: list[tuple[m.StatementLine, str, str, str]] = []  # (the model's line, NIK, invoice, description)
         invoices = list(Invoice.objects.filter(scheme=self.scheme).order_by("month", "seq"))
         for kind, who, amount, same in specs:
             person = self.people[who]
@@ -527,24 +532,28 @@ class LedgerMachine(RuleBasedStateMachine):
                 ref, amount = earlier.reference, earlier.amount if same else amount
                 note("import_statement line with an earlier reference")
             if kind == "unknown":
-                lines.append((m.StatementLine(ref, amount), f"33110101019{next(_nik_serial):05d}", ""))
+                lines.append((m.StatementLine(ref, amount), f"33110101019{next(_nik_serial):05d}", "", "iuran"))
+            elif kind == "ambiguous":
+                other = self.people[(who + 1) % len(WORLD)]
+                lines.append((m.StatementLine(ref, amount, ambiguous=True), "", "",
+                              f"iuran {person.nik} dan {other.nik}"))
             elif kind == "invoice" and invoices:
                 invoice = invoices[who % len(invoices)]
                 lines.append((m.StatementLine(ref, amount, scheme=self.scheme.pk, invoice_no=invoice.pk), "",
-                              invoice.number))
+                              invoice.number, "iuran desa"))
             else:
-                lines.append((m.StatementLine(ref, amount, person=person.pk), person.nik, ""))
+                lines.append((m.StatementLine(ref, amount, person=person.pk), person.nik, "", "iuran"))
         if pair:
             mine = [line for line in lines if line[0].person is not None]
             if mine:
                 lines.append((replace(mine[0][0], reference=f"ST-{next(self.refs)}", amount=mine[0][0].amount + 8_400),
-                              mine[0][1], ""))
+                              mine[0][1], "", "iuran"))
                 note("import_statement two lines for one person")
         rows = ["No KTP;Nominal;Tgl Bayar;No Ref;Uraian;No Tagihan"]
-        for line, nik, number in lines:
-            rows.append(f"{nik};{line.amount};{today:%d/%m/%Y};{line.reference};iuran desa;{number}")
+        for line, nik, number, text in lines:
+            rows.append(f"{nik};{line.amount};{today:%d/%m/%Y};{line.reference};{text};{number}")
         data = ("\n".join(rows) + "\n").encode()
-        counts, made = self.model.import_statement([line for line, _nik, _number in lines], today=today)
+        counts, made = self.model.import_statement([line[0] for line in lines], today=today)
         outcome = statement_import(actor=self.admin, source=io.BytesIO(data), options=StatementOptions(
             mapping=STATEMENT_MAPPING, channel="bank", dry_run=False))
         assert outcome.file_error == "", outcome.file_error
@@ -595,7 +604,23 @@ class LedgerMachine(RuleBasedStateMachine):
         decided = call()
         note(f"decide_queue_item {decision} {holder[0] if holder else ''}".strip())
         assert decided.status == {"assign": "assigned", "refund": "refunded", "reject": "rejected"}[decision]
+        if decision != "assign":
+            self.reversed.append(n)
         return n if decision == "assign" else multiple()
+
+    @precondition(lambda self: hasattr(self, "model") and self.model.open_queue())
+    @rule(which=st.integers(0, 20), refund=st.booleans())
+    def reverse_queued_payment(self, which, refund):
+        """A queued payment reversed on the payment page instead of the queue: it leaves the open queue too."""
+        note("rule reverse_queued_payment")
+        queued = self.model.open_queue()
+        n = queued[which % len(queued)]
+        assert self.model.decide(n, "refund" if refund else "reject") == n
+        payment_reverse(actor=self.admin, payment=Payment.objects.get(pk=self.db_payment[n]),
+                        reason="refund" if refund else "bounced")
+        item = ReconciliationItem.objects.get(payment_id=self.db_payment[n])
+        assert item.status == ("refunded" if refund else "rejected"), item.status
+        self.reversed.append(n)
 
     # --- after every step ----------------------------------------------------------------------------------
 
