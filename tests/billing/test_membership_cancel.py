@@ -1,7 +1,8 @@
 """A package that has not started yet (its first month after this one) is cancelled: it ends in the month before
 its first month (as an enrolment ended before its start), covers no month, its dues billed ahead are voided, and a
-new package may start in any month; one service (`membership_cancel`) for the page and the API. The database
-allows that month before and nothing earlier."""
+new package may start in any month; one service for the page, the API and the command line (`membership_cancel`,
+which is `membership_end` in the month before the first). The database allows that month before and nothing
+earlier."""
 
 from datetime import date
 
@@ -11,7 +12,12 @@ from django.test import Client
 
 from jamsosdesa.billing.check import ledger_check
 from jamsosdesa.billing.models import Allocation, Due, HolderType, Membership, Reversal, ReversalReason
-from jamsosdesa.billing.services.membership import membership_cancel, membership_start, open_membership
+from jamsosdesa.billing.services.membership import (
+    membership_cancel,
+    membership_end,
+    membership_start,
+    open_membership,
+)
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.models import AuditEvent
 from tests.billing.conftest import month, month_text, package, people
@@ -120,3 +126,14 @@ def test_the_command_line_cancels_a_package_not_started_yet(operator_a):
     assert json.loads(out.getvalue())["last_month"] == month_text(0)
     with pytest.raises(CommandError, match="tidak dapat dibatalkan"):
         call_command("membership", "cancel", q.nik, "--reason", "stopped", "--as", operator_a.username)
+
+
+def test_ending_in_the_month_before_the_first_cancels_and_earlier_is_refused(operator_a):
+    (p,) = people(1)
+    m = start(operator_a, p, month(2))
+    with pytest.raises(ServiceError) as refused:
+        membership_end(actor=operator_a, membership=m, last_month=month(0), reason="stopped")
+    assert "last_month" in refused.value.fields and f"{month(1):%m/%Y}" in refused.value.message
+    ended = membership_end(actor=operator_a, membership=m, last_month=month(1), reason="mistake")
+    assert (ended.first_month, ended.last_month) == (month(2), month(1))
+    assert AuditEvent.objects.get(event_type="membership.ended").new["cancelled"] is True

@@ -6,9 +6,9 @@ checked by the contribution engine for its first month (the income must be one o
 start in a month a scheme pays any of the same programmes for the person (funding's words for that refusal), nor
 before the person was registered, nor further ahead than BILLING_MAX_MONTHS_AHEAD. A change closes the package at
 the month before and opens a new one from that month (`replaces`); a change or an end may only take effect from a
-month not yet paid. A package that has not started yet (its first month after this one) is cancelled instead: it
-ends in the month before its first month (as an enrolment ended before its start), covers no month, its dues billed
-ahead are voided, and a new package may start in any month. Who may:
+month not yet paid. Ending a package in the month before its first month cancels it (as an enrolment ended before
+its start): it covers no month, its dues are voided, and a new package may start in any month; `membership_cancel`
+does that for a package not started yet. Who may:
 `billing.access.can_manage_package`; anyone else, and an unknown participant, gets the same NotFound.
 """
 
@@ -322,9 +322,12 @@ def membership_end(*, actor, membership, last_month, reason) -> Membership:
     _check_end_reason(reason)
     if not isinstance(last_month, date) or last_month.day != 1:
         raise _invalid("last_month", _("%(what)s harus sebuah bulan (YYYY-MM).") % {"what": _("Bulan terakhir")})
-    if last_month < membership.first_month:
-        raise _invalid("last_month", _("Bulan terakhir tidak boleh sebelum bulan pertama paket (%(m)s).") % {
-            "m": _month_text(membership.first_month)})
+    cancel_month = add_months(membership.first_month, -1)  # ending there cancels the package: it covers no month
+    if last_month < cancel_month:
+        raise _invalid("last_month", _(
+            "Bulan terakhir paling awal %(c)s, bulan sebelum bulan pertama paket (%(m)s): paket itu dibatalkan dan "
+            "tidak menanggung satu bulan pun.") % {"c": _month_text(cancel_month),
+                                                   "m": _month_text(membership.first_month)})
     latest = add_months(clock.this_month(), settings.BILLING_MAX_MONTHS_AHEAD)
     if last_month > latest:
         raise _invalid("last_month", _("%(what)s paling jauh %(n)s bulan ke depan (%(m)s).") % {
@@ -335,30 +338,24 @@ def membership_end(*, actor, membership, last_month, reason) -> Membership:
     membership.ended_at, membership.ended_by, membership.end_reason = clock.now(), actor if actor.pk else None, reason
     membership.save(update_fields=["last_month", "ended_at", "ended_by", "end_reason"])
     _void_dues_after(actor=actor, membership=membership)
+    after = _snapshot(membership)
+    if last_month < membership.first_month:
+        after["cancelled"] = True
     audit_record(actor=actor, event=AuditEventType.MEMBERSHIP_ENDED, obj=membership,
-                 region_code=membership.desa_code, old=before, new=_snapshot(membership))
+                 region_code=membership.desa_code, old=before, new=after)
     return membership
 
 
 
 @transaction.atomic
 def membership_cancel(*, actor, membership, reason) -> Membership:
-    """Cancel a package that has not started yet (its first month after this month): it ends in the month before
-    its first month and covers no month; the dues billed ahead for it are voided. A package already running is
-    ended instead (`membership_end`)."""
+    """Cancel a package that has not started yet (its first month after this month): `membership_end` in the month
+    before its first month, so it covers no month and the dues billed ahead for it are voided. A package already
+    running is ended instead (the page, the API and the command line offer this only before the start)."""
     participant, membership = _locked_open(actor, membership)
-    _check_end_reason(reason)
-    this_month = clock.this_month()
-    if membership.first_month <= this_month:
+    if membership.first_month <= clock.this_month():
         raise _invalid("first_month", _(
             "Paket ini sudah berjalan sejak %(m)s dan tidak dapat dibatalkan; akhiri paket itu.") % {
             "m": _month_text(membership.first_month)})
-    _refuse_paid(membership, membership.first_month, "first_month", label=_("pembatalan"))
-    before = _snapshot(membership)
-    membership.last_month = add_months(membership.first_month, -1)
-    membership.ended_at, membership.ended_by, membership.end_reason = clock.now(), actor if actor.pk else None, reason
-    membership.save(update_fields=["last_month", "ended_at", "ended_by", "end_reason"])
-    _void_dues_after(actor=actor, membership=membership)
-    audit_record(actor=actor, event=AuditEventType.MEMBERSHIP_ENDED, obj=membership,
-                 region_code=membership.desa_code, old=before, new={**_snapshot(membership), "cancelled": True})
-    return membership
+    return membership_end(actor=actor, membership=membership, last_month=add_months(membership.first_month, -1),
+                          reason=reason)
