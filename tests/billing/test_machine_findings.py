@@ -29,8 +29,6 @@ def test_a_payment_pays_this_month_before_a_month_billed_early(admin_user):
     assert month(0) in _paid_months(worker)  # the oldest month first (issue 12: "pays the oldest unpaid month first")
 
 
-@pytest.mark.xfail(strict=True, reason="open: billing/services/allocation.py (_pay_ahead) bills months ahead for a "
-                                       "deactivated participant's open package; the billing run never bills them")
 @pytest.mark.django_db
 def test_a_payment_for_a_deactivated_worker_bills_no_month_after_the_deactivation(admin_user):
     """Found by the ledger machine's `deactivate` rule. The run bills a person's month only when they were still

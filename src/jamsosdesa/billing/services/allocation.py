@@ -179,6 +179,19 @@ def _open_package(participant_id: int) -> Membership | None:
             .order_by("-first_month").first())
 
 
+def _last_billable_month(participant_id: int) -> date | None:
+    """The last month a deactivated person may be billed for (the month they left: the run bills a month when they
+    were still registered at its start); None while they are registered."""
+    from django.utils import timezone
+
+    from jamsosdesa.participants.models import Participant
+
+    row = Participant.objects.filter(pk=participant_id).values("is_active", "deactivated_at").first()
+    if row is None or row["is_active"] or row["deactivated_at"] is None:
+        return None
+    return timezone.localtime(row["deactivated_at"]).date().replace(day=1)
+
+
 def _bill_gaps(participant_id: int, book):
     """Bill the open package's months from this month (or its first) up to the latest month already billed, where
     one is missing: a month billed early (a run for next month before this month's) must not be paid before this
@@ -193,6 +206,9 @@ def _bill_gaps(participant_id: int, book):
         return book
     billed = set(Due.objects.filter(participant_id=participant_id, membership_id=membership.pk,
                                     month__gte=start, month__lte=latest).values_list("month", flat=True))
+    left = _last_billable_month(participant_id)
+    if left is not None and left < latest:
+        latest = add_months(left, 1)
     missing, month = [], start
     while month < latest:
         if month not in billed:
@@ -220,6 +236,9 @@ def _pay_ahead(participant_id: int, chosen: list[Due], pool: int, balance: int, 
 
     book = book or rate_book()
     limit = add_months(clock.this_month(), settings.BILLING_MAX_MONTHS_AHEAD - 1)
+    left = _last_billable_month(participant_id)
+    if left is not None and left < limit:
+        limit = left  # a person who left is billed no month after it (as the run's PERSON_OK): the rest is credit
     taken = {d.pk for d in chosen}
     month = max(membership.first_month, clock.this_month())
     while month <= limit:
@@ -241,6 +260,8 @@ def _pay_ahead(participant_id: int, chosen: list[Due], pool: int, balance: int, 
             chosen.extend(membership_dues(membership, [month], book=book))
             pool -= chosen[-1].amount
         month = add_months(month, 1)
+    if left is not None and left == limit:
+        return chosen, pool
     after = membership_price(membership, month, book=book)
     if not after.error and after.total and pool >= after.total:
         raise _too_far(limit, sum(d.amount for d in chosen) - balance)
