@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from jamsosdesa.accounts.models import ApiToken, User
 from jamsosdesa.core import clock
-from jamsosdesa.core.models import AuditEvent
+from jamsosdesa.core.models import AuditEvent, AuditEventType
 from jamsosdesa.core.months import add_months
 from jamsosdesa.core.roles import Role
 from jamsosdesa.funding.models import Candidate, Enrolment, EnrolmentBatch, Scheme
@@ -348,6 +348,8 @@ def the_world() -> dict:
     """What a request may change: every row of the registry, the schemes, the imports and the audit trail."""
     tables = (Participant, Heir, Scheme, Enrolment, EnrolmentBatch, Candidate, ImportJob, AuditEvent)
     state = {model.__name__: list(model.objects.order_by("pk").values()) for model in tables}
+    # Reading a statement's printable page is recorded in the trail (who read which statement): not a change.
+    state["AuditEvent"] = [e for e in state["AuditEvent"] if e["event_type"] != AuditEventType.STATEMENT_PRINTED]
     state["ApiToken"] = list(ApiToken.objects.order_by("pk").values("pk", "user_id", "revoked_at"))
     return state
 
