@@ -37,8 +37,8 @@ the services made is named, so a disagreement shows up as a failing step rather 
   and its money goes to the scheme payer's credit, and that credit is then re-applied.
 - Deactivation (the registry's participant_deactivate, on day D): the person's status is `ended`; a run bills a
   month only when D falls in that month or later (the run's PERSON_OK); packages, enrolments, dues and credit stay.
-  A payment recorded for the person directly still pays as any person's (KNOWN BUG, mirrored so the machine keeps
-  running: it also bills and pays the open package's months after D; test_machine_findings.py has the xfail test).
+  A payment for the person (recorded directly, or a queued one assigned to them) bills and pays no month of their
+  package after D's month, and is never refused as too far ahead: the rest is credit, to be refunded.
 - Packages (billing/services/membership.py): a start, change or end is refused (with the service's code, checked in
   its order) for an inactive person (start, change), an open package (start) or none (change, end), a month past
   this month + max_ahead or before the person's registration, a change not after the package's first month or
@@ -209,9 +209,6 @@ class Ledger:
         self.keys: dict[str, int] = {}  # idempotency key -> payment number
         self.references: dict[tuple[str, str], int] = {}  # (channel, reference) -> payment number
         self.policy = ("strict", 3)
-        # Ending a package in the month before its first cancels it (H5's change to membership.py, in progress on
-        # 2026-12-03); before it, that end is refused. The machine sets this from the code it runs against.
-        self.package_cancel = True
 
     # --- prices --------------------------------------------------------------------------------------------
 
@@ -393,8 +390,6 @@ class Ledger:
     def _plan_person(self, person: int, amount: int, today: date):
         """What a person's pool (credit + `amount`) would pay, worked out before anything is written: (months billed
         ahead, pool left), or Refused("too_far_ahead"), which changes nothing (the gap months it billed go too)."""
-        # KNOWN BUG mirrored (allocation.py, see the module docstring): a deactivated person's open package is billed
-        # and paid ahead here as an active one's; when it is fixed, skip _bill_gaps/_ahead for an inactive person.
         holder = ("P", person)
         this_month = today.replace(day=1)
         pool = self.balance(holder) + amount
@@ -431,6 +426,11 @@ class Ledger:
         p.remainder = pool - before
         self.credit[holder] = pool
 
+    def _left(self, person: int) -> date | None:
+        """The month a deactivated person left (the last month they may be billed for); None while registered."""
+        ended = self.people[person].ended_on
+        return ended.replace(day=1) if ended is not None else None
+
     def _bill_gaps(self, person: int, this_month: date) -> list[Due]:
         """Before a payment walks the dues: the open package's months from this one (or its first) up to the latest
         month already billed that have no due are billed, so a month billed early is never paid before this one."""
@@ -441,8 +441,12 @@ class Ledger:
         billed = [d.month for d in self.dues if d.person == person and d.payer == ("M", pkg.id) and d.month > start]
         if not billed:
             return []
+        end = max(billed)
+        left = self._left(person)
+        if left is not None and left < end:
+            end = add_months(left, 1)  # a person who left is billed no month after the month they left
         created, month = [], start
-        while month < max(billed):
+        while month < end:
             if self.due_of(person, month, ("M", pkg.id)) is None:
                 price = self.package_price(pkg, month)
                 if price > 0:
@@ -458,6 +462,9 @@ class Ledger:
         while the pool covers it."""
         months = []
         limit = add_months(this_month, self.max_ahead - 1)
+        left = self._left(person)
+        if left is not None and left < limit:
+            limit = left  # a person who left pays no month after it (as the run bills none): the rest is credit
         pkg = next((p for p in self.packages.values() if p.person == person and p.last is None), None)
         if pkg is None:
             return months, pool
@@ -476,6 +483,8 @@ class Ledger:
                 months.append((month, pkg, price))
                 pool -= price
             month = add_months(month, 1)
+        if left is not None and left == limit:
+            return months, pool  # never too far ahead: what is left is credit, to be refunded
         beyond = self.package_price(pkg, month)
         if beyond and pool >= beyond:
             return None, pool
@@ -629,8 +638,7 @@ class Ledger:
         pkg = self.open_package_of(person)
         if pkg is None:
             return Refused("no_package")
-        earliest = add_months(pkg.first, -1) if self.package_cancel else pkg.first
-        if last < earliest or last > add_months(today.replace(day=1), self.max_ahead):
+        if last < add_months(pkg.first, -1) or last > add_months(today.replace(day=1), self.max_ahead):
             return Refused("invalid")  # ending in the month before its first cancels it: it covers no month
         if self._paid_from(pkg, add_months(last, 1)):
             return Refused("month_paid")
