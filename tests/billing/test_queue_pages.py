@@ -73,3 +73,21 @@ def test_another_kabupatens_officer_and_other_roles_meet_404(branch_gianyar, ope
     assert operator.get(f"/tagihan/antrean/{queued.pk}/").status_code == 404
     queued.refresh_from_db()
     assert queued.status == QueueStatus.OPEN
+
+
+def test_the_lists_next_page_link_keeps_the_filter(branch, item, settings, monkeypatch):
+    """The pager's links carry the filter as separate parameters (it once produced `status=openpage=2`) and
+    never repeat `page`."""
+    from jamsosdesa.billing import views_queue
+
+    monkeypatch.setattr(views_queue, "PAGE_SIZE", 1)
+    queued, near, far = item
+    request = PaymentRequest(amount=16800, paid_on=clock.today() - timedelta(days=1), reference="TRX-AMB-2",
+                             channel="bank", source="mt940")
+    payment_record_queued(actor=branch, request=request, reason=QueueReason.UNKNOWN_NIK, candidates=[],
+                          kab_code="33.11", row_no=8, raw={"text": "IURAN", "niks": [], "invoices": [], "line": {}})
+    browser = client_for(branch)
+    first = browser.get("/tagihan/antrean/", {"status": QueueStatus.OPEN}).content.decode()
+    assert f'href="?status={QueueStatus.OPEN.value}&amp;page=2"' in first
+    second = browser.get("/tagihan/antrean/", {"status": QueueStatus.OPEN, "page": 2}).content.decode()
+    assert f'href="?status={QueueStatus.OPEN.value}&amp;page=1"' in second

@@ -64,7 +64,10 @@ def queue_list(request):
     if status:
         items = items.filter(status=status)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "billing/queue_list.html", {"form": form, "page": page, "items": page.object_list})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "billing/queue_list.html", {"form": form, "page": page, "items": page.object_list,
+                                                      "query": f"{query.urlencode()}&" if query else ""})
 
 
 def _candidates(user, item) -> dict:
