@@ -65,6 +65,15 @@ def test_3_an_allocation_that_differs_from_its_due_fails(ledger):
     assert failed(3)[0]["due_id"] == d.pk
 
 
+def test_3_an_allocation_filed_under_another_kabupaten_than_its_due_fails(ledger):
+    """A region's status reads allocations by their own kab_code (billing.status): one filed elsewhere would leave
+    a paid month unpaid there."""
+    d = ledger["dues"][2]
+    Allocation.objects.create(due=d, seq=7, amount=d.amount, holder_type="P", holder_id=d.participant_id,
+                              kab_code="35.78", origin="credit")
+    assert failed(3)[0]["due_id"] == d.pk
+
+
 def test_4_an_invoice_whose_total_is_not_its_lines_fails(ledger):
     Invoice.objects.filter(pk=ledger["invoice"].pk).update(total=1)  # a direct write: the app never updates it
     assert failed(4)[0]["invoice_id"] == ledger["invoice"].pk

@@ -70,13 +70,15 @@ HAVING SUM(CASE WHEN d.jkk > 0 THEN 1 ELSE 0 END) > 1 OR SUM(CASE WHEN d.jkm > 0
 ORDER BY 2, 3
 """
 
-# 3. No allocation differs from its due: the amount, or the holder (the package's person, the enrolment's scheme).
+# 3. No allocation differs from its due: the amount, the holder (the package's person, the enrolment's scheme), or
+# the kabupaten (a region's status reads allocations by their own kab_code).
 ALLOCATIONS = """
 SELECT a.id AS allocation_id, a.due_id, a.amount, d.amount AS due_amount, a.holder_type, a.holder_id
 FROM billing_allocation a JOIN billing_due d ON d.id = a.due_id
 WHERE a.amount <> d.amount
    OR a.holder_type <> CASE WHEN d.membership_id IS NOT NULL THEN 'P' ELSE 'S' END
    OR a.holder_id <> CASE WHEN d.membership_id IS NOT NULL THEN d.participant_id ELSE COALESCE(d.scheme_id, -1) END
+   OR a.kab_code <> d.kab_code
 ORDER BY a.id
 """
 
