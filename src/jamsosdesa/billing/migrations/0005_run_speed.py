@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0004_status_speed'),
+        ('billing', '0003_membership_ended_reason'),
     ]
 
     operations = [
