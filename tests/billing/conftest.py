@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from jamsosdesa.billing.models import Membership
+from jamsosdesa.billing.models import Due, Membership
+from jamsosdesa.billing.services.membership import membership_start
 from jamsosdesa.core.roles import Role
 from jamsosdesa.funding.models import Enrolment, programme_mask
 from tests.conftest import DESA_A, DESA_B, DESA_C, make_user
@@ -64,3 +65,16 @@ def package(participant, *, first: date | None = None, last: date | None = None,
                                      desa_code=participant.desa_id, programmes=list(programmes),
                                      programme_mask=programme_mask(programmes), income=income,
                                      first_month=first or month(0), last_month=last, agent=agent)
+
+
+def start(actor, person, first: date) -> Membership:
+    """A JKK+JKM package on Rp1,000,000 started through the service (as the page does)."""
+    return membership_start(actor=actor, participant=person, programmes=["JKK", "JKM"], income=1_000_000,
+                            first_month=first)
+
+
+def unpaid_due(m: Membership, when: date) -> Due:
+    """A package's due of Rp16,800 for `when`, written as a billing run writes it."""
+    return Due.objects.create(participant_id=m.participant_id, kab_code=m.kab_code, desa_code=m.desa_code, month=when,
+                              membership=m, payer_type="self", segment="BPU", programme_mask=m.programme_mask,
+                              income=m.income, jkk=10_000, jkm=6_800, amount=16_800)

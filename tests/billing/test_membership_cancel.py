@@ -4,37 +4,24 @@ new package may start in any month; one service for the page, the API and the co
 which is `membership_end` in the month before the first). The database allows that month before and nothing
 earlier."""
 
-from datetime import date
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
 
 from jamsosdesa.billing.check import ledger_check
-from jamsosdesa.billing.models import Allocation, Due, HolderType, Membership, Reversal, ReversalReason
+from jamsosdesa.billing.models import Allocation, HolderType, Membership, Reversal, ReversalReason
 from jamsosdesa.billing.services.membership import (
     membership_cancel,
     membership_end,
-    membership_start,
     open_membership,
 )
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.models import AuditEvent
-from tests.billing.conftest import month, month_text, package, people
+from tests.billing.conftest import month, month_text, package, people, start, unpaid_due
 from tests.conftest import api_client
 
 pytestmark = pytest.mark.django_db
-
-
-def start(actor, person, first: date):
-    return membership_start(actor=actor, participant=person, programmes=["JKK", "JKM"], income=1_000_000,
-                            first_month=first)
-
-
-def unpaid_due(m: Membership, when: date) -> Due:
-    return Due.objects.create(participant_id=m.participant_id, kab_code=m.kab_code, desa_code=m.desa_code, month=when,
-                              membership=m, payer_type="self", segment="BPU", programme_mask=m.programme_mask,
-                              income=m.income, jkk=10_000, jkm=6_800, amount=16_800)
 
 
 def test_a_package_not_started_yet_is_cancelled(operator_a):

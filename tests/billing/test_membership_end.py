@@ -1,28 +1,16 @@
 """Ending the worker's own package: the dues billed for months after its end are voided with their own reason
 (`membership_ended`; `mistake` for a package ended as a mistake), a reason only billing gives."""
 
-from datetime import date
 
 import pytest
 
-from jamsosdesa.billing.models import Due, Membership, Reversal, ReversalReason
-from jamsosdesa.billing.services.membership import membership_end, membership_start
+from jamsosdesa.billing.models import Reversal, ReversalReason
+from jamsosdesa.billing.services.membership import membership_end
 from jamsosdesa.core.models import AuditEvent
-from tests.billing.conftest import month, people
+from tests.billing.conftest import month, people, start, unpaid_due
 from tests.conftest import api_client
 
 pytestmark = pytest.mark.django_db
-
-
-def start(actor, person, first: date):
-    return membership_start(actor=actor, participant=person, programmes=["JKK", "JKM"], income=1_000_000,
-                            first_month=first)
-
-
-def unpaid_due(m: Membership, when: date) -> Due:
-    return Due.objects.create(participant_id=m.participant_id, kab_code=m.kab_code, desa_code=m.desa_code, month=when,
-                              membership=m, payer_type="self", segment="BPU", programme_mask=m.programme_mask,
-                              income=m.income, jkk=10_000, jkm=6_800, amount=16_800)
 
 
 def reasons() -> dict[int, str]:
