@@ -78,7 +78,7 @@ def test_the_run_counts_everyone_in_force_it_could_not_bill_once_by_reason(admin
     for p in (own_ok, own_gone):
         package(p)
     package(own_odd_income, income=1_234_567)  # an income no longer on the list (written directly)
-    Participant.objects.filter(pk=later.pk).update(created_at=clock.now().replace(year=clock.now().year + 1))
+    Participant.objects.filter(pk=later.pk).update(created_at=clock.now() + timedelta(days=400))
     Participant.objects.filter(pk__in=[gone.pk, own_gone.pk]).update(  # before this month began
         is_active=False, deactivated_at=clock.now() - timedelta(days=70))
     Participant.objects.filter(pk=odd.pk).update(sector="tidak_dikenal")  # a sector the rates do not know
