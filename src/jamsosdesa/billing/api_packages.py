@@ -116,8 +116,13 @@ def membership_post(request, pk: int, body: PackageStartIn):
 
 
 def _open_of(request, pk: int):
+    """The person's open package, or None for the service to refuse as 'no package'; a user who may not manage the
+    person's package hears 404 (as for anything outside its area)."""
     person = _visible(request, pk)
-    return person, open_membership(person)
+    current = open_membership(person)
+    if current is None and not can_manage_package(request.user, person):
+        raise Http404
+    return current
 
 
 @router.post("/participants/{pk}/membership/change",
@@ -126,9 +131,7 @@ def _open_of(request, pk: int):
                        more="or covered (a scheme pays the same programmes that month)"),
              summary="Ubah iuran mandiri mulai suatu bulan")
 def membership_change_post(request, pk: int, body: PackageChangeIn):
-    person, current = _open_of(request, pk)
-    if current is None:
-        current = _none_for(request, person)
+    current = _open_of(request, pk)
     changed = membership_change(actor=request.user, membership=current, from_month=parse_month(body.from_month),
                                 programmes=body.programmes, income=body.income)
     return _one(changed)
@@ -138,9 +141,7 @@ def membership_change_post(request, pk: int, body: PackageChangeIn):
              **answers({200: MembershipOut}, E.INVALID, E.NOT_FOUND, E.FORBIDDEN, E.NO_PACKAGE, E.MONTH_PAID),
              summary="Akhiri iuran mandiri")
 def membership_end_post(request, pk: int, body: PackageEndIn):
-    person, current = _open_of(request, pk)
-    if current is None:
-        current = _none_for(request, person)
+    current = _open_of(request, pk)
     ended = membership_end(actor=request.user, membership=current, last_month=parse_month(body.last_month),
                            reason=body.reason)
     return _one(ended)
@@ -154,16 +155,5 @@ class PackageCancelIn(Schema):
              **answers({200: MembershipOut}, E.INVALID, E.NOT_FOUND, E.FORBIDDEN, E.NO_PACKAGE, E.MONTH_PAID),
              summary="Batalkan iuran mandiri yang belum mulai (bulan terakhir = bulan sebelum bulan pertamanya)")
 def membership_cancel_post(request, pk: int, body: PackageCancelIn):
-    person, current = _open_of(request, pk)
-    if current is None:
-        current = _none_for(request, person)
+    current = _open_of(request, pk)
     return _one(membership_cancel(actor=request.user, membership=current, reason=body.reason))
-
-
-def _none_for(request, person):
-    """No open package: a user who may not manage it hears 404 (as for anything outside its area), others 'no
-    package'."""
-    if not can_manage_package(request.user, person):
-        raise Http404
-    return None
-
