@@ -47,7 +47,7 @@ from ..models import (
     ReversalTarget,
     TargetKind,
 )
-from .payments import OLDEST_PAYMENT_YEARS, PaymentOutcome, PaymentRequest, _clean, request_hash
+from .payments import PaymentOutcome, PaymentRequest, _clean, oldest_paid_on, request_hash
 
 
 @dataclass
@@ -156,7 +156,7 @@ def _plain(lines: list[PersonLine]) -> dict[int, tuple[int, date, str, str]]:
     first = lines[0].request
     note = (first.note or "").strip()
     today = clock.today()
-    oldest = today.replace(year=today.year - OLDEST_PAYMENT_YEARS, day=1)
+    oldest = oldest_paid_on(today)
     maximum = settings.PAYMENT_MAX_AMOUNT
     channels = set(PaymentChannel.values)
     found = {}

@@ -102,6 +102,11 @@ def _clean_amount(value, errors: FieldErrors, maximum: int) -> int | None:
     return value
 
 
+def oldest_paid_on(today: date) -> date:
+    """The earliest payment date accepted: the first of the month OLDEST_PAYMENT_YEARS years back."""
+    return today.replace(year=today.year - OLDEST_PAYMENT_YEARS, day=1)
+
+
 def _clean_date(value, errors: FieldErrors) -> date | None:
     if isinstance(value, str):
         try:
@@ -116,7 +121,7 @@ def _clean_date(value, errors: FieldErrors) -> date | None:
     if value > today:
         errors.add("paid_on", _("Tanggal bayar tidak boleh sesudah hari ini (%(d)s).") % {"d": f"{today:%d-%m-%Y}"})
         return None
-    oldest = today.replace(year=today.year - OLDEST_PAYMENT_YEARS, day=1)
+    oldest = oldest_paid_on(today)
     if value < oldest:
         errors.add("paid_on", _("Tanggal bayar terlalu lama: paling awal %(d)s.") % {"d": f"{oldest:%d-%m-%Y}"})
         return None
