@@ -227,11 +227,10 @@ def _region_sql(code: str) -> tuple[str, list]:
     code = (code or "").strip()
     if not code:
         return "1 = 1", []
+    by_kab = _kab_condition(code, "p.kab_code")
+    if by_kab is not None:
+        return by_kab
     level = level_of_code(code)
-    if level == Level.PROVINSI:
-        return "p.kab_code LIKE %s", [code + ".%"]
-    if level == Level.KABUPATEN:
-        return "p.kab_code = %s", [code]
     if level == Level.KECAMATAN:
         return "p.kec_code = %s", [code]
     if level == Level.DESA:
