@@ -106,3 +106,6 @@ api.add_router("/", billing_status_router, tags=["status perlindungan"])
 from jamsosdesa.billing.api_bpjs import router as billing_bpjs_router  # noqa: E402 (H8)
 
 api.add_router("/", billing_bpjs_router, tags=["pencocokan BPJS"])
+from jamsosdesa.coverage.api import router as coverage_router  # noqa: E402
+
+api.add_router("/", coverage_router, tags=["cakupan"])

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jamsosdesa.contributions",
     "jamsosdesa.funding",
     "jamsosdesa.billing",
+    "jamsosdesa.coverage",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -28,6 +28,7 @@ urlpatterns = [
     path("iuran/", include("jamsosdesa.contributions.urls")),
     path("skema/", include("jamsosdesa.funding.urls")),
     path("tagihan/", include("jamsosdesa.billing.urls")),
+    path("cakupan/", include("jamsosdesa.coverage.urls")),
     path("peserta/ekspor.<str:fmt>", participants_export, name="participants_export"),
     path("wilayah/cari/", region_search_partial, name="region_search"),
     # A worker checks their own protection, without an account (billing: status on a date).

@@ -37,6 +37,13 @@ class AuditEventType(models.TextChoices):
     API_TOKEN_ISSUED = "api_token.issued", _("token API dibuat")
     API_TOKEN_REVOKED = "api_token.revoked", _("token API dicabut")
     ADMIN_RECORD_CHANGED = "admin_record.changed", _("data diubah lewat halaman admin")
+    TARGET_SET = "coverage_target.set", _("target kepesertaan ditetapkan atau diubah")
+    DENOMINATOR_SET = "denominator.set", _("jumlah penduduk bekerja ditetapkan atau diubah")
+    DENOMINATORS_IMPORTED = "denominator.imported", _("jumlah penduduk bekerja diimpor")
+    OUTREACH_EVENT_CREATED = "outreach_event.created", _("kegiatan sosialisasi dicatat")
+    OUTREACH_EVENT_UPDATED = "outreach_event.updated", _("kegiatan sosialisasi diubah")
+    COUNTING_RULE_CHANGED = "counting_rule.changed", _("aturan penghitungan cakupan diubah")
+    COVERAGE_EXPORTED = "coverage.exported", _("laporan cakupan diekspor")
 
     @property
     def object_type(self) -> str:

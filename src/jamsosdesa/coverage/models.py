@@ -1,0 +1,1 @@
+"""Coverage against targets (issue 13): targets, denominators, counting rules and outreach events per region."""
