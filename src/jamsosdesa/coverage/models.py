@@ -1,1 +1,5 @@
 """Coverage against targets (issue 13): targets, denominators, counting rules and outreach events per region."""
+
+# --- H4 counting rules (issue 13 item 3): the model lives in models_rules.py -------------------------------------
+from .models_rules import CountingBasis, CountingRule  # noqa: E402, F401
+# --- end H4 counting rules ---------------------------------------------------------------------------------------
