@@ -214,6 +214,13 @@ PAGES = {
     "billing:bpjs_rows": Url("/tagihan/bpjs/{bpjs}/baris/?desa=" + DESA_A, get=expect(404, **{ADMIN: 200})),
     "billing:bpjs_export": Url("/tagihan/bpjs/{bpjs}/perbedaan.xlsx", get=expect(404, **{ADMIN: 200})),
     "billing:bpjs_report": Url("/tagihan/bpjs/{bpjs}/laporan.xlsx", get=expect(404, **{ADMIN: 200})),
+    # H2 coverage targets: desa A's target is seen by who works there; set by its operator and the national admin
+    # (the agent sees it without the form: a POST from it answers 404)
+    "coverage:targets": Url("/cakupan/target/", get=expect(200)),
+    "coverage:region_targets": Url(f"/cakupan/target/{DESA_A}/", get=scoped(), post=scoped(302, **{AGENT: 404}),
+                                   data={"year": "{today:.4}", "count": "10"}, changes=(ADMIN, OP_A),
+                                   must_change=True),
+    "coverage:target_history": Url("/cakupan/target/riwayat/{target}/", get=scoped()),
 }
 # The admin site (reference data) is for staff: the national admin. Every admin URL name is covered by this
 # one rule; its index and every model's list are asked.
@@ -287,6 +294,7 @@ def world(db, django_capture_on_commit_callbacks):
     objects.update(_statement_and_queue_item(users[ADMIN]))  # H5: a statement import, a queued payment
     objects.update(_bpjs_list(users[ADMIN], participant))  # H8: a compared BPJS list of Sukoharjo
     objects.update(_paid(users[ADMIN], op_a, participant, enrolment, objects))  # H3: payments, a reversed one
+    objects.update(_coverage_target(users[ADMIN]))  # H2: desa A's target for this year
     return users, objects
 
 
@@ -342,6 +350,15 @@ def _paid(admin, op_a, participant, enrolment, objects) -> dict:
         month = clock.this_month()
         found["invoice"] = invoice(enrolment.scheme, month, [due(participant, month, enrolment=enrolment)]).pk
     return found
+
+
+def _coverage_target(admin) -> dict:
+    """H2: desa A's coverage target for this year, set by the national admin."""
+    from jamsosdesa.coverage.targets import TargetRequest, target_set
+
+    target, _changed = target_set(actor=admin, request=TargetRequest(region=DESA_A, year=clock.today().year,
+                                                                     count=100))
+    return {"target": target.pk}
 
 
 def the_world() -> dict:
@@ -548,6 +565,11 @@ API = {
     "POST /api/v1/payments/{pk}/reverse": Op("/payments/{payment}/reverse", api_scoped(403, **{ADMIN: 200}),
                                              {"reason": "mistake"}, changes=(ADMIN,)),
     "POST /api/v1/reversals/{pk}/reverse": Op("/reversals/{reversal}/reverse", api_scoped(409), {}),
+    # H2 coverage targets (see the pages): the agent sees desa A's target, and may not set it (403)
+    "GET /api/v1/coverage/targets": Op("/coverage/targets", api_expect(200)),
+    "POST /api/v1/coverage/targets": Op("/coverage/targets", api_scoped(200, **{AGENT: 403}),
+                                        {"region": DESA_A, "year": "{today:.4}", "count": 10}, changes=(ADMIN, OP_A)),
+    "GET /api/v1/coverage/targets/{pk}/history": Op("/coverage/targets/{target}/history", api_scoped()),
 }
 
 

@@ -3,3 +3,9 @@
 from ninja import Router
 
 router = Router()
+
+# --- H2 targets and denominators -------------------------------------------------------------------------------------
+from .api_targets import router as targets_router  # noqa: E402
+
+router.add_router("", targets_router)
+# --- end H2 targets and denominators -------------------------------------------------------------------------------

@@ -5,3 +5,13 @@ app_name = "coverage"
 # its own views module.
 urlpatterns = [
 ]
+
+# --- H2 targets and denominators -------------------------------------------------------------------------------------
+from . import views_targets  # noqa: E402
+
+urlpatterns += [
+    path("target/", views_targets.target_index, name="targets"),
+    path("target/riwayat/<int:pk>/", views_targets.target_history, name="target_history"),
+    path("target/<str:region>/", views_targets.region_targets, name="region_targets"),
+]
+# --- end H2 targets and denominators -------------------------------------------------------------------------------

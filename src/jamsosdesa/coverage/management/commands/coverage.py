@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from jamsosdesa.core.errors import ServiceError
 
 PARTS: list[str] = []  # module names under jamsosdesa.coverage: cli_<part>
+PARTS += ["targets"]  # H2: targets (coverage.cli_targets)
 
 
 class Command(BaseCommand):
