@@ -6,6 +6,7 @@ from datetime import date
 from jamsosdesa.billing.check import ledger_check
 from jamsosdesa.billing.models import Due, Invoice, InvoiceLine
 from jamsosdesa.billing.services.payments import PaymentRequest, payment_record
+from jamsosdesa.billing.standing import standing_refresh
 from jamsosdesa.core import clock
 from tests.billing.conftest import month, package  # noqa: F401 (re-exported)
 
@@ -18,10 +19,12 @@ def due(participant, when: date, *, membership=None, enrolment=None, amount: int
     scheme_id = enrolment.scheme_id if enrolment is not None else None
     payer = enrolment.scheme.payer_type if enrolment is not None else "self"
     row = membership or enrolment
-    return Due.objects.create(participant=participant, kab_code=row.kab_code, desa_code=row.desa_code, month=when,
+    made = Due.objects.create(participant=participant, kab_code=row.kab_code, desa_code=row.desa_code, month=when,
                               enrolment=enrolment, membership=membership, scheme_id=scheme_id, payer_type=payer,
                               segment="BPU", sector="umum", programme_mask=3, income=1_000_000, jkk=amount - jkm,
                               jkm=jkm, amount=amount)
+    standing_refresh([participant.pk])  # as the services do after writing a due
+    return made
 
 
 def invoice(scheme, when: date, dues: list[Due], *, seq: int = 1) -> Invoice:

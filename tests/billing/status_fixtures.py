@@ -16,16 +16,19 @@ from jamsosdesa.billing.models import (
     ReversalTarget,
 )
 from jamsosdesa.billing.policy import policy_cache_clear
+from jamsosdesa.billing.standing import standing_refresh
 from jamsosdesa.funding.models import Enrolment
 from tests.billing.conftest import package
 
 
 def _due(participant, when: date, *, amount: int, **payer) -> Due:
     scheme = payer["enrolment"].scheme if payer.get("enrolment") else None
-    return Due.objects.create(participant=participant, kab_code=participant.kab_code, desa_code=participant.desa_id,
-                              month=when, scheme=scheme, payer_type=scheme.payer_type if scheme else "self",
-                              segment="BPU", programme_mask=3, income=1_000_000, jkk=amount - 6_800, jkm=6_800,
-                              amount=amount, **payer)
+    row = Due.objects.create(participant=participant, kab_code=participant.kab_code, desa_code=participant.desa_id,
+                             month=when, scheme=scheme, payer_type=scheme.payer_type if scheme else "self",
+                             segment="BPU", programme_mask=3, income=1_000_000, jkk=amount - 6_800, jkm=6_800,
+                             amount=amount, **payer)
+    standing_refresh([participant.pk])  # as the services do after every ledger write
+    return row
 
 
 def self_due(participant, when: date, *, amount: int = 16_800, membership: Membership | None = None) -> Due:
@@ -42,19 +45,25 @@ def pay(due: Due) -> Allocation:
     holder_type, holder_id = due.holder
     seq = Reversal.objects.filter(target_type=ReversalTarget.ALLOCATION,
                                   target_id__in=Allocation.objects.filter(due=due).values("pk")).count()
-    return Allocation.objects.create(due=due, seq=seq, amount=due.amount, holder_type=holder_type,
-                                     holder_id=holder_id, kab_code=due.kab_code, origin=AllocationOrigin.CREDIT)
+    row = Allocation.objects.create(due=due, seq=seq, amount=due.amount, holder_type=holder_type,
+                                    holder_id=holder_id, kab_code=due.kab_code, origin=AllocationOrigin.CREDIT)
+    standing_refresh([due.participant_id])
+    return row
 
 
 def unpay(allocation: Allocation) -> Reversal:
-    return Reversal.objects.create(target_type=ReversalTarget.ALLOCATION, target_id=allocation.pk,
-                                   amount=allocation.amount, reason=ReversalReason.MISTAKE,
-                                   kab_code=allocation.kab_code)
+    row = Reversal.objects.create(target_type=ReversalTarget.ALLOCATION, target_id=allocation.pk,
+                                  amount=allocation.amount, reason=ReversalReason.MISTAKE,
+                                  kab_code=allocation.kab_code)
+    standing_refresh([allocation.due.participant_id])
+    return row
 
 
 def void(due: Due) -> Reversal:
-    return Reversal.objects.create(target_type=ReversalTarget.DUE, target_id=due.pk, amount=due.amount,
-                                   reason=ReversalReason.ENROLMENT_ENDED, kab_code=due.kab_code)
+    row = Reversal.objects.create(target_type=ReversalTarget.DUE, target_id=due.pk, amount=due.amount,
+                                  reason=ReversalReason.ENROLMENT_ENDED, kab_code=due.kab_code)
+    standing_refresh([due.participant_id])
+    return row
 
 
 def history(participant, *, paid=(), unpaid=()) -> list[Due]:

@@ -1,4 +1,4 @@
-"""`ledger check`: passes on a ledger built by the services, and each of its seven invariants fails on a row a
+"""`ledger check`: passes on a ledger built by the services, and each of its eight invariants fails on a row a
 test breaks on purpose (so a check that can never fail is caught) (H3)."""
 
 import json
@@ -122,4 +122,29 @@ def test_the_command_exits_1_and_lists_the_rows_as_json(ledger, capsys):
 
 def test_the_command_says_ok_in_words(ledger, capsys):
     call_command("ledger", "check")
-    assert "7" in capsys.readouterr().out
+    assert "8 invarian" in capsys.readouterr().out
+
+
+def test_8_a_standing_that_differs_from_the_ledger_fails_and_a_rebuild_mends_it(ledger):
+    from jamsosdesa.billing.models import Standing
+    from jamsosdesa.billing.standing import standing_rebuild
+
+    p = ledger["person"]
+    kept = Standing.objects.get(participant_id=p.pk)
+    assert kept.last_paid == month(-1)  # two of three months paid, by the services
+    Standing.objects.filter(participant_id=p.pk).update(last_paid=month(0))
+    assert failed(8)[0]["participant_id"] == p.pk
+    Standing.objects.filter(participant_id=p.pk).delete()  # a missing row is as wrong as a stale one
+    assert failed(8)[0]["participant_id"] == p.pk
+    assert standing_rebuild() >= 1
+    assert_ledger_ok()
+    assert Standing.objects.get(participant_id=p.pk).last_paid == month(-1)
+
+
+def test_the_billing_standing_command_rebuilds_a_cache_loaded_outside_the_services(ledger, capsys):
+    from jamsosdesa.billing.models import Standing
+
+    Standing.objects.all().delete()  # as after rows loaded with COPY
+    call_command("billing", "standing", "--json")
+    assert json.loads(capsys.readouterr().out)["changed"] >= 1
+    assert_ledger_ok()

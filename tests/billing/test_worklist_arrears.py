@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from jamsosdesa.billing.models import Reversal
 from jamsosdesa.billing.worklists import arrears_this_month, cutoff_month, non_active_next_month, present
 
-from .conftest import DESA_A, DESA_B, month, package, people
+from .conftest import DESA_A, DESA_B, enrol, month, package, people
+from .status_fixtures import unpay
 from .worklist_fixtures import MONTHLY, due, pay
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_a_reversed_allocation_makes_the_month_unpaid_again(paying):
     from jamsosdesa.billing.models import Allocation
 
     last = Allocation.objects.filter(due__participant_id=one.pk, due__month=month(-1)).get()
-    Reversal.objects.create(target_type="allocation", target_id=last.pk, amount=last.amount, reason="mistake")
+    unpay(last)  # a reversal row, and the standing refreshed as the reversal services do
     assert ids(arrears_this_month("33.11", the_20th())) == []
     assert set(ids(non_active_next_month("33.11", the_20th()))) == {one.pk, two.pk}
 
@@ -107,3 +107,21 @@ def test_the_lists_agree_with_the_status_table(paying):
         p for p, last in in_arrears.items() if last == add_months(c, -1)}
     assert set(ids(non_active_next_month("33.11", the_20th()))) == {
         p for p, last in in_arrears.items() if last == add_months(c, -2)}
+
+
+
+def test_a_new_due_in_a_fully_paid_month_unpays_it_for_the_lists(paying, make_scheme):
+    """The billing run's refresh: a due added to a month that was fully paid (a scheme paying for that month too)
+    makes the month unpaid, so the person's last paid month moves back and the lists follow."""
+    from jamsosdesa.billing.models import Due, Standing
+    from jamsosdesa.billing.standing import refresh_after_new_dues
+
+    one, *_rest = paying
+    assert Standing.objects.get(participant_id=one.pk).last_paid == month(-1)
+    [enrolment] = enrol(make_scheme(start_month=month(-1)), [one], start=month(-1))
+    Due.objects.create(participant=one, kab_code=one.kab_code, desa_code=one.desa_id, month=month(-1),
+                       enrolment=enrolment, scheme_id=enrolment.scheme_id, payer_type="apbd", segment="BPU",
+                       programme_mask=3, income=1_000_000, jkk=10_000, jkm=6_800, amount=16_800)  # as the run writes
+    assert refresh_after_new_dues(kab_code=one.kab_code, month=month(-1)) == 1
+    assert Standing.objects.get(participant_id=one.pk).last_paid == month(-2)
+    assert one.pk in ids(non_active_next_month("33.11", the_20th()))

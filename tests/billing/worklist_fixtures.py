@@ -5,6 +5,7 @@ payment."""
 from datetime import date
 
 from jamsosdesa.billing.models import Allocation, Due, HolderType, Membership, Payment
+from jamsosdesa.billing.standing import standing_refresh
 from jamsosdesa.funding.models import Enrolment
 
 JKK, JKM = 10_000, 6_800
@@ -15,11 +16,13 @@ _refs = iter(range(1, 10**6))
 
 def due(payer: Membership | Enrolment, when: date, *, jkk: int = JKK, jkm: int = JKM) -> Due:
     own = isinstance(payer, Membership)
-    return Due.objects.create(
+    row = Due.objects.create(
         participant_id=payer.participant_id, kab_code=payer.kab_code, desa_code=payer.desa_code, month=when,
         membership=payer if own else None, enrolment=None if own else payer,
         scheme_id=None if own else payer.scheme_id, payer_type="self" if own else payer.scheme.payer_type,
         segment="BPU", programme_mask=3, income=1_000_000, jkk=jkk, jkm=jkm, amount=jkk + jkm)
+    standing_refresh([row.participant_id])  # what the services do after writing ledger rows
+    return row
 
 
 def pay(dues: list[Due], *, amount: int | None = None, paid_on: date | None = None, reference: str = "") -> Payment:
@@ -35,4 +38,5 @@ def pay(dues: list[Due], *, amount: int | None = None, paid_on: date | None = No
         holder_type=holder_type, holder_id=holder_id, kab_code=first.kab_code, desa_code=first.desa_code)
     Allocation.objects.bulk_create([Allocation(due=d, amount=d.amount, payment=payment, holder_type=holder_type,
                                                holder_id=holder_id, kab_code=d.kab_code) for d in dues])
+    standing_refresh({d.participant_id for d in dues})
     return payment

@@ -1,4 +1,4 @@
-"""`jamsosdesa ledger check`: the ledger's seven invariants (docs/design/ledger.md §5), one SQL query each, the
+"""`jamsosdesa ledger check`: the ledger's eight invariants (docs/design/ledger.md §5), one SQL query each, the
 same text on SQLite and PostgreSQL. Each query returns the offending rows; an empty list of failures means the
 ledger neither lost nor doubled a rupiah.
 
@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from .live import not_reversed_sql
+from .standing import standing_check_sql
 
 SHOWN = 20  # offending rows kept per invariant (the count says how many there are)
 
@@ -192,6 +193,7 @@ INVARIANTS = (
     (5, "reversals_exact", _("Pembalikan membatalkan tepat yang dibaliknya"), REVERSALS),
     (6, "credit_balances", _("Saldo titipan tidak negatif dan sama dengan pembayaran dikurangi alokasi"), CREDIT),
     (7, "dues_consistent", _("Iuran: jumlah, bulan dalam masa pembayar, kabupaten pembayar"), DUES),
+    (8, "standing_matches", _("Ringkasan bulan lunas tiap peserta sama dengan buku besar"), None),
 )
 
 
@@ -206,7 +208,10 @@ def ledger_check() -> list[Failure]:
     failures = []
     with connection.cursor() as cursor:
         for number, name, title, sql in INVARIANTS:
-            cursor.execute(sql)
+            params = None
+            if sql is None:  # 8: built with the status aggregation's parameters (billing.standing)
+                sql, params = standing_check_sql()
+            cursor.execute(sql, params)
             names = [col[0] for col in cursor.description]
             rows = cursor.fetchall()
             if rows:

@@ -609,3 +609,29 @@ class BpjsListRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bpjs_list_id}:{self.row_no} {self.finding}"
+
+
+class Standing(models.Model):
+    """A cache, per participant, of the first and the last fully paid month (a month whose every live due has a live
+    allocation; docs/design/ledger.md §4 "Standing"): what the worklists and the coverage dashboards read instead
+    of aggregating every due at request time. Never a decision (a status, a payment, a claim reads the ledger) and
+    never a status: the status on a day is still derived, from these two months, the day and the registry.
+
+    Kept exact in the same transaction as every ledger write that can change it (`billing.standing`); `ledger
+    check` (invariant 8) compares it with the ledger, and `jamsosdesa billing standing` rebuilds it. No row means
+    no month paid. Not a money row: it is rewritten, never audited (the ledger rows it summarises are)."""
+
+    participant = models.OneToOneField("participants.Participant", on_delete=models.PROTECT, primary_key=True,
+                                       related_name="+", db_constraint=False)
+    first_paid = models.DateField(null=True, blank=True)
+    last_paid = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ringkasan bulan lunas")
+        verbose_name_plural = _("ringkasan bulan lunas")
+        indexes = [models.Index(fields=["last_paid"], name="standing_last_paid_idx")]
+
+    def __str__(self) -> str:
+        first = f"{self.first_paid:%m/%Y}" if self.first_paid else "-"
+        last = f"{self.last_paid:%m/%Y}" if self.last_paid else "-"
+        return f"{self.participant_id} {first}..{last}"

@@ -223,7 +223,8 @@ def public_status(participant_id: int | None, ended: bool, on: date) -> Status:
 # --- a region at once (set-based) -------------------------------------------------------------------------------
 
 
-def _region_sql(code: str) -> tuple[str, list]:
+def region_condition(code: str) -> tuple[str, list]:
+    """A condition on the participants table `p` for a region code ('': everyone; an unknown code: nobody)."""
     code = (code or "").strip()
     if not code:
         return "1 = 1", []
@@ -315,7 +316,7 @@ def status_table(region_code: str | None, on: date | None = None, *, participant
     c2 = adapt(add_months(cutoff, -ARREARS_MONTHS_BEFORE_NON_ACTIVE))
     day_end = connection.ops.adapt_datetimefield_value(_day_end(on))
     code, participants_params = (region_code or "").strip(), list(participants_params)
-    region, region_params = _region_sql(code)
+    region, region_params = region_condition(code)
     narrow = f" AND ({participants_sql})" if participants_sql else ""
     # the people again, where the dues need them (`p` itself, named twice, would be materialised: no parallel plan)
     people = f"SELECT p.id FROM participants_participant p WHERE {region}{narrow}" if code or narrow else ""

@@ -5,6 +5,7 @@
   query per region, through the funding index `Enrolment(kab_code, end_month, start_month)`;
 - **arrears this month**: whose last paid month is the one before the current cut-off month *c* (k = 1);
 - **non-active next month**: whose last paid month is *c* − 2 (k = 2: one more missed deadline and protection ends).
+  Both read the last paid month from the standing cache (`billing.standing`), for the people of the region.
 
 Each returns a queryset of plain rows (dicts), so a page can paginate it and an export stream it. `present`
 turns rows into what a page or an export shows: the NIK as the user may see it, the desa's name, the agent, a
@@ -33,9 +34,9 @@ from jamsosdesa.participants.models import Participant, Segment
 from jamsosdesa.regions.selectors import region_names
 
 from .access import scope_by_person
-from .live import live, not_reversed_sql
+from .live import live
 from .models import Allocation, Due, Membership, ReversalTarget
-from .status import ids_filter, planned_without_jit
+from .status import ids_filter, planned_without_jit, region_condition
 
 WINDOWS = (30, 60, 90)
 KINDS = ("forecast", "arrears", "non_active")
@@ -144,45 +145,23 @@ def _month_after(first: date, last: date):
 
 
 def _with_last_paid(codes, last_paid: date) -> Q:
-    """Participants whose last fully paid month is `last_paid` (§4: a month is paid when every live due of it has a
-    live allocation), read from the dues of `last_paid` and later only, through the (kab_code, month) index: the
-    whole history `status_table` aggregates is not needed to know that the month was paid and none after it.
-    tests/billing/test_worklist_arrears.py checks that the lists agree with `status_table`. On PostgreSQL the ids
-    are fetched here, once (`ids_filter`)."""
+    """Participants of the regions (by their own desa, as every registry list) whose last fully paid month is
+    `last_paid` (§4: a month is paid when every live due of it has a live allocation), read from the standing cache
+    (`billing.standing`: one index range on `last_paid`, joined to the participants of the region) instead of
+    aggregating the region's dues at request time. tests/billing/test_worklist_arrears.py checks that the lists
+    agree with `status_table`. On PostgreSQL the ids are fetched here, once (`ids_filter`)."""
     month = connection.ops.adapt_datefield_value(last_paid)
     queries = []
     for code in [codes] if isinstance(codes, str) else codes:
-        region, params = _due_region_sql(code)
-        if region is None:
-            continue
+        if level_of_code(code or "") is None:
+            continue  # '' or a typo: nobody, never everyone
+        region, params = region_condition(code)
         sql = f"""
-            SELECT m.participant_id FROM (
-              SELECT d.participant_id, d.month,
-                     MIN(CASE WHEN EXISTS (SELECT 1 FROM billing_allocation a WHERE a.due_id = d.id
-                                           AND {not_reversed_sql("a", ReversalTarget.ALLOCATION)})
-                              THEN 1 ELSE 0 END) AS paid
-              FROM billing_due d
-              WHERE {region} AND d.month >= %s AND {not_reversed_sql("d", ReversalTarget.DUE)}
-              GROUP BY d.participant_id, d.month) m
-            GROUP BY m.participant_id
-            HAVING MAX(CASE WHEN m.month = %s AND m.paid = 1 THEN 1 ELSE 0 END) = 1
-               AND MAX(CASE WHEN m.month > %s AND m.paid = 1 THEN 1 ELSE 0 END) = 0"""
-        queries.append((sql, [*params, month, month, month]))
+            SELECT s.participant_id FROM billing_standing s
+            JOIN participants_participant p ON p.id = s.participant_id
+            WHERE s.last_paid = %s AND {region}"""
+        queries.append((sql, [month, *params]))
     return ids_filter(queries)
-
-
-def _due_region_sql(code: str) -> tuple[str | None, list]:
-    """A condition on the dues' own region codes (the payer row's), or None for a code no level has."""
-    level = level_of_code(code or "")
-    if level == Level.KABUPATEN:
-        return "d.kab_code = %s", [code]
-    if level == Level.DESA:
-        return "d.kab_code = %s AND d.desa_code = %s", [code[:5], code]
-    if level == Level.KECAMATAN:
-        return "d.kab_code = %s AND d.desa_code LIKE %s", [code[:5], code + ".%"]
-    if level == Level.PROVINSI:
-        return "d.kab_code LIKE %s", [code + ".%"]
-    return None, []
 
 
 def _owed_rows(codes, last_paid: date, on: date, *, user=None) -> QuerySet:
@@ -248,12 +227,17 @@ def month_name(month: date, lang: str = "id") -> str:
         return dateformat.format(month, "F Y")
 
 
-def reminder_text(*, kind: str, name: str, scheme: str, last_month: date, next_month: date | None = None,
-                  owed: int = 0) -> str:
-    """The message a worker receives, in Indonesian (the worker's language, whatever the operator reads)."""
+def reminder_text(*, kind: str, name: str, scheme: str = "", last_month: date | None = None,
+                  next_month: date | None = None, owed: int = 0) -> str:
+    """The message a worker receives, in Indonesian (the worker's language, whatever the operator reads).
+    `kind` 'prospect' (coverage's outreach list): a resident of working age who is not protected."""
     from jamsosdesa.core.money import rupiah
 
     with translation.override("id"):
+        if kind == "prospect":  # H4 coverage prospects
+            return _("Yth. %(name)s, Anda belum terlindungi BPJS Ketenagakerjaan. Dengan iuran bulanan yang "
+                     "terjangkau, Anda terlindungi dari risiko kecelakaan kerja dan kematian. Hubungi operator desa "
+                     "atau agen PERISAI Anda untuk mendaftar atau melanjutkan iuran.") % {"name": name}
         if kind == "forecast":
             return _("Yth. %(name)s, perlindungan BPJS Ketenagakerjaan Anda yang dibayar %(scheme)s berakhir pada "
                      "akhir %(last)s. Agar tetap terlindungi, lanjutkan dengan iuran mandiri mulai %(next)s. "

@@ -36,6 +36,7 @@ from ..models import (
     Reversal,
     ReversalTarget,
 )
+from ..standing import standing_refresh
 
 
 @dataclass
@@ -158,6 +159,7 @@ def allocate(holder_type: str, holder_id: int, *, payment=None, actor, run=None,
     Allocation.objects.bulk_create(rows)
     for row, due in zip(rows, chosen, strict=True):
         row.due = due
+    standing_refresh({due.participant_id for due in chosen})
     spent = sum(d.amount for d in chosen)
     credit_row = None
     if payment is not None:

@@ -18,6 +18,7 @@ from jamsosdesa.funding.models import Enrolment
 
 from ..models import Due, Membership
 from ..pricing import Combo, Priced, price
+from ..standing import standing_refresh
 
 
 def _covered_mask(participant_id: int, month: date) -> int:
@@ -52,6 +53,7 @@ def membership_dues(membership: Membership, months: Iterable[date], *, run=None,
     person = Participant.objects.only("pk", "sector").get(pk=membership.participant_id)
     book = book or rate_book()
     found: list[Due] = []
+    created = False
     for month in sorted(set(months)):
         if month < membership.first_month or (membership.last_month and month > membership.last_month):
             continue
@@ -71,7 +73,10 @@ def membership_dues(membership: Membership, months: Iterable[date], *, run=None,
         try:
             with transaction.atomic():
                 due.save()
+            created = True
         except IntegrityError:  # a billing run billed the month meanwhile: take its due
             due = Due.objects.get(participant_id=membership.participant_id, month=month, membership_id=membership.pk)
         found.append(due)
+    if created:  # a new unpaid due can make a fully paid month (another payer's) unpaid
+        standing_refresh([membership.participant_id])
     return found

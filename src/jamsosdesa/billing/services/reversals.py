@@ -37,6 +37,7 @@ from ..models import (
     ReversalReason,
     ReversalTarget,
 )
+from ..standing import standing_refresh
 from .allocation import allocate, credit_balance, holder_kab, lock_holder
 
 
@@ -94,6 +95,14 @@ def _rebalance(*, actor, holder_type: str, holder_id: int, parent: Reversal, rea
             break
         _reverse_allocation(actor=actor, allocation=allocation, reason=reason, parent=parent, release=True)
         balance += allocation.amount
+
+
+def _refresh_standing_under(root: Reversal) -> None:
+    """The standing of everyone whose due lost an allocation under this reversal (a payment's: its own
+    allocations and those `_rebalance` released), once the holder's credit has been re-applied."""
+    due_ids = Allocation.objects.filter(
+        pk__in=Reversal.objects.filter(parent=root, target_type=ReversalTarget.ALLOCATION).values("target_id"))
+    standing_refresh(Due.objects.filter(pk__in=due_ids.values("due_id")).values_list("participant_id", flat=True))
 
 
 def _check_reason(reason: str) -> None:
@@ -167,6 +176,7 @@ def payment_reverse(*, actor, payment: Payment, reason: str, note: str = "",
                  note=note)
     if close_queue_item and not payment.holder_type:
         _close_queue_item(actor=actor, payment=payment, reason=reason, note=note, root=root)
+    _refresh_standing_under(root)
     return root
 
 
@@ -210,6 +220,7 @@ def due_void(*, actor, due: Due, reason: str, parent: Reversal | None = None) ->
                  new={"reversal": root.pk, "reason": reason, "released_to_credit": released})
     if released:
         allocate(holder_type, holder_id, actor=actor, ahead=False)
+    standing_refresh([due.participant_id])
     return root
 
 

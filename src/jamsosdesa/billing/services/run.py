@@ -51,6 +51,7 @@ from ..access import can_run_billing
 from ..live import not_reversed_sql
 from ..models import BillingRun, Invoice, RunTrigger
 from ..pricing import Combo, price
+from ..standing import refresh_after_new_dues
 from .allocation import apply_credit_to_new_dues
 
 logger = logging.getLogger(__name__)
@@ -487,6 +488,7 @@ def _execute(run: BillingRun, tell: Progress) -> None:
                 cursor.execute("SET LOCAL synchronous_commit = off")
             params = _params(run, month, kab=kab)
             made = _scheme_dues(cursor, table, params) + _membership_dues(cursor, table, params)
+            refresh_after_new_dues(kab_code=kab, month=month, run_id=run.pk)
             credit += _apply_credit(run, kab)
             if kab not in done_kabs:
                 done_kabs.append(kab)

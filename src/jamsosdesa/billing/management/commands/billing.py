@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from jamsosdesa.billing.services.run import billing_run, billing_schedule, run_as_json, skip_reason_text
+from jamsosdesa.billing.standing import standing_rebuild
 from jamsosdesa.core.commands import actor_for
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.jobs import JobStatus
@@ -23,6 +24,10 @@ class Command(BaseCommand):
         p.add_argument("--month", required=True, help=gettext_lazy("Bulan yang ditagih, YYYY-MM"))
         p.add_argument("--as", "--user", dest="user",
                        help=gettext_lazy("Admin nasional yang menjalankan (bawaan: admin pertama)"))
+        p.add_argument("--json", action="store_true", help=gettext_lazy("Ringkasan dalam JSON"))
+        p = sub.add_parser("standing", help=gettext_lazy(
+            "Hitung ulang ringkasan bulan lunas setiap peserta dari buku iuran (setelah data dimuat di luar "
+            "aplikasi)."))
         p.add_argument("--json", action="store_true", help=gettext_lazy("Ringkasan dalam JSON"))
         p = sub.add_parser("schedule", help=gettext_lazy(
             "Antrekan penagihan bulan ini bila belum ada (untuk cron; `serve` melakukannya sendiri)."))
@@ -57,6 +62,15 @@ class Command(BaseCommand):
         for reason, n in sorted(run.skipped.items()):
             self.stdout.write(_("  tidak ditagih (%(why)s): %(n)s") % {"why": skip_reason_text(reason),
                                                                           "n": thousands(n)})
+
+    def _standing(self, o):
+        with progress_bar(_("Ringkasan bulan lunas"), None, enabled=not o["json"] and self.stdout.isatty()) as bar:
+            changed = standing_rebuild(progress=bar.to)
+        if o["json"]:
+            self.stdout.write(json.dumps({"changed": changed}))
+        else:
+            self.stdout.write(ngettext("%(n)s peserta diperbarui.", "%(n)s peserta diperbarui.", changed)
+                              % {"n": thousands(changed)})
 
     def _schedule(self, o):
         run = billing_schedule()
