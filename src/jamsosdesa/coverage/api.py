@@ -9,3 +9,9 @@ from .api_targets import router as targets_router  # noqa: E402
 
 router.add_router("", targets_router)
 # --- end H2 targets and denominators -------------------------------------------------------------------------------
+
+# --- H4 prospects -----------------------------------------------------------------------------------------------------
+from .api_prospects import router as prospects_router  # noqa: E402
+
+router.add_router("", prospects_router)
+# --- end H4 prospects -------------------------------------------------------------------------------------------------

@@ -15,3 +15,12 @@ urlpatterns += [
     path("target/<str:region>/", views_targets.region_targets, name="region_targets"),
 ]
 # --- end H2 targets and denominators -------------------------------------------------------------------------------
+
+# --- H4 prospects ---------------------------------------------------------------------------------------------------
+from . import views_prospects  # noqa: E402
+
+urlpatterns += [
+    path("prospek/", views_prospects.prospect_list, name="prospects"),
+    path("prospek/ekspor.xlsx", views_prospects.prospect_export, name="prospects_export"),
+]
+# --- end H4 prospects -----------------------------------------------------------------------------------------------

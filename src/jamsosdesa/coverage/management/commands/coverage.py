@@ -10,6 +10,7 @@ from jamsosdesa.core.errors import ServiceError
 
 PARTS: list[str] = []  # module names under jamsosdesa.coverage: cli_<part>
 PARTS += ["targets"]  # H2: targets (coverage.cli_targets)
+PARTS += ["prospects"]  # H4: prospects (coverage.cli_prospects)
 
 
 class Command(BaseCommand):
