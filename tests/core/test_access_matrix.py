@@ -221,6 +221,12 @@ PAGES = {
                                    data={"year": "{today:.4}", "count": "10"}, changes=(ADMIN, OP_A),
                                    must_change=True),
     "coverage:target_history": Url("/cakupan/target/riwayat/{target}/", get=scoped()),
+    # H2 denominators: as the targets; the import page with no file sent asks for one and loads nothing
+    "coverage:denominators": Url("/cakupan/penduduk-bekerja/", get=expect(200)),
+    "coverage:denominator_import": Url("/cakupan/penduduk-bekerja/impor/", get=expect(200), post=expect(200)),
+    "coverage:region_denominators": Url(f"/cakupan/penduduk-bekerja/{DESA_A}/", get=scoped(),
+                                        post=scoped(302, **{AGENT: 404}), changes=(ADMIN, OP_A), must_change=True,
+                                        data={"year": "{today:.4}", "count": "2500", "source": "village_count"}),
 }
 # The admin site (reference data) is for staff: the national admin. Every admin URL name is covered by this
 # one rule; its index and every model's list are asked.
@@ -570,6 +576,11 @@ API = {
     "POST /api/v1/coverage/targets": Op("/coverage/targets", api_scoped(200, **{AGENT: 403}),
                                         {"region": DESA_A, "year": "{today:.4}", "count": 10}, changes=(ADMIN, OP_A)),
     "GET /api/v1/coverage/targets/{pk}/history": Op("/coverage/targets/{target}/history", api_scoped()),
+    "GET /api/v1/coverage/denominators": Op("/coverage/denominators", api_expect(200)),
+    "POST /api/v1/coverage/denominators": Op("/coverage/denominators", api_scoped(200, **{AGENT: 403}),
+                                             {"region": DESA_A, "year": "{today:.4}", "count": 2500,
+                                              "source": "village_count"}, changes=(ADMIN, OP_A)),
+    "POST /api/v1/coverage/denominators/import": Op("/coverage/denominators/import", api_expect(422)),  # no file
 }
 
 

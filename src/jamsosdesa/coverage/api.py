@@ -5,9 +5,11 @@ from ninja import Router
 router = Router()
 
 # --- H2 targets and denominators -------------------------------------------------------------------------------------
+from .api_denominators import router as denominators_router  # noqa: E402
 from .api_targets import router as targets_router  # noqa: E402
 
 router.add_router("", targets_router)
+router.add_router("", denominators_router)
 # --- end H2 targets and denominators -------------------------------------------------------------------------------
 
 # --- H4 prospects -----------------------------------------------------------------------------------------------------

@@ -7,12 +7,15 @@ urlpatterns = [
 ]
 
 # --- H2 targets and denominators -------------------------------------------------------------------------------------
-from . import views_targets  # noqa: E402
+from . import views_denominators, views_targets  # noqa: E402
 
 urlpatterns += [
     path("target/", views_targets.target_index, name="targets"),
     path("target/riwayat/<int:pk>/", views_targets.target_history, name="target_history"),
     path("target/<str:region>/", views_targets.region_targets, name="region_targets"),
+    path("penduduk-bekerja/", views_denominators.denominator_index, name="denominators"),
+    path("penduduk-bekerja/impor/", views_denominators.denominator_import, name="denominator_import"),
+    path("penduduk-bekerja/<str:region>/", views_denominators.region_denominators, name="region_denominators"),
 ]
 # --- end H2 targets and denominators -------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from jamsosdesa.core.errors import ServiceError
 
 PARTS: list[str] = []  # module names under jamsosdesa.coverage: cli_<part>
-PARTS += ["targets"]  # H2: targets (coverage.cli_targets)
+PARTS += ["targets", "denominators"]  # H2: targets and denominators (coverage.cli_targets, cli_denominators)
 PARTS += ["prospects"]  # H4: prospects (coverage.cli_prospects)
 
 
