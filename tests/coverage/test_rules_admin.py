@@ -75,3 +75,15 @@ def test_only_a_national_admin_reaches_the_rules_and_nobody_deletes_one(national
     rule = CountingRule.objects.first()  # the migration's default row
     assert _client(national_admin).get(f"/admin/coverage/countingrule/{rule.pk}/delete/").status_code == 403
     assert CountingRule.objects.filter(pk=rule.pk).exists()
+
+
+def test_the_api_names_both_figures_under_the_rule_in_force(operator_a):
+    from tests.conftest import api_client
+
+    call = api_client(operator_a)
+    body = call("get", "/coverage/counting-rule").json()
+    assert body["protected_name"] == "Terlindungi (status aktif)" and body["counted_name"] == "Dihitung untuk target"
+    assert body["full_after_months"] == 6 and body["pro_rata_payers"] == ["apbd", "apbdes", "apbn"]
+    assert "PROBIS" in body["source"]
+    bad = call("get", "/coverage/counting-rule?on=2026-02-30")
+    assert bad.status_code in (400, 422) and "YYYY-MM-DD" in bad.content.decode()

@@ -68,3 +68,12 @@ def test_a_month_with_an_unpaid_due_is_not_a_paid_month():
 def test_the_rule_names_both_figures_in_the_readers_language():
     assert DEFAULT_RULE.names("id") == ("Terlindungi (status aktif)", "Dihitung untuk target")
     assert DEFAULT_RULE.names("en") == ("Protected (status active)", "Counted toward target")
+
+
+def test_the_names_follow_the_active_language_when_none_is_given():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert DEFAULT_RULE.as_dict()["counted_name"] == "Counted toward target"
+    with translation.override("id"):
+        assert DEFAULT_RULE.as_dict()["protected_name"] == "Terlindungi (status aktif)"

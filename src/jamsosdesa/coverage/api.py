@@ -16,4 +16,7 @@ router.add_router("", denominators_router)
 from .api_prospects import router as prospects_router  # noqa: E402
 
 router.add_router("", prospects_router)
+from .api_rules import router as rules_router  # noqa: E402
+
+router.add_router("", rules_router)
 # --- end H4 prospects -------------------------------------------------------------------------------------------------
