@@ -64,8 +64,9 @@ def test_coverage_is_never_shown_without_naming_what_is_wrong_with_its_denominat
     below = coverage_warning(350, 300)
     assert below.code == "below_protected" and "300" in below.message and "350" in below.message
     assert coverage_warning(350, 1000) is None and coverage_warning(0, 0).code == "zero_denominator"
-    assert coverage_percent(350, 1000) == 35.0 and coverage_percent(350, 0) is None
-    assert coverage_percent(350, None) is None
+    assert coverage_percent(350, 1000) == 35.0 and coverage_percent(350, 350) == 100.0
+    assert coverage_percent(350, 0) is None and coverage_percent(350, None) is None
+    assert coverage_percent(350, 300) is None  # never a figure above 100 %: the warning stands in its place
 
 
 CSV = (

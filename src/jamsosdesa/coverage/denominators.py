@@ -338,10 +338,10 @@ def coverage_warning(protected: int, denominator) -> CoverageWarning | None:
 
 
 def coverage_percent(protected: int, denominator) -> float | None:
-    """Coverage in percent, one decimal; None without a denominator or with zero. Above 100 when the denominator is
-    below the protected count: show it only with `coverage_warning`'s message."""
+    """Coverage in percent, one decimal; None whenever `coverage_warning` names a problem (no denominator, zero, or
+    one below the protected count): a page shows that warning in its place, never a figure above 100 %."""
     count = denominator.count if isinstance(denominator, DenominatorFigure) else denominator
-    if not count:
+    if coverage_warning(protected, count) is not None:
         return None
     return round(100 * protected / count, 1)
 
