@@ -20,6 +20,9 @@ def test_set_list_and_history_through_the_api(operator_a):
     assert call("post", "/coverage/targets", {**body, "count": 1100}).json()["count"] == 1100
     listed = call("get", f"/coverage/targets?region={DESA_A}").json()
     assert [(t["count"], t["set_by"]) for t in listed] == [(1100, "op_a")]
+    call("post", "/coverage/targets", {"region": DESA_A, "year": this_year() + 1, "count": 1500})
+    pages = [call("get", f"/coverage/targets?limit=1&offset={n}").json() for n in (0, 1, 2)]
+    assert [[t["year"] for t in page] for page in pages] == [[this_year() + 1], [this_year()], []]
     history = call("get", f"/coverage/targets/{made['id']}/history").json()
     assert [(h["old"] and h["old"]["count"], h["new"]["count"], h["actor"]) for h in history] == [
         (None, 1000, "op_a"), (1000, 1100, "op_a")]

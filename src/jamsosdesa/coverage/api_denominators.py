@@ -1,7 +1,7 @@
 """/api/v1/coverage/denominators: the denominators' API door onto coverage.denominators."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -63,8 +63,10 @@ class ImportReportOut(Schema):
 
 @router.get("/coverage/denominators", **answers({200: list[DenominatorOut]}, E.INVALID, E.NOT_FOUND),
             summary="Jumlah penduduk bekerja: satu wilayah, atau seluruh wilayah Anda")
-def denominator_list(request, region: str | None = None, year: int | None = None):
-    rows = list(service.denominator_list(user=request.user, region=region, year=year))
+def denominator_list(request, region: str | None = None, year: int | None = None,
+                     limit: Annotated[int, Field(ge=1, le=1000)] = 100,
+                     offset: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0):
+    rows = list(service.denominator_list(user=request.user, region=region, year=year)[offset:offset + limit])
     names = region_names(d.region_code for d in rows)
     return [service.denominator_as_json(d, names) for d in rows]
 

@@ -1,6 +1,7 @@
 """/api/v1/coverage/targets: the targets' API door onto coverage.targets (the page and the CLI share the service)."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.http import Http404
 from ninja import Field, Router, Schema
@@ -53,8 +54,10 @@ class TargetChangeOut(Schema):
 
 @router.get("/coverage/targets", **answers({200: list[TargetOut]}, E.INVALID, E.NOT_FOUND),
             summary="Target kepesertaan: satu wilayah, atau seluruh wilayah Anda")
-def target_list(request, region: str | None = None, year: int | None = None):
-    rows = list(service.target_list(user=request.user, region=region, year=year))
+def target_list(request, region: str | None = None, year: int | None = None,
+                limit: Annotated[int, Field(ge=1, le=1000)] = 100,
+                offset: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0):
+    rows = list(service.target_list(user=request.user, region=region, year=year)[offset:offset + limit])
     names = region_names(t.region_code for t in rows)
     return [service.target_as_json(t, names) for t in rows]
 
