@@ -66,6 +66,12 @@ def test_it_rejects_a_region_that_does_not_exist(admin_user):
     assert not Target.objects.exists()
 
 
+def test_it_rejects_a_code_retired_by_a_split(admin_user):
+    with pytest.raises(ServiceError) as refused:
+        target_set(actor=admin_user, request=ask(region="91.01"))  # Merauke's code before Papua Selatan
+    assert refused.value.code == ErrorCode.INVALID and "tidak berlaku" in refused.value.fields["region"][0]
+
+
 def test_it_rejects_a_past_period(operator_a):
     with pytest.raises(ServiceError) as refused:
         target_set(actor=operator_a, request=ask(year=this_year() - 1))

@@ -41,9 +41,15 @@ def parse_region(text: str | None, *, field: str = "region") -> str:
     clean = strip_bad_chars((text or "").strip())
     if clean in NATION_MARKERS:
         return NATION
-    if level_of_code(clean) is None or not Region.objects.filter(code=clean[:MAX_CODE_LENGTH]).exists():
+    historical = (Region.objects.filter(code=clean[:MAX_CODE_LENGTH]).values_list("is_historical", flat=True).first()
+                  if level_of_code(clean) is not None else None)
+    if historical is None:
         message = _("Wilayah '%(c)s' tidak ada: tulis kode Kemendagri, mis. 33.11 atau 33.11.11.2004, atau ID untuk "
                     "nasional.") % {"c": clean[:40]}
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={field: [message]})
+    if historical:  # a code retired by a split (Papua): its figures belong to the regions that replaced it
+        message = _("Kode wilayah '%(c)s' sudah tidak berlaku (pemekaran wilayah): pakai kode wilayah yang "
+                    "sekarang.") % {"c": clean}
         raise ServiceError(code=ErrorCode.INVALID, message=message, fields={field: [message]})
     return clean
 

@@ -174,7 +174,8 @@ def _existing_regions(codes: set[str]) -> set[str]:
 
     wanted, found = sorted(c for c in codes if c), set()
     for i in range(0, len(wanted), 5000):  # SQLite's limit on a query's parameters
-        found.update(Region.objects.filter(code__in=wanted[i:i + 5000]).values_list("code", flat=True))
+        found.update(Region.objects.filter(code__in=wanted[i:i + 5000], is_historical=False)  # a retired code: unknown
+                     .values_list("code", flat=True))
     return found
 
 
