@@ -73,6 +73,8 @@ class Url:
 
 
 # Every URL name of the site (an unnamed pattern by its route), with what each role meets.
+EVENT_FORM = {"title": "Sosialisasi di Balai Desa Krajan", "held_on": "{today}", "region": DESA_A,  # H3
+              "organiser_type": "village", "audience": ["village_officials", "informal_workers"], "attendance": "30"}
 MONTH = "{month}"
 EDIT_FORM = {"nik": "3311110505900003", "full_name": "Sugeng Riyadi", "birth_date": "1990-05-05", "sex": "L",
              "desa": DESA_A, "segment": "BPU", "village_role": "rt_head", "declared_income": "1000000",
@@ -227,6 +229,16 @@ PAGES = {
     "coverage:region_denominators": Url(f"/cakupan/penduduk-bekerja/{DESA_A}/", get=scoped(),
                                         post=scoped(302, **{AGENT: 404}), changes=(ADMIN, OP_A), must_change=True,
                                         data={"year": "{today:.4}", "count": "2500", "source": "village_count"}),
+    # H3 outreach events: every organiser role records events, each within its own area (an event in desa A from
+    # outside: the form again with the region refused, nothing written); desa A's event is seen and changed by who
+    # works there
+    "coverage:events": Url("/cakupan/sosialisasi/", get=expect(200)),
+    "coverage:event_new": Url("/cakupan/sosialisasi/baru/", get=expect(200), post=scoped(302, outside=200),
+                              data=EVENT_FORM, changes=(ADMIN, OP_A, AGENT), must_change=True),
+    "coverage:event": Url("/cakupan/sosialisasi/{event}/", get=scoped()),
+    "coverage:event_edit": Url("/cakupan/sosialisasi/{event}/ubah/", get=scoped(), post=scoped(302),
+                               data={**EVENT_FORM, "attendance": "12"}, changes=(ADMIN, OP_A, AGENT),
+                               must_change=True),
 }
 # The admin site (reference data) is for staff: the national admin. Every admin URL name is covered by this
 # one rule; its index and every model's list are asked.
@@ -301,6 +313,7 @@ def world(db, django_capture_on_commit_callbacks):
     objects.update(_bpjs_list(users[ADMIN], participant))  # H8: a compared BPJS list of Sukoharjo
     objects.update(_paid(users[ADMIN], op_a, participant, enrolment, objects))  # H3: payments, a reversed one
     objects.update(_coverage_target(users[ADMIN]))  # H2: desa A's target for this year
+    objects.update(_outreach_event(op_a))  # H3: an outreach event in desa A
     return users, objects
 
 
@@ -365,6 +378,16 @@ def _coverage_target(admin) -> dict:
     target, _changed = target_set(actor=admin, request=TargetRequest(region=DESA_A, year=clock.today().year,
                                                                      count=100))
     return {"target": target.pk}
+
+
+def _outreach_event(op_a) -> dict:
+    """H3: an outreach event held in desa A, recorded by its operator."""
+    from jamsosdesa.coverage.event_services import OutreachEventData, outreach_event_create
+
+    event = outreach_event_create(actor=op_a, data=OutreachEventData(
+        title="Sosialisasi di Balai Desa Krajan", held_on=clock.today(), region=DESA_A,
+        audience=["village_officials"], attendance=20))
+    return {"event": event.pk, "event_code": event.code}
 
 
 def the_world() -> dict:
@@ -581,6 +604,16 @@ API = {
                                              {"region": DESA_A, "year": "{today:.4}", "count": 2500,
                                               "source": "village_count"}, changes=(ADMIN, OP_A)),
     "POST /api/v1/coverage/denominators/import": Op("/coverage/denominators/import", api_expect(422)),  # no file
+    # H3 outreach events (see the pages): recording one in desa A from outside is refused as an input (422)
+    "GET /api/v1/coverage/outreach-events": Op("/coverage/outreach-events", api_expect(200)),
+    "POST /api/v1/coverage/outreach-events": Op(
+        "/coverage/outreach-events", api_expect(201, **dict.fromkeys(OUTSIDE, 422)),
+        {"title": "Sosialisasi", "held_on": "{today}", "region": DESA_A, "organiser_type": "village",
+         "audience": ["dprd"], "attendance": 5},
+        changes=(ADMIN, OP_A, AGENT)),
+    "GET /api/v1/coverage/outreach-events/{code}": Op("/coverage/outreach-events/{event_code}", api_scoped()),
+    "PATCH /api/v1/coverage/outreach-events/{code}": Op("/coverage/outreach-events/{event_code}", api_scoped(),
+                                                         {"attendance": 12}, changes=(ADMIN, OP_A, AGENT)),
 }
 
 

@@ -4,6 +4,12 @@ from ninja import Router
 
 router = Router()
 
+# --- H3 outreach events -------------------------------------------------------------------------------------------
+from .api_events import router as events_router  # noqa: E402
+
+router.add_router("", events_router)
+# --- end H3 outreach events ---------------------------------------------------------------------------------------
+
 # --- H2 targets and denominators -------------------------------------------------------------------------------------
 from .api_denominators import router as denominators_router  # noqa: E402
 from .api_targets import router as targets_router  # noqa: E402

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class CoverageConfig(AppConfig):
     name = "jamsosdesa.coverage"
     verbose_name = _("cakupan kepesertaan")
+
+    def ready(self) -> None:
+        # --- H3 outreach events: participants checks a registration's event code through this lookup (it sits
+        # below coverage and never imports it; see coverage.event_services).
+        from jamsosdesa.participants.outreach import outreach_code_lookups
+
+        from .event_services import existing_event_codes
+
+        outreach_code_lookups.register("coverage.events", existing_event_codes)
+        # --- end H3 outreach events

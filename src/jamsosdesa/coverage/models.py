@@ -1,5 +1,9 @@
 """Coverage against targets (issue 13): targets, denominators, counting rules and outreach events per region."""
 
+# --- H3 outreach events (issue 13 item 6): the model lives in models_events.py ------------------------------------
+from .models_events import Audience, Organiser, OutreachEvent  # noqa: E402, F401
+
+# --- end H3 outreach events ---------------------------------------------------------------------------------------
 # --- H4 counting rules (issue 13 item 3): the model lives in models_rules.py -------------------------------------
 from .models_rules import CountingBasis, CountingRule  # noqa: E402, F401
 

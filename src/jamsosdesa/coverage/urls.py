@@ -6,6 +6,17 @@ app_name = "coverage"
 urlpatterns = [
 ]
 
+# --- H3 outreach events -------------------------------------------------------------------------------------------
+from . import views_events  # noqa: E402
+
+urlpatterns += [
+    path("sosialisasi/", views_events.event_list, name="events"),
+    path("sosialisasi/baru/", views_events.event_new, name="event_new"),
+    path("sosialisasi/<int:pk>/", views_events.event_detail, name="event"),
+    path("sosialisasi/<int:pk>/ubah/", views_events.event_edit, name="event_edit"),
+]
+# --- end H3 outreach events ---------------------------------------------------------------------------------------
+
 # --- H2 targets and denominators -------------------------------------------------------------------------------------
 from . import views_denominators, views_targets  # noqa: E402
 

@@ -12,7 +12,7 @@ TEMPLATE_COLUMNS = {
     "nik": "nik", "nama": "full_name", "tempat_lahir": "birth_place", "tanggal_lahir": "birth_date",
     "jenis_kelamin": "sex", "kode_desa": "desa", "alamat": "address", "rt": "rt", "rw": "rw", "no_hp": "phone",
     "kode_pekerjaan": "occupation", "segmen": "segment", "peran": "village_role", "penghasilan": "declared_income",
-    "no_kk": "kk", "kpj": "kpj", "sektor": "sector",
+    "no_kk": "kk", "kpj": "kpj", "sektor": "sector", "kode_sosialisasi": "outreach_code",
 }
 # Other spellings people use for the same columns.
 ALIASES = {
@@ -21,6 +21,7 @@ ALIASES = {
     "telepon": "phone", "hp": "phone", "no_telp": "phone", "nomor_hp": "phone", "pekerjaan": "occupation",
     "pekerjaan_id": "occupation", "peran_desa": "village_role", "nomor_kk": "kk", "no_kpj": "kpj",
     "status_dasar": "died", "dusun": "dusun", "sektor_pekerjaan": "sector",
+    "kode_kegiatan": "outreach_code", "sosialisasi": "outreach_code",
 }
 REQUIRED = ("nik", "full_name", "birth_date")
 # Columns our own error report adds in front of the original ones: ignored when it is uploaded again (the report is
@@ -47,7 +48,7 @@ FIELD_LABELS = {
     "occupation": gettext_lazy("pekerjaan"), "segment": gettext_lazy("segmen"), "village_role": gettext_lazy("peran"),
     "declared_income": gettext_lazy("penghasilan"), "kk": gettext_lazy("nomor KK"), "kpj": "KPJ",
     "died": gettext_lazy("status dasar"), "dusun": gettext_lazy("dusun"), "sector": gettext_lazy("sektor"),
-    "sector_source": gettext_lazy("sumber sektor"),
+    "sector_source": gettext_lazy("sumber sektor"), "outreach_code": gettext_lazy("kode sosialisasi"),
 }
 IMPORTABLE_FIELDS = tuple(dict.fromkeys([*TEMPLATE_COLUMNS.values(), "died", "dusun"]))
 

@@ -42,6 +42,7 @@ from jamsosdesa.participants.models import (
     SectorSource,
     VillageRole,
 )
+from jamsosdesa.participants.outreach import outreach_code_checker
 from jamsosdesa.participants.sectors import sector_for_occupation
 from jamsosdesa.regions.models import Region
 
@@ -65,9 +66,9 @@ INSERT_COLUMNS = ("nik", "kk", "full_name", "search_name", "birth_place", "birth
                   "kec_code", "kab_code", "address", "rt", "rw", "phone", "occupation_id", "segment",
                   "village_role", "declared_income", "kpj", "channel", "registered_by_id", "created_at",
                   "updated_at", "is_active", "deactivation_reason", "deactivation_note", "confirmed_warnings",
-                  "sector", "sector_source")
+                  "sector", "sector_source", "outreach_code")
 # The audit event of each participant an import adds: its NIK, name and desa (SQL over the new row).
-REGISTERED_VALUES = {"nik": "nik", "full_name": "full_name", "desa": "desa_code"}
+REGISTERED_VALUES = {"nik": "nik", "full_name": "full_name", "desa": "desa_code", "outreach_code": "outreach_code"}
 # Arms the participant table's audit trigger for a bulk COPY (installed by migration participants 0004).
 IMPORT_AUDIT_SETTING = "jamsosdesa.import_registered"
 # Sheets of a workbook tried first for the participant table (then the others, in order).
@@ -189,6 +190,20 @@ def _desa_status_outside(before_query: Callable[[], None]) -> Callable[[str], st
     return status
 
 
+def _outreach_checker(before_query: Callable[[], None]) -> Callable[[str], bool]:
+    """participants.outreach's checker of outreach event codes, with `before_query` first (a bulk load's COPY
+    must end before the lookup's query). A row with a code no event has is invalid: refused with the column named
+    (the rest loaded, or nothing with all-or-nothing), never loaded without its code. A registered person's code
+    is never changed by an import (outreach_code is not in UPDATABLE): an event counts the people it registered."""
+    known = outreach_code_checker()
+
+    def check(code: str) -> bool:
+        before_query()
+        return known(code)
+
+    return check
+
+
 def _open(source, options: ImportOptions, outcome: ImportOutcome | None = None,
           encoding: str | None = None) -> tuple[Table, Layout]:
     table = open_table(source, looks_like_header=looks_like_header, preferred_sheets=PREFERRED_SHEETS,
@@ -302,7 +317,8 @@ class _Writer:
         self._bulk("participants_participant", INSERT_COLUMNS, values)
         ids = dict(Participant.objects.filter(nik__in=[r["nik"] for r in rows]).values_list("nik", "pk"))
         self.registered.write([(ids[r["nik"]], r["desa"], None,
-                                {"nik": r["nik"], "full_name": r["full_name"], "desa": r["desa"]}) for r in rows])
+                                {"nik": r["nik"], "full_name": r["full_name"], "desa": r["desa"],
+                                 "outreach_code": r.get("outreach_code", "")}) for r in rows])
 
     def _insert_postgres(self, values: list[tuple]) -> None:
         """COPY the chunk into a temporary table, then one statement inserts the participants and their
@@ -319,7 +335,7 @@ class _Writer:
                     copy.write_row(row)
             self.registered.write_from(
                 cursor, with_=f"WITH created AS (INSERT INTO participants_participant ({columns}) SELECT {columns} "
-                "FROM import_chunk RETURNING id, nik, full_name, desa_code)",
+                "FROM import_chunk RETURNING id, nik, full_name, desa_code, outreach_code)",
                 source="created", object_id="id", region_code="desa_code", new=REGISTERED_VALUES)
             cursor.execute("TRUNCATE import_chunk")
 
@@ -369,6 +385,7 @@ class _Writer:
             json.dumps(r["confirmed_warnings"]) if "confirmed_warnings" in r else "[]",
             r.get("sector") or sector_for_occupation(r.get("occupation")),
             SectorSource.MANUAL.value if r.get("sector") else SectorSource.OCCUPATION.value,
+            r.get("outreach_code", ""),
         ) for r in rows]
 
     def update(self, changes: list[tuple[int, str, dict, dict]]) -> None:
@@ -448,7 +465,8 @@ def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome
     writer = _Writer(actor, options.note or _("impor berkas"))
     parser = RowParser(layout.positions, default_desa=options.desa,
                        occupations=dict(Occupation.objects.values_list("code", "name")),
-                       known_desa=allowed_desa, today=clock.today(), desa_status=_desa_status_outside(writer.pause))
+                       known_desa=allowed_desa, today=clock.today(), desa_status=_desa_status_outside(writer.pause),
+                       outreach_code_known=_outreach_checker(writer.pause))
     carried = [f for f in UPDATABLE
                if f in layout.positions or (f == "village_role" and "occupation" in layout.positions)]
 

@@ -19,10 +19,10 @@ from jamsosdesa.participants.selectors import ParticipantFilter, participant_fil
 
 HEADER = ["nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "kode_desa", "desa", "alamat", "rt", "rw",
           "no_hp", "kode_pekerjaan", "segmen", "peran", "penghasilan", "no_kk", "kpj", "status", "alasan_nonaktif",
-          "sektor"]
+          "sektor", "kode_sosialisasi"]
 FIELDS = ("nik", "full_name", "birth_place", "birth_date", "sex", "desa_id", "desa__name", "address", "rt", "rw",
           "phone", "occupation_id", "segment", "village_role", "declared_income", "kk", "kpj", "is_active",
-          "deactivation_reason", "sector", "sector_source")
+          "deactivation_reason", "sector", "outreach_code", "sector_source")
 
 
 def _rows(user, filters: ParticipantFilter) -> Iterator[list]:

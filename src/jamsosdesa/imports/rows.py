@@ -52,7 +52,7 @@ class RowParser:
     outside them, whether it is unknown, not current or outside the user's area (default: unknown)."""
 
     def __init__(self, positions: dict[str, int], *, default_desa: str, occupations: dict[int, str],
-                 known_desa: set[str], today: date | None = None, desa_status=None):
+                 known_desa: set[str], today: date | None = None, desa_status=None, outreach_code_known=None):
         self.positions = positions
         self.default_desa = default_desa
         self.known_desa = known_desa
@@ -63,7 +63,9 @@ class RowParser:
                 return DesaStatus.OK
             return desa_status(code) if desa_status else DesaStatus.UNKNOWN
 
-        self.cleaner = fields.ParticipantCleaner(Facts(today=self.today, occupations=occupations, desa_status=status))
+        # `outreach_code_known`: participants.outreach's checker (None: no outreach code is known, each is refused).
+        self.cleaner = fields.ParticipantCleaner(Facts(today=self.today, occupations=occupations, desa_status=status,
+                                                       outreach_code_known=outreach_code_known))
         self.items = list(positions.items())
         # The quick path handles rows as our template and most villages' files carry them; anything it
         # is not sure of goes to the full parser, so both always give the same result.
@@ -77,9 +79,9 @@ class RowParser:
         self.role_from_occupation = "village_role" not in positions
         self.income_at = positions.get("declared_income")
         self.died_at = positions.get("died")
-        self.blank_only = tuple(positions[f] for f in ("segment", "village_role", "kk", "kpj", "sector")
-                                if f in positions)
-        self.blank_defaults = {f: v for f, v in (("kk", ""), ("kpj", None)) if f in positions}
+        self.blank_only = tuple(positions[f] for f in ("segment", "village_role", "kk", "kpj", "sector",
+                                                       "outreach_code") if f in positions)
+        self.blank_defaults = {f: v for f, v in (("kk", ""), ("kpj", None), ("outreach_code", "")) if f in positions}
         if "sector" in positions:  # a blank sector: taken from the occupation, as the cleaner says
             self.blank_defaults["sector_source"] = SectorSource.OCCUPATION.value
         self.quick_ok = "dusun" not in positions

@@ -12,7 +12,7 @@ from jamsosdesa.participants.models import Occupation, Sector, Segment, Sex, Vil
 from .columns import TEMPLATE_COLUMNS
 
 EXAMPLE = ["3311110505900003", "Sugeng Riyadi", "Sukoharjo", "05-05-1990", "L", "", "Dusun Krajan", "2", "1",
-           "081234567890", "9", "BPU", "rt_head", "1000000", "", "", ""]
+           "081234567890", "9", "BPU", "rt_head", "1000000", "", "", "", ""]
 # The column names are the file format (Indonesian in every language); the notes on them are in the reader's.
 NOTES = {
     "nik": gettext_noop("16 digit, ketik sebagai teks"), "tanggal_lahir": "DD-MM-YYYY",
@@ -21,6 +21,7 @@ NOTES = {
     "kode_pekerjaan": gettext_noop("kode 1-89 (lembar Kode)"), "segmen": "PU, BPU, JAKON, PMI",
     "peran": gettext_noop("kode peran (lembar Kode)"), "penghasilan": gettext_noop("rupiah per bulan"),
     "sektor": gettext_noop("kosongkan: mengikuti pekerjaan; atau kode sektor (lembar Kode)"),
+    "kode_sosialisasi": gettext_noop("kode kegiatan sosialisasi tempat peserta mendaftar; boleh kosong"),
 }
 
 

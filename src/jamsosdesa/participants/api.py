@@ -26,6 +26,10 @@ INCOME = Field(description="Rupiah per bulan", json_schema_extra={"minimum": 0, 
 SECTOR = Field(None, description="Sektor pekerjaan (PP 50/2025): " + ", ".join(Sector.values)
                + "; null: mengikuti pekerjaan", json_schema_extra={"enum": [*Sector.values, None]})
 
+# The outreach (sosialisasi) event the person registered at: a code no event has is refused (422, field
+# outreach_code, code outreach_code_unknown), as the form and the import refuse it.
+OUTREACH = Field("", description="Kode kegiatan sosialisasi (dari undangan/halaman kegiatan); kosong: tidak ada")
+
 
 class HeirIn(Schema):
     name: str
@@ -52,6 +56,7 @@ class ParticipantIn(Schema):
     village_role: str = "vulnerable_worker"
     declared_income: Annotated[StrictInt, INCOME] = 0
     kpj: str | None = None
+    outreach_code: str = OUTREACH
     heirs: list[HeirIn] = []
     confirm_warnings: bool = False
 
@@ -74,6 +79,7 @@ class ParticipantPatch(Schema):
     village_role: str | None = None
     declared_income: Annotated[StrictInt, INCOME] | None = None
     kpj: str | None = None
+    outreach_code: str | None = Field(None, description=OUTREACH.description)
     heirs: list[HeirIn] | None = None
     confirm_warnings: bool = False
 
@@ -113,6 +119,7 @@ class ParticipantOut(Schema):
     village_role: str
     declared_income: int
     kpj: str | None
+    outreach_code: str = Field(..., description="Kode kegiatan sosialisasi asal pendaftaran; kosong: tidak ada")
     channel: str
     is_active: bool
     deactivation_reason: str
@@ -145,7 +152,8 @@ def _out(p, shown: PersonalData, *, heirs: bool = True) -> dict:
         "kk": shown.kk(p.kk), "address": shown.address(p.address), "rt": p.rt, "rw": p.rw,
         "phone": p.phone, "occupation": p.occupation_id, "sector": p.sector,
         "sector_source": p.sector_source, "segment": p.segment, "village_role": p.village_role,
-        "declared_income": p.declared_income, "kpj": p.kpj, "channel": p.channel, "is_active": p.is_active,
+        "declared_income": p.declared_income, "kpj": p.kpj, "outreach_code": p.outreach_code,
+        "channel": p.channel, "is_active": p.is_active,
         "deactivation_reason": p.deactivation_reason,
         "heirs": [{**h.as_dict(), "nik": shown.nik(h.nik)} for h in p.heirs.all()] if heirs else [],
     }

@@ -22,10 +22,11 @@ from jamsosdesa.core.text import has_bad_chars, is_ascii_digits
 
 from .models import HeirRelation, Sector, SectorSource, Segment, VillageRole
 from .nik import check_kk, check_kpj, check_nik, normalize_number
+from .outreach import CODE_MAX_LENGTH, normalize_outreach_code
 
 # The fields a caller may set, in the order their messages are given.
 FIELDS = ("nik", "kk", "full_name", "birth_place", "birth_date", "sex", "desa", "address", "rt", "rw",
-          "phone", "occupation", "sector", "segment", "village_role", "declared_income", "kpj")
+          "phone", "occupation", "sector", "segment", "village_role", "declared_income", "kpj", "outreach_code")
 REQUIRED = ("nik", "full_name", "birth_date", "sex", "desa")
 MAX_LENGTH = {"full_name": 120, "birth_place": 60, "address": 200, "phone": 20}
 MAX_INCOME = 10**12  # Rp1 trillion a month: anything above is a typing error (and would not fit the column)
@@ -70,6 +71,7 @@ class Code(StrEnum):
     KK_LENGTH = "kk_length"
     KPJ_INVALID = "kpj_invalid"
     HEIR_RELATION_UNKNOWN = "heir_relation_unknown"
+    OUTREACH_CODE_UNKNOWN = "outreach_code_unknown"  # no outreach (sosialisasi) event has this code
     # A NIK or KPJ held by a record this user does not see: refused without saying so (see `refused_issue`).
     NIK_REFUSED = "nik_refused"
     KPJ_REFUSED = "kpj_refused"
@@ -110,6 +112,8 @@ class Facts:
     desa_status: Callable[[str], str]  # desa code -> a DesaStatus
     # First six NIK digits -> 'current' / 'historical' / 'unknown'; None: the NIK's kecamatan is not checked.
     nik_region_status: Callable[[str], str] | None = None
+    # A normalised outreach event code -> whether an event has it (participants.outreach); None: no code is known.
+    outreach_code_known: Callable[[str], bool] | None = None
 
 
 @dataclass
@@ -406,6 +410,19 @@ class ParticipantCleaner:
                     error("kpj", Code(issue.code), issue.message)
                 if not issues:
                     out["kpj"] = normalize_number(text)
+
+        if "outreach_code" in values:
+            text = as_text(values["outreach_code"])
+            code = normalize_outreach_code(text)
+            known = self.facts.outreach_code_known
+            if not text:
+                out["outreach_code"] = ""
+            elif len(code) <= CODE_MAX_LENGTH and code and known is not None and known(code):
+                out["outreach_code"] = code
+            else:
+                error("outreach_code", Code.OUTREACH_CODE_UNKNOWN,
+                      _("Kode sosialisasi '%(v)s' tidak dikenal. Periksa kode di undangan atau halaman kegiatan, "
+                        "atau kosongkan.") % {"v": text[:40]})
 
         order = {name: i for i, name in enumerate(FIELDS)}
         errors.sort(key=lambda issue: order.get(issue.field, len(order)))

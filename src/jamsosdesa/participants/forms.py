@@ -61,6 +61,11 @@ class ParticipantForm(forms.Form):
     kk = CleanedByService(label=_("Nomor KK"), limit=24, required=False, widget=forms.TextInput(attrs=NUMERIC))
     kpj = CleanedByService(label=_("Nomor KPJ (jika sudah ada)"), limit=16, required=False,
                            widget=forms.TextInput(attrs=NUMERIC))
+    # The outreach event the person came from (participants.outreach): checked by the cleaner like every field.
+    outreach_code = CleanedByService(label=_("Kode sosialisasi (jika ada)"), limit=40, required=False,
+                                     widget=forms.TextInput(attrs={"autocapitalize": "characters",
+                                                                   "autocomplete": "off",
+                                                                   "placeholder": _("mis. K7M3PQ")}))
     confirm_warnings = forms.BooleanField(label=_("Saya sudah memeriksa peringatan di atas dan data ini benar"),
                                           required=False)
     client_token = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -123,6 +123,9 @@ class Participant(models.Model):
                                     default=VillageRole.VULNERABLE_WORKER)
     declared_income = models.BigIntegerField(_("penghasilan per bulan (Rp)"), default=0)
     kpj = models.CharField(_("nomor KPJ"), max_length=11, null=True, blank=True)  # unique: see Meta
+    # The outreach (sosialisasi) event the registration came from: its code, checked against coverage's events
+    # through participants.outreach (coverage sits above participants and registers the lookup). Blank: none.
+    outreach_code = models.CharField(_("kode sosialisasi"), max_length=12, blank=True, default="", db_default="")
     channel = models.CharField(_("saluran pendaftaran"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, db_index=False,
                                       related_name="registered_participants", verbose_name=_("didaftarkan oleh"))
@@ -158,6 +161,9 @@ class Participant(models.Model):
             # uses the NIK's unique pattern-ops index.
             models.Index(fields=["desa", "search_name", "birth_date"], name="participant_dup_idx"),
             models.Index(fields=["registered_by", "-id"], name="participant_registrar_idx"),
+            # An event's registrations: only the rows that carry a code are indexed (most carry none).
+            models.Index(fields=["outreach_code"], name="participant_outreach_idx",
+                         condition=~models.Q(outreach_code="")),
         ]
 
     def __str__(self) -> str:

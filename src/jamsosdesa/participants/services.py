@@ -28,6 +28,7 @@ from .fields import (
     refused_issue,
 )
 from .models import Channel, DeactivationReason, Heir, Occupation, Participant
+from .outreach import outreach_code_checker
 
 MODEL_ATTRIBUTE = {"desa": "desa_id", "occupation": "occupation_id"}
 
@@ -63,7 +64,8 @@ def _facts(actor, *, current_desa: str | None = None) -> Facts:
         return DesaStatus.OK
 
     return Facts(today=clock.today(), occupations=dict(Occupation.objects.values_list("code", "name")),
-                 desa_status=desa_status, nik_region_status=kecamatan_status)
+                 desa_status=desa_status, nik_region_status=kecamatan_status,
+                 outreach_code_known=outreach_code_checker())
 
 
 def _model_values(clean: dict) -> dict:

@@ -10,6 +10,7 @@ from jamsosdesa.core.errors import ServiceError
 
 PARTS: list[str] = []  # module names under jamsosdesa.coverage: cli_<part>
 PARTS += ["targets", "denominators"]  # H2: targets and denominators (coverage.cli_targets, cli_denominators)
+PARTS += ["events"]  # H3: outreach events (coverage.cli_events)
 PARTS += ["prospects"]  # H4: prospects (coverage.cli_prospects)
 
 
