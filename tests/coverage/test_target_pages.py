@@ -47,3 +47,11 @@ def test_outside_ones_area_a_region_and_its_targets_do_not_exist(operator_a, ope
     assert page.post("/cakupan/target/33.11/", {"year": this_year(), "count": "9"}).status_code == 404
     assert "Simpan target" in logged_in(official).get(f"/cakupan/target/{DESA_B}/").content.decode()
     assert Target.objects.get().count == 5
+
+
+def test_the_national_admin_sets_the_nations_target_at_id(admin_user, operator_a):
+    page = logged_in(admin_user)
+    answer = page.post("/cakupan/target/ID/", {"year": this_year(), "count": "70.000.000"}, follow=True)
+    assert "70.000.000" in answer.content.decode() and Target.objects.get().region_code == ""
+    seen = logged_in(operator_a).get("/cakupan/target/ID/").content.decode()  # everyone sees the nation's target
+    assert "70.000.000" in seen and "Simpan target" not in seen
