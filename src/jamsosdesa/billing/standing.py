@@ -5,9 +5,10 @@ The arrears worklists and the coverage dashboards need, for a whole kabupaten at
 every person. Aggregating the dues for it at request time cost 1 s for 100,000 people and 7–9 s for 500,000
 (bench/README.md, "Worklists"); reading it from this table is one index range. It is kept exact, never eventually:
 
-- every ledger write that can change a person's fully paid months calls `standing_refresh(ids)` in its own
-  transaction: an allocation (`services.allocation.allocate`, the statement bulk path), a reversal of an allocation
-  or a due (`services.reversals`), a due added to a month that was fully paid (`services.dues`, the billing run);
+- every ledger write that can change a person's fully paid months updates it in its own transaction: an
+  allocation (`services.allocation.allocate`, the statement bulk path) through `standing_after_payment`, which only
+  widens; a reversal of an allocation or a due (`services.reversals`) and a due added to a month that was fully
+  paid (`services.dues`, the billing run) through `standing_refresh(ids)`, which recomputes;
 - `standing_rebuild()` recomputes every row (after a bulk load outside the services; `jamsosdesa billing
   standing`);
 - `ledger check` invariant 8 (`STANDING_SQL`) lists the people whose row differs from the ledger.
@@ -22,9 +23,14 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection
 
+from .live import not_reversed_sql
+from .models import ReversalTarget
 from .status import status_table
 
 CHUNK = 2000  # ids per statement (SQLite's limit on parameters; PostgreSQL gets one array)
+# The upsert of `standing_after_payment` rewrites a row only when the new months widen it.
+_WIDER = ("billing_standing.first_paid IS NULL OR billing_standing.last_paid IS NULL"
+          " OR excluded.first_paid < billing_standing.first_paid OR excluded.last_paid > billing_standing.last_paid")
 
 
 def _ids_condition(ids: list[int]) -> tuple[str, list]:
@@ -59,6 +65,36 @@ def standing_refresh(participant_ids: Iterable[int]) -> int:
             condition, params = _ids_condition(ids[start:start + CHUNK])
             sql, table_params = status_table(None, participants_sql=condition, participants_params=params)
             changed += _upsert(sql, table_params, cursor)
+    return changed
+
+
+def standing_after_payment(due_ids: Iterable[int]) -> int:
+    """After live allocations were added to these dues (and nothing reversed): the cheap, exact update. Paying only
+    adds fully paid months, never removes one, so each person's first and last paid months move at most to the
+    months of these dues that are now fully paid; only those months' dues are read (a statement's 2,000 people cost
+    a few milliseconds instead of re-aggregating their whole history as `standing_refresh` does)."""
+    ids = sorted({int(i) for i in due_ids if i is not None})
+    live_u = not_reversed_sql("u", ReversalTarget.DUE)
+    live_a = not_reversed_sql("a", ReversalTarget.ALLOCATION)
+    pg = connection.vendor == "postgresql"
+    least, greatest = ("LEAST", "GREATEST") if pg else ("MIN", "MAX")
+    changed = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            which = "d.id = ANY(%s)" if pg else f"d.id IN ({', '.join(['%s'] * len(chunk))})"
+            cursor.execute(f"""
+INSERT INTO billing_standing (participant_id, first_paid, last_paid)
+SELECT d.participant_id, MIN(d.month), MAX(d.month) FROM billing_due d
+WHERE {which} AND NOT EXISTS (
+  SELECT 1 FROM billing_due u WHERE u.participant_id = d.participant_id AND u.month = d.month AND {live_u}
+    AND NOT EXISTS (SELECT 1 FROM billing_allocation a WHERE a.due_id = u.id AND {live_a}))
+GROUP BY d.participant_id
+ON CONFLICT (participant_id) DO UPDATE SET
+  first_paid = {least}(COALESCE(billing_standing.first_paid, excluded.first_paid), excluded.first_paid),
+  last_paid = {greatest}(COALESCE(billing_standing.last_paid, excluded.last_paid), excluded.last_paid)
+WHERE {_WIDER}""", [chunk] if pg else chunk)
+            changed += max(cursor.rowcount, 0)
     return changed
 
 

@@ -36,7 +36,7 @@ from ..models import (
     Reversal,
     ReversalTarget,
 )
-from ..standing import standing_refresh
+from ..standing import standing_after_payment
 
 
 @dataclass
@@ -159,7 +159,7 @@ def allocate(holder_type: str, holder_id: int, *, payment=None, actor, run=None,
     Allocation.objects.bulk_create(rows)
     for row, due in zip(rows, chosen, strict=True):
         row.due = due
-    standing_refresh({due.participant_id for due in chosen})
+    standing_after_payment(due.pk for due in chosen)
     spent = sum(d.amount for d in chosen)
     credit_row = None
     if payment is not None:

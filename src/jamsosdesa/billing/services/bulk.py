@@ -47,7 +47,7 @@ from ..models import (
     ReversalTarget,
     TargetKind,
 )
-from ..standing import standing_refresh
+from ..standing import standing_after_payment
 from .payments import PaymentOutcome, PaymentRequest, _clean, oldest_paid_on, request_hash
 
 
@@ -279,7 +279,7 @@ def person_payments_bulk(*, actor, lines: list[PersonLine]) -> dict[int, Payment
                                         credit=balance + row["amount"] - spent)
     _insert(Allocation, allocations)
     _insert(Credit, credits)
-    standing_refresh({row["holder_id"] for row in allocations})
+    standing_after_payment(row["due_id"] for row in allocations)
     for note, batch in events.items():  # one note per statement: one batch
         AuditBatch(actor=actor, event=AuditEventType.PAYMENT_RECORDED, note=note, at=now).write(batch)
     return answers
