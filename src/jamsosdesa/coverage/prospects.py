@@ -23,7 +23,15 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from jamsosdesa.billing.status import ACTIVE, ARREARS, NON_ACTIVE, NOT_STARTED, STATUS_WORDS, status_table
+from jamsosdesa.billing.status import (
+    ACTIVE,
+    ARREARS,
+    NON_ACTIVE,
+    NOT_STARTED,
+    STATUS_WORDS,
+    planned_without_jit,
+    status_table,
+)
 from jamsosdesa.billing.worklists import reminder_text, whatsapp_link
 from jamsosdesa.core import clock
 from jamsosdesa.core.errors import ErrorCode, NotFound, ServiceError
@@ -120,7 +128,7 @@ def prospect_counts(desa_code: str, on: date | None = None) -> ProspectCounts:
     age = working_age()
     sql, params = _status_sql(desa_code, on, age)
     marks = ", ".join(["%s"] * len(PROSPECT_STATUSES))
-    with connection.cursor() as cursor:
+    with planned_without_jit(), connection.cursor() as cursor:  # JIT compiling cost seconds (bench: 8 s vs 0.4 s)
         cursor.execute(f"""SELECT COALESCE(SUM(CASE WHEN st.status = %s THEN 1 ELSE 0 END), 0),
                                   COALESCE(SUM(CASE WHEN st.status IN ({marks}) THEN 1 ELSE 0 END), 0)
                            FROM ({sql}) st""", [ACTIVE, *PROSPECT_STATUSES, *params])
@@ -149,7 +157,7 @@ def dusun_of(address: str) -> str:
 def _statuses(desa_code: str, on: date, age: WorkingAge) -> dict[int, str]:
     sql, params = _status_sql(desa_code, on, age)
     marks = ", ".join(["%s"] * len(PROSPECT_STATUSES))
-    with connection.cursor() as cursor:
+    with planned_without_jit(), connection.cursor() as cursor:
         cursor.execute(f"SELECT st.participant_id, st.status FROM ({sql}) st WHERE st.status IN ({marks})",
                        [*params, *PROSPECT_STATUSES])
         return dict(cursor.fetchall())
@@ -201,10 +209,13 @@ def prospect_rows(*, user, desa_code: str, on: date | None = None, occupation: i
     statuses = _statuses(desa_code, on, age)
     if not statuses:
         return []
-    sql, params = _status_sql(desa_code, on, age)
-    marks = ", ".join(["%s"] * len(PROSPECT_STATUSES))
-    ids = RawSQL(f"SELECT st.participant_id FROM ({sql}) st WHERE st.status IN ({marks})",
-                 [*params, *PROSPECT_STATUSES])
+    if connection.vendor == "postgresql":  # the ids at hand, as an array (the status query is not run again)
+        ids = RawSQL("SELECT unnest(%s::bigint[])", [sorted(statuses)])
+    else:  # SQLite: the subquery (a list of ids could pass its limit on parameters)
+        sql, params = _status_sql(desa_code, on, age)
+        marks = ", ".join(["%s"] * len(PROSPECT_STATUSES))
+        ids = RawSQL(f"SELECT st.participant_id FROM ({sql}) st WHERE st.status IN ({marks})",
+                     [*params, *PROSPECT_STATUSES])
     qs = scope_participants(user, Participant.objects.filter(desa_id=desa_code, pk__in=ids))
     if occupation is not None:
         qs = qs.filter(occupation_id=occupation)
