@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Organiser(models.TextChoices):
-    BRANCH = "branch", _("Kantor cabang BPJS Ketenagakerjaan")
+    BRANCH = "branch", _("Cabang BPJS Ketenagakerjaan")
     DISTRICT = "district", _("Pemerintah kabupaten/kota")
     VILLAGE = "village", _("Pemerintah desa")
     AGENT = "agent", _("Agen PERISAI")

@@ -43,7 +43,7 @@ class EventForm(forms.Form):
 
     title = forms.CharField(label=gettext_lazy("Nama kegiatan"), max_length=MAX_LENGTH["title"], required=False,
                             widget=forms.TextInput(attrs={"placeholder": gettext_lazy(
-                                "mis. Sosialisasi BPJS Ketenagakerjaan bagi perangkat desa")}))
+                                "mis. Sosialisasi di balai desa")}))
     held_on = forms.DateField(label=gettext_lazy("Tanggal"), widget=DateInput(), required=False,
                               error_messages={"invalid": gettext_lazy("Tulis tanggal sebagai YYYY-MM-DD.")})
     region = forms.CharField(label=gettext_lazy("Kode desa, kecamatan atau kabupaten/kota"), max_length=13,

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('held_on', models.DateField(verbose_name='tanggal')),
                 ('kab_code', models.CharField(editable=False, max_length=5)),
                 ('venue', models.CharField(blank=True, max_length=200, verbose_name='tempat')),
-                ('organiser_type', models.CharField(choices=[('branch', 'Kantor cabang BPJS Ketenagakerjaan'), ('district', 'Pemerintah kabupaten/kota'), ('village', 'Pemerintah desa'), ('agent', 'Agen PERISAI')], max_length=10, verbose_name='penyelenggara')),
+                ('organiser_type', models.CharField(choices=[('branch', 'Cabang BPJS Ketenagakerjaan'), ('district', 'Pemerintah kabupaten/kota'), ('village', 'Pemerintah desa'), ('agent', 'Agen PERISAI')], max_length=10, verbose_name='penyelenggara')),
                 ('organiser_name', models.CharField(blank=True, max_length=150, verbose_name='nama penyelenggara')),
                 ('audience', models.JSONField(default=list, verbose_name='sasaran peserta')),
                 ('attendance', models.PositiveIntegerField(default=0, verbose_name='jumlah hadir')),
