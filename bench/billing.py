@@ -550,7 +550,8 @@ def build_history(admin, month: date, history: int, by: str = "run", standing: s
         cursor.executemany("INSERT INTO bench_scheme_through VALUES (%s, %s)", scheme_through)
         cursor.execute("SET LOCAL work_mem = '256MB'")
         with bulk_load(cursor, "billing_payment", "billing_allocation"):
-            # self-payers: a payment per due paid, then its allocation (the due's id rides in the reference)
+            # self-payers: a payment per due paid, then its allocation (the due's id rides in the reference; the
+            # payment's amount and kabupaten are the due's: nobody in this world moved)
             cursor.execute(f"""
                 WITH pay AS (
                   INSERT INTO billing_payment (channel, source, external_reference, reinstatement_no, idempotency_key,
@@ -564,15 +565,16 @@ def build_history(admin, month: date, history: int, by: str = "run", standing: s
                   JOIN bench_self_through t ON t.r = {payer_class_sql("d.participant_id")}
                   JOIN participants_participant p ON p.id = d.participant_id
                   WHERE d.membership_id IS NOT NULL AND d.month <= t.through AND d.month <= %(end)s
-                  RETURNING id, external_reference, paid_on)
+                  RETURNING id, external_reference, paid_on, amount, participant_id, kab_code)
                 INSERT INTO billing_allocation (due_id, seq, amount, payment_id, holder_type, holder_id, kab_code,
                                                 origin, run_id, created_by_id, created_at)
-                SELECT d.id, 0, d.amount, pay.id, 'P', d.participant_id, d.kab_code, 'payment', NULL, %(admin)s,
-                       pay.paid_on::timestamptz
-                FROM pay JOIN billing_due d ON d.id = substr(pay.external_reference, 6)::bigint""",
+                SELECT substr(pay.external_reference, 6)::bigint, 0, pay.amount, pay.id, 'P', pay.participant_id,
+                       pay.kab_code, 'payment', NULL, %(admin)s, pay.paid_on::timestamptz
+                FROM pay""",
                            {"admin": admin.pk, "end": history_end})
             figures["self_paid_dues"] = cursor.rowcount
-            # schemes: a payment per invoice paid, then an allocation per line's due
+            # schemes: a payment per invoice paid, then an allocation per line's due (a line carries its due's amount
+            # and kabupaten; ledger check invariants 3 and 4 compare them)
             cursor.execute("""
                 WITH pay AS (
                   INSERT INTO billing_payment (channel, source, external_reference, reinstatement_no, idempotency_key,
@@ -584,13 +586,12 @@ def build_history(admin, month: date, history: int, by: str = "run", standing: s
                          NULL, NULL, NULL, %(admin)s, 'bench history'
                   FROM billing_invoice i JOIN bench_scheme_through t ON t.scheme_id = i.scheme_id
                   WHERE i.month <= t.through AND i.month <= %(end)s AND i.total > 0
-                  RETURNING id, invoice_id, paid_on)
+                  RETURNING id, invoice_id, holder_id, paid_on)
                 INSERT INTO billing_allocation (due_id, seq, amount, payment_id, holder_type, holder_id, kab_code,
                                                 origin, run_id, created_by_id, created_at)
-                SELECT d.id, 0, d.amount, pay.id, 'S', d.scheme_id, d.kab_code, 'payment', NULL, %(admin)s,
+                SELECT l.due_id, 0, l.amount, pay.id, 'S', pay.holder_id, l.kab_code, 'payment', NULL, %(admin)s,
                        pay.paid_on::timestamptz
-                FROM pay JOIN billing_invoiceline l ON l.invoice_id = pay.invoice_id
-                JOIN billing_due d ON d.id = l.due_id""",
+                FROM pay JOIN billing_invoiceline l ON l.invoice_id = pay.invoice_id""",
                            {"admin": admin.pk, "end": history_end})
             figures["scheme_paid_dues"] = cursor.rowcount
         cursor.execute("SELECT to_regclass('billing_standing') IS NOT NULL")
