@@ -16,7 +16,9 @@ import datetime
 import decimal
 import uuid
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record, diff
 from .models import AuditEventType
@@ -132,3 +134,76 @@ def audit_every_admin(site: admin.AdminSite) -> list[str]:
         site.register(model, audited)
         wrapped.append(model._meta.label_lower)
     return wrapped
+
+
+class RuleForm(forms.ModelForm):
+    """The admin form of an effective-dated rule: it starts on the first day of a month, in a sensible year."""
+
+    def clean_valid_from(self):
+        day = self.cleaned_data.get("valid_from")
+        if day and day.day != 1:
+            raise forms.ValidationError(_("Aturan berlaku mulai awal bulan: pilih tanggal 1 (mis. %(d)s).")
+                                        % {"d": day.replace(day=1).strftime("%d-%m-%Y")})
+        if day and not 1900 <= day.year <= 2199:
+            raise forms.ValidationError(_("Tahun harus antara 1900 dan 2199."))
+        return day
+
+
+class RuleAdmin(AuditedAdmin):
+    """The admin of an effective-dated rule (the arrears policy, the coverage counting rule): rows are history
+    (figures on past days rest on them), so a national admin views, adds and changes them, nobody deletes one (a
+    new row replaces it from a month), and each save writes one event of the rule's own type (`rule_event`) with
+    the values of `rule_fields` that changed (all of them for a new row)."""
+
+    audit_admin_edits = False  # save_model writes the rule's own event instead
+    rule_fields: tuple[str, ...] = ()
+    rule_event: str = ""
+    note_created = note_changed = ""
+
+    def rule_region(self, obj) -> str:
+        """The region the event is filed under ('' = national)."""
+        return ""
+
+    def rule_saved(self, obj) -> None:
+        """After a save (inside its transaction): e.g. a cache to clear on commit."""
+
+    def _national(self, request) -> bool:
+        from .access import sees_everything
+
+        return sees_everything(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._national(request)
+
+    def has_module_permission(self, request) -> bool:
+        return self._national(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self._national(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._national(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def _values(self, obj) -> dict:
+        return {name: getattr(obj, name) for name in self.rule_fields}
+
+    def save_model(self, request, obj, form, change):
+        from django.db import transaction
+
+        with transaction.atomic():
+            old = self._values(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else None
+            if not change:
+                obj.created_by = request.user
+            super().save_model(request, obj, form, change)
+            new = self._values(obj)
+            if old is not None:
+                changed = [k for k in self.rule_fields if old[k] != new[k]]
+                if not changed:
+                    return
+                old, new = {k: old[k] for k in changed}, {k: new[k] for k in changed}
+            audit_record(actor=request.user, event=self.rule_event, obj=obj, region_code=self.rule_region(obj),
+                         old=old, new=new, note=str(self.note_changed if change else self.note_created))
+            self.rule_saved(obj)
