@@ -107,3 +107,17 @@ def scope_by_region(user, qs: QuerySet) -> QuerySet:
     """The one scoping function for coverage rows keyed by a region code."""
     q = region_scope_q(user)
     return qs if q is None else qs.filter(q)
+
+
+def region_rows(user, qs: QuerySet, *, region: str | None = None, year: int | None = None) -> QuerySet:
+    """Yearly figures keyed by region (targets, denominators) that the user sees: of one region (404 when they do
+    not see it, or the code is not a region), or of their whole area; of one year or all."""
+    qs = scope_by_region(user, qs)
+    if region is not None:
+        code = parse_region(region)
+        if not can_see_region(user, code):
+            raise NotFound()
+        qs = qs.filter(region_code=code)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs

@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 
 from jamsosdesa.core import clock
 from jamsosdesa.core.audit import AuditBatch, audit_record
-from jamsosdesa.core.errors import ErrorCode, FieldErrors, NotFound, ServiceError
+from jamsosdesa.core.errors import ErrorCode, FieldErrors, ServiceError
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.money import thousands
 from jamsosdesa.core.sheets import FileProblem, data_rows, normalize_header, open_table
 from jamsosdesa.core.text import is_ascii_digits, strip_bad_chars
 
-from .access import can_see_region, can_set_region, check_can_set, parse_region, region_code_text, scope_by_region
+from .access import can_set_region, check_can_set, parse_region, region_code_text, region_rows
 from .models import NATION, Denominator, DenominatorSource
 from .targets import count_problem, year_problem
 
@@ -287,15 +287,8 @@ def denominator_import(*, actor, source: str | Path | BinaryIO, partial: bool = 
 
 def denominator_list(*, user, region: str | None = None, year: int | None = None):
     """Figures the user sees: of one region (404 when they do not see it), or of their whole area."""
-    qs = scope_by_region(user, Denominator.objects.select_related("set_by"))
-    if region is not None:
-        code = parse_region(region)
-        if not can_see_region(user, code):
-            raise NotFound()
-        qs = qs.filter(region_code=code)
-    if year is not None:
-        qs = qs.filter(year=year)
-    return qs.order_by("region_code", "-year")
+    return region_rows(user, Denominator.objects.select_related("set_by"), region=region, year=year).order_by(
+        "region_code", "-year")
 
 
 def source_label(source: str, note: str = "") -> str:

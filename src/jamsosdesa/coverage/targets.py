@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 
 from jamsosdesa.core import clock
 from jamsosdesa.core.audit import audit_record
-from jamsosdesa.core.errors import ErrorCode, FieldErrors, NotFound, ServiceError
+from jamsosdesa.core.errors import ErrorCode, FieldErrors, ServiceError
 from jamsosdesa.core.models import AuditEvent, AuditEventType
 from jamsosdesa.core.months import FIRST_YEAR, LAST_YEAR
 from jamsosdesa.core.text import is_ascii_digits, strip_bad_chars
 from jamsosdesa.participants.models import Segment, VillageRole
 
-from .access import can_see_region, check_can_set, parse_region, region_code_text, scope_by_region
+from .access import check_can_set, parse_region, region_code_text, region_rows, scope_by_region
 from .models import Target
 
 MAX_COUNT = 10**9  # more than the nation's working population many times over: a typo, not a target
@@ -166,15 +166,8 @@ def target_set(*, actor, request: TargetRequest) -> tuple[Target, bool]:
 
 def target_list(*, user, region: str | None = None, year: int | None = None):
     """Targets the user sees: of one region (404 when they do not see it), or of their whole area."""
-    qs = scope_by_region(user, Target.objects.select_related("set_by"))
-    if region is not None:
-        code = parse_region(region)
-        if not can_see_region(user, code):
-            raise NotFound()
-        qs = qs.filter(region_code=code)
-    if year is not None:
-        qs = qs.filter(year=year)
-    return qs.order_by("region_code", "-year", "segment", "village_role")
+    return region_rows(user, Target.objects.select_related("set_by"), region=region, year=year).order_by(
+        "region_code", "-year", "segment", "village_role")
 
 
 def target_get(*, user, pk: int) -> Target | None:
