@@ -309,12 +309,8 @@ def status_table(region_code: str | None, on: date | None = None, *, participant
     the fully paid months looked up again, by the `(participant, month)` index (`_FULLY_PAID_MONTHS`).
     """
     on = on or clock.today()
-    deadline = Deadline.from_settings()
-    cutoff = deadline.cutoff(on)
-    adapt = connection.ops.adapt_datefield_value
-    this_month, c = adapt(on.replace(day=1)), adapt(cutoff)
-    c2 = adapt(add_months(cutoff, -ARREARS_MONTHS_BEFORE_NON_ACTIVE))
-    day_end = connection.ops.adapt_datetimefield_value(_day_end(on))
+    this_month = connection.ops.adapt_datefield_value(on.replace(day=1))
+    status_case, status_params = status_case_sql(on)
     code, participants_params = (region_code or "").strip(), list(participants_params)
     region, region_params = region_condition(code)
     narrow = f" AND ({participants_sql})" if participants_sql else ""
@@ -344,18 +340,29 @@ WITH p AS (
          s1.first_unpaid, s1.owed, s1.owed_self
   FROM s1
 )
-SELECT p.id AS participant_id,
-       CASE WHEN (p.is_active = %s AND (p.deactivated_at IS NULL OR p.deactivated_at < %s)) OR p.segment = %s
-              THEN '{ENDED}'
-            WHEN s.first_paid IS NULL OR s.first_paid > %s THEN '{NOT_STARTED}'
-            WHEN s.last_paid >= %s THEN '{ACTIVE}'
-            WHEN s.last_paid >= %s THEN '{ARREARS}'
-            ELSE '{NON_ACTIVE}' END AS status,
+SELECT p.id AS participant_id, {status_case} AS status,
        s.last_paid, s.first_paid, s.first_unpaid, COALESCE(s.owed, 0) AS owed, COALESCE(s.owed_self, 0) AS owed_self
 FROM p LEFT JOIN s ON s.participant_id = p.id"""
-    params = [*region_params, *participants_params, *dues_params, this_month, this_month, False, day_end,
-              Segment.PU.value, this_month, c, c2]
+    params = [*region_params, *participants_params, *dues_params, this_month, this_month, *status_params]
     return sql, params
+
+
+def status_case_sql(on: date, *, person: str = "p", months: str = "s") -> tuple[str, list]:
+    """The status on the day as one SQL CASE (with its parameters) over a participant row `person` (is_active,
+    deactivated_at, segment) and a row `months` with the first and last fully paid month (`first_paid`,
+    `last_paid`; NULL: none): `status_by_last_paid` in SQL, for `status_table` and for anything that reads the months
+    from the standing cache (the coverage snapshots), so every count of a status uses the same rule."""
+    cutoff = Deadline.from_settings().cutoff(on)
+    adapt = connection.ops.adapt_datefield_value
+    day_end = connection.ops.adapt_datetimefield_value(_day_end(on))
+    sql = (f"CASE WHEN ({person}.is_active = %s AND ({person}.deactivated_at IS NULL OR {person}.deactivated_at < %s))"
+           f" OR {person}.segment = %s THEN '{ENDED}'"
+           f" WHEN {months}.first_paid IS NULL OR {months}.first_paid > %s THEN '{NOT_STARTED}'"
+           f" WHEN {months}.last_paid >= %s THEN '{ACTIVE}'"
+           f" WHEN {months}.last_paid >= %s THEN '{ARREARS}'"
+           f" ELSE '{NON_ACTIVE}' END")
+    return sql, [False, day_end, Segment.PU.value, adapt(on.replace(day=1)), adapt(cutoff),
+                 adapt(add_months(cutoff, -ARREARS_MONTHS_BEFORE_NON_ACTIVE))]
 
 
 @contextmanager
