@@ -236,6 +236,9 @@ PAGES = {
     "coverage:event_new": Url("/cakupan/sosialisasi/baru/", get=expect(200), post=scoped(302, outside=200),
                               data=EVENT_FORM, changes=(ADMIN, OP_A, AGENT), must_change=True),
     "coverage:event": Url("/cakupan/sosialisasi/{event}/", get=scoped()),
+    # prospects (issue 13 item 5): a desa's unprotected working-age residents, for who works in the desa (404 outside)
+    "coverage:prospects": Url(f"/cakupan/prospek/?desa={DESA_A}", get=scoped()),
+    "coverage:prospects_export": Url(f"/cakupan/prospek/ekspor.xlsx?desa={DESA_A}", get=scoped()),
     "coverage:event_edit": Url("/cakupan/sosialisasi/{event}/ubah/", get=scoped(), post=scoped(302),
                                data={**EVENT_FORM, "attendance": "12"}, changes=(ADMIN, OP_A, AGENT),
                                must_change=True),
@@ -605,6 +608,9 @@ API = {
                                               "source": "village_count"}, changes=(ADMIN, OP_A)),
     "POST /api/v1/coverage/denominators/import": Op("/coverage/denominators/import", api_expect(422)),  # no file
     # H3 outreach events (see the pages): recording one in desa A from outside is refused as an input (422)
+    # the counting rule in force is reference data; prospects are a desa's people (404 outside it)
+    "GET /api/v1/coverage/counting-rule": Op("/coverage/counting-rule", api_expect(200)),
+    "GET /api/v1/coverage/prospects": Op(f"/coverage/prospects?desa={DESA_A}", api_scoped()),
     "GET /api/v1/coverage/outreach-events": Op("/coverage/outreach-events", api_expect(200)),
     "POST /api/v1/coverage/outreach-events": Op(
         "/coverage/outreach-events", api_expect(201, **dict.fromkeys(OUTSIDE, 422)),
