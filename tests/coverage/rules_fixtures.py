@@ -5,6 +5,7 @@ else an enrolment in a scheme of that payer kind) and, when paid, its live alloc
 from datetime import date
 
 from jamsosdesa.billing.models import Allocation, AllocationOrigin, Due, Membership
+from jamsosdesa.billing.standing import standing_refresh
 from jamsosdesa.funding.models import Enrolment, Scheme
 from tests.billing.conftest import package
 from tests.funding.conftest import month
@@ -38,4 +39,5 @@ def due(person, when: date, *, payer_type: str = "self", paid: bool = True) -> D
         holder_type, holder_id = row.holder
         Allocation.objects.create(due=row, seq=0, amount=row.amount, holder_type=holder_type, holder_id=holder_id,
                                   kab_code=row.kab_code, origin=AllocationOrigin.CREDIT)
+    standing_refresh([person.pk])  # as the billing services do after every ledger write
     return row

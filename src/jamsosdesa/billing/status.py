@@ -178,14 +178,14 @@ def derive(dues: Iterable[DueLine], on: date, policy: Policy, registry: Registry
 # --- one person -------------------------------------------------------------------------------------------------
 
 
-def _day_end(on: date) -> datetime:
+def day_end_moment(on: date) -> datetime:
     """The first moment after the day `on` in the project's time zone."""
     return timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
 
 
 def registry_state(participant, on: date) -> RegistryState:
     deactivated = (not participant.is_active
-                   and (participant.deactivated_at is None or participant.deactivated_at < _day_end(on)))
+                   and (participant.deactivated_at is None or participant.deactivated_at < day_end_moment(on)))
     return RegistryState(ended=deactivated or participant.segment == Segment.PU)
 
 
@@ -354,7 +354,7 @@ def status_case_sql(on: date, *, person: str = "p", months: str = "s") -> tuple[
     from the standing cache (the coverage snapshots), so every count of a status uses the same rule."""
     cutoff = Deadline.from_settings().cutoff(on)
     adapt = connection.ops.adapt_datefield_value
-    day_end = connection.ops.adapt_datetimefield_value(_day_end(on))
+    day_end = connection.ops.adapt_datetimefield_value(day_end_moment(on))
     sql = (f"CASE WHEN ({person}.is_active = %s AND ({person}.deactivated_at IS NULL OR {person}.deactivated_at < %s))"
            f" OR {person}.segment = %s THEN '{ENDED}'"
            f" WHEN {months}.first_paid IS NULL OR {months}.first_paid > %s THEN '{NOT_STARTED}'"

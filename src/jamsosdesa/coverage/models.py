@@ -7,7 +7,10 @@ from .models_events import Audience, Organiser, OutreachEvent  # noqa: E402, F40
 # --- H4 counting rules (issue 13 item 3): the model lives in models_rules.py -------------------------------------
 from .models_rules import CountingBasis, CountingRule  # noqa: E402, F401
 
+# --- end H2 targets and denominators -------------------------------------------------------------------------------
+# --- snapshots (coverage.snapshot) -----------------------------------------------------------------------------
+from .models_snapshot import Snapshot  # noqa: E402, F401
+
 # --- end H4 counting rules ---------------------------------------------------------------------------------------
 # --- H2 targets and denominators: the models live in models_targets.py -------------------------------------------
 from .models_targets import NATION, Denominator, DenominatorSource, Target  # noqa: E402, F401
-# --- end H2 targets and denominators -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 import importlib
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from jamsosdesa.core.errors import ServiceError
@@ -12,18 +13,31 @@ PARTS: list[str] = []  # module names under jamsosdesa.coverage: cli_<part>
 PARTS += ["targets", "denominators"]  # H2: targets and denominators (coverage.cli_targets, cli_denominators)
 PARTS += ["events"]  # H3: outreach events (coverage.cli_events)
 PARTS += ["prospects"]  # H4: prospects (coverage.cli_prospects)
+PARTS += ["snapshot"]  # snapshots: refresh (coverage.cli_snapshot)
 
 
 class Command(BaseCommand):
     help = gettext_noop("Cakupan kepesertaan: target, jumlah penduduk bekerja, kegiatan sosialisasi, angka cakupan.")
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="what", required=True, title=gettext_lazy("perintah"))
+        # Without a subcommand: a region's figures (`jamsosdesa coverage --region CODE [--on] [--json]`).
+        parser.add_argument("--region", help=gettext_lazy("Kode wilayah (ID = nasional): angka cakupannya"))
+        parser.add_argument("--on", default="", help=gettext_lazy("Tanggal YYYY-MM-DD (bawaan: hari ini)"))
+        parser.add_argument("--user", help=gettext_lazy("Atas nama pengguna ini (bawaan: admin nasional pertama)"))
+        parser.add_argument("--json", action="store_true")
+        sub = parser.add_subparsers(dest="what", required=False, title=gettext_lazy("perintah"))
         for part in PARTS:
             importlib.import_module(f"jamsosdesa.coverage.cli_{part}").register(sub)
 
     def handle(self, *args, **options):
+        from jamsosdesa.coverage.cli_snapshot import figures
+
+        run = options.get("run")
+        if run is None:
+            if not options.get("region"):
+                raise CommandError(_("Sebutkan --region KODE (ID = nasional) atau sebuah perintah; lihat --help."))
+            run = figures
         try:
-            options["run"](self, options)
+            run(self, options)
         except ServiceError as exc:
             raise CommandError(exc.message) from None

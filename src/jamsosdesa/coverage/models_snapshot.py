@@ -1,0 +1,36 @@
+"""Coverage snapshots (issue 13, docs/design/coverage.md §1): counts of people per desa, day and breakdown key that
+the dashboards, the API, the CLI and the exports read instead of raw rows."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Snapshot(models.Model):
+    """One desa's people on one day, by segment, village role and who pays their month (`payer_kind`: a scheme's
+    payer type, `self`, or '' for nobody), counted per status as `billing.status` derives it on that day. Higher
+    levels are sums of desa rows by code prefix. Rewritten per kabupaten and day by `coverage.snapshot`."""
+
+    day = models.DateField()
+    kab_code = models.CharField(max_length=5)
+    desa_code = models.CharField(max_length=13)
+    segment = models.CharField(max_length=5)
+    village_role = models.CharField(max_length=20, blank=True)
+    payer_kind = models.CharField(max_length=10, blank=True)
+    registered = models.PositiveIntegerField(default=0)
+    active = models.PositiveIntegerField(default=0)
+    arrears = models.PositiveIntegerField(default=0)
+    non_active = models.PositiveIntegerField(default=0)
+    not_started = models.PositiveIntegerField(default=0)
+    ended = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("potret cakupan")
+        verbose_name_plural = _("potret cakupan")
+        constraints = [models.UniqueConstraint(fields=["day", "desa_code", "segment", "village_role", "payer_kind"],
+                                               name="coverage_snapshot_unique")]
+        indexes = [models.Index(fields=["day", "kab_code"], name="coverage_snapshot_kab_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.desa_code} {self.segment}/{self.village_role}/{self.payer_kind}: {self.active}"
