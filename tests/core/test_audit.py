@@ -46,7 +46,8 @@ def test_every_event_type_names_its_object():
         assert event.object_type in ("participant", "scheme", "enrolment", "membership", "billing_run", "invoice",
                                      "due", "payment", "allocation", "reconciliation", "arrears_policy",
                                      "statement", "bpjs_list", "worklist", "ledger_statement", "api_token",
-                                     "admin_record") and event.label
+                                     "admin_record", "coverage_target", "denominator", "outreach_event",
+                                     "counting_rule", "coverage") and event.label
     assert AuditEventType("enrolment.ended").object_type == "enrolment"
 
 
