@@ -46,8 +46,8 @@ def measure(ctx) -> dict:
         # who pays for each: the scheme in force last month, and whether they have a package of their own
         cursor.execute("""
             SELECT p.id, p.nik,
-                   (SELECT e.scheme_id FROM funding_enrolment e WHERE e.participant_id = p.id
-                    AND e.start_month <= %s AND e.end_month >= %s ORDER BY e.id LIMIT 1),
+                   (SELECT MIN(e.scheme_id) FROM funding_enrolment e WHERE e.participant_id = p.id
+                    AND e.start_month <= %s AND e.end_month >= %s),
                    EXISTS (SELECT 1 FROM billing_membership m WHERE m.participant_id = p.id)
             FROM participants_participant p WHERE p.id = ANY(%s)""", [ctx.month, ctx.month, ids])
         people = {pk: (nik, scheme, package) for pk, nik, scheme, package in cursor.fetchall()}

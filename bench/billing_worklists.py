@@ -73,8 +73,8 @@ def expected(ctx, kab: str, today) -> dict:
             out[name] = cursor.fetchone()[0]
         cursor.execute("""
             SELECT p.id,
-                   (SELECT e.scheme_id FROM funding_enrolment e WHERE e.participant_id = p.id
-                    AND e.start_month <= %s AND e.end_month >= %s ORDER BY e.id LIMIT 1),
+                   (SELECT MIN(e.scheme_id) FROM funding_enrolment e WHERE e.participant_id = p.id
+                    AND e.start_month <= %s AND e.end_month >= %s),
                    EXISTS (SELECT 1 FROM billing_membership m WHERE m.participant_id = p.id)
             FROM participants_participant p WHERE p.kab_code = %s""", [ctx.month, ctx.month, kab])
         people = cursor.fetchall()
