@@ -122,8 +122,9 @@ def standing_rebuild(progress: Callable[[int, int], None] | None = None) -> int:
         kabs = [row[0] for row in cursor.fetchall()]
         changed = 0
         for n, kab in enumerate(kabs, start=1):
-            # By the participants' kabupaten and their ids (not the dues' `kab_code`): every due of each person.
-            sql, params = status_table(None, participants_sql="p.kab_code = %s", participants_params=[kab])
+            # The kabupaten's people, their dues read through the dues' own `kab_code` index (plus the dues of those
+            # who moved in, by person), as the region's status list reads them: never the whole ledger per kabupaten.
+            sql, params = status_table(kab)
             changed += _upsert(sql, params, cursor)
             if progress:
                 progress(n, len(kabs))
