@@ -98,6 +98,29 @@ WHERE {_WIDER}""", [chunk] if pg else chunk)
     return changed
 
 
+def standing_widen(rows: Iterable[tuple[int, object, object]]) -> None:
+    """Widen people's rows to months known to be fully paid now: `(participant, first, last)` each, from a writer
+    that worked them out itself (the statement bulk path, which knows every due it paid and looks up only the
+    scheme dues that could still be unpaid in those months)."""
+    rows = list(rows)
+    pg = connection.vendor == "postgresql"
+    least, greatest = ("LEAST", "GREATEST") if pg else ("MIN", "MAX")
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start:start + CHUNK]
+            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            cast = "::date" if pg else ""
+            cursor.execute(f"""
+WITH v (participant_id, first_paid, last_paid) AS (VALUES {values})
+INSERT INTO billing_standing (participant_id, first_paid, last_paid)
+SELECT v.participant_id, v.first_paid{cast}, v.last_paid{cast} FROM v WHERE 1 = 1
+ON CONFLICT (participant_id) DO UPDATE SET
+  first_paid = {least}(COALESCE(billing_standing.first_paid, excluded.first_paid), excluded.first_paid),
+  last_paid = {greatest}(COALESCE(billing_standing.last_paid, excluded.last_paid), excluded.last_paid)
+WHERE {_WIDER}""", [v for pid, first, last in chunk for v in (pid, adapt(first), adapt(last))])
+
+
 def refresh_after_new_dues(*, kab_code: str, month, run_id: int | None = None) -> int:
     """After dues of `month` were added in a kabupaten (a billing run's chunk): a new, unpaid due breaks a month only
     if that month was fully paid, i.e. lies between the person's first and last paid months. Those people are few

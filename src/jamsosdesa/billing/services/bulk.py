@@ -47,7 +47,7 @@ from ..models import (
     ReversalTarget,
     TargetKind,
 )
-from ..standing import standing_after_payment
+from ..standing import standing_widen
 from .payments import PaymentOutcome, PaymentRequest, _clean, oldest_paid_on, request_hash
 
 
@@ -197,6 +197,28 @@ def _insert(model, rows: list[dict], returning: tuple[str, ...] = ()) -> list[tu
         return cursor.fetchall() if returning else []
 
 
+def _now_fully_paid(paid: list[tuple[int, list[_Due]]]) -> list[tuple[int, date, date]]:
+    """For the standing cache: each person's first and last month among those just paid that are now fully paid.
+    A person has one package due a month and every unpaid one up to the pool was chosen, so a paid month can only
+    stay unpaid through a scheme's due of the same month (a scheme paying some programmes): those are looked up,
+    few, by the (participant, month) index; nothing else is read."""
+    months = {person: sorted({d.month for d in chosen}) for person, chosen in paid if chosen}
+    if not months:
+        return []
+    low, high = min(m[0] for m in months.values()), max(m[-1] for m in months.values())
+    unpaid_scheme = set(
+        live(among(Due.objects.filter(enrolment__isnull=False, month__gte=low, month__lte=high), "participant",
+                   list(months)), ReversalTarget.DUE)
+        .filter(~Exists(live(Allocation.objects.filter(due_id=OuterRef("pk")), ReversalTarget.ALLOCATION)))
+        .values_list("participant_id", "month"))
+    rows = []
+    for person, paid_months in months.items():
+        full = [m for m in paid_months if (person, m) not in unpaid_scheme]
+        if full:
+            rows.append((person, full[0], full[-1]))
+    return rows
+
+
 def person_payments_bulk(*, actor, lines: list[PersonLine]) -> dict[int, PaymentOutcome]:
     """Record `lines` (see the module's docstring). Returns {index in `lines`: outcome} for the lines recorded
     (their months and credit; `payment` is not loaded: None), the others are for `payment_record`. Runs inside the
@@ -279,7 +301,7 @@ def person_payments_bulk(*, actor, lines: list[PersonLine]) -> dict[int, Payment
                                         credit=balance + row["amount"] - spent)
     _insert(Allocation, allocations)
     _insert(Credit, credits)
-    standing_after_payment(row["due_id"] for row in allocations)
+    standing_widen(_now_fully_paid([(lines[index].participant_id, chosen) for index, chosen, _b in plans]))
     for note, batch in events.items():  # one note per statement: one batch
         AuditBatch(actor=actor, event=AuditEventType.PAYMENT_RECORDED, note=note, at=now).write(batch)
     return answers
