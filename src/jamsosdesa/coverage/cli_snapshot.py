@@ -46,7 +46,7 @@ def figures(command, options) -> None:
         command.stdout.write(json.dumps(found, ensure_ascii=False, indent=2))
         return
     for row in [found, *found["children"]]:
-        share = f"{row['coverage']} %" if row["coverage"] is not None else (row["warning"] or "-")
-        command.stdout.write(_("%(r)s: %(p)s terlindungi dari %(n)s terdaftar; cakupan %(c)s; target %(t)s") % {
-            "r": row["region"], "p": row["protected"], "n": row["registered"], "c": share,
-            "t": row["target"] if row["target"] is not None else "-"})
+        command.stdout.write(_("%(r)s: %(p)s terlindungi dari %(n)s terdaftar; target %(t)s; cakupan %(c)s") % {
+            "r": row["region"], "p": row["protected"], "n": row["registered"],
+            "t": row["target"] if row["target"] is not None else "-",
+            "c": f"{row['coverage']} %" if row["coverage"] is not None else f"- ({row['warning']})"})
