@@ -95,7 +95,8 @@ def test_an_armed_trigger_writes_the_same_event_as_each_row_arrives_and_nothing_
         add("3311110505900004").save()  # the trigger is inert unless an import arms it
     event = AuditEvent.objects.get()
     assert _shape(event) == (operator_a.pk, "op_a", "participant.registered", "participant", str(p.pk), DESA_A,
-                             None, {"nik": "3311110505900003", "full_name": "Sugeng", "desa": DESA_A},
+                             None, {"nik": "3311110505900003", "full_name": "Sugeng", "desa": DESA_A,
+                                    "outreach_code": ""},
                              "it's $$ a note")
     assert event.at == batch.at
 
