@@ -256,6 +256,7 @@ def copy_values(data: dict, created_at: datetime) -> dict:
         "deactivation_reason": "", "deactivation_note": "", "deactivated_at": None,
         "confirmed_warnings": "[]", "client_token": None,
         "sector": sector_for_occupation(data["occupation"]), "sector_source": "occupation",
+        "outreach_code": "",
     }
 
 
