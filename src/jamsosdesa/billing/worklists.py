@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from jamsosdesa.core.months import add_months
 from jamsosdesa.core.presenters import personal_data
-from jamsosdesa.core.regioncodes import Level, level_of_code
+from jamsosdesa.core.regioncodes import level_of_code, rows_in_region
 from jamsosdesa.core.roles import Role
 from jamsosdesa.funding.models import Enrolment
 from jamsosdesa.participants.models import Participant, Segment
@@ -66,27 +66,6 @@ def cutoff_month(on: date) -> date:
 # --- regions --------------------------------------------------------------------------------------------------
 
 
-def _region_q(codes, *, kab="kab_code", desa="desa_code") -> Q:
-    """Rows of a kabupaten, kecamatan, desa or province (or of several: a list of codes) by the payer row's own
-    codes ('' or an unknown code: none, so a typo never widens a list)."""
-    if not isinstance(codes, str):
-        q = Q(pk__in=[])
-        for code in codes:
-            q |= _region_q(code, kab=kab, desa=desa)
-        return q
-    code = codes
-    level = level_of_code(code or "")
-    if level == Level.KABUPATEN:
-        return Q(**{kab: code})
-    if level == Level.DESA:
-        return Q(**{kab: code[:5], desa: code})
-    if level == Level.KECAMATAN:
-        return Q(**{kab: code[:5], f"{desa}__startswith": code + "."})
-    if level == Level.PROVINSI:
-        return Q(**{f"{kab}__startswith": code + "."})
-    return Q(pk__in=[])
-
-
 def _scoped(qs: QuerySet, user) -> QuerySet:
     return qs if user is None else scope_by_person(user, qs)
 
@@ -119,7 +98,7 @@ def lapse_forecast(region_code: str, days: int, today: date, *, user=None) -> Qu
     following_enrolment = Enrolment.objects.filter(participant_id=OuterRef("participant_id"),
                                                    start_month__lte=OuterRef("next_month"),
                                                    end_month__gte=OuterRef("next_month"))
-    qs = (Enrolment.objects.filter(_region_q(region_code), end_month__gte=first, end_month__lte=last,
+    qs = (Enrolment.objects.filter(rows_in_region(region_code), end_month__gte=first, end_month__lte=last,
                                    ended_at__isnull=True, participant__is_active=True)
           .annotate(next_month=_month_after(first, last))
           .filter(~Exists(following_package), ~Exists(following_enrolment)))

@@ -5,6 +5,7 @@ A code is dotted, one part per level: 51 (provinsi), 51.04 (kabupaten/kota), 51.
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,3 +47,25 @@ def ancestor_codes(code: str, *, including_self: bool = False) -> list[str]:
 def code_within(code: str, region_code: str) -> bool:
     """Whether `code` is `region_code` itself or lies under it."""
     return code == region_code or code.startswith(region_code + ".")
+
+
+def rows_in_region(codes, *, kab="kab_code", desa="desa_code") -> Q:
+    """A filter for rows that carry their own `kab_code` and `desa_code` columns (dues, enrolments, snapshots): the
+    rows of a kabupaten, kecamatan, desa or province (or of several: a list of codes), through an index that starts
+    with the kabupaten ('' or an unknown code: none, so a typo never widens a list)."""
+    if not isinstance(codes, str):
+        q = Q(pk__in=[])
+        for code in codes:
+            q |= rows_in_region(code, kab=kab, desa=desa)
+        return q
+    code = codes
+    level = level_of_code(code or "")
+    if level == Level.KABUPATEN:
+        return Q(**{kab: code})
+    if level == Level.DESA:
+        return Q(**{kab: code[:5], desa: code})
+    if level == Level.KECAMATAN:
+        return Q(**{kab: code[:5], f"{desa}__startswith": code + "."})
+    if level == Level.PROVINSI:
+        return Q(**{f"{kab}__startswith": code + "."})
+    return Q(pk__in=[])

@@ -17,12 +17,13 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from jamsosdesa.billing.live import not_reversed_sql
 from jamsosdesa.billing.models import ReversalTarget
 from jamsosdesa.billing.status import status_case_sql
 from jamsosdesa.core import clock
-from jamsosdesa.core.regioncodes import Level, level_of_code
+from jamsosdesa.core.regioncodes import Level, level_of_code, rows_in_region
 
 from .models import Snapshot
 
@@ -80,22 +81,6 @@ def snapshot_refresh(day: date | None = None, kab_codes: Iterable[str] | None = 
     return written
 
 
-def region_filter(code: str) -> dict:
-    """The snapshot rows of a region (the nation: '') as ORM filters on their own codes."""
-    level = level_of_code(code) if code else None
-    if not code:
-        return {}
-    if level == Level.PROVINSI:
-        return {"kab_code__startswith": code + "."}
-    if level == Level.KABUPATEN:
-        return {"kab_code": code}
-    if level == Level.KECAMATAN:
-        return {"kab_code": code[:5], "desa_code__startswith": code + "."}
-    if level == Level.DESA:
-        return {"kab_code": code[:5], "desa_code": code}
-    return {"pk__in": []}  # an unknown code: nothing, never everything
-
-
 def snapshot_day(on: date) -> date | None:
     """The latest day on or before `on` that has a snapshot (None: none yet)."""
     return (Snapshot.objects.filter(day__lte=on).order_by("-day").values_list("day", flat=True).first())
@@ -106,7 +91,7 @@ def snapshot_counts(code: str, day: date, *, by: str | None = None) -> dict:
     child regions), {key: {column: sum}}."""
     from django.db.models import Sum
 
-    qs = Snapshot.objects.filter(day=day, **region_filter(code))
+    qs = Snapshot.objects.filter(rows_in_region(code) if code else Q(), day=day)  # '' = the nation
     sums = {c: Sum(c) for c in COUNT_COLUMNS}
     if by is None:
         row = qs.aggregate(**sums)
