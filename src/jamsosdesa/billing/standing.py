@@ -28,9 +28,17 @@ from .models import ReversalTarget
 from .status import status_table
 
 CHUNK = 2000  # ids per statement (SQLite's limit on parameters; PostgreSQL gets one array)
-# The upsert of `standing_after_payment` rewrites a row only when the new months widen it.
-_WIDER = ("billing_standing.first_paid IS NULL OR billing_standing.last_paid IS NULL"
-          " OR excluded.first_paid < billing_standing.first_paid OR excluded.last_paid > billing_standing.last_paid")
+
+
+def _widen() -> str:
+    """The upsert's end for the writers that only add paid months: a row is widened to the new months, and
+    rewritten only when they widen it."""
+    least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    return f"""ON CONFLICT (participant_id) DO UPDATE SET
+  first_paid = {least}(COALESCE(billing_standing.first_paid, excluded.first_paid), excluded.first_paid),
+  last_paid = {greatest}(COALESCE(billing_standing.last_paid, excluded.last_paid), excluded.last_paid)
+WHERE billing_standing.first_paid IS NULL OR billing_standing.last_paid IS NULL
+   OR excluded.first_paid < billing_standing.first_paid OR excluded.last_paid > billing_standing.last_paid"""
 
 
 def _ids_condition(ids: list[int]) -> tuple[str, list]:
@@ -77,7 +85,6 @@ def standing_after_payment(due_ids: Iterable[int]) -> int:
     live_u = not_reversed_sql("u", ReversalTarget.DUE)
     live_a = not_reversed_sql("a", ReversalTarget.ALLOCATION)
     pg = connection.vendor == "postgresql"
-    least, greatest = ("LEAST", "GREATEST") if pg else ("MIN", "MAX")
     changed = 0
     with connection.cursor() as cursor:
         for start in range(0, len(ids), CHUNK):
@@ -90,10 +97,7 @@ WHERE {which} AND NOT EXISTS (
   SELECT 1 FROM billing_due u WHERE u.participant_id = d.participant_id AND u.month = d.month AND {live_u}
     AND NOT EXISTS (SELECT 1 FROM billing_allocation a WHERE a.due_id = u.id AND {live_a}))
 GROUP BY d.participant_id
-ON CONFLICT (participant_id) DO UPDATE SET
-  first_paid = {least}(COALESCE(billing_standing.first_paid, excluded.first_paid), excluded.first_paid),
-  last_paid = {greatest}(COALESCE(billing_standing.last_paid, excluded.last_paid), excluded.last_paid)
-WHERE {_WIDER}""", [chunk] if pg else chunk)
+{_widen()}""", [chunk] if pg else chunk)
             changed += max(cursor.rowcount, 0)
     return changed
 
@@ -104,7 +108,6 @@ def standing_widen(rows: Iterable[tuple[int, object, object]]) -> None:
     scheme dues that could still be unpaid in those months)."""
     rows = list(rows)
     pg = connection.vendor == "postgresql"
-    least, greatest = ("LEAST", "GREATEST") if pg else ("MIN", "MAX")
     adapt = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
@@ -115,10 +118,7 @@ def standing_widen(rows: Iterable[tuple[int, object, object]]) -> None:
 WITH v (participant_id, first_paid, last_paid) AS (VALUES {values})
 INSERT INTO billing_standing (participant_id, first_paid, last_paid)
 SELECT v.participant_id, v.first_paid{cast}, v.last_paid{cast} FROM v WHERE 1 = 1
-ON CONFLICT (participant_id) DO UPDATE SET
-  first_paid = {least}(COALESCE(billing_standing.first_paid, excluded.first_paid), excluded.first_paid),
-  last_paid = {greatest}(COALESCE(billing_standing.last_paid, excluded.last_paid), excluded.last_paid)
-WHERE {_WIDER}""", [v for pid, first, last in chunk for v in (pid, adapt(first), adapt(last))])
+{_widen()}""", [v for pid, first, last in chunk for v in (pid, adapt(first), adapt(last))])
 
 
 def refresh_after_new_dues(*, kab_code: str, month, run_id: int | None = None) -> int:
