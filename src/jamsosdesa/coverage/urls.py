@@ -38,3 +38,12 @@ urlpatterns += [
     path("prospek/ekspor.xlsx", views_prospects.prospect_export, name="prospects_export"),
 ]
 # --- end H4 prospects -----------------------------------------------------------------------------------------------
+
+# --- H-refresh: the snapshot refresh job (progress page, admin button) -----------------------------------------------
+# --- end H-refresh ---------------------------------------------------------------------------------------------------
+
+# --- H-public: the public coverage page (no login) -------------------------------------------------------------------
+# --- end H-public ----------------------------------------------------------------------------------------------------
+
+# --- H-dashboard: the coverage dashboard (keep last: its region pages catch codes) -----------------------------------
+# --- end H-dashboard -------------------------------------------------------------------------------------------------

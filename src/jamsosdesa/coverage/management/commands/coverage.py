@@ -13,7 +13,8 @@ PARTS: list[str] = []  # module names under jamsosdesa.coverage: cli_<part>
 PARTS += ["targets", "denominators"]  # H2: targets and denominators (coverage.cli_targets, cli_denominators)
 PARTS += ["events"]  # H3: outreach events (coverage.cli_events)
 PARTS += ["prospects"]  # H4: prospects (coverage.cli_prospects)
-PARTS += ["snapshot"]  # snapshots: refresh (coverage.cli_snapshot)
+PARTS += ["snapshot"]  # a region's figures without a subcommand (coverage.cli_snapshot)
+PARTS += ["refresh"]  # snapshots: refresh (coverage.cli_refresh)
 
 
 class Command(BaseCommand):
