@@ -17,9 +17,33 @@ class CoverageConfig(AppConfig):
         outreach_code_lookups.register("coverage.events", existing_event_codes)
         demo_steps.register("coverage.outreach", _demo_outreach)  # after billing's ledger (its packages)
         # --- end H3 outreach events
+        demo_steps.register("coverage.figures", _demo_figures)  # the demo's targets and denominators
+        demo_steps.register("coverage.snapshot", _demo_snapshot)  # today's snapshot, last: it reads everything above
+
+        from jamsosdesa.core.periodic import periodic_tasks
+
+        periodic_tasks.register("coverage.refresh", _periodic_refresh)  # snapshots of changed kabupaten
 
 
 def _demo_outreach() -> None:  # H3: the demo's outreach event
     from .demo_events import demo_outreach
 
     demo_outreach()
+
+
+def _demo_figures() -> None:  # H-public: the demo's targets and denominators
+    from .demo_figures import demo_figures
+
+    demo_figures()
+
+
+def _demo_snapshot() -> None:  # H-refresh: today's snapshot (and the past months' ends) of the demo
+    from .refresh import demo_snapshot
+
+    demo_snapshot()
+
+
+def _periodic_refresh() -> None:  # H-refresh: refresh the snapshots of kabupaten whose people or money changed
+    from .refresh import periodic_refresh
+
+    periodic_refresh()
