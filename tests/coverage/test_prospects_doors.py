@@ -89,3 +89,21 @@ def test_the_cli_gives_the_same_list(village, admin_user, operator_b, capsys):  
         call_command("coverage", "prospects", "--desa", DESA_A, "--user", operator_b.username)
     call_command("coverage", "prospects", "--desa", DESA_B, "--user", operator_b.username, "--json")
     assert json.loads(capsys.readouterr().out)["prospects"] == 1
+
+
+def test_a_desa_with_many_prospects_is_shown_a_page_at_a_time(village, operator_a, monkeypatch):  # noqa: F811
+    """Hundreds of prospect cards on one page are too heavy for a cheap phone on a weak connection: the page shows
+    PAGE_ROWS people at a time with a pager, and the counts and the occupations still cover everyone."""
+    from jamsosdesa.coverage import views_prospects
+
+    monkeypatch.setattr(views_prospects, "PAGE_ROWS", 3)
+    client = logged_in(operator_a)
+    first, second = (client.get(f"/cakupan/prospek/?page={n}").content.decode() for n in (1, 2))
+    everyone = names(village, PROSPECTS)
+    on_first = {n for n in everyone if n in first}
+    on_second = {n for n in everyone if n in second}
+    assert len(on_first) == 3 and on_second == everyone - on_first
+    assert "halaman 1 dari 2" in first and "page=2" in first and "halaman 2 dari 2" in second
+    assert "<strong>4 belum terlindungi</strong>" in first and "<strong>4 belum terlindungi</strong>" in second
+    assert "Warga ke-1 sampai 3 dari 4" in first
+    assert client.get("/cakupan/prospek/?page=xyz").status_code == 200  # a broken page number: the first page

@@ -2,7 +2,10 @@
 protected, grouped by dusun/RW/RT, with the count per occupation, a reminder and a WhatsApp link per person, and an
 .xlsx export (audited). A desa outside the user's area answers 404 (coverage.prospects.check_can_see_desa)."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +18,7 @@ from jamsosdesa.regions.selectors import region_names
 
 from . import prospects as service
 
-PAGE_ROWS = 2000  # rows shown on the page; the export has them all
+PAGE_ROWS = 50  # people per page: a desa of hundreds of prospects on a cheap phone; the export has them all
 
 
 def _desa(request) -> tuple[str, str]:
@@ -41,9 +44,10 @@ def prospect_list(request):
         except NotFound:
             raise Http404 from None
         rows = found.rows
-        context.update(counts=found.counts, total=len(rows), groups=service.by_place(rows[:PAGE_ROWS]),
-                       occupations=service.by_occupation(rows), cut=len(rows) > PAGE_ROWS,
-                       desa_name=region_names([desa]).get(desa, desa))
+        page = Paginator(rows, PAGE_ROWS).get_page(request.GET.get("page"))
+        context.update(counts=found.counts, total=len(rows), groups=service.by_place(list(page.object_list)),
+                       occupations=service.by_occupation(rows), page=page,
+                       query=urlencode({"desa": desa}) + "&", desa_name=region_names([desa]).get(desa, desa))
     return render(request, "coverage/prospects.html", context)
 
 
