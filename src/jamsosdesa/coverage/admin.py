@@ -51,3 +51,26 @@ class CountingRuleAdmin(RuleAdmin):
     search_fields = ("source",)
     ordering = ("-valid_from",)
 # --- end H4 counting rules -----------------------------------------------------------------------------------------
+
+
+# --- H-refresh: the snapshot refreshes, read only (a refresh is started from its page, the API or the CLI) -------
+from .models_refresh import CoverageRefresh  # noqa: E402
+
+
+@admin.register(CoverageRefresh)
+class CoverageRefreshAdmin(admin.ModelAdmin):
+    list_display = ("id", "day", "status", "trigger", "changed", "rows_written", "created_by", "created_at",
+                    "finished_at")
+    list_filter = ("status", "trigger", "changed")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in CoverageRefresh._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+# --- end H-refresh ---------------------------------------------------------------------------------------------

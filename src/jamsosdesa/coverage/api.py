@@ -31,4 +31,7 @@ router.add_router("", rules_router)
 # --- end H-dashboard -------------------------------------------------------------------------------------------------
 
 # --- H-refresh: the snapshot refresh job ------------------------------------------------------------------------------
+from .api_refresh import router as refresh_router  # noqa: E402
+
+router.add_router("", refresh_router)
 # --- end H-refresh ---------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 # --- H3 outreach events (issue 13 item 6): the model lives in models_events.py ------------------------------------
 from .models_events import Audience, Organiser, OutreachEvent  # noqa: E402, F401
+from .models_refresh import CoverageRefresh, RefreshTrigger, RefreshWatermark  # noqa: E402, F401  # H-refresh
 
 # --- end H3 outreach events ---------------------------------------------------------------------------------------
 # --- H4 counting rules (issue 13 item 3): the model lives in models_rules.py -------------------------------------

@@ -40,6 +40,13 @@ urlpatterns += [
 # --- end H4 prospects -----------------------------------------------------------------------------------------------
 
 # --- H-refresh: the snapshot refresh job (progress page, admin button) -----------------------------------------------
+from . import views_refresh  # noqa: E402
+
+urlpatterns += [
+    path("potret/", views_refresh.refresh_list, name="refreshes"),
+    path("potret/perbarui/", views_refresh.refresh_start, name="refresh_start"),
+    path("potret/<int:pk>/", views_refresh.refresh_detail, name="refresh"),
+]
 # --- end H-refresh ---------------------------------------------------------------------------------------------------
 
 # --- H-public: the public coverage page (no login) -------------------------------------------------------------------
