@@ -309,3 +309,27 @@ def test_a_gap_that_never_fills_is_dropped_after_a_while(two_kabupaten):
 def test_an_unknown_user_sees_no_page(client):
     assert client.get("/cakupan/potret/").status_code == 302
 
+
+
+def test_a_move_refreshes_the_kabupaten_left_and_the_one_joined(two_kabupaten, admin_user, register):
+    from jamsosdesa.participants.services import participant_update
+
+    person = register(admin_user)
+    changed_pass()
+    participant_update(actor=admin_user, participant=person, data={"desa": DESA_C}, confirm_warnings=True)
+    assert written_for(changed_pass()) == [SKH, GIANYAR]
+    assert sum(Snapshot.objects.filter(day=clock.today(), kab_code=SKH).values_list("registered", flat=True)) == 2
+
+
+def test_the_demo_writes_today_and_the_ends_of_its_past_months():
+    from jamsosdesa.billing.models import Due
+
+    call_command("demo", stdout=StringIO())
+    days = set(Snapshot.objects.values_list("day", flat=True))
+    first = Due.objects.order_by("month").values_list("month", flat=True).first()
+    ends, m = set(), first
+    while m < month(0):
+        m = add_months(m, 1)
+        ends.add(m - timedelta(days=1))
+    assert clock.today() in days and ends and ends <= days
+    assert CoverageRefresh.objects.filter(status=JobStatus.DONE).count() == len(ends) + 1

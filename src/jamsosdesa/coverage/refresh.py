@@ -61,9 +61,13 @@ STATUS_EVENTS = (
     E.ENROLMENT_CREATED, E.ENROLMENT_ENDED, E.MEMBERSHIP_STARTED, E.MEMBERSHIP_CHANGED, E.MEMBERSHIP_ENDED,
     E.BILLING_RUN_FINISHED, E.DUE_VOIDED, E.PAYMENT_RECORDED, E.PAYMENT_REVERSED, E.ALLOCATION_REVERSED,
     E.RECONCILIATION_DECIDED, E.ARREARS_POLICY_CHANGED, E.ADMIN_RECORD_CHANGED,
+    E.COUNTING_RULE_CHANGED,  # what a snapshot counts toward the target: every kabupaten
 )
 # `statement.imported` is left out: each payment of a statement has its own `payment.recorded` event (with its
 # desa), and the import's own event names only the importer's kabupaten.
+# Events read one by one even with a region code: a move names the kabupaten left in its old values; an admin edit's
+# and a rule's reach is not their region code.
+TRACED = (E.PARTICIPANT_UPDATED, E.ADMIN_RECORD_CHANGED, E.ARREARS_POLICY_CHANGED, E.COUNTING_RULE_CHANGED)
 GAP_WAIT = timedelta(hours=2)  # longer than any writer's transaction (a billing run's time limit is one hour)
 EVERY = None  # "every kabupaten"
 
@@ -123,7 +127,7 @@ def _kabs_of_object(event_type: str, object_type: str, object_id: str) -> set[st
 
 
 def _kabs_of_event(event_type: str, object_type: str, object_id: str, region_code: str, old) -> set[str] | None:
-    if event_type == E.ARREARS_POLICY_CHANGED:
+    if event_type in (E.ARREARS_POLICY_CHANGED, E.COUNTING_RULE_CHANGED):
         return EVERY
     if event_type == E.ADMIN_RECORD_CHANGED or not region_code:
         return _kabs_of_object(event_type, object_type, object_id)
@@ -182,15 +186,13 @@ def changed_kabupaten(watermark: RefreshWatermark, upto: int | None = None) -> s
     events = (events
               .values_list("event_type", "object_type", "object_id", "region_code", "old"))
     # One kabupaten per (event type, kabupaten) where the code says it: a million registrations are a few rows.
-    named = (events.exclude(region_code="").exclude(event_type__in=(E.PARTICIPANT_UPDATED, E.ADMIN_RECORD_CHANGED,
-                                                                     E.ARREARS_POLICY_CHANGED)))
+    named = events.exclude(region_code="").exclude(event_type__in=TRACED)
     for code in named.values_list("region_code", flat=True).order_by().distinct():
         kabs = _kab_of_region(code)
         if kabs is EVERY:
             return EVERY
         found |= kabs
-    rest = events.filter(Q(region_code="") | Q(event_type__in=(E.PARTICIPANT_UPDATED, E.ADMIN_RECORD_CHANGED,
-                                                                E.ARREARS_POLICY_CHANGED)))
+    rest = events.filter(Q(region_code="") | Q(event_type__in=TRACED))
     for event_type, object_type, object_id, region_code, old in rest.iterator():
         kabs = _kabs_of_event(event_type, object_type, object_id, region_code, old)
         if kabs is EVERY:
