@@ -28,6 +28,9 @@ router.add_router("", rules_router)
 # --- end H4 prospects -------------------------------------------------------------------------------------------------
 
 # --- H-dashboard: a region's figures --------------------------------------------------------------------------------
+from .api_figures import router as figures_router  # noqa: E402
+
+router.add_router("", figures_router)
 # --- end H-dashboard -------------------------------------------------------------------------------------------------
 
 # --- H-refresh: the snapshot refresh job ------------------------------------------------------------------------------

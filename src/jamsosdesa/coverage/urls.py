@@ -54,3 +54,11 @@ urlpatterns += [
 
 # --- H-dashboard: the coverage dashboard (keep last: its region pages catch codes) -----------------------------------
 # --- end H-dashboard -------------------------------------------------------------------------------------------------
+from . import views_dashboard  # noqa: E402
+
+urlpatterns += [
+    path("", views_dashboard.dashboard_home, name="dashboard_home"),
+    path("wilayah/<str:region>/", views_dashboard.dashboard, name="dashboard"),
+    path("wilayah/<str:region>/cetak/", views_dashboard.dashboard_print, name="dashboard_print"),
+    path("wilayah/<str:region>/ekspor.xlsx", views_dashboard.dashboard_export, name="dashboard_export"),
+]
