@@ -50,6 +50,12 @@ urlpatterns += [
 # --- end H-refresh ---------------------------------------------------------------------------------------------------
 
 # --- H-public: the public coverage page (no login) -------------------------------------------------------------------
+from . import views_public  # noqa: E402
+
+urlpatterns += [
+    path("publik/", views_public.public_nation, name="public"),
+    path("publik/<str:province>/", views_public.public_province, name="public_province"),
+]
 # --- end H-public ----------------------------------------------------------------------------------------------------
 
 # --- H-dashboard: the coverage dashboard (keep last: its region pages catch codes) -----------------------------------
