@@ -333,3 +333,10 @@ def test_the_demo_writes_today_and_the_ends_of_its_past_months():
         ends.add(m - timedelta(days=1))
     assert clock.today() in days and ends and ends <= days
     assert CoverageRefresh.objects.filter(status=JobStatus.DONE).count() == len(ends) + 1
+
+
+def test_people_all_registered_this_month_leave_the_last_month_s_end_unwritten_and_the_pass_quiet():
+    people(2, DESA_A)  # registered today: the last month's end would count nobody
+    assert changed_pass().days_written == [clock.today().isoformat()]
+    assert changed_pass().days_written == []
+    assert periodic_refresh() is None

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.db import IntegrityError, connection, transaction
@@ -226,6 +226,21 @@ def _month_end_before(day: date) -> date:
     return day.replace(day=1) - timedelta(days=1)
 
 
+def _month_end_missing(today: date) -> bool:
+    """The previous month's last day has no snapshot though someone was registered by then (without anyone, its
+    snapshot would stay empty, and missing, at every pass)."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    from jamsosdesa.participants.models import Participant
+
+    if Snapshot.objects.filter(day=_month_end_before(today)).exists():
+        return False
+    start = datetime.combine(today.replace(day=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return Participant.objects.filter(created_at__lt=start).exists()
+
+
 def _is_month_end(day: date) -> bool:
     return (day + timedelta(days=1)).day == 1
 
@@ -241,7 +256,7 @@ def pass_needed(today: date | None = None) -> bool:
         return True
     if not Snapshot.objects.filter(day=today).exists():
         return True
-    if not Snapshot.objects.filter(day=_month_end_before(today)).exists():
+    if _month_end_missing(today):
         return True
     return AuditEvent.objects.filter(_gap_q(mark), event_type__in=STATUS_EVENTS).exists()
 
@@ -414,25 +429,32 @@ def _execute_changed(job: CoverageRefresh, tell: Progress) -> None:
     tell(0, 1, Stage(STAGE_FIND))
     mark, first = _watermark(lock=True)
     now = clock.now()
-    every = _all_kabupaten()
+    every: list[str] | None = None  # every kabupaten with participants: read only when a full write needs it
+
+    def all_kabs() -> list[str]:
+        nonlocal every
+        if every is None:
+            every = _all_kabupaten()
+        return every
+
     writes: list[tuple[date, list[str]]] = []
     month_end = _month_end_before(today)
-    if every and not Snapshot.objects.filter(day=month_end).exists():
-        writes.append((month_end, every))
+    if _month_end_missing(today) and all_kabs():
+        writes.append((month_end, all_kabs()))
     new_day = not Snapshot.objects.filter(day=today).exists()
     last_id, gaps = _advanced(mark, now)  # first: what the writes below cover has committed by then
     if first or new_day:
-        kabs = every
+        kabs = all_kabs()
     else:
         found = changed_kabupaten(mark, upto=last_id)
-        kabs = every if found is EVERY else sorted(found)
+        kabs = all_kabs() if found is EVERY else sorted(found)
     if kabs:
         writes.append((today, kabs))
     steps = _Steps(job, tell, sum(len(k) for _d, k in writes))
     rows = 0
     for day, day_kabs in writes:
         rows += steps.write(day, day_kabs)
-    if new_day and every:
+    if new_day and kabs:
         _drop_previous_day(today)
     RefreshWatermark.objects.filter(pk=mark.pk).update(last_event_id=last_id, gaps=gaps, updated_at=now)
     if not job_finish(job, kab_done=kabs, days_written=[d.isoformat() for d, _k in writes], rows_written=rows):
