@@ -50,3 +50,12 @@ def test_bad_input_is_a_message_not_a_traceback(operator_a, args, message):
     with pytest.raises(CommandError, match="sudah lewat"):
         run("target", "set", "--region", DESA_A, "--year", str(this_year() - 1), "--count", "5", "--user", "op_a")
     assert not Target.objects.exists()
+
+
+def test_options_written_before_the_subcommand_are_not_lost(admin_user):
+    """`jamsosdesa coverage --json target list` printed text: the subcommand's own --json (False) overwrote the one
+    written before it. Both orders now give JSON."""
+    before, after = StringIO(), StringIO()
+    call_command("coverage", "--json", "target", "list", stdout=before)
+    call_command("coverage", "target", "list", "--json", stdout=after)
+    assert json.loads(before.getvalue()) == json.loads(after.getvalue())
