@@ -7,9 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Snapshot(models.Model):
-    """One desa's people on one day, by segment, village role and who pays their month (`payer_kind`: a scheme's
-    payer type, `self`, or '' for nobody), counted per status as `billing.status` derives it on that day. Higher
-    levels are sums of desa rows by code prefix. Rewritten per kabupaten and day by `coverage.snapshot`."""
+    """One desa's people on one day, by segment, village role, who pays their month (`payer_kind`: a scheme's
+    payer type, `self`, or '' for nobody) and which programmes that month's dues cover (`programmes`: 'JKK+JKM',
+    'JKK+JKM+JHT', … in the order JKK, JKM, JHT, JP; '' without a due that month), counted per status as
+    `billing.status` derives it on that day. Higher levels are sums of desa rows by code prefix. Rewritten per
+    kabupaten and day by `coverage.snapshot`.
+
+    `counted_units` / `counted_per` is the counted-toward-target figure exactly: the sum of the counting rule's
+    units (weight × N, `coverage.rules.counted_table`) over `N = counted_per`, the rule in force on the day (a weight
+    of k/6 has no exact thousandths). `lapse_next_month`: of these people, those on billing's "non-active next month"
+    worklist that day (arrears, last paid month = cut-off − 2)."""
 
     day = models.DateField()
     kab_code = models.CharField(max_length=5)
@@ -17,20 +24,25 @@ class Snapshot(models.Model):
     segment = models.CharField(max_length=5)
     village_role = models.CharField(max_length=20, blank=True)
     payer_kind = models.CharField(max_length=10, blank=True)
+    programmes = models.CharField(max_length=20, blank=True, default="")
     registered = models.PositiveIntegerField(default=0)
     active = models.PositiveIntegerField(default=0)
     arrears = models.PositiveIntegerField(default=0)
     non_active = models.PositiveIntegerField(default=0)
     not_started = models.PositiveIntegerField(default=0)
     ended = models.PositiveIntegerField(default=0)
+    counted_units = models.BigIntegerField(default=0)
+    counted_per = models.PositiveSmallIntegerField(default=1)
+    lapse_next_month = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("potret cakupan")
         verbose_name_plural = _("potret cakupan")
-        constraints = [models.UniqueConstraint(fields=["day", "desa_code", "segment", "village_role", "payer_kind"],
-                                               name="coverage_snapshot_unique")]
+        constraints = [models.UniqueConstraint(fields=["day", "desa_code", "segment", "village_role", "payer_kind",
+                                                       "programmes"], name="coverage_snapshot_key")]
         indexes = [models.Index(fields=["day", "kab_code"], name="coverage_snapshot_kab_idx")]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.desa_code} {self.segment}/{self.village_role}/{self.payer_kind}: {self.active}"
+        return (f"{self.day} {self.desa_code} {self.segment}/{self.village_role}/{self.payer_kind}/{self.programmes}:"
+                f" {self.active}")

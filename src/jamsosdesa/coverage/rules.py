@@ -182,14 +182,21 @@ def weight_of(participant, on: date | None = None, *, rule: Rule | None = None) 
 
 
 def counted_table(region_code: str | None, on: date | None = None, *, rule: Rule | None = None,
-                  participants_sql: str = "", participants_params: Iterable = ()) -> tuple[str, list]:
+                  participants_sql: str = "", participants_params: Iterable = (),
+                  active: tuple[str, list] | None = None) -> tuple[str, list]:
     """SQL (with parameters) of one row per protected participant of the region (narrowed as `status_table`
     narrows) with `participant_id, units`: the weight × `rule.denominator`. Portable: no month arithmetic in SQL
-    (the months-since bounds are computed here)."""
+    (the months-since bounds are computed here). `active`: SQL of the protected people's ids (a column
+    `participant_id` whose rows all have status active on the day) when the caller has them already (the coverage
+    snapshot reads them from the standing cache); the region arguments are then ignored."""
     on = on or clock.today()
     rule = rule or rule_for(on)
-    status_sql, status_params = status_table(region_code, on, participants_sql=participants_sql,
-                                             participants_params=participants_params)
+    if active is not None:
+        status_sql = f"SELECT ac.participant_id, '{ACTIVE}' AS status FROM ({active[0]}) ac"
+        status_params = list(active[1])
+    else:
+        status_sql, status_params = status_table(region_code, on, participants_sql=participants_sql,
+                                                 participants_params=participants_params)
     adapt = connection.ops.adapt_datefield_value
     this_month = on.replace(day=1)
     n = rule.denominator

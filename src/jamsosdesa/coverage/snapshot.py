@@ -1,35 +1,47 @@
-"""Coverage snapshots: writing them (`snapshot_refresh`) and reading a region's figures (`snapshot_counts`)
-(docs/design/coverage.md §1).
+"""Coverage snapshots: writing them (`snapshot_refresh`), reading a region's sums (`snapshot_counts`) and a region's
+figures as every door shows them (`coverage_figures`, /work/notes/FIGURES_CONTRACT.md; docs/design/coverage.md §1,
+§6).
 
 A refresh rewrites one day's rows of each kabupaten asked, in one transaction per kabupaten: one
-`INSERT … SELECT … GROUP BY` over the kabupaten's participants (everyone in the registry, as the status lists count
-them: someone registered later is `not_started` on an earlier day unless a month was paid for them) joined to their
-standing (`billing_standing`: first and last fully paid month) and to who pays the day's month (the month's live
-dues of the kabupaten: a scheme's payer type, else `self`, else nobody). The status of each person is
-`billing.status.status_case_sql` — the rule every status list uses — so a snapshot's counts equal the participant
-list filtered by status for the same day. Reading sums desa rows by code prefix: the desa add up to the nation by
-construction.
+`INSERT … SELECT … GROUP BY` over the kabupaten's participants registered by the end of that day (`created_at`: a
+past day never counts someone registered later) joined to their standing (`billing_standing`: first and last fully
+paid month) and to who pays the day's month and which programmes it covers (the month's live dues of the kabupaten
+by its `(kab_code, month)` index; for a person with none there — someone who moved in keeps their package's or
+enrolment's old `kab_code` — their own dues of that month by the `(participant, month)` index, looked up only for
+them). The status of each person is `billing.status.status_case_sql` — the rule every status list uses — so a
+snapshot's counts equal the participant list filtered by status for the same day. The counted-toward-target figure is
+`coverage.rules.counted_table` over the same protected people; the lapse next month is billing's "non-active next
+month" worklist rule (arrears, last paid month = cut-off − 2). Reading sums desa rows by code prefix: the desa add
+up to the nation by construction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
+from fractions import Fraction
+from math import ceil
 
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Min, Sum
 
 from jamsosdesa.billing.live import not_reversed_sql
 from jamsosdesa.billing.models import ReversalTarget
-from jamsosdesa.billing.status import status_case_sql
+from jamsosdesa.billing.status import ACTIVE, ARREARS, day_end_moment, status_case_sql
+from jamsosdesa.billing.worklists import cutoff_month
 from jamsosdesa.core import clock
-from jamsosdesa.core.regioncodes import Level, level_of_code, rows_in_region
+from jamsosdesa.core.months import add_months
+from jamsosdesa.core.regioncodes import Level, ancestor_codes, level_of_code, rows_in_region
 
 from .models import Snapshot
 
 STATUS_COLUMNS = ("active", "arrears", "non_active", "not_started", "ended")
 COUNT_COLUMNS = ("registered", *STATUS_COLUMNS)
-BREAKDOWNS = ("segment", "village_role", "payer_kind")
+SUM_COLUMNS = (*COUNT_COLUMNS, "lapse_next_month")
+BREAKDOWNS = ("segment", "village_role", "payer_kind", "programmes")
+PROGRAMMES = (("JKK", 1), ("JKM", 2), ("JHT", 4), ("JP", 8))  # funding.models.PROGRAMME_BITS, in display order
+LEVEL_WORDS = {None: "nasional", Level.PROVINSI: "provinsi", Level.KABUPATEN: "kabupaten",
+               Level.KECAMATAN: "kecamatan", Level.DESA: "desa"}
 
 
 def _kabupaten_of_participants() -> list[str]:
@@ -38,27 +50,67 @@ def _kabupaten_of_participants() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _insert_sql(day: date) -> tuple[str, list]:
+def programmes_text(mask: int) -> str:
+    """A programme mask as the snapshot's key: 3 -> 'JKK+JKM' (0: '')."""
+    return "+".join(name for name, bit in PROGRAMMES if mask & bit)
+
+
+def _mask_sql(alias: str) -> str:
+    """The union of the programmes of a group of dues, as a mask (portable: no bitwise aggregate in SQLite)."""
+    return " + ".join(f"MAX({alias}.programme_mask & {bit})" for _name, bit in PROGRAMMES)
+
+
+def _programmes_case(mask: str) -> str:
+    whens = " ".join(f"WHEN {m} THEN '{programmes_text(m)}'" for m in range(1, 16))
+    return f"CASE {mask} {whens} ELSE '' END"
+
+
+def _insert_sql(day: date) -> tuple[str, Callable[[str], list]]:
+    from .rules import counted_table, rule_for
+
     status, status_params = status_case_sql(day)
+    rule = rule_for(day)
     adapt = connection.ops.adapt_datefield_value
-    counts = ", ".join(f"SUM(CASE WHEN x.st = '{s}' THEN 1 ELSE 0 END)" for s in STATUS_COLUMNS)
-    sql = f"""
-INSERT INTO coverage_snapshot (day, kab_code, desa_code, segment, village_role, payer_kind, registered,
-                               {", ".join(STATUS_COLUMNS)}, refreshed_at)
-SELECT %s, x.kab_code, x.desa_code, x.segment, x.village_role, COALESCE(pay.kind, ''), COUNT(*), {counts}, %s
-FROM (SELECT p.id, p.kab_code, p.desa_code, p.segment, p.village_role, {status} AS st
-      FROM participants_participant p LEFT JOIN billing_standing s ON s.participant_id = p.id
-      WHERE p.kab_code = %s) x
-LEFT JOIN (SELECT d.participant_id,
-                  COALESCE(MAX(CASE WHEN d.membership_id IS NULL THEN d.payer_type END), 'self') AS kind
-           FROM billing_due d
-           WHERE d.kab_code = %s AND d.month = %s AND {not_reversed_sql("d", ReversalTarget.DUE)}
-           GROUP BY d.participant_id) pay ON pay.participant_id = x.id
-GROUP BY x.kab_code, x.desa_code, x.segment, x.village_role, COALESCE(pay.kind, '')"""
     month = adapt(day.replace(day=1))
+    day_end = connection.ops.adapt_datetimefield_value(day_end_moment(day))
+    lapse_last_paid = adapt(add_months(cutoff_month(day), -2))  # billing.worklists.non_active_next_month's month
+    counts = ", ".join(f"SUM(CASE WHEN y.st = '{s}' THEN 1 ELSE 0 END)" for s in STATUS_COLUMNS)
+    people = ("FROM participants_participant p LEFT JOIN billing_standing s ON s.participant_id = p.id"
+              " WHERE p.kab_code = %s AND p.created_at < %s")
+    live_d, live_o = not_reversed_sql("d", ReversalTarget.DUE), not_reversed_sql("o", ReversalTarget.DUE)
+    # A mover's dues of the month, billed under another kabupaten: only for people with none in this one.
+    elsewhere = "FROM billing_due o WHERE o.participant_id = x.id AND o.month = %s AND o.kab_code <> %s AND " + live_o
+    protected = f"SELECT p.id AS participant_id {people} AND {status} = '{ACTIVE}'"
+
+    def counted(kab: str) -> tuple[str, list]:  # the counting rule's own SQL over the same protected people
+        return counted_table(None, day, rule=rule, active=(protected, [kab, day_end, *status_params]))
+
+    counted_sql = counted("")[0]
+    sql = f"""
+INSERT INTO coverage_snapshot (day, kab_code, desa_code, segment, village_role, payer_kind, programmes, registered,
+                               {", ".join(STATUS_COLUMNS)}, counted_units, counted_per, lapse_next_month,
+                               refreshed_at)
+SELECT %s, y.kab_code, y.desa_code, y.segment, y.village_role, y.kind, {_programmes_case("y.mask")}, COUNT(*),
+       {counts}, COALESCE(SUM(ct.units), 0), {rule.denominator},
+       SUM(CASE WHEN y.st = '{ARREARS}' AND y.last_paid = %s THEN 1 ELSE 0 END), %s
+FROM (SELECT x.id, x.kab_code, x.desa_code, x.segment, x.village_role, x.st, x.last_paid,
+             COALESCE(pay.kind, (SELECT CASE WHEN COUNT(*) = 0 THEN NULL ELSE COALESCE(
+                 MAX(CASE WHEN o.membership_id IS NULL THEN o.payer_type END), 'self') END {elsewhere}), '') AS kind,
+             COALESCE(pay.mask, (SELECT {_mask_sql("o")} {elsewhere}), 0) AS mask
+      FROM (SELECT p.id, p.kab_code, p.desa_code, p.segment, p.village_role, s.last_paid, {status} AS st
+            {people}) x
+      LEFT JOIN (SELECT d.participant_id,
+                        COALESCE(MAX(CASE WHEN d.membership_id IS NULL THEN d.payer_type END), 'self') AS kind,
+                        {_mask_sql("d")} AS mask
+                 FROM billing_due d
+                 WHERE d.kab_code = %s AND d.month = %s AND {live_d}
+                 GROUP BY d.participant_id) pay ON pay.participant_id = x.id) y
+LEFT JOIN ({counted_sql}) ct ON ct.participant_id = y.id
+GROUP BY y.kab_code, y.desa_code, y.segment, y.village_role, y.kind, y.mask"""
 
     def params(kab: str) -> list:
-        return [adapt(day), connection.ops.adapt_datetimefield_value(clock.now()), *status_params, kab, kab, month]
+        return [adapt(day), lapse_last_paid, connection.ops.adapt_datetimefield_value(clock.now()),
+                month, kab, month, kab, *status_params, kab, day_end, kab, month, *counted(kab)[1]]
 
     return sql, params
 
@@ -66,13 +118,16 @@ GROUP BY x.kab_code, x.desa_code, x.segment, x.village_role, COALESCE(pay.kind, 
 def snapshot_refresh(day: date | None = None, kab_codes: Iterable[str] | None = None,
                      progress: Callable[[int, int], None] | None = None) -> int:
     """Rewrite the snapshot rows of `day` (default today) for these kabupaten (default: every kabupaten with
-    participants), one transaction each. Returns the rows written."""
+    participants), one transaction each. A day counts the people registered by its end (`Participant.created_at`).
+    Returns the rows written."""
+    from jamsosdesa.billing.status import planned_without_jit
+
     day = day or clock.today()
     kabs = sorted(set(kab_codes)) if kab_codes is not None else _kabupaten_of_participants()
     sql, params = _insert_sql(day)
     written = 0
     for n, kab in enumerate(kabs, start=1):
-        with transaction.atomic(), connection.cursor() as cursor:
+        with planned_without_jit(), connection.cursor() as cursor:
             Snapshot.objects.filter(day=day, kab_code=kab).delete()
             cursor.execute(sql, params(kab))
             written += max(cursor.rowcount, 0)
@@ -86,78 +141,189 @@ def snapshot_day(on: date) -> date | None:
     return (Snapshot.objects.filter(day__lte=on).order_by("-day").values_list("day", flat=True).first())
 
 
-def snapshot_counts(code: str, day: date, *, by: str | None = None) -> dict:
-    """The region's counts on a snapshot day: {column: sum}; with `by` (a breakdown column, or 'child' for the
-    child regions), {key: {column: sum}}."""
-    from django.db.models import Sum
+# --- sums over desa rows ----------------------------------------------------------------------------------------
 
-    qs = Snapshot.objects.filter(rows_in_region(code) if code else Q(), day=day)  # '' = the nation
-    sums = {c: Sum(c) for c in COUNT_COLUMNS}
-    if by is None:
-        row = qs.aggregate(**sums)
-        return {c: int(row[c] or 0) for c in COUNT_COLUMNS}
-    if by == "child":
-        return _by_child(qs, code, sums)
-    out = {}
-    for row in qs.values(by).annotate(**sums).order_by(by):
-        out[row[by]] = {c: int(row[c] or 0) for c in COUNT_COLUMNS}
+
+def _region_rows(code: str):
+    return Snapshot.objects.filter(rows_in_region(code)) if code else Snapshot.objects.all()  # '' = the nation
+
+
+def _sums(qs, keys: tuple) -> dict:
+    """{key tuple: {column: sum, 'counted': Fraction, 'refreshed_at': oldest}} over rows grouped by `keys` (and by
+    the rule's N, so rows written under different rules still add up exactly)."""
+    aggregates = {c: Sum(c) for c in SUM_COLUMNS}
+    rows = qs.values(*keys, "counted_per").annotate(units=Sum("counted_units"), oldest=Min("refreshed_at"),
+                                                   **aggregates).order_by()
+    out: dict = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        entry = out.setdefault(key, {**{c: 0 for c in SUM_COLUMNS}, "counted": Fraction(0), "refreshed_at": None})
+        for c in SUM_COLUMNS:
+            entry[c] += int(row[c] or 0)
+        entry["counted"] += Fraction(int(row["units"] or 0), max(int(row["counted_per"] or 1), 1))
+        if row["oldest"] is not None and (entry["refreshed_at"] is None or row["oldest"] < entry["refreshed_at"]):
+            entry["refreshed_at"] = row["oldest"]
     return out
 
 
-def _by_child(qs, code: str, sums: dict) -> dict:
-    """Sums per child region: provinces of the nation, kabupaten of a province (by `kab_code`), kecamatan of a
-    kabupaten and desa of a kecamatan (by `desa_code`'s prefix)."""
+def _empty() -> dict:
+    return {**{c: 0 for c in SUM_COLUMNS}, "counted": Fraction(0), "refreshed_at": None}
+
+
+def _child_key(code: str):
     from django.db.models.functions import Left
 
     level = level_of_code(code) if code else None
     if not code:
-        key = Left("kab_code", 2)
-    elif level == Level.PROVINSI:
-        key = Left("kab_code", 5)
-    elif level == Level.KABUPATEN:
-        key = Left("desa_code", 8)
-    elif level == Level.KECAMATAN:
-        key = Left("desa_code", 13)
-    else:
-        return {}
-    out = {}
-    for row in qs.annotate(child=key).values("child").annotate(**sums).order_by("child"):
-        out[row["child"]] = {c: int(row[c] or 0) for c in COUNT_COLUMNS}
-    return out
+        return Left("kab_code", 2)
+    if level == Level.PROVINSI:
+        return Left("kab_code", 5)
+    if level == Level.KABUPATEN:
+        return Left("desa_code", 8)
+    if level == Level.KECAMATAN:
+        return Left("desa_code", 13)
+    return None
 
 
-# --- a region's figures (the one service the CLI, and later the dashboard and the API, read) -----------------------
+def snapshot_counts(code: str, day: date, *, by: str | None = None) -> dict:
+    """The region's sums on a snapshot day: {column: sum} for the counts (`registered`, each status,
+    `lapse_next_month`) and `counted` (a Fraction, exact); with `by` (a breakdown column, or 'child' for the child
+    regions), {key: {column: sum}}."""
+    qs = _region_rows(code).filter(day=day)
+
+    def strip(entry: dict) -> dict:
+        return {k: v for k, v in entry.items() if k != "refreshed_at"}
+
+    if by is None:
+        return strip(_sums(qs, ()).get((), _empty()))
+    if by == "child":
+        key = _child_key(code)
+        if key is None:
+            return {}
+        return {k[0]: strip(v) for k, v in sorted(_sums(qs.annotate(child=key), ("child",)).items())}
+    return {k[0]: strip(v) for k, v in sorted(_sums(qs, (by,)).items())}
 
 
-def _figure(code: str, day: date, counts: dict) -> dict:
+# --- a region's figures (the one service the pages, the API, the CLI, the exports and the public page read) -------
+
+
+def _percent(part, whole) -> float | None:
+    return round(float(100 * Fraction(part) / whole), 1) if whole else None
+
+
+def _months_left(on: date, due: date) -> int:
+    return max((due.year - on.year) * 12 + due.month - on.month, 1)
+
+
+def _counted(value: Fraction) -> float:
+    return round(float(value), 3)
+
+
+def _figure(code: str, day: date, sums: dict, *, names: dict, denominators: dict, targets: dict) -> dict:
+    """The keys a region and each of its children share (contract: 'children')."""
     from .access import region_code_text
-    from .denominators import coverage_percent, coverage_warning, denominator_for
-    from .targets import target_for
+    from .denominators import coverage_percent, coverage_warning
 
-    protected = counts["active"]
-    denominator = denominator_for(code, day.year)
+    protected = sums["active"]
+    denominator = denominators.get(code)
     warning = coverage_warning(protected, denominator)
-    target = target_for(code, day)
-    return {"region": region_code_text(code), "protected": protected, "registered": counts["registered"],
-            "statuses": {s: counts[s] for s in STATUS_COLUMNS},
+    target = targets.get(code)
+    gap = max(target.count - protected, 0) if target else None
+    return {"region": region_code_text(code), "name": names.get(code) or (code if code else "Indonesia"),
+            "level": LEVEL_WORDS[level_of_code(code) if code else None],
+            "protected": protected, "registered": sums["registered"],
+            "statuses": {s: sums[s] for s in STATUS_COLUMNS},
+            "counted": _counted(sums["counted"]),
             "denominator": denominator.count if denominator else None,
             "denominator_source": denominator.source if denominator else None,
             "coverage": coverage_percent(protected, denominator),
             "warning": str(warning.message) if warning else None,
             "target": target.count if target else None,
-            "target_due": target.due_date.isoformat() if target else None}
+            "target_due": target.due_date.isoformat() if target else None,
+            "target_progress": _percent(protected, target.count) if target else None,
+            "target_progress_counted": _percent(sums["counted"], target.count) if target else None,
+            "target_gap": gap,
+            "pace_per_month": ceil(gap / _months_left(day, target.due_date)) if target else None,
+            "lapse_next_month": sums["lapse_next_month"]}
+
+
+def _year_figures(codes: list[str], year: int) -> tuple[dict, dict]:
+    """{code: DenominatorFigure} and {code: Target} of that year for the codes at once (two queries instead of two
+    per child; the same rows as `denominator_for` and `target_for`)."""
+    from .denominators import DenominatorFigure, source_label
+    from .models import Denominator, Target
+
+    denominators = {d.region_code: DenominatorFigure(d.count, source_label(d.source, d.source_note))
+                    for d in Denominator.objects.filter(region_code__in=codes, year=year)}
+    targets = {t.region_code: t for t in Target.objects.filter(region_code__in=codes, year=year, segment="",
+                                                              village_role="")}
+    return denominators, targets
+
+
+def _labels(breakdown: str) -> dict:
+    from django.utils.translation import gettext as _
+
+    from jamsosdesa.contributions.models import PayerType, Programme
+    from jamsosdesa.participants.models import Segment, VillageRole
+
+    if breakdown == "segment":
+        return dict(Segment.choices)
+    if breakdown == "village_role":
+        return {**dict(VillageRole.choices), "": _("tanpa peran di desa")}
+    if breakdown == "payer_kind":
+        return {**dict(PayerType.choices), "": _("tidak ada iuran bulan ini")}
+    return dict(Programme.choices)
+
+
+def _breakdowns(qs) -> dict:
+    out = {}
+    for column, name in (("segment", "segment"), ("village_role", "village_role"), ("payer_kind", "payer_kind")):
+        labels = _labels(column)
+        out[name] = [{"key": key[0], "label": str(labels.get(key[0], key[0])), "protected": v["active"],
+                      "registered": v["registered"], "counted": _counted(v["counted"])}
+                     for key, v in sorted(_sums(qs, (column,)).items())]
+    labels = _labels("programme")
+    by_mix = _sums(qs, ("programmes",))
+    out["programme"] = []
+    for name, _bit in PROGRAMMES:
+        rows = [v for key, v in by_mix.items() if name in (key[0] or "").split("+")]
+        if rows:
+            out["programme"].append({"key": name, "label": str(labels.get(name, name)),
+                                     "protected": sum(v["active"] for v in rows),
+                                     "registered": sum(v["registered"] for v in rows),
+                                     "counted": _counted(sum((v["counted"] for v in rows), Fraction(0)))})
+    return out
+
+
+def month_end(month: date) -> date:
+    return add_months(month.replace(day=1), 1) - timedelta(days=1)
+
+
+def _trend(code: str, day: date) -> list[dict]:
+    """The month-end rows of the 12 months up to `day` that exist, oldest first, then `day` if not a month end."""
+    ends = [month_end(add_months(day.replace(day=1), -k)) for k in range(11, -1, -1)]
+    ends = [e for e in ends if e <= day]
+    wanted = ends + ([day] if day not in ends else [])
+    found = _sums(_region_rows(code).filter(day__in=wanted), ("day",))
+    return [{"month": f"{d:%Y-%m}", "on": d.isoformat(), "protected": found[(d,)]["active"],
+             "registered": found[(d,)]["registered"], "counted": _counted(found[(d,)]["counted"])}
+            for d in wanted if (d,) in found]
 
 
 def coverage_figures(*, user, region: str, on: date | None = None) -> dict:
-    """The region's coverage on a day, from the latest snapshot on or before it, with one entry per child region:
-    `region`, `on` (the snapshot's day), `asked`, `protected`, `denominator` (with its source), `coverage` (percent,
-    null without a usable denominator, with the `warning` that says why), `target`, `children`. A region the user
-    may not see: NotFound. No snapshot yet: a ServiceError saying to refresh."""
+    """The region's coverage on a day, from the latest snapshot on or before it (/work/notes/FIGURES_CONTRACT.md):
+    its name, level and breadcrumb, protected and registered with each status, the counted-toward-target figure
+    under the rule's name, the denominator (named) and coverage or the warning that says why there is none, the
+    target with progress, gap and pace per month, lapse next month, the breakdowns, the trend, and one entry per
+    child region the user may see. A region the user may not see: NotFound. No snapshot yet: a ServiceError saying
+    to refresh."""
     from django.utils.translation import gettext as _
 
     from jamsosdesa.core.errors import ErrorCode, NotFound, ServiceError
+    from jamsosdesa.regions.selectors import region_names
 
-    from .access import can_see_region, parse_region
+    from .access import can_see_region, parse_region, region_code_text
+    from .rules import rule_for
 
     code = parse_region(region)
     if not can_see_region(user, code):
@@ -168,7 +334,29 @@ def coverage_figures(*, user, region: str, on: date | None = None) -> dict:
         raise ServiceError(code=ErrorCode.INVALID, message=_(
             "Belum ada potret cakupan sampai %(d)s: jalankan 'jamsosdesa coverage refresh' dulu.") % {
             "d": f"{asked:%d-%m-%Y}"})
-    figures = {**_figure(code, day, snapshot_counts(code, day)), "on": day.isoformat(), "asked": asked.isoformat()}
-    figures["children"] = [_figure(child, day, counts)
-                           for child, counts in snapshot_counts(code, day, by="child").items()]
+    qs = _region_rows(code).filter(day=day)
+    total = _sums(qs, ()).get((), _empty())
+    key = _child_key(code)
+    children = {}
+    if key is not None:
+        children = {k[0]: v for k, v in sorted(_sums(qs.annotate(child=key), ("child",)).items())
+                    if can_see_region(user, k[0])}
+    parents = [c for c in ["", *ancestor_codes(code)] if code and can_see_region(user, c)]
+    codes = [code, *children, *parents]
+    names = region_names(codes)
+    denominators, targets = _year_figures(codes, day.year)
+    shared = {"names": names, "denominators": denominators, "targets": targets}
+    figures = _figure(code, day, total, **shared)
+    target = targets.get(code)
+    figures.update({
+        "parents": [{"region": region_code_text(c), "name": names.get(c) or (c if c else "Indonesia")}
+                    for c in parents],
+        "on": day.isoformat(), "asked": asked.isoformat(),
+        "refreshed_at": total["refreshed_at"].isoformat() if total["refreshed_at"] else None,
+        "counting_rule": rule_for(day).names()[1],
+        "months_left": _months_left(day, target.due_date) if target else None,
+        "breakdowns": _breakdowns(qs),
+        "trend": _trend(code, day),
+        "children": [_figure(child, day, sums, **shared) for child, sums in children.items()],
+    })
     return figures
