@@ -5,7 +5,7 @@ import pytest
 
 from jamsosdesa.core import clock
 from jamsosdesa.core.models import AuditEvent
-from jamsosdesa.coverage.demo_figures import demo_figures
+from jamsosdesa.coverage.demo_figures import FIGURES, demo_figures
 from jamsosdesa.coverage.denominators import denominator_for
 from jamsosdesa.coverage.models import NATION, Denominator, Target
 from jamsosdesa.coverage.targets import TargetRequest, target_for, target_set
@@ -23,8 +23,9 @@ def test_the_demo_regions_get_this_years_target_and_denominator(admin_user):
     for code in codes:
         assert target_for(code, today) is not None, code
         assert denominator_for(code, today.year) is not None, code
-    assert target_for(NATION, today).count == 70_000_000
-    assert target_for(KRAJAN, today).count == 1_000
+    assert target_for(NATION, today).count == FIGURES[NATION][0]
+    assert target_for(KRAJAN, today).count == 1_000  # the "at least 1,000 protected"
+    assert denominator_for("33.11", today.year).count == FIGURES["33.11"][1]
     assert "contoh" in denominator_for("33.11", today.year).source  # says it is not an official figure
 
 

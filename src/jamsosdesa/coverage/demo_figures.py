@@ -1,7 +1,7 @@
 """The demo's coverage targets and denominators (H-public): this year's target and working population for the
 nation, the demo's provinces, kabupaten/kota and desa, set by the demo's national admin through coverage's own
 services (audited like any other), so the dashboard and the public page show coverage and progress on the
-quick-start demo. The figures are examples, not official ones, and say so in their source note.
+quick-start demo. The figures are examples sized to the demo, not official ones, and say so in their notes.
 
 Running it again changes nothing: a region and year that already has a target (or a denominator) keeps it, even
 one a user has changed since."""
@@ -15,20 +15,21 @@ from .models import NATION, Denominator, DenominatorSource, Target
 from .targets import TargetRequest, target_set
 
 DEMO_NOTE = "angka contoh demo, bukan angka resmi"
-# region: (target, working population, its source). The nation's 70 million by 2026 is the issue's own example;
-# the working populations are of the order of BPS Sakernas's.
+# region: (target, working population, its source). Sized to the demo's few thousand people (a real kabupaten's
+# working population is hundreds of thousands, which would show every coverage as 0.0 %), so the pages show
+# coverage and progress; Krajan's target is the issue's own "at least 1,000 protected".
 FIGURES = {
-    NATION: (70_000_000, 144_000_000, DenominatorSource.BPS_SAKERNAS),
-    "12": (1_500_000, 7_600_000, DenominatorSource.BPS_SAKERNAS),  # Sumatera Utara
-    "33": (4_000_000, 19_000_000, DenominatorSource.BPS_SAKERNAS),  # Jawa Tengah
-    "35": (4_500_000, 22_500_000, DenominatorSource.BPS_SAKERNAS),  # Jawa Timur
-    "51": (600_000, 2_600_000, DenominatorSource.BPS_SAKERNAS),  # Bali
-    "12.71": (230_000, 1_150_000, DenominatorSource.BPS_SAKERNAS),  # Kota Medan
-    "33.10": (125_000, 620_000, DenominatorSource.BPS_SAKERNAS),  # Klaten
-    "33.11": (12_800, 470_000, DenominatorSource.BPS_SAKERNAS),  # Sukoharjo: "12,800 this year" (the issue)
-    "35.25": (136_000, 680_000, DenominatorSource.BPS_SAKERNAS),  # Gresik
-    "51.04": (60_000, 300_000, DenominatorSource.BPS_SAKERNAS),  # Gianyar
-    KRAJAN: (1_000, 1_400, DenominatorSource.VILLAGE_COUNT),  # "at least 1,000 protected" (the issue)
+    NATION: (2_000, 12_000, DenominatorSource.BPS_SAKERNAS),
+    "12": (400, 2_500, DenominatorSource.BPS_SAKERNAS),  # Sumatera Utara
+    "33": (600, 4_000, DenominatorSource.BPS_SAKERNAS),  # Jawa Tengah
+    "35": (400, 3_000, DenominatorSource.BPS_SAKERNAS),  # Jawa Timur
+    "51": (500, 3_000, DenominatorSource.BPS_SAKERNAS),  # Bali
+    "12.71": (400, 2_500, DenominatorSource.BPS_SAKERNAS),  # Kota Medan
+    "33.10": (300, 2_500, DenominatorSource.BPS_SAKERNAS),  # Klaten
+    "33.11": (300, 1_500, DenominatorSource.BPS_SAKERNAS),  # Sukoharjo
+    "35.25": (400, 3_000, DenominatorSource.BPS_SAKERNAS),  # Gresik
+    "51.04": (500, 3_000, DenominatorSource.BPS_SAKERNAS),  # Gianyar
+    KRAJAN: (1_000, 1_400, DenominatorSource.VILLAGE_COUNT),
     OTHER_GATAK_DESA: (300, 900, DenominatorSource.VILLAGE_COUNT),
 }
 
