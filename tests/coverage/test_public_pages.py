@@ -72,7 +72,16 @@ def test_the_nation_page_needs_no_login_and_shows_every_province(world):
     html = response.content.decode()
     assert "Jawa Tengah" in html and "Bali" in html and "Aceh" in html  # a province with nobody: a row of 0
     assert f"{clock.today():%d/%m/%Y}" in html  # the snapshot's day
-    assert response["Cache-Control"].startswith("public, max-age=")
+
+
+def test_the_page_may_be_kept_by_caches_but_no_cookie_is_shared(world):
+    client = Client()
+    first = client.get("/cakupan/publik/")
+    assert first["Cache-Control"].startswith("private, max-age=")  # it sets this visitor's CSRF cookie
+    assert "csrftoken" in first.cookies
+    again = client.get("/cakupan/publik/33/")
+    assert again["Cache-Control"].startswith("public, max-age=")
+    assert "csrftoken" not in again.cookies and "Cookie" in again["Vary"]
 
 
 def test_no_count_from_1_to_4_is_shown_anywhere(world):

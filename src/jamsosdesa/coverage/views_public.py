@@ -1,9 +1,9 @@
 """The public coverage pages (issue 13, item 7), without login: /cakupan/publik/ (the nation and one row per
 province) and /cakupan/publik/<province>/ (the province and one row per kabupaten/kota).
 
-They read only the snapshot through coverage.public (cached per snapshot day), answer with `Cache-Control: public`
-so a proxy or browser may keep them for PUBLIC_CACHE_SECONDS, and count requests per client address
-(core.ratelimit; beyond PUBLIC_RATE an hour: 429). Any code that is not a province: 404."""
+They read only the snapshot through coverage.public (cached per snapshot day), may be kept by a proxy or browser
+for PUBLIC_CACHE_SECONDS (`Cache-Control: public`; `private` on a first visit, see `_page`), and count requests
+per client address (core.ratelimit; beyond PUBLIC_RATE an hour: 429). Any code that is not a province: 404."""
 
 from datetime import date
 
@@ -31,8 +31,16 @@ def _limited(request):
 
 
 def _page(request, context: dict):
+    """The page, cacheable for PUBLIC_CACHE_SECONDS. The layout's forms (language, logout) carry a CSRF token: a
+    first visit's answer sets the visitor's new CSRF cookie, which a shared cache must never hand to everyone, so
+    it is `private`; a visitor who has the cookie gets `public` and no refresh of the cookie (`Vary: Cookie` keeps
+    a shared cache's copy for that cookie alone)."""
     response = render(request, "coverage/public.html", context)
-    response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"
+    if settings.CSRF_COOKIE_NAME in request.COOKIES:
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+        response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"
+    else:
+        response["Cache-Control"] = f"private, max-age={PUBLIC_CACHE_SECONDS}"
     return response
 
 
