@@ -30,6 +30,14 @@ def test_a_small_cell_whose_sibling_is_zero_hides_a_non_zero_one():
     assert one_group(43, [3, 0, 40]) == (SHOWN, [SMALL, SHOWN, HIDDEN])
 
 
+def test_a_reader_who_knows_the_smallest_is_hidden_learns_nothing_more():
+    # 11 = 1 + 5 + 5: hiding one 5 tells the reader it is at most the other 5, so the 1 would be known; hiding
+    # both 5s leaves 1 = 11 - (two cells of 5 or more): still known, so the parent goes too
+    assert one_group(11, [1, 5, 5]) == (HIDDEN, [SMALL, HIDDEN, HIDDEN])
+    # 26 = 1 + 9 + 16: the hidden 9 is 5 to 16 as far as a reader knows, and 1 + 9 = 10 fits 1..4 + 6..9
+    assert one_group(26, [1, 9, 16]) == (SHOWN, [SMALL, HIDDEN, SHOWN])
+
+
 def test_zero_is_shown_as_zero():
     assert one_group(40, [0, 40, 0]) == (SHOWN, [SHOWN, SHOWN, SHOWN])
 
@@ -55,7 +63,8 @@ def test_a_hidden_province_is_not_given_away_by_its_kabupaten():
 
 def test_no_small_cell_can_be_worked_out_on_random_tables():
     """Brute force as a reader would: for every small cell, another value from 1 to 4 fits the shown parent and
-    the ranges the other hidden cells can have (small: 1-4, hidden: 5 or more)."""
+    the ranges the other hidden cells can have (small: 1-4, hidden: 5 or more and, hidden as the smallest, no
+    more than the smallest count still shown)."""
     import random
 
     rnd = random.Random(7)
@@ -73,7 +82,8 @@ def test_no_small_cell_can_be_worked_out_on_random_tables():
                 continue
             others = [st for j, (_v, st) in enumerate(cells) if j != i and st != SHOWN]
             low = sum(1 if st == SMALL else 5 for st in others)
-            high = sum(4 if st == SMALL else 10**9 for st in others)
+            cap = min((k for k, st in cells if st == SHOWN and k > 0), default=10**9)
+            high = sum(4 if st == SMALL else cap for st in others)
             assert any(w != v and low <= hidden_sum - w <= high for w in range(1, 5)), cells
 
 

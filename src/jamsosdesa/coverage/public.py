@@ -17,7 +17,9 @@ the province's row on the nation page always agree:
    narrowed through every parent = sum of children until nothing changes. While any small cell's range is a single
    number, one more non-zero count is hidden (state HIDDEN, shown without a figure): first a child of a hidden
    sibling that its own children give away, else the smallest sibling shown, else the parent, else the smallest
-   count shown anywhere; then the check runs again.
+   count shown anywhere; then the check runs again. A reader who knows this rule knows that a cell hidden as the
+   smallest is no larger than its siblings still shown (11 = 1 + 5 + 5 with one 5 hidden gives the 1 away): the
+   check counts that too.
 3. A percentage (coverage, progress against the target) of a row whose protected count is not shown is not shown
    either, nor a warning that would tell the count (below the protected count).
 
@@ -53,9 +55,16 @@ _INF = math.inf
 
 # --- the suppression rule ------------------------------------------------------------------------------------------
 
-def _bounds(values: dict[str, int], state: dict[str, str], groups: dict[str, list[str]]) -> dict[str, tuple]:
-    """What a reader can know of each cell not shown: (low, high), narrowed through parent = sum of children."""
+def _bounds(values: dict[str, int], state: dict[str, str], groups: dict[str, list[str]],
+            capped: set[str] = frozenset()) -> dict[str, tuple]:
+    """What a reader can know of each cell not shown: (low, high), narrowed through parent = sum of children.
+    A cell in `capped` was hidden as the smallest of its siblings: it is no larger than any sibling still shown."""
     bounds = {c: ((1, SMALL_BELOW - 1) if s == SMALL else (SMALL_BELOW, _INF)) for c, s in state.items() if s != SHOWN}
+    for children in groups.values():
+        cap = min((values[c] for c in children if state[c] == SHOWN and values[c] > 0), default=_INF)
+        for c in children:
+            if c in capped:
+                bounds[c] = (bounds[c][0], min(bounds[c][1], cap))
     equations = [[(parent, -1)] + [(c, 1) for c in children] for parent, children in groups.items() if children]
     for _pass in range(200):
         changed = False
@@ -76,19 +85,22 @@ def _bounds(values: dict[str, int], state: dict[str, str], groups: dict[str, lis
     return bounds
 
 
-def _complement_for(cell: str, values, state, groups, parent_of, bounds) -> str | None:
-    """The next count to hide so that `cell` (small, given away) is not: see the module's rule 2."""
+def _complement_for(cell: str, values, state, groups, parent_of, bounds) -> tuple[str | None, bool]:
+    """The next count to hide so that `cell` (small, given away) is not (see the module's rule 2), and whether it
+    was the smallest of its siblings shown (a reader who knows the rule knows that too)."""
     def shown_nonzero(codes):
         return sorted((c for c in codes if state[c] == SHOWN and values[c] > 0), key=lambda c: (values[c], c))
 
     parent = parent_of.get(cell)
     siblings = [c for c in groups.get(parent, []) if c != cell] if parent is not None else []
     given_away = [s for s in siblings if state[s] == HIDDEN and bounds[s][0] == bounds[s][1]]
-    for choice in (shown_nonzero(c for s in given_away for c in groups.get(s, [])), shown_nonzero(siblings),
-                   shown_nonzero([parent] if parent is not None else []), shown_nonzero(values)):
+    for choice, smallest in ((shown_nonzero(c for s in given_away for c in groups.get(s, [])), True),
+                             (shown_nonzero(siblings), True),
+                             (shown_nonzero([parent] if parent is not None else []), False),
+                             (shown_nonzero(values), True)):
         if choice:
-            return choice[0]
-    return None
+            return choice[0], smallest
+    return None, False
 
 
 def suppress(values: dict[str, int], groups: dict[str, list[str]]) -> dict[str, str]:
@@ -96,15 +108,18 @@ def suppress(values: dict[str, int], groups: dict[str, list[str]]) -> dict[str, 
     `groups` parent -> children whose values add up to the parent's."""
     parent_of = {c: parent for parent, children in groups.items() for c in children}
     state = {c: SMALL if 0 < v < SMALL_BELOW else SHOWN for c, v in values.items()}
+    capped: set[str] = set()
     while True:
-        bounds = _bounds(values, state, groups)
+        bounds = _bounds(values, state, groups, capped)
         exposed = sorted(c for c, s in state.items() if s == SMALL and bounds[c][0] == bounds[c][1])
         if not exposed:
             return state
-        pick = _complement_for(exposed[0], values, state, groups, parent_of, bounds)
+        pick, smallest = _complement_for(exposed[0], values, state, groups, parent_of, bounds)
         if pick is None:  # nothing left to hide: cannot happen while a count is shown, but never loop for ever
             return state
         state[pick] = HIDDEN
+        if smallest:
+            capped.add(pick)
 
 
 def shown(value: int, state: str) -> dict:
