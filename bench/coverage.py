@@ -12,10 +12,14 @@ straight into `coverage_snapshot` from today's rows (a trend to read), as the is
 
 Measured, each with its target and PASS/MISS (a MISS does not fail the run):
 
-- a full snapshot refresh of today, every kabupaten (`coverage.snapshot.snapshot_refresh`): < 120 s; measured
+- a full snapshot refresh of today, every kabupaten: the refresh job as `jamsosdesa coverage refresh` runs it
+  (`coverage.refresh.refresh_run`; `coverage.snapshot.snapshot_refresh` in code without the job): < 120 s; measured
   twice: into an empty table, then again with the 12 month-ends in place (the figure held against the target);
 - an incremental refresh after one kabupaten's statement import (this month's dues of the kabupaten's people in
-  arrears paid set-based, their standing widened), the refresh of that kabupaten only: < 5 s;
+  arrears paid set-based, their standing widened, one `payment.recorded` event per payment as the statement bulk
+  path writes them), then the incremental pass (`refresh_run(changed=True)`: the kabupaten found from the audit
+  trail beyond the watermark, set to the trail's end before the statement; in code without it,
+  `snapshot_refresh(kab_codes=[kab])`): < 5 s;
 - the figures of the nation, a province, a kabupaten and a desa (`coverage_figures`, and the dashboard page through
   Django's test client when it exists), p50/p95 of `--reps` calls after 3 warm-up calls: p95 < 300 ms;
 - the naive way, once: the national statuses from raw rows (`billing.status.status_table` over everyone), and its
@@ -78,20 +82,49 @@ def sample_ms(fn, reps: int, warmup: int = 3) -> dict:
     return {"p50_ms": round(statistics.median(out), 1), "p95_ms": round(p95, 1), "n": reps}
 
 
+# --- refreshing: the job when the code has one, else the snapshot writer -----------------------------------------
+
+
+def refresh_job():
+    """`coverage.refresh.refresh_run` (the refresh job, as `jamsosdesa coverage refresh` runs it) and the
+    watermark model of its incremental pass, or None when the code measured has no refresh job yet."""
+    try:
+        from jamsosdesa.coverage.models import RefreshWatermark
+        from jamsosdesa.coverage.refresh import refresh_run
+    except ImportError:
+        return None
+    return refresh_run, RefreshWatermark
+
+
+def full_refresh(admin, today, checks: Checks) -> tuple[int, str]:
+    """Today's snapshot of every kabupaten: (rows written, what was called)."""
+    from jamsosdesa.coverage.snapshot import snapshot_refresh
+
+    job = refresh_job()
+    if job is None:
+        return snapshot_refresh(today), "coverage.snapshot.snapshot_refresh(today)"
+    done = job[0](actor=admin, day=today)
+    checks.expect(f"the refresh job of {today} ended done", (done.status, done.message), ("done", ""))
+    return done.rows_written, "coverage.refresh.refresh_run(actor, day=today): the job, as the CLI runs it"
+
+
 # --- snapshots: the trend's month-ends, sums ---------------------------------------------------------------------
 
 
 def write_history(today, months: int) -> int:
     """The `months` month-ends before today written from today's rows: the same people, fewer of them protected the
-    further back (active moved to not_started, 1/24 per month back); every other column copied as it is."""
-    from django.db import connection
+    further back (active moved to not_started, 1/24 per month back); every other column copied as it is. The table's
+    indexes are dropped meanwhile and built again at the end (`billing.bulk_load`); then each day's kabupaten rollup
+    (`coverage.snapshot.snapshot_rollup`) as the refresh writes it."""
+    from billing import bulk_load
+    from django.db import connection, transaction
 
     from jamsosdesa.core.months import add_months
     from jamsosdesa.coverage.models import Snapshot
 
     columns = [f.column for f in Snapshot._meta.concrete_fields if not f.primary_key]
     written = 0
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor, bulk_load(cursor, Snapshot._meta.db_table):
         for k in range(1, months + 1):
             end = add_months(today.replace(day=1), -k + 1).toordinal() - 1
             moved = f"(s.active * {k} / 24)"
@@ -102,7 +135,15 @@ def write_history(today, months: int) -> int:
                            f"SELECT {', '.join(exprs[c] for c in columns)} FROM coverage_snapshot s "
                            f"WHERE s.day = %s::date", [type(today).fromordinal(end), today])
             written += cursor.rowcount
-        cursor.execute("VACUUM (ANALYZE) coverage_snapshot")
+    try:  # the kabupaten rollup the nation, provinces and kabupaten are read from, where the code has one
+        from jamsosdesa.coverage.snapshot import snapshot_rollup
+    except ImportError:
+        snapshot_rollup = None
+    if snapshot_rollup is not None:
+        for k in range(1, months + 1):
+            snapshot_rollup(type(today).fromordinal(add_months(today.replace(day=1), -k + 1).toordinal() - 1))
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
     return written
 
 
@@ -156,7 +197,7 @@ def run(args, checks: Checks) -> dict:
     from jamsosdesa.billing.status import status_of
     from jamsosdesa.core import clock
     from jamsosdesa.core.roles import Role
-    from jamsosdesa.coverage.snapshot import coverage_figures, snapshot_refresh
+    from jamsosdesa.coverage.snapshot import coverage_figures
     from jamsosdesa.participants.models import Participant
     from jamsosdesa.regions.loader import regions_load
 
@@ -186,15 +227,15 @@ def run(args, checks: Checks) -> dict:
 
     say("\nFull refresh of today ...")
     res["loads"].append(load())
-    written, first_s = timed(lambda: snapshot_refresh(today))
+    (written, how), first_s = timed(lambda: full_refresh(admin, today, checks))
     say(f"  into an empty table: {written:,} rows in {first_s:.1f} s")
     history, steps["history_snapshots"] = timed(lambda: write_history(today, HISTORY_MONTHS))
     say(f"  {HISTORY_MONTHS} month-ends written from today's rows: {history:,} rows, "
         f"{steps['history_snapshots']:.1f} s")
     before = load()
-    written, full_s = timed(lambda: snapshot_refresh(today))
+    (written, how), full_s = timed(lambda: full_refresh(admin, today, checks))
     res["refresh"] = {"rows": written, "first_s": round(first_s, 1), "seconds": round(full_s, 1),
-                      "history_rows": history, "load": [before, load()]}
+                      "history_rows": history, "load": [before, load()], "how": how}
     res["loads"] += res["refresh"]["load"]
     say(f"  again, with the month-ends in place: {written:,} rows in {full_s:.1f} s")
 
@@ -215,6 +256,11 @@ def run(args, checks: Checks) -> dict:
     checks.expect(f"Kab. {kab} statuses = planted", statuses_of(figures["kabupaten"]),
                   world.expected_statuses(today, kab))
     checks.expect("registered (nation) = participants", figures["nation"]["registered"], args.rows)
+    trend = figures["nation"].get("trend")
+    if trend is not None:  # the 11 month-ends before this month planted, then today
+        checks.expect("the nation's trend: 12 points, today's last, today's protected",
+                      (len(trend), trend[-1]["on"], trend[-1]["protected"]),
+                      (12, today.isoformat(), figures["nation"]["protected"]))
     sums = prefix_sums(today)
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM coverage_snapshot WHERE kab_code <> left(desa_code, 5)")
@@ -302,10 +348,18 @@ def incremental(kab: str, today, month, checks: Checks, admin, before_figures: d
     standing widened to this month, in one transaction; then the kabupaten's refresh timed."""
     import coverage_world as world
     from django.db import connection, transaction
+    from django.db.models import Max
 
+    from jamsosdesa.core import clock
+    from jamsosdesa.core.audit import AuditBatch
+    from jamsosdesa.core.models import AuditEvent, AuditEventType
     from jamsosdesa.coverage.snapshot import coverage_figures, snapshot_refresh
 
     klass = world.paid_class_sql("d.participant_id")
+    job = refresh_job()
+    if job is not None:  # a pass has read the audit trail up to here (as after the last tick of the worker)
+        top = AuditEvent.objects.aggregate(m=Max("pk"))["m"] or 0
+        job[1].objects.update_or_create(pk=1, defaults={"last_event_id": top, "gaps": [], "updated_at": clock.now()})
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"""
             CREATE TEMP TABLE bench_paid ON COMMIT DROP AS
@@ -331,13 +385,28 @@ def incremental(kab: str, today, month, checks: Checks, admin, before_figures: d
                    pay.kab_code, 'payment', now() FROM pay""", [today])
         cursor.execute("UPDATE billing_standing s SET last_paid = %s FROM (SELECT DISTINCT participant_id "
                        "FROM bench_paid) b WHERE s.participant_id = b.participant_id", [month])
+        # one `payment.recorded` event per payment, with its desa, as the statement bulk path writes them
+        cursor.execute("SELECT y.id, y.desa_code, y.amount, y.participant_id FROM billing_payment y "
+                       "WHERE y.external_reference LIKE 'COV-INC-%%'")
+        events = [(pk, desa, None, {"amount": amount, "target": person, "months": [f"{month:%Y-%m}"]})
+                  for pk, desa, amount, person in cursor.fetchall()]
+        AuditBatch(actor=admin, event=AuditEventType.PAYMENT_RECORDED, note="bench coverage statement").write(events)
+    job = refresh_job()
     before = load()
-    _, seconds = timed(lambda: snapshot_refresh(today, kab_codes=[kab]))
+    if job is None:
+        _, seconds = timed(lambda: snapshot_refresh(today, kab_codes=[kab]))
+        how = "coverage.snapshot.snapshot_refresh(today, kab_codes=[kab])"
+    else:
+        done, seconds = timed(lambda: job[0](actor=admin, changed=True))
+        how = ("coverage.refresh.refresh_run(actor, changed=True): the incremental pass, finding the kabupaten "
+               "from the audit trail")
+        checks.expect("the incremental pass refreshed that kabupaten only", (done.status, done.kab_done),
+                      ("done", [kab]))
     figures = coverage_figures(user=admin, region=kab)
     checks.expect(f"after the statement: Kab. {kab}'s protected grew by the {people:,} people paid",
                   figures["protected"] - before_figures["protected"], people)
     return {"kabupaten": kab, "people_paid": people, "seconds": round(seconds, 2), "load": [before, load()],
-            "how": "coverage.snapshot.snapshot_refresh(kab_codes=[kab])"}
+            "how": how}
 
 
 def verdict(ok: bool) -> str:
@@ -367,7 +436,8 @@ def report(res: dict) -> None:
     say(f"| the naive way: national statuses from raw rows (`status_table`), once | {naive} s | | |")
     say(f"| ratio naive / national figures (p50) | {naive * 1000 / nation:,.0f}× | | |")
     say(f"| peak memory | {res['peak_memory_mb']:,} MB | | |")
-    say(f"\n{run_note([x for x in res['loads'] if x is not None])} Load averages around each measurement: refresh "
+    say(f"\nFull refresh: {r['how']}. Incremental: {i['how']}.")
+    say(f"{run_note([x for x in res['loads'] if x is not None])} Load averages around each measurement: refresh "
         f"{r['load']}, reads {res['reads_load']}, incremental {i['load']}, naive {res['naive']['load']}.")
 
 
