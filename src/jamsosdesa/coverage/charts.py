@@ -58,13 +58,15 @@ def hbars(bars: list[Bar], *, chart_id: str, title: str, desc: str, top: float |
             '<rect x="0" y="{}" width="{}%" height="12" fill="{}"/></g>',
             bar.label, bar.text, y + 13, bar.label, y + 13, bar.text, y + 18, TRACK, y + 18, width,
             BAR_SECOND if bar.second else BAR))
-    if mark:
+    if mark:  # a dashed stroke across each bar (never across the numbers), its words above the first
         x = _pct(mark[0], top)
         anchor = "end" if x > 50 else "start"
+        strokes = "".join(format_html('<line x1="{}%" x2="{}%" y1="{}" y2="{}"/>', x, x, TOP + extra + ROW * i + 15,
+                                      TOP + extra + ROW * i + 33) for i in range(len(bars)))
         parts.append(format_html(
-            '<g><line x1="{}%" x2="{}%" y1="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="4 3"/>'
-            '<text x="{}%" y="13" text-anchor="{}" fill="{}" dx="{}">{}</text></g>',
-            x, x, TOP + 14, height - 2, MARK, x, anchor, MARK, -3 if anchor == "end" else 3, mark[1]))
+            '<g stroke="{}" stroke-width="2" stroke-dasharray="3 2">{}</g>'
+            '<text x="{}%" y="{}" text-anchor="{}" fill="{}" dx="{}">{}</text>',
+            MARK, mark_safe(strokes), x, TOP + 11, anchor, MARK, -3 if anchor == "end" else 3, mark[1]))
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))
 

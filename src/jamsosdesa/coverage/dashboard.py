@@ -85,6 +85,20 @@ def sorted_children(children: list[dict], sort: str) -> list[dict]:
     return sorted(ordered, key=key, reverse=largest_first)
 
 
+def rule_text(on: date) -> str:
+    """How the counting rule in force on the day counts a person toward a target, in words."""
+    from jamsosdesa.contributions.models import PayerType
+
+    from .rules import rule_for
+
+    rule = rule_for(on)
+    if rule.full_after_months <= 0 or not rule.pro_rata_payers:
+        return _("setiap orang terlindungi dihitung penuh")
+    payers = ", ".join(str(dict(PayerType.choices).get(p, p)) for p in sorted(rule.pro_rata_payers))
+    return _("dibayar %(p)s: dihitung penuh setelah %(n)s bulan dibayar, sebelumnya sebanding") % {
+        "p": payers, "n": rule.full_after_months}
+
+
 def status_rows(figures: dict) -> list[tuple[str, int]]:
     return [(str(STATUS_WORDS[s]), figures["statuses"][s]) for s in STATUS_COLUMNS]
 
@@ -130,7 +144,7 @@ def summary_rows(f: dict) -> list[tuple[str, object]]:
     ]
     rows += [(_("Status: %(s)s") % {"s": label}, n) for label, n in status_rows(f)]
     rows += [
-        (_("Dihitung untuk target (%(r)s)") % {"r": f["counting_rule"] or "-"}, f["counted"]),
+        (_("Dihitung untuk target (%(r)s)") % {"r": rule_text(date.fromisoformat(f["on"]))}, f["counted"]),
         (_("Penduduk bekerja (penyebut)"), f["denominator"]), (_("Sumber penyebut"), f["denominator_source"]),
         (_("Cakupan (%)"), f["coverage"]), (_("Peringatan cakupan"), f["warning"]),
         (_("Target"), f["target"]), (_("Jatuh tempo target"), f["target_due"]),

@@ -72,7 +72,7 @@ def _charts(f: dict) -> dict:
         mark = (f["target"], _("Target %(n)s") % {"n": _count(f["target"])})
         charts["progress"] = hbars(
             [Bar(_("Terlindungi"), f["protected"], f"{_count(f['protected'])} ({_percent(f['target_progress'])})"),
-             Bar(_("Dihitung untuk target"), f["counted"],
+             Bar(f["counting_rule"] or _("Dihitung untuk target"), f["counted"],
                  f"{_units(f['counted'])} ({_percent(f['target_progress_counted'])})", second=True)],
             chart_id="chart-progress", mark=mark, title=_("Kemajuan menuju target %(r)s") % {"r": f["name"]},
             desc=_("Target %(t)s orang, jatuh tempo %(d)s. Terlindungi %(p)s (%(pp)s); dihitung untuk target %(c)s "
@@ -132,7 +132,8 @@ def _read(request, region: str, *, events: bool = True) -> dict:
     context.update(
         f=f, children=children, events=rows, events_total=total, charts=_charts(f),
         level=service.LEVEL_WORDS[f["level"]], child_level=service.CHILD_LEVEL_WORDS.get(f["level"], ""),
-        statuses=service.status_rows(f), date_query=urlencode(date_query),
+        statuses=service.status_rows(f), rule=service.rule_text(date.fromisoformat(f["on"])),
+        date_query=urlencode(date_query),
         query=urlencode({**date_query, **({"urut": sort} if sort != "kode" else {})}),
         on=date.fromisoformat(f["on"]),
         refreshed=parse_datetime(f["refreshed_at"]) if f["refreshed_at"] else None,
