@@ -189,3 +189,24 @@ def test_the_command_prints_the_figures_in_words_and_the_dict_as_json(capsys, ad
         assert words in out, words
     call_command("coverage", "--region", "33.11", "--json")
     assert json.loads(capsys.readouterr().out) == coverage_figures(user=admin_user, region="33.11")
+
+
+@pytest.mark.usefixtures("world")
+def test_the_kabupaten_rollup_is_the_sum_of_its_desa_rows_and_can_be_rebuilt(admin_user):
+    from jamsosdesa.coverage.snapshot import snapshot_rollup
+
+    day = clock.today()
+    snapshot_refresh(day)
+    for kab in ("33.11", "51.04"):
+        by_desa = snapshot_counts(kab, day, by="desa_code")
+        whole = snapshot_counts(kab, day)  # read from the rollup
+        assert {c: sum(d[c] for d in by_desa.values()) for c in whole} == whole, kab
+    # desa rows written another way (a benchmark planting history) are rolled up on demand
+    past = month_end(month(-1))
+    Snapshot.objects.bulk_create([Snapshot(**{**{f.name: getattr(r, f.name) for f in Snapshot._meta.concrete_fields
+                                                  if not f.primary_key}, "day": past})
+                                  for r in Snapshot.objects.filter(day=day)])
+    assert snapshot_rollup(past) > 0
+    trend = coverage_figures(user=admin_user, region="ID", on=day)["trend"]
+    assert [t["on"] for t in trend] == [past.isoformat(), day.isoformat()]
+    assert trend[0]["registered"] == trend[1]["registered"] == snapshot_counts("", day)["registered"]

@@ -34,6 +34,7 @@ from jamsosdesa.core.months import add_months
 from jamsosdesa.core.regioncodes import Level, ancestor_codes, level_of_code, rows_in_region
 
 from .models import Snapshot
+from .models_snapshot import SnapshotKab
 
 STATUS_COLUMNS = ("active", "arrears", "non_active", "not_started", "ended")
 COUNT_COLUMNS = ("registered", *STATUS_COLUMNS)
@@ -131,9 +132,37 @@ def snapshot_refresh(day: date | None = None, kab_codes: Iterable[str] | None = 
             Snapshot.objects.filter(day=day, kab_code=kab).delete()
             cursor.execute(sql, params(kab))
             written += max(cursor.rowcount, 0)
+            snapshot_rollup(day, [kab])
         if progress:
             progress(n, len(kabs))
     return written
+
+
+KEY_COLUMNS = ("segment", "village_role", "payer_kind", "programmes")
+
+
+def snapshot_rollup(day: date, kab_codes: Iterable[str] | None = None) -> int:
+    """Rewrite the kabupaten rows (`SnapshotKab`) of `day` from its desa rows, for these kabupaten (default: every
+    kabupaten with desa rows that day). `snapshot_refresh` calls it in each kabupaten's transaction; whoever writes
+    desa rows another way (a benchmark planting history) calls it after. Returns the rows written."""
+    adapt = connection.ops.adapt_datefield_value
+    sums = ", ".join(f"SUM({c})" for c in (*COUNT_COLUMNS, "counted_units", "lapse_next_month"))
+    columns = ", ".join((*COUNT_COLUMNS, "counted_units", "lapse_next_month"))
+    keys = ", ".join(KEY_COLUMNS)
+    rollup = SnapshotKab.objects.filter(day=day)
+    where, params = "day = %s", [adapt(day)]
+    if kab_codes is not None:
+        kabs = sorted(set(kab_codes))
+        rollup = rollup.filter(kab_code__in=kabs)
+        where += f" AND kab_code IN ({', '.join(['%s'] * len(kabs))})"
+        params += kabs
+    rollup.delete()
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+INSERT INTO coverage_snapshot_kab (day, kab_code, {keys}, {columns}, counted_per, refreshed_at)
+SELECT day, kab_code, {keys}, {sums}, MAX(counted_per), MIN(refreshed_at) FROM coverage_snapshot
+WHERE {where} GROUP BY day, kab_code, {keys}""", params)
+        return max(cursor.rowcount, 0)
 
 
 def snapshot_day(on: date) -> date | None:
@@ -144,8 +173,15 @@ def snapshot_day(on: date) -> date | None:
 # --- sums over desa rows ----------------------------------------------------------------------------------------
 
 
-def _region_rows(code: str):
-    return Snapshot.objects.filter(rows_in_region(code)) if code else Snapshot.objects.all()  # '' = the nation
+def _region_rows(code: str, *, by_desa: bool = False):
+    """The rows to sum for a region: the kabupaten rollup for the nation ('' ), a province or a kabupaten (unless the
+    sum needs the desa: `by_desa`), the desa rows of the kabupaten otherwise."""
+    level = level_of_code(code) if code else None
+    if not by_desa and level in (None, Level.PROVINSI, Level.KABUPATEN):
+        return SnapshotKab.objects.filter(rows_in_region(code)) if code else SnapshotKab.objects.all()
+    if not code:
+        return Snapshot.objects.all()
+    return Snapshot.objects.filter(rows_in_region(code))
 
 
 def _sums(qs, keys: tuple) -> dict:
@@ -189,19 +225,25 @@ def snapshot_counts(code: str, day: date, *, by: str | None = None) -> dict:
     """The region's sums on a snapshot day: {column: sum} for the counts (`registered`, each status,
     `lapse_next_month`) and `counted` (a Fraction, exact); with `by` (a breakdown column, or 'child' for the child
     regions), {key: {column: sum}}."""
-    qs = _region_rows(code).filter(day=day)
-
     def strip(entry: dict) -> dict:
         return {k: v for k, v in entry.items() if k != "refreshed_at"}
 
     if by is None:
-        return strip(_sums(qs, ()).get((), _empty()))
+        return strip(_sums(_region_rows(code).filter(day=day), ()).get((), _empty()))
     if by == "child":
         key = _child_key(code)
         if key is None:
             return {}
-        return {k[0]: strip(v) for k, v in sorted(_sums(qs.annotate(child=key), ("child",)).items())}
+        qs = _child_rows(code).filter(day=day).annotate(child=key)
+        return {k[0]: strip(v) for k, v in sorted(_sums(qs, ("child",)).items())}
+    qs = _region_rows(code, by_desa=by == "desa_code").filter(day=day)
     return {k[0]: strip(v) for k, v in sorted(_sums(qs, (by,)).items())}
+
+
+def _child_rows(code: str):
+    """Provinces and kabupaten are sums of kabupaten rows; kecamatan and desa, of desa rows."""
+    level = level_of_code(code) if code else None
+    return _region_rows(code, by_desa=level not in (None, Level.PROVINSI))
 
 
 # --- a region's figures (the one service the pages, the API, the CLI, the exports and the public page read) -------
@@ -276,22 +318,27 @@ def _labels(breakdown: str) -> dict:
 
 
 def _breakdowns(qs) -> dict:
+    """The four breakdowns from one grouped read of the region's rows (by every key at once)."""
+    by_key = _sums(qs, KEY_COLUMNS)
+
+    def entry(key: str, label, rows: list[dict]) -> dict:
+        return {"key": key, "label": str(label), "protected": sum(v["active"] for v in rows),
+                "registered": sum(v["registered"] for v in rows),
+                "counted": _counted(sum((v["counted"] for v in rows), Fraction(0)))}
+
     out = {}
-    for column, name in (("segment", "segment"), ("village_role", "village_role"), ("payer_kind", "payer_kind")):
+    for position, column in enumerate(("segment", "village_role", "payer_kind")):
         labels = _labels(column)
-        out[name] = [{"key": key[0], "label": str(labels.get(key[0], key[0])), "protected": v["active"],
-                      "registered": v["registered"], "counted": _counted(v["counted"])}
-                     for key, v in sorted(_sums(qs, (column,)).items())]
+        groups: dict[str, list] = {}
+        for key, v in by_key.items():
+            groups.setdefault(key[position], []).append(v)
+        out[column] = [entry(k, labels.get(k, k), rows) for k, rows in sorted(groups.items())]
     labels = _labels("programme")
-    by_mix = _sums(qs, ("programmes",))
     out["programme"] = []
     for name, _bit in PROGRAMMES:
-        rows = [v for key, v in by_mix.items() if name in (key[0] or "").split("+")]
+        rows = [v for key, v in by_key.items() if name in (key[3] or "").split("+")]
         if rows:
-            out["programme"].append({"key": name, "label": str(labels.get(name, name)),
-                                     "protected": sum(v["active"] for v in rows),
-                                     "registered": sum(v["registered"] for v in rows),
-                                     "counted": _counted(sum((v["counted"] for v in rows), Fraction(0)))})
+            out["programme"].append(entry(name, labels.get(name, name), rows))
     return out
 
 
@@ -339,8 +386,8 @@ def coverage_figures(*, user, region: str, on: date | None = None) -> dict:
     key = _child_key(code)
     children = {}
     if key is not None:
-        children = {k[0]: v for k, v in sorted(_sums(qs.annotate(child=key), ("child",)).items())
-                    if can_see_region(user, k[0])}
+        by_child = _sums(_child_rows(code).filter(day=day).annotate(child=key), ("child",))
+        children = {k[0]: v for k, v in sorted(by_child.items()) if can_see_region(user, k[0])}
     parents = [c for c in ["", *ancestor_codes(code)] if code and can_see_region(user, c)]
     codes = [code, *children, *parents]
     names = region_names(codes)
