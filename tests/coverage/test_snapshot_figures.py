@@ -210,3 +210,15 @@ def test_the_kabupaten_rollup_is_the_sum_of_its_desa_rows_and_can_be_rebuilt(adm
     trend = coverage_figures(user=admin_user, region="ID", on=day)["trend"]
     assert [t["on"] for t in trend] == [past.isoformat(), day.isoformat()]
     assert trend[0]["registered"] == trend[1]["registered"] == snapshot_counts("", day)["registered"]
+
+
+@pytest.mark.usefixtures("world")
+def test_a_forgotten_day_is_gone_at_every_level():
+    from jamsosdesa.coverage.models_snapshot import SnapshotKab
+    from jamsosdesa.coverage.snapshot import snapshot_day, snapshot_delete
+
+    day = clock.today()
+    snapshot_refresh(day)
+    assert snapshot_delete(day) > 0
+    assert not SnapshotKab.objects.filter(day=day).exists() and snapshot_day(day) is None
+    assert snapshot_counts("", day)["registered"] == 0

@@ -165,6 +165,16 @@ WHERE {where} GROUP BY day, kab_code, {keys}""", params)
         return max(cursor.rowcount, 0)
 
 
+def snapshot_delete(day: date) -> int:
+    """Forget a day's snapshot at every level (its desa rows and their kabupaten rollup), as a refresh that keeps
+    only month ends and today drops yesterday's. Returns the desa rows deleted."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        SnapshotKab.objects.filter(day=day).delete()
+        return Snapshot.objects.filter(day=day).delete()[0]
+
+
 def snapshot_day(on: date) -> date | None:
     """The latest day on or before `on` that has a snapshot (None: none yet)."""
     return (Snapshot.objects.filter(day__lte=on).order_by("-day").values_list("day", flat=True).first())
