@@ -250,3 +250,38 @@ def test_the_a4_report_has_the_key_figures_the_chart_the_children_and_the_source
     assert f"<strong>{f['protected']}</strong>" in html
     assert f"Angka potret {date_format(world['past'], 'j F Y')}" in html  # the snapshot day
 
+
+
+def test_the_dashboard_lists_the_regions_events_with_their_conversion(world, admin_user, operator_a):
+    from jamsosdesa.coverage.event_selectors import event_conversion
+    from tests.coverage.events_fixtures import make_event, register_with
+
+    event = make_event(operator_a)
+    register_with(operator_a, event.code, 0)
+    register_with(operator_a, event.code, 1)
+    client = logged_in(admin_user)
+    kab = client.get("/cakupan/wilayah/33.11/")
+    assert [e.code for e in kab.context["events"]] == [event.code] and kab.context["events_total"] == 1
+    row = kab.context["events"][0]
+    assert (row.registered, row.protected) == (2, event_conversion(event).protected)
+    assert event.code in kab.content.decode()
+    assert client.get("/cakupan/wilayah/51.04/").context["events"] == []  # held in Sukoharjo, not Gianyar
+    sheets = xlsx_sheets(download(client, "/cakupan/wilayah/33.11/ekspor.xlsx"))
+    assert [row[0] for row in sheets["Sosialisasi"][1:]] == [event.code]
+    assert sheets["Sosialisasi"][1][5] == 2
+
+
+def test_groups_without_protected_people_are_named_not_drawn(world, admin_user):
+    people(1, DESA_A)  # nobody pays this month for them: the payer group 'none', nobody protected in it
+    snapshot_refresh(clock.today())
+    page = logged_in(admin_user).get("/cakupan/wilayah/33.11/")
+    html = page.content.decode()
+    roles = {e["label"]: e["protected"] for e in page.context["f"]["breakdowns"]["segment"]}
+    assert all(n > 0 for n in roles.values())  # the world's people are all BPU, some protected
+    assert 'data-chart="chart-segment"' in html
+    payers = page.context["f"]["breakdowns"]["payer_kind"]
+    idle = [e["label"] for e in payers if not e["protected"]]
+    assert idle and f"Tanpa peserta terlindungi: {idle[0]}" in html
+    for entry in payers:
+        drawn = f"<title>{entry['label']}: " in html
+        assert drawn == (entry["protected"] > 0), entry

@@ -90,12 +90,15 @@ def _charts(f: dict) -> dict:
     for kind, entries in f["breakdowns"].items():
         if not entries:
             continue
+        # groups with registered people but nobody protected are named under the chart, not drawn as empty bars
         bars = [Bar(e["label"] or e["key"] or _("tidak tercatat"), e["protected"], _count(e["protected"]))
-                for e in entries]
-        breakdowns.append((service.BREAKDOWN_WORDS.get(kind, kind), entries, hbars(
+                for e in entries if e["protected"]]
+        idle = [e["label"] or e["key"] or _("tidak tercatat") for e in entries if not e["protected"]]
+        chart = hbars(
             bars, chart_id=f"chart-{kind}", top=max([f["protected"]] + [b.value for b in bars]),
             title=_("Terlindungi menurut %(k)s") % {"k": str(service.BREAKDOWN_WORDS.get(kind, kind)).lower()},
-            desc="; ".join(f"{b.label}: {b.text}" for b in bars))))
+            desc="; ".join(f"{b.label}: {b.text}" for b in bars)) if bars else ""
+        breakdowns.append((service.BREAKDOWN_WORDS.get(kind, kind), chart, idle))
     charts["breakdowns"] = breakdowns
     return charts
 
