@@ -340,3 +340,24 @@ def test_people_all_registered_this_month_leave_the_last_month_s_end_unwritten_a
     assert changed_pass().days_written == [clock.today().isoformat()]
     assert changed_pass().days_written == []
     assert periodic_refresh() is None
+
+
+def test_an_event_without_a_region_is_traced_through_its_object(two_kabupaten, admin_user, operator_a):
+    """A payment whose event names no region (a national scheme's invoice) refreshes the kabupaten of the dues it
+    paid; an admin edit of a person, that person's kabupaten."""
+    from jamsosdesa.billing.models import Payment
+    from jamsosdesa.core.audit import audit_record
+    from jamsosdesa.core.models import AuditEventType
+
+    person = two_kabupaten[0]
+    unpaid_due(package(person), month(0))
+    pay(operator_a, nik=person.nik, amount=16_800)
+    changed_pass()
+    audit_record(actor=admin_user, event=AuditEventType.PAYMENT_RECORDED, obj=Payment.objects.get(), new={})
+    assert written_for(changed_pass()) == [SKH]
+    audit_record(actor=admin_user, event=AuditEventType.ADMIN_RECORD_CHANGED, obj=two_kabupaten[2],
+                 object_type="participants.participant", new={"full_name": "Warga"})
+    assert written_for(changed_pass()) == [GIANYAR]
+    audit_record(actor=admin_user, event=AuditEventType.ADMIN_RECORD_CHANGED, obj=admin_user,
+                 object_type="accounts.user", new={"email": "x@example.org"})
+    assert changed_pass().kab_done == []  # nobody's status
