@@ -222,3 +222,15 @@ def test_a_forgotten_day_is_gone_at_every_level():
     assert snapshot_delete(day) > 0
     assert not SnapshotKab.objects.filter(day=day).exists() and snapshot_day(day) is None
     assert snapshot_counts("", day)["registered"] == 0
+
+
+@pytest.mark.usefixtures("world")
+def test_a_full_refresh_drops_a_kabupaten_whose_people_all_moved_away():
+    day = clock.today()
+    snapshot_refresh(day)
+    assert snapshot_counts("51.04", day)["registered"] > 0
+    Participant.objects.filter(kab_code="51.04").update(desa_id=DESA_A, kec_code=DESA_A[:8], kab_code=DESA_A[:5])
+    snapshot_refresh(day)
+    assert not Snapshot.objects.filter(day=day, kab_code="51.04").exists()
+    assert snapshot_counts("51", day)["registered"] == 0
+    assert snapshot_counts("", day)["registered"] == expected("", day)["registered"] == Participant.objects.count()

@@ -45,10 +45,13 @@ LEVEL_WORDS = {None: "nasional", Level.PROVINSI: "provinsi", Level.KABUPATEN: "k
                Level.KECAMATAN: "kecamatan", Level.DESA: "desa"}
 
 
-def _kabupaten_of_participants() -> list[str]:
+def _kabupaten_of_participants(day: date) -> list[str]:
+    """Every kabupaten with participants, and every one with rows of the day (its people may all have moved away:
+    its rows go)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT kab_code FROM participants_participant ORDER BY kab_code")
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT DISTINCT kab_code FROM participants_participant")
+        kabs = {row[0] for row in cursor.fetchall()}
+    return sorted(kabs | set(SnapshotKab.objects.filter(day=day).values_list("kab_code", flat=True).distinct()))
 
 
 def programmes_text(mask: int) -> str:
@@ -119,12 +122,12 @@ GROUP BY y.kab_code, y.desa_code, y.segment, y.village_role, y.kind, y.mask"""
 def snapshot_refresh(day: date | None = None, kab_codes: Iterable[str] | None = None,
                      progress: Callable[[int, int], None] | None = None) -> int:
     """Rewrite the snapshot rows of `day` (default today) for these kabupaten (default: every kabupaten with
-    participants), one transaction each. A day counts the people registered by its end (`Participant.created_at`).
-    Returns the rows written."""
+    participants or with rows of that day), one transaction each. A day counts the people registered by its end
+    (`Participant.created_at`). Returns the rows written."""
     from jamsosdesa.billing.status import planned_without_jit
 
     day = day or clock.today()
-    kabs = sorted(set(kab_codes)) if kab_codes is not None else _kabupaten_of_participants()
+    kabs = sorted(set(kab_codes)) if kab_codes is not None else _kabupaten_of_participants(day)
     sql, params = _insert_sql(day)
     written = 0
     for n, kab in enumerate(kabs, start=1):
