@@ -285,3 +285,15 @@ def test_groups_without_protected_people_are_named_not_drawn(world, admin_user):
     for entry in payers:
         drawn = f"<title>{entry['label']}: " in html
         assert drawn == (entry["protected"] > 0), entry
+
+
+def test_the_page_the_report_and_the_export_answer_in_english_too(world, admin_user):
+    client = logged_in(admin_user)
+    session = client.session
+    session["language"] = "en"  # what the language switch stores
+    session.save()
+    page = client.get("/cakupan/wilayah/33.11/")
+    assert page.status_code == 200 and '<html lang="en"' in page.content.decode()
+    assert client.get("/cakupan/wilayah/33.11/cetak/").status_code == 200
+    sheets = xlsx_sheets(download(client, "/cakupan/wilayah/33.11/ekspor.xlsx"))
+    assert len(sheets) == 5
