@@ -39,11 +39,16 @@ def _coverage(row: dict) -> str:
         "c": _percent(row["coverage"]), "d": thousands(row["denominator"]), "s": row["denominator_source"]}
 
 
+def _day(iso: str) -> str:
+    """'2026-12-31' -> '31-12-2026', as the other coverage commands write a day."""
+    return "-".join(reversed(iso.split("-")))
+
+
 def _target(row: dict) -> str:
     if row["target"] is None:
         return _("belum ditetapkan")
     return _("%(t)s sampai %(due)s; capaian %(p)s (dihitung: %(pc)s); kurang %(g)s, perlu %(pace)s per bulan") % {
-        "t": thousands(row["target"]), "due": row["target_due"], "p": _percent(row["target_progress"]),
+        "t": thousands(row["target"]), "due": _day(row["target_due"]), "p": _percent(row["target_progress"]),
         "pc": _percent(row["target_progress_counted"]), "g": thousands(row["target_gap"]),
         "pace": thousands(row["pace_per_month"])}
 
@@ -65,7 +70,7 @@ def figures(command, options) -> None:
 
     protected_name = rule_for(date.fromisoformat(found["on"])).names()[0]
     lines = [
-        _("%(name)s (%(r)s), potret %(on)s") % {"name": found["name"], "r": found["region"], "on": found["on"]},
+        _("%(name)s (%(r)s), potret %(on)s") % {"name": found["name"], "r": found["region"], "on": _day(found["on"])},
         f"  {protected_name}: " + _("%(p)s dari %(n)s terdaftar") % {
             "p": thousands(found["protected"]), "n": thousands(found["registered"])},
         f"  {found['counting_rule']}: {_number(found['counted'])}",
