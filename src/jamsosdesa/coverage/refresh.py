@@ -408,14 +408,16 @@ class _Steps:
         return rows
 
 
-def _all_kabupaten() -> list[str]:
-    from jamsosdesa.participants.models import Participant
+def _all_kabupaten(day: date) -> list[str]:
+    """Every kabupaten a full write of `day` rewrites: the snapshot writer's own list (with participants, or with
+    rows of that day whose people have all moved away)."""
+    from .snapshot import _kabupaten_of_participants
 
-    return sorted(set(Participant.objects.values_list("kab_code", flat=True).distinct()))
+    return _kabupaten_of_participants(day)
 
 
 def _execute_full(job: CoverageRefresh, tell: Progress) -> None:
-    kabs = list(job.kab_codes) or _all_kabupaten()
+    kabs = list(job.kab_codes) or _all_kabupaten(job.day)
     tell(0, len(kabs) or 1, None)
     rows = _Steps(job, tell, len(kabs)).write(job.day, kabs)
     with transaction.atomic():
@@ -429,25 +431,24 @@ def _execute_changed(job: CoverageRefresh, tell: Progress) -> None:
     tell(0, 1, Stage(STAGE_FIND))
     mark, first = _watermark(lock=True)
     now = clock.now()
-    every: list[str] | None = None  # every kabupaten with participants: read only when a full write needs it
+    every: dict[date, list[str]] = {}  # every kabupaten with participants: read only when a full write needs it
 
-    def all_kabs() -> list[str]:
-        nonlocal every
-        if every is None:
-            every = _all_kabupaten()
-        return every
+    def all_kabs(day: date) -> list[str]:
+        if day not in every:
+            every[day] = _all_kabupaten(day)
+        return every[day]
 
     writes: list[tuple[date, list[str]]] = []
     month_end = _month_end_before(today)
-    if _month_end_missing(today) and all_kabs():
-        writes.append((month_end, all_kabs()))
+    if _month_end_missing(today) and all_kabs(month_end):
+        writes.append((month_end, all_kabs(month_end)))
     new_day = not Snapshot.objects.filter(day=today).exists()
     last_id, gaps = _advanced(mark, now)  # first: what the writes below cover has committed by then
     if first or new_day:
-        kabs = all_kabs()
+        kabs = all_kabs(today)
     else:
         found = changed_kabupaten(mark, upto=last_id)
-        kabs = all_kabs() if found is EVERY else sorted(found)
+        kabs = all_kabs(today) if found is EVERY else sorted(found)
     if kabs:
         writes.append((today, kabs))
     steps = _Steps(job, tell, sum(len(k) for _d, k in writes))
