@@ -216,6 +216,7 @@ def run(args, checks: Checks) -> dict:
     steps.update(built.pop("steps"))
     res["world"] = built
     admin = User.objects.create_user("bench.coverage", role=Role.NATIONAL_ADMIN, is_superuser=True)
+    rss = res["peak_rss_mb_after"] = {"world": round(peak_rss_mb())}
     res["loads"].append(load())
 
     say("\nChecks of the world:")
@@ -237,6 +238,7 @@ def run(args, checks: Checks) -> dict:
     res["refresh"] = {"rows": written, "first_s": round(first_s, 1), "seconds": round(full_s, 1),
                       "history_rows": history, "load": [before, load()], "how": how}
     res["loads"] += res["refresh"]["load"]
+    rss["refresh"] = round(peak_rss_mb())
     say(f"  again, with the month-ends in place: {written:,} rows in {full_s:.1f} s")
 
     # the regions read: the kabupaten with the most people, its province, a kecamatan and a desa of it
@@ -286,12 +288,14 @@ def run(args, checks: Checks) -> dict:
     checks.expect(f"children of the nation, {len(provinces)} provinces, Kab. {kab} and Kec. {desa_one[:8]} = "
                   f"their desa rows summed by prefix", wrong_children[:3], [])
     checks.expect("each one's children add up to it", wrong_totals[:3], [])
+    rss["checks"] = round(peak_rss_mb())
 
     say("\nThe naive way: the national statuses from raw rows (status_table over everyone) ...")
     before = load()
     raw, naive_s = timed(lambda: raw_statuses("", today))
     res["naive"] = {"seconds": round(naive_s, 2), "load": [before, load()]}
     res["loads"] += res["naive"]["load"]
+    rss["naive"] = round(peak_rss_mb())
     say(f"  {naive_s:.1f} s")
     checks.expect("national statuses from raw rows = the snapshot's", raw, statuses_of(figures["nation"]))
     for level in ("province", "kabupaten", "kecamatan", "desa"):
@@ -308,7 +312,9 @@ def run(args, checks: Checks) -> dict:
         say(f"  {level} {code}: {res['reads'][level]}")
     res["reads_load"] = [before, load()]
     res["loads"] += res["reads_load"]
+    rss["figures"] = round(peak_rss_mb())
     res["pages"] = pages(admin, regions, args.reps, checks)
+    rss["pages"] = round(peak_rss_mb())
 
     say(f"\nIncremental refresh after a statement import in Kab. {kab} ...")
     res["incremental"] = incremental(kab, today, month, checks, admin, figures["kabupaten"])
@@ -436,6 +442,7 @@ def report(res: dict) -> None:
     say(f"| the naive way: national statuses from raw rows (`status_table`), once | {naive} s | | |")
     say(f"| ratio naive / national figures (p50) | {naive * 1000 / nation:,.0f}× | | |")
     say(f"| peak memory | {res['peak_memory_mb']:,} MB | | |")
+    say("\nPeak memory after each part, MB: " + ", ".join(f"{k} {v}" for k, v in res["peak_rss_mb_after"].items()))
     say(f"\nFull refresh: {r['how']}. Incremental: {i['how']}.")
     say(f"{run_note([x for x in res['loads'] if x is not None])} Load averages around each measurement: refresh "
         f"{r['load']}, reads {res['reads_load']}, incremental {i['load']}, naive {res['naive']['load']}.")
