@@ -59,7 +59,6 @@ urlpatterns += [
 # --- end H-public ----------------------------------------------------------------------------------------------------
 
 # --- H-dashboard: the coverage dashboard (keep last: its region pages catch codes) -----------------------------------
-# --- end H-dashboard -------------------------------------------------------------------------------------------------
 from . import views_dashboard  # noqa: E402
 
 urlpatterns += [
@@ -68,3 +67,4 @@ urlpatterns += [
     path("wilayah/<str:region>/cetak/", views_dashboard.dashboard_print, name="dashboard_print"),
     path("wilayah/<str:region>/ekspor.xlsx", views_dashboard.dashboard_export, name="dashboard_export"),
 ]
+# --- end H-dashboard -------------------------------------------------------------------------------------------------
