@@ -242,6 +242,20 @@ PAGES = {
     "coverage:event_edit": Url("/cakupan/sosialisasi/{event}/ubah/", get=scoped(), post=scoped(302),
                                data={**EVENT_FORM, "attendance": "12"}, changes=(ADMIN, OP_A, AGENT),
                                must_change=True),
+    # the coverage dashboard: /cakupan/ sends each user to their region's page (the agent, with two desa, chooses);
+    # desa A's figures, report and workbook for who works there (404 outside)
+    "coverage:dashboard_home": Url("/cakupan/", get=expect(302, **{AGENT: 200})),
+    "coverage:dashboard": Url(f"/cakupan/wilayah/{DESA_A}/", get=scoped()),
+    "coverage:dashboard_print": Url(f"/cakupan/wilayah/{DESA_A}/cetak/", get=scoped()),
+    "coverage:dashboard_export": Url(f"/cakupan/wilayah/{DESA_A}/ekspor.xlsx", get=scoped()),
+    # snapshot refreshes: everyone sees the list and a refresh; only the national admin starts one
+    "coverage:refreshes": Url("/cakupan/potret/", get=expect(200)),
+    "coverage:refresh_start": Url("/cakupan/potret/perbarui/", get=expect(405), post=expect(403, **{ADMIN: 302}),
+                                  changes=(ADMIN,)),
+    "coverage:refresh": Url("/cakupan/potret/{refresh}/", get=expect(200)),
+    # the public coverage pages: no login, aggregates only
+    "coverage:public": Url("/cakupan/publik/", get=expect(200, anonymous=200)),
+    "coverage:public_province": Url("/cakupan/publik/33/", get=expect(200, anonymous=200)),
 }
 # The admin site (reference data) is for staff: the national admin. Every admin URL name is covered by this
 # one rule; its index and every model's list are asked.
@@ -317,6 +331,7 @@ def world(db, django_capture_on_commit_callbacks):
     objects.update(_paid(users[ADMIN], op_a, participant, enrolment, objects))  # H3: payments, a reversed one
     objects.update(_coverage_target(users[ADMIN]))  # H2: desa A's target for this year
     objects.update(_outreach_event(op_a))  # H3: an outreach event in desa A
+    objects.update(_coverage_snapshot(users[ADMIN]))  # today's coverage snapshot, written by a finished refresh job
     return users, objects
 
 
@@ -381,6 +396,14 @@ def _coverage_target(admin) -> dict:
     target, _changed = target_set(actor=admin, request=TargetRequest(region=DESA_A, year=clock.today().year,
                                                                      count=100))
     return {"target": target.pk}
+
+
+def _coverage_snapshot(admin) -> dict:
+    """Today's coverage snapshot, written through the refresh job by the national admin (the dashboard and the
+    public page read it)."""
+    from jamsosdesa.coverage.refresh import refresh_run
+
+    return {"refresh": refresh_run(actor=admin).pk}
 
 
 def _outreach_event(op_a) -> dict:
@@ -620,6 +643,11 @@ API = {
     "GET /api/v1/coverage/outreach-events/{code}": Op("/coverage/outreach-events/{event_code}", api_scoped()),
     "PATCH /api/v1/coverage/outreach-events/{code}": Op("/coverage/outreach-events/{event_code}", api_scoped(),
                                                          {"attendance": 12}, changes=(ADMIN, OP_A, AGENT)),
+    # a region's coverage figures (the dashboard's), and the snapshot refresh job (started by the national admin)
+    "GET /api/v1/coverage/figures": Op(f"/coverage/figures?region={DESA_A}", api_scoped()),
+    # (a refresh rewrites snapshot rows only, none of the registry, money or audit rows the matrix compares)
+    "POST /api/v1/coverage/refreshes": Op("/coverage/refreshes", api_expect(403, **{ADMIN: 201}), {}),
+    "GET /api/v1/coverage/refreshes/{pk}": Op("/coverage/refreshes/{refresh}", api_expect(200)),
 }
 
 
