@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from math import ceil
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from jamsosdesa.billing.status import STATUSES, participant_ids_with_status
 from jamsosdesa.billing.worklists import cutoff_month, non_active_next_month
@@ -175,6 +175,15 @@ def test_a_day_before_any_snapshot_says_to_refresh(admin_user):
     snapshot_refresh(clock.today())
     with pytest.raises(ServiceError, match="Belum ada potret cakupan"):
         coverage_figures(user=admin_user, region="ID", on=clock.today() - timedelta(days=1))
+
+
+@pytest.mark.usefixtures("world")
+def test_the_command_refuses_a_day_to_come_as_the_page_and_the_api_do(admin_user):
+    """`--on` a day after today gave today's figures labelled with the day asked; the API answers 422 for it."""
+    snapshot_refresh(clock.today())
+    tomorrow = clock.today() + timedelta(days=1)
+    with pytest.raises(CommandError, match="belum tiba"):
+        call_command("coverage", "--region", "33.11", "--on", tomorrow.isoformat())
 
 
 @pytest.mark.usefixtures("world")

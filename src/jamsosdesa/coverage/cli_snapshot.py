@@ -7,11 +7,11 @@ import json
 
 from django.utils.translation import gettext as _
 
-from jamsosdesa.billing.api_status import parse_day
 from jamsosdesa.core.commands import actor_for
 from jamsosdesa.core.errors import NotFound
 from jamsosdesa.core.money import thousands
 
+from .dashboard import day_asked
 from .snapshot import coverage_figures
 
 
@@ -57,7 +57,7 @@ def figures(command, options) -> None:
     from .rules import rule_for
 
     actor = actor_for(options.get("user"))
-    day = parse_day(options.get("on") or "", "--on")
+    day = day_asked(options.get("on") or "", field="--on")  # as the page and the API: a day to come is refused
     try:
         found = coverage_figures(user=actor, region=options["region"], on=day)
     except NotFound:
