@@ -17,6 +17,7 @@ from jamsosdesa.core import clock
 from jamsosdesa.core.jobs import JobStatus
 from jamsosdesa.core.months import add_months
 from jamsosdesa.coverage.models import CoverageRefresh, RefreshWatermark, Snapshot
+from jamsosdesa.coverage.models_snapshot import SnapshotKab
 from jamsosdesa.coverage.refresh import periodic_refresh, refresh_run
 from jamsosdesa.funding.services.enrolment import EnrolmentSelection, enrolment_batch_run
 from tests.billing.conftest import package, unpaid_due
@@ -255,6 +256,8 @@ def test_a_new_day_writes_every_kabupaten_and_drops_yesterday_unless_it_ends_a_m
         assert job.kab_done == [SKH, GIANYAR] and tomorrow.isoformat() in job.days_written
         days = set(Snapshot.objects.values_list("day", flat=True))
         assert tomorrow in days and (today in days) == (tomorrow.day == 1)
+        rollup_days = set(SnapshotKab.objects.values_list("day", flat=True))  # the nation reads the rollup
+        assert rollup_days == days
         assert changed_pass().days_written == []
 
 

@@ -49,7 +49,7 @@ from jamsosdesa.core.jobs import (
 from jamsosdesa.core.models import AuditEvent, AuditEventType
 
 from .models import CoverageRefresh, RefreshTrigger, RefreshWatermark, Snapshot
-from .snapshot import snapshot_refresh
+from .snapshot import snapshot_delete, snapshot_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -411,9 +411,9 @@ class _Steps:
 def _all_kabupaten(day: date) -> list[str]:
     """Every kabupaten a full write of `day` rewrites: the snapshot writer's own list (with participants, or with
     rows of that day whose people have all moved away)."""
-    from .snapshot import _kabupaten_of_participants
+    from .snapshot import kabupaten_to_write
 
-    return _kabupaten_of_participants(day)
+    return kabupaten_to_write(day)
 
 
 def _execute_full(job: CoverageRefresh, tell: Progress) -> None:
@@ -466,7 +466,7 @@ def _drop_previous_day(today: date) -> None:
     """The days kept are the month ends and today: the previous "today" goes unless it ended a month."""
     before = Snapshot.objects.filter(day__lt=today).order_by("-day").values_list("day", flat=True).first()
     if before is not None and not _is_month_end(before):
-        Snapshot.objects.filter(day=before).delete()
+        snapshot_delete(before)  # its desa rows and their kabupaten rollup alike
 
 
 def periodic_refresh() -> CoverageRefresh | None:

@@ -45,7 +45,7 @@ LEVEL_WORDS = {None: "nasional", Level.PROVINSI: "provinsi", Level.KABUPATEN: "k
                Level.KECAMATAN: "kecamatan", Level.DESA: "desa"}
 
 
-def _kabupaten_of_participants(day: date) -> list[str]:
+def kabupaten_to_write(day: date) -> list[str]:
     """Every kabupaten with participants, and every one with rows of the day (its people may all have moved away:
     its rows go)."""
     with connection.cursor() as cursor:
@@ -127,7 +127,7 @@ def snapshot_refresh(day: date | None = None, kab_codes: Iterable[str] | None = 
     from jamsosdesa.billing.status import planned_without_jit
 
     day = day or clock.today()
-    kabs = sorted(set(kab_codes)) if kab_codes is not None else _kabupaten_of_participants(day)
+    kabs = sorted(set(kab_codes)) if kab_codes is not None else kabupaten_to_write(day)
     sql, params = _insert_sql(day)
     written = 0
     for n, kab in enumerate(kabs, start=1):
