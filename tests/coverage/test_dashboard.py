@@ -297,3 +297,22 @@ def test_the_page_the_report_and_the_export_answer_in_english_too(world, admin_u
     assert client.get("/cakupan/wilayah/33.11/cetak/").status_code == 200
     sheets = xlsx_sheets(download(client, "/cakupan/wilayah/33.11/ekspor.xlsx"))
     assert len(sheets) == 5
+
+
+def test_the_page_leads_to_the_other_coverage_pages_of_its_region(world, admin_user):
+    """The menu has one "Cakupan" entry: the region's targets, working population, events, refreshes and public page
+    (and a desa's prospects) are reached from its dashboard, each link answering."""
+    import re
+
+    from tests.conftest import DESA_A
+
+    client = logged_in(admin_user)
+    for code, prospects in (("33.11", False), (DESA_A, True)):
+        html = client.get(f"/cakupan/wilayah/{code}/").content.decode()
+        more = html[html.index('id="coverage-more"'):]
+        more = more[:more.index("</p>")]
+        links = re.findall(r'href="([^"]+)"', more)
+        assert f"/cakupan/target/{code}/" in links and f"/cakupan/penduduk-bekerja/{code}/" in links
+        assert ("/cakupan/prospek/?desa=" + code in links) == prospects
+        for link in links:
+            assert client.get(link.replace("&amp;", "&")).status_code == 200, link
