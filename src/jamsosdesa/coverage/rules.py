@@ -213,6 +213,15 @@ def counted_table(region_code: str | None, on: date | None = None, *, rule: Rule
         pro_rata, pro_params = f"CASE WHEN pp.paid_months >= {n} THEN {n} ELSE pp.paid_months END", []
     marks = ", ".join(["%s"] * len(payers))
     live_allocation = not_reversed_sql("a", ReversalTarget.ALLOCATION)
+    if connection.vendor == "postgresql":
+        # One index probe per due (LATERAL with a LIMIT: not flattened into a join). As an EXISTS the planner chose a
+        # hashed subplan at national size: every allocation of the country hashed for each kabupaten's snapshot.
+        paid_join = (f"LEFT JOIN LATERAL (SELECT 1 AS hit FROM billing_allocation a WHERE a.due_id = d.id"
+                     f" AND {live_allocation} LIMIT 1) al ON TRUE")
+        paid = "al.hit IS NOT NULL"
+    else:
+        paid_join = ""
+        paid = f"EXISTS (SELECT 1 FROM billing_allocation a WHERE a.due_id = d.id AND {live_allocation})"
     sql = f"""
 WITH act AS (SELECT st.participant_id FROM ({status_sql}) st WHERE st.status = '{ACTIVE}'),
 pp AS (
@@ -222,10 +231,9 @@ pp AS (
          MAX(CASE WHEN pm.paid = 1 AND pm.funded = 1 THEN pm.month END) AS last_funded
   FROM (
     SELECT d.participant_id, d.month,
-           MIN(CASE WHEN EXISTS (SELECT 1 FROM billing_allocation a WHERE a.due_id = d.id AND {live_allocation})
-                    THEN 1 ELSE 0 END) AS paid,
+           MIN(CASE WHEN {paid} THEN 1 ELSE 0 END) AS paid,
            MAX(CASE WHEN d.payer_type IN ({marks}) THEN 1 ELSE 0 END) AS funded
-    FROM billing_due d
+    FROM billing_due d {paid_join}
     WHERE d.participant_id IN (SELECT act.participant_id FROM act)
       AND d.month <= %s AND {not_reversed_sql("d", ReversalTarget.DUE)}
     GROUP BY d.participant_id, d.month) pm

@@ -69,6 +69,17 @@ def _programmes_case(mask: str) -> str:
     return f"CASE {mask} {whens} ELSE '' END"
 
 
+def _standing_join() -> str:
+    """Each person's row of the standing cache (`s`). On PostgreSQL one index probe per person (LATERAL with a LIMIT,
+    which the planner does not flatten back into a join): as a plain
+    join the planner hashed the whole national table for every kabupaten (two sequential scans of 10,000,000 rows
+    per kabupaten: most of a full refresh's time at that size, bench/README.md "Coverage")."""
+    if connection.vendor == "postgresql":
+        return ("LEFT JOIN LATERAL (SELECT s0.first_paid, s0.last_paid FROM billing_standing s0"
+                " WHERE s0.participant_id = p.id LIMIT 1) s ON TRUE")  # LIMIT: not flattened back into a join
+    return "LEFT JOIN billing_standing s ON s.participant_id = p.id"
+
+
 def _insert_sql(day: date) -> tuple[str, Callable[[str], list]]:
     from .rules import counted_table, rule_for
 
@@ -79,7 +90,7 @@ def _insert_sql(day: date) -> tuple[str, Callable[[str], list]]:
     day_end = connection.ops.adapt_datetimefield_value(day_end_moment(day))
     lapse_last_paid = adapt(add_months(cutoff_month(day), -2))  # billing.worklists.non_active_next_month's month
     counts = ", ".join(f"SUM(CASE WHEN y.st = '{s}' THEN 1 ELSE 0 END)" for s in STATUS_COLUMNS)
-    people = ("FROM participants_participant p LEFT JOIN billing_standing s ON s.participant_id = p.id"
+    people = (f"FROM participants_participant p {_standing_join()}"
               " WHERE p.kab_code = %s AND p.created_at < %s")
     live_d, live_o = not_reversed_sql("d", ReversalTarget.DUE), not_reversed_sql("o", ReversalTarget.DUE)
     # A mover's dues of the month, billed under another kabupaten: only for people with none in this one.
