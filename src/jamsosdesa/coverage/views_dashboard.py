@@ -22,8 +22,9 @@ from jamsosdesa.core.errors import NotFound, ServiceError
 from jamsosdesa.regions.selectors import region_names
 
 from . import dashboard as service
-from .access import can_see_region, parse_region, region_code_text
+from .access import parse_region, region_code_text
 from .charts import Bar, hbars, meter
+from .views_targets import region_for_user
 
 PRINT_CHILDREN = 15  # rows of the child table on the one-page report
 
@@ -35,16 +36,6 @@ def _month_label(entry: dict) -> str:
     on = date.fromisoformat(entry["on"])
     month_end = (on + timedelta(days=1)).day == 1
     return date_format(on, "F Y") if month_end else date_format(on, "j F Y")
-
-
-def _region_for_user(request, text: str) -> str:
-    try:
-        code = parse_region(text)
-    except ServiceError:
-        raise Http404 from None
-    if not can_see_region(request.user, code):
-        raise Http404
-    return code
 
 
 @login_required
@@ -105,7 +96,7 @@ def _charts(f: dict) -> dict:
 
 def _read(request, region: str, *, events: bool = True) -> dict:
     """Everything the page and the report show: the figures of the day asked (or the message why not)."""
-    code = _region_for_user(request, region)
+    code = region_for_user(request, region)
     typed = request.GET.get("tanggal", "").strip()
     problem = ""
     try:

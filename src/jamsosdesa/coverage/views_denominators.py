@@ -15,7 +15,7 @@ from jamsosdesa.regions.selectors import region_ancestors, region_names
 from . import denominators as service
 from .access import can_set_region, region_code_text
 from .forms_denominators import DenominatorForm, DenominatorImportForm
-from .views_targets import _own_regions, _region_for_user
+from .views_targets import _own_regions, region_for_user
 
 
 def _named(rows, names) -> list:
@@ -53,7 +53,7 @@ def denominator_import(request):
 
 @login_required
 def region_denominators(request, region: str):
-    code = _region_for_user(request, region)
+    code = region_for_user(request, region)
     may_set = can_set_region(request.user, code)
     form = DenominatorForm(request.POST or None)
     if request.method == "POST":

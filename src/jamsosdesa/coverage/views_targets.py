@@ -16,7 +16,7 @@ from .access import can_see_region, can_set_region, parse_region, region_code_te
 from .forms_targets import TargetForm
 
 
-def _region_for_user(request, text: str) -> str:
+def region_for_user(request, text: str) -> str:
     """The stored code of a region the user sees, or 404 (a region that does not exist, or is not theirs)."""
     try:
         code = parse_region(text)
@@ -47,7 +47,7 @@ def target_index(request):
 
 @login_required
 def region_targets(request, region: str):
-    code = _region_for_user(request, region)
+    code = region_for_user(request, region)
     may_set = can_set_region(request.user, code)
     form = TargetForm(request.POST or None)
     if request.method == "POST":
