@@ -366,12 +366,7 @@ def refresh_execute(job_id: int, progress: Progress | None = None) -> CoverageRe
     job = job_claim(CoverageRefresh.objects.select_related("created_by"), job_id)
     if job is None:
         return CoverageRefresh.objects.get(pk=job_id)
-    report = job_reporter(job)
-
-    def tell(done: int, total: int, stage=None) -> None:
-        report(done, total, stage)
-        if progress is not None:
-            progress(done, total, stage)
+    tell = job_reporter(job, also=progress)
 
     try:
         if job.changed:

@@ -153,12 +153,7 @@ def billing_run_execute(run_id: int, progress: Progress | None = None) -> Billin
     run = job_claim(BillingRun.objects.select_related("created_by"), run_id)
     if run is None:
         return BillingRun.objects.get(pk=run_id)
-    report = job_reporter(run)
-
-    def tell(done: int, total: int, stage=None) -> None:
-        report(done, total, stage)
-        if progress is not None:
-            progress(done, total, stage)
+    tell = job_reporter(run, also=progress)
 
     try:
         _execute(run, tell)

@@ -137,12 +137,15 @@ def _progress(done: int, total: int, stage: "Stage | str | None") -> dict:
     return data
 
 
-def job_reporter(job: Job) -> Reporter:
-    """A progress callback for the worker: report(done, total, stage=None), `stage` a Stage or a msgid."""
+def job_reporter(job: Job, *, also: Reporter | None = None) -> Reporter:
+    """A progress callback for the worker: report(done, total, stage=None), `stage` a Stage or a msgid; `also`
+    is told the same (the command line's progress bar when the job runs in the command's own process)."""
     key = _key(job)
 
     def report(done: int, total: int, stage: "Stage | str | None" = None) -> None:
         cache.set(key, _progress(done, total, stage), timeout=PROGRESS_TIMEOUT)
+        if also is not None:
+            also(done, total, stage)
 
     return report
 
