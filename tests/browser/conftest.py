@@ -40,8 +40,9 @@ def reference_data(transactional_db):
     from jamsosdesa.regions.loader import regions_load
     from jamsosdesa.regions.models import Region
 
-    if not Region.objects.filter(code="33.11.11.2004").exists():
-        regions_load(prefixes=("33.11",))
+    # Sukoharjo (desa A, B, D) and Gianyar (desa C: the coverage dashboard's second kabupaten)
+    if Region.objects.filter(code__in=("33.11.11.2004", "51.04.01.2001")).count() < 2:
+        regions_load(prefixes=("33.11", "51.04"))
     occupations_load()
     if not Rate.objects.exists():  # the rules the data migration wrote are flushed with everything else
         rules_load()
