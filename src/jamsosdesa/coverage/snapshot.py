@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from math import ceil
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Min, Sum
 
@@ -140,15 +141,51 @@ def snapshot_refresh(day: date | None = None, kab_codes: Iterable[str] | None = 
     day = day or clock.today()
     kabs = sorted(set(kab_codes)) if kab_codes is not None else kabupaten_to_write(day)
     sql, params = _insert_sql(day)
-    written = 0
-    for n, kab in enumerate(kabs, start=1):
+
+    def one(kab: str) -> int:
         with planned_without_jit(), connection.cursor() as cursor:
             Snapshot.objects.filter(day=day, kab_code=kab).delete()
             cursor.execute(sql, params(kab))
-            written += max(cursor.rowcount, 0)
+            written = max(cursor.rowcount, 0)
             snapshot_rollup(day, [kab])
+        return written
+
+    workers = min(settings.COVERAGE_REFRESH_WORKERS, len(kabs))
+    if workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _side_by_side(one, kabs, workers, progress)
+    written = 0
+    for n, kab in enumerate(kabs, start=1):
+        written += one(kab)
         if progress:
             progress(n, len(kabs))
+    return written
+
+
+def _side_by_side(one: Callable[[str], int], kabs: list[str], workers: int,
+                  progress: Callable[[int, int], None] | None) -> int:
+    """`one(kab)` for every kabupaten on `workers` threads, each with its own database connection (each kabupaten its
+    own transaction, as one after the other). Only outside a transaction: a thread cannot see what the caller has not
+    committed. Progress is told here, in the caller's thread, as kabupaten finish; an exception from it (a job
+    cancelled meanwhile) cancels the kabupaten not started yet and is raised once the running ones have ended."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    from django.db import connections
+
+    def in_thread(kab: str) -> int:
+        try:
+            return one(kab)
+        finally:
+            connections.close_all()  # this thread's connection: the pool's threads end with the refresh
+
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snapshot")
+    written = 0
+    try:
+        for n, future in enumerate(as_completed([pool.submit(in_thread, kab) for kab in kabs]), start=1):
+            written += future.result()
+            if progress:
+                progress(n, len(kabs))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return written
 
 
