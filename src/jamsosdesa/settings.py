@@ -264,6 +264,8 @@ PAYMENT_MAX_AMOUNT = env_int("JAMSOSDESA_PAYMENT_MAX_AMOUNT", 25_000_000)
 PAYMENT_MAX_PAYER_AMOUNT = env_int("JAMSOSDESA_PAYMENT_MAX_PAYER_AMOUNT", 100_000_000_000)
 # The public status page: lookups per address and per NIK per hour.
 STATUS_PUBLIC_RATE = env_int("JAMSOSDESA_STATUS_PUBLIC_RATE", 20)
+# The public coverage pages: requests per address per hour.
+COVERAGE_PUBLIC_RATE = env_int("JAMSOSDESA_COVERAGE_PUBLIC_RATE", 600)
 # --- H4 prospects (issue 13 item 5): the working age of a desa's outreach list and its own denominator, in whole
 # years on the day, both bounds included, with the source the pages name beside the list.
 COVERAGE_WORKING_AGE_MIN = env_int("JAMSOSDESA_COVERAGE_WORKING_AGE_MIN", 15)

@@ -3,7 +3,8 @@ province) and /cakupan/publik/<province>/ (the province and one row per kabupate
 
 They read only the snapshot through coverage.public (cached per snapshot day), may be kept by a proxy or browser
 for PUBLIC_CACHE_SECONDS (`Cache-Control: public`; `private` on a first visit, see `_page`), and count requests
-per client address (core.ratelimit; beyond PUBLIC_RATE an hour: 429). Any code that is not a province: 404."""
+per client address (core.ratelimit; beyond settings.COVERAGE_PUBLIC_RATE an hour: 429). Any code that is not a
+province: 404."""
 
 from datetime import date
 
@@ -17,12 +18,9 @@ from jamsosdesa.core.ratelimit import over_limit
 
 from .public import PUBLIC_CACHE_SECONDS, localized, public_figures
 
-PUBLIC_RATE = 600  # requests an hour per client address (settings.COVERAGE_PUBLIC_RATE overrides)
-
 
 def _limited(request):
-    rate = getattr(settings, "COVERAGE_PUBLIC_RATE", PUBLIC_RATE)
-    if over_limit("coverage-public", client_address(request) or "-", limit=rate):
+    if over_limit("coverage-public", client_address(request) or "-", limit=settings.COVERAGE_PUBLIC_RATE):
         response = render(request, "coverage/public_limited.html", status=429)
         response["Cache-Control"] = "no-store"
         response["Retry-After"] = "3600"
