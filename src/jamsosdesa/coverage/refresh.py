@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.apps import apps
 from django.db import IntegrityError, connection, transaction
@@ -47,6 +47,7 @@ from jamsosdesa.core.jobs import (
     jobs_expire_stale,
 )
 from jamsosdesa.core.models import AuditEvent, AuditEventType
+from jamsosdesa.core.months import add_months
 
 from .models import CoverageRefresh, RefreshTrigger, RefreshWatermark, Snapshot
 from .snapshot import snapshot_delete, snapshot_refresh
@@ -229,16 +230,13 @@ def _month_end_before(day: date) -> date:
 def _month_end_missing(today: date) -> bool:
     """The previous month's last day has no snapshot though someone was registered by then (without anyone, its
     snapshot would stay empty, and missing, at every pass)."""
-    from zoneinfo import ZoneInfo
-
-    from django.conf import settings
-
+    from jamsosdesa.billing.status import day_end_moment
     from jamsosdesa.participants.models import Participant
 
-    if Snapshot.objects.filter(day=_month_end_before(today)).exists():
+    end = _month_end_before(today)
+    if Snapshot.objects.filter(day=end).exists():
         return False
-    start = datetime.combine(today.replace(day=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
-    return Participant.objects.filter(created_at__lt=start).exists()
+    return Participant.objects.filter(created_at__lt=day_end_moment(end)).exists()
 
 
 def _is_month_end(day: date) -> bool:
@@ -489,9 +487,8 @@ def demo_snapshot() -> None:
     if first is not None:
         month = first
         while month < today.replace(day=1):
-            nxt = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-            days.append(nxt - timedelta(days=1))
-            month = nxt
+            month = add_months(month, 1)
+            days.append(month - timedelta(days=1))
     for day in [*days[-12:], today]:
         refresh_run(actor=None, day=day, trigger=RefreshTrigger.CLI)
 
