@@ -109,3 +109,7 @@ api.add_router("/", billing_bpjs_router, tags=["pencocokan BPJS"])
 from jamsosdesa.coverage.api import router as coverage_router  # noqa: E402
 
 api.add_router("/", coverage_router, tags=["cakupan"])
+
+from jamsosdesa.agents.api import router as agents_router  # noqa: E402
+
+api.add_router("/", agents_router, tags=["agen PERISAI"])

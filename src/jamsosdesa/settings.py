@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "jamsosdesa.funding",
     "jamsosdesa.billing",
     "jamsosdesa.coverage",
+    "jamsosdesa.agents",
     "django_tasks",
     "django_tasks_db",
 ]

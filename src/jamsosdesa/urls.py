@@ -29,6 +29,7 @@ urlpatterns = [
     path("skema/", include("jamsosdesa.funding.urls")),
     path("tagihan/", include("jamsosdesa.billing.urls")),
     path("cakupan/", include("jamsosdesa.coverage.urls")),
+    path("agen/", include("jamsosdesa.agents.urls")),
     path("peserta/ekspor.<str:fmt>", participants_export, name="participants_export"),
     path("wilayah/cari/", region_search_partial, name="region_search"),
     # A worker checks their own protection, without an account (billing: status on a date).

@@ -24,7 +24,8 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
 # Regions like the demo's, inside the area the browser tests load (Kab. Sukoharjo).
 REGIONS = {Role.NATIONAL_ADMIN: [], Role.BRANCH_OFFICER: ["33.11"], Role.DISTRICT_OFFICIAL: ["33.11"],
-           Role.VILLAGE_OPERATOR: [DESA_A], Role.PERISAI_AGENT: [DESA_A, DESA_B]}
+           Role.VILLAGE_OPERATOR: [DESA_A], Role.PERISAI_AGENT: [DESA_A, DESA_B],
+           Role.WADAH_MANAGER: [DESA_A, DESA_B]}
 IMPORT_CSV = ("nik;nama;tanggal_lahir;jenis_kelamin;alamat\n"
               "3311110505900003;Sugeng Riyadi;05-05-1990;L;Dusun Krajan\n"
               "3311113102900001;Salah Tanggal Lahirnya Karena Februari Tidak Punya Tanggal 31;31-02-1990;L;-\n")

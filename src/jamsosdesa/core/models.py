@@ -45,6 +45,25 @@ class AuditEventType(models.TextChoices):
     COUNTING_RULE_CHANGED = "counting_rule.changed", _("aturan penghitungan cakupan diubah")
     COVERAGE_EXPORTED = "coverage.exported", _("laporan cakupan diekspor")
 
+    # --- issue 14: PERISAI agents, their wadah, collections, deposits and incentives
+    AGENT_RULES_CHANGED = "agent_rules.changed", _("aturan agen PERISAI diubah")
+    WADAH_CREATED = "wadah.created", _("wadah PERISAI dicatat")
+    WADAH_UPDATED = "wadah.updated", _("data wadah PERISAI diubah")
+    AGENT_CREATED = "agent.created", _("agen PERISAI dicatat")
+    AGENT_UPDATED = "agent.updated", _("data agen PERISAI diubah")
+    AGENT_DEACTIVATED = "agent.deactivated", _("agen PERISAI dinonaktifkan")
+    AGENT_REACTIVATED = "agent.reactivated", _("agen PERISAI diaktifkan kembali")
+    AGENT_EXPORTED = "agent.exported", _("data agen PERISAI diekspor")
+    COLLECTION_RECORDED = "collection.recorded", _("setoran tunai peserta ke agen dicatat")
+    COLLECTION_REVERSED = "collection.reversed", _("penagihan agen dibatalkan")
+    DEPOSIT_RECORDED = "deposit.recorded", _("penyetoran agen ke BPJS dicatat")
+    DEPOSIT_REVERSED = "deposit.reversed", _("penyetoran agen dibatalkan")
+    DEPOSITS_IMPORTED = "deposit.imported", _("penyetoran agen diimpor dari rekening koran")
+    INCENTIVE_RULE_CHANGED = "incentive_rule.changed", _("aturan insentif agen diubah")
+    INCENTIVE_RUN_FINISHED = "incentive_run.finished", _("perhitungan insentif bulanan selesai")
+    INCENTIVE_EXPORTED = "incentive.exported", _("laporan insentif diekspor")
+    OFFLINE_SUBMISSION_RECEIVED = "offline_submission.received", _("kiriman luring dari ponsel agen diterima")
+
     @property
     def object_type(self) -> str:
         return self.value.split(".", 1)[0]

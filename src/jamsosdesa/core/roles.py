@@ -11,3 +11,4 @@ class Role(models.TextChoices):
     DISTRICT_OFFICIAL = "district_official", _("Pejabat kabupaten/kota")
     VILLAGE_OPERATOR = "village_operator", _("Operator desa")
     PERISAI_AGENT = "perisai_agent", _("Agen PERISAI")
+    WADAH_MANAGER = "wadah_manager", _("Pengelola wadah PERISAI")

@@ -33,6 +33,7 @@ USERS = [
     ("operator.krajan", Role.VILLAGE_OPERATOR, [KRAJAN], "Operator Desa Krajan, Gatak, Sukoharjo"),
     ("operator.sanggung", Role.VILLAGE_OPERATOR, [OTHER_GATAK_DESA], "Operator Desa Sanggung, Gatak, Sukoharjo"),
     ("agen.krajan", Role.PERISAI_AGENT, [KRAJAN, OTHER_GATAK_DESA], "Agen PERISAI (BUMDes) Krajan & Sanggung"),
+    ("wadah.krajan", Role.WADAH_MANAGER, [KRAJAN, OTHER_GATAK_DESA], "Pengelola wadah PERISAI BUMDes Krajan"),
 ]
 
 

@@ -1,0 +1,14 @@
+"""The PERISAI agents API: one router that the project's API mounts; each part of issue 14 adds its own router."""
+
+from ninja import Router
+
+router = Router()
+
+# --- H-A wadah and agents
+# --- end H-A
+# --- H-B collections and deposits
+# --- end H-B
+# --- H-C incentives
+# --- end H-C
+# --- H-D offline field app
+# --- end H-D

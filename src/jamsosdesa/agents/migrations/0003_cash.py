@@ -1,0 +1,8 @@
+# Reserved for helper H-B of issue 14: its models' operations go here (and only its own).
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("agents", "0002_wadah_more")]
+
+    operations = []

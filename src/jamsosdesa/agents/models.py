@@ -1,0 +1,11 @@
+"""PERISAI agents (issue 14; design in docs/design/agents.md). The models live in one module per part and are
+gathered here so Django finds them."""
+
+from .models_wadah import Agent, AgentRules, AgentStatus, DeactivationReason, Wadah, WadahKind  # noqa: F401
+
+# --- H-B collections and deposits
+# --- end H-B
+# --- H-C incentives
+# --- end H-C
+# --- H-D offline field app
+# --- end H-D
