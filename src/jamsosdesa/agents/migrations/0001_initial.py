@@ -3,7 +3,18 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
+import datetime
+
 from django.db import migrations, models
+
+
+def default_rules(apps, schema_editor):
+    """The programme's numbers as BPJS describes them (2022 directors' rules on PERISAI; practice, editable)."""
+    apps.get_model("agents", "AgentRules").objects.get_or_create(
+        valid_from=datetime.date(2022, 1, 1),
+        defaults={"min_active_agents": 5, "idle_months": 3, "reactivate_after_months": 6, "pks_max_months": 12,
+                  "deposit_due_days": 2,
+                  "source": "Peraturan Direksi BPJS Ketenagakerjaan 2022 tentang PERISAI (praktik; dapat diubah)"})
 
 
 class Migration(migrations.Migration):
@@ -121,4 +132,5 @@ class Migration(migrations.Migration):
             model_name='agent',
             constraint=models.UniqueConstraint(fields=('participant',), name='agent_participant_unique'),
         ),
+        migrations.RunPython(default_rules, migrations.RunPython.noop),
     ]
