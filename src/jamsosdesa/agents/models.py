@@ -4,6 +4,8 @@ gathered here so Django finds them."""
 from .models_wadah import Agent, AgentRules, AgentStatus, DeactivationReason, Wadah, WadahKind  # noqa: F401
 
 # --- H-B collections and deposits
+# isort: split
+from .models_cash import Collection, Deposit, DepositChannel, DepositReversal, DepositSettlement  # noqa: F401
 # --- end H-B
 # --- H-C incentives
 # --- end H-C
