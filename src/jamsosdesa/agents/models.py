@@ -10,4 +10,5 @@ from .models_cash import Collection, Deposit, DepositChannel, DepositReversal, D
 # --- H-C incentives
 # --- end H-C
 # --- H-D offline field app
+from .models_offline import ClientSubmission, SubmissionKind, SubmissionOutcome  # noqa: F401, E402
 # --- end H-D
