@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from jamsosdesa.billing.views_statements import xlsx_download
 from jamsosdesa.core import clock
 from jamsosdesa.core.access import sees_everything, user_region_codes
+from jamsosdesa.core.charts import Bar, hbars, meter
 from jamsosdesa.core.errors import NotFound, ServiceError
 from jamsosdesa.regions.selectors import region_names
 
 from . import dashboard as service
 from .access import parse_region, region_code_text
-from .charts import Bar, hbars, meter
 from .views_targets import region_for_user
 
 PRINT_CHILDREN = 15  # rows of the child table on the one-page report

@@ -1,4 +1,5 @@
-"""Server-rendered SVG charts for the coverage dashboard and its A4 report (no JavaScript chart library).
+"""Server-rendered SVG charts (no JavaScript chart library): the coverage dashboard and its A4 report, the PERISAI
+agents' rankings.
 
 Every chart is a list of horizontal bars, each with its label written above it at the left and its number above
 it at the right edge: read at a glance, never by colour alone, and the same pixel size of text on a 360-px phone
