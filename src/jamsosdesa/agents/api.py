@@ -9,6 +9,9 @@ router = Router()
 # --- H-B collections and deposits
 # --- end H-B
 # --- H-C incentives
+from .api_incentives import router as incentives_router  # noqa: E402
+
+router.add_router("", incentives_router)
 # --- end H-C
 # --- H-D offline field app
 # --- end H-D

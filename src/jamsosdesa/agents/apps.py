@@ -14,6 +14,7 @@ class AgentsConfig(AppConfig):
         # --- H-B collections and deposits
         # --- end H-B
         # --- H-C incentives
+        from . import admin_incentives  # noqa: F401 (the rules in the admin site)
         # --- end H-C
         # --- H-D offline field app
         # --- end H-D

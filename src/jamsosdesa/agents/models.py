@@ -8,6 +8,10 @@ from .models_wadah import Agent, AgentRules, AgentStatus, DeactivationReason, Wa
 from .models_cash import Collection, Deposit, DepositChannel, DepositReversal, DepositSettlement  # noqa: F401
 # --- end H-B
 # --- H-C incentives
+# isort: split
+from .models_incentives import IncentiveKind, IncentiveLine, IncentiveRule, IncentiveRun  # noqa: F401, E402
+
+# isort: split
 # --- end H-C
 # --- H-D offline field app
 from .models_offline import ClientSubmission, SubmissionKind, SubmissionOutcome  # noqa: F401, E402

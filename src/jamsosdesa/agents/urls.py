@@ -11,6 +11,18 @@ urlpatterns = [
 # --- H-B collections and deposits
 # --- end H-B
 # --- H-C incentives
+from . import views_incentives as inc  # noqa: E402
+
+urlpatterns += [
+    path("insentif/", inc.incentive_runs, name="incentive_runs"),
+    path("insentif/jalankan/", inc.incentive_run_start, name="incentive_run_start"),
+    path("insentif/aturan/", inc.incentive_rules, name="incentive_rules"),
+    path("insentif/<int:pk>/", inc.incentive_run, name="incentive_run"),
+    path("<int:pk>/insentif/<str:month>/", inc.incentive_agent, name="incentive_agent"),
+    path("<int:pk>/insentif/<str:month>.xlsx", inc.incentive_agent_export, name="incentive_agent_export"),
+    path("wadah/<int:pk>/insentif/<str:month>/", inc.incentive_wadah, name="incentive_wadah"),
+    path("wadah/<int:pk>/insentif/<str:month>.xlsx", inc.incentive_wadah_export, name="incentive_wadah_export"),
+]
 # --- end H-C
 # --- H-D offline field app
 # --- end H-D
