@@ -256,6 +256,10 @@ PAGES = {
     # the public coverage pages: no login, aggregates only
     "coverage:public": Url("/cakupan/publik/", get=expect(200, anonymous=200)),
     "coverage:public_province": Url("/cakupan/publik/33/", get=expect(200, anonymous=200)),
+    # H-E the agents' ranking of a kabupaten: the national admin any, a branch officer its own (Klaten's is not
+    # Sukoharjo), a wadah manager its wadah's; everyone else (an agent too) meets 404
+    "agents:rankings": Url("/agen/peringkat/?kab=33.11", get=expect(404, **{ADMIN: 200})),
+    "agents:rankings_export": Url("/agen/peringkat/ekspor.xlsx?kab=33.11", get=expect(404, **{ADMIN: 200})),
 }
 # The admin site (reference data) is for staff: the national admin. Every admin URL name is covered by this
 # one rule; its index and every model's list are asked.
@@ -648,6 +652,8 @@ API = {
     # (a refresh rewrites snapshot rows only, none of the registry, money or audit rows the matrix compares)
     "POST /api/v1/coverage/refreshes": Op("/coverage/refreshes", api_expect(403, **{ADMIN: 201}), {}),
     "GET /api/v1/coverage/refreshes/{pk}": Op("/coverage/refreshes/{refresh}", api_expect(200)),
+    # H-E the agents' ranking (see the pages)
+    "GET /api/v1/agents/rankings": Op("/agents/rankings?kab=33.11", api_expect(404, **{ADMIN: 200})),
 }
 
 

@@ -15,3 +15,8 @@ router.add_router("", incentives_router)
 # --- end H-C
 # --- H-D offline field app
 # --- end H-D
+# --- H-E rankings
+from .api_rankings import router as rankings_router  # noqa: E402
+
+router.add_router("", rankings_router)
+# --- end H-E

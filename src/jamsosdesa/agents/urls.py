@@ -26,3 +26,11 @@ urlpatterns += [
 # --- end H-C
 # --- H-D offline field app
 # --- end H-D
+# --- H-E rankings
+from . import views_rankings  # noqa: E402
+
+urlpatterns += [
+    path("peringkat/", views_rankings.rankings, name="rankings"),
+    path("peringkat/ekspor.xlsx", views_rankings.rankings_export, name="rankings_export"),
+]
+# --- end H-E

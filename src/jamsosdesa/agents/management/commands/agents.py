@@ -13,6 +13,9 @@ PARTS: list[str] = []  # module names under jamsosdesa.agents: cli_<part>
 # --- end H-A
 # --- H-B collections and deposits
 # --- end H-B
+# --- H-E rankings
+PARTS.append("rankings")
+# --- end H-E
 
 
 class Command(BaseCommand):
