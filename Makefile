@@ -31,14 +31,18 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@
 
-# Third-party CSS/JS come from npm at install time (package-lock.json pins them); never copied into git.
+# Third-party CSS/JS come from npm at install time (package-lock.json pins them); never copied into git. Workbox
+# (the agents' field app's service worker) loads its modules from static/vendor/workbox/, never from a CDN.
 assets: $(VENDOR)/htmx.min.js
 
 $(VENDOR)/htmx.min.js: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --no-audit --no-fund --silent && mkdir -p $(VENDOR) && \
 	  cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/ && \
-	  cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/ ; \
+	  cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/ && \
+	  mkdir -p $(VENDOR)/workbox && \
+	  cp node_modules/workbox-sw/build/workbox-sw.js node_modules/workbox-*/build/workbox-*.prod.js \
+	     $(VENDOR)/workbox/ ; \
 	else echo "npm not found: pages work, but without the htmx and Pico assets"; fi
 
 test: install-dev  ## the whole suite on the database in DATABASE_URL (default: SQLite)

@@ -256,6 +256,19 @@ PAGES = {
     # the public coverage pages: no login, aggregates only
     "coverage:public": Url("/cakupan/publik/", get=expect(200, anonymous=200)),
     "coverage:public_province": Url("/cakupan/publik/33/", get=expect(200, anonymous=200)),
+    # issue 14 H-D: the agent's field app (404 for every other role); a form posted without JavaScript is stored
+    # as the phone's submission would be (the matrix's agent has no wadah: refused, and the refusal is kept)
+    "agents:field_home": Url("/agen/lapangan/", get=expect(404, **{AGENT: 200})),
+    "agents:field_register": Url("/agen/lapangan/daftar/", get=expect(404, **{AGENT: 200}),
+                                 post=expect(404, **{AGENT: 302}), data={**NEW_FORM, "client_token": "matrix-reg-1"},
+                                 changes=(AGENT,), must_change=True),
+    "agents:field_collect": Url("/agen/lapangan/tagih/", get=expect(404, **{AGENT: 200}),
+                                post=expect(404, **{AGENT: 302}), changes=(AGENT,), must_change=True,
+                                data={"nik": "{nik}", "months": "1", "collected_on": "{today}",
+                                      "client_token": "matrix-col-1"}),
+    "agents:field_outbox": Url("/agen/lapangan/kiriman/", get=expect(404, **{AGENT: 200})),
+    "agents:field_sw": Url("/agen/lapangan/sw.js", get=expect(404, **{AGENT: 200})),
+    "agents:field_manifest": Url("/agen/lapangan/manifest.webmanifest", get=expect(200, anonymous=200)),
     # H-E the agents' ranking of a kabupaten: the national admin any, a branch officer its own (Klaten's is not
     # Sukoharjo), a wadah manager its wadah's; everyone else (an agent too) meets 404
     "agents:rankings": Url("/agen/peringkat/?kab=33.11", get=expect(404, **{ADMIN: 200})),
@@ -652,6 +665,12 @@ API = {
     # (a refresh rewrites snapshot rows only, none of the registry, money or audit rows the matrix compares)
     "POST /api/v1/coverage/refreshes": Op("/coverage/refreshes", api_expect(403, **{ADMIN: 201}), {}),
     "GET /api/v1/coverage/refreshes/{pk}": Op("/coverage/refreshes/{refresh}", api_expect(200)),
+    # issue 14 H-D: the field app's submissions, the agent's own (404 for every other role)
+    "POST /api/v1/agents/field/submissions": Op(
+        "/agents/field/submissions", api_expect(404, **{AGENT: 201}),
+        {"token": "matrix-api-1", "kind": "registration", "data": {"nik": "3311110606900001", "full_name": "Joko"}},
+        changes=(AGENT,)),
+    "GET /api/v1/agents/field/submissions": Op("/agents/field/submissions", api_expect(404, **{AGENT: 200})),
     # H-E the agents' ranking (see the pages)
     "GET /api/v1/agents/rankings": Op("/agents/rankings?kab=33.11", api_expect(404, **{ADMIN: 200})),
 }

@@ -14,6 +14,9 @@ from .api_incentives import router as incentives_router  # noqa: E402
 router.add_router("", incentives_router)
 # --- end H-C
 # --- H-D offline field app
+from .api_field import router as field_router  # noqa: E402
+
+router.add_router("", field_router)
 # --- end H-D
 # --- H-E rankings
 from .api_rankings import router as rankings_router  # noqa: E402

@@ -25,6 +25,16 @@ urlpatterns += [
 ]
 # --- end H-C
 # --- H-D offline field app
+from . import views_field  # noqa: E402
+
+urlpatterns += [
+    path("lapangan/", views_field.field_home, name="field_home"),
+    path("lapangan/daftar/", views_field.field_register, name="field_register"),
+    path("lapangan/tagih/", views_field.field_collect, name="field_collect"),
+    path("lapangan/kiriman/", views_field.field_outbox, name="field_outbox"),
+    path("lapangan/sw.js", views_field.field_service_worker, name="field_sw"),
+    path("lapangan/manifest.webmanifest", views_field.field_manifest, name="field_manifest"),
+]
 # --- end H-D
 # --- H-E rankings
 from . import views_rankings  # noqa: E402

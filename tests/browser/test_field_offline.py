@@ -1,0 +1,75 @@
+"""The agent's field app on a phone with no signal (issue 14 part D): the service worker keeps the forms, a
+registration entered offline waits on the phone with its client token and is sent when the connection returns,
+making the participant exactly once. JAMSOSDESA_SCREENSHOT_DIR=dir keeps the 360-px screenshots."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from jamsosdesa.agents.models import ClientSubmission
+from jamsosdesa.participants.models import Participant
+from tests.agents.field.conftest import make_field_agent
+from tests.browser.conftest import log_in
+from tests.browser.test_phone_layout import MEASURE
+
+pytestmark = pytest.mark.browser
+API = "**/api/v1/agents/field/submissions"
+
+
+def _unplugged(route):
+    """No network for the service worker either (Chromium's offline emulation covers only the pages)."""
+    route.abort("internetdisconnected")
+
+
+def _fits_the_phone(page, what: str) -> None:
+    found = page.evaluate(MEASURE)
+    assert found["width"] <= 360 and found["covered"] == [], (what, found)
+    folder = os.environ.get("JAMSOSDESA_SCREENSHOT_DIR")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"field_{what}.png"), full_page=True)
+
+
+def test_a_registration_entered_offline_is_sent_once_when_the_signal_returns(page):
+    agent = make_field_agent("agen_hp")
+    log_in(page, "agen_hp")
+    page.goto(page.base_url + "/agen/lapangan/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")  # installed, with the forms kept
+    _fits_the_phone(page, "home")
+
+    context = page.context
+    context.route(API, _unplugged)
+    context.set_offline(True)
+    page.goto(page.base_url + "/agen/lapangan/daftar/")  # from the phone: no signal
+    page.wait_for_selector("#field-net >> text=Tanpa sinyal")
+    page.fill("#id_nik", "3311114506900001")
+    page.fill("#id_full_name", "Sri Lestari")
+    page.fill("#id_birth_date", "1990-06-05")
+    page.check("input[name=sex][value=P]")
+    page.fill("#id_declared_income", "1000000")
+    page.fill("#id_heir_name", "Budi Santoso")
+    page.select_option("#id_heir_relation", "spouse")
+    _fits_the_phone(page, "register")
+    page.click("text=Simpan pendaftaran")
+    page.wait_for_selector("#field-result >> text=Tersimpan di HP")
+
+    page.click(".field-tabs >> text=Kiriman")
+    page.wait_for_selector("#field-local-list >> text=Menunggu dikirim")
+    assert page.is_visible("#field-local-list >> text=Sri Lestari")
+    assert page.inner_text("#field-queued-count") == "1"
+    _fits_the_phone(page, "outbox_offline")
+    assert not Participant.objects.filter(nik="3311114506900001").exists()
+
+    context.unroute(API, _unplugged)
+    context.set_offline(False)  # the page's 'online' listener sends what waits
+    page.wait_for_selector("#field-local-list >> text=Terkirim", timeout=20_000)
+    page.wait_for_timeout(1500)  # and whatever the service worker's queue replays meanwhile
+    page.click("#field-send-now")  # sending again changes nothing
+    page.wait_for_timeout(1000)
+    page.reload()
+    page.wait_for_selector("#field-server-list >> text=Sri Lestari")
+    _fits_the_phone(page, "outbox_sent")
+    assert Participant.objects.filter(nik="3311114506900001").count() == 1
+    person = Participant.objects.get(nik="3311114506900001")
+    assert person.registered_by == agent.user and person.heirs.get().name == "Budi Santoso"
+    assert ClientSubmission.objects.filter(user=agent.user).count() == 1
