@@ -273,6 +273,17 @@ PAGES = {
     # Sukoharjo), a wadah manager its wadah's; everyone else (an agent too) meets 404
     "agents:rankings": Url("/agen/peringkat/?kab=33.11", get=expect(404, **{ADMIN: 200})),
     "agents:rankings_export": Url("/agen/peringkat/ekspor.xlsx?kab=33.11", get=expect(404, **{ADMIN: 200})),
+    # issue 14 H-B: the cash pages are for agents (their own), wadah managers and branch officers (their agents') and
+    # national admins; anyone else meets 404. Desa A's participant has no package of its own: the agent's collection
+    # is refused on the form (200, nothing written). No collection exists in this world: every receipt answers 404.
+    "agents:collections": Url("/agen/penagihan/", get=expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200}),
+                              post=expect(404, **{AGENT: 200}),
+                              data={"nik": "{nik}", "months": "1", "token": "matrix-cash-1"}),
+    "agents:receipt": Url("/agen/kuitansi/KW-3311-000000-00001/", get=expect(404)),
+    "agents:cash_in_transit": Url("/agen/uang-belum-disetor/",
+                                  get=expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200})),
+    "agents:cash_export": Url("/agen/uang-belum-disetor/ekspor.xlsx",
+                              get=expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200})),
 }
 # The admin site (reference data) is for staff: the national admin. Every admin URL name is covered by this
 # one rule; its index and every model's list are asked.
@@ -673,6 +684,17 @@ API = {
     "GET /api/v1/agents/field/submissions": Op("/agents/field/submissions", api_expect(404, **{AGENT: 200})),
     # H-E the agents' ranking (see the pages)
     "GET /api/v1/agents/rankings": Op("/agents/rankings?kab=33.11", api_expect(404, **{ADMIN: 200})),
+    # issue 14 H-B (see the pages): only an agent collects (desa A's participant has no package: 409); deposits are
+    # recorded by the branch and national admins (the agent has collected nothing: a deposit is too large, 422; the
+    # Klaten branch does not see a Sukoharjo agent: 404)
+    "POST /api/v1/agent-collections": Op("/agent-collections", api_expect(403, **{AGENT: 409}),
+                                         {"nik": "{nik}", "months": 1}),
+    "GET /api/v1/agent-collections": Op("/agent-collections", api_expect(404, **{ADMIN: 200, BRANCH: 200,
+                                                                                 AGENT: 200})),
+    "POST /api/v1/agent-deposits": Op("/agent-deposits", api_expect(403, **{ADMIN: 422, BRANCH: 404}),
+                                      {"agent": "agen.krajan", "channel": "bank", "reference": "M-1", "amount": 1000}),
+    "GET /api/v1/agent-deposits": Op("/agent-deposits", api_expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200})),
+    "GET /api/v1/agent-cash": Op("/agent-cash", api_expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200})),
 }
 
 

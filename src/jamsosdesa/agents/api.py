@@ -7,6 +7,9 @@ router = Router()
 # --- H-A wadah and agents
 # --- end H-A
 # --- H-B collections and deposits
+from .api_cash import router as cash_router  # noqa: E402
+
+router.add_router("", cash_router)
 # --- end H-B
 # --- H-C incentives
 from .api_incentives import router as incentives_router  # noqa: E402

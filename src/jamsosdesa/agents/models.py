@@ -6,6 +6,8 @@ from .models_wadah import Agent, AgentRules, AgentStatus, DeactivationReason, Wa
 # --- H-B collections and deposits
 # isort: split
 from .models_cash import Collection, Deposit, DepositChannel, DepositReversal, DepositSettlement  # noqa: F401
+
+# isort: split
 # --- end H-B
 # --- H-C incentives
 # isort: split

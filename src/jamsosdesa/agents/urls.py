@@ -9,6 +9,14 @@ urlpatterns = [
 # --- H-A wadah and agents
 # --- end H-A
 # --- H-B collections and deposits
+from . import views_cash  # noqa: E402
+
+urlpatterns += [
+    path("penagihan/", views_cash.collections, name="collections"),
+    path("kuitansi/<str:number>/", views_cash.receipt, name="receipt"),
+    path("uang-belum-disetor/", views_cash.cash_list, name="cash_in_transit"),
+    path("uang-belum-disetor/ekspor.xlsx", views_cash.cash_export, name="cash_export"),
+]
 # --- end H-B
 # --- H-C incentives
 from . import views_incentives as inc  # noqa: E402

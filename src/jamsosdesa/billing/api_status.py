@@ -23,6 +23,14 @@ class PolicyOut(Schema):
     source: str = Field(..., description="The letter or rule the policy comes from ('settings': the installation's)")
 
 
+class OverlayOut(Schema):
+    kind: str = Field(..., description="e.g. at_risk: an agent collected the money and has not deposited it yet")
+    label: str
+    message: str
+    protected: bool = Field(..., description="Whether the person still counts as protected while it holds")
+    since: date | None
+
+
 class StatusOut(Schema):
     participant_id: int
     status: str = Field(..., description=" | ".join(STATUSES))
@@ -35,6 +43,7 @@ class StatusOut(Schema):
     covered_if_paid_by: date | None = Field(..., description="Lenient arrears: covered if paid before this day")
     months_unpaid: int
     policy: PolicyOut
+    overlays: list[OverlayOut] = Field([], description="Added by other packages (billing.overlays), e.g. at risk")
 
 
 def parse_day(text: str | None, field: str = "on") -> date:
@@ -61,4 +70,7 @@ def participant_status(request, pk: int, on: str = ""):
     participant = billing_participant(request.user, pk=pk)
     if participant is None:
         raise Http404
-    return {"participant_id": participant.pk, **status_of(participant, day).as_dict()}
+    from .overlays import overlays_of
+
+    return {"participant_id": participant.pk, **status_of(participant, day).as_dict(),
+            "overlays": [o.as_dict() for o in overlays_of(participant.pk, day)]}

@@ -218,4 +218,8 @@ def ledger_check() -> list[Failure]:
                 failures.append(Failure(invariant=number, name=name, title=title, count=len(rows),
                                         rows=[{k: _plain(v) for k, v in zip(names, row, strict=True)}
                                               for row in rows[:SHOWN]]))
+    from .overlays import ledger_invariants  # the packages above billing add theirs (agents' cash, issue 14)
+
+    for entry in ledger_invariants:
+        failures.extend(entry())
     return failures

@@ -31,8 +31,11 @@ BADGE = {ACTIVE: "on", ARREARS: "warn", NON_ACTIVE: "off", NOT_STARTED: "", ENDE
 
 def participant_status_panel(*, user, participant) -> dict:
     """The panel's data: the person's status today (the page is already scoped to people the user sees)."""
+    from .overlays import overlays_of
+
     status = status_of(participant)
-    return {"status": status, "badge": BADGE[status.status], "policy": status.policy}
+    return {"status": status, "badge": BADGE[status.status], "policy": status.policy,
+            "overlays": overlays_of(participant.pk, status.on)}
 
 
 def protection_filter(qs: QuerySet, value: str, *, user) -> QuerySet:

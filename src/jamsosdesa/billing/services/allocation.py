@@ -286,3 +286,41 @@ def apply_credit_to_new_dues(*, run, kab_code: str) -> int:
         done = allocate(holder_type, holder_id, actor=actor, run=run, ahead=False)
         applied += done.total
     return applied
+
+
+def months_to_pay(participant_id: int, count: int, *, book=None) -> list[tuple[date, int]]:
+    """The next `count` months a person's payment would pay, oldest first, with each month's price: the unpaid dues
+    of its package(s), then the open package's months ahead as `allocate` would bill them (up to this month +
+    BILLING_MAX_MONTHS_AHEAD - 1). Fewer when fewer are payable (none: nothing is left to pay). For a door that sells
+    whole months (an agent's cash collection); the caller holds `lock_holder`. Bills missing months between this
+    month and the latest billed one, as `allocate` does first."""
+    from .dues import membership_price
+
+    book = _bill_gaps(participant_id, book)
+    found: dict[date, int] = {}
+    for due in unpaid_dues(HolderType.PARTICIPANT, participant_id):
+        if due.month not in found and len(found) == count:
+            return list(found.items())
+        found[due.month] = found.get(due.month, 0) + due.amount
+    membership = _open_package(participant_id)
+    if membership is None or len(found) >= count:
+        return list(found.items())
+    from jamsosdesa.contributions.book import rate_book
+
+    book = book or rate_book()
+    limit = add_months(clock.this_month(), settings.BILLING_MAX_MONTHS_AHEAD - 1)
+    left = _last_billable_month(participant_id)
+    if left is not None and left < limit:
+        limit = left
+    billed = set(Due.objects.filter(participant_id=participant_id, membership_id=membership.pk)
+                 .values_list("month", flat=True))
+    month = max(membership.first_month, clock.this_month())
+    while month <= limit and len(found) < count:
+        if month not in billed:
+            priced = membership_price(membership, month, book=book)
+            if priced.error:
+                break  # no rate yet for that month
+            if priced.total:
+                found[month] = priced.total
+        month = add_months(month, 1)
+    return list(found.items())

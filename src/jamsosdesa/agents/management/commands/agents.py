@@ -12,6 +12,7 @@ PARTS: list[str] = []  # module names under jamsosdesa.agents: cli_<part>
 # --- H-A wadah and agents
 # --- end H-A
 # --- H-B collections and deposits
+PARTS.append("cash")
 # --- end H-B
 # --- H-E rankings
 PARTS.append("rankings")

@@ -1,0 +1,82 @@
+"""What packages above billing add to a person's protection status without billing importing them (core.registry):
+
+- `status_overlays`: a word on top of the derived status, e.g. "at risk" when an agent collected the money and has
+  not deposited it yet (issue 14). The derived status itself (`status.derive`) is unchanged; the participant's
+  status panel, the status API and the public check show the overlays beside it. Each entry is a function
+  `(participant_ids, on) -> {participant id: StatusOverlay}`, set-based: one query for a list or for one person.
+- `receipt_checks`: the public page's check of a receipt's verification code (an agent's cash receipt). Each entry
+  is a function `(code, on) -> ReceiptCheck | None`.
+- `ledger_invariants`: more invariants for `ledger check` (billing.check), each a function returning the failures
+  it finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from jamsosdesa.core.registry import Registry
+
+
+@dataclass(frozen=True)
+class StatusOverlay:
+    kind: str  # a short key, e.g. "at_risk"
+    label: str  # the badge's word, e.g. "Berisiko"
+    message: str  # the sentence shown to the person and to staff
+    protected: bool = False  # whether the person still counts as protected while it holds
+    since: date | None = None
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "label": str(self.label), "message": str(self.message),
+                "protected": self.protected, "since": self.since.isoformat() if self.since else None}
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    """What the public page says of a receipt code: only what the receipt's holder already has on it, and where the
+    money is."""
+
+    first_month: date
+    last_month: date
+    amount: int
+    collected_on: date
+    deposited: bool  # the money reached BPJS (False: still with the agent)
+    at_risk: bool  # not deposited and older than the programme's days
+
+
+status_overlays: Registry[Callable[[Iterable[int], date], dict]] = Registry("status overlays")
+receipt_checks: Registry[Callable[[str, date], ReceiptCheck | None]] = Registry("receipt checks")
+ledger_invariants: Registry[Callable[[], list]] = Registry("ledger invariants")
+
+
+def overlays_for(participant_ids, on: date) -> dict[int, list[StatusOverlay]]:
+    """Every registered overlay of these participants on `on`."""
+    found: dict[int, list[StatusOverlay]] = {}
+    for entry in status_overlays:
+        for pk, overlay in entry(participant_ids, on).items():
+            found.setdefault(pk, []).append(overlay)
+    return found
+
+
+def overlays_of(participant_id: int | None, on: date) -> list[StatusOverlay]:
+    """One person's overlays (an id of None asks for a person that matches nothing, at the same cost)."""
+    return overlays_for([participant_id if participant_id is not None else -1], on).get(participant_id, [])
+
+
+def receipt_check(code: str, on: date) -> ReceiptCheck | None:
+    for entry in receipt_checks:
+        answer = entry(code, on)
+        if answer is not None:
+            return answer
+    return None
+
+
+def public_overlays(nik: str, birth_date: date, on: date) -> list[StatusOverlay]:
+    """For the public page: the overlays of the person with this NIK and birth date (none for anyone else), after
+    the same queries whether or not they match, as `status.protected_until`."""
+    from jamsosdesa.participants.models import Participant
+
+    row = Participant.objects.filter(nik=nik).values("pk", "birth_date").first()
+    matched = row is not None and row["birth_date"] == birth_date
+    return overlays_of(row["pk"] if matched else None, on)
