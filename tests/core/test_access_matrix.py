@@ -284,6 +284,26 @@ PAGES = {
                                   get=expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200})),
     "agents:cash_export": Url("/agen/uang-belum-disetor/ekspor.xlsx",
                               get=expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200})),
+    # issue 14 H-C incentives: national admins and branch officers run them (a run of this month is refused and the
+    # page says so: nothing is written); the runs' list is also for agents and wadah managers (their statements);
+    # a statement is read by who sees the agent or wadah (agents.access): the world's agent its own and its wadah's
+    # (not the wadah's export, which lists every agent's participants); the rules are the national admin's
+    "agents:incentive_runs": Url("/agen/insentif/", get=expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200})),
+    "agents:incentive_run_start": Url("/agen/insentif/jalankan/", get=expect(405),
+                                      post=expect(404, **{ADMIN: 302, BRANCH: 302}), data={"month": MONTH}),
+    "agents:incentive_run": Url("/agen/insentif/{incentive_run}/", get=expect(404, **{ADMIN: 200, BRANCH: 200})),
+    "agents:incentive_rules": Url("/agen/insentif/aturan/", get=expect(404, **{ADMIN: 200}),
+                                  post=expect(404, **{ADMIN: 302}), changes=(ADMIN,), must_change=True,
+                                  data={"valid_from": MONTH, "fee_three": "15000", "fee_two": "10000",
+                                        "min_new": "25", "share_1_24_bp": "1500", "share_25_60_bp": "500",
+                                        "wadah_bp": "1000", "source": "SK uji"}),
+    "agents:incentive_agent": Url("/agen/{agent}/insentif/{month}/", get=expect(404, **{ADMIN: 200, AGENT: 200})),
+    "agents:incentive_agent_export": Url("/agen/{agent}/insentif/{month}.xlsx",
+                                         get=expect(404, **{ADMIN: 200, AGENT: 200})),
+    "agents:incentive_wadah": Url("/agen/wadah/{wadah}/insentif/{month}/",
+                                  get=expect(404, **{ADMIN: 200, AGENT: 200})),
+    "agents:incentive_wadah_export": Url("/agen/wadah/{wadah}/insentif/{month}.xlsx",
+                                         get=expect(404, **{ADMIN: 200})),
 }
 # The admin site (reference data) is for staff: the national admin. Every admin URL name is covered by this
 # one rule; its index and every model's list are asked.
@@ -360,7 +380,16 @@ def world(db, django_capture_on_commit_callbacks):
     objects.update(_coverage_target(users[ADMIN]))  # H2: desa A's target for this year
     objects.update(_outreach_event(op_a))  # H3: an outreach event in desa A
     objects.update(_coverage_snapshot(users[ADMIN]))  # today's coverage snapshot, written by a finished refresh job
+    objects.update(_incentive_run(objects))  # issue 14 H-C: last month's incentive run, done
     return users, objects
+
+
+def _incentive_run(objects) -> dict:
+    """Issue 14 H-C: a finished incentive run of last month (the row written directly; the run has its tests)."""
+    from jamsosdesa.agents.models import IncentiveRun
+
+    run = IncentiveRun.objects.create(month=add_months(clock.this_month(), -1), status="done")
+    return {"incentive_run": run.pk}
 
 
 def _billed(admin, month) -> dict:
@@ -695,6 +724,16 @@ API = {
                                       {"agent": "agen.krajan", "channel": "bank", "reference": "M-1", "amount": 1000}),
     "GET /api/v1/agent-deposits": Op("/agent-deposits", api_expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200})),
     "GET /api/v1/agent-cash": Op("/agent-cash", api_expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200})),
+    # issue 14 H-C incentives (see the pages): a run of this month is refused as an input (422)
+    "POST /api/v1/agents/incentive-runs": Op("/agents/incentive-runs", api_expect(404, **{ADMIN: 422, BRANCH: 422}),
+                                             {"month": MONTH}),
+    "GET /api/v1/agents/incentive-runs": Op("/agents/incentive-runs", api_expect(404, **{ADMIN: 200, BRANCH: 200})),
+    "GET /api/v1/agents/incentive-runs/{pk}": Op("/agents/incentive-runs/{incentive_run}",
+                                                 api_expect(404, **{ADMIN: 200, BRANCH: 200})),
+    "GET /api/v1/agents/agents/{pk}/incentives/{month}": Op("/agents/agents/{agent}/incentives/{month}",
+                                                            api_expect(404, **{ADMIN: 200, AGENT: 200})),
+    "GET /api/v1/agents/wadah/{pk}/incentives/{month}": Op("/agents/wadah/{wadah}/incentives/{month}",
+                                                           api_expect(404, **{ADMIN: 200, AGENT: 200})),
 }
 
 
