@@ -56,6 +56,7 @@ def test_a_registration_entered_offline_is_sent_once_when_the_signal_returns(pag
     page.click(".field-tabs >> text=Kiriman")
     page.wait_for_selector("#field-local-list >> text=Menunggu dikirim")
     assert page.is_visible("#field-local-list >> text=Sri Lestari")
+    assert "3311••••••••0001" in page.inner_text("#field-local-list")  # masked, as the server's list
     assert page.inner_text("#field-queued-count") == "1"
     _fits_the_phone(page, "outbox_offline")
     assert not Participant.objects.filter(nik="3311114506900001").exists()

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from jamsosdesa.core import clock
 from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.months import add_months
 from jamsosdesa.core.regioncodes import Level, level_of_code
 from jamsosdesa.participants.forms import ParticipantForm
 from jamsosdesa.participants.models import HeirRelation
@@ -32,7 +33,7 @@ from jamsosdesa.regions.selectors import region_names
 from .api_field import field_agent_or_404, object_url
 from .field import SubmissionRequest, client_submission_receive
 from .models_offline import ClientSubmission, SubmissionKind, SubmissionOutcome
-from .rules import agent_refusal
+from .rules import agent_of, agent_refusal
 
 SCOPE = "/agen/lapangan/"
 # The registry's fields an agent fills in the field, in the form's order (the rest keep the registry's defaults).
@@ -79,13 +80,15 @@ def _registration_form(request, data=None) -> ParticipantForm:
 
 
 def _incentive_url(user) -> str:
-    """The agent's incentive statement (issue 14 part C), when this server has it."""
-    for name in ("agents:incentive_statement_mine", "agents:statement_mine", "agents:incentives_mine"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return ""
+    """The agent's incentive statement of the last closed month (issue 14 part C)."""
+    agent = agent_of(user)
+    if agent is None:
+        return ""
+    month = add_months(clock.this_month(), -1)
+    try:
+        return reverse("agents:incentive_agent", args=[agent.pk, f"{month:%Y-%m}"])
+    except NoReverseMatch:
+        return ""
 
 
 @login_required

@@ -8,6 +8,8 @@ import pytest
 from django.test import Client
 
 from jamsosdesa.agents.models import ClientSubmission
+from jamsosdesa.core import clock
+from jamsosdesa.core.months import add_months
 from jamsosdesa.participants.models import Participant
 from tests.conftest import DESA_A
 
@@ -29,6 +31,8 @@ def test_the_home_page_says_what_the_agent_does(phone, agent):
                   "Menunggak", "Kiriman"):
         assert words in page, words
     assert f"agen={agent.user.pk}" in page  # billing's worklists, the agent's own
+    last_month = add_months(clock.this_month(), -1)
+    assert f"/agen/{agent.pk}/insentif/{last_month:%Y-%m}/" in page  # its incentive statement
     assert 'rel="manifest" href="/agen/lapangan/manifest.webmanifest"' in page
 
 

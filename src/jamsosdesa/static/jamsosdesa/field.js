@@ -62,11 +62,18 @@
     return node;
   }
 
+  // A NIK in a list is masked as the server masks it (3311••••••••0001): the phone may be seen by others.
+  function masked(nik) {
+    nik = String(nik || "");
+    return nik.length === 16 ? nik.slice(0, 4) + "\u2022".repeat(8) + nik.slice(12) : nik;
+  }
+
   function label(entry) {
     var d = entry.data || {};
     if (entry.answer && entry.answer.label) { return entry.answer.label; }
-    return entry.kind === "registration" ? [d.full_name, d.nik].filter(Boolean).join(" · ")
-      : [d.nik, d.months ? d.months + " bln" : "", d.amount ? "Rp" + d.amount : ""].filter(Boolean).join(" · ");
+    return entry.kind === "registration" ? [d.full_name, masked(d.nik)].filter(Boolean).join(" · ")
+      : [masked(d.nik), d.months ? d.months + " bln" : "", d.amount ? "Rp" + d.amount : ""]
+        .filter(Boolean).join(" · ");
   }
 
   function formUrl(entry) {
