@@ -60,6 +60,7 @@ from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.months import add_months
 from jamsosdesa.core.roles import Role
 
+from .acquisition import acquisition_point_sql, month_no, new_bpu_sql
 from .models_incentives import IncentiveKind, IncentiveRule, IncentiveRun
 
 logger = logging.getLogger(__name__)
@@ -263,13 +264,6 @@ def _local_start(month: date) -> datetime:
     return datetime.combine(month, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def _month_no(expr: str) -> str:
-    """A month as one integer (year × 12 + month), so month indexes are a subtraction on both databases."""
-    if connection.vendor == "postgresql":
-        return f"(CAST(EXTRACT(YEAR FROM {expr}) AS integer) * 12 + CAST(EXTRACT(MONTH FROM {expr}) AS integer))"
-    return f"(CAST(strftime('%%Y', {expr}) AS integer) * 12 + CAST(strftime('%%m', {expr}) AS integer))"
-
-
 def _fence() -> str:
     return "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
 
@@ -290,7 +284,6 @@ def _drop_temp(run: IncentiveRun) -> None:
 
 LINE_COLUMNS = ("month, run_id, agent_id, wadah_id, participant_id, kind, contribution_month, month_index, base, "
                 "rate_bp, amount, allocation_id, reversal_id")
-COVERS = "({a}.last_month IS NULL OR {a}.last_month >= {a}.first_month)"
 
 
 def _analyze(cursor, table: str) -> None:
@@ -305,12 +298,7 @@ def _starts(cursor, t: dict, params: dict) -> None:
         CREATE TEMPORARY TABLE {t['starts']} AS
         SELECT m2.participant_id, m2.agent_id, m2.first_month, m2.programme_mask, m2.segment
         FROM billing_membership m2
-        WHERE m2.agent_id IS NOT NULL AND m2.first_month <= %(m)s AND {COVERS.format(a='m2')}
-          AND NOT EXISTS (SELECT 1 FROM billing_membership m3
-                          WHERE m3.participant_id = m2.participant_id AND m3.agent_id = m2.agent_id
-                            AND m3.first_month < m2.first_month AND {COVERS.format(a='m3')}
-                            AND (m3.last_month IS NULL
-                                 OR {_month_no('m3.last_month')} >= {_month_no('m2.first_month')} - 1))""", params)
+        WHERE m2.first_month <= %(m)s AND {acquisition_point_sql('m2')}""", params)
     cursor.execute(f"CREATE INDEX {t['starts']}_idx ON {t['starts']} (participant_id, agent_id, first_month)")
     _analyze(cursor, t["starts"])
 
@@ -326,14 +314,7 @@ def _acquisitions(cursor, t: dict, params: dict) -> int:
                CASE WHEN {bits} >= 3 THEN %(fee3)s WHEN {bits} = 2 THEN %(fee2)s ELSE 0 END AS fee
         FROM {t['starts']} s
         WHERE s.first_month = %(m)s AND s.segment = 'BPU'
-          AND NOT EXISTS (SELECT 1 FROM billing_membership m4
-                          WHERE m4.participant_id = s.participant_id AND m4.segment = 'BPU'
-                            AND m4.first_month < %(m)s AND {COVERS.format(a='m4')})
-          AND NOT EXISTS (SELECT 1 FROM funding_enrolment e JOIN funding_scheme sc ON sc.id = e.scheme_id
-                          WHERE e.participant_id = s.participant_id AND sc.segment = 'BPU'
-                            AND e.start_month < %(m)s)
-          AND NOT EXISTS (SELECT 1 FROM billing_due d
-                          WHERE d.participant_id = s.participant_id AND d.segment = 'BPU' AND d.month < %(m)s)""",
+          AND {new_bpu_sql('s.participant_id', '%(m)s')}""",
                    params)
     cursor.execute(f"""
         INSERT INTO agents_incentiveline ({LINE_COLUMNS})
@@ -354,7 +335,7 @@ def _received(cursor, t: dict, params: dict) -> None:
     cursor.execute(f"""
         CREATE TEMPORARY TABLE {t['recv']} AS
         SELECT x.id AS allocation_id, x.amount, x.participant_id, x.due_month, x.agent_id,
-               {_month_no('x.due_month')} - {_month_no('x.acquired')} + 1 AS idx
+               {month_no('x.due_month')} - {month_no('x.acquired')} + 1 AS idx
         FROM (SELECT a.id, a.amount, d.participant_id, d.month AS due_month, ms.agent_id,
                      (SELECT MAX(s.first_month) FROM {t['starts']} s
                       WHERE s.participant_id = d.participant_id AND s.agent_id = ms.agent_id

@@ -2,9 +2,9 @@
 province) ranked by what they did in a period of whole months.
 
 - **acquisitions**: participants whose own package with the agent (`billing.Membership.agent`) starts in a month of
-  the period; a package that only replaces the same agent's earlier one (a change of programmes or income) is not
-  one, nor a cancelled package (it covers no month). *New*: the participant had no earlier package, enrolment or
-  due (never in the BPU ledger before); the rest were acquired again.
+  the period, as `agents.acquisition` defines an acquisition (the incentive run's definition: a package continuing
+  the same agent's earlier one is not a new acquisition, a cancelled one never is), and of them the *new* ones
+  (never in the BPU ledger before); the rest were acquired again.
 - **collections**: live billing payments (no reversal) received through the agent (`Payment.agent`) with `paid_on`
   in the period: how many and how much.
 - **deposits**: the agent's deposits to BPJS (`agents.Deposit`) in the period that were not reversed.
@@ -40,6 +40,7 @@ from jamsosdesa.core.roles import Role
 from jamsosdesa.core.text import strip_bad_chars
 
 from .access import scope_agents, scope_wadah
+from .acquisition import acquisition_point_sql, new_bpu_sql
 from .models_cash import Deposit, DepositReversal
 
 RETENTION_MONTHS = (6, 12)
@@ -163,20 +164,6 @@ def kab_asked(user, text: str | None, *, field: str = "kab") -> str:
 
 # --- the measures: one statement each -------------------------------------------------------------------------------
 
-# A package that is an acquisition by its agent: it covers a month (not cancelled) and does not replace a package of
-# the same agent (a change of programmes or income keeps the agent: not a new acquisition).
-_ACQUIRED = """m.agent_id IS NOT NULL AND (m.last_month IS NULL OR m.last_month >= m.first_month)
-  AND (m.replaces_id IS NULL OR NOT EXISTS (
-    SELECT 1 FROM billing_membership r WHERE r.id = m.replaces_id AND r.agent_id = m.agent_id))"""
-# Whether the participant was in the BPU ledger before the package's first month: an earlier package that covered a
-# month, an enrolment from an earlier month, or a due of an earlier month.
-_SEEN_BEFORE = """(EXISTS (SELECT 1 FROM billing_membership e WHERE e.participant_id = m.participant_id
-                     AND e.first_month < m.first_month AND (e.last_month IS NULL OR e.last_month >= e.first_month))
-  OR EXISTS (SELECT 1 FROM funding_enrolment f WHERE f.participant_id = m.participant_id
-             AND f.start_month < m.first_month)
-  OR EXISTS (SELECT 1 FROM billing_due d WHERE d.participant_id = m.participant_id AND d.month < m.first_month))"""
-
-
 def _rows(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -191,9 +178,9 @@ def acquisitions(agents_sql: str, agents_params: list, period: Period) -> dict[i
     """{agent user id: (participants acquired, of whom new)} for packages starting in the period's months."""
     rows = _rows(f"""
 SELECT m.agent_id, COUNT(DISTINCT m.participant_id),
-       COUNT(DISTINCT CASE WHEN NOT {_SEEN_BEFORE} THEN m.participant_id END)
+       COUNT(DISTINCT CASE WHEN {new_bpu_sql('m.participant_id', 'm.first_month')} THEN m.participant_id END)
 FROM billing_membership m
-WHERE m.agent_id IN ({agents_sql}) AND m.first_month >= %s AND m.first_month <= %s AND {_ACQUIRED}
+WHERE m.agent_id IN ({agents_sql}) AND m.first_month >= %s AND m.first_month <= %s AND {acquisition_point_sql('m')}
 GROUP BY m.agent_id""", [*agents_params, _date(period.first_month), _date(period.last_month)])
     return {agent: (int(n), int(new)) for agent, n, new in rows}
 
@@ -231,7 +218,7 @@ SELECT m.agent_id, m.first_month, COUNT(DISTINCT m.participant_id),
 FROM billing_membership m
 JOIN participants_participant p ON p.id = m.participant_id
 LEFT JOIN billing_standing s ON s.participant_id = m.participant_id
-WHERE m.agent_id IN ({agents_sql}) AND m.first_month IN ({marks}) AND {_ACQUIRED}
+WHERE m.agent_id IN ({agents_sql}) AND m.first_month IN ({marks}) AND {acquisition_point_sql('m')}
 GROUP BY m.agent_id, m.first_month""", [*status_params, ACTIVE, *agents_params, *(_date(c) for c in cohorts)])
     out = {}
     for agent, first_month, cohort, protected in rows:
