@@ -1,7 +1,7 @@
 """Demo cash for agen.krajan (issue 14 part B): a few collections from Sanggung's workers whose package it collects
-(one five days ago, so the wadah and the branch see it flagged and the worker at risk, the others today) and one
-deposit through the PERISAI channel settling the oldest but one. Skipped when agen.krajan is not an agent of a
-wadah yet; running it again adds nothing."""
+(five and four days ago, the others today) and one deposit through the PERISAI channel of one collection's amount,
+which settles the oldest: the four-day-old one stays, so the wadah and the branch see it flagged and its worker at
+risk. Skipped when agen.krajan is not an agent of a wadah yet; running it again adds nothing."""
 
 from datetime import timedelta
 
