@@ -3,6 +3,7 @@ one, the receipt (to show, share or print), and the wadah's and branch's list of
 export. Objects come only through agents.cash's scoped getters (agents.access underneath): outside scope, 404."""
 
 import uuid
+from datetime import timedelta
 from urllib.parse import quote
 
 from django import forms
@@ -29,8 +30,11 @@ from .cash import (
     collection_record,
     collections_for,
     get_collection_by_receipt,
+    unsettled,
 )
 from .exports_cash import cash_in_transit_export_record, cash_in_transit_xlsx
+from .models_cash import Collection
+from .rules import rules_on
 
 PAGE_SIZE = 50
 CASH_ROLES = (Role.PERISAI_AGENT, Role.WADAH_MANAGER, Role.BRANCH_OFFICER)
@@ -82,9 +86,13 @@ def collections(request):
     transit = cash_in_transit(request.user, on=today)
     rows = collections_for(request.user).select_related("participant", "agent").order_by("-collected_on", "-id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # each receipt's money still with the agent, and whether it is past the programme's days (its worker at risk)
+    held = dict(unsettled(Collection.objects.filter(pk__in=[c.pk for c in page])).values_list("pk", "remaining"))
+    late_before = today - timedelta(days=rules_on(today).deposit_due_days)
     return render(request, "agents/collections.html", {
-        "form": form, "transit": transit, "page": page, "rows": [(c, mask_nik(c.participant.nik)) for c in page],
-        "query": "", "today": today})
+        "form": form, "transit": transit, "page": page, "query": "", "today": today,
+        "rows": [(c, mask_nik(c.participant.nik), held.get(c.pk, 0), held.get(c.pk, 0) and c.collected_on < late_before)
+                 for c in page]})
 
 
 @login_required
@@ -121,8 +129,6 @@ def cash_list(request):
     _cash_user(request.user)
     today, kab = clock.today(), _kab(request)
     rows = cash_in_transit(request.user, on=today, kab=kab)
-    from .rules import rules_on
-
     return render(request, "agents/cash_in_transit.html", {
         "rows": rows, "today": today, "kab": kab, "due_days": rules_on(today).deposit_due_days,
         "total": sum(r.undeposited for r in rows), "flagged": sum(1 for r in rows if r.flagged)})

@@ -57,3 +57,18 @@ def test_an_operator_does_not_reach_the_cash_pages(db):
     client = client_of(make_user("op", Role.VILLAGE_OPERATOR, ["33.11.11.2004"]))
     assert client.get("/agen/penagihan/").status_code == 404
     assert client.get("/agen/uang-belum-disetor/").status_code == 404
+
+
+def test_the_agents_list_marks_receipts_not_deposited_and_at_risk(agent, branch):
+    from tests.agents.cash.conftest import deposit
+
+    today = clock.today()
+    late = collect(agent, worker(agent), 1, collected_on=today - timedelta(days=3)).collection
+    fresh = collect(agent, worker(agent), 1).collection
+    page = client_of(agent.user).get("/agen/penagihan/").content.decode()
+    rows = {number: page.split(number, 2)[2].split("</tr>", 1)[0] for number in (late.receipt_number,
+                                                                                  fresh.receipt_number)}
+    assert "berisiko" in rows[late.receipt_number] and "belum disetor" in rows[fresh.receipt_number]
+    deposit(branch, agent, late.amount)
+    page = client_of(agent.user).get("/agen/penagihan/").content.decode()
+    assert "berisiko" not in page.split(late.receipt_number, 2)[2].split("</tr>", 1)[0]
