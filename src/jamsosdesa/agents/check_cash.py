@@ -1,10 +1,9 @@
 """The agents' cash in `ledger check` (design §3; registered in billing.overlays.ledger_invariants): no rupiah an
 agent collected or deposited is lost or doubled. One SQL query each, the same text on SQLite and PostgreSQL."""
 
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from jamsosdesa.billing.check import SHOWN, Failure, _plain
+from jamsosdesa.billing.check import Failure, failures_of
 from jamsosdesa.billing.live import not_reversed_sql
 
 # 21. A settlement never settles more than its collection: each row at most the collection's amount, and the
@@ -58,14 +57,4 @@ INVARIANTS = (
 
 
 def cash_failures() -> list[Failure]:
-    failures = []
-    with connection.cursor() as cursor:
-        for number, name, title, sql in INVARIANTS:
-            cursor.execute(sql)
-            names = [col[0] for col in cursor.description]
-            rows = cursor.fetchall()
-            if rows:
-                failures.append(Failure(invariant=number, name=name, title=title, count=len(rows),
-                                        rows=[{k: _plain(v) for k, v in zip(names, row, strict=True)}
-                                              for row in rows[:SHOWN]]))
-    return failures
+    return failures_of(INVARIANTS)
