@@ -50,7 +50,17 @@ def test_demo_data_has_krajan_and_every_role():
     for kab in ("51.04", "35.25", "33.10", "12.71"):
         assert Participant.objects.filter(kab_code=kab).exists(), kab
     assert set(User.objects.values_list("role", flat=True)) == {
-        "national_admin", "branch_officer", "district_official", "village_operator", "perisai_agent"}
+        "national_admin", "branch_officer", "district_official", "village_operator", "perisai_agent", "wadah_manager"}
+    from jamsosdesa.agents.models import Wadah  # issue 14 H-A: the demo's wadah, its PKS in force, five agents
+    from jamsosdesa.core import clock
+
+    krajan = Wadah.objects.get(name="BUMDes Krajan Makmur")
+    assert krajan.kind == "bumdes" and krajan.kab_code == "33.11"
+    assert krajan.pks_start <= clock.today() <= krajan.pks_end
+    assert list(krajan.managers.values_list("username", flat=True)) == ["wadah.krajan"]
+    agents = set(krajan.agents.filter(status="active", participant__segment="BPU").values_list("user__username",
+                                                                                              flat=True))
+    assert "agen.krajan" in agents and len(agents) >= 5
     assert "operator.krajan" in out.getvalue() and "demo12345" in out.getvalue()
     from jamsosdesa.participants.nik import check_nik
 

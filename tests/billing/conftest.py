@@ -35,8 +35,12 @@ def branch_gianyar(db):
 
 @pytest.fixture
 def agent(db):
-    """A PERISAI agent working in desa A."""
-    return make_user("agen_a", Role.PERISAI_AGENT, [DESA_A])
+    """A PERISAI agent working in desa A (the agent of a wadah with a PKS in force: only such an agent acts)."""
+    from tests.agents.wadah.factories import record_agent
+
+    user = make_user("agen_a", Role.PERISAI_AGENT, [DESA_A])
+    record_agent(user)
+    return user
 
 
 @pytest.fixture

@@ -85,12 +85,20 @@ def _data(users) -> dict[str, int]:
     batch = enrolment_batch_run(actor=official, scheme=scheme, selection=EnrolmentSelection(
         niks=[p.nik for p in listed] + ["3311110703850099", "33111107038500019"]))
     assert batch.enrolled == 2 and batch.refused >= 2  # the quota and the list's mistakes give a refusal table
+    from tests.agents.wadah.factories import record_agent
+
+    agent = record_agent(users[Role.PERISAI_AGENT])  # issue 14: only the agent of a wadah with a PKS in force acts
+    agent.wadah.managers.add(users[Role.WADAH_MANAGER])
     jobs = {}
     for role, user in users.items():
         ApiToken.issue(user=user, name="aplikasi pendataan desa Krajan")  # a row in the profile's token table
+        if role == Role.WADAH_MANAGER:  # reads its agents' desa and imports nothing (issue 14)
+            continue
         upload = SimpleUploadedFile("warga desa krajan.csv", IMPORT_CSV.encode())
         jobs[role] = import_job_create(actor=user, upload=upload, desa=DESA_A).pk
+    incentive_run = _incentive_lines(agent, listed[0])  # issue 14 H-C: a statement with lines to lay out
     return {"participant": participant.pk, "scheme": scheme.pk, "batch": batch.pk, "jobs": jobs,
+            "wadah": agent.wadah_id, "agent": agent.pk, "incentive_run": incentive_run.pk,
             **_statement_and_queue(users[Role.BRANCH_OFFICER], listed[0])}
 
 
@@ -114,11 +122,27 @@ def _statement_and_queue(branch, payer) -> dict[str, int]:
     return {"statement": job.pk, "queue_item": queued.payment.queue_item.pk}
 
 
+def _incentive_lines(agent, person):
+    """Issue 14 H-C: last month's finished incentive run with a share line of the agent and its wadah's line (rows
+    written directly; the run has its own tests)."""
+    from jamsosdesa.agents.models import IncentiveLine, IncentiveRun
+    from tests.funding.conftest import month
+
+    run = IncentiveRun.objects.create(month=month(-1), status="done", lines=2, agents=1, total_agents=5_520,
+                                      total_wadah=552)
+    IncentiveLine.objects.create(month=month(-1), run=run, agent=agent.user, wadah=agent.wadah, participant=person,
+                                 kind="share_1_24", contribution_month=month(-1), month_index=1, base=36_800,
+                                 rate_bp=1500, amount=5_520)
+    IncentiveLine.objects.create(month=month(-1), run=run, wadah=agent.wadah, kind="wadah", base=5_520, rate_bp=1000,
+                                 amount=552)
+    return run
+
+
 def _pages(data, role) -> list[str]:
     """The pages of the issue: every list, detail and form, the printable sheet, an import, a missing page."""
     p, s = data["participant"], data["scheme"]
     pages = ["/peserta/", f"/peserta/{p}/", f"/peserta/{p}/ubah/", "/peserta/baru/", "/impor/",
-             f"/impor/{data['jobs'][role]}/", "/iuran/simulasi/",
+             *([f"/impor/{data['jobs'][role]}/"] if role in data["jobs"] else []), "/iuran/simulasi/",
              f"/iuran/simulasi/?segment=BPU&programmes=JKK&programmes=JKM&income=1000000&month={month_text(0)}"
              "&payer=apbdes&sector=umum&people=100&months=6",
              "/skema/", f"/skema/{s}/", "/skema/baru/", f"/skema/{s}/ubah/", f"/skema/{s}/peserta/",
@@ -127,7 +151,15 @@ def _pages(data, role) -> list[str]:
              f"/tagihan/peserta/{p}/mandiri/mulai/",  # the package form (404 for who may not start one)
              # H5: statement imports and the queue (the branch officer's and the national admin's; 404 for the rest)
              "/impor/rekening/", f"/impor/rekening/{data['statement']}/", "/tagihan/antrean/",
-             f"/tagihan/antrean/{data['queue_item']}/"]
+             f"/tagihan/antrean/{data['queue_item']}/",
+             # issue 14 H-A: wadah and agents (404 for who has no agents' pages)
+             "/agen/", "/agen/wadah/", f"/agen/wadah/{data['wadah']}/", "/agen/wadah/baru/",
+             f"/agen/wadah/{data['wadah']}/ubah/", f"/agen/wadah/{data['wadah']}/agen-baru/", f"/agen/{data['agent']}/",
+             f"/agen/{data['agent']}/ubah/", "/agen/aturan/",
+             # issue 14 H-C: incentives (the runs, a run, the rules; the agent's and the wadah's statement)
+             "/agen/insentif/", f"/agen/insentif/{data['incentive_run']}/", "/agen/insentif/aturan/",
+             f"/agen/{data['agent']}/insentif/{month_text(-1)}/",
+             f"/agen/wadah/{data['wadah']}/insentif/{month_text(-1)}/"]
     if role == Role.NATIONAL_ADMIN:
         pages += ["/admin/", "/admin/accounts/user/", f"/admin/accounts/user/{data['admin_pk']}/change/",
                   "/admin/regions/region/?q=krajan", "/admin/contributions/rate/", "/admin/core/auditevent/"]

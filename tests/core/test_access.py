@@ -94,7 +94,10 @@ def test_district_official_sees_but_cannot_change_others_registrations(person_a)
 
 
 def test_agent_sees_own_registrations_and_assigned_desa(person_a, register):
+    from tests.agents.wadah.factories import record_agent
+
     agent = make_user("agen", Role.PERISAI_AGENT, [DESA_B])
+    record_agent(agent)  # only the agent of a wadah with a PKS in force registers
     own = register(agent, nik="3311110606900001", full_name="Joko", birth_date=date(1990, 6, 6), desa=DESA_B)
     visible = set(scope_participants(agent).values_list("pk", flat=True))
     assert own.pk in visible and person_a.pk not in visible

@@ -84,6 +84,12 @@ EDIT_FORM = {"nik": "3311110505900003", "full_name": "Sugeng Riyadi", "birth_dat
 NEW_FORM = {**EDIT_FORM, "nik": "3311110606900001", "full_name": "Joko Susilo", "birth_date": "1990-06-06",
             "confirm_warnings": "on"}
 INSIDE_CHANGERS = (ADMIN, OP_A, AGENT)
+WADAH_FORM = {"name": "Koperasi Matriks", "kind": "koperasi", "legal_status": "AHU-0001", "kab_code": "33.11",  # H-A
+              "pks_number": "PKS/MATRIKS", "pks_date": "{today}", "pks_start": "{today}", "pks_end": "{today}",
+              "is_active": "on"}
+AGENT_FORM = {"nik": "{nik}", "username": "agen.matriks", "password": "kata-sandi-matriks-1",  # H-A
+              "full_name": "Agen Matriks", "desa": DESA_A, "bank_name": "BRI", "bank_account": "0011",
+              "bank_holder": "Agen Matriks", "training_certificate": "SERT/1", "assignment_letter": "ST/1"}
 
 PAGES = {
     "/": Url("/", get=expect(302, anonymous=302)),  # to the participant list, which asks for the login
@@ -256,6 +262,40 @@ PAGES = {
     # the public coverage pages: no login, aggregates only
     "coverage:public": Url("/cakupan/publik/", get=expect(200, anonymous=200)),
     "coverage:public_province": Url("/cakupan/publik/33/", get=expect(200, anonymous=200)),
+    # issue 14 H-A: wadah and agents. The world's agent is the agent of a Sukoharjo wadah (desa A's kabupaten) whose
+    # PKS is in force; the branch officer here works in Klaten: 404 for that wadah (its list is empty). District
+    # officials and village operators have no agents' pages (404). The agent sees its wadah and itself, and changes
+    # neither; the national admin records and changes (the Klaten branch's new wadah in Sukoharjo: the form again).
+    "agents:agents": Url("/agen/", get=expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200})),
+    "agents:wadah_list": Url("/agen/wadah/", get=expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200})),
+    "agents:wadah_new": Url("/agen/wadah/baru/", get=expect(404, **{ADMIN: 200, BRANCH: 200}),
+                            post=expect(404, **{ADMIN: 302, BRANCH: 200}), data=WADAH_FORM, changes=(ADMIN,),
+                            must_change=True),
+    "agents:wadah": Url("/agen/wadah/{wadah}/", get=expect(404, **{ADMIN: 200, AGENT: 200})),
+    "agents:wadah_edit": Url("/agen/wadah/{wadah}/ubah/", get=expect(404, **{ADMIN: 200}),
+                             post=expect(404, **{ADMIN: 302}), data={**WADAH_FORM, "pks_number": "PKS/MATRIKS/2"},
+                             changes=(ADMIN,), must_change=True),
+    "agents:agent_new": Url("/agen/wadah/{wadah}/agen-baru/", get=expect(404, **{ADMIN: 200}),
+                            post=expect(404, **{ADMIN: 302}), data=AGENT_FORM, changes=(ADMIN,), must_change=True),
+    "agents:agent": Url("/agen/{agent}/", get=expect(404, **{ADMIN: 200, AGENT: 200})),
+    "agents:agent_edit": Url("/agen/{agent}/ubah/", get=expect(404, **{ADMIN: 200}), post=expect(404, **{ADMIN: 302}),
+                             data={key: value for key, value in AGENT_FORM.items()
+                                   if key not in ("nik", "username", "password")}, changes=(ADMIN,),
+                             must_change=True),
+    "agents:agent_deactivate": Url("/agen/{agent}/nonaktifkan/", get=expect(405), post=expect(404, **{ADMIN: 302}),
+                                   data={"reason": "manual", "note": "uji matriks"}, changes=(ADMIN,),
+                                   must_change=True),
+    # the agent is active: the national admin's reactivation answers with a message and changes nothing
+    "agents:agent_reactivate": Url("/agen/{agent}/aktifkan/", get=expect(405), post=expect(404, **{ADMIN: 302})),
+    "agents:rules": Url("/agen/aturan/", get=expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200}),
+                        post=expect(404, **{ADMIN: 302}), changes=(ADMIN,), must_change=True,
+                        data={"valid_from": "{today}", "source": "Uji matriks", "min_active_agents": "5",
+                              "idle_months": "3", "reactivate_after_months": "6", "pks_max_months": "12",
+                              "deposit_due_days": "2"}),
+    # H-E the agents' ranking of a kabupaten: the national admin any, a branch officer its own (Klaten's is not
+    # Sukoharjo), a wadah manager its wadah's; everyone else (an agent too) meets 404
+    "agents:rankings": Url("/agen/peringkat/?kab=33.11", get=expect(404, **{ADMIN: 200})),
+    "agents:rankings_export": Url("/agen/peringkat/ekspor.xlsx?kab=33.11", get=expect(404, **{ADMIN: 200})),
     # issue 14 H-D: the agent's field app (404 for every other role); a form posted without JavaScript is stored
     # as the phone's submission would be (the matrix's agent has no wadah: refused, and the refusal is kept)
     "agents:field_home": Url("/agen/lapangan/", get=expect(404, **{AGENT: 200})),
@@ -269,10 +309,6 @@ PAGES = {
     "agents:field_outbox": Url("/agen/lapangan/kiriman/", get=expect(404, **{AGENT: 200})),
     "agents:field_sw": Url("/agen/lapangan/sw.js", get=expect(404, **{AGENT: 200})),
     "agents:field_manifest": Url("/agen/lapangan/manifest.webmanifest", get=expect(200, anonymous=200)),
-    # H-E the agents' ranking of a kabupaten: the national admin any, a branch officer its own (Klaten's is not
-    # Sukoharjo), a wadah manager its wadah's; everyone else (an agent too) meets 404
-    "agents:rankings": Url("/agen/peringkat/?kab=33.11", get=expect(404, **{ADMIN: 200})),
-    "agents:rankings_export": Url("/agen/peringkat/ekspor.xlsx?kab=33.11", get=expect(404, **{ADMIN: 200})),
     # issue 14 H-B: the cash pages are for agents (their own), wadah managers and branch officers (their agents') and
     # national admins; anyone else meets 404. Desa A's participant has no package of its own: the agent's collection
     # is refused on the form (200, nothing written). No collection exists in this world: every receipt answers 404.
@@ -380,6 +416,7 @@ def world(db, django_capture_on_commit_callbacks):
     objects.update(_coverage_target(users[ADMIN]))  # H2: desa A's target for this year
     objects.update(_outreach_event(op_a))  # H3: an outreach event in desa A
     objects.update(_coverage_snapshot(users[ADMIN]))  # today's coverage snapshot, written by a finished refresh job
+    objects.update(_wadah_and_agent(users[AGENT]))  # issue 14 H-A: the agent of a wadah whose PKS is in force
     objects.update(_incentive_run(objects))  # issue 14 H-C: last month's incentive run, done
     return users, objects
 
@@ -390,6 +427,15 @@ def _incentive_run(objects) -> dict:
 
     run = IncentiveRun.objects.create(month=add_months(clock.this_month(), -1), status="done")
     return {"incentive_run": run.pk}
+
+
+def _wadah_and_agent(agent_user) -> dict:
+    """Issue 14 H-A: as in the demo, the agent is the agent of a Sukoharjo wadah whose PKS is in force (a user with
+    the agent role and no wadah may not register, start a package or collect). Rows written directly."""
+    from tests.agents.wadah.factories import record_agent
+
+    agent = record_agent(agent_user)
+    return {"wadah": agent.wadah_id, "agent": agent.pk}
 
 
 def _billed(admin, month) -> dict:
@@ -705,14 +751,39 @@ API = {
     # (a refresh rewrites snapshot rows only, none of the registry, money or audit rows the matrix compares)
     "POST /api/v1/coverage/refreshes": Op("/coverage/refreshes", api_expect(403, **{ADMIN: 201}), {}),
     "GET /api/v1/coverage/refreshes/{pk}": Op("/coverage/refreshes/{refresh}", api_expect(200)),
+    # issue 14 H-A: wadah and agents (see the pages): 404 for roles without agents' pages and outside the scope; the
+    # agent sees its wadah and itself and may change neither (403); the Klaten branch's wadah in Sukoharjo is refused
+    # as an input (422); the active agent's reactivation is refused as an input (422)
+    "GET /api/v1/agents/wadah": Op("/agents/wadah", api_expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200})),
+    "POST /api/v1/agents/wadah": Op("/agents/wadah", api_expect(404, **{ADMIN: 201, BRANCH: 422, AGENT: 403}),
+                                    {**{k: v for k, v in WADAH_FORM.items() if k != "is_active"}, "managers": []},
+                                    changes=(ADMIN,)),
+    "GET /api/v1/agents/wadah/{pk}": Op("/agents/wadah/{wadah}", api_expect(404, **{ADMIN: 200, AGENT: 200})),
+    "PATCH /api/v1/agents/wadah/{pk}": Op("/agents/wadah/{wadah}", api_expect(404, **{ADMIN: 200, AGENT: 403}),
+                                          {"acquisition_target": 5}, changes=(ADMIN,)),
+    "POST /api/v1/agents/wadah/{pk}/agents": Op(
+        "/agents/wadah/{wadah}/agents", api_expect(404, **{ADMIN: 201, AGENT: 403}),
+        {**{k: v for k, v in AGENT_FORM.items() if k != "desa"}, "desa": [DESA_A]}, changes=(ADMIN,)),
+    "GET /api/v1/agents/agents": Op("/agents/agents", api_expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200})),
+    "GET /api/v1/agents/agents/{pk}": Op("/agents/agents/{agent}", api_expect(404, **{ADMIN: 200, AGENT: 200})),
+    "PATCH /api/v1/agents/agents/{pk}": Op("/agents/agents/{agent}", api_expect(404, **{ADMIN: 200, AGENT: 403}),
+                                           {"bank_account": "0099"}, changes=(ADMIN,)),
+    "POST /api/v1/agents/agents/{pk}/deactivate": Op(
+        "/agents/agents/{agent}/deactivate", api_expect(404, **{ADMIN: 200, AGENT: 403}), {"note": "uji"},
+        changes=(ADMIN,)),
+    "POST /api/v1/agents/agents/{pk}/reactivate": Op(
+        "/agents/agents/{agent}/reactivate", api_expect(404, **{ADMIN: 422, AGENT: 403}), {}),
+    "GET /api/v1/agents/rules": Op("/agents/rules", api_expect(404, **{ADMIN: 200, BRANCH: 200, AGENT: 200})),
+    "POST /api/v1/agents/rules": Op("/agents/rules", api_expect(404, **{ADMIN: 201, BRANCH: 403, AGENT: 403}),
+                                    {"valid_from": "{today}", "source": "Uji matriks"}, changes=(ADMIN,)),
+    # H-E the agents' ranking (see the pages)
+    "GET /api/v1/agents/rankings": Op("/agents/rankings?kab=33.11", api_expect(404, **{ADMIN: 200})),
     # issue 14 H-D: the field app's submissions, the agent's own (404 for every other role)
     "POST /api/v1/agents/field/submissions": Op(
         "/agents/field/submissions", api_expect(404, **{AGENT: 201}),
         {"token": "matrix-api-1", "kind": "registration", "data": {"nik": "3311110606900001", "full_name": "Joko"}},
         changes=(AGENT,)),
     "GET /api/v1/agents/field/submissions": Op("/agents/field/submissions", api_expect(404, **{AGENT: 200})),
-    # H-E the agents' ranking (see the pages)
-    "GET /api/v1/agents/rankings": Op("/agents/rankings?kab=33.11", api_expect(404, **{ADMIN: 200})),
     # issue 14 H-B (see the pages): only an agent collects (desa A's participant has no package: 409); deposits are
     # recorded by the branch and national admins (the agent has collected nothing: a deposit is too large, 422; the
     # Klaten branch does not see a Sukoharjo agent: 404)

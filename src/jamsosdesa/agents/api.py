@@ -5,6 +5,9 @@ from ninja import Router
 router = Router()
 
 # --- H-A wadah and agents
+from .api_wadah import router as wadah_router  # noqa: E402
+
+router.add_router("", wadah_router)
 # --- end H-A
 # --- H-B collections and deposits
 from .api_cash import router as cash_router  # noqa: E402

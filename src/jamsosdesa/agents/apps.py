@@ -10,6 +10,20 @@ class AgentsConfig(AppConfig):
         # Each part of issue 14 registers its hooks (demo steps, periodic tasks, status overlays, panels) in its own
         # block below; a lower package never imports this one.
         # --- H-A wadah and agents
+        from jamsosdesa.core.access import actor_refusals
+        from jamsosdesa.core.periodic import periodic_tasks
+        from jamsosdesa.participants.demo import demo_steps
+
+        from .rules import agent_refusal
+        from .services_wadah import wadah_manager_refusal
+
+        # participants' registration and import, billing's package start and payment ask these before acting
+        actor_refusals.register("agents.may_act", agent_refusal)
+        actor_refusals.register("agents.wadah_manager_reads_only", wadah_manager_refusal)
+        periodic_tasks.register("agents.deactivate_idle", _periodic_deactivate_idle)
+        # before billing's ledger: its demo packages and payments are the demo agent's, who may act only once it is
+        # an agent of a wadah with a PKS in force
+        demo_steps.register("agents.wadah", _demo_wadah, before="billing.ledger")
         # --- end H-A
         # --- H-B collections and deposits
         from jamsosdesa.billing.overlays import ledger_invariants, receipt_checks, status_overlays
@@ -28,6 +42,20 @@ class AgentsConfig(AppConfig):
         # --- H-D offline field app
         # --- end H-D
         pass
+
+
+# --- H-A wadah and agents
+def _periodic_deactivate_idle() -> None:
+    from .idle import periodic_deactivate_idle
+
+    periodic_deactivate_idle()
+
+
+def _demo_wadah() -> None:
+    from .demo_wadah import demo_wadah
+
+    demo_wadah()
+# --- end H-A
 
 
 # --- H-B collections and deposits

@@ -7,6 +7,21 @@ urlpatterns = [
 ]
 
 # --- H-A wadah and agents
+from . import views_wadah  # noqa: E402
+
+urlpatterns += [
+    path("", views_wadah.agent_index, name="agents"),
+    path("wadah/", views_wadah.wadah_index, name="wadah_list"),
+    path("wadah/baru/", views_wadah.wadah_new, name="wadah_new"),
+    path("wadah/<int:pk>/", views_wadah.wadah_detail, name="wadah"),
+    path("wadah/<int:pk>/ubah/", views_wadah.wadah_edit, name="wadah_edit"),
+    path("wadah/<int:pk>/agen-baru/", views_wadah.agent_new, name="agent_new"),
+    path("<int:pk>/", views_wadah.agent_detail, name="agent"),
+    path("<int:pk>/ubah/", views_wadah.agent_edit, name="agent_edit"),
+    path("<int:pk>/nonaktifkan/", views_wadah.agent_deactivate_view, name="agent_deactivate"),
+    path("<int:pk>/aktifkan/", views_wadah.agent_reactivate_view, name="agent_reactivate"),
+    path("aturan/", views_wadah.rules_page, name="rules"),
+]
 # --- end H-A
 # --- H-B collections and deposits
 from . import views_cash  # noqa: E402

@@ -5,9 +5,13 @@ schemes and enrolments), and a package higher up adds to a lower one's rules thr
 (core.registry), never by the lower package importing it.
 """
 
+from collections.abc import Callable
+from datetime import date
+
 from django.db.models import Q
 
 from .regioncodes import Level, code_within, is_desa_code, level_of_code
+from .registry import Registry
 from .roles import Role
 
 
@@ -54,3 +58,33 @@ def code_in_scope(user, code: str) -> bool:
         return True
     return any(code_within(code, mine) for mine in user_region_codes(user))
 
+
+
+# --- Who may act today (issue 14): a package above core registers, from its AppConfig.ready(), a check
+# `(user, on) -> refusal text` ('' when the user may act). The services where a person acts on someone's behalf
+# (participants' registration and bulk import, billing's package start and payment) ask `actor_refusal` first;
+# agents registers `agents.rules.agent_refusal` (an inactive agent, a wadah not active, a PKS not in force) and the
+# wadah manager's read-only rule. A check answers '' for users it does not concern.
+ActorCheck = Callable[[object, date], str]
+actor_refusals: Registry[ActorCheck] = Registry("checks whether a user may register, start a package or collect")
+
+
+def actor_refusal(user, on: date | None = None) -> str:
+    """The first refusal of the registered checks for `user` on `on` (today by default); '' when none refuses."""
+    from . import clock
+
+    on = on or clock.today()
+    for check in actor_refusals:
+        text = check(user, on)
+        if text:
+            return str(text)
+    return ""
+
+
+def refuse_actor(user, on: date | None = None) -> None:
+    """Raise a ServiceError (code `actor_refused`, HTTP 403) when a registered check refuses `user` on `on`."""
+    from .errors import ErrorCode, ServiceError
+
+    text = actor_refusal(user, on)
+    if text:
+        raise ServiceError(code=ErrorCode.ACTOR_REFUSED, message=text)

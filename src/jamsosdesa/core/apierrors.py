@@ -40,6 +40,7 @@ class ErrorOut(Schema):
 STATUS = {
     ErrorCode.UNAUTHENTICATED: 401,
     ErrorCode.FORBIDDEN: 403,
+    ErrorCode.ACTOR_REFUSED: 403,  # the user may not act today (core.access.actor_refusals)
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.NIK_TAKEN: 409,
     ErrorCode.NIK_REFUSED: 409,

@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"  # core.middleware: the route has no such method
     BAD_CHARS = "bad_chars"  # core.middleware: a NUL byte or a lone surrogate anywhere in the request
     HTTP_ERROR = "http_error"
+    ACTOR_REFUSED = "actor_refused"  # core.access.actor_refusals: e.g. an inactive agent, a PKS not in force
     # participants
     NIK_TAKEN = "nik_taken"
     NIK_REFUSED = "nik_refused"  # a NIK this user may not register here (says nothing of whether it exists elsewhere)

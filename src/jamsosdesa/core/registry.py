@@ -20,7 +20,14 @@ class Registry(Generic[T]):
         self.what = what
         self._entries: dict[str, T] = {}
 
-    def register(self, name: str, entry: T) -> T:
+    def register(self, name: str, entry: T, *, before: str | None = None) -> T:
+        """Add (or replace) an entry; `before`: a new entry goes in front of that one when it is there (e.g. a demo
+        step that must run before a lower package's step that relies on it)."""
+        if before is not None and before in self._entries and name not in self._entries:
+            items = list(self._entries.items())
+            at = [key for key, _value in items].index(before)
+            self._entries = dict([*items[:at], (name, entry), *items[at:]])
+            return entry
         self._entries[name] = entry
         return entry
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from jamsosdesa.core import audit, clock
-from jamsosdesa.core.access import code_in_scope, sees_everything, user_region_codes
+from jamsosdesa.core.access import actor_refusal, code_in_scope, sees_everything, user_region_codes
 from jamsosdesa.core.jobs import Stage
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.regioncodes import CODE_LENGTH, Level
@@ -421,6 +421,10 @@ def participants_import(*, actor, source: str | Path | BinaryIO, options: Import
 
 def _import(*, actor, source, options: ImportOptions, progress) -> ImportOutcome:
     outcome = ImportOutcome()
+    refusal = actor_refusal(actor)  # e.g. an inactive agent (core.access.actor_refusals): nothing is read or loaded
+    if refusal:
+        outcome.file_error = refusal
+        return outcome
     try:
         table, layout = _open(source, options, outcome)
     except ColumnProblem as exc:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from jamsosdesa.core.access import code_in_scope, sees_everything
+from jamsosdesa.core.access import code_in_scope, refuse_actor, sees_everything
 from jamsosdesa.core.errors import ErrorCode, ServiceError
 from jamsosdesa.core.jobs import (
     JobEnded,
@@ -40,6 +40,7 @@ def import_job_create(*, actor, upload, desa: str, format: str = "auto", mapping
     """Save the uploaded file and queue a preview of it."""
     from .tasks import run_import_job
 
+    refuse_actor(actor)  # e.g. an inactive agent (core.access.actor_refusals): refused before the file is stored
     if desa and not _desa_usable(actor, desa):  # checked before the file is stored: nothing is left on disk
         message = _("Desa tujuan %(c)s tidak dikenal atau di luar wilayah kerja Anda.") % {"c": desa}
         raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"desa": [message]})

@@ -46,8 +46,13 @@ def scope_participants(user, qs: QuerySet | None = None) -> QuerySet:
     return qs if q is None else qs.filter(q)
 
 
+# Roles that read the people of their regions and change none of them: a PERISAI wadah's manager sees its agents'
+# desa (issue 14); registering and changing people is its agents' (and the desa's, the branch's) work.
+READ_ONLY_ROLES = (Role.WADAH_MANAGER,)
+
+
 def can_register_in(user, desa_code: str) -> bool:
-    return user.is_authenticated and code_in_scope(user, desa_code)
+    return user.is_authenticated and user.role not in READ_ONLY_ROLES and code_in_scope(user, desa_code)
 
 
 # Change rights, given that the user can already see the participant. Participants' own rule: a village operator,
@@ -55,6 +60,8 @@ def can_register_in(user, desa_code: str) -> bool:
 # district official only those it registered personally (and, through funding's grant, what its schemes own).
 
 def _own_rule_allows(user, participant) -> bool:
+    if user.role in READ_ONLY_ROLES:
+        return False
     registered_it = participant.registered_by_id == user.pk
     if user.role == Role.DISTRICT_OFFICIAL:
         return registered_it
@@ -64,6 +71,8 @@ def _own_rule_allows(user, participant) -> bool:
 
 
 def _own_rule_q(user) -> Q:
+    if user.role in READ_ONLY_ROLES:
+        return Q(pk__in=[])
     if user.role == Role.DISTRICT_OFFICIAL:
         return Q(registered_by_id=user.pk)
     q = region_q(user_region_codes(user))

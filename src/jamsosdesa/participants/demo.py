@@ -34,6 +34,11 @@ USERS = [
     ("operator.sanggung", Role.VILLAGE_OPERATOR, [OTHER_GATAK_DESA], "Operator Desa Sanggung, Gatak, Sukoharjo"),
     ("agen.krajan", Role.PERISAI_AGENT, [KRAJAN, OTHER_GATAK_DESA], "Agen PERISAI (BUMDes) Krajan & Sanggung"),
     ("wadah.krajan", Role.WADAH_MANAGER, [KRAJAN, OTHER_GATAK_DESA], "Pengelola wadah PERISAI BUMDes Krajan"),
+    # the other agents of BUMDes Krajan Makmur (agents.demo_wadah makes all five its agents)
+    ("agen.krajan2", Role.PERISAI_AGENT, [KRAJAN], "Agen PERISAI BUMDes Krajan Makmur (Krajan)"),
+    ("agen.krajan3", Role.PERISAI_AGENT, [KRAJAN], "Agen PERISAI BUMDes Krajan Makmur (Krajan)"),
+    ("agen.krajan4", Role.PERISAI_AGENT, [OTHER_GATAK_DESA], "Agen PERISAI BUMDes Krajan Makmur (Sanggung)"),
+    ("agen.krajan5", Role.PERISAI_AGENT, [OTHER_GATAK_DESA], "Agen PERISAI BUMDes Krajan Makmur (Sanggung)"),
 ]
 
 

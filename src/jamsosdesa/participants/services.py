@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core import clock
+from jamsosdesa.core.access import refuse_actor
 from jamsosdesa.core.audit import audit_record, diff
 from jamsosdesa.core.errors import ErrorCode, ServiceError
 from jamsosdesa.core.models import AuditEventType
@@ -166,6 +167,7 @@ def participant_register(*, actor, data: dict, heirs: list[dict] | None = None, 
         earlier = scope_participants(actor).filter(client_token=client_token).first()
         if earlier is not None:
             return earlier  # the same form or API call arrived twice
+    refuse_actor(actor)  # e.g. an inactive agent, or its wadah's PKS not in force today (core.access.actor_refusals)
     facts = _facts(actor)
     cleaned = ParticipantCleaner(facts).clean(data)
     heir_rows, heir_errors = clean_heirs(heirs or [], today=facts.today)

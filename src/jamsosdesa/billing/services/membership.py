@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from jamsosdesa.contributions.book import rate_book
 from jamsosdesa.contributions.calculator import QuoteError, QuoteRequest, quote
 from jamsosdesa.core import clock
-from jamsosdesa.core.access import code_in_scope
+from jamsosdesa.core.access import code_in_scope, refuse_actor
 from jamsosdesa.core.audit import audit_record
 from jamsosdesa.core.errors import ErrorCode, NotFound, ServiceError
 from jamsosdesa.core.models import AuditEventType
@@ -238,6 +238,7 @@ def membership_start(*, actor, participant, programmes, income, first_month, age
                      channel: str = MembershipChannel.WEB) -> Membership:
     """Start the worker's own package from `first_month`."""
     participant = _locked_participant(actor, participant)
+    refuse_actor(actor)  # e.g. an inactive agent, or its wadah's PKS not in force today (core.access.actor_refusals)
     _refuse_inactive(participant)
     _refuse_segment(participant)
     if channel not in MembershipChannel.values:

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core import clock
+from jamsosdesa.core.access import refuse_actor
 from jamsosdesa.core.audit import audit_record
 from jamsosdesa.core.errors import ErrorCode, FieldErrors, ServiceError
 from jamsosdesa.core.models import AuditEventType
@@ -294,6 +295,7 @@ def payment_record(*, actor, request: PaymentRequest, book=None) -> PaymentOutco
                                 request=request, person=person, invoice=invoice)
     if seen is not None:
         return _outcome(seen, duplicate=True)
+    refuse_actor(actor)  # e.g. an inactive agent, or its wadah's PKS not in force today (core.access.actor_refusals)
     payment = Payment(channel=request.channel, source=request.source, external_reference=reference,
                       reinstatement_no=reinstatement, idempotency_key=key or None, request_hash=digest, amount=amount,
                       paid_on=paid_on, received_at=clock.now(),

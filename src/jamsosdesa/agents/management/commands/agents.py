@@ -10,6 +10,7 @@ from jamsosdesa.core.errors import ServiceError
 
 PARTS: list[str] = []  # module names under jamsosdesa.agents: cli_<part>
 # --- H-A wadah and agents
+PARTS += ["wadah"]  # wadah, agent, rules, deactivate-idle (agents.cli_wadah)
 # --- end H-A
 # --- H-B collections and deposits
 PARTS.append("cash")
