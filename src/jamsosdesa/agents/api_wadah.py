@@ -157,16 +157,16 @@ class AgentOut(AgentBrief):
     assignment_date: date | None
 
 
-class DeactivateIn(Schema):
+class AgentDeactivateIn(Schema):
     reason: str = Field("manual", description="manual atau left")
     note: str
 
 
-class ReactivateIn(Schema):
+class AgentReactivateIn(Schema):
     note: str = ""
 
 
-class RulesIn(Schema):
+class AgentRulesIn(Schema):
     valid_from: date
     source: str
     note: str = ""
@@ -177,7 +177,7 @@ class RulesIn(Schema):
     deposit_due_days: int | None = None
 
 
-class RulesOut(Schema):
+class AgentRulesOut(Schema):
     valid_from: date
     min_active_agents: int
     idle_months: int
@@ -298,7 +298,7 @@ def agent_patch(request, pk: int, payload: AgentPatch):
 @router.post("/agents/agents/{pk}/deactivate", **answers({200: AgentOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND,
                                                           E.ALREADY_INACTIVE),
              summary="Nonaktifkan agen (manual, dengan keterangan)")
-def agent_deactivate_op(request, pk: int, payload: DeactivateIn):
+def agent_deactivate_op(request, pk: int, payload: AgentDeactivateIn):
     _guard(request)
     agent = get_agent_for_user(request.user, pk)
     return _agent_out(agent_deactivate(actor=request.user, agent=agent, reason=payload.reason, note=payload.note))
@@ -306,22 +306,22 @@ def agent_deactivate_op(request, pk: int, payload: DeactivateIn):
 
 @router.post("/agents/agents/{pk}/reactivate", **answers({200: AgentOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
              summary="Aktifkan kembali agen (nonaktif karena diam: setelah masa tunggu aturan)")
-def agent_reactivate_op(request, pk: int, payload: ReactivateIn):
+def agent_reactivate_op(request, pk: int, payload: AgentReactivateIn):
     _guard(request)
     agent = get_agent_for_user(request.user, pk)
     return _agent_out(agent_reactivate(actor=request.user, agent=agent, note=payload.note))
 
 
-@router.get("/agents/rules", **answers({200: list[RulesOut]}, E.NOT_FOUND),
+@router.get("/agents/rules", **answers({200: list[AgentRulesOut]}, E.NOT_FOUND),
             summary="Aturan agen PERISAI (riwayat, terbaru dahulu)")
 def rules_index(request):
     _guard(request)
     return [_rules_out(r) for r in rules_history()]
 
 
-@router.post("/agents/rules", **answers({201: RulesOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
+@router.post("/agents/rules", **answers({201: AgentRulesOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
              summary="Tetapkan aturan agen baru mulai suatu tanggal (admin nasional)")
-def rules_post(request, payload: RulesIn):
+def rules_post(request, payload: AgentRulesIn):
     _guard(request)
     data = payload.dict()
     row = agent_rules_set(actor=request.user, valid_from=data.pop("valid_from"), source=data.pop("source"),
