@@ -219,10 +219,10 @@ def _collects_for(actor, person):
     return package
 
 
-def _price(person, months: int) -> list[tuple[date, int]]:
+def _price(person, months: int, book) -> list[tuple[date, int]]:
     from jamsosdesa.billing.services.allocation import months_to_pay
 
-    found = months_to_pay(person.pk, months)
+    found = months_to_pay(person.pk, months, book=book)
     if not found:
         message = _("Tidak ada bulan yang belum dibayar pada paket peserta ini: semua bulan sampai batas bayar di muka "
                     "sudah lunas.")
@@ -279,7 +279,10 @@ def collection_record(*, actor, request: CollectionRequest) -> CollectionOutcome
     if refusal:
         raise ServiceError(code=CashRefusal.AGENT_REFUSED, message=refusal)
     _collects_for(actor, person)
-    priced = _price(person, months)
+    from jamsosdesa.contributions.book import rate_book
+
+    book = rate_book()  # read once: for the price of the months and for billing's allocation of them
+    priced = _price(person, months, book)
     exact = sum(total for _month, total in priced)
     if amount is not None and amount != exact:
         message = _("Jumlah %(amount)s bukan harga %(n)d bulan penuh: %(n)d bulan (%(first)s s.d. %(last)s) "
@@ -294,7 +297,7 @@ def collection_record(*, actor, request: CollectionRequest) -> CollectionOutcome
             paid = payment_record(actor=actor, request=PaymentRequest(
                 amount=exact, paid_on=collected_on, reference=number, channel=PaymentChannel.AGENT,
                 participant_id=person.pk, source=source, agent=actor,
-                idempotency_key=f"collection:{token}" if token else None))
+                idempotency_key=f"collection:{token}" if token else None), book=book)
             if paid.duplicate:  # the receipt number or the key names another payment: never two for one receipt
                 raise _conflict_token()
             covered = paid.months or [m for m, _total in priced]
