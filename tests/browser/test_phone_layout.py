@@ -159,7 +159,9 @@ def _pages(data, role) -> list[str]:
              # issue 14 H-C: incentives (the runs, a run, the rules; the agent's and the wadah's statement)
              "/agen/insentif/", f"/agen/insentif/{data['incentive_run']}/", "/agen/insentif/aturan/",
              f"/agen/{data['agent']}/insentif/{month_text(-1)}/",
-             f"/agen/wadah/{data['wadah']}/insentif/{month_text(-1)}/"]
+             f"/agen/wadah/{data['wadah']}/insentif/{month_text(-1)}/",
+             # issue 14 H-E: the agents' ranking (the admin's and the branch's; 404 for the rest)
+             "/agen/peringkat/?kab=33.11"]
     if role == Role.NATIONAL_ADMIN:
         pages += ["/admin/", "/admin/accounts/user/", f"/admin/accounts/user/{data['admin_pk']}/change/",
                   "/admin/regions/region/?q=krajan", "/admin/contributions/rate/", "/admin/core/auditevent/"]
