@@ -74,3 +74,41 @@ def test_a_registration_entered_offline_is_sent_once_when_the_signal_returns(pag
     person = Participant.objects.get(nik="3311114506900001")
     assert person.registered_by == agent.user and person.heirs.get().name == "Budi Santoso"
     assert ClientSubmission.objects.filter(user=agent.user).count() == 1
+
+
+def test_a_collection_entered_offline_is_one_payment_with_its_receipt(page):
+    from jamsosdesa.agents.models import Collection
+    from jamsosdesa.billing.models import Payment
+    from tests.billing.conftest import package
+    from tests.funding.conftest import month, people
+
+    agent = make_field_agent("agen_tagih")
+    (worker,) = people(1)
+    package(worker, first=month(0), agent=agent.user)
+    log_in(page, "agen_tagih")
+    page.goto(page.base_url + "/agen/lapangan/tagih/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+    context = page.context
+    context.route(API, _unplugged)
+    context.set_offline(True)
+    page.reload()  # the form, from the phone
+    page.fill("#id_nik", worker.nik)
+    page.fill("#id_months", "1")
+    page.click("text=Simpan setoran")
+    page.wait_for_selector("#field-result >> text=Tersimpan di HP")
+    assert not Collection.objects.exists()
+
+    page.click(".field-tabs >> text=Kiriman")
+    page.wait_for_selector("#field-local-list >> text=Menunggu dikirim")
+
+    context.unroute(API, _unplugged)
+    context.set_offline(False)  # background sync, or the page's own retry, sends it
+    page.wait_for_selector("#field-local-list >> text=Terkirim", timeout=20_000)
+    page.reload()
+    page.wait_for_selector("#field-server-list >> text=Berhasil")
+    collection = Collection.objects.get()
+    assert Payment.objects.filter(participant_id=worker.pk).count() == 1
+    page.click("#field-local-list >> text=Buka")
+    page.wait_for_selector(f"text={collection.receipt_number}")
+    _fits_the_phone(page, "receipt")

@@ -76,6 +76,7 @@ def _registration_form(request, data=None) -> ParticipantForm:
     choices = _desa_choices(request.user)
     if choices:  # the agent's assigned desa to choose from, not a code to type
         form.fields["desa"].widget = forms.Select(choices=choices)
+        form.fields["desa"].label = _("Desa")
     return form
 
 

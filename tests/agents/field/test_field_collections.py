@@ -53,3 +53,13 @@ def test_a_collection_with_a_wrong_number_of_months_says_which_field(send, perso
     body = send(TOKEN, {"nik": person.nik, "months": "dua"}, kind="collection").json()
     assert body["outcome"] == "refused" and "months" in body["fields"]
     assert not Collection.objects.exists()
+
+
+def test_the_outbox_links_the_receipt_of_a_collection(send, person, agent):
+    from django.test import Client
+
+    send(TOKEN, {"nik": person.nik, "months": "1"}, kind="collection")
+    browser = Client(raise_request_exception=True)
+    browser.force_login(agent.user)
+    page = browser.get("/agen/lapangan/kiriman/").content.decode()
+    assert f"/{Collection.objects.get().receipt_number}/" in page

@@ -196,7 +196,9 @@
     });
   }
 
-  window.addEventListener("online", function () { network(); flush(); });
+  // Back online: the service worker's background sync usually sends first (and writes the answers here); the
+  // page sends what is still waiting a moment later, so the two rarely send the same entry at once.
+  window.addEventListener("online", function () { network(); window.setTimeout(flush, 2500); });
   window.addEventListener("offline", network);
   if (navigator.serviceWorker) {
     navigator.serviceWorker.register(app.dataset.sw, {scope: app.dataset.scope}).catch(function () {});
