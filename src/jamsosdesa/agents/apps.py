@@ -26,14 +26,21 @@ class AgentsConfig(AppConfig):
         demo_steps.register("agents.wadah", _demo_wadah, before="billing.ledger")
         # --- end H-A
         # --- H-B collections and deposits
-        from jamsosdesa.billing.overlays import ledger_invariants, receipt_checks, status_overlays
+        from jamsosdesa.billing.overlays import (
+            ledger_invariants,
+            payment_reversed_hooks,
+            receipt_checks,
+            status_overlays,
+        )
 
+        from .cash import collection_payment_reversed
         from .check_cash import cash_failures
         from .status_cash import at_risk_overlays, receipt_answer
 
         status_overlays.register("agents.at_risk", at_risk_overlays)  # collected, not deposited in time
         receipt_checks.register("agents.receipt", receipt_answer)  # the public page's receipt code check
         ledger_invariants.register("agents.cash", cash_failures)  # no rupiah of an agent's cash lost or doubled
+        payment_reversed_hooks.register("agents.collection", collection_payment_reversed)  # marks it reversed
         _register_cash_demo()
         # --- end H-B
         # --- H-C incentives

@@ -319,6 +319,21 @@ def collection_record(*, actor, request: CollectionRequest) -> CollectionOutcome
     return CollectionOutcome(collection=collection, duplicate=False)
 
 
+def collection_payment_reversed(*, actor, payment, reversal) -> None:
+    """Billing reversed a payment (billing.overlays.payment_reversed_hooks): the collection that was it is marked
+    reversed (audited), so it no longer counts as cash the agent owes and `ledger check` accepts its dead payment.
+    What was already settled of it stays settled."""
+    collection = Collection.objects.select_for_update().filter(payment_id=payment.pk, reversed_at__isnull=True).first()
+    if collection is None:
+        return
+    collection.reversed_at = clock.now()
+    collection.save(update_fields=["reversed_at"])
+    audit_record(actor=actor, event=AuditEventType.COLLECTION_REVERSED, obj=collection,
+                 region_code=collection.desa_code, old={"reversed_at": None},
+                 new={"reversed_at": collection.reversed_at, "payment": payment.pk, "reversal": reversal.pk,
+                      "reason": reversal.reason}, note=reversal.note)
+
+
 # --- what is unsettled ---------------------------------------------------------------------------------------
 
 def _settled_sq():

@@ -8,6 +8,8 @@
   is a function `(code, on) -> ReceiptCheck | None`.
 - `ledger_invariants`: more invariants for `ledger check` (billing.check), each a function returning the failures
   it finds.
+- `payment_reversed_hooks`: told when a payment is reversed (`services.reversals.payment_reverse`, in its
+  transaction), each as `hook(actor=, payment=, reversal=)`: e.g. an agent's collection that was that payment.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class ReceiptCheck:
 status_overlays: Registry[Callable[[Iterable[int], date], dict]] = Registry("status overlays")
 receipt_checks: Registry[Callable[[str, date], ReceiptCheck | None]] = Registry("receipt checks")
 ledger_invariants: Registry[Callable[[], list]] = Registry("ledger invariants")
+payment_reversed_hooks: Registry[Callable[..., None]] = Registry("payment reversed hooks")
 
 
 def overlays_for(participant_ids, on: date) -> dict[int, list[StatusOverlay]]:

@@ -177,6 +177,10 @@ def payment_reverse(*, actor, payment: Payment, reason: str, note: str = "",
     if close_queue_item and not payment.holder_type:
         _close_queue_item(actor=actor, payment=payment, reason=reason, note=note, root=root)
     _refresh_standing_under(root)
+    from ..overlays import payment_reversed_hooks  # packages above billing follow (an agent's collection)
+
+    for hook in payment_reversed_hooks:
+        hook(actor=actor, payment=payment, reversal=root)
     return root
 
 
