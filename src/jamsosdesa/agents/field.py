@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core import clock
+from jamsosdesa.core.access import actor_refusal
 from jamsosdesa.core.audit import audit_record
 from jamsosdesa.core.errors import ErrorCode, ServiceError
 from jamsosdesa.core.models import AuditEventType
@@ -27,7 +28,6 @@ from jamsosdesa.participants.forms import ParticipantForm
 from jamsosdesa.participants.models import Channel
 
 from .models_offline import ClientSubmission, SubmissionKind, SubmissionOutcome
-from .rules import agent_refusal
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -35,7 +35,6 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 class FieldCode(StrEnum):
     """Codes of a stored outcome besides the services' own (core.errors.ErrorCode, the collection's codes)."""
 
-    AGENT_REFUSED = "agent_refused"  # the agent may not act today (inactive, wadah inactive, PKS not in force)
     NOT_AVAILABLE = "not_available"  # this kind of submission cannot be handled by this server yet
 
 
@@ -121,9 +120,11 @@ def client_submission_receive(*, actor, request: SubmissionRequest) -> Submissio
         return _replay(ClientSubmission.objects.get(user=actor, token=request.token), digest)
 
     fields, warnings, region = {}, [], ""
-    refusal = agent_refusal(actor, clock.today())
+    # the registered checks of who may act today (agents.rules: an inactive agent, a wadah not active, a PKS not in
+    # force), asked before the work so that a refusal is kept with its reason like any other outcome
+    refusal = actor_refusal(actor, clock.today())
     if refusal:
-        submission.code, submission.message = FieldCode.AGENT_REFUSED, refusal
+        submission.code, submission.message = ErrorCode.ACTOR_REFUSED, refusal
     else:
         work = _register if request.kind == SubmissionKind.REGISTRATION else _collect
         try:

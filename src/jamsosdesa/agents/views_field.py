@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jamsosdesa.core import clock
+from jamsosdesa.core.access import actor_refusal
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.months import add_months
 from jamsosdesa.core.regioncodes import Level, level_of_code
@@ -33,7 +34,7 @@ from jamsosdesa.regions.selectors import region_names
 from .api_field import field_agent_or_404, object_url
 from .field import SubmissionRequest, client_submission_receive
 from .models_offline import ClientSubmission, SubmissionKind, SubmissionOutcome
-from .rules import agent_of, agent_refusal
+from .rules import agent_of
 
 SCOPE = "/agen/lapangan/"
 # The registry's fields an agent fills in the field, in the form's order (the rest keep the registry's defaults).
@@ -100,7 +101,7 @@ def field_home(request):
     for outcome in ClientSubmission.objects.filter(user=request.user).values_list("outcome", flat=True)[:1000]:
         counts[outcome] += 1
     return render(request, "agents/field/home.html", {
-        "refusal": agent_refusal(request.user, clock.today()),
+        "refusal": actor_refusal(request.user, clock.today()),
         "due_url": f"{worklist}?jenis=forecast&hari=30&kelompok=agen&agen={request.user.pk}",
         "arrears_url": f"{worklist}?jenis=arrears&kelompok=agen&agen={request.user.pk}",
         "incentive_url": _incentive_url(request.user), "counts": counts})

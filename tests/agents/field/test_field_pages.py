@@ -91,3 +91,10 @@ def test_the_collection_form_asks_nik_months_amount_and_day(phone):
     for name in ("nik", "months", "amount", "collected_on"):
         assert f'name="{name}"' in page
     assert 'data-field-form="collection"' in page
+
+
+def test_the_home_page_says_why_an_inactive_agent_may_not_act(phone, agent):
+    agent.status, agent.deactivated_on, agent.deactivation_reason = "inactive", clock.today(), "idle"
+    agent.save()
+    page = phone.get("/agen/lapangan/").content.decode()
+    assert "nonaktif sejak" in page

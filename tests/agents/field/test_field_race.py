@@ -21,13 +21,13 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgresql]
 
 def test_the_same_token_sent_twice_at_once_makes_one_participant(reference_data, monkeypatch):  # noqa: F811
     agent = make_field_agent("agen_balapan")
-    real = field.agent_refusal
+    real = field.actor_refusal
 
     def slow_refusal(user, on):  # the first one holds its token's row a moment, so the second one waits for it
         time.sleep(0.5)
         return real(user, on)
 
-    monkeypatch.setattr(field, "agent_refusal", slow_refusal)
+    monkeypatch.setattr(field, "actor_refusal", slow_refusal)
     request = SubmissionRequest(token="3f9a1c2e-5d4b-4e6f-8a7b-9c0d1e2f3a4b", kind="registration", data=worker())
     answers, errors = [], []
 

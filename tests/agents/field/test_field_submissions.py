@@ -83,7 +83,7 @@ def test_a_deactivated_agent_is_refused_with_the_reason(send, agent):
     agent.status, agent.deactivated_on, agent.deactivation_reason = AgentStatus.INACTIVE, clock.today(), "idle"
     agent.save()
     body = send(TOKEN, worker()).json()
-    assert body["outcome"] == "refused" and body["code"] == "agent_refused"
+    assert body["outcome"] == "refused" and body["code"] == "actor_refused"
     assert "nonaktif" in body["message"]
     assert not Participant.objects.filter(nik="3311114506900001").exists()
 

@@ -159,7 +159,7 @@
       .then(function (after) {
         showResult(form, after);
         if (after.state === "done" || after.state === "queued") { form.reset(); }
-        if (after.state === "refused" && after.answer && after.answer.code !== "agent_refused") {
+        if (after.state === "refused" && after.answer && after.answer.code !== "actor_refused") {
           return FieldDB.remove(after.token);  // the form still holds it: fix it and save again (a new token)
         }
         return null;
