@@ -225,3 +225,23 @@ def test_the_national_admin_chooses_a_kabupaten_first(cast):
     branch_page.force_login(world["branch"])
     html = branch_page.get("/agen/peringkat/").content.decode()  # the branch opens on its kabupaten, this month
     assert 'id="agents-table"' in html and f'value="{month(0):%Y-%m}"' in html
+
+
+def test_one_statement_per_measure_whatever_the_number_of_agents(cast):
+    """Set-based: the queries do not grow with the agents (no per-agent loop)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.agents.incentives.conftest import make_agent
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            rankings_read(user=cast["branch"], kab="33.11")
+        return len(captured.captured_queries)
+
+    queries()  # the first call also reads the user's regions (kept on the user object)
+    before = queries()
+    for n in range(5):
+        make_agent(f"tambahan{n}", cast["wadah"][n % 2])
+    assert queries() == before
+    assert len(rankings_read(user=cast["branch"], kab="33.11")["agents"]) == 8
