@@ -13,7 +13,7 @@ router = Router()
 RATE = "Percent with one decimal; null when nobody was acquired in that month"
 
 
-class Measures(Schema):
+class RankingMeasuresOut(Schema):
     acquisitions: int = Field(..., description="Participants whose own package with the agent starts in the period")
     new: int = Field(..., description="Of them, never in the BPU ledger before (no earlier package, enrolment, due)")
     collections: int = Field(..., description="Live payments received through the agent in the period")
@@ -28,7 +28,7 @@ class Measures(Schema):
     retention_12_rate: float | None = Field(None, description=RATE)
 
 
-class AgentRow(Measures):
+class RankingAgentOut(RankingMeasuresOut):
     agent_id: int
     user_id: int
     username: str
@@ -38,14 +38,14 @@ class AgentRow(Measures):
     status: str = Field(..., description="active | inactive")
 
 
-class WadahRow(Measures):
+class RankingWadahOut(RankingMeasuresOut):
     wadah_id: int
     name: str
     kab_code: str
     agents: int
 
 
-class Totals(Measures):
+class RankingTotalsOut(RankingMeasuresOut):
     agents: int
     wadah: int
 
@@ -60,9 +60,9 @@ class RankingsOut(Schema):
     cohorts: dict[str, str] = Field(..., description="Months of acquisition the retention reads: {'6': YYYY-MM, ...}")
     sort: str = Field(..., description="The column the rows are ordered by: " + ", ".join(service.SORTS))
     order: str = Field(..., description="naik (ascending) | turun (descending)")
-    agents: list[AgentRow]
-    wadah: list[WadahRow] = Field(..., description="Each wadah's totals over its agents, in the same order")
-    totals: Totals
+    agents: list[RankingAgentOut]
+    wadah: list[RankingWadahOut] = Field(..., description="Each wadah's totals over its agents, in the same order")
+    totals: RankingTotalsOut
 
 
 @router.get("/agents/rankings", **answers({200: RankingsOut}, E.INVALID, E.NOT_FOUND), by_alias=True,
