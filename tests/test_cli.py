@@ -61,6 +61,9 @@ def test_demo_data_has_krajan_and_every_role():
     agents = set(krajan.agents.filter(status="active", participant__segment="BPU").values_list("user__username",
                                                                                               flat=True))
     assert "agen.krajan" in agents and len(agents) >= 5
+    from jamsosdesa.agents.idle import agents_deactivate_idle
+
+    assert agents_deactivate_idle(on=clock.today()).deactivated == []  # serve's periodic check leaves them be
     assert "operator.krajan" in out.getvalue() and "demo12345" in out.getvalue()
     from jamsosdesa.participants.nik import check_nik
 

@@ -52,7 +52,10 @@ def demo_wadah() -> Wadah | None:
                           bank_account=f"0123-01-00{4500 + i}-53-{i}", bank_holder=person.full_name,
                           training_certificate=f"SERT/PERISAI/SKH/{i:03d}", training_date=start,
                           assignment_letter=f"ST/BUMDES-KM/{start:%Y}/{i:03d}", assignment_date=start,
-                          status=AgentStatus.ACTIVE, active_since=start, created_by=branch))
+                          status=AgentStatus.ACTIVE, created_by=branch,
+                          # agen.krajan works since the PKS began (billing's demo is its work); the others were
+                          # recorded today, so the idle check leaves them until they have had their months
+                          active_since=start if username == "agen.krajan" else clock.today()))
     Agent.objects.bulk_create(rows)
     made = Agent.objects.filter(wadah=wadah).select_related("user")
     AuditBatch(actor=branch, event=AuditEventType.AGENT_CREATED, note="data demo").write(
