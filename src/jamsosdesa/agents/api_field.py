@@ -9,6 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from jamsosdesa.core.apierrors import answers
+from jamsosdesa.core.errors import ErrorCode as E
 from jamsosdesa.core.roles import Role
 
 from .field import SubmissionRequest, client_submission_receive
@@ -43,10 +45,6 @@ class SubmissionOut(Schema):
     created_at: datetime
 
 
-class Error(Schema):
-    error: dict
-
-
 def field_agent_or_404(user) -> None:
     """The field app is the agent's: for every other role it does not exist."""
     if not (user and user.is_authenticated) or user.role != Role.PERISAI_AGENT:
@@ -78,8 +76,8 @@ def submission_out(submission: ClientSubmission, *, replayed=False, fields=None,
             "created_at": submission.created_at}
 
 
-@router.post("/agents/field/submissions", response={200: SubmissionOut, 201: SubmissionOut, 404: Error,
-                                                    409: Error, 422: Error},
+@router.post("/agents/field/submissions", **answers({200: SubmissionOut, 201: SubmissionOut}, E.NOT_FOUND,
+                                                   E.IDEMPOTENCY_CONFLICT, E.FORBIDDEN, E.ACTOR_REFUSED),
              summary="Kirim satu pendaftaran atau penagihan dari aplikasi lapangan",
              description="Kiriman pertama dengan sebuah token dikerjakan (201); kiriman ulang dengan token dan isi "
                          "yang sama menjawab hasil pertama (200) tanpa membuat peserta atau pembayaran kedua; token "
@@ -94,7 +92,7 @@ def submission_send(request, payload: SubmissionIn):
     return Status(200 if answer.replayed else 201, body)
 
 
-@router.get("/agents/field/submissions", response={200: list[SubmissionOut], 404: Error},
+@router.get("/agents/field/submissions", **answers({200: list[SubmissionOut]}, E.NOT_FOUND),
             summary="Kiriman aplikasi lapangan milik agen ini (terbaru dulu)")
 def submission_list(request, token: str = "", outcome: Literal["", "done", "conflict", "refused"] = ""):
     field_agent_or_404(request.user)

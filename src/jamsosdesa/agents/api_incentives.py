@@ -49,7 +49,7 @@ class IncentiveRunOut(Schema):
     finished_at: str | None
 
 
-class LineOut(Schema):
+class IncentiveLineOut(Schema):
     kind: str = Field(..., description="acquisition, share_1_24, share_25_60, correction")
     nik: str = Field(..., description="masked")
     name: str
@@ -73,7 +73,7 @@ class AgentStatementOut(Schema):
     month: str
     total: int
     by_kind: list[KindOut]
-    lines: list[LineOut]
+    lines: list[IncentiveLineOut]
 
 
 class WadahAgentOut(Schema):
