@@ -48,7 +48,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "src"))
 sys.path.insert(0, str(BENCH))
 
-from common import Checks, django_env, exit_on_sigterm, pg_database, run_note, say  # noqa: E402
+from common import Checks, measured, run_note, say  # noqa: E402
 
 FULL_AGENTS, FULL_PARTICIPANTS, QUICK_AGENTS, QUICK_PARTICIPANTS = 5_000, 500_000, 200, 20_000
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/jamsosdesa_bench_agents"
@@ -491,28 +491,8 @@ def main() -> int:
         args.sample = min(args.sample, 20)
         args.reps = min(args.reps, 10)
     args.pg_url = args.pg_url or (QUICK_PG_URL if args.quick else DEFAULT_PG_URL)
-    exit_on_sigterm()
-    os.environ["DATABASE_URL"] = args.pg_url
-    django_env()
-    checks = Checks()
-    res = None
-    started = time.perf_counter()
-    try:
-        with pg_database(args.pg_url, keep=args.keep_db):
-            try:
-                res = run(args, checks)
-            except Exception as exc:  # a part that fails is a failed check; the database is still dropped
-                import traceback
-
-                traceback.print_exc()
-                checks.fail(f"the run failed: {exc!r}")
-    except KeyboardInterrupt:
-        say("\nStopped (Ctrl-C); the benchmark database is dropped.")
-        return 130
-    if res:
-        report(args, res)
-    say(f"Whole run {time.perf_counter() - started:.0f} s.")
-    return checks.verdict()
+    return measured(args.pg_url, keep=args.keep_db, run=lambda checks: run(args, checks),
+                    report=lambda r: report(args, r))
 
 
 if __name__ == "__main__":

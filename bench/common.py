@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -204,6 +205,34 @@ class Checks:
             return 1
         say(f"\nAll {self.passed} checks passed.")
         return 0
+
+
+def measured(url: str, *, keep: bool, run, report) -> int:
+    """A benchmark's run inside its own database: `run(checks)` with the database of `url` created (and dropped at the
+    end unless `keep`); a part that raises is a failed check, and the database is still dropped; then
+    `report(result)` when the run gave one, the whole run's seconds, and the exit status from the checks."""
+    import traceback
+
+    exit_on_sigterm()
+    os.environ["DATABASE_URL"] = url
+    django_env()
+    checks = Checks()
+    res = None
+    started = time.perf_counter()
+    try:
+        with pg_database(url, keep=keep):
+            try:
+                res = run(checks)
+            except Exception as exc:  # a part that fails is a failed check; the database is still dropped
+                traceback.print_exc()
+                checks.fail(f"the run failed: {exc!r}")
+    except KeyboardInterrupt:
+        say("\nStopped (Ctrl-C); the benchmark database is dropped.")
+        return 130
+    if res:
+        report(res)
+    say(f"Whole run {time.perf_counter() - started:.0f} s.")
+    return checks.verdict()
 
 
 def standalone(doc: str, run, *, rows: int, quick_rows: int, rows_help: str, quick_help: str, pg_url: str) -> int:
