@@ -35,7 +35,6 @@ The database is dropped at the end (also on failure, Ctrl-C or SIGTERM) unless -
 import argparse
 import os
 import resource
-import statistics
 import sys
 import time
 from collections import defaultdict
@@ -48,7 +47,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "src"))
 sys.path.insert(0, str(BENCH))
 
-from common import Checks, measured, run_note, say  # noqa: E402
+from common import Checks, measured, p50_p95_ms, run_note, say  # noqa: E402
 
 FULL_AGENTS, FULL_PARTICIPANTS, QUICK_AGENTS, QUICK_PARTICIPANTS = 5_000, 500_000, 200, 20_000
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/jamsosdesa_bench_agents"
@@ -69,18 +68,6 @@ def load() -> float:
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
-
-
-def p50_p95(fn, reps: int, warmup: int = 3) -> dict:
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    p95 = statistics.quantiles(out, n=20, method="inclusive")[-1] if len(out) > 1 else out[0]
-    return {"p50_ms": round(statistics.median(out), 1), "p95_ms": round(p95, 1), "n": reps}
 
 
 # --- the world -------------------------------------------------------------------------------------------------
@@ -434,8 +421,8 @@ def run(args, checks: Checks) -> dict:
     checks.expect("the statement page lists the agent's lines", page.content.decode().count("<tr><td>"), lines)
     checks.expect("the due list answers 200", client.get(due_url).status_code, 200)
     before = load()
-    res["statement"] = {**p50_p95(lambda: client.get(statement_url), args.reps), "lines": lines}
-    res["due_list"] = p50_p95(lambda: client.get(due_url), args.reps)
+    res["statement"] = {**p50_p95_ms(lambda: client.get(statement_url), args.reps), "lines": lines}
+    res["due_list"] = p50_p95_ms(lambda: client.get(due_url), args.reps)
     res["pages_load"] = [before, load()]
     res["loads"].append(load())
     res["peak_memory_mb"] = peak_rss_mb()

@@ -207,6 +207,27 @@ class Checks:
         return 0
 
 
+def sample_ms(fn, reps: int, warmup: int = 3) -> list[float]:
+    """Wall time of `reps` calls in milliseconds, after `warmup` uncounted calls."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def p50_p95_ms(fn, reps: int, warmup: int = 3) -> dict:
+    """The median and 95th percentile of `sample_ms` (and how many calls)."""
+    import statistics
+
+    out = sample_ms(fn, reps, warmup)
+    p95 = statistics.quantiles(out, n=20, method="inclusive")[-1] if len(out) > 1 else out[0]
+    return {"p50_ms": round(statistics.median(out), 1), "p95_ms": round(p95, 1), "n": reps}
+
+
 def measured(url: str, *, keep: bool, run, report) -> int:
     """A benchmark's run inside its own database: `run(checks)` with the database of `url` created (and dropped at the
     end unless `keep`); a part that raises is a failed check, and the database is still dropped; then

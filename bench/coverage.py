@@ -37,7 +37,6 @@ The database is dropped at the end (also on failure, Ctrl-C or SIGTERM) unless -
 import argparse
 import os
 import resource
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -46,7 +45,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "src"))
 sys.path.insert(0, str(BENCH))
 
-from common import Checks, measured, run_note, say  # noqa: E402
+from common import Checks, measured, p50_p95_ms, run_note, say  # noqa: E402
 
 FULL_ROWS, QUICK_ROWS, QUICK_KABUPATEN = 10_000_000, 50_000, 3
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/jamsosdesa_bench_coverage"
@@ -68,18 +67,6 @@ def timed(fn):
     start = time.perf_counter()
     out = fn()
     return out, time.perf_counter() - start
-
-
-def sample_ms(fn, reps: int, warmup: int = 3) -> dict:
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    p95 = statistics.quantiles(out, n=20, method="inclusive")[-1] if len(out) > 1 else out[0]
-    return {"p50_ms": round(statistics.median(out), 1), "p95_ms": round(p95, 1), "n": reps}
 
 
 # --- refreshing: the job when the code has one, else the snapshot writer -----------------------------------------
@@ -307,7 +294,7 @@ def run(args, checks: Checks) -> dict:
     before = load()
     for level in ("nation", "province", "kabupaten", "desa"):
         code = regions[level]
-        res["reads"][level] = {"region": code, **sample_ms(
+        res["reads"][level] = {"region": code, **p50_p95_ms(
             lambda code=code: coverage_figures(user=admin, region=code), args.reps)}
         say(f"  {level} {code}: {res['reads'][level]}")
     res["reads_load"] = [before, load()]
@@ -343,7 +330,7 @@ def pages(admin, regions: dict, reps: int, checks: Checks) -> dict | None:
         response = client.get(url)
         if not checks.expect(f"page {url} answers", response.status_code, 200):
             continue
-        out[level] = {"region": regions[level], **sample_ms(lambda url=url: client.get(url), reps)}
+        out[level] = {"region": regions[level], **p50_p95_ms(lambda url=url: client.get(url), reps)}
         say(f"  page {level}: {out[level]}")
     return out
 

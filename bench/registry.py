@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from common import Checks, django_env, exit_on_sigterm, pg_drop, run_note, run_part, shield_cleanup
+from common import Checks, django_env, exit_on_sigterm, pg_drop, run_note, run_part, sample_ms, shield_cleanup
 
 READ_TARGET_MS = 100.0
 WRITE_TARGET_MS = 50.0
@@ -76,18 +76,6 @@ def django_setup(database_url: str) -> None:
 
 
 # --- Measuring ------------------------------------------------------------------------------------------
-
-
-def sample_ms(fn: Callable[[], object], reps: int, warmup: int = 3) -> list[float]:
-    """Wall time of `reps` calls in milliseconds, after `warmup` uncounted calls."""
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
 
 
 def summary(samples: list[float], *, target: float, **labels) -> dict:
