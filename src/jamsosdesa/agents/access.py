@@ -21,8 +21,9 @@ def _kab_q(user, column: str = "kab_code") -> Q:
     return region_q(codes, kab=column) if codes else NOTHING
 
 
-def wadah_scope_q(user) -> Q | None:
-    """None: no restriction; otherwise the filter over Wadah."""
+def _scope_q(user, *, managed_by: str, agent_user: str) -> Q | None:
+    """The one rule of §2 over a model: None for no restriction; otherwise the filter (`managed_by`: the path to the
+    wadah's managers, `agent_user`: the path to the agent's login)."""
     if not (user and user.is_authenticated and user.is_active):
         return NOTHING
     if sees_everything(user):
@@ -30,25 +31,18 @@ def wadah_scope_q(user) -> Q | None:
     if user.role == Role.BRANCH_OFFICER:
         return _kab_q(user)
     if user.role == Role.WADAH_MANAGER:
-        return Q(managers=user)
+        return Q(**{managed_by: user})
     if user.role == Role.PERISAI_AGENT:
-        return Q(agents__user=user)
+        return Q(**{agent_user: user})
     return NOTHING
+
+
+def wadah_scope_q(user) -> Q | None:
+    return _scope_q(user, managed_by="managers", agent_user="agents__user")
 
 
 def agent_scope_q(user) -> Q | None:
-    """None: no restriction; otherwise the filter over Agent."""
-    if not (user and user.is_authenticated and user.is_active):
-        return NOTHING
-    if sees_everything(user):
-        return None
-    if user.role == Role.BRANCH_OFFICER:
-        return _kab_q(user)
-    if user.role == Role.WADAH_MANAGER:
-        return Q(wadah__managers=user)
-    if user.role == Role.PERISAI_AGENT:
-        return Q(user=user)
-    return NOTHING
+    return _scope_q(user, managed_by="wadah__managers", agent_user="user")
 
 
 def scope_wadah(user, qs: QuerySet | None = None) -> QuerySet:
