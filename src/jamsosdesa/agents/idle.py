@@ -2,10 +2,13 @@
 `idle_months` whole months before a day is marked inactive (reason `idle`), in one set-based pass.
 
 What counts as an agent's transaction, and where it is read (each an indexed look-up per agent, in one query):
-- anything the agent's login did that the audit trail records as a registration, a package start, a payment,
-  a cash collection or a deposit (`AuditEvent.actor`, event types in TRANSACTION_EVENTS: participants'
-  registration and file import, billing's package start and payment, the collections and deposits of agents' part
-  B, an offline submission), at or after the window's first moment;
+- anything the agent's login did that the audit trail records as a registration, a package start, a payment or a
+  cash collection (`AuditEvent.actor`, event types in TRANSACTION_EVENTS: participants' registration and file
+  import, billing's package start and payment, agents' collections), at or after the window's first moment. An
+  offline submission is not one by itself: one that went through left the registration's or payment's own row,
+  and one refused is no transaction;
+- a deposit of its cash made in the window (`agents.Deposit.agent`: the branch records it, so the audit row names
+  the branch officer);
 - a payment that names it as the agent who collected it (`billing.Payment.agent`), received in the window, even
   when a clerk recorded it;
 - a package started in the window that names it as its collecting agent (`billing.Membership.agent`).
@@ -30,13 +33,13 @@ from jamsosdesa.core.audit import AuditBatch
 from jamsosdesa.core.models import AuditEvent, AuditEventType
 from jamsosdesa.core.months import add_months
 
+from .models_cash import Deposit
 from .models_wadah import Agent, AgentStatus, DeactivationReason
 from .rules import rules_on
 
 TRANSACTION_EVENTS = (
     AuditEventType.PARTICIPANT_REGISTERED, AuditEventType.MEMBERSHIP_STARTED, AuditEventType.PAYMENT_RECORDED,
-    AuditEventType.COLLECTION_RECORDED, AuditEventType.DEPOSIT_RECORDED, AuditEventType.DEPOSITS_IMPORTED,
-    AuditEventType.OFFLINE_SUBMISSION_RECEIVED,
+    AuditEventType.COLLECTION_RECORDED,
 )
 
 
@@ -66,8 +69,9 @@ def idle_agents(on: date):
                                       event_type__in=[e.value for e in TRANSACTION_EVENTS])
     collected = Payment.objects.filter(agent_id=OuterRef("user_id"), received_at__gte=moment)
     started = Membership.objects.filter(agent_id=OuterRef("user_id"), created_at__gte=moment)
+    deposited = Deposit.objects.filter(agent_id=OuterRef("user_id"), deposited_on__gte=start)
     return (Agent.objects.filter(status=AgentStatus.ACTIVE, active_since__lte=start)
-            .exclude(Exists(acted)).exclude(Exists(collected)).exclude(Exists(started)))
+            .exclude(Exists(acted)).exclude(Exists(collected)).exclude(Exists(started)).exclude(Exists(deposited)))
 
 
 @transaction.atomic

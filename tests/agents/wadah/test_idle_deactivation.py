@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from jamsosdesa.agents.idle import agents_deactivate_idle, idle_window_start
-from jamsosdesa.agents.models import Agent
+from jamsosdesa.agents.models import Agent, Deposit
 from jamsosdesa.agents.services_wadah import agent_reactivate, reactivate_from
 from jamsosdesa.billing.services.payments import PaymentRequest, payment_record
 from jamsosdesa.core import clock
@@ -67,6 +67,17 @@ def test_a_payment_a_clerk_recorded_naming_the_agent_counts(agent, operator_a, r
     payment_record(actor=operator_a, request=PaymentRequest(amount=16_800, paid_on=clock.today(), reference="KW-9",
                                                             nik=worker.nik, agent=agent.user))
     assert agents_deactivate_idle(on=clock.today()).deactivated == []
+
+
+def test_a_deposit_of_its_cash_counts_though_the_branch_recorded_it(agent, make_agent, branch):
+    _long_ago(agent)
+    other = _long_ago(make_agent())
+    Deposit.objects.create(agent=agent.user, kab_code=agent.kab_code, channel="bank", reference="SETOR-1",
+                           amount=16_800, deposited_on=clock.today(), recorded_by=branch)
+    # a submission from the phone that was refused is no transaction
+    audit_record(actor=other.user, event=AuditEventType.OFFLINE_SUBMISSION_RECEIVED, object_type="offline_submission",
+                 object_id="1")
+    assert agents_deactivate_idle(on=clock.today()).deactivated == [other.pk]
 
 
 def test_an_agent_recorded_less_than_the_idle_months_ago_is_not_idle(agent):
