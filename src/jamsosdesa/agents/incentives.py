@@ -292,13 +292,15 @@ def _analyze(cursor, table: str) -> None:
 
 
 def _starts(cursor, t: dict, params: dict) -> None:
-    """Every acquisition point (participant, agent, first month, the package's programmes and segment)."""
+    """Every acquisition point (participant, agent, first month, the package's programmes and segment), also of
+    packages that start after the month: money received in the month for a month ahead (a package started ahead, its
+    first due paid at once) counts from its own start."""
     cursor.execute(f"DROP TABLE IF EXISTS {t['starts']}")
     cursor.execute(f"""
         CREATE TEMPORARY TABLE {t['starts']} AS
         SELECT m2.participant_id, m2.agent_id, m2.first_month, m2.programme_mask, m2.segment
         FROM billing_membership m2
-        WHERE m2.first_month <= %(m)s AND {acquisition_point_sql('m2')}""", params)
+        WHERE {acquisition_point_sql('m2')}""", params)
     cursor.execute(f"CREATE INDEX {t['starts']}_idx ON {t['starts']} (participant_id, agent_id, first_month)")
     _analyze(cursor, t["starts"])
 

@@ -32,6 +32,18 @@ def test_the_due_month_index_decides_the_share(admin_user, agent, started, expec
     assert _one_line(when) == expected
 
 
+def test_money_received_for_a_package_that_starts_next_month_earns_its_share(admin_user, agent):
+    """Signed up in month −2 for a package from month −1, whose first due is paid at once in month −2: month 1 of
+    that package, 15 % in month −2's run (the month the money came in)."""
+    when = month(-2)
+    (ms,) = workers(1, agent, first=month(-1), programmes=TWO)
+    receive(ms, month(-1), on=at(when))
+
+    run(admin_user, when)
+
+    assert _one_line(when) == [(IncentiveKind.SHARE_1_24, 1, 16_800, 2_520)]
+
+
 def test_money_for_an_earlier_month_counts_by_that_months_index(admin_user, agent):
     """Arrears of month 24 paid in month 26: the due's month is what is counted (15 %)."""
     when = month(-1)
