@@ -166,11 +166,27 @@ def share_sql(base: str, bp: str) -> str:
 
 
 def incentive_month_problem(month: date) -> ServiceError | None:
-    """Why `month` cannot be run (None when it can): it is not over yet (today from core.clock)."""
+    """Why `month` cannot be run (None when it can): it is not over yet (today from core.clock), or the months are not
+    run in order. A month's corrections negate the lines of earlier months, so a month runs only after the month
+    before it (once any month has been computed), and never for the first time before a month already computed (a
+    rerun of a computed month is always allowed)."""
     month = month.replace(day=1)
     if month >= clock.this_month():
         message = _("Bulan %(m)s belum selesai: insentif dihitung sesudah bulannya berakhir (paling akhir bulan "
                     "%(last)s).") % {"m": f"{month:%m/%Y}", "last": f"{add_months(clock.this_month(), -1):%m/%Y}"}
+        return ServiceError(code=ErrorCode.BAD_PERIOD, message=message, fields={"month": [message]})
+    done = IncentiveRun.objects.filter(status=JobStatus.DONE)
+    if done.filter(month=month).exists():
+        return None
+    before = add_months(month, -1)
+    message = ""
+    if done.filter(month__lt=month).exists() and not done.filter(month=before).exists():
+        message = _("Jalankan dulu perhitungan insentif bulan %(before)s: bulan dihitung berurutan, karena koreksi "
+                    "suatu bulan membalik baris bulan-bulan sebelumnya.") % {"before": f"{before:%m/%Y}"}
+    elif done.filter(month__gt=month).exists():
+        message = _("Insentif bulan sesudah %(m)s sudah dihitung, jadi bulan %(m)s tidak dapat dihitung untuk "
+                    "pertama kalinya: koreksi bulan-bulan itu tidak akan melihat barisnya.") % {"m": f"{month:%m/%Y}"}
+    if message:
         return ServiceError(code=ErrorCode.BAD_PERIOD, message=message, fields={"month": [message]})
     return None
 

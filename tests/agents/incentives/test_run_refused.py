@@ -22,6 +22,22 @@ def test_a_month_not_over_is_refused(admin_user, offset):
     assert not IncentiveRun.objects.exists()
 
 
+def test_months_run_in_order(admin_user):
+    """Corrections negate earlier months' lines: a gap, or a first run before a computed month, is refused; a rerun
+    and the next month are not."""
+    incentive_run_month(actor=admin_user, month=month(-3))
+    with pytest.raises(ServiceError) as gap:
+        incentive_run_month(actor=admin_user, month=month(-1))
+    assert gap.value.code == ErrorCode.BAD_PERIOD and f"{month(-2):%m/%Y}" in gap.value.message
+    with pytest.raises(ServiceError) as earlier:
+        incentive_run_month(actor=admin_user, month=month(-4))
+    assert earlier.value.code == ErrorCode.BAD_PERIOD and f"{month(-4):%m/%Y}" in earlier.value.message
+    incentive_run_month(actor=admin_user, month=month(-3))  # a rerun
+    incentive_run_month(actor=admin_user, month=month(-2))
+    incentive_run_month(actor=admin_user, month=month(-1))
+    assert IncentiveRun.objects.filter(status="done").count() == 4
+
+
 def test_refused_while_another_run_is_active(admin_user):
     IncentiveRun.objects.create(month=month(-3), status="running")
 
