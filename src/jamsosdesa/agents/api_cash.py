@@ -126,8 +126,9 @@ def _deposit_out(d: Deposit, *, duplicate: bool = False) -> dict:
 
 
 @router.post("/agent-collections", **answers({201: CollectionOut, 200: CollectionOut}, E.INVALID, E.NOT_FOUND,
-                                             E.FORBIDDEN, E.IDEMPOTENCY_CONFLICT, E.MONTH_PAID, E.NO_PACKAGE,
-                                             more="or agent_refused, not_whole_months"),
+                                             E.FORBIDDEN, E.ACTOR_REFUSED, E.IDEMPOTENCY_CONFLICT, E.MONTH_PAID,
+                                             E.NO_PACKAGE,
+                                             more="or not_whole_months"),
              summary="Catat penagihan tunai agen (client_token atau Idempotency-Key: kirim ulang aman)")
 def collections_create(request, payload: CollectionIn):
     token = payload.client_token or request.headers.get("Idempotency-Key") or ""

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from jamsosdesa.core import clock
+from jamsosdesa.core.access import refuse_actor
 from jamsosdesa.core.audit import audit_record
 from jamsosdesa.core.errors import ErrorCode, FieldErrors, ServiceError
 from jamsosdesa.core.models import AuditEventType
@@ -45,7 +46,7 @@ from .models_cash import (
     DepositSettlement,
 )
 from .models_wadah import Agent
-from .rules import agent_of, agent_refusal, rules_on
+from .rules import agent_of, rules_on
 
 MOST_MONTHS = 24  # one collection: arrears plus a year ahead at most (billing refuses beyond its own limit)
 RECEIPT_LOCK = 4_242_014  # pg_advisory_xact_lock key: receipt numbers of one kabupaten and month, one at a time
@@ -54,7 +55,6 @@ RECEIPT_LOCK = 4_242_014  # pg_advisory_xact_lock key: receipt numbers of one ka
 class CashRefusal(StrEnum):
     """Why a collection or a deposit is refused (the API answers 422 with the code)."""
 
-    AGENT_REFUSED = "agent_refused"  # inactive agent, inactive wadah, PKS not in force (agents.rules)
     NOT_WHOLE_MONTHS = "not_whole_months"  # an amount that is not the price of the months asked
     DEPOSIT_TOO_LARGE = "deposit_too_large"  # more than the agent's undeposited cash
 
@@ -275,9 +275,7 @@ def collection_record(*, actor, request: CollectionRequest) -> CollectionOutcome
     earlier = _seen_token(actor, token, digest)
     if earlier is not None:
         return CollectionOutcome(collection=earlier, duplicate=True)
-    refusal = agent_refusal(actor, collected_on)
-    if refusal:
-        raise ServiceError(code=CashRefusal.AGENT_REFUSED, message=refusal)
+    refuse_actor(actor, collected_on)  # the one check (core.access.actor_refusals), on the day the cash was taken
     _collects_for(actor, person)
     from jamsosdesa.contributions.book import rate_book
 

@@ -295,7 +295,8 @@ def payment_record(*, actor, request: PaymentRequest, book=None) -> PaymentOutco
                                 request=request, person=person, invoice=invoice)
     if seen is not None:
         return _outcome(seen, duplicate=True)
-    refuse_actor(actor)  # e.g. an inactive agent, or its wadah's PKS not in force today (core.access.actor_refusals)
+    # e.g. an inactive agent, or its wadah's PKS not in force on the day the money was paid (core.access.actor_refusals)
+    refuse_actor(actor, paid_on)
     payment = Payment(channel=request.channel, source=request.source, external_reference=reference,
                       reinstatement_no=reinstatement, idempotency_key=key or None, request_hash=digest, amount=amount,
                       paid_on=paid_on, received_at=clock.now(),
