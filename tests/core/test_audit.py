@@ -47,7 +47,9 @@ def test_every_event_type_names_its_object():
                                      "due", "payment", "allocation", "reconciliation", "arrears_policy",
                                      "statement", "bpjs_list", "worklist", "ledger_statement", "api_token",
                                      "admin_record", "coverage_target", "denominator", "outreach_event",
-                                     "counting_rule", "coverage") and event.label
+                                     "counting_rule", "coverage", "agent_rules", "wadah", "agent", "collection",
+                                     "deposit", "incentive_rule", "incentive_run", "incentive",
+                                     "offline_submission") and event.label
     assert AuditEventType("enrolment.ended").object_type == "enrolment"
 
 

@@ -9,7 +9,7 @@ from jamsosdesa.core import clock
 from jamsosdesa.core.access import user_region_codes
 from jamsosdesa.core.months import add_months
 from jamsosdesa.funding.models import Enrolment, Scheme
-from jamsosdesa.participants.access import can_change_participant, changeable_participant_ids
+from jamsosdesa.participants.access import READ_ONLY_ROLES, can_change_participant, changeable_participant_ids
 from jamsosdesa.participants.demo import KRAJAN, OTHER_GATAK_DESA, USERS
 from jamsosdesa.participants.models import Participant
 from tests.conftest import DESA_C, make_user
@@ -64,9 +64,12 @@ def test_the_set_answer_is_the_one_by_one_answer_for_every_demo_role(demo_users,
         assert found == expected, username
         assert changeable_participant_ids(user, ids[:7]) == expected & set(ids[:7]), username
     # the rule tells them apart: nobody may change everyone except the national admin, everybody may change someone
+    # but the read-only roles (a wadah manager reads its desa's people and changes none)
     answers = {u: changeable_participant_ids(user, ids) for u, user in demo_users.items()}
     assert answers["admin"] == set(ids)
-    assert all(answers[u] and answers[u] != set(ids) for u in answers if u != "admin")
+    read_only = {u for u, user in demo_users.items() if user.role in READ_ONLY_ROLES}
+    assert read_only and all(answers[u] == set() for u in read_only)
+    assert all(answers[u] and answers[u] != set(ids) for u in answers if u != "admin" and u not in read_only)
 
 
 def test_a_large_set_is_asked_in_a_few_queries(demo_users, django_assert_max_num_queries):
