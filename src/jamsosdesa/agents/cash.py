@@ -301,7 +301,8 @@ def collection_record(*, actor, request: CollectionRequest) -> CollectionOutcome
             covered = paid.months or [m for m, _total in priced]
             collection = Collection.objects.create(
                 agent=actor, participant_id=person.pk, kab_code=person.kab_code, desa_code=person.desa_id,
-                months=months, first_month=min(covered), last_month=max(covered), amount=exact,
+                # the months the receipt covers: with credit of earlier money, billing may pay more than were priced
+                months=len(covered), first_month=min(covered), last_month=max(covered), amount=exact,
                 payment=paid.payment, receipt_number=number, verification_code=verification_code(),
                 client_token=token, request_hash=digest, collected_on=collected_on, created_at=clock.now())
     except IntegrityError:
@@ -311,7 +312,7 @@ def collection_record(*, actor, request: CollectionRequest) -> CollectionOutcome
         raise
     audit_record(actor=actor, event=AuditEventType.COLLECTION_RECORDED, obj=collection,
                  region_code=collection.desa_code,
-                 new={"receipt_number": number, "participant": person.pk, "months": months,
+                 new={"receipt_number": number, "participant": person.pk, "months": collection.months,
                       "first_month": f"{collection.first_month:%Y-%m}", "last_month": f"{collection.last_month:%Y-%m}",
                       "amount": exact, "collected_on": collected_on, "payment": paid.payment.pk})
     return CollectionOutcome(collection=collection, duplicate=False)
@@ -321,6 +322,11 @@ def collection_payment_reversed(*, actor, payment, reversal) -> None:
     """Billing reversed a payment (billing.overlays.payment_reversed_hooks): the collection that was it is marked
     reversed (audited), so it no longer counts as cash the agent owes and `ledger check` accepts its dead payment.
     What was already settled of it stays settled."""
+    agent_id = Collection.objects.filter(payment_id=payment.pk).values_list("agent_id", flat=True).first()
+    if agent_id is None:
+        return
+    # the agent's lock first, as deposits take it: a deposit settling at this moment waits, then sees it reversed
+    list(Agent.objects.select_for_update().filter(user_id=agent_id).values_list("pk", flat=True))
     collection = Collection.objects.select_for_update().filter(payment_id=payment.pk, reversed_at__isnull=True).first()
     if collection is None:
         return
