@@ -164,7 +164,13 @@
         }
         return null;
       })
-      .then(render, function () { form.submit(); })  // no IndexedDB here (private window): post the form
+      .then(render, function () {
+        // No IndexedDB here (private window), or a step after the send failed: post the form under the entry's own
+        // token, so a send that already reached the server is answered as a resend, never recorded twice.
+        var hidden = form.querySelector("input[name=client_token]");
+        if (hidden) { hidden.value = entry.token; }
+        form.submit();
+      })
       .then(function () { if (button) { button.disabled = false; } });
   });
 
