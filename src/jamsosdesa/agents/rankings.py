@@ -21,6 +21,7 @@ its wadah's agents; anyone else (an agent too) nothing: 404 (`NotFound`)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -290,9 +291,12 @@ def rankings_read(*, user, kab: str | None, first: str | None = None, last: str 
         for n in RETENTION_MONTHS:
             row[f"retention_{n}_cohort"], row[f"retention_{n}_protected"] = kept.get((uid, n), (0, 0))
         rows.append(_with_rates(row))
+    rows_of: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        rows_of[r["wadah_id"]].append(r)
     totals_by_wadah = []
     for w in wadah:
-        mine = [r for r in rows if r["wadah_id"] == w["pk"]]
+        mine = rows_of[w["pk"]]
         total = {"wadah_id": w["pk"], "name": w["name"], "kab_code": w["kab_code"],
                  "agents": len(mine), **{m: sum(r[m] for r in mine) for m in MEASURES}}
         totals_by_wadah.append(_with_rates(total))

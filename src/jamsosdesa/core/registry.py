@@ -9,6 +9,8 @@ package adds (participants.demo.demo_steps).
 from collections.abc import Iterator
 from typing import Generic, TypeVar
 
+from django.core.exceptions import ImproperlyConfigured
+
 T = TypeVar("T")
 
 
@@ -21,11 +23,14 @@ class Registry(Generic[T]):
         self._entries: dict[str, T] = {}
 
     def register(self, name: str, entry: T, *, before: str | None = None) -> T:
-        """Add (or replace) an entry; `before`: a new entry goes in front of that one when it is there (e.g. a demo
-        step that must run before a lower package's step that relies on it)."""
-        if before is not None and before in self._entries and name not in self._entries:
+        """Add (or replace) an entry; `before`: a new entry goes in front of that one (e.g. a demo step that must run
+        before a lower package's step that relies on it), which must be registered already: an order that cannot
+        be kept is a configuration error, not an entry quietly added at the end."""
+        if before is not None and name not in self._entries:
+            if before not in self._entries:
+                raise ImproperlyConfigured(f"{self!r}: {name} must come before {before}, which is not registered")
             items = list(self._entries.items())
-            at = [key for key, _value in items].index(before)
+            at = list(self._entries).index(before)
             self._entries = dict([*items[:at], (name, entry), *items[at:]])
             return entry
         self._entries[name] = entry
