@@ -37,6 +37,7 @@ from jamsosdesa.core.roles import Role
 from jamsosdesa.core.text import has_bad_chars
 from jamsosdesa.participants.access import scope_participants
 from jamsosdesa.participants.models import Participant, Segment
+from jamsosdesa.participants.nik import is_nik_shaped, normalize_number
 from jamsosdesa.regions.models import Region
 
 from .access import scope_agents, scope_wadah
@@ -369,8 +370,8 @@ def _clean_agent(data: AgentData, wadah: Wadah, errors: FieldErrors) -> dict:
 
 
 def _participant_for(actor, nik: str, errors: FieldErrors) -> Participant | None:
-    nik = (nik or "").strip()
-    if not (len(nik) == 16 and nik.isascii() and nik.isdigit()):
+    nik = normalize_number(nik)  # the registry's reading: spaces, dots and dashes typed between digits go
+    if not is_nik_shaped(nik):
         errors.add("nik", _("NIK agen harus 16 angka."))
         return None
     person = scope_participants(actor).filter(nik=nik).first()

@@ -5,6 +5,7 @@ and the rules (national admins). Agents and wadah are fetched through agents.acc
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ from .incentives import (
     incentive_run_queue,
     rule_for,
 )
-from .models_incentives import IncentiveRule, IncentiveRun
+from .models_incentives import IncentiveKind, IncentiveRule, IncentiveRun
 
 READERS = (Role.BRANCH_OFFICER, Role.WADAH_MANAGER, Role.PERISAI_AGENT)
 
@@ -49,8 +50,9 @@ def incentive_runs(request):
     if not _sees_incentives(user):
         raise Http404
     runs = IncentiveRun.objects.select_related("created_by").order_by("-month", "-pk")
-    if not can_run_incentives(user):
-        runs = runs.filter(status="done")
+    if not can_run_incentives(user):  # a reader sees each computed month once: its latest run
+        runs = runs.filter(pk__in=IncentiveRun.objects.filter(status="done").values("month")
+                           .annotate(latest=Max("pk")).values("latest"))
     page = Paginator(runs, 24).get_page(request.GET.get("page"))
     for run in page:
         if run.is_active:
@@ -89,7 +91,8 @@ def incentive_run(request, pk: int):
     job_expire_stale(run)
     context = {"run": run, "running": run.is_active,
                "progress": job_progress(run, total=1) if run.is_active else None,
-               "by_kind": sorted((run.summary or {}).get("by_kind", {}).items())}
+               "by_kind": [(IncentiveKind(kind).label, value)
+                           for kind, value in sorted((run.summary or {}).get("by_kind", {}).items())]}
     template = "agents/incentives/_run.html" if request.headers.get("HX-Request") else "agents/incentives/run.html"
     return render(request, template, context)
 

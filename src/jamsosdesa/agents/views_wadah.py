@@ -100,7 +100,7 @@ class AgentForm(forms.Form):
     username = forms.CharField(label=gettext_lazy("Nama pengguna (login) agen"), max_length=150, required=False)
     password = forms.CharField(label=gettext_lazy("Kata sandi awal (disampaikan kepada agen; tidak ditampilkan lagi)"),
                                max_length=128, required=False, widget=forms.PasswordInput(render_value=False))
-    nik = forms.CharField(label=gettext_lazy("NIK agen (peserta BPU yang terdaftar)"), max_length=16, required=False,
+    nik = forms.CharField(label=gettext_lazy("NIK agen (peserta BPU yang terdaftar)"), max_length=25, required=False,
                           widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     full_name = forms.CharField(label=gettext_lazy("Nama agen"), max_length=150, required=False)
     phone = forms.CharField(label=gettext_lazy("Telepon"), max_length=20, required=False)

@@ -93,3 +93,15 @@ def test_api_statement_scoped(agent, wadah, earned):
     assert mine.status_code == 200 and mine.json()["total"] == 2_520
     assert theirs.status_code == 404
     assert wadah_answer.status_code == 200 and wadah_answer.json()["wadah_amount"] == 252
+
+
+def test_a_reader_sees_a_month_once_and_the_run_page_names_its_rules(admin_user, agent, earned):
+    when, _person = earned
+    run(admin_user, when)  # computed again: the same month
+    page = _client(agent.user).get("/agen/insentif/").content.decode()
+    assert page.count(f"/agen/{agent.pk}/insentif/{when:%Y-%m}/") == 1
+    from jamsosdesa.agents.models import IncentiveRun
+
+    latest = IncentiveRun.objects.filter(month=when).order_by("-pk").first()
+    run_page = _client(admin_user).get(f"/agen/insentif/{latest.pk}/").content.decode()
+    assert "share_1_24" not in run_page

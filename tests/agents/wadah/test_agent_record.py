@@ -34,6 +34,13 @@ def test_the_branch_records_an_agent_with_its_login_desa_and_first_password(bran
     assert PASSWORD not in str(event.new) and "password" not in event.new
 
 
+def test_a_nik_typed_with_separators_is_read_as_the_registry_reads_it(branch, wadah, bpu):
+    (person,) = bpu(1)
+    typed = f"{person.nik[:6]}.{person.nik[6:12]} {person.nik[12:]}"
+    agent = agent_create(actor=branch, wadah=wadah, data=agent_form(person, nik=typed))
+    assert agent.participant == person
+
+
 def test_a_nik_not_in_the_registry_is_refused(branch, wadah, bpu):
     (person,) = bpu(1)
     person.nik = "3311110101900999"
