@@ -33,17 +33,18 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 
 # Third-party CSS/JS come from npm at install time (package-lock.json pins them); never copied into git. Workbox
 # (the agents' field app's service worker) loads its modules from static/vendor/workbox/, never from a CDN.
-assets: $(VENDOR)/htmx.min.js
+assets: $(VENDOR)/.installed
 
-$(VENDOR)/htmx.min.js: package.json package-lock.json
+# A stamp, not one of the files: a vendor folder missing any of them (workbox/ deleted) is fetched again.
+$(VENDOR)/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --no-audit --no-fund --silent && mkdir -p $(VENDOR) && \
 	  cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/ && \
 	  cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/ && \
 	  mkdir -p $(VENDOR)/workbox && \
 	  cp node_modules/workbox-sw/build/workbox-sw.js node_modules/workbox-*/build/workbox-*.prod.js \
-	     $(VENDOR)/workbox/ ; \
-	else echo "npm not found: pages work, but without the htmx and Pico assets"; fi
+	     $(VENDOR)/workbox/ && touch $(VENDOR)/.installed ; \
+	else echo "npm not found: pages work, but without htmx, Pico and the field app's Workbox"; fi
 
 test: install-dev  ## the whole suite on the database in DATABASE_URL (default: SQLite)
 	$(BIN)/pytest
