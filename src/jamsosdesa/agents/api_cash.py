@@ -3,6 +3,7 @@ deposits (record, idempotent on channel and reference; list) and each agent's ca
 
 from datetime import date
 
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -21,8 +22,9 @@ from .cash import (
     collections_for,
     deposit_record,
     deposits_for,
+    settled_sq,
 )
-from .models_cash import Collection, Deposit, DepositReversal
+from .models_cash import Collection, Deposit, DepositReversal, DepositSettlement
 
 router = Router()
 
@@ -109,7 +111,9 @@ def _cash_api_user(request) -> None:
 def _collection_out(c: Collection, shown, *, duplicate: bool = False) -> dict:
     from django.db.models import Sum
 
-    settled = c.settlements.aggregate(s=Sum("amount"))["s"] or 0
+    settled = getattr(c, "settled", None)  # annotated on a list (cash.settled_sq): one query for the page
+    if settled is None:
+        settled = c.settlements.aggregate(s=Sum("amount"))["s"] or 0
     return {"id": c.pk, "receipt_number": c.receipt_number, "verification_code": c.verification_code,
             "nik": shown.nik(c.participant.nik), "agent": c.agent.username, "months": c.months,
             "first_month": f"{c.first_month:%Y-%m}", "last_month": f"{c.last_month:%Y-%m}", "amount": c.amount,
@@ -117,10 +121,14 @@ def _collection_out(c: Collection, shown, *, duplicate: bool = False) -> dict:
 
 
 def _deposit_out(d: Deposit, *, duplicate: bool = False) -> dict:
-    rows = d.settlements.filter(reverses__isnull=True).select_related("collection").order_by("id")
+    rows = getattr(d, "live_settlements", None)  # prefetched on a list (_deposits_page)
+    if rows is None:
+        rows = d.settlements.filter(reverses__isnull=True).select_related("collection").order_by("id")
+    reversed_ = getattr(d, "is_reversed", None)
+    if reversed_ is None:
+        reversed_ = DepositReversal.objects.filter(deposit_id=d.pk).exists()
     return {"id": d.pk, "agent": d.agent.username, "channel": d.channel, "reference": d.reference,
-            "amount": d.amount, "deposited_on": d.deposited_on,
-            "reversed": DepositReversal.objects.filter(deposit_id=d.pk).exists(),
+            "amount": d.amount, "deposited_on": d.deposited_on, "reversed": reversed_,
             "settlements": [{"receipt_number": s.collection.receipt_number, "amount": s.amount} for s in rows],
             "duplicate": duplicate}
 
@@ -144,7 +152,8 @@ def collections_create(request, payload: CollectionIn):
             summary="Daftar penagihan tunai (agen: miliknya; wadah: agennya; cabang: kabupatennya)")
 def collections_list(request, after: int | None = None, limit: int = Query(25, ge=1, le=200)):
     _cash_api_user(request)
-    qs = collections_for(request.user).select_related("participant", "agent").order_by("-id")
+    qs = (collections_for(request.user).select_related("participant", "agent").annotate(settled=settled_sq())
+          .order_by("-id"))
     if after is not None:
         qs = qs.filter(pk__lt=after)
     rows = list(qs[: limit + 1])
@@ -166,7 +175,10 @@ def deposits_create(request, payload: DepositIn):
 @router.get("/agent-deposits", **answers({200: DepositPageOut}, E.NOT_FOUND), summary="Daftar setoran agen")
 def deposits_list(request, after: int | None = None, limit: int = Query(25, ge=1, le=200)):
     _cash_api_user(request)
-    qs = deposits_for(request.user).select_related("agent").order_by("-id")
+    live = DepositSettlement.objects.filter(reverses__isnull=True).select_related("collection").order_by("id")
+    qs = (deposits_for(request.user).select_related("agent")
+          .annotate(is_reversed=Exists(DepositReversal.objects.filter(deposit_id=OuterRef("pk"))))
+          .prefetch_related(Prefetch("settlements", queryset=live, to_attr="live_settlements")).order_by("-id"))
     if after is not None:
         qs = qs.filter(pk__lt=after)
     rows = list(qs[: limit + 1])

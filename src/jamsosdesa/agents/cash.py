@@ -340,7 +340,7 @@ def collection_payment_reversed(*, actor, payment, reversal) -> None:
 
 # --- what is unsettled ---------------------------------------------------------------------------------------
 
-def _settled_sq():
+def settled_sq():
     return Coalesce(Subquery(DepositSettlement.objects.filter(collection_id=OuterRef("pk"))
                              .values("collection_id").annotate(s=Sum("amount")).values("s")[:1]),
                     Value(0), output_field=IntegerField())
@@ -349,7 +349,7 @@ def _settled_sq():
 def unsettled(qs=None):
     """Collections (not reversed) with money still with the agent, annotated `remaining`."""
     qs = Collection.objects.all() if qs is None else qs
-    return (qs.filter(reversed_at__isnull=True).annotate(settled=_settled_sq())
+    return (qs.filter(reversed_at__isnull=True).annotate(settled=settled_sq())
             .annotate(remaining=F("amount") - F("settled")).filter(remaining__gt=0))
 
 

@@ -55,3 +55,20 @@ def test_an_operator_has_no_cash_lists(db):
     call = api_client(make_user("op", Role.VILLAGE_OPERATOR, ["33.11.11.2004"]))
     assert call("get", "/agent-collections").status_code == 404
     assert call("get", "/agent-cash").status_code == 404
+
+
+def test_the_lists_read_settlements_once_for_the_page(agent, branch, django_assert_max_num_queries):
+    """What was settled of each collection, and each deposit's settlements and reversal, come with the page's
+    queries, not one query more per row."""
+    from tests.agents.cash.conftest import collect, deposit
+
+    amounts = [collect(agent, worker(agent), 1).collection.amount for _n in range(4)]
+    for amount in amounts[:3]:  # oldest first: the first three collections
+        deposit(branch, agent, amount)
+    call, office = api_client(agent.user), api_client(branch)
+    with django_assert_max_num_queries(4):
+        collections = call("get", "/agent-collections").json()["items"]
+    assert len(collections) == 4 and sorted(c["settled"] for c in collections) == sorted([0, *amounts[:3]])
+    with django_assert_max_num_queries(4):
+        deposits = office("get", "/agent-deposits").json()["items"]
+    assert len(deposits) == 3 and all(len(d["settlements"]) == 1 and not d["reversed"] for d in deposits)
