@@ -5,6 +5,7 @@ agents.services_wadah decides; objects come through agents.access (404 outside t
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -261,11 +262,12 @@ def agent_detail(request, pk: int):
 
 @login_required
 def agent_index(request):
-    """The agents a user sees (an agent: itself), newest first."""
+    """The agents a user sees (an agent: itself), by wadah and username, 50 a page."""
     _pages_for(request)
     agents = scope_agents(request.user, Agent.objects.select_related("user", "wadah")).order_by("wadah__name",
                                                                                                 "user__username")
-    return render(request, "agents/agent_list.html", {"agents": agents[:500]})
+    page = Paginator(agents, 50).get_page(request.GET.get("page"))
+    return render(request, "agents/agent_list.html", {"agents": page.object_list, "page": page})
 
 
 @login_required
