@@ -99,7 +99,8 @@ def _runner_or_404(user) -> None:
         raise Http404
 
 
-@router.post("/agents/incentive-runs", **answers({201: IncentiveRunOut}, E.FORBIDDEN, E.BAD_PERIOD, E.JOB_ACTIVE),
+@router.post("/agents/incentive-runs", **answers({201: IncentiveRunOut}, E.NOT_FOUND, E.FORBIDDEN, E.BAD_PERIOD,
+                                                E.JOB_ACTIVE),
              summary="Hitung insentif agen satu bulan yang sudah berakhir (berjalan di latar)")
 def incentive_run_create(request, body: IncentiveRunIn):
     _runner_or_404(request.user)

@@ -116,3 +116,12 @@ def test_cli_run_and_statement_json(admin_user, agent, capsys):
     out = capsys.readouterr().out
     statement = json.loads(out[out.index("{"):])
     assert statement["total"] == 2_520 and statement["lines"][0]["kind"] == "share_1_24"
+
+
+def test_a_user_who_may_not_run_incentives_gets_the_documented_404(db, client):
+    """Found by schemathesis as operator.krajan: the answer was 404 while the operation documented only 403."""
+    operator = make_user("op_insentif", Role.VILLAGE_OPERATOR, ["33.11.11.2004"])
+    answer = api_client(operator)("post", "/agents/incentive-runs", {"month": f"{month(-1):%Y-%m}"})
+    assert answer.status_code == 404 and answer.json()["error"]["code"] == "not_found"
+    document = client.get("/api/v1/openapi.json").json()
+    assert "404" in document["paths"]["/api/v1/agents/incentive-runs"]["post"]["responses"]
