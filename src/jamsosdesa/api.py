@@ -113,3 +113,7 @@ api.add_router("/", coverage_router, tags=["cakupan"])
 from jamsosdesa.agents.api import router as agents_router  # noqa: E402
 
 api.add_router("/", agents_router, tags=["agen PERISAI"])
+
+from jamsosdesa.claims.api import router as claims_router  # noqa: E402
+
+api.add_router("/", claims_router, tags=["klaim"])

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "jamsosdesa.billing",
     "jamsosdesa.coverage",
     "jamsosdesa.agents",
+    "jamsosdesa.claims",
     "django_tasks",
     "django_tasks_db",
 ]

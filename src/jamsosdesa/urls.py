@@ -30,6 +30,7 @@ urlpatterns = [
     path("tagihan/", include("jamsosdesa.billing.urls")),
     path("cakupan/", include("jamsosdesa.coverage.urls")),
     path("agen/", include("jamsosdesa.agents.urls")),
+    path("klaim/", include("jamsosdesa.claims.urls")),
     path("peserta/ekspor.<str:fmt>", participants_export, name="participants_export"),
     path("wilayah/cari/", region_search_partial, name="region_search"),
     # A worker checks their own protection, without an account (billing: status on a date).

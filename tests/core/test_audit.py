@@ -49,7 +49,8 @@ def test_every_event_type_names_its_object():
                                      "admin_record", "coverage_target", "denominator", "outreach_event",
                                      "counting_rule", "coverage", "agent_rules", "wadah", "agent", "collection",
                                      "deposit", "incentive_rule", "incentive_run", "incentive",
-                                     "offline_submission") and event.label
+                                     "offline_submission", "benefit_parameter", "claim", "claim_heir",
+                                     "claim_document", "claim_payment", "scholarship") and event.label
     assert AuditEventType("enrolment.ended").object_type == "enrolment"
 
 

@@ -64,6 +64,22 @@ class AuditEventType(models.TextChoices):
     INCENTIVE_EXPORTED = "incentive.exported", _("laporan insentif diekspor")
     OFFLINE_SUBMISSION_RECEIVED = "offline_submission.received", _("kiriman luring dari ponsel agen diterima")
 
+    # --- issue 15: death and work-accident claims
+    BENEFIT_PARAMETER_CHANGED = "benefit_parameter.changed", _("parameter manfaat klaim diubah")
+    CLAIM_REPORTED = "claim.reported", _("kejadian klaim dilaporkan")
+    CLAIM_UPDATED = "claim.updated", _("data klaim diubah")
+    CLAIM_HELD = "claim.held", _("klaim ditahan menunggu pelunasan tunggakan")
+    CLAIM_PREPARED = "claim.prepared", _("klaim disiapkan")
+    CLAIM_APPROVED = "claim.approved", _("klaim disetujui")
+    CLAIM_REJECTED = "claim.rejected", _("klaim ditolak")
+    CLAIM_WITHDRAWN = "claim.withdrawn", _("klaim dibatalkan")
+    CLAIM_EXPORTED = "claim.exported", _("data klaim diekspor")
+    CLAIM_HEIR_SET = "claim_heir.set", _("ahli waris pada klaim ditambah atau diubah")
+    CLAIM_DOCUMENT_ADDED = "claim_document.added", _("dokumen klaim ditambahkan")
+    CLAIM_DOCUMENT_WITHDRAWN = "claim_document.withdrawn", _("dokumen klaim ditarik")
+    CLAIM_PAYMENT_RECORDED = "claim_payment.recorded", _("pembayaran klaim kepada ahli waris dicatat")
+    SCHOLARSHIP_GRANTED = "scholarship.granted", _("beasiswa anak peserta diberikan")
+
     @property
     def object_type(self) -> str:
         return self.value.split(".", 1)[0]

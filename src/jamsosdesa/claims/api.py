@@ -1,0 +1,12 @@
+"""The claims API: one router that the project's API mounts; each part of issue 15 adds its own router."""
+
+from ninja import Router
+
+router = Router()
+
+# --- C1 benefit engine
+# --- end C1
+# --- C2 claim file
+# --- end C2
+# --- C3 decision, payment and clock
+# --- end C3

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClaimsConfig(AppConfig):
+    name = "jamsosdesa.claims"
+    verbose_name = _("klaim JKM dan JKK")
+
+    def ready(self) -> None:
+        # Each part of issue 15 registers its hooks (demo steps, periodic tasks, panels, dashboard blocks) in its own
+        # block below; a lower package never imports this one.
+        # --- C1 benefit engine
+        # --- end C1
+        # --- C2 claim file
+        # --- end C2
+        # --- C3 decision, payment and clock
+        # --- end C3
+        pass
