@@ -20,7 +20,7 @@ import holidays
 from django.conf import settings
 from django.utils import timezone
 
-SERVICE_STANDARD_CODE = "service_working_days"
+SERVICE_STANDARD_CODE = "service_standard_working_days"
 
 
 @lru_cache(maxsize=64)

@@ -1,0 +1,189 @@
+"""The four-eyes decision on a claim (issue 15 item 6; docs/design/claims.md "Decision and payment").
+
+`prepare(user, claim)`: a person who processes claims (a branch officer of the claim's kabupaten, a national admin)
+computes the benefit of a complete file through the benefit engine (claims.benefits.compute, from the facts found
+on the event date) and splits it among the heirs who receive it -> PREPARED. `approve(user, claim)` or
+`reject(user, claim, code, note)` by another such person -> APPROVED or REJECTED. Nobody approves (or rejects) a
+claim they prepared. Each step locks the claim row, checks its state there, and writes its audit row (old and new
+status) in the same transaction.
+
+The shares (`split_shares`): the benefit goes to the receiving heirs of the first rank present (rank 1: the spouse
+and the children), in equal whole-rupiah shares; the rupiah left by the division goes to the first of them (by
+rank, then the order they were entered). Heirs of a later rank receive only when no heir of an earlier rank does.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import TextChoices
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jamsosdesa.core import clock
+from jamsosdesa.core.audit import audit_record
+from jamsosdesa.core.errors import ErrorCode, NotFound, ServiceError
+from jamsosdesa.core.models import AuditEventType
+from jamsosdesa.core.text import has_bad_chars
+
+from . import access
+from .models import Claim, ClaimHeir, ClaimStatus
+
+
+class RejectionCode(TextChoices):
+    NOT_PROTECTED = "not_protected", gettext_lazy("tidak terlindungi pada tanggal kejadian")
+    LATE_REPORT = "late_report", gettext_lazy("dilaporkan melewati batas waktu")
+    LAPSED = "lapsed", gettext_lazy("kepesertaan terputus: iuran tidak dibayar")
+    INCOMPLETE_DOCUMENTS = "incomplete_documents", gettext_lazy("dokumen tidak lengkap")
+    NOT_WORK_RELATED = "not_work_related", gettext_lazy("bukan kecelakaan kerja")
+    DUPLICATE = "duplicate", gettext_lazy("klaim ganda")
+    OTHER = "other", gettext_lazy("alasan lain")
+
+
+def rejection_label(code: str) -> str:
+    try:
+        return str(RejectionCode(code).label)
+    except ValueError:
+        return code
+
+
+def may_process(user, claim: Claim | None = None) -> bool:
+    """Whether `user` processes claims (claims.access) and, given a claim, sees it (claims.access.scope_claims)."""
+    if not access.may_process(user):
+        return False
+    return claim is None or access.scope_claims(user, Claim.objects.filter(pk=claim.pk)).exists()
+
+
+def _refuse(message: str, *, code=ErrorCode.INVALID, field: str = "status") -> ServiceError:
+    return ServiceError(code=code, message=message, fields={field: [message]})
+
+
+def _check_processor(user, claim: Claim) -> None:
+    if not access.scope_claims(user, Claim.objects.filter(pk=claim.pk)).exists():
+        raise NotFound()
+    if not access.may_process(user):
+        raise ServiceError(code=ErrorCode.FORBIDDEN, message=_(
+            "Hanya petugas kantor cabang atau admin nasional yang memproses klaim %(n)s.") % {"n": claim.number})
+
+
+def _locked(claim: Claim) -> Claim:
+    return Claim.objects.select_for_update().select_related("participant").get(pk=claim.pk)
+
+
+def _status_text(claim: Claim) -> str:
+    return str(ClaimStatus(claim.status).label)
+
+
+def split_shares(total: int, heirs: list[ClaimHeir]) -> dict[int, int]:
+    """{heir id: share} for the receiving heirs of the first rank present (equal whole rupiah, the remainder to the
+    first); every other heir 0."""
+    receiving = [h for h in heirs if h.receives]
+    shares = {h.pk: 0 for h in heirs}
+    if not receiving or total <= 0:
+        return shares
+    first_rank = min(h.rank for h in receiving)
+    group = sorted((h for h in receiving if h.rank == first_rank), key=lambda h: (h.rank, h.pk))
+    each, rest = divmod(total, len(group))
+    for heir in group:
+        shares[heir.pk] = each
+    shares[group[0].pk] += rest
+    return shares
+
+
+def _benefit(claim: Claim):
+    """The benefit of the claim as the engine computes it from the facts found on the event date."""
+    from .benefits import compute, facts_for_claim
+
+    return compute(claim.kind, facts_for_claim(claim), claim.event_date)
+
+
+@transaction.atomic
+def prepare(user, claim: Claim) -> Claim:
+    """Compute the benefit of a complete claim and the heirs' shares: REPORTED -> PREPARED (audited)."""
+    claim = _locked(claim)
+    _check_processor(user, claim)
+    if claim.status == ClaimStatus.HELD:
+        raise _refuse(_("Klaim %(n)s ditahan menunggu pelunasan tunggakan: belum dapat disiapkan.") % {
+            "n": claim.number})
+    if claim.status != ClaimStatus.REPORTED:
+        raise _refuse(_("Klaim %(n)s berstatus %(s)s: hanya klaim yang dilaporkan yang dapat disiapkan.") % {
+            "n": claim.number, "s": _status_text(claim)})
+    if claim.complete_at is None:
+        raise _refuse(_("Berkas klaim %(n)s belum lengkap: lengkapi daftar dokumennya dulu.") % {"n": claim.number},
+                      field="documents")
+    heirs = list(claim.heirs.order_by("rank", "id"))
+    if not any(h.receives for h in heirs):
+        raise _refuse(_("Klaim %(n)s belum punya ahli waris penerima manfaat.") % {"n": claim.number},
+                      field="heirs")
+    benefit = _benefit(claim)
+    parts = [{"code": p.code, "name": str(p.name), "amount": int(p.amount), "rule": str(p.rule)}
+             for p in benefit.parts]
+    total = int(benefit.total)
+    shares = split_shares(total, heirs)
+    for heir in heirs:
+        if heir.share != shares[heir.pk]:
+            heir.share = shares[heir.pk]
+            heir.save(update_fields=["share"])
+    old = {"status": claim.status, "benefit_total": claim.benefit_total}
+    claim.benefit_total, claim.benefit_parts = total, parts
+    claim.status, claim.prepared_by, claim.prepared_at = ClaimStatus.PREPARED, user, clock.now()
+    claim.save(update_fields=["benefit_total", "benefit_parts", "status", "prepared_by", "prepared_at"])
+    audit_record(actor=user, event=AuditEventType.CLAIM_PREPARED, obj=claim, region_code=claim.desa_code, old=old,
+                 new={"status": claim.status, "benefit_total": total, "parts": parts,
+                      "shares": {str(h.pk): shares[h.pk] for h in heirs}})
+    return claim
+
+
+def _check_other_person(user, claim: Claim, doing: str) -> None:
+    if claim.prepared_by_id is not None and claim.prepared_by_id == user.pk:
+        raise ServiceError(code=ErrorCode.FORBIDDEN, message=_(
+            "Anda menyiapkan klaim %(n)s: orang lain yang harus %(d)s (empat mata).") % {"n": claim.number, "d": doing},
+            fields={"status": [_("Klaim yang Anda siapkan tidak dapat Anda putuskan sendiri.")]})
+
+
+@transaction.atomic
+def approve(user, claim: Claim) -> Claim:
+    """Approve a prepared claim (a person other than its preparer): PREPARED -> APPROVED (audited)."""
+    claim = _locked(claim)
+    _check_processor(user, claim)
+    if claim.status != ClaimStatus.PREPARED:
+        raise _refuse(_("Klaim %(n)s berstatus %(s)s: hanya klaim yang sudah disiapkan yang dapat disetujui.") % {
+            "n": claim.number, "s": _status_text(claim)})
+    _check_other_person(user, claim, _("menyetujuinya"))
+    old = {"status": claim.status}
+    claim.status, claim.decided_by, claim.decided_at = ClaimStatus.APPROVED, user, clock.now()
+    claim.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(actor=user, event=AuditEventType.CLAIM_APPROVED, obj=claim, region_code=claim.desa_code, old=old,
+                 new={"status": claim.status, "benefit_total": claim.benefit_total})
+    return claim
+
+
+REJECTABLE = (ClaimStatus.REPORTED, ClaimStatus.HELD, ClaimStatus.PREPARED)
+
+
+@transaction.atomic
+def reject(user, claim: Claim, code: str, note: str = "") -> Claim:
+    """Refuse a claim with a reason code and a note (a prepared claim by a person other than its preparer):
+    REPORTED, HELD or PREPARED -> REJECTED (audited)."""
+    note = (note or "").strip()
+    if code not in RejectionCode.values:
+        message = _("Pilih alasan penolakan: %(list)s.") % {"list": ", ".join(RejectionCode.values)}
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"code": [message]})
+    if has_bad_chars(note):
+        message = _("Keterangan berisi karakter yang tidak sah.")
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"note": [message]})
+    if code == RejectionCode.OTHER and not note:
+        message = _("Alasan lain: tuliskan keterangannya.")
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"note": [message]})
+    claim = _locked(claim)
+    _check_processor(user, claim)
+    if claim.status not in REJECTABLE:
+        raise _refuse(_("Klaim %(n)s berstatus %(s)s: tidak dapat ditolak lagi.") % {
+            "n": claim.number, "s": _status_text(claim)})
+    _check_other_person(user, claim, _("menolaknya"))
+    old = {"status": claim.status, "rejection_code": claim.rejection_code, "rejection_note": claim.rejection_note}
+    claim.status, claim.decided_by, claim.decided_at = ClaimStatus.REJECTED, user, clock.now()
+    claim.rejection_code, claim.rejection_note = code, note[:2000]
+    claim.save(update_fields=["status", "decided_by", "decided_at", "rejection_code", "rejection_note"])
+    audit_record(actor=user, event=AuditEventType.CLAIM_REJECTED, obj=claim, region_code=claim.desa_code, old=old,
+                 new={"status": claim.status, "rejection_code": code, "rejection_note": claim.rejection_note})
+    return claim

@@ -1,0 +1,116 @@
+"""The payment of an approved claim to each heir (issue 15 item 6): date, bank, account and transfer reference.
+
+One payment per heir and purpose (the `claim_payment_once` constraint), for exactly the heir's share: a benefit is
+never paid twice, neither by a second form nor by a double submit racing the first (the claim row is locked, and
+the constraint answers the race the lock cannot, in words). When every heir with a share is paid, the claim is
+PAID and `paid_at` is the day of the last transfer: the service clock runs from `complete_at` to it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jamsosdesa.core import clock
+from jamsosdesa.core.audit import audit_record
+from jamsosdesa.core.errors import ErrorCode, FieldErrors, ServiceError
+from jamsosdesa.core.models import AuditEventType
+from jamsosdesa.core.text import has_bad_chars
+
+from .clock import local_date
+from .decision import _check_processor, _locked, _refuse, _status_text
+from .models import Claim, ClaimHeir, ClaimPayment, ClaimStatus
+
+BENEFIT = "benefit"
+
+
+def _already_paid(heir: ClaimHeir, payment: ClaimPayment) -> ServiceError:
+    message = _("Bagian %(h)s sudah dibayar pada %(d)s (referensi %(r)s): manfaat tidak dibayar dua kali.") % {
+        "h": heir.name, "d": f"{payment.paid_on:%d-%m-%Y}", "r": payment.reference}
+    return ServiceError(code=ErrorCode.INVALID, message=message, fields={"heir": [message]})
+
+
+def _paid_moment(day: date) -> datetime:
+    """When a claim paid on `day` was paid: now when that is today, else midday of that day in Jakarta."""
+    if day == clock.today():
+        return clock.now()
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))
+
+
+def record_payment(user, claim: Claim, heir: ClaimHeir, paid_on: date, bank: str = "", account: str = "",
+                   reference: str = "") -> ClaimPayment:
+    """Record the transfer of `heir`'s share of an approved claim (audited); the claim becomes PAID with its last
+    heir's payment."""
+    bank = (bank or heir.bank_name or "").strip()
+    account = (account or heir.account_number or "").strip().replace(" ", "")
+    reference = (reference or "").strip()
+    problems = FieldErrors(_("Pembayaran belum dapat dicatat: %(first)s"))
+    if not bank:
+        problems.add("bank", _("Isi nama bank."))
+    if not account:
+        problems.add("account", _("Isi nomor rekening tujuan."))
+    elif not account.replace("-", "").isdigit():
+        problems.add("account", _("Nomor rekening hanya berisi angka."))
+    if not reference:
+        problems.add("reference", _("Isi referensi transfer."))
+    if any(has_bad_chars(v) for v in (bank, account, reference)):
+        problems.add("reference", _("Berisi karakter yang tidak sah."))
+    if not isinstance(paid_on, date):
+        problems.add("paid_on", _("Isi tanggal bayar."))
+    elif paid_on > clock.today():
+        problems.add("paid_on", _("Tanggal bayar %(d)s belum tiba.") % {"d": f"{paid_on:%d-%m-%Y}"})
+    problems.raise_if_any()
+    try:
+        with transaction.atomic():
+            return _record(user, claim, heir, paid_on, bank[:60], account[:30], reference[:60])
+    except IntegrityError:
+        # a double submit that passed the checks beside the first: the constraints refused it
+        existing = ClaimPayment.objects.filter(heir_id=heir.pk, purpose=BENEFIT).first()
+        if existing is not None:
+            raise _already_paid(heir, existing) from None
+        message = _("Referensi transfer %(r)s sudah dipakai untuk pembayaran lain.") % {"r": reference}
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"reference": [message]}) from None
+
+
+def _record(user, claim, heir, paid_on, bank, account, reference) -> ClaimPayment:
+    claim = _locked(claim)
+    _check_processor(user, claim)
+    if claim.status == ClaimStatus.PAID:
+        raise _refuse(_("Klaim %(n)s sudah dibayar lunas.") % {"n": claim.number})
+    if claim.status != ClaimStatus.APPROVED:
+        raise _refuse(_("Klaim %(n)s berstatus %(s)s: hanya klaim yang disetujui yang dibayar.") % {
+            "n": claim.number, "s": _status_text(claim)})
+    heir = ClaimHeir.objects.filter(pk=heir.pk, claim_id=claim.pk).first()
+    if heir is None:
+        raise _refuse(_("Ahli waris itu tidak tercatat pada klaim %(n)s.") % {"n": claim.number}, field="heir")
+    if heir.share <= 0:
+        raise _refuse(_("%(h)s tidak menerima bagian dari klaim %(n)s.") % {"h": heir.name, "n": claim.number},
+                      field="heir")
+    existing = ClaimPayment.objects.filter(heir_id=heir.pk, purpose=BENEFIT).first()
+    if existing is not None:
+        raise _already_paid(heir, existing)
+    if ClaimPayment.objects.filter(reference=reference).exists():
+        message = _("Referensi transfer %(r)s sudah dipakai untuk pembayaran lain.") % {"r": reference}
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"reference": [message]})
+    decided = local_date(claim.decided_at) if claim.decided_at else None
+    if decided and paid_on < decided:
+        message = _("Tanggal bayar %(d)s sebelum klaim disetujui (%(a)s).") % {
+            "d": f"{paid_on:%d-%m-%Y}", "a": f"{decided:%d-%m-%Y}"}
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"paid_on": [message]})
+    payment = ClaimPayment.objects.create(claim=claim, heir=heir, purpose=BENEFIT, amount=heir.share,
+                                          paid_on=paid_on, bank_name=bank, account_number=account,
+                                          reference=reference, recorded_by=user)
+    new = {"claim": claim.number, "heir": heir.pk, "amount": payment.amount, "paid_on": paid_on, "bank": bank,
+           "account": account, "reference": reference}
+    unpaid = ClaimHeir.objects.filter(claim_id=claim.pk, share__gt=0).exclude(
+        payments__purpose=BENEFIT).exists()
+    if not unpaid:
+        last = max(ClaimPayment.objects.filter(claim_id=claim.pk, purpose=BENEFIT).values_list("paid_on", flat=True))
+        claim.status, claim.paid_at = ClaimStatus.PAID, _paid_moment(last)
+        claim.save(update_fields=["status", "paid_at"])
+        new["claim_status"] = claim.status
+    audit_record(actor=user, event=AuditEventType.CLAIM_PAYMENT_RECORDED, obj=payment, region_code=claim.desa_code,
+                 old=None, new=new)
+    return payment

@@ -1,0 +1,85 @@
+"""The four-eyes decision: approving or rejecting by someone other than the preparer, with a reason code; every
+step audited with the old and new status; outside the officer's kabupaten the claim does not exist."""
+
+import pytest
+
+from jamsosdesa.claims import decision
+from jamsosdesa.claims.models import ClaimStatus
+from jamsosdesa.core.errors import ErrorCode, NotFound, ServiceError
+from jamsosdesa.core.models import AuditEvent
+
+from .decision_world import claim, officers
+
+pytestmark = pytest.mark.django_db
+
+
+def test_nobody_approves_their_own_claim(admin_user):
+    one, two, _far = officers()
+    c = claim(admin_user, status=ClaimStatus.PREPARED, prepared_by=one)
+    with pytest.raises(ServiceError) as refused:
+        decision.approve(one, c)
+    assert refused.value.code == ErrorCode.FORBIDDEN
+    assert "orang lain" in refused.value.message and c.number in refused.value.message
+    c.refresh_from_db()
+    assert c.status == ClaimStatus.PREPARED and c.decided_by is None
+    with pytest.raises(ServiceError):
+        decision.reject(one, c, "other", "saya sendiri")
+
+    decision.approve(two, c)
+    c.refresh_from_db()
+    assert (c.status, c.decided_by) == (ClaimStatus.APPROVED, two)
+    event = AuditEvent.objects.get(event_type="claim.approved", object_id=str(c.pk))
+    assert (event.actor_id, event.old, event.new["status"]) == (two.pk, {"status": "prepared"}, "approved")
+    assert event.region_code == c.desa_code
+
+
+def test_reject_with_a_reason_code_and_note(admin_user):
+    one, two, _far = officers()
+    c = claim(admin_user, status=ClaimStatus.PREPARED, prepared_by=one)
+    with pytest.raises(ServiceError) as bad:
+        decision.reject(two, c, "because", "")
+    assert "code" in bad.value.fields
+    with pytest.raises(ServiceError) as bare:
+        decision.reject(two, c, "other", "  ")
+    assert "note" in bare.value.fields
+    decision.reject(two, c, "lapsed", "iuran tidak dibayar sejak tiga bulan")
+    c.refresh_from_db()
+    assert (c.status, c.rejection_code, c.decided_by) == (ClaimStatus.REJECTED, "lapsed", two)
+    event = AuditEvent.objects.get(event_type="claim.rejected", object_id=str(c.pk))
+    assert event.old["status"] == "prepared" and event.new["rejection_code"] == "lapsed"
+    with pytest.raises(ServiceError) as again:
+        decision.approve(admin_user, c)
+    assert "ditolak" in again.value.message
+
+
+def test_only_processing_roles_and_only_in_scope(admin_user, operator_a):
+    one, _two, far = officers()
+    c = claim(admin_user, status=ClaimStatus.PREPARED, prepared_by=one)
+    with pytest.raises(ServiceError) as village:
+        decision.approve(operator_a, c)  # sees the claim, may not decide it
+    assert village.value.code == ErrorCode.FORBIDDEN
+    with pytest.raises(NotFound):
+        decision.approve(far, c)  # another kabupaten: no such claim
+    assert not AuditEvent.objects.filter(event_type="claim.approved").exists()
+
+
+def test_prepare_refuses_an_incomplete_or_held_file(admin_user):
+    one, _two, _far = officers()
+    incomplete = claim(admin_user, complete_days_ago=None)
+    with pytest.raises(ServiceError) as refused:
+        decision.prepare(one, incomplete)
+    assert "belum lengkap" in refused.value.message and "documents" in refused.value.fields
+    held = claim(admin_user, status=ClaimStatus.HELD)
+    with pytest.raises(ServiceError) as waiting:
+        decision.prepare(one, held)
+    assert "ditahan" in waiting.value.message
+
+
+def test_shares_equal_with_the_remainder_to_the_first(admin_user):
+    c = claim(admin_user, heirs=3)
+    heirs = list(c.heirs.order_by("id"))
+    shares = decision.split_shares(42_000_001, heirs)
+    assert [shares[h.pk] for h in heirs] == [14_000_001, 14_000_000, 14_000_000]
+    assert sum(shares.values()) == 42_000_001
+    heirs[0].rank = 2  # a later rank receives only when none of rank 1 does
+    assert [decision.split_shares(100, heirs)[h.pk] for h in heirs] == [0, 50, 50]
