@@ -27,20 +27,30 @@ class AgentsConfig(AppConfig):
         # --- end H-A
         # --- H-B collections and deposits
         from jamsosdesa.billing.overlays import (
+            StatusEvents,
+            held_months,
             ledger_invariants,
             payment_reversed_hooks,
             receipt_checks,
+            status_events,
             status_overlays,
         )
+        from jamsosdesa.core.models import AuditEventType as E
 
         from .cash import collection_payment_reversed
         from .check_cash import cash_failures
-        from .status_cash import at_risk_overlays, receipt_answer
+        from .status_cash import at_risk_overlays, cash_event_kabupaten, held_collection_sql, receipt_answer
 
         status_overlays.register("agents.at_risk", at_risk_overlays)  # collected, not deposited in time
         receipt_checks.register("agents.receipt", receipt_answer)  # the public page's receipt code check
         ledger_invariants.register("agents.cash", cash_failures)  # no rupiah of an agent's cash lost or doubled
         payment_reversed_hooks.register("agents.collection", collection_payment_reversed)  # marks it reversed
+        # coverage: months paid only by an at-risk collection are not paid for "protected"; a deposit, its
+        # reversal or new days refresh the kabupaten concerned
+        held_months.register("agents.at_risk", held_collection_sql)
+        status_events.register("agents.cash", StatusEvents(
+            event_types=(E.DEPOSIT_RECORDED, E.DEPOSIT_REVERSED, E.AGENT_RULES_CHANGED),
+            kabupaten=cash_event_kabupaten))
         _register_cash_demo()
         # --- end H-B
         # --- H-C incentives

@@ -1,6 +1,8 @@
 """What the agents' cash adds to a person's protection status and to the public receipt check (billing.overlays,
 registered from AgentsConfig.ready): a participant whose money an agent collected more than the rules' days ago and
-has not deposited is *at risk*, not protected (design §3)."""
+has not deposited is *at risk*, not protected (design §3). The same rule in SQL (`held_collection_sql`) takes the
+months such a collection paid out of coverage's protected count; `cash_status_events` tells coverage's incremental
+refresh which kabupaten a deposit, its reversal or a change of the days touched."""
 
 from datetime import date, timedelta
 
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from jamsosdesa.billing.overlays import ReceiptCheck, StatusOverlay
 
 from .cash import at_risk, unsettled
-from .models_cash import CODE_LENGTH, Collection
+from .models_cash import CODE_LENGTH, Collection, DepositSettlement
 from .rules import rules_on
 
 
@@ -35,3 +37,33 @@ def receipt_answer(code: str, on: date) -> ReceiptCheck | None:
     late = collection.collected_on < on - timedelta(days=rules_on(on).deposit_due_days)
     return ReceiptCheck(first_month=collection.first_month, last_month=collection.last_month, amount=collection.amount,
                         collected_on=collection.collected_on, deposited=deposited, at_risk=not deposited and late)
+
+
+def held_collection_sql(on: date, person: str, month: str | None) -> tuple[str, list]:
+    """billing.overlays.held_months: the month `month` (None: any) of the participant `person` is paid by a
+    collection at risk on `on` — `at_risk`'s rule (not reversed, collected more than the rules' days before `on`,
+    not fully settled by deposits) as one EXISTS on the collections' `(participant, collected_on)` index."""
+    cutoff = on - timedelta(days=rules_on(on).deposit_due_days)
+    months = f" AND hc.first_month <= {month} AND hc.last_month >= {month}" if month is not None else ""
+    sql = (f"EXISTS (SELECT 1 FROM {Collection._meta.db_table} hc WHERE hc.participant_id = {person}"
+           f" AND hc.collected_on < %s AND hc.reversed_at IS NULL{months}"
+           f" AND hc.amount > COALESCE((SELECT SUM(hs.amount) FROM {DepositSettlement._meta.db_table} hs"
+           f" WHERE hs.collection_id = hc.id), 0))")
+    from django.db import connection
+
+    return sql, [connection.ops.adapt_datefield_value(cutoff)]
+
+
+def cash_event_kabupaten(event_type: str, object_id: str) -> set[str] | None:
+    """billing.overlays.status_events: the kabupaten of the people whose collections a deposit (or its reversal)
+    settled; a change of the agents' rules (the days) may move anyone: every kabupaten (None)."""
+    from jamsosdesa.core.models import AuditEventType
+
+    if event_type != AuditEventType.DEPOSIT_RECORDED and event_type != AuditEventType.DEPOSIT_REVERSED:
+        return None
+    if not object_id.isdigit():
+        return None
+    from jamsosdesa.participants.models import Participant
+
+    people = DepositSettlement.objects.filter(deposit_id=int(object_id)).values("collection__participant_id")
+    return set(Participant.objects.filter(pk__in=people).values_list("kab_code", flat=True).distinct())

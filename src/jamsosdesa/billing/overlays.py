@@ -10,6 +10,15 @@
   it finds.
 - `payment_reversed_hooks`: told when a payment is reversed (`services.reversals.payment_reverse`, in its
   transaction), each as `hook(actor=, payment=, reversal=)`: e.g. an agent's collection that was that payment.
+- `held_months`: the set-based (SQL) form of "paid, but not yet good": months billing's ledger counts as paid whose
+  money has not reached BPJS in time (an agent's collection not deposited past the rules' days). Each entry is
+  `(on, person, month) -> (sql, params)`: a condition, true when the month `month` (an SQL expression; None: any
+  month) of the participant `person` (an SQL expression of its id) is paid by such money on `on`; an indexed probe
+  on the person (it runs once per person of a coverage snapshot). `held_condition` joins the entries and
+  `good_paid_month_sql` gives a person's first or last fully paid month without them (coverage's "protected").
+- `status_events`: audit events of packages above billing after which someone's protection may read differently
+  (a deposit, its reversal, a change of the agents' days), with how to find their kabupaten: coverage's incremental
+  refresh reads them beside its own.
 """
 
 from __future__ import annotations
@@ -51,6 +60,51 @@ status_overlays: Registry[Callable[[Iterable[int], date], dict]] = Registry("sta
 receipt_checks: Registry[Callable[[str, date], ReceiptCheck | None]] = Registry("receipt checks")
 ledger_invariants: Registry[Callable[[], list]] = Registry("ledger invariants")
 payment_reversed_hooks: Registry[Callable[..., None]] = Registry("payment reversed hooks")
+held_months: Registry[Callable[[date, str, str | None], tuple[str, list]]] = Registry("held months")
+
+
+@dataclass(frozen=True)
+class StatusEvents:
+    """Audit event types a package above billing writes that may change how someone's protection reads (see
+    `held_months`), and `kabupaten(event_type, object_id) -> set of kabupaten codes | None` (None: every one)."""
+
+    event_types: tuple[str, ...]
+    kabupaten: Callable[[str, str], set[str] | None]
+
+
+status_events: Registry[StatusEvents] = Registry("status events")
+
+
+def held_condition(on: date, person: str, month: str | None = None) -> tuple[str, list] | None:
+    """Every `held_months` entry's condition joined by OR (see the module's docstring); None when none is
+    registered (the caller then leaves the check out)."""
+    parts, params = [], []
+    for entry in held_months:
+        sql, more = entry(on, person, month)
+        parts.append(f"({sql})")
+        params.extend(more)
+    return (" OR ".join(parts), params) if parts else None
+
+
+def good_paid_month_sql(on: date, person: str, which: str) -> tuple[str, list]:
+    """A scalar subquery: the person's first (`which` 'MIN') or last ('MAX') month that is fully paid (a live due,
+    no live due of that month unpaid: the standing cache's rule) and not held (`held_months`) on `on`. By the
+    `(participant, month)` index: for the few people with held money only."""
+    from .live import not_reversed_sql
+    from .models import ReversalTarget
+
+    if which not in ("MIN", "MAX"):
+        raise ValueError(which)
+    held = held_condition(on, person, "gd.month")
+    due, allocation = ReversalTarget.DUE, ReversalTarget.ALLOCATION
+    sql = (f"(SELECT {which}(gd.month) FROM billing_due gd WHERE gd.participant_id = {person}"
+           f" AND {not_reversed_sql('gd', due)}"
+           f" AND NOT EXISTS (SELECT 1 FROM billing_due gu WHERE gu.participant_id = gd.participant_id"
+           f" AND gu.month = gd.month AND {not_reversed_sql('gu', due)} AND NOT EXISTS ("
+           f"SELECT 1 FROM billing_allocation ga WHERE ga.due_id = gu.id AND {not_reversed_sql('ga', allocation)}))")
+    if held is None:
+        return sql + ")", []
+    return f"{sql} AND NOT ({held[0]}))", held[1]
 
 
 def overlays_for(participant_ids, on: date) -> dict[int, list[StatusOverlay]]:

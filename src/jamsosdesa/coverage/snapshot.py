@@ -70,15 +70,35 @@ def _programmes_case(mask: str) -> str:
     return f"CASE {mask} {whens} ELSE '' END"
 
 
-def _standing_join() -> str:
+def _standing_join(day: date) -> tuple[str, list]:
     """Each person's row of the standing cache (`s`). On PostgreSQL one index probe per person (LATERAL with a LIMIT,
     which the planner does not flatten back into a join): as a plain
     join the planner hashed the whole national table for every kabupaten (two sequential scans of 10,000,000 rows
-    per kabupaten: most of a full refresh's time at that size, bench/README.md "Coverage")."""
+    per kabupaten: most of a full refresh's time at that size, bench/README.md "Coverage").
+
+    Held money (`billing.overlays.held_months`: an agent's collection not deposited in time) does not pay a month
+    here: for a person with any (one indexed EXISTS per person with a paid month), `first_paid` and `last_paid` are
+    the first and last fully paid months without it (`good_paid_month_sql`; none: not started), so the status, the
+    lapse and the counted figure all read them. Nothing registered: the cache's months as they are."""
+    from jamsosdesa.billing.overlays import good_paid_month_sql, held_condition
+
+    held = held_condition(day, "s0.participant_id")
+    if held is None:
+        if connection.vendor == "postgresql":  # LIMIT: not flattened back into a join
+            return ("LEFT JOIN LATERAL (SELECT s0.first_paid, s0.last_paid FROM billing_standing s0"
+                    " WHERE s0.participant_id = p.id LIMIT 1) s ON TRUE"), []
+        return "LEFT JOIN billing_standing s ON s.participant_id = p.id", []
+    first, first_params = good_paid_month_sql(day, "g.participant_id", "MIN")
+    last, last_params = good_paid_month_sql(day, "g.participant_id", "MAX")
+    months = (f"CASE WHEN g.held THEN {first} ELSE g.first_paid END AS first_paid,"
+              f" CASE WHEN g.held THEN {last} ELSE g.last_paid END AS last_paid")
+    inner = (f"SELECT s0.participant_id, s0.first_paid, s0.last_paid,"
+             f" s0.first_paid IS NOT NULL AND ({held[0]}) AS held FROM billing_standing s0")
+    params = [*first_params, *last_params, *held[1]]  # in the text's order: the outer select's, then the inner's
     if connection.vendor == "postgresql":
-        return ("LEFT JOIN LATERAL (SELECT s0.first_paid, s0.last_paid FROM billing_standing s0"
-                " WHERE s0.participant_id = p.id LIMIT 1) s ON TRUE")  # LIMIT: not flattened back into a join
-    return "LEFT JOIN billing_standing s ON s.participant_id = p.id"
+        return (f"LEFT JOIN LATERAL (SELECT {months} FROM ({inner} WHERE s0.participant_id = p.id LIMIT 1) g) s"
+                " ON TRUE"), params
+    return f"LEFT JOIN (SELECT g.participant_id, {months} FROM ({inner}) g) s ON s.participant_id = p.id", params
 
 
 def _insert_sql(day: date) -> tuple[str, Callable[[str], list]]:
@@ -91,7 +111,8 @@ def _insert_sql(day: date) -> tuple[str, Callable[[str], list]]:
     day_end = connection.ops.adapt_datetimefield_value(day_end_moment(day))
     lapse_last_paid = adapt(add_months(cutoff_month(day), -2))  # billing.worklists.non_active_next_month's month
     counts = ", ".join(f"SUM(CASE WHEN y.st = '{s}' THEN 1 ELSE 0 END)" for s in STATUS_COLUMNS)
-    people = (f"FROM participants_participant p {_standing_join()}"
+    standing, standing_params = _standing_join(day)
+    people = (f"FROM participants_participant p {standing}"
               " WHERE p.kab_code = %s AND p.created_at < %s")
     live_d, live_o = not_reversed_sql("d", ReversalTarget.DUE), not_reversed_sql("o", ReversalTarget.DUE)
     # A mover's dues of the month, billed under another kabupaten: only for people with none in this one.
@@ -99,7 +120,8 @@ def _insert_sql(day: date) -> tuple[str, Callable[[str], list]]:
     protected = f"SELECT p.id AS participant_id {people} AND {status} = '{ACTIVE}'"
 
     def counted(kab: str) -> tuple[str, list]:  # the counting rule's own SQL over the same protected people
-        return counted_table(None, day, rule=rule, active=(protected, [kab, day_end, *status_params]))
+        return counted_table(None, day, rule=rule, active=(protected, [*standing_params, kab, day_end,
+                                                                       *status_params]))
 
     counted_sql = counted("")[0]
     sql = f"""
@@ -126,7 +148,8 @@ GROUP BY y.kab_code, y.desa_code, y.segment, y.village_role, y.kind, y.mask"""
 
     def params(kab: str) -> list:
         return [adapt(day), lapse_last_paid, connection.ops.adapt_datetimefield_value(clock.now()),
-                month, kab, month, kab, *status_params, kab, day_end, kab, month, *counted(kab)[1]]
+                month, kab, month, kab, *status_params, *standing_params, kab, day_end, kab, month,
+                *counted(kab)[1]]
 
     return sql, params
 
