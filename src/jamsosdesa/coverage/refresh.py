@@ -16,6 +16,11 @@ audit table's ids are given out before commit) are kept as gaps and read again u
 than GAP_WAIT. Besides, the first pass of a day writes today for every kabupaten when today has no snapshot yet
 (statuses move with the calendar too) and drops the previous "today" unless it ends a month; the first pass of a
 month writes the previous month's last day when it is missing (the trend reads month ends).
+
+Packages above billing add their own status events through `billing.overlays.status_events` (an agent's deposit
+or its reversal: the kabupaten of the people whose collections it settled; a change of the agents' days: every
+one). Money that turns "held" with the calendar alone (a collection passing the deposit deadline) changes only at
+a day's start, and the first pass of a day writes every kabupaten.
 """
 
 from __future__ import annotations
@@ -69,6 +74,21 @@ STATUS_EVENTS = (
 # Events read one by one even with a region code: a move names the kabupaten left in its old values; an admin edit's
 # and a rule's reach is not their region code.
 TRACED = (E.PARTICIPANT_UPDATED, E.ADMIN_RECORD_CHANGED, E.ARREARS_POLICY_CHANGED, E.COUNTING_RULE_CHANGED)
+
+
+def _registered_events() -> dict[str, object]:
+    """{event type: kabupaten(event_type, object_id)} of the packages above billing (billing.overlays.status_events:
+    an agent's deposit or its reversal settles collections whose money counted as held); always traced."""
+    from jamsosdesa.billing.overlays import status_events
+
+    return {str(t): entry.kabupaten for entry in status_events for t in entry.event_types}
+
+
+def status_event_types() -> tuple[str, ...]:
+    """STATUS_EVENTS and the registered ones."""
+    return (*STATUS_EVENTS, *_registered_events())
+
+
 GAP_WAIT = timedelta(hours=2)  # longer than any writer's transaction (a billing run's time limit is one hour)
 EVERY = None  # "every kabupaten"
 
@@ -130,6 +150,9 @@ def _kabs_of_object(event_type: str, object_type: str, object_id: str) -> set[st
 def _kabs_of_event(event_type: str, object_type: str, object_id: str, region_code: str, old) -> set[str] | None:
     if event_type in (E.ARREARS_POLICY_CHANGED, E.COUNTING_RULE_CHANGED):
         return EVERY
+    registered = _registered_events().get(event_type)
+    if registered is not None:
+        return registered(event_type, object_id)
     if event_type == E.ADMIN_RECORD_CHANGED or not region_code:
         return _kabs_of_object(event_type, object_type, object_id)
     kabs = _kab_of_region(region_code)
@@ -181,19 +204,20 @@ def changed_kabupaten(watermark: RefreshWatermark, upto: int | None = None) -> s
     id `upto` (what the watermark moves to: an event committed after that is the next pass's); None: every
     kabupaten."""
     found: set[str] = set()
-    events = AuditEvent.objects.filter(_gap_q(watermark), event_type__in=STATUS_EVENTS)
+    traced = (*TRACED, *_registered_events())
+    events = AuditEvent.objects.filter(_gap_q(watermark), event_type__in=status_event_types())
     if upto is not None:
         events = events.filter(pk__lte=upto)
     events = (events
               .values_list("event_type", "object_type", "object_id", "region_code", "old"))
     # One kabupaten per (event type, kabupaten) where the code says it: a million registrations are a few rows.
-    named = events.exclude(region_code="").exclude(event_type__in=TRACED)
+    named = events.exclude(region_code="").exclude(event_type__in=traced)
     for code in named.values_list("region_code", flat=True).order_by().distinct():
         kabs = _kab_of_region(code)
         if kabs is EVERY:
             return EVERY
         found |= kabs
-    rest = events.filter(Q(region_code="") | Q(event_type__in=TRACED))
+    rest = events.filter(Q(region_code="") | Q(event_type__in=traced))
     for event_type, object_type, object_id, region_code, old in rest.iterator():
         kabs = _kabs_of_event(event_type, object_type, object_id, region_code, old)
         if kabs is EVERY:
@@ -256,7 +280,7 @@ def pass_needed(today: date | None = None) -> bool:
         return True
     if _month_end_missing(today):
         return True
-    return AuditEvent.objects.filter(_gap_q(mark), event_type__in=STATUS_EVENTS).exists()
+    return AuditEvent.objects.filter(_gap_q(mark), event_type__in=status_event_types()).exists()
 
 
 # --- the job ------------------------------------------------------------------------------------------------------
