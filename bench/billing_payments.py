@@ -64,7 +64,7 @@ def measure(ctx) -> dict:
             amount += sum(membership_price(due.membership, add_months(ctx.month, k)).total for k in (1, 2))
         elif i % 4 == 1:
             amount += 1_000
-        request = PaymentRequest(amount=amount, paid_on=today, reference=f"BENCH-PAY-{due.pk}", channel="agent",
+        request = PaymentRequest(amount=amount, paid_on=today, reference=f"BENCH-PAY-{due.pk}", channel="bank",
                                  participant_id=due.participant_id,
                                  idempotency_key=f"bench-{due.pk}")
         with transaction.atomic():

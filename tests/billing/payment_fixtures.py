@@ -44,7 +44,7 @@ def invoice(scheme, when: date, dues: list[Due], *, seq: int = 1) -> Invoice:
 
 
 def pay(actor, *, nik: str = "", invoice_number: str = "", amount, reference: str | None = None, paid_on=None,
-        channel: str = "agent", key: str | None = None, **more):
+        channel: str = "bank", key: str | None = None, **more):
     """Record one payment through the service (today, a fresh reference unless one is given)."""
     reference = reference if reference is not None else f"R-{next(_refs)}"
     request = PaymentRequest(amount=amount, paid_on=paid_on or clock.today(), reference=reference, channel=channel,

@@ -43,10 +43,10 @@ def test_the_same_key_with_another_amount_is_a_conflict_not_a_second_payment(ope
 
 
 @pytest.mark.django_db
-def test_one_users_key_never_meets_another_users_payment(operator_a, agent):
+def test_one_users_key_never_meets_another_users_payment(operator_a, branch):
     [p] = people(1)
     pay(operator_a, nik=p.nik, amount=16_800, reference="KW-1", key="same")
-    other = pay(agent, nik=p.nik, amount=8_400, reference="KW-2", key="same")
+    other = pay(branch, nik=p.nik, amount=8_400, reference="KW-2", key="same")
     assert not other.duplicate and Payment.objects.count() == 2
 
 
@@ -66,13 +66,13 @@ def test_the_same_channel_and_reference_is_recognised_without_a_key(operator_a):
 
 
 @pytest.mark.django_db
-def test_two_clerks_one_after_the_other_with_the_same_reference_record_one_payment(operator_a, agent):
+def test_two_clerks_one_after_the_other_with_the_same_reference_record_one_payment(operator_a, branch):
     """The serial equivalent of two clerks at once (SQLite serialises writers): the second finds the first."""
     [p] = people(1)
     pkg = package(p, first=month(-1), last=month(-1))
     due(p, month(-1), membership=pkg)
     a = pay(operator_a, nik=p.nik, amount=16_800, reference="KW-9", key="clerk-a")
-    b = pay(agent, nik=p.nik, amount=16_800, reference="KW-9", key="clerk-b")
+    b = pay(branch, nik=p.nik, amount=16_800, reference="KW-9", key="clerk-b")
     assert b.duplicate and b.payment.pk == a.payment.pk and b.months == [month(-1)]
     assert Payment.objects.count() == 1
     assert_ledger_ok()
@@ -80,7 +80,7 @@ def test_two_clerks_one_after_the_other_with_the_same_reference_record_one_payme
 
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
-def test_two_clerks_at_once_record_one_payment_on_postgresql(reloaded, operator_a, agent):
+def test_two_clerks_at_once_record_one_payment_on_postgresql(reloaded, operator_a, branch):
     [p] = people(1)
     pkg = package(p, first=month(-1), last=month(-1))
     due(p, month(-1), membership=pkg)
@@ -97,7 +97,7 @@ def test_two_clerks_at_once_record_one_payment_on_postgresql(reloaded, operator_
             connections.close_all()
 
     threads = [threading.Thread(target=clerk, args=("a", operator_a, "ka")),
-               threading.Thread(target=clerk, args=("b", agent, "kb"))]
+               threading.Thread(target=clerk, args=("b", branch, "kb"))]
     for t in threads:
         t.start()
     for t in threads:

@@ -46,7 +46,7 @@ def test_the_list_shows_the_users_region_newest_first_with_masked_niks_and_links
 def test_the_filters_narrow_the_list(operator_a, admin_user):
     [a1, a2] = people(2, DESA_A)
     [b] = people(1, DESA_B)
-    pay(admin_user, nik=a1.nik, amount=16_800, reference="AG-1", channel="agent", paid_on=days_ago(20))
+    pay(admin_user, nik=a1.nik, amount=16_800, reference="AG-1", channel="ppob", paid_on=days_ago(20))
     pay(admin_user, nik=a2.nik, amount=16_800, reference="BK-2", channel="bank", paid_on=days_ago(2))
     pay(admin_user, nik=b.nik, amount=16_800, reference="BK-3", channel="bank", paid_on=days_ago(2))
     client = browser(admin_user)

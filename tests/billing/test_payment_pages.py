@@ -19,7 +19,7 @@ def browser(user) -> Client:
 
 
 def form(**more) -> dict:
-    return {"amount": "33.600", "paid_on": clock.today().isoformat(), "reference": "KW-100", "channel": "agent",
+    return {"amount": "33.600", "paid_on": clock.today().isoformat(), "reference": "KW-100", "channel": "bank",
             "token": "t-1", **more}
 
 

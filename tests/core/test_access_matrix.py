@@ -180,12 +180,14 @@ PAGES = {
     "billing:invoices": Url("/tagihan/kolektif/", get=expect(200)),
     "billing:invoice": Url("/tagihan/kolektif/{invoice}/", get=scoped()),
     "billing:invoice_print": Url("/tagihan/kolektif/{invoice}/cetak/", get=scoped()),
-    # H3 payments: a person's payment by who may record it (operator, agent, branch, national admin); reversing is
-    # a branch officer's (national admin here: the branch officer of the world works elsewhere); an invoice is paid
-    # by its scheme's managers
-    "billing:payment_new": Url("/tagihan/peserta/{participant}/bayar/", get=scoped(), post=scoped(302),
-                               data={"amount": "16800", "paid_on": "{today}", "reference": "KW-M", "channel": "agent"},
-                               changes=INSIDE_CHANGERS, must_change=True),
+    # H3 payments: a person's payment by who may record it (operator, branch, national admin; not the agent, whose
+    # cash is its collection on /agen/penagihan/: 404 with a page saying so); reversing is a branch officer's
+    # (national admin here: the branch officer of the world works elsewhere); an invoice is paid by its scheme's
+    # managers
+    "billing:payment_new": Url("/tagihan/peserta/{participant}/bayar/", get=scoped(**{AGENT: 404}),
+                               post=scoped(302, **{AGENT: 404}),
+                               data={"amount": "16800", "paid_on": "{today}", "reference": "KW-M", "channel": "bank"},
+                               changes=(ADMIN, OP_A), must_change=True),
     "billing:payments": Url("/tagihan/pembayaran/", get=expect(200)),  # a list of what each user may see
     "billing:payment_detail": Url("/tagihan/pembayaran/{payment}/", get=scoped()),
     "billing:payment_reverse": Url("/tagihan/pembayaran/{payment}/batalkan/", get=expect(405),
@@ -715,9 +717,10 @@ API = {
     "GET /api/v1/invoices": Op("/invoices", api_expect(200)),
     "GET /api/v1/invoices/{pk}": Op("/invoices/{invoice}", api_scoped()),
     # H3 payments (see the pages above); a reversal is never reversed (409 for who sees it)
-    "POST /api/v1/payments": Op("/payments", api_scoped(201), {"nik": "{nik}", "amount": 16_800, "paid_on": "{today}",
-                                                              "reference": "KW-API", "channel": "bank"},
-                                changes=INSIDE_CHANGERS),
+    "POST /api/v1/payments": Op("/payments", api_scoped(201, **{AGENT: 403}),  # the agent's cash: its collection
+                                {"nik": "{nik}", "amount": 16_800, "paid_on": "{today}", "reference": "KW-API",
+                                 "channel": "bank"},
+                                changes=(ADMIN, OP_A)),
     "GET /api/v1/payments": Op("/payments", api_expect(200)),
     "GET /api/v1/payments/{pk}": Op("/payments/{payment}", api_scoped()),
     "POST /api/v1/payments/{pk}/reverse": Op("/payments/{payment}/reverse", api_scoped(403, **{ADMIN: 200}),

@@ -295,7 +295,7 @@ def collection_record(*, actor, request: CollectionRequest) -> CollectionOutcome
             paid = payment_record(actor=actor, request=PaymentRequest(
                 amount=exact, paid_on=collected_on, reference=number, channel=PaymentChannel.AGENT,
                 participant_id=person.pk, source=source, agent=actor,
-                idempotency_key=f"collection:{token}" if token else None), book=book)
+                idempotency_key=f"collection:{token}" if token else None), book=book, as_collection=True)
             if paid.duplicate:  # the receipt number or the key names another payment: never two for one receipt
                 raise _conflict_token()
             covered = paid.months or [m for m, _total in priced]

@@ -16,9 +16,12 @@ from jamsosdesa.participants.access import participant_scope_q, scope_participan
 
 from .models import BpjsList, Due, HolderType, Invoice, Membership, Payment, ReconciliationItem
 
-# Who starts, changes and ends a worker's own package and records a person's payment (within what they can change).
+# Who starts, changes and ends a worker's own package (within what they can change).
 PACKAGE_ROLES = (Role.VILLAGE_OPERATOR, Role.PERISAI_AGENT, Role.BRANCH_OFFICER)
-PAYMENT_ROLES = (Role.VILLAGE_OPERATOR, Role.PERISAI_AGENT, Role.BRANCH_OFFICER)
+# Who records a person's payment on billing's page, API and CLI. Not a PERISAI agent: an agent's cash enters the
+# ledger only as its collection (agents.cash.collection_record, /agen/penagihan/), which gives the receipt and counts
+# the money as cash the agent owes BPJS until deposited (`ledger check` invariant 24 finds any other).
+PAYMENT_ROLES = (Role.VILLAGE_OPERATOR, Role.BRANCH_OFFICER)
 
 
 def _visible_people(user) -> Q | None:
@@ -116,8 +119,43 @@ def can_manage_package(user, participant) -> bool:
 
 
 def can_record_payment(user, participant) -> bool:
-    """Record a payment for a person (as `can_manage_package`)."""
-    return can_manage_package(user, participant)
+    """Record a payment for a person on billing's page, API or CLI: a village operator or a branch officer who sees
+    the person (and national admins); never an agent (`collects_cash`)."""
+    if sees_everything(user):
+        return True
+    if not (user.is_authenticated and user.is_active and user.role in PAYMENT_ROLES):
+        return False
+    return scope_participants(user).filter(pk=participant.pk).exists()
+
+
+def collects_cash(user) -> bool:
+    """A PERISAI agent: the money it takes is recorded only as its collection, never on billing's payment doors."""
+    return bool(getattr(user, "is_authenticated", False) and user.role == Role.PERISAI_AGENT)
+
+
+def can_collect_payment(user, participant) -> bool:
+    """The payment an agent's collection records (agents.cash.collection_record): an active agent who sees the
+    person through billing (the people it registered or whose package it collects)."""
+    return bool(collects_cash(user) and user.is_active and billing_participant(user, pk=participant.pk) is not None)
+
+
+def collection_door() -> str:
+    """The agents' collection page (/agen/penagihan/), where an agent records cash; billing names it by its URL
+    name and never imports the package above it."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("agents:collections")
+    except NoReverseMatch:
+        return "/agen/penagihan/"
+
+
+def collection_door_message() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Agen PERISAI mencatat uang iuran yang diterimanya sebagai penagihan di halaman Penagihan (%(url)s), "
+             "bukan sebagai pembayaran di sini: di sana peserta mendapat kuitansi dan uangnya tercatat sebagai setoran "
+             "yang harus diserahkan ke BPJS.") % {"url": collection_door()}
 
 
 def can_pay_invoice(user, invoice) -> bool:

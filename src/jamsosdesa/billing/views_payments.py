@@ -21,7 +21,17 @@ from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.core.regioncodes import Level, level_of_code
 from jamsosdesa.participants.nik import is_nik_shaped
 
-from .access import can_pay_invoice, can_reconcile, can_record_payment, scope_dues, scope_invoices, scope_payments
+from .access import (
+    can_pay_invoice,
+    can_reconcile,
+    can_record_payment,
+    collection_door,
+    collection_door_message,
+    collects_cash,
+    scope_dues,
+    scope_invoices,
+    scope_payments,
+)
 from .live import live, reversed_only
 from .models import Allocation, Credit, Invoice, Payment, PaymentChannel, PaymentSource, Reversal, ReversalReason
 from .services.allocation import credit_balance, unpaid_dues
@@ -37,7 +47,9 @@ class PaymentForm(forms.Form):
     paid_on = forms.DateField(label=gettext_lazy("Tanggal bayar"), input_formats=["%Y-%m-%d", "%d-%m-%Y"],
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reference = forms.CharField(label=gettext_lazy("Referensi (nomor kuitansi / transfer)"), max_length=64)
-    channel = forms.ChoiceField(label=gettext_lazy("Saluran"), choices=PaymentChannel.choices)
+    # not `agent`: an agent's cash is recorded by the agent as its collection (agents' page), never here
+    channel = forms.ChoiceField(label=gettext_lazy("Saluran"), choices=[
+        (value, label) for value, label in PaymentChannel.choices if value != PaymentChannel.AGENT])
     note = forms.CharField(label=gettext_lazy("Catatan"), max_length=200, required=False)
     token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
@@ -56,7 +68,7 @@ class ReverseForm(forms.Form):
 
 
 def _new_form(**initial) -> PaymentForm:
-    return PaymentForm(initial={"paid_on": clock.today(), "channel": PaymentChannel.AGENT,
+    return PaymentForm(initial={"paid_on": clock.today(), "channel": PaymentChannel.BANK,
                                 "token": secrets.token_hex(16), **initial})
 
 
@@ -69,7 +81,9 @@ def participant_payments_panel(*, user, participant) -> dict:
     allowed = can_record_payment(user, participant)
     return {"participant": participant, "payments": [(p, p.pk in gone) for p in payments],
             "unpaid": unpaid, "owed": sum(d.amount for d in unpaid), "credit": credit_balance("P", participant.pk),
-            "form": _new_form() if allowed else None}
+            "form": _new_form() if allowed else None,
+            # an agent records the cash it takes on its collection page: the panel points there
+            "collect_url": collection_door() if collects_cash(user) else ""}
 
 
 def _record(request, form: PaymentForm, **target):
@@ -91,6 +105,10 @@ def payment_new(request, participant: int):
     from jamsosdesa.participants.selectors import participant_get
 
     person = participant_get(user=request.user, pk=participant)
+    if person is not None and collects_cash(request.user):
+        # a role without this right answers 404 here, as everywhere; the agent is told where its cash is recorded
+        return render(request, "billing/payment_agent_door.html", {
+            "message": collection_door_message(), "collect_url": collection_door()}, status=404)
     if person is None or not can_record_payment(request.user, person):
         raise Http404
     form = PaymentForm(request.POST) if request.method == "POST" else _new_form()

@@ -335,8 +335,8 @@ def _bulk(actor, options, source_kind, chunk, matches, existing, alone) -> dict:
     for line, match in zip(chunk, matches, strict=True):
         channel = line.channel or options.channel
         if (match.target != "person" or match.nik not in niks or (channel, line.reference) not in refs
-                or (channel, line.reference) in existing):
-            continue
+                or (channel, line.reference) in existing or channel == PaymentChannel.AGENT):
+            continue  # an agent-channel line goes alone: payment_record refuses it (an agent's cash is its collection)
         lines.append(PersonLine(PaymentRequest(
             amount=line.amount, paid_on=line.paid_on, reference=line.reference, channel=channel, nik=match.nik,
             source=source_kind, statement_id=options.statement_id, statement_row=line.row,

@@ -57,7 +57,7 @@ def price(membership: Membership, first, months: int) -> int:
 
 
 def pay(actor, agent_user, participant, amount: int) -> Payment:
-    request = PaymentRequest(amount=amount, paid_on=clock.today(), reference=f"AGEN-{next(_refs)}", channel="agent",
+    request = PaymentRequest(amount=amount, paid_on=clock.today(), reference=f"AGEN-{next(_refs)}", channel="bank",
                              participant_id=participant.pk, agent=agent_user)
     return payment_record(actor=actor, request=request).payment
 

@@ -58,9 +58,10 @@ def test_a_deactivated_agent_starts_no_package_and_records_no_payment(agent, man
         membership_start(actor=agent.user, participant=worker, programmes=("JKK", "JKM"), income=1_000_000,
                          first_month=month(0))
     assert refused.value.code == "actor_refused"
-    with pytest.raises(ServiceError) as refused:
-        payment_record(actor=agent.user, request=PaymentRequest(amount=16_800, paid_on=clock.today(),
-                                                                reference="KW-1", nik=worker.nik))
+    from jamsosdesa.agents.cash import CollectionRequest, collection_record
+
+    with pytest.raises(ServiceError) as refused:  # an agent's cash is its collection: refused on the day it was taken
+        collection_record(actor=agent.user, request=CollectionRequest(participant=worker.nik, months=1))
     assert refused.value.code == "actor_refused"
 
 

@@ -27,7 +27,14 @@ from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.text import has_bad_chars
 
-from ..access import can_pay_invoice, can_record_payment, scope_invoices
+from ..access import (
+    can_collect_payment,
+    can_pay_invoice,
+    can_record_payment,
+    collection_door_message,
+    collects_cash,
+    scope_invoices,
+)
 from ..live import live
 from ..models import (
     HolderType,
@@ -53,7 +60,7 @@ class PaymentRequest:
     amount: object
     paid_on: object
     reference: str
-    channel: str = PaymentChannel.AGENT
+    channel: str = PaymentChannel.BANK  # `agent` only for an agent's collection (payment_record's as_collection)
     nik: str = ""
     participant_id: int | None = None
     invoice: str = ""
@@ -191,7 +198,7 @@ def _not_found(field_name: str, value: str) -> ServiceError:
     return ServiceError(code=ErrorCode.NOT_FOUND, message=message, fields={field_name: [message]})
 
 
-def _person(actor, request: PaymentRequest):
+def _person(actor, request: PaymentRequest, *, as_collection: bool = False):
     from jamsosdesa.participants.access import scope_participants
     from jamsosdesa.participants.models import Participant
 
@@ -205,9 +212,25 @@ def _person(actor, request: PaymentRequest):
         person = scope_participants(actor).filter(nik=wanted["nik"]).first() if is_nik else None
     if person is None:
         raise _not_found("nik", shown)
-    if not can_record_payment(actor, person):
-        raise ServiceError(code=ErrorCode.FORBIDDEN, message=_("Anda tidak berhak mencatat pembayaran peserta ini."))
+    if as_collection:
+        if not can_collect_payment(actor, person):
+            raise ServiceError(code=ErrorCode.FORBIDDEN, message=_("Hanya agen PERISAI yang mencatat penagihan tunai."))
+    elif not can_record_payment(actor, person):
+        raise _forbidden(actor, _("Anda tidak berhak mencatat pembayaran peserta ini."))
     return Participant.objects.select_related("desa").get(pk=person.pk)
+
+
+def _forbidden(actor, message: str) -> ServiceError:
+    """A payment the actor may not record; an agent is told where its cash is recorded (its collection page)."""
+    if collects_cash(actor):
+        message = collection_door_message()
+    return ServiceError(code=ErrorCode.FORBIDDEN, message=message)
+
+
+def _agent_channel_refused() -> ServiceError:
+    message = _("Saluran agen hanya untuk penagihan tunai yang dicatat agen PERISAI sendiri (halaman Penagihan), "
+                "dengan kuitansi dan setorannya. Pilih saluran bank, PPOB atau kantor cabang.")
+    return ServiceError(code=ErrorCode.INVALID, message=message, fields={"channel": [message]})
 
 
 def _invoice(actor, number: str) -> Invoice:
@@ -215,7 +238,7 @@ def _invoice(actor, number: str) -> Invoice:
     if invoice is None:
         raise _not_found("invoice", number[:40])
     if not can_pay_invoice(actor, invoice):
-        raise ServiceError(code=ErrorCode.FORBIDDEN, message=_("Anda tidak berhak mencatat pembayaran tagihan ini."))
+        raise _forbidden(actor, _("Anda tidak berhak mencatat pembayaran tagihan ini."))
     return invoice
 
 
@@ -275,19 +298,26 @@ def _outcome(payment: Payment, *, duplicate: bool) -> PaymentOutcome:
 
 
 @transaction.atomic
-def payment_record(*, actor, request: PaymentRequest, book=None) -> PaymentOutcome:
+def payment_record(*, actor, request: PaymentRequest, book=None, as_collection: bool = False) -> PaymentOutcome:
     """Record one payment for a person or a collective invoice and allocate it (see the module's docstring).
-    `book`: the rate book for months billed ahead (a statement import passes one for all its lines)."""
+    `book`: the rate book for months billed ahead (a statement import passes one for all its lines).
+    `as_collection`: only from an agent's collection (agents.cash.collection_record), the one way an agent's cash
+    enters the ledger (channel agent, the actor the agent); billing's page, API, CLI and imports refuse an agent and
+    the agent channel."""
     amount, paid_on, reference, note, raw_key = _clean(request)
+    if as_collection and (request.invoice or request.channel != PaymentChannel.AGENT):
+        raise ValueError("a collection is a person's payment on the agent channel")
     person = invoice = None
     if request.invoice:
         invoice = _invoice(actor, request.invoice.strip())
         holder = (HolderType.SCHEME, invoice.scheme_id)
         kab_code, desa_code = invoice.kab_code, ""
     else:
-        person = _person(actor, request)
+        person = _person(actor, request, as_collection=as_collection)
         holder = (HolderType.PARTICIPANT, person.pk)
         kab_code, desa_code = person.kab_code, person.desa_id
+    if request.channel == PaymentChannel.AGENT and not as_collection:
+        raise _agent_channel_refused()
     key = own_key(actor, raw_key) if raw_key else ""
     digest = request_hash(request, amount, paid_on, reference)
     lock_holder(*holder)  # a second clerk's same payment waits here, then finds the first one's
@@ -335,6 +365,8 @@ def payment_record_queued(*, actor, request: PaymentRequest, reason: str, candid
     """A statement line that matched nothing (or several things): the money was received, so it is a payment,
     with no holder and an open reconciliation item saying why. Nothing is allocated or guessed."""
     amount, paid_on, reference, note, raw_key = _clean(request, target=False)
+    if request.channel == PaymentChannel.AGENT:  # an agent's cash is its collection, never a statement line
+        raise _agent_channel_refused()
     if reason not in QueueReason.values:
         raise ServiceError(code=ErrorCode.INVALID, message=_("Alasan antrean tidak dikenal."),
                            fields={"reason": [_("Alasan antrean tidak dikenal.")]})

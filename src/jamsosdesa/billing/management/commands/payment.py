@@ -28,7 +28,8 @@ class Command(BaseCommand):
         p.add_argument("--amount", required=True, help=gettext_lazy("Jumlah dalam rupiah, bilangan bulat"))
         p.add_argument("--date", required=True, help=gettext_lazy("Tanggal bayar YYYY-MM-DD"))
         p.add_argument("--reference", required=True, help=gettext_lazy("Referensi (nomor kuitansi/transfer)"))
-        p.add_argument("--channel", default=PaymentChannel.AGENT, choices=PaymentChannel.values)
+        # `agent` is refused: an agent's cash is its collection (`jamsosdesa agents collect`), never a payment here
+        p.add_argument("--channel", default=PaymentChannel.BANK, choices=PaymentChannel.values)
         p.add_argument("--note", default="")
         p.add_argument("--as", "--user", dest="user",
                        help=gettext_lazy("Atas nama pengguna ini (bawaan: admin nasional pertama)"))
