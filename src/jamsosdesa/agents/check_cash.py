@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jamsosdesa.billing.check import Failure, failures_of
 from jamsosdesa.billing.live import not_reversed_sql
+from jamsosdesa.core.roles import Role
 
 # 21. A settlement never settles more than its collection: each row at most the collection's amount, and the
 # collection's settlements together between zero and its amount.
@@ -46,6 +47,19 @@ WHERE p.id IS NULL OR p.amount <> c.amount OR p.agent_id IS NULL OR p.agent_id <
 ORDER BY c.id
 """
 
+# 24. An agent's cash enters the ledger only through a collection: every live payment on the agent channel, or
+# recorded by a PERISAI agent, is a live collection's payment (billing's page, API, CLI and imports refuse both).
+AGENT_MONEY_COLLECTED = f"""
+SELECT p.id AS payment_id, p.external_reference AS reference, p.amount, p.paid_on, p.channel,
+       p.participant_id, u.username AS recorded_by
+FROM billing_payment p
+LEFT JOIN accounts_user u ON u.id = p.recorded_by_id
+WHERE (p.channel = 'agent' OR u.role = '{Role.PERISAI_AGENT.value}')
+  AND {not_reversed_sql("p", "payment")}
+  AND NOT EXISTS (SELECT 1 FROM agents_collection c WHERE c.payment_id = p.id AND c.reversed_at IS NULL)
+ORDER BY p.id
+"""
+
 INVARIANTS = (
     (21, "agent_settlements_within_collections", _("Setoran agen: pelunasan tiap penagihan tidak melebihi jumlahnya"),
      SETTLED_WITHIN),
@@ -53,6 +67,9 @@ INVARIANTS = (
      DEPOSIT_SETTLED),
     (23, "agent_collections_paid", _("Penagihan agen: pembayaran iurannya ada, hidup, sama jumlah dan agennya"),
      COLLECTION_PAYMENT),
+    (24, "agent_money_collected",
+     _("Uang agen hanya lewat penagihan: pembayaran hidup lewat saluran agen atau dicatat agen tanpa penagihan"),
+     AGENT_MONEY_COLLECTED),
 )
 
 

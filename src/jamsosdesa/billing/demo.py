@@ -1,7 +1,11 @@
 """Demo dues and payments, so every protection status can be seen on the demo: Sanggung's informal workers pay
-their own package (collected by the PERISAI agent) since four months ago — some every month, some stopped, some
+their own package (the PERISAI agent's packages) since four months ago — some every month, some stopped, some
 never paid — the billing run has billed every month since, and the two demo schemes' invoices are paid, Krajan's
-in full and Gianyar's in part."""
+in full and Gianyar's in part.
+
+The workers' payments here are recorded by the branch office (paid at its counter). An agent's cash enters the
+ledger only as the agent's collection (agents.cash.collection_record), which billing does not import: the agents'
+demo step (agents.demo_cash, after this one) records agen.krajan's collections and its deposit."""
 
 from django.db import transaction
 
@@ -27,6 +31,7 @@ def demo_ledger() -> int:
         return 0
     admin = User.objects.get(username="admin")
     agent = User.objects.get(username="agen.krajan")
+    branch = User.objects.get(username="cabang.solo")
     this_month = clock.this_month()
     first = add_months(this_month, -PACKAGE_MONTHS)
     workers = list(Participant.objects.filter(desa_id=SANGGUNG, segment="BPU", village_role="vulnerable_worker",
@@ -46,9 +51,9 @@ def demo_ledger() -> int:
         amount = sum(Due.objects.filter(participant_id=person.pk).order_by("month")
                      .values_list("amount", flat=True)[:months])
         if amount:
-            payment_record(actor=agent, request=PaymentRequest(
-                amount=amount, paid_on=today, reference=f"DEMO-AGEN-{person.pk}", channel=PaymentChannel.AGENT,
-                participant_id=person.pk, agent=agent, note="data demo"))
+            payment_record(actor=branch, request=PaymentRequest(
+                amount=amount, paid_on=today, reference=f"DEMO-CABANG-{person.pk}", channel=PaymentChannel.BRANCH,
+                participant_id=person.pk, note="data demo"))
     for invoice in Invoice.objects.order_by("id"):
         amount = invoice.total if "Krajan" in invoice.payer_name else invoice.total // 2
         if amount:
