@@ -83,3 +83,20 @@ def test_shares_equal_with_the_remainder_to_the_first(admin_user):
     assert sum(shares.values()) == 42_000_001
     heirs[0].rank = 2  # a later rank receives only when none of rank 1 does
     assert [decision.split_shares(100, heirs)[h.pk] for h in heirs] == [0, 50, 50]
+
+
+def test_prepare_computes_the_benefit_and_the_shares(admin_user):
+    one, two, _far = officers()
+    c = claim(admin_user, heirs=2)  # JKM, complete, reported
+    decision.prepare(one, c)
+    c.refresh_from_db()
+    assert (c.status, c.prepared_by, c.benefit_total) == (ClaimStatus.PREPARED, one, 42_000_000)
+    assert [p["amount"] for p in c.benefit_parts] == [20_000_000, 12_000_000, 10_000_000]
+    assert all("PP" in p["rule"] for p in c.benefit_parts)
+    assert sorted(c.heirs.values_list("share", flat=True)) == [21_000_000, 21_000_000]
+    event = AuditEvent.objects.get(event_type="claim.prepared", object_id=str(c.pk))
+    assert event.actor_id == one.pk and event.old["status"] == "reported"
+    assert event.new["benefit_total"] == 42_000_000 and sum(event.new["shares"].values()) == 42_000_000
+    with pytest.raises(ServiceError) as again:
+        decision.prepare(two, c)
+    assert "disiapkan" in again.value.message

@@ -89,11 +89,24 @@ def split_shares(total: int, heirs: list[ClaimHeir]) -> dict[int, int]:
     return shares
 
 
-def _benefit(claim: Claim):
-    """The benefit of the claim as the engine computes it from the facts found on the event date."""
-    from .benefits import compute, facts_for_claim
+def claim_facts(claim: Claim):
+    """The engine's facts of a claim: the wage and refund found on the event date (kept on the claim when it was
+    reported) and the days unable to work."""
+    from datetime import date
 
-    return compute(claim.kind, facts_for_claim(claim), claim.event_date)
+    from .benefits import Facts
+
+    found = claim.eligibility or {}
+    months = tuple(date.fromisoformat(m if len(m) > 7 else f"{m}-01") for m in found.get("refund_months") or ())
+    return Facts(wage=int(found.get("wage") or 0), refund=int(found.get("refund") or 0), refund_months=months,
+                 incapacity_from=claim.incapacity_from, incapacity_to=claim.incapacity_to)
+
+
+def _benefit(claim: Claim):
+    """The benefit of the claim as the engine computes it from the rules in force on the event date."""
+    from .benefits import compute
+
+    return compute(claim.kind, claim_facts(claim), claim.event_date)
 
 
 @transaction.atomic
