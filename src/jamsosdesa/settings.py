@@ -275,6 +275,9 @@ COVERAGE_WORKING_AGE_MAX = env_int("JAMSOSDESA_COVERAGE_WORKING_AGE_MAX", 64)
 COVERAGE_WORKING_AGE_SOURCE = env_str("JAMSOSDESA_COVERAGE_WORKING_AGE_SOURCE",
                                       "BPS: penduduk usia produktif 15-64 tahun")
 # --- end H4 prospects
+# --- C2 claim file (issue 15): the largest document (a photo or a PDF) a claim accepts, in bytes.
+CLAIM_DOCUMENT_MAX_BYTES = env_int("JAMSOSDESA_CLAIM_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)
+# --- end C2 claim file
 # Kabupaten whose coverage snapshots a full refresh writes side by side on PostgreSQL (one database connection each);
 # 1 writes one after the other. SQLite always writes one at a time.
 COVERAGE_REFRESH_WORKERS = env_int("JAMSOSDESA_COVERAGE_REFRESH_WORKERS", 2)

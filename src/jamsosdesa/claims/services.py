@@ -177,11 +177,12 @@ def _heirs_to_copy(participant: Participant) -> list[ClaimHeir]:
     rows, seen = [], set()
     for heir in participant.heirs.all():
         nik = normalize_number(heir.nik)
-        if not nik or nik in seen or not check_nik(nik, region_status=lambda _p: "current").valid:
+        checked = check_nik(nik, region_status=lambda _p: "current")
+        if not nik or nik in seen or not checked.valid:
             continue
         seen.add(nik)
         rows.append(ClaimHeir(source_heir=heir, name=heir.name, relation=heir.relation, nik=nik, phone=heir.phone,
-                              rank=heir_rank(heir.relation)))
+                              birth_date=checked.birth_date, rank=heir_rank(heir.relation)))
     return rows
 
 

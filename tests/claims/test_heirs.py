@@ -1,0 +1,80 @@
+"""Heirs on a claim (issue 15 item 4, part C2): added or corrected with the NIK checked by the registry's validator,
+audited with old and new values, ranked by relation, and not changed once the claim is decided."""
+
+import pytest
+
+from jamsosdesa.claims.heirs import HeirRequest, heir_set, pending_heirs
+from jamsosdesa.claims.models import Claim, ClaimStatus
+from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.models import AuditEvent
+from tests.claims.file_world import (  # noqa: F401 (fresh_param_cache: a fixture)
+    PARENT_NIK,
+    SPOUSE_NIK,
+    fresh_param_cache,
+    protected,
+    report,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def parent(**more) -> HeirRequest:
+    data = {"name": "Mbok Sarmi", "relation": "parent", "nik": PARENT_NIK, "bank_name": "BRI",
+            "account_number": "0012-0100-1234-567", "account_holder": "Sarmi"}
+    data.update(more)
+    return HeirRequest(**data)
+
+
+def test_the_registered_heir_without_a_nik_waits_to_be_added_and_is_added_with_one(operator_a):
+    claim = report(operator_a, protected(), "jkm")
+    assert [h.name for h in pending_heirs(claim)] == ["Mbok Sarmi"]
+    heir = heir_set(operator_a, claim, parent())
+    assert (heir.nik, heir.rank, heir.receives, heir.account_number) == (PARENT_NIK, 2, False, "001201001234567")
+    assert pending_heirs(claim) == []  # the same NIK is on the claim now
+    event = AuditEvent.objects.get(event_type="claim_heir.set", object_id=str(heir.pk))
+    assert event.old is None and event.new["nik"] == PARENT_NIK and event.note == claim.number
+
+
+@pytest.mark.parametrize("nik, problem", [("", "wajib"), ("33111112126000", "16 digit"),
+                                          ("3311111299600003", "tanggal lahir"), ("33111112126O0003", "angka")])
+def test_an_heir_with_an_invalid_nik_or_none_is_refused_naming_the_field(operator_a, nik, problem):
+    claim = report(operator_a, protected(), "jkm")
+    with pytest.raises(ServiceError) as exc:
+        heir_set(operator_a, claim, parent(nik=nik))
+    assert list(exc.value.fields) == ["nik"] and problem in exc.value.fields["nik"][0]
+    assert claim.heirs.count() == 2 and not AuditEvent.objects.filter(event_type="claim_heir.set").exists()
+
+
+def test_a_nik_already_on_the_claim_is_refused(operator_a):
+    claim = report(operator_a, protected(), "jkm")
+    with pytest.raises(ServiceError) as exc:
+        heir_set(operator_a, claim, parent(nik=SPOUSE_NIK))
+    assert "Siti Aminah" in exc.value.fields["nik"][0]
+
+
+def test_a_correction_is_audited_with_old_and_new_values_and_the_order_follows_the_relation(operator_a):
+    claim = report(operator_a, protected(), "jkm")
+    spouse = claim.heirs.get(nik=SPOUSE_NIK)
+    heir_set(operator_a, claim, HeirRequest(name="Siti Aminah", relation="spouse", nik=SPOUSE_NIK, bank_name="BRI",
+                                            account_number="123456789"), heir_id=spouse.pk)
+    event = AuditEvent.objects.filter(event_type="claim_heir.set", object_id=str(spouse.pk)).get()
+    assert event.old == {"bank_name": "", "account_number": "", "account_holder": ""}
+    assert event.new == {"bank_name": "BRI", "account_number": "123456789", "account_holder": "Siti Aminah"}
+    only_parents = report(operator_a, protected(heirs=False), "jkk_temporary", event_date=claim.event_date)
+    heir = heir_set(operator_a, only_parents, parent())
+    assert heir.receives is True  # the first rank present receives
+
+
+def test_heirs_are_not_changed_after_approval(operator_a):
+    claim = report(operator_a, protected(), "jkm")
+    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.APPROVED)
+    with pytest.raises(ServiceError) as exc:
+        heir_set(operator_a, claim, parent())
+    assert "disetujui" in exc.value.message and claim.heirs.count() == 2
+
+
+def test_a_missing_name_and_an_unknown_relation_are_named(operator_a):
+    claim = report(operator_a, protected(), "jkm")
+    with pytest.raises(ServiceError) as exc:
+        heir_set(operator_a, claim, parent(name=" ", relation="uncle"))
+    assert {"name", "relation"} <= set(exc.value.fields)
