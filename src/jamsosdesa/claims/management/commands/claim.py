@@ -10,6 +10,7 @@ from jamsosdesa.core.errors import ServiceError
 
 PARTS: list[str] = []  # module names under jamsosdesa.claims: cli_<part>
 # --- C1 benefit engine
+PARTS += ["quote"]  # quote, parameters (claims.cli_quote)
 # --- end C1
 # --- C2 claim file
 # --- end C2

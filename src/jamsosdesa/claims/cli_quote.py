@@ -1,0 +1,106 @@
+"""`jamsosdesa claim quote NIK --type ... --on ...` (eligibility and benefit, nothing filed) and
+`jamsosdesa claim parameters [--set CODE VALUE --from DATE --regulation TEXT]`: the benefit engine's command-line
+doors onto claims.quote and claims.parameters."""
+
+import json
+from datetime import date
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jamsosdesa.core import clock
+from jamsosdesa.core.commands import actor_for
+from jamsosdesa.core.money import rupiah
+
+from . import parameters
+from .models import ClaimKind
+from .quote import participant_for_user, quote
+
+USER_HELP = gettext_lazy("Atas nama pengguna ini (bawaan: admin nasional pertama)")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("quote", help=gettext_lazy("Kelayakan dan manfaat klaim pada tanggal kejadian, tanpa "
+                                                         "mencatat apa pun."))
+    p.add_argument("nik", help=gettext_lazy("NIK peserta"))
+    p.add_argument("--type", required=True, choices=ClaimKind.values, help=gettext_lazy("Jenis klaim"))
+    p.add_argument("--on", required=True, help=gettext_lazy("Tanggal kejadian YYYY-MM-DD"))
+    p.add_argument("--from", dest="incapacity_from",
+                   help=gettext_lazy("Tidak mampu bekerja sejak YYYY-MM-DD (jkk_temporary, jkk_disease)"))
+    p.add_argument("--to", dest="incapacity_to",
+                   help=gettext_lazy("Tidak mampu bekerja sampai YYYY-MM-DD (jkk_temporary, jkk_disease)"))
+    p.add_argument("--user", help=USER_HELP)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_quote)
+
+    p = subparsers.add_parser("parameters", help=gettext_lazy("Parameter manfaat klaim yang berlaku, atau ubah satu "
+                                                              "mulai suatu tanggal (admin nasional)."))
+    p.add_argument("--on", help=gettext_lazy("Yang berlaku pada tanggal ini YYYY-MM-DD (bawaan: hari ini)"))
+    p.add_argument("--set", nargs=2, metavar=("CODE", "VALUE"), help=gettext_lazy("Kode dan nilai baru"))
+    p.add_argument("--from", dest="valid_from", help=gettext_lazy("Berlaku mulai YYYY-MM-DD (dengan --set)"))
+    p.add_argument("--regulation", default="", help=gettext_lazy("Dasar hukum nilai baru (dengan --set)"))
+    p.add_argument("--note", default="")
+    p.add_argument("--user", help=USER_HELP)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_parameters)
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(_("%(o)s: tanggal '%(d)s' tidak dikenal: tulis YYYY-MM-DD.") % {"o": option, "d": text}
+                           ) from None
+
+
+def run_quote(command, options) -> None:
+    user = actor_for(options["user"])
+    participant = participant_for_user(user, options["nik"])
+    q = quote(user, participant, options["type"], _date(options["on"], "--on"),
+              incapacity_from=_date(options["incapacity_from"], "--from"),
+              incapacity_to=_date(options["incapacity_to"], "--to"))
+    if options["json"]:
+        command.stdout.write(json.dumps(q.as_dict(), ensure_ascii=False))
+        return
+    verdict = _("layak") if q.eligible else (_("ditahan: tunggakan harus dilunasi") if q.held else _("tidak layak"))
+    command.stdout.write(f"{ClaimKind(q.kind).label}, {q.on:%d-%m-%Y}: {verdict}")
+    command.stdout.write(f"  {q.reason}")
+    for part in q.parts:
+        command.stdout.write(f"  {part.name}: {rupiah(part.amount)}")
+        command.stdout.write(f"      {part.rule}")
+    command.stdout.write(_("Jumlah: %(t)s (%(w)s)") % {"t": rupiah(q.total), "w": q.words})
+    for warning in q.warnings:
+        command.stdout.write(f"! {warning}")
+
+
+def run_parameters(command, options) -> None:
+    user = actor_for(options["user"])
+    if options["set"]:
+        code, text = options["set"]
+        try:
+            value = int(text.replace(".", "").replace("_", ""))
+        except ValueError:
+            raise CommandError(_("Nilai '%(v)s' bukan bilangan bulat.") % {"v": text}) from None
+        valid_from = _date(options["valid_from"], "--from")
+        if valid_from is None:
+            raise CommandError(_("--set perlu --from: tanggal mulai berlakunya nilai baru."))
+        row = parameters.set_parameter(user, code, value, valid_from, options["regulation"], options["note"])
+        if options["json"]:
+            command.stdout.write(json.dumps({"code": row.code, "value": row.value,
+                                             "valid_from": row.valid_from.isoformat(),
+                                             "regulation": row.regulation}, ensure_ascii=False))
+        else:
+            command.stdout.write(_("Disimpan: %(r)s") % {"r": row})
+        return
+    on = _date(options["on"], "--on") or clock.today()
+    rows = parameters.parameters_on(on)
+    if options["json"]:
+        command.stdout.write(json.dumps({"on": on.isoformat(), "parameters": rows}, ensure_ascii=False))
+        return
+    for row in rows:
+        value = "-" if row["value"] is None else f"{row['value']:,}".replace(",", ".")
+        command.stdout.write(f"{row['code']:<32} {value:>14} {row['unit']:<11} {row['description']}"
+                             f"  [{row['regulation'] or '-'}, {row['valid_from'] or '-'}]")

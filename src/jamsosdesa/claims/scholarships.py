@@ -1,0 +1,179 @@
+"""Scholarships for a deceased (or totally disabled) worker's children, granted school year by school year up to
+the caps (issue 15 item 3; DOMAIN.md; PP 44/2015 as amended by PP 82/2019):
+
+- at most `scholarship_max_children` children per claim, each a child heir of the claim;
+- per child and school year the amount of the level (`scholarship_tk_sd`, `_smp`, `_sma`, `_higher`) in force on
+  1 July of the year (the school year starts in July);
+- up to `scholarship_cap_per_child` per child and `scholarship_cap_two_children` per claim: a year that would pass a
+  cap is granted what is left of it (the last year of a long schooling), and refused once nothing is left;
+- the JKM route needs `jkm_scholarship_min_months` contribution months (as found on the event day:
+  `claim.eligibility["contribution_months"]`); the JKK route (death, total permanent disability) has no minimum;
+- one grant per child and year (also a constraint of the table); only for a claim approved or paid.
+
+Every refusal is a ServiceError with a `ScholarshipRefusal` code (HTTP 422) and a message saying which rule.
+`grant` writes `scholarship.granted` in the same transaction. `summary(claim)` is the tracking: per child what was
+granted so far (by year) and what is left."""
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from jamsosdesa.core.audit import audit_record
+from jamsosdesa.core.errors import NotFound, ServiceError
+from jamsosdesa.core.models import AuditEventType
+from jamsosdesa.core.money import rupiah
+from jamsosdesa.participants.models import HeirRelation
+
+from .models import Claim, ClaimHeir, ClaimKind, ClaimStatus, ScholarshipGrant, SchoolLevel
+from .parameters import param
+
+SCHOLARSHIP_KINDS = (ClaimKind.JKM, ClaimKind.JKK_DEATH, ClaimKind.JKK_DISABILITY_TOTAL)
+GRANTABLE_STATUSES = (ClaimStatus.APPROVED, ClaimStatus.PAID)
+FIRST_YEAR, LAST_YEAR = 2000, 2199
+LEVEL_CODES = {SchoolLevel.TK_SD: "scholarship_tk_sd", SchoolLevel.SMP: "scholarship_smp",
+               SchoolLevel.SMA: "scholarship_sma", SchoolLevel.HIGHER: "scholarship_higher"}
+
+
+class ScholarshipRefusal(StrEnum):
+    NOT_SCHOLARSHIP_CLAIM = "scholarship_not_for_kind"
+    CLAIM_NOT_DECIDED = "scholarship_claim_not_approved"
+    NOT_A_CHILD = "scholarship_not_a_child"
+    TOO_FEW_MONTHS = "scholarship_too_few_months"
+    TOO_MANY_CHILDREN = "scholarship_too_many_children"
+    CAP_REACHED = "scholarship_cap_reached"
+    ALREADY_GRANTED = "scholarship_already_granted"
+    BAD_YEAR = "scholarship_bad_year"
+    BAD_LEVEL = "scholarship_bad_level"
+
+
+def _refuse(code: ScholarshipRefusal, message: str, field: str = "child") -> ServiceError:
+    return ServiceError(code=code, message=message, fields={field: [message]})
+
+
+def school_year_start(year: int) -> date:
+    """The day the school year `year`/`year + 1` starts: the day whose parameters give its amount."""
+    return date(year, 7, 1)
+
+
+def _may_grant(user) -> bool:
+    from .access import may_process
+
+    return may_process(user)
+
+
+def grant(user, claim: Claim, child_heir: ClaimHeir, year: int, level: str) -> ScholarshipGrant:
+    """Grant the child `child_heir` of `claim` the scholarship of school year `year` (its starting year) at `level`
+    (a SchoolLevel value). Refusals say which rule; see the module."""
+    from .access import scope_claims
+
+    if not _may_grant(user) or not scope_claims(user).filter(pk=claim.pk).exists():
+        raise NotFound(_("Klaim tidak ditemukan di wilayah Anda."))
+    if level not in SchoolLevel.values:
+        raise _refuse(ScholarshipRefusal.BAD_LEVEL, _("Jenjang '%(l)s' tidak dikenal: pilih %(c)s.") % {
+            "l": str(level)[:20], "c": ", ".join(SchoolLevel.values)}, "level")
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise _refuse(ScholarshipRefusal.BAD_YEAR, _("Tahun ajaran '%(y)s' tidak dikenal: tulis tahun mulainya, "
+                                                     "mis. 2027 untuk 2027/2028.") % {"y": str(year)[:10]}, "year")
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        if claim.kind not in SCHOLARSHIP_KINDS:
+            raise _refuse(ScholarshipRefusal.NOT_SCHOLARSHIP_CLAIM, _(
+                "Beasiswa hanya untuk klaim kematian (JKM, JKK) atau cacat total tetap, bukan %(k)s.") % {
+                "k": claim.get_kind_display()}, "claim")
+        if claim.status not in GRANTABLE_STATUSES:
+            raise _refuse(ScholarshipRefusal.CLAIM_NOT_DECIDED, _(
+                "Klaim %(n)s belum disetujui (status: %(s)s): beasiswa diberikan sesudah klaim disetujui.") % {
+                "n": claim.number, "s": claim.get_status_display()}, "claim")
+        if child_heir.claim_id != claim.pk or child_heir.relation != HeirRelation.CHILD:
+            raise _refuse(ScholarshipRefusal.NOT_A_CHILD, _(
+                "%(name)s bukan anak peserta pada klaim %(n)s: beasiswa hanya untuk anak.") % {
+                "name": child_heir.name, "n": claim.number})
+        on = claim.event_date
+        if claim.kind == ClaimKind.JKM:
+            needed = param("jkm_scholarship_min_months", on)
+            months = int((claim.eligibility or {}).get("contribution_months") or 0)
+            if months < needed:
+                raise _refuse(ScholarshipRefusal.TOO_FEW_MONTHS, _(
+                    "Beasiswa JKM perlu masa iuran paling sedikit %(need)s bulan; peserta baru %(have)s bulan pada "
+                    "tanggal kejadian.") % {"need": needed, "have": months}, "claim")
+        grants = ScholarshipGrant.objects.filter(claim=claim)
+        if grants.filter(child=child_heir, year=year).exists():
+            raise _refuse(ScholarshipRefusal.ALREADY_GRANTED, _(
+                "%(name)s sudah menerima beasiswa tahun ajaran %(y)s/%(y1)s.") % {
+                "name": child_heir.name, "y": year, "y1": year + 1}, "year")
+        children = set(grants.values_list("child_id", flat=True))
+        most = param("scholarship_max_children", on)
+        if child_heir.pk not in children and len(children) >= most:
+            raise _refuse(ScholarshipRefusal.TOO_MANY_CHILDREN, _(
+                "Beasiswa paling banyak untuk %(m)s anak per peserta; klaim %(n)s sudah memberikannya kepada %(c)s "
+                "anak.") % {"m": most, "n": claim.number, "c": len(children)})
+        amount = param(LEVEL_CODES[SchoolLevel(level)], school_year_start(year))
+        child_left = param("scholarship_cap_per_child", on) - _sum(grants.filter(child=child_heir))
+        claim_left = param("scholarship_cap_two_children", on) - _sum(grants)
+        left = min(child_left, claim_left)
+        if left <= 0:
+            raise _refuse(ScholarshipRefusal.CAP_REACHED, _(
+                "Batas beasiswa sudah tercapai: %(name)s sudah menerima %(g)s dari paling banyak %(cap)s per anak "
+                "(%(two)s untuk dua anak).") % {
+                "name": child_heir.name, "g": rupiah(_sum(grants.filter(child=child_heir))),
+                "cap": rupiah(param("scholarship_cap_per_child", on)),
+                "two": rupiah(param("scholarship_cap_two_children", on))}, "year")
+        amount = min(amount, left)
+        try:
+            with transaction.atomic():
+                row = ScholarshipGrant.objects.create(claim=claim, child=child_heir, year=year, level=level,
+                                                      amount=amount, granted_by=user)
+        except IntegrityError:
+            raise _refuse(ScholarshipRefusal.ALREADY_GRANTED, _(
+                "%(name)s sudah menerima beasiswa tahun ajaran %(y)s/%(y1)s.") % {
+                "name": child_heir.name, "y": year, "y1": year + 1}, "year") from None
+        audit_record(actor=user, event=AuditEventType.SCHOLARSHIP_GRANTED, obj=row, region_code=claim.desa_code,
+                     new={"claim": claim.number, "child": child_heir.pk, "year": year, "level": level,
+                          "amount": amount})
+    return row
+
+
+def _sum(qs) -> int:
+    return int(qs.aggregate(total=Sum("amount"))["total"] or 0)
+
+
+@dataclass(frozen=True)
+class ChildSummary:
+    heir_id: int
+    name: str
+    granted: int
+    remaining: int
+    years: tuple[dict, ...]
+
+    def as_dict(self) -> dict:
+        return {"heir_id": self.heir_id, "name": self.name, "granted": self.granted, "remaining": self.remaining,
+                "years": list(self.years)}
+
+
+def summary(claim: Claim) -> list[ChildSummary]:
+    """Per child with a grant (then the claim's other child heirs, while places are left): granted so far, by year,
+    and what is left under the per-child cap and the claim's cap."""
+    if claim.kind not in SCHOLARSHIP_KINDS:
+        return []
+    on = claim.event_date
+    cap_child, cap_claim = param("scholarship_cap_per_child", on), param("scholarship_cap_two_children", on)
+    most = param("scholarship_max_children", on)
+    grants = list(ScholarshipGrant.objects.filter(claim=claim).order_by("year", "id"))
+    claim_left = cap_claim - sum(g.amount for g in grants)
+    granted_ids = list(dict.fromkeys(g.child_id for g in grants))
+    heirs = {h.pk: h for h in ClaimHeir.objects.filter(claim=claim, relation=HeirRelation.CHILD)}
+    order = granted_ids + ([pk for pk in heirs if pk not in granted_ids] if len(granted_ids) < most else [])
+    result = []
+    for pk in order[:max(most, len(granted_ids))]:
+        own = [g for g in grants if g.child_id == pk]
+        granted = sum(g.amount for g in own)
+        result.append(ChildSummary(
+            heir_id=pk, name=heirs[pk].name if pk in heirs else "", granted=granted,
+            remaining=max(min(cap_child - granted, claim_left), 0),
+            years=tuple({"year": g.year, "level": g.level, "amount": g.amount} for g in own)))
+    return result
+
