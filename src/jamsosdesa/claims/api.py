@@ -5,6 +5,9 @@ from ninja import Router
 router = Router()
 
 # --- C1 benefit engine
+from .api_quote import router as quote_router  # noqa: E402
+
+router.add_router("", quote_router)
 # --- end C1
 # --- C2 claim file
 # --- end C2

@@ -6,6 +6,9 @@ urlpatterns = [
 ]
 
 # --- C1 benefit engine
+from . import views_quote  # noqa: E402
+
+urlpatterns += [path("hitung/", views_quote.quote_page, name="quote")]
 # --- end C1
 # --- C2 claim file
 # --- end C2
