@@ -10,6 +10,12 @@ from .api_quote import router as quote_router  # noqa: E402
 router.add_router("", quote_router)
 # --- end C1
 # --- C2 claim file
+from .api_file import router as file_router  # noqa: E402
+
+router.add_router("", file_router)
 # --- end C2
 # --- C3 decision, payment and clock
+from .api_decision import router as decision_router  # noqa: E402
+
+router.add_router("", decision_router)
 # --- end C3

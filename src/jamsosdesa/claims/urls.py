@@ -11,6 +11,33 @@ from . import views_quote  # noqa: E402
 urlpatterns += [path("hitung/", views_quote.quote_page, name="quote")]
 # --- end C1
 # --- C2 claim file
+from django.urls import re_path  # noqa: E402
+
+from . import views_file  # noqa: E402
+
+NUMBER = r"(?P<number>KLM-[0-9A-Za-z-]{1,26})"  # a claim number: the other parts' pages keep their own words
+urlpatterns += [
+    path("", views_file.claim_index, name="list"),
+    path("lapor/", views_file.claim_report, name="report"),
+    re_path(rf"^{NUMBER}/$", views_file.claim_detail, name="claim"),
+    re_path(rf"^{NUMBER}/ahli-waris/baru/$", views_file.heir_edit, name="heir_new"),
+    re_path(rf"^{NUMBER}/ahli-waris/(?P<heir_id>[0-9]{{1,18}})/$", views_file.heir_edit, name="heir_edit"),
+    re_path(rf"^{NUMBER}/dokumen/$", views_file.document_add, name="document_add"),
+    re_path(rf"^{NUMBER}/dokumen/(?P<doc_id>[0-9]{{1,18}})/$", views_file.document_file, name="document_file"),
+    re_path(rf"^{NUMBER}/dokumen/(?P<doc_id>[0-9]{{1,18}})/tarik/$", views_file.document_withdraw,
+            name="document_withdraw"),
+]
 # --- end C2
 # --- C3 decision, payment and clock
+from . import views_decision  # noqa: E402
+
+urlpatterns += [
+    path("terlambat/", views_decision.overdue_page, name="overdue"),
+    path("dasbor/", views_decision.dashboard_page, name="dashboard"),
+    re_path(rf"^{NUMBER}/siapkan/$", views_decision.prepare_view, name="prepare"),
+    re_path(rf"^{NUMBER}/setujui/$", views_decision.approve_view, name="approve"),
+    re_path(rf"^{NUMBER}/tolak/$", views_decision.reject_view, name="reject"),
+    re_path(rf"^{NUMBER}/bayar/(?P<heir_id>[0-9]{{1,18}})/$", views_decision.pay_view, name="pay"),
+    re_path(rf"^{NUMBER}/putusan/$", views_decision.decision_print, name="decision_print"),
+]
 # --- end C3

@@ -13,8 +13,10 @@ PARTS: list[str] = []  # module names under jamsosdesa.claims: cli_<part>
 PARTS += ["quote"]  # quote, parameters (claims.cli_quote)
 # --- end C1
 # --- C2 claim file
+PARTS += ["file"]  # report, list, show, heir, document (claims.cli_file)
 # --- end C2
 # --- C3 decision, payment and clock
+PARTS += ["decision"]  # prepare, approve, reject, pay, overdue, dashboard (claims.cli_decision)
 # --- end C3
 
 
