@@ -1,0 +1,193 @@
+"""The claim file's pages under /klaim/: the list (scoped, filtered, NIKs masked), the report form, a claim (event,
+eligibility with its reason, heirs masked as claims.access says, the checklist with uploads from a phone camera, the
+decision partial of claims.views_decision), adding or correcting an heir, adding or withdrawing a document, and a
+document's file (served only here, to whoever sees the claim). Forms only parse; the services decide; claims come
+through claims.access (404 outside the user's scope)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jamsosdesa.core.errors import NotFound, ServiceError, put_on_form
+from jamsosdesa.core.presenters import personal_data
+from jamsosdesa.participants.models import HeirRelation
+
+from .access import claim_for_user, heir_data, may_edit_file, may_process, may_report, sees_claims
+from .documents import add_document, checklist, document_for, document_path, withdraw_document
+from .forms import ClaimFilterForm, DocumentForm, HeirForm, ReportForm
+from .heirs import heir_set, pending_heirs
+from .models import ClaimStatus
+from .services import claim_is_closed, claim_list, late_message, report_claim, report_message
+
+PAGE_SIZE = 50
+
+
+def _pages_for(request) -> None:
+    if not sees_claims(request.user):
+        raise Http404
+
+
+def _errors_text(exc: ServiceError) -> str:
+    return " ".join([exc.message, *[m for ms in exc.fields.values() for m in ms if m != exc.message]])
+
+
+@login_required
+def claim_index(request):
+    _pages_for(request)
+    form = ClaimFilterForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    rows = claim_list(request.user, status=chosen.get("status") or "", kind=chosen.get("kind") or "",
+                      q=chosen.get("q") or "")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = personal_data(request.user)
+    query = urlencode({k: v for k, v in chosen.items() if v})
+    return render(request, "claims/claim_list.html", {
+        "form": form, "page": page, "rows": [(c, shown.nik(c.participant.nik)) for c in page.object_list],
+        "query": query + "&" if query else "", "can_report": may_report(request.user)})
+
+
+@login_required
+def claim_report(request):
+    _pages_for(request)
+    if not may_report(request.user):
+        raise Http404
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            try:
+                claim = report_claim(request.user, form.service_data())
+            except NotFound as exc:
+                form.add_error("nik", exc.message)
+            except ServiceError as exc:
+                put_on_form(form, exc.fields, otherwise=exc.message)
+            else:
+                level = messages.success if claim.status == ClaimStatus.REPORTED and not claim.report_late else (
+                    messages.warning)
+                level(request, report_message(claim))
+                return redirect("claims:claim", number=claim.number)
+    else:
+        form = ReportForm(initial={"nik": request.GET.get("nik", "")[:25]})
+    return render(request, "claims/report.html", {"form": form})
+
+
+def _detail_context(request, claim, *, heir_form=None, document_form=None, editing=None) -> dict:
+    shown = heir_data(request.user)
+    relations = dict(HeirRelation.choices)
+    heirs = [{"heir": h, "nik": shown.nik(h.nik), "account": shown.account(h.account_number),
+              "relation": relations.get(h.relation, h.relation)} for h in claim.heirs.all()]
+    items = checklist(claim)
+    open_file = not claim_is_closed(claim) and may_edit_file(request.user)
+    return {
+        "claim": claim, "participant": claim.participant,
+        "participant_nik": personal_data(request.user, one_person=True).nik(claim.participant.nik),
+        "eligibility": claim.eligibility, "heirs": heirs, "pending_heirs": pending_heirs(claim) if open_file else [],
+        "heirs_masked": shown.nik_masked, "checklist": items,
+        "complete": all(i.done for i in items if i.required),
+        "documents_withdrawn": claim.documents.exclude(withdrawn_at=None).order_by("-withdrawn_at"),
+        "can_edit": open_file, "can_process": may_process(request.user),
+        "heir_form": heir_form or HeirForm(), "document_form": document_form or DocumentForm(),
+        "editing": editing, "late_message": late_message(claim) if claim.report_late else "",
+    }
+
+
+@login_required
+def claim_detail(request, number: str):
+    _pages_for(request)
+    claim = claim_for_user(request.user, number)
+    return render(request, "claims/claim.html", _detail_context(request, claim))
+
+
+@login_required
+def heir_edit(request, number: str, heir_id: int | None = None):
+    """Add an heir (heir_id None) or correct one; the form shows on the claim page."""
+    _pages_for(request)
+    heir_id = int(heir_id) if heir_id is not None else None
+    claim = claim_for_user(request.user, number)
+    if not may_edit_file(request.user):
+        raise Http404
+    heir = claim.heirs.filter(pk=heir_id).first() if heir_id is not None else None
+    if heir_id is not None and heir is None:
+        raise Http404
+    if request.method == "POST":
+        form = HeirForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = heir_set(request.user, claim, form.service_data(), heir_id=heir_id)
+            except ServiceError as exc:
+                put_on_form(form, exc.fields, otherwise=exc.message)
+            else:
+                messages.success(request, _("Ahli waris %(h)s tersimpan.") % {"h": saved.name})
+                return redirect("claims:claim", number=claim.number)
+    elif heir is not None:
+        # Only the roles that see heirs' data whole get it back in the form; the others type the NIK and the
+        # account again (a masked value cannot be sent back).
+        shown = ("nik", "account_number") if may_process(request.user) else ()
+        form = HeirForm(initial={k: getattr(heir, k) for k in ("name", "relation", "birth_date", "bank_name",
+                                                               "account_holder", "phone", *shown)})
+    else:
+        source = claim.participant.heirs.filter(pk=request.GET.get("from") or 0).first() if (
+            request.GET.get("from", "").isdigit()) else None
+        form = HeirForm(initial=source.as_dict() if source else None)
+    return render(request, "claims/heir_form.html", {"claim": claim, "form": form, "heir": heir,
+                                                     "retype": heir is not None and not may_process(request.user)})
+
+
+@login_required
+@require_POST
+def document_add(request, number: str):
+    _pages_for(request)
+    claim = claim_for_user(request.user, number)
+    if not may_edit_file(request.user):
+        raise Http404
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            doc = add_document(request.user, claim, form.cleaned_data["kind"], upload=form.cleaned_data.get("file"),
+                               seen_in_original=bool(form.cleaned_data.get("seen")))
+        except ServiceError as exc:
+            put_on_form(form, exc.fields, otherwise=exc.message)
+        else:
+            messages.success(request, _("Dokumen %(k)s ditambahkan.") % {"k": doc.get_kind_display()})
+            return redirect("claims:claim", number=claim.number)
+    claim.refresh_from_db()
+    return render(request, "claims/claim.html", _detail_context(request, claim, document_form=form), status=422)
+
+
+@login_required
+@require_POST
+def document_withdraw(request, number: str, doc_id: int):
+    _pages_for(request)
+    claim = claim_for_user(request.user, number)
+    if not may_edit_file(request.user):
+        raise Http404
+    try:
+        withdraw_document(request.user, claim, int(doc_id), note=(request.POST.get("note") or "")[:200])
+        messages.success(request, _("Dokumen ditarik; tetap tersimpan di riwayat klaim."))
+    except NotFound:
+        raise Http404 from None
+    except ServiceError as exc:
+        messages.error(request, _errors_text(exc))
+    return redirect("claims:claim", number=claim.number)
+
+
+@login_required
+def document_file(request, number: str, doc_id: int):
+    """A document's stored file, only to a user who sees the claim (never from the web root)."""
+    _pages_for(request)
+    claim = claim_for_user(request.user, number)
+    try:
+        doc = document_for(claim, doc_id)
+    except NotFound:
+        raise Http404 from None
+    response = FileResponse(open(document_path(doc), "rb"), content_type=doc.content_type,
+                            as_attachment=doc.content_type not in ("image/jpeg", "image/png", "image/webp",
+                                                                   "application/pdf"),
+                            filename=f"{claim.number}-{doc.kind}-{doc.pk}.{document_path(doc).suffix.lstrip('.')}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,107 @@
+"""The claim file's pages (part C2): the list, the report form, a claim with its heirs masked as the role says, the
+checklist with a phone-camera upload, the decision partial's place, and 404 outside the user's scope."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from jamsosdesa.claims.models import Claim, ClaimStatus
+from jamsosdesa.core.models import AuditEvent
+from tests.claims.file_world import (  # noqa: F401 (fresh_param_cache: a fixture)
+    PNG,
+    SPOUSE_NIK,
+    branch_officer,
+    day,
+    fresh_param_cache,
+    lapsed,
+    protected,
+    report,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_reporting_on_the_page_files_the_claim_and_shows_it(operator_a):
+    person = protected()
+    client = client_for(operator_a)
+    page = client.get("/klaim/lapor/")
+    assert page.status_code == 200 and 'name="nik"' in page.content.decode()
+    answer = client.post("/klaim/lapor/", {"nik": person.nik, "kind": "jkm", "event_date": day(-1, 10).isoformat(),
+                                           "event_place": "Krajan"}, follow=True)
+    claim = Claim.objects.get()
+    body = answer.content.decode()
+    assert answer.redirect_chain[-1][0] == f"/klaim/{claim.number}/"
+    assert claim.number in body and "aktif: iuran terbayar" in body
+    assert 'accept="image/*,application/pdf"' in body and "capture" in body
+
+
+def test_a_bad_report_keeps_the_form_with_the_message_on_its_field(operator_a):
+    person = protected()
+    answer = client_for(operator_a).post("/klaim/lapor/", {"nik": person.nik, "kind": "jkm",
+                                                           "event_date": "2000-01-01"})
+    assert answer.status_code == 200 and "sebelum peserta terdaftar" in answer.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_a_person_not_protected_is_told_the_reason(operator_a):
+    person = lapsed()
+    answer = client_for(operator_a).post("/klaim/lapor/", {
+        "nik": person.nik, "kind": "jkm", "event_date": day(-1, 10).isoformat()}, follow=True)
+    claim = Claim.objects.get()
+    assert claim.status == ClaimStatus.REJECTED and "tidak aktif" in answer.content.decode()
+    assert "DITOLAK" in answer.content.decode()
+
+
+def test_the_detail_masks_heirs_for_the_village_operator_and_not_for_the_branch_officer(operator_a):
+    claim = report(operator_a, protected(), "jkm")
+    mine = client_for(operator_a).get(f"/klaim/{claim.number}/").content.decode()
+    assert SPOUSE_NIK not in mine and "3311••••••••0001" in mine
+    branch = client_for(branch_officer()).get(f"/klaim/{claim.number}/").content.decode()
+    assert SPOUSE_NIK in branch
+    listed = client_for(operator_a).get("/klaim/").content.decode()
+    assert claim.number in listed and claim.participant.nik not in listed
+
+
+def test_a_claim_outside_the_scope_is_404_on_every_page(operator_a, operator_b):
+    claim = report(operator_a, protected(), "jkm")
+    doc_client = client_for(operator_a)
+    doc_client.post(f"/klaim/{claim.number}/dokumen/", {"kind": "kpj", "file": SimpleUploadedFile("kpj.jpg", PNG)})
+    doc = claim.documents.get()
+    outsider = client_for(operator_b)
+    for path in (f"/klaim/{claim.number}/", f"/klaim/{claim.number}/ahli-waris/baru/",
+                 f"/klaim/{claim.number}/dokumen/{doc.pk}/"):
+        assert outsider.get(path).status_code == 404, path
+    assert outsider.post(f"/klaim/{claim.number}/dokumen/", {"kind": "kk", "seen": "on"}).status_code == 404
+    assert claim.number not in outsider.get("/klaim/").content.decode()
+    served = doc_client.get(f"/klaim/{claim.number}/dokumen/{doc.pk}/")
+    assert served.status_code == 200 and b"".join(served.streaming_content) == PNG
+    assert served["Content-Type"] == "image/png"
+
+
+def test_uploading_an_unreadable_file_on_the_page_says_why(operator_a):
+    claim = report(operator_a, protected(), "jkm")
+    answer = client_for(operator_a).post(f"/klaim/{claim.number}/dokumen/", {
+        "kind": "kk", "file": SimpleUploadedFile("kk.jpg", b"just some text")})
+    assert answer.status_code == 422 and "JPEG" in answer.content.decode()
+    assert not claim.documents.exists()
+
+
+def test_an_heir_is_added_on_the_page_and_an_invalid_nik_is_named(operator_a):
+    claim = report(operator_a, protected(), "jkm")
+    client = client_for(operator_a)
+    registered = claim.participant.heirs.get(relation="parent")
+    form = client.get(f"/klaim/{claim.number}/ahli-waris/baru/?from={registered.pk}")
+    assert "Mbok Sarmi" in form.content.decode()
+    bad = client.post(f"/klaim/{claim.number}/ahli-waris/baru/", {"name": "Mbok Sarmi", "relation": "parent",
+                                                                   "nik": "123"})
+    assert bad.status_code == 200 and "16 digit" in bad.content.decode()
+    good = client.post(f"/klaim/{claim.number}/ahli-waris/baru/", {"name": "Mbok Sarmi", "relation": "parent",
+                                                                    "nik": "3311111212600003"})
+    assert good.status_code == 302 and claim.heirs.count() == 3
+    assert AuditEvent.objects.filter(event_type="claim_heir.set").count() == 1
