@@ -98,8 +98,7 @@ class OverdueOut(Schema):
     benefit_total: int
 
 
-class MonthOut(Schema):
-    month: str
+class FiguresOut(Schema):
     paid: int
     paid_amount: int
     refused: int
@@ -108,7 +107,11 @@ class MonthOut(Schema):
     average_days: float | None
 
 
-class ChildOut(MonthOut):
+class MonthOut(FiguresOut):
+    month: str
+
+
+class ChildOut(FiguresOut):
     code: str
     name: str
 
