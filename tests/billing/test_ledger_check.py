@@ -141,6 +141,23 @@ def test_8_a_standing_that_differs_from_the_ledger_fails_and_a_rebuild_mends_it(
     assert Standing.objects.get(participant_id=p.pk).last_paid == month(-1)
 
 
+def test_8_a_wrong_count_of_paid_months_or_payer_of_the_last_one_fails(ledger):
+    from jamsosdesa.billing.models import Standing
+    from jamsosdesa.billing.standing import payer_mask, standing_rebuild
+
+    p = ledger["person"]
+    row = Standing.objects.get(participant_id=p.pk)
+    assert (row.paid_months, row.last_paid_payers) == (2, payer_mask(["self"]))  # what the coverage rule reads
+    Standing.objects.filter(participant_id=p.pk).update(paid_months=3)
+    assert failed(8)[0]["cached_paid_months"] == 3
+    standing_rebuild()
+    assert_ledger_ok()
+    Standing.objects.filter(participant_id=p.pk).update(last_paid_payers=payer_mask(["apbdes"]))
+    assert failed(8)[0]["participant_id"] == p.pk
+    standing_rebuild()
+    assert_ledger_ok()
+
+
 def test_the_billing_standing_command_rebuilds_a_cache_loaded_outside_the_services(ledger, capsys):
     from jamsosdesa.billing.models import Standing
 

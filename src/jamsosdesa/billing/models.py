@@ -616,9 +616,11 @@ class BpjsListRow(models.Model):
 
 class Standing(models.Model):
     """A cache, per participant, of the first and the last fully paid month (a month whose every live due has a live
-    allocation; docs/design/ledger.md §4 "Standing"): what the worklists and the coverage dashboards read instead
-    of aggregating every due at request time. Never a decision (a status, a payment, a claim reads the ledger) and
-    never a status: the status on a day is still derived, from these two months, the day and the registry.
+    allocation; docs/design/ledger.md §4 "Standing"), how many months are fully paid and the payer kinds of the last
+    one: what the worklists and the coverage dashboards (the counting rule: `coverage.rules.counted_table`) read
+    instead of aggregating every due at request time. Never a decision (a status, a payment, a claim reads the
+    ledger) and never a status: the status on a day is still derived, from these two months, the day and the
+    registry.
 
     Kept exact in the same transaction as every ledger write that can change it (`billing.standing`); `ledger
     check` (invariant 8) compares it with the ledger, and `jamsosdesa billing standing` rebuilds it. No row means
@@ -628,6 +630,9 @@ class Standing(models.Model):
                                        related_name="+", db_constraint=False)
     first_paid = models.DateField(null=True, blank=True)
     last_paid = models.DateField(null=True, blank=True)
+    paid_months = models.PositiveIntegerField(default=0, db_default=0)  # fully paid months, all of them
+    # the payer kinds of the live dues of `last_paid`, as bits (billing.standing.PAYER_BITS); 0: nothing paid
+    last_paid_payers = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = _("ringkasan bulan lunas")

@@ -259,7 +259,9 @@ _FULLY_PAID_MONTHS = f"""FROM billing_due d WHERE d.participant_id = s1.particip
            AND NOT EXISTS (SELECT 1 FROM billing_due u WHERE u.participant_id = d.participant_id AND u.month = d.month
                            AND {not_reversed_sql("u", ReversalTarget.DUE)} AND NOT EXISTS (
                              SELECT 1 FROM billing_allocation a WHERE a.due_id = u.id AND {_LIVE_ALLOCATION}))"""
-_DUE_COLUMNS = "d.participant_id, d.month, d.amount, d.membership_id, CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS paid"
+# (`payer_type`: for the standing cache's facts, billing.standing.facts_table, which reads the dues through this too)
+_DUE_COLUMNS = ("d.participant_id, d.month, d.amount, d.membership_id, d.payer_type,"
+                " CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS paid")
 
 
 def _dues_sql(code: str, people: str, people_params: list) -> tuple[str, list]:

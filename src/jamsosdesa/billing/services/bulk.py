@@ -197,8 +197,9 @@ def _insert(model, rows: list[dict], returning: tuple[str, ...] = ()) -> list[tu
         return cursor.fetchall() if returning else []
 
 
-def _now_fully_paid(paid: list[tuple[int, list[_Due]]]) -> list[tuple[int, date, date]]:
-    """For the standing cache: each person's first and last month among those just paid that are now fully paid.
+def _now_fully_paid(paid: list[tuple[int, list[_Due]]]) -> list[tuple[int, date, date, int]]:
+    """For the standing cache: each person's first and last month among those just paid that are now fully paid, and
+    how many there are (each is newly fully paid: the due just paid was unpaid before).
     A person has one package due a month and every unpaid one up to the pool was chosen, so a paid month can only
     stay unpaid through a scheme's due of the same month (a scheme paying some programmes): those are looked up,
     few, by the (participant, month) index; nothing else is read."""
@@ -215,7 +216,7 @@ def _now_fully_paid(paid: list[tuple[int, list[_Due]]]) -> list[tuple[int, date,
     for person, paid_months in months.items():
         full = [m for m in paid_months if (person, m) not in unpaid_scheme]
         if full:
-            rows.append((person, full[0], full[-1]))
+            rows.append((person, full[0], full[-1], len(full)))
     return rows
 
 
