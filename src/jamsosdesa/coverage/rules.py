@@ -19,7 +19,9 @@ it in the Django admin, each save audited as `counting_rule.changed`); the defau
 book (migration 0005). `rule_for(on)` picks the row in force; before the first row, the same default from code.
 
 `target_weight` (one person, pure) and `counted_table` (a region at once, SQL) answer the same for the same rows
-(tests/coverage/test_rules_agree.py compares them on generated data).
+(tests/coverage/test_rules_agree.py compares them on generated data). `counted_table` reads a person's facts from
+billing's standing cache (count of fully paid months, first and last, payers of the last) when their last paid
+month is not after the day's month, and their dues otherwise.
 """
 
 from collections.abc import Iterable
@@ -33,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jamsosdesa.billing.live import not_reversed_sql
 from jamsosdesa.billing.models import ReversalTarget
+from jamsosdesa.billing.standing import payer_mask
 from jamsosdesa.billing.status import ACTIVE, status_table
 from jamsosdesa.core import clock
 from jamsosdesa.core.months import add_months, months_between
@@ -188,7 +191,14 @@ def counted_table(region_code: str | None, on: date | None = None, *, rule: Rule
     narrows) with `participant_id, units`: the weight × `rule.denominator`. Portable: no month arithmetic in SQL
     (the months-since bounds are computed here). `active`: SQL of the protected people's ids (a column
     `participant_id` whose rows all have status active on the day) when the caller has them already (the coverage
-    snapshot reads them from the standing cache); the region arguments are then ignored."""
+    snapshot reads them from the standing cache); the region arguments are then ignored.
+
+    A person's facts come from billing's standing cache (`billing.models.Standing`: the count of fully paid months,
+    the first and the last, the payer kinds of the last) whenever their last fully paid month is on or before the
+    day's month: then every paid month is one "up to the day's month", and the cache, exact after every ledger write,
+    is the answer. Someone with a month paid after it (paid ahead; any day before their last paid month) still has
+    their dues and allocations up to the day's month read, as before: the cache knows only the months as they are
+    now. Both ways give the same units (tests/coverage/test_rules_agree.py)."""
     on = on or clock.today()
     rule = rule or rule_for(on)
     if active is not None:
@@ -204,13 +214,17 @@ def counted_table(region_code: str | None, on: date | None = None, *, rule: Rule
     if rule.full_after_months == 0 or not payers:
         sql = f"SELECT st.participant_id, {n} AS units FROM ({status_sql}) st WHERE st.status = '{ACTIVE}'"
         return sql, status_params
-    if rule.basis == CountingBasis.SINCE_FIRST_PAID:
-        # k ≥ u when the first paid month is on or before this month − (u − 1)
-        whens = " ".join(f"WHEN pp.first_paid <= %s THEN {u}" for u in range(n, 0, -1))
-        pro_rata, pro_params = f"CASE {whens} ELSE 0 END", [adapt(add_months(this_month, 1 - u))
-                                                             for u in range(n, 0, -1)]
-    else:
-        pro_rata, pro_params = f"CASE WHEN pp.paid_months >= {n} THEN {n} ELSE pp.paid_months END", []
+
+    def pro_rata(facts: str) -> tuple[str, list]:
+        """min(k, N) of a row `facts` with `first_paid` and `paid_months`."""
+        if rule.basis == CountingBasis.SINCE_FIRST_PAID:
+            # k ≥ u when the first paid month is on or before this month − (u − 1)
+            whens = " ".join(f"WHEN {facts}.first_paid <= %s THEN {u}" for u in range(n, 0, -1))
+            return f"CASE {whens} ELSE 0 END", [adapt(add_months(this_month, 1 - u)) for u in range(n, 0, -1)]
+        return f"CASE WHEN {facts}.paid_months >= {n} THEN {n} ELSE {facts}.paid_months END", []
+
+    cached_pro_rata, cached_params = pro_rata("sa")
+    ledger_pro_rata, ledger_params = pro_rata("pp")
     marks = ", ".join(["%s"] * len(payers))
     live_allocation = not_reversed_sql("a", ReversalTarget.ALLOCATION)
     if connection.vendor == "postgresql":
@@ -219,11 +233,19 @@ def counted_table(region_code: str | None, on: date | None = None, *, rule: Rule
         paid_join = (f"LEFT JOIN LATERAL (SELECT 1 AS hit FROM billing_allocation a WHERE a.due_id = d.id"
                      f" AND {live_allocation} LIMIT 1) al ON TRUE")
         paid = "al.hit IS NOT NULL"
+        # and one probe of the standing cache per person (as a plain join: the national table hashed per kabupaten)
+        standing_join = ("LEFT JOIN LATERAL (SELECT s0.first_paid, s0.last_paid, s0.paid_months, s0.last_paid_payers"
+                         " FROM billing_standing s0 WHERE s0.participant_id = act.participant_id LIMIT 1) sc ON TRUE")
     else:
         paid_join = ""
         paid = f"EXISTS (SELECT 1 FROM billing_allocation a WHERE a.due_id = d.id AND {live_allocation})"
+        standing_join = "LEFT JOIN billing_standing sc ON sc.participant_id = act.participant_id"
     sql = f"""
 WITH act AS (SELECT st.participant_id FROM ({status_sql}) st WHERE st.status = '{ACTIVE}'),
+sa AS (
+  SELECT act.participant_id, sc.first_paid, sc.paid_months, sc.last_paid_payers,
+         CASE WHEN sc.last_paid IS NOT NULL AND sc.last_paid <= %s THEN 1 ELSE 0 END AS cached
+  FROM act {standing_join}),
 pp AS (
   SELECT pm.participant_id, SUM(pm.paid) AS paid_months,
          MIN(CASE WHEN pm.paid = 1 THEN pm.month END) AS first_paid,
@@ -234,14 +256,18 @@ pp AS (
            MIN(CASE WHEN {paid} THEN 1 ELSE 0 END) AS paid,
            MAX(CASE WHEN d.payer_type IN ({marks}) THEN 1 ELSE 0 END) AS funded
     FROM billing_due d {paid_join}
-    WHERE d.participant_id IN (SELECT act.participant_id FROM act)
+    WHERE d.participant_id IN (SELECT sa.participant_id FROM sa WHERE sa.cached = 0)
       AND d.month <= %s AND {not_reversed_sql("d", ReversalTarget.DUE)}
     GROUP BY d.participant_id, d.month) pm
   GROUP BY pm.participant_id)
-SELECT act.participant_id,
-       CASE WHEN pp.last_funded IS NOT NULL AND pp.last_funded = pp.last_paid THEN {pro_rata} ELSE {n} END AS units
-FROM act LEFT JOIN pp ON pp.participant_id = act.participant_id"""
-    params = [*status_params, *payers, adapt(this_month), *pro_params]
+SELECT sa.participant_id,
+       CASE WHEN sa.cached = 1 THEN (CASE WHEN (sa.last_paid_payers & {payer_mask(payers)}) <> 0
+                                          THEN {cached_pro_rata} ELSE {n} END)
+            WHEN pp.last_funded IS NOT NULL AND pp.last_funded = pp.last_paid THEN {ledger_pro_rata}
+            ELSE {n} END AS units
+FROM sa LEFT JOIN pp ON pp.participant_id = sa.participant_id"""
+    month_value = adapt(this_month)
+    params = [*status_params, month_value, *payers, month_value, *cached_params, *ledger_params]
     return sql, params
 
 
