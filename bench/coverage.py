@@ -343,6 +343,7 @@ def incremental(kab: str, today, month, checks: Checks, admin, before_figures: d
     from django.db import connection, transaction
     from django.db.models import Max
 
+    from jamsosdesa.billing.standing import payer_bit_sql
     from jamsosdesa.core import clock
     from jamsosdesa.core.audit import AuditBatch
     from jamsosdesa.core.models import AuditEvent, AuditEventType
@@ -356,7 +357,8 @@ def incremental(kab: str, today, month, checks: Checks, admin, before_figures: d
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"""
             CREATE TEMP TABLE bench_paid ON COMMIT DROP AS
-            SELECT d.id, d.participant_id, d.amount, d.kab_code, d.desa_code, d.scheme_id, d.membership_id
+            SELECT d.id, d.participant_id, d.amount, d.kab_code, d.desa_code, d.scheme_id, d.membership_id,
+                   d.payer_type
             FROM billing_due d JOIN participants_participant p ON p.id = d.participant_id
             WHERE d.kab_code = %s AND d.month = %s AND {klass} BETWEEN 14 AND 17
               AND p.is_active AND p.segment <> 'PU'""", [kab, month])
@@ -376,8 +378,10 @@ def incremental(kab: str, today, month, checks: Checks, admin, before_figures: d
                                             created_at)
             SELECT substr(pay.external_reference, 9)::bigint, 0, pay.amount, pay.id, pay.holder_type, pay.holder_id,
                    pay.kab_code, 'payment', now() FROM pay""", [today])
-        cursor.execute("UPDATE billing_standing s SET last_paid = %s FROM (SELECT DISTINCT participant_id "
-                       "FROM bench_paid) b WHERE s.participant_id = b.participant_id", [month])
+        # this month newly paid: the last paid month, one more paid month, its payer (one due a person)
+        cursor.execute(f"UPDATE billing_standing s SET last_paid = %s, paid_months = s.paid_months + 1, "
+                       f"last_paid_payers = {payer_bit_sql('b.payer_type')} FROM bench_paid b "
+                       f"WHERE s.participant_id = b.participant_id", [month])
         # one `payment.recorded` event per payment, with its desa, as the statement bulk path writes them
         cursor.execute("SELECT y.id, y.desa_code, y.amount, y.participant_id FROM billing_payment y "
                        "WHERE y.external_reference LIKE 'COV-INC-%%'")

@@ -10,9 +10,9 @@ indexes and unique constraints dropped and built again at the end and foreign-ke
 - how far they paid, by `paid_class` (0..19, scrambled across desa): PAID_CLASSES;
 - the current month's dues for everyone with a payer, one earlier due per person at the month their class last paid
   (the months between carry no due: a month nobody pays for is unpaid, as the status rule says), the payments and
-  allocations of the paid ones, and `billing_standing` (first and last fully paid month) written from the same
-  classes. `expected_statuses` counts the planted classes and derives each one's status in Python
-  (`billing.status.status_by_last_paid`), independently of the SQL the snapshots use;
+  allocations of the paid ones, and `billing_standing` (first and last fully paid month, how many, the payer of
+  the last) written from the same classes. `expected_statuses` counts the planted classes and derives each one's
+  status in Python (`billing.status.status_by_last_paid`), independently of the SQL the snapshots use;
 - ended: one person in a hundred deactivated 40 days ago, one in fifty of segment PU (the employer pays).
 
 Dues carry a flat amount (JKK 10,000 + JKM 6,800): no price is measured here. Scheme payments are one payment per
@@ -111,6 +111,7 @@ def build(rows: int, desa: list[str], month: date, today: date) -> dict:
     from django.db import connection, transaction
 
     from jamsosdesa.billing.models import Allocation, Due, Membership, Payment
+    from jamsosdesa.billing.standing import payer_bit_sql
     from jamsosdesa.funding.models import Enrolment, Scheme
     from jamsosdesa.participants.models import Participant
 
@@ -253,13 +254,19 @@ def build(rows: int, desa: list[str], month: date, today: date) -> dict:
                   ON y.external_reference = 'COV-S-' || d.scheme_id || '-' || d.month AND y.channel = 'bank'
                 WHERE d.enrolment_id IS NOT NULL AND {paid}""", p)
             scheme_paid = cursor.rowcount
-        # the standing cache from the same classes: people with a payer and something paid
+        # the standing cache from the same classes: people with a payer and something paid (the earlier month, and
+        # this month for some); one payer a person, so the last paid month's payers are their enrolment's or 'self'
         cursor.execute(f"""
-            INSERT INTO billing_standing (participant_id, first_paid, last_paid)
+            INSERT INTO billing_standing (participant_id, first_paid, last_paid, paid_months, last_paid_payers)
             SELECT p.id, (%(m)s::date - ({back_sql('p.id')}) * interval '1 month')::date,
                    CASE WHEN {paid_now_sql('p.id')} THEN %(m)s::date
-                        ELSE (%(m)s::date - ({back_sql('p.id')}) * interval '1 month')::date END
-            FROM participants_participant p WHERE mod(p.id, 10) < 9 AND {back_sql('p.id')} IS NOT NULL""", p)
+                        ELSE (%(m)s::date - ({back_sql('p.id')}) * interval '1 month')::date END,
+                   CASE WHEN {paid_now_sql('p.id')} THEN 2 ELSE 1 END,
+                   {payer_bit_sql("COALESCE(s.payer_type, 'self')")}
+            FROM participants_participant p
+            LEFT JOIN funding_enrolment e ON e.participant_id = p.id
+            LEFT JOIN funding_scheme s ON s.id = e.scheme_id
+            WHERE mod(p.id, 10) < 9 AND {back_sql('p.id')} IS NOT NULL""", p)
         standing = cursor.rowcount
     step(f"payments: {self_paid:,} own dues and {scheme_paid:,} scheme dues allocated; {standing:,} standing rows",
          began)
