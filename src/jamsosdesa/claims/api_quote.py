@@ -14,14 +14,14 @@ router = Router()
 KINDS = "jkm | jkk_death | jkk_disability_total | jkk_temporary | jkk_disease"
 
 
-class PartOut(Schema):
+class ClaimQuotePartOut(Schema):
     code: str = Field(..., description="jkm_lump_sum, jkk_death, temporary_full, refund, ...")
     name: str = Field(..., description="The part's name, in the request's language")
     amount: int = Field(..., description="Whole rupiah")
     rule: str = Field(..., description="The rule in words, with its figures and regulation")
 
 
-class EligibilityOut(Schema):
+class ClaimQuoteEligibilityOut(Schema):
     kind: str
     on: str = Field(..., description="The event day, YYYY-MM-DD")
     status: str = Field(..., description="active | arrears | non_active | not_started | ended (on the event day)")
@@ -38,7 +38,7 @@ class EligibilityOut(Schema):
     policy: dict = Field(..., description="The arrears policy in force on the event day: mode, grace_months, source")
 
 
-class QuoteOut(Schema):
+class ClaimQuoteOut(Schema):
     kind: str = Field(..., description=KINDS)
     on: str = Field(..., description="The event day, YYYY-MM-DD")
     eligible: bool = Field(..., description="Protected on the event day")
@@ -46,15 +46,15 @@ class QuoteOut(Schema):
     reason: str = Field(..., description="Why, in words, in the request's language")
     total: int = Field(..., description="Whole rupiah; 0 when not protected that day")
     words: str = Field(..., description="The total in words (terbilang)")
-    parts: list[PartOut]
-    eligibility: EligibilityOut
+    parts: list[ClaimQuotePartOut]
+    eligibility: ClaimQuoteEligibilityOut
     wage: int
     contribution_months: int
     refund: int
     warnings: list[str]
 
 
-@router.get("/claims/quote", **answers({200: QuoteOut}, E.INVALID, E.NOT_FOUND),
+@router.get("/claims/quote", **answers({200: ClaimQuoteOut}, E.INVALID, E.NOT_FOUND),
             summary="Hitung kelayakan dan manfaat klaim pada tanggal kejadian, tanpa mencatat klaim")
 def claim_quote(request, nik: str, type: str, on: str, incapacity_from: str = "", incapacity_to: str = ""):
     """The eligibility of the participant with this NIK on the event day `on` (YYYY-MM-DD) and the benefit of a
