@@ -105,3 +105,13 @@ def test_an_heir_is_added_on_the_page_and_an_invalid_nik_is_named(operator_a):
                                                                     "nik": "3311111212600003"})
     assert good.status_code == 302 and claim.heirs.count() == 3
     assert AuditEvent.objects.filter(event_type="claim_heir.set").count() == 1
+
+
+def test_the_menu_leads_to_the_claims_for_those_who_see_them(operator_a):
+    from jamsosdesa.core.roles import Role
+    from tests.conftest import make_user
+
+    assert 'href="/klaim/"' in client_for(operator_a).get("/peserta/").content.decode()
+    manager = make_user("pengelola", Role.WADAH_MANAGER, ["33.11.11.2004"])
+    assert 'href="/klaim/"' not in client_for(manager).get("/agen/wadah/").content.decode()
+    assert client_for(manager).get("/klaim/").status_code == 404

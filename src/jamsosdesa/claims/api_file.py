@@ -40,7 +40,7 @@ class ClaimNumberConverter:
 register_converter(ClaimNumberConverter, "claimno")
 
 
-class ReportIn(Schema):
+class ClaimReportIn(Schema):
     nik: str = Field(..., description="NIK peserta (di wilayah Anda)")
     kind: Literal[tuple(ClaimKind.values)]  # type: ignore[valid-type]
     event_date: date
@@ -50,13 +50,13 @@ class ReportIn(Schema):
     incapacity_to: date | None = None
 
 
-class ParticipantBrief(Schema):
+class ClaimParticipantOut(Schema):
     nik: str = Field(..., description="Disamarkan dalam daftar bagi peran selain admin nasional/petugas cabang")
     name: str
     desa: str
 
 
-class HeirOut(Schema):
+class ClaimHeirOut(Schema):
     id: int
     name: str
     relation: str
@@ -70,7 +70,7 @@ class HeirOut(Schema):
     account_holder: str
 
 
-class DocumentOut(Schema):
+class ClaimDocumentOut(Schema):
     id: int
     kind: str
     file_name: str
@@ -81,19 +81,19 @@ class DocumentOut(Schema):
     added_at: datetime
 
 
-class ChecklistItemOut(Schema):
+class ClaimChecklistItemOut(Schema):
     kind: str
     label: str
     required: bool
     done: bool
-    document: DocumentOut | None
+    document: ClaimDocumentOut | None
 
 
 class ClaimBrief(Schema):
     number: str
     status: str
     kind: str
-    participant: ParticipantBrief
+    participant: ClaimParticipantOut
     event_date: date
     reported_at: datetime
     report_late: bool
@@ -110,8 +110,8 @@ class ClaimOut(ClaimBrief):
     eligibility: dict = Field(..., description="eligible, held, reason, arrears, pay_by, contribution_months, wage")
     rejection_note: str
     benefit_total: int
-    heirs: list[HeirOut]
-    checklist: list[ChecklistItemOut]
+    heirs: list[ClaimHeirOut]
+    checklist: list[ClaimChecklistItemOut]
     complete: bool
     message: str = Field("", description="Yang disampaikan kepada pelapor (alasan penolakan, tunggakan, terlambat)")
 
@@ -122,7 +122,7 @@ class ClaimPageOut(Schema):
     next_offset: int | None
 
 
-class HeirIn(Schema):
+class ClaimHeirIn(Schema):
     name: str = Field(..., max_length=120)
     relation: Literal[tuple(HeirRelation.values)]  # type: ignore[valid-type]
     nik: str = Field(..., max_length=25)
@@ -168,7 +168,7 @@ def claim_out(user, claim, *, message: str = "") -> dict:
 
 @router.post("/claims", **answers({201: ClaimOut}, E.INVALID, E.FORBIDDEN, E.ACTOR_REFUSED, E.NOT_FOUND),
              summary="Laporkan kejadian klaim (JKM/JKK); yang tidak terlindungi dicatat ditolak dengan alasannya")
-def claim_report(request, payload: ReportIn):
+def claim_report(request, payload: ClaimReportIn):
     claim = report_claim(request.user, ReportRequest(**payload.dict()))
     claim = claim_for_user(request.user, claim.number)
     return Status(201, claim_out(request.user, claim, message=report_message(claim)))
@@ -192,25 +192,25 @@ def claim_get(request, number: str):
     return claim_out(request.user, claim_for_user(request.user, number))
 
 
-@router.post("/claims/{claimno:number}/heirs", **answers({201: HeirOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
+@router.post("/claims/{claimno:number}/heirs", **answers({201: ClaimHeirOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
              summary="Tambah ahli waris pada klaim (NIK diperiksa)")
-def heir_add(request, number: str, payload: HeirIn):
+def heir_add(request, number: str, payload: ClaimHeirIn):
     claim = claim_for_user(request.user, number)
     heir = heir_set(request.user, claim, HeirRequest(**payload.dict()))
     return Status(201, _heir(heir, heir_data(request.user)))
 
 
-@router.put("/claims/{claimno:number}/heirs/{heir_id}", **answers({200: HeirOut}, E.INVALID, E.FORBIDDEN,
+@router.put("/claims/{claimno:number}/heirs/{heir_id}", **answers({200: ClaimHeirOut}, E.INVALID, E.FORBIDDEN,
                                                                     E.NOT_FOUND),
             summary="Perbaiki ahli waris pada klaim (semua isian dikirim lagi)")
-def heir_put(request, number: str, heir_id: Annotated[int, Field(ge=1, le=2**62)], payload: HeirIn):
+def heir_put(request, number: str, heir_id: Annotated[int, Field(ge=1, le=2**62)], payload: ClaimHeirIn):
     claim = claim_for_user(request.user, number)
     heir = heir_set(request.user, claim, HeirRequest(**payload.dict()), heir_id=heir_id)
     return _heir(heir, heir_data(request.user))
 
 
 @router.post("/claims/{claimno:number}/documents",
-             **answers({201: DocumentOut}, E.INVALID, E.FILE_TOO_LARGE, E.FILE_EMPTY, E.FORBIDDEN, E.NOT_FOUND),
+             **answers({201: ClaimDocumentOut}, E.INVALID, E.FILE_TOO_LARGE, E.FILE_EMPTY, E.FORBIDDEN, E.NOT_FOUND),
              summary="Tambah dokumen klaim: berkas (JPEG, PNG, WebP, HEIC, PDF) atau 'dilihat aslinya'")
 def document_post(request, number: str,
                   kind: Literal[tuple(DocumentKind.values)] = Form(...),  # type: ignore[valid-type]  # noqa: B008
