@@ -14,5 +14,18 @@ class ClaimsConfig(AppConfig):
         # --- C2 claim file
         # --- end C2
         # --- C3 decision, payment and clock
+        from jamsosdesa.participants.demo import demo_steps
+
+        # after funding's schemes and billing's ledger (Krajan's RT/RW heads covered, Sanggung's lapsed workers),
+        # before coverage's snapshot of today (it reads the deaths the claims record)
+        demo_steps.register("claims.decision", _demo_claims, before="coverage.snapshot")
         # --- end C3
         pass
+
+
+# --- C3 decision, payment and clock
+def _demo_claims() -> None:
+    from .demo import demo_claims
+
+    demo_claims()
+# --- end C3

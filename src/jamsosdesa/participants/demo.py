@@ -14,7 +14,7 @@ from jamsosdesa.core.roles import Role
 from jamsosdesa.regions.models import Region
 
 from .fake import fake_participants
-from .models import Channel, DeactivationReason, Participant
+from .models import Channel, Participant
 
 DEMO_PASSWORD = "demo12345"
 DEMO_HISTORY_DAYS = 183
@@ -91,11 +91,6 @@ def demo_load() -> dict:
             [(created[p.nik], p.desa_id, None, {"nik": p.nik, "full_name": p.full_name, "desa": p.desa_id})
              for p in new if p.registered_by == actor])
 
-    # Two Krajan participants died; their heirs received JKM (the field example).
-    if new:
-        for p in Participant.objects.filter(desa_id=KRAJAN, is_active=True).order_by("id")[:2]:
-            from .services import participant_deactivate
-
-            participant_deactivate(actor=users["operator.krajan"], participant=p, reason=DeactivationReason.DIED,
-                                   note="JKM Rp42.000.000 dibayarkan kepada ahli waris")
+    # Two Krajan participants died and their heirs received JKM (the field example): the claims' demo step
+    # (claims.demo) reports the deaths of two people covered that day, pays the heirs and records the deaths here.
     return {"users": USERS, "participants_new": len(new), "participants_total": Participant.objects.count()}
