@@ -115,3 +115,12 @@ def test_the_menu_leads_to_the_claims_for_those_who_see_them(operator_a):
     manager = make_user("pengelola", Role.WADAH_MANAGER, ["33.11.11.2004"])
     assert 'href="/klaim/"' not in client_for(manager).get("/agen/wadah/").content.decode()
     assert client_for(manager).get("/klaim/").status_code == 404
+
+
+def test_a_held_claim_shows_the_arrears_in_rupiah_and_the_day_to_pay_by(operator_a):
+    from tests.claims.file_world import in_arrears, lenient_policy
+
+    lenient_policy()
+    claim = report(operator_a, in_arrears(), "jkm", event_date=day(-1, 20))
+    body = client_for(operator_a).get(f"/klaim/{claim.number}/").content.decode()
+    assert claim.status == ClaimStatus.HELD and "Tunggakan Rp" in body and "perlu dilunasi sebelum" in body

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jamsosdesa.core.errors import NotFound, ServiceError, put_on_form
+from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.participants.models import HeirRelation
 
@@ -22,7 +23,7 @@ from .documents import add_document, checklist, document_for, document_path, wit
 from .forms import ClaimFilterForm, DocumentForm, HeirForm, ReportForm
 from .heirs import heir_set, pending_heirs
 from .models import ClaimStatus
-from .services import claim_is_closed, claim_list, late_message, report_claim, report_message
+from .services import _day_text, claim_is_closed, claim_list, late_message, report_claim, report_message
 
 PAGE_SIZE = 50
 
@@ -92,6 +93,8 @@ def _detail_context(request, claim, *, heir_form=None, document_form=None, editi
         "can_edit": open_file, "can_process": may_process(request.user),
         "heir_form": heir_form or HeirForm(), "document_form": document_form or DocumentForm(),
         "editing": editing, "late_message": late_message(claim) if claim.report_late else "",
+        "arrears_text": rupiah(int(claim.eligibility.get("arrears") or 0)),
+        "pay_by_text": _day_text(claim.eligibility.get("pay_by") or ""),
     }
 
 
