@@ -39,14 +39,16 @@ def receipt_answer(code: str, on: date) -> ReceiptCheck | None:
                         collected_on=collection.collected_on, deposited=deposited, at_risk=not deposited and late)
 
 
-def held_collection_sql(on: date, person: str, month: str | None) -> tuple[str, list]:
-    """billing.overlays.held_months: the month `month` (None: any) of the participant `person` is paid by a
-    collection at risk on `on` — `at_risk`'s rule (not reversed, collected more than the rules' days before `on`,
-    not fully settled by deposits) as one EXISTS on the collections' `(participant, collected_on)` index."""
+def held_collection_sql(on: date, person: str, months: tuple[str, ...]) -> tuple[str, list]:
+    """billing.overlays.held_months: one of the months `months` (empty: any) of the participant `person` is paid by
+    a collection at risk on `on` — `at_risk`'s rule (not reversed, collected more than the rules' days before `on`,
+    not fully settled by deposits) as one EXISTS on the collections' `(participant, collected_on)` index; the
+    settlements are summed only for a collection that covers one of the months."""
     cutoff = on - timedelta(days=rules_on(on).deposit_due_days)
-    months = f" AND hc.first_month <= {month} AND hc.last_month >= {month}" if month is not None else ""
+    covers = " OR ".join(f"(hc.first_month <= {m} AND hc.last_month >= {m})" for m in months)
+    covers = f" AND ({covers})" if covers else ""
     sql = (f"EXISTS (SELECT 1 FROM {Collection._meta.db_table} hc WHERE hc.participant_id = {person}"
-           f" AND hc.collected_on < %s AND hc.reversed_at IS NULL{months}"
+           f" AND hc.collected_on < %s AND hc.reversed_at IS NULL{covers}"
            f" AND hc.amount > COALESCE((SELECT SUM(hs.amount) FROM {DepositSettlement._meta.db_table} hs"
            f" WHERE hs.collection_id = hc.id), 0))")
     from django.db import connection

@@ -12,10 +12,11 @@
   transaction), each as `hook(actor=, payment=, reversal=)`: e.g. an agent's collection that was that payment.
 - `held_months`: the set-based (SQL) form of "paid, but not yet good": months billing's ledger counts as paid whose
   money has not reached BPJS in time (an agent's collection not deposited past the rules' days). Each entry is
-  `(on, person, month) -> (sql, params)`: a condition, true when the month `month` (an SQL expression; None: any
-  month) of the participant `person` (an SQL expression of its id) is paid by such money on `on`; an indexed probe
-  on the person (it runs once per person of a coverage snapshot). `held_condition` joins the entries and
-  `good_paid_month_sql` gives a person's first or last fully paid month without them (coverage's "protected").
+  `(on, person, months) -> (sql, params)`: a condition, true when one of the months `months` (SQL expressions; empty:
+  any month) of the participant `person` (an SQL expression of its id) is paid by such money on `on`; an indexed
+  probe on the person (it runs once per person of a coverage snapshot), which tests the months before anything
+  costlier. `held_condition` joins the entries and `good_paid_month_sql` gives a person's first or last fully paid
+  month without them (coverage's "protected").
 - `status_events`: audit events of packages above billing after which someone's protection may read differently
   (a deposit, its reversal, a change of the agents' days), with how to find their kabupaten: coverage's incremental
   refresh reads them beside its own.
@@ -60,7 +61,7 @@ status_overlays: Registry[Callable[[Iterable[int], date], dict]] = Registry("sta
 receipt_checks: Registry[Callable[[str, date], ReceiptCheck | None]] = Registry("receipt checks")
 ledger_invariants: Registry[Callable[[], list]] = Registry("ledger invariants")
 payment_reversed_hooks: Registry[Callable[..., None]] = Registry("payment reversed hooks")
-held_months: Registry[Callable[[date, str, str | None], tuple[str, list]]] = Registry("held months")
+held_months: Registry[Callable[[date, str, tuple[str, ...]], tuple[str, list]]] = Registry("held months")
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,12 @@ class StatusEvents:
 status_events: Registry[StatusEvents] = Registry("status events")
 
 
-def held_condition(on: date, person: str, month: str | None = None) -> tuple[str, list] | None:
+def held_condition(on: date, person: str, months: tuple[str, ...] = ()) -> tuple[str, list] | None:
     """Every `held_months` entry's condition joined by OR (see the module's docstring); None when none is
     registered (the caller then leaves the check out)."""
     parts, params = [], []
     for entry in held_months:
-        sql, more = entry(on, person, month)
+        sql, more = entry(on, person, tuple(months))
         parts.append(f"({sql})")
         params.extend(more)
     return (" OR ".join(parts), params) if parts else None
@@ -95,7 +96,7 @@ def good_paid_month_sql(on: date, person: str, which: str) -> tuple[str, list]:
 
     if which not in ("MIN", "MAX"):
         raise ValueError(which)
-    held = held_condition(on, person, "gd.month")
+    held = held_condition(on, person, ("gd.month",))
     due, allocation = ReversalTarget.DUE, ReversalTarget.ALLOCATION
     sql = (f"(SELECT {which}(gd.month) FROM billing_due gd WHERE gd.participant_id = {person}"
            f" AND {not_reversed_sql('gd', due)}"

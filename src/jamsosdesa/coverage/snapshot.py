@@ -17,6 +17,7 @@ up to the nation by construction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from fractions import Fraction
@@ -70,35 +71,67 @@ def _programmes_case(mask: str) -> str:
     return f"CASE {mask} {whens} ELSE '' END"
 
 
-def _standing_join(day: date) -> tuple[str, list]:
-    """Each person's row of the standing cache (`s`). On PostgreSQL one index probe per person (LATERAL with a LIMIT,
-    which the planner does not flatten back into a join): as a plain
+def _standing_join(day: date) -> tuple[str, Callable[[str], list]]:
+    """Each person's row of the standing cache (`s`), and its parameters for a kabupaten. On PostgreSQL one index
+    probe per person (LATERAL with a LIMIT, which the planner does not flatten back into a join): as a plain
     join the planner hashed the whole national table for every kabupaten (two sequential scans of 10,000,000 rows
     per kabupaten: most of a full refresh's time at that size, bench/README.md "Coverage").
 
     Held money (`billing.overlays.held_months`: an agent's collection not deposited in time) does not pay a month
-    here: for a person with any (one indexed EXISTS per person with a paid month), `first_paid` and `last_paid` are
-    the first and last fully paid months without it (`good_paid_month_sql`; none: not started), so the status, the
-    lapse and the counted figure all read them. Nothing registered: the cache's months as they are."""
+    here: for the people whose first or last paid month it paid (`_held_people`, asked once per kabupaten and passed
+    in as a list), `first_paid` and `last_paid` are the first and last fully paid months without it
+    (`good_paid_month_sql`; none: not started), so the status, the lapse and the counted figure all read them.
+    Nothing registered: the cache's months as they are."""
     from jamsosdesa.billing.overlays import good_paid_month_sql, held_condition
 
-    held = held_condition(day, "s0.participant_id")
-    if held is None:
+    if held_condition(day, "0") is None:
         if connection.vendor == "postgresql":  # LIMIT: not flattened back into a join
             return ("LEFT JOIN LATERAL (SELECT s0.first_paid, s0.last_paid FROM billing_standing s0"
-                    " WHERE s0.participant_id = p.id LIMIT 1) s ON TRUE"), []
-        return "LEFT JOIN billing_standing s ON s.participant_id = p.id", []
+                    " WHERE s0.participant_id = p.id LIMIT 1) s ON TRUE"), lambda kab: []
+        return "LEFT JOIN billing_standing s ON s.participant_id = p.id", lambda kab: []
     first, first_params = good_paid_month_sql(day, "g.participant_id", "MIN")
     last, last_params = good_paid_month_sql(day, "g.participant_id", "MAX")
-    months = (f"CASE WHEN g.held THEN {first} ELSE g.first_paid END AS first_paid,"
-              f" CASE WHEN g.held THEN {last} ELSE g.last_paid END AS last_paid")
+    months = (f"CASE WHEN g.held = 1 THEN {first} ELSE g.first_paid END AS first_paid,"
+              f" CASE WHEN g.held = 1 THEN {last} ELSE g.last_paid END AS last_paid")
+    if connection.vendor == "postgresql":
+        held_ids = "s0.participant_id = ANY(%s::bigint[])"
+    else:
+        held_ids = "s0.participant_id IN (SELECT value FROM json_each(%s))"
     inner = (f"SELECT s0.participant_id, s0.first_paid, s0.last_paid,"
-             f" s0.first_paid IS NOT NULL AND ({held[0]}) AS held FROM billing_standing s0")
-    params = [*first_params, *last_params, *held[1]]  # in the text's order: the outer select's, then the inner's
+             f" CASE WHEN {held_ids} THEN 1 ELSE 0 END AS held FROM billing_standing s0")
+
+    asked: dict[str, list[int]] = {}
+
+    def params(kab: str) -> list:  # in the text's order: the outer select's, then the inner's
+        if kab not in asked:  # once per kabupaten: the statement's counts and its counted figure both need them
+            asked[kab] = _held_people(day, kab)  # (kabupaten side by side: at worst asked twice, never mixed up)
+        ids = asked[kab]
+        return [*first_params, *last_params, ids if connection.vendor == "postgresql" else json.dumps(ids)]
+
     if connection.vendor == "postgresql":
         return (f"LEFT JOIN LATERAL (SELECT {months} FROM ({inner} WHERE s0.participant_id = p.id LIMIT 1) g) s"
                 " ON TRUE"), params
     return f"LEFT JOIN (SELECT g.participant_id, {months} FROM ({inner}) g) s ON s.participant_id = p.id", params
+
+
+def _held_people(day: date, kab: str) -> list[int]:
+    """The people of the kabupaten whose first or last paid month is held on `day` (`billing.overlays.held_months`;
+    only those two months change a status): one query, one indexed probe per person with a paid month, asked once per
+    kabupaten so the snapshot's statement, which reads each person twice (the counts and the counted figure), only
+    looks the few it names up in a list."""
+    from jamsosdesa.billing.overlays import held_condition
+
+    held = held_condition(day, "s0.participant_id", ("s0.first_paid", "s0.last_paid"))
+    if held is None:
+        return []
+    # inside a CASE the condition stays a probe per person: as a plain EXISTS PostgreSQL made it a semi-join that
+    # read every collection of the country for each kabupaten
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT s0.participant_id FROM participants_participant p"
+                       " JOIN billing_standing s0 ON s0.participant_id = p.id"
+                       f" WHERE p.kab_code = %s AND s0.first_paid IS NOT NULL"
+                       f" AND CASE WHEN {held[0]} THEN 1 ELSE 0 END = 1", [kab, *held[1]])
+        return sorted(int(row[0]) for row in cursor.fetchall())
 
 
 def _insert_sql(day: date) -> tuple[str, Callable[[str], list]]:
@@ -111,7 +144,7 @@ def _insert_sql(day: date) -> tuple[str, Callable[[str], list]]:
     day_end = connection.ops.adapt_datetimefield_value(day_end_moment(day))
     lapse_last_paid = adapt(add_months(cutoff_month(day), -2))  # billing.worklists.non_active_next_month's month
     counts = ", ".join(f"SUM(CASE WHEN y.st = '{s}' THEN 1 ELSE 0 END)" for s in STATUS_COLUMNS)
-    standing, standing_params = _standing_join(day)
+    standing, standing_params = _standing_join(day)  # standing_params(kab): the held people's ids of the kabupaten
     people = (f"FROM participants_participant p {standing}"
               " WHERE p.kab_code = %s AND p.created_at < %s")
     live_d, live_o = not_reversed_sql("d", ReversalTarget.DUE), not_reversed_sql("o", ReversalTarget.DUE)
@@ -120,7 +153,7 @@ def _insert_sql(day: date) -> tuple[str, Callable[[str], list]]:
     protected = f"SELECT p.id AS participant_id {people} AND {status} = '{ACTIVE}'"
 
     def counted(kab: str) -> tuple[str, list]:  # the counting rule's own SQL over the same protected people
-        return counted_table(None, day, rule=rule, active=(protected, [*standing_params, kab, day_end,
+        return counted_table(None, day, rule=rule, active=(protected, [*standing_params(kab), kab, day_end,
                                                                        *status_params]))
 
     counted_sql = counted("")[0]
@@ -148,7 +181,7 @@ GROUP BY y.kab_code, y.desa_code, y.segment, y.village_role, y.kind, y.mask"""
 
     def params(kab: str) -> list:
         return [adapt(day), lapse_last_paid, connection.ops.adapt_datetimefield_value(clock.now()),
-                month, kab, month, kab, *status_params, *standing_params, kab, day_end, kab, month,
+                month, kab, month, kab, *status_params, *standing_params(kab), kab, day_end, kab, month,
                 *counted(kab)[1]]
 
     return sql, params
