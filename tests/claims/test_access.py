@@ -52,3 +52,21 @@ def test_heirs_niks_and_accounts_are_masked_for_a_village_operator_and_whole_for
     assert mine.nik(SPOUSE_NIK) == "3311••••••••0001" and mine.account("001201001234567") == "•••••••••••4567"
     branch = heir_data(branch_officer())
     assert branch.nik(SPOUSE_NIK) == SPOUSE_NIK and branch.account("001201001234567") == "001201001234567"
+
+
+def test_a_perisai_agent_reports_in_its_area_only_while_it_may_act():
+    from jamsosdesa.core.roles import Role
+    from tests.agents.wadah.factories import record_agent
+    from tests.conftest import DESA_A, make_user
+
+    user = make_user("agen_a", Role.PERISAI_AGENT, [DESA_A])
+    agent = record_agent(user)
+    claim = report(user, protected(), "jkm")
+    assert claim.reported_by == user and set(scope_claims(user)) == {claim}
+    assert not scope_claims(user).exclude(desa_code=DESA_A).exists()
+    agent.wadah.is_active = False
+    agent.wadah.save(update_fields=["is_active"])
+    user = type(user).objects.get(pk=user.pk)
+    with pytest.raises(ServiceError) as exc:
+        report(user, protected(), "jkm")
+    assert exc.value.code == "actor_refused" and Claim.objects.count() == 1
