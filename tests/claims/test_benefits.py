@@ -116,3 +116,14 @@ def test_the_total_is_the_sum_of_whole_rupiah_parts(kind, wage, refund, start_ba
     assert b.total == sum(p.amount for p in b.parts)
     assert all(isinstance(p.amount, int) and p.amount >= 0 for p in b.parts)
     assert b.parts and all(p.rule and p.name for p in b.parts)
+
+
+def test_incapacity_before_the_event_or_in_an_impossible_year_is_refused_in_words():
+    on = clock.today()
+    with pytest.raises(ServiceError) as caught:
+        compute("jkk_temporary", Facts(wage=1_000_000, incapacity_from=on - timedelta(days=1), incapacity_to=on), on)
+    assert "sebelum tanggal kejadian" in caught.value.message and "incapacity_from" in caught.value.fields
+    far = on.replace(year=9999)
+    with pytest.raises(ServiceError) as caught:
+        compute("jkk_temporary", Facts(wage=1_000_000, incapacity_from=far, incapacity_to=far), on)
+    assert "9999" in caught.value.message

@@ -113,3 +113,16 @@ def test_the_page_shows_the_verdict_parts_rules_total_and_words(operator_a, oper
     text = client.get("/klaim/hitung/", {"nik": person.nik, "kind": "jkm",
                                          "on": f"{day(-1, 20):%Y-%m-%d}"}).content.decode()
     assert "tidak ditemukan" in text and "Rp42.000.000" not in text
+
+
+def test_held_under_a_lenient_policy_shows_the_benefit_once_the_arrears_are_paid(operator_a):
+    from jamsosdesa.billing.models import ArrearsPolicy
+
+    ArrearsPolicy.objects.create(kab_code="", valid_from=month(-12), mode="lenient", grace_months=3,
+                                 source="Keputusan Direksi 1/2026")
+    person = worker(paid=[month(-4), month(-3)], unpaid=[month(-2), month(-1)])
+    answer = json.loads(cli(person.nik, "--type", "jkm", "--on", f"{day(-1, 20):%Y-%m-%d}", "--json",
+                            "--user", "op_a"))
+    assert (answer["eligible"], answer["held"], answer["total"]) == (False, True, 42_000_000)
+    assert answer["eligibility"]["arrears"] == 33_600 and answer["eligibility"]["pay_by"]
+    assert answer["warnings"] == ["Manfaat dibayar bila tunggakan dilunasi lebih dahulu."]

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from jamsosdesa.core.errors import ErrorCode, ServiceError
 from jamsosdesa.core.money import rupiah, terbilang
+from jamsosdesa.core.months import FIRST_YEAR, LAST_YEAR
 
 from .eligibility import month_words
 from .models import ClaimKind
@@ -97,6 +98,15 @@ def _days_parts(facts: Facts, on: date) -> list[Part]:
         message = _("Isi tanggal mulai dan akhir tidak mampu bekerja untuk menghitung santunan sementara.")
         raise ServiceError(code=ErrorCode.INVALID, message=message,
                            fields={"incapacity_from" if start is None else "incapacity_to": [message]})
+    for name, value in (("incapacity_from", start), ("incapacity_to", end)):
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            message = _("Tanggal %(d)s di luar tahun %(a)s sampai %(b)s.") % {
+                "d": f"{value:%d-%m-%Y}", "a": FIRST_YEAR, "b": LAST_YEAR}
+            raise ServiceError(code=ErrorCode.INVALID, message=message, fields={name: [message]})
+    if start < on:
+        message = _("Tidak mampu bekerja sejak %(s)s, sebelum tanggal kejadian %(on)s: tidak mampu bekerja dihitung "
+                    "sejak kejadian.") % {"s": f"{start:%d-%m-%Y}", "on": f"{on:%d-%m-%Y}"}
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"incapacity_from": [message]})
     if end < start:
         message = _("Tanggal akhir tidak mampu bekerja (%(e)s) sebelum tanggal mulainya (%(s)s).") % {
             "e": f"{end:%d-%m-%Y}", "s": f"{start:%d-%m-%Y}"}
