@@ -124,3 +124,10 @@ def test_a_held_claim_shows_the_arrears_in_rupiah_and_the_day_to_pay_by(operator
     claim = report(operator_a, in_arrears(), "jkm", event_date=day(-1, 20))
     body = client_for(operator_a).get(f"/klaim/{claim.number}/").content.decode()
     assert claim.status == ClaimStatus.HELD and "Tunggakan Rp" in body and "perlu dilunasi sebelum" in body
+
+
+def test_the_participant_page_lists_the_persons_claims_and_offers_to_report(operator_a):
+    person = protected()
+    claim = report(operator_a, person, "jkm")
+    body = client_for(operator_a).get(f"/peserta/{person.pk}/").content.decode()
+    assert claim.number in body and f"/klaim/lapor/?nik={person.nik}" in body

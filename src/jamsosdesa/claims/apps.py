@@ -12,6 +12,12 @@ class ClaimsConfig(AppConfig):
         # --- C1 benefit engine
         # --- end C1
         # --- C2 claim file
+        from jamsosdesa.participants.panels import Panel, participant_panels
+
+        from .views_file import participant_panel
+
+        participant_panels.register("claims.file", Panel(template="claims/_participant_panel.html",
+                                                         data=participant_panel))
         # --- end C2
         # --- C3 decision, payment and clock
         from jamsosdesa.participants.demo import demo_steps

@@ -194,3 +194,15 @@ def document_file(request, number: str, doc_id: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def participant_panel(*, user, participant) -> dict:
+    """The claims panel on the participant page (participants.panels): the person's claims the user sees, and the
+    way to report one."""
+    if not sees_claims(user):
+        return {"shown": False}
+    from .access import scope_claims
+    from .models import Claim
+
+    claims = list(scope_claims(user, Claim.objects.filter(participant=participant)).order_by("-reported_at")[:20])
+    return {"shown": True, "claims": claims, "can_report": may_report(user), "nik": participant.nik}
