@@ -22,14 +22,14 @@ from .clock import due_on, local_date, working_days
 router = Router()
 
 
-class PartOut(Schema):
+class DecisionPartOut(Schema):
     code: str
     name: str
     amount: int
     rule: str
 
 
-class ShareOut(Schema):
+class DecisionShareOut(Schema):
     heir: int
     name: str
     relation: str
@@ -39,20 +39,20 @@ class ShareOut(Schema):
     account_number: str = Field(..., description="Masked except for the roles that process claims")
 
 
-class ClockOut(Schema):
+class DecisionClockOut(Schema):
     complete_on: date | None
     due_on: date | None = Field(..., description="Last day within the service standard (working days)")
     working_days: int | None = Field(..., description="Working days from the complete file to payment (or today)")
     overdue: bool
 
 
-class DecisionOut(Schema):
+class ClaimDecisionOut(Schema):
     number: str
     status: str
     benefit_total: int
     benefit_words: str
-    parts: list[PartOut]
-    shares: list[ShareOut]
+    parts: list[DecisionPartOut]
+    shares: list[DecisionShareOut]
     prepared_by: str | None
     prepared_at: str | None
     decided_by: str | None
@@ -60,15 +60,15 @@ class DecisionOut(Schema):
     rejection_code: str
     rejection_note: str
     paid_at: str | None
-    clock: ClockOut
+    clock: DecisionClockOut
 
 
-class RejectIn(Schema):
+class DecisionRejectIn(Schema):
     code: Literal[tuple(decision.RejectionCode.values)]  # type: ignore[valid-type]
     note: str = Field("", max_length=2000)
 
 
-class PaymentIn(Schema):
+class ClaimPaymentIn(Schema):
     heir: int = Field(..., ge=1, le=2**63 - 1)
     paid_on: date
     bank: str = Field("", max_length=60, description="Default: the heir's bank on the claim")
@@ -76,7 +76,7 @@ class PaymentIn(Schema):
     reference: str = Field(..., max_length=60)
 
 
-class PaymentOut(Schema):
+class ClaimPaymentOut(Schema):
     id: int
     heir: int
     amount: int
@@ -85,7 +85,7 @@ class PaymentOut(Schema):
     claim_status: str
 
 
-class OverdueOut(Schema):
+class ClaimOverdueOut(Schema):
     number: str
     kind: str
     status: str
@@ -98,7 +98,7 @@ class OverdueOut(Schema):
     benefit_total: int
 
 
-class FiguresOut(Schema):
+class ClaimFiguresOut(Schema):
     paid: int
     paid_amount: int
     refused: int
@@ -107,22 +107,22 @@ class FiguresOut(Schema):
     average_days: float | None
 
 
-class MonthOut(FiguresOut):
+class ClaimMonthOut(ClaimFiguresOut):
     month: str
 
 
-class ChildOut(FiguresOut):
+class ClaimChildOut(ClaimFiguresOut):
     code: str
     name: str
 
 
-class RefusalOut(Schema):
+class ClaimRefusalOut(Schema):
     code: str
     label: str
     count: int
 
 
-class DashboardOut(Schema):
+class ClaimDashboardOut(Schema):
     region: str
     name: str
     month: str | None
@@ -134,11 +134,11 @@ class DashboardOut(Schema):
     reported: int
     median_days: float | None = Field(..., description="Working days from complete file to payment, median")
     average_days: float | None
-    refusals: list[RefusalOut]
+    refusals: list[ClaimRefusalOut]
     open: dict[str, int]
     overdue: int
-    months: list[MonthOut]
-    children: list[ChildOut]
+    months: list[ClaimMonthOut]
+    children: list[ClaimChildOut]
 
 
 def _iso(value) -> str | None:
@@ -172,37 +172,40 @@ def decision_out(user, claim) -> dict:
     }
 
 
-@router.get("/claims/{claimno:number}/decision", **answers({200: DecisionOut}, E.NOT_FOUND),
+@router.get("/claims/{claimno:number}/decision", **answers({200: ClaimDecisionOut}, E.NOT_FOUND),
             summary="Keputusan klaim: manfaat, bagian ahli waris, pembayaran dan jam layanan")
 def decision_get(request, number: str):
     return decision_out(request.user, claim_for_user(request.user, number))
 
 
-@router.post("/claims/{claimno:number}/prepare", **answers({200: DecisionOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
+@router.post("/claims/{claimno:number}/prepare",
+             **answers({200: ClaimDecisionOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
              summary="Siapkan klaim: hitung manfaat dan bagian ahli waris (berkas harus lengkap)")
 def decision_prepare(request, number: str):
     claim = decision.prepare(request.user, claim_for_user(request.user, number))
     return decision_out(request.user, claim)
 
 
-@router.post("/claims/{claimno:number}/approve", **answers({200: DecisionOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
+@router.post("/claims/{claimno:number}/approve",
+             **answers({200: ClaimDecisionOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
              summary="Setujui klaim yang disiapkan orang lain (empat mata)")
 def decision_approve(request, number: str):
     claim = decision.approve(request.user, claim_for_user(request.user, number))
     return decision_out(request.user, claim)
 
 
-@router.post("/claims/{claimno:number}/reject", **answers({200: DecisionOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
+@router.post("/claims/{claimno:number}/reject",
+             **answers({200: ClaimDecisionOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
              summary="Tolak klaim dengan kode alasan dan keterangan")
-def decision_reject(request, number: str, payload: RejectIn):
+def decision_reject(request, number: str, payload: DecisionRejectIn):
     claim = decision.reject(request.user, claim_for_user(request.user, number), payload.code, payload.note)
     return decision_out(request.user, claim)
 
 
 @router.post("/claims/{claimno:number}/payments",
-             **answers({201: PaymentOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
+             **answers({201: ClaimPaymentOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
              summary="Catat pembayaran bagian seorang ahli waris (sekali per ahli waris)")
-def payment_create(request, number: str, payload: PaymentIn):
+def payment_create(request, number: str, payload: ClaimPaymentIn):
     claim = claim_for_user(request.user, number)
     heir = claim.heirs.filter(pk=payload.heir).first()
     if heir is None:
@@ -215,13 +218,13 @@ def payment_create(request, number: str, payload: PaymentIn):
                         "reference": payment.reference, "claim_status": claim.status})
 
 
-@router.get("/claims/overdue", **answers({200: list[OverdueOut]}),
+@router.get("/claims/overdue", **answers({200: list[ClaimOverdueOut]}),
             summary="Klaim lengkap yang belum dibayar melewati standar layanan (hari kerja)")
 def overdue_list(request):
     return [row.as_dict() for row in worklist.overdue(request.user)]
 
 
-@router.get("/claims/dashboard", **answers({200: DashboardOut}, E.NOT_FOUND, E.INVALID),
+@router.get("/claims/dashboard", **answers({200: ClaimDashboardOut}, E.NOT_FOUND, E.INVALID),
             summary="Dasbor klaim satu wilayah: dibayar, lama bayar (hari kerja), penolakan per alasan")
 def dashboard_get(request, region: str = Query("", max_length=13), month: str = Query("", max_length=7)):
     when = None
