@@ -115,3 +115,23 @@ def test_the_summary_tracks_each_child_by_year(officer):
     assert rows["Anak 1"].granted == 15_000_000 and rows["Anak 1"].remaining == 72_000_000
     assert [y["year"] for y in rows["Anak 1"].years] == [year, year + 1]
     assert rows["Anak 2"].granted == 0 and rows["Anak 2"].remaining == 87_000_000
+
+
+def test_the_cli_grants_a_year_and_prints_the_summary(officer, operator_b):
+    import json
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    claim, (child, _other) = approved_claim(officer)
+    year = clock.today().year
+    out = StringIO()
+    call_command("claim", "scholarship", claim.number, "--child", str(child.pk), "--year", str(year), "--level",
+                 "smp", "--json", "--user", officer.username, stdout=out)
+    rows = json.loads(out.getvalue())["children"]
+    assert rows[0]["name"] == "Anak 1" and rows[0]["granted"] == 2_000_000 and rows[0]["remaining"] == 85_000_000
+    out = StringIO()
+    call_command("claim", "scholarship", claim.number, "--user", officer.username, stdout=out)
+    assert "Anak 1" in out.getvalue() and "Rp85.000.000" in out.getvalue()
+    with pytest.raises(CommandError, match="tidak ditemukan"):
+        call_command("claim", "scholarship", claim.number, "--user", operator_b.username, stdout=StringIO())

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy
 
 from jamsosdesa.core import clock
 from jamsosdesa.core.commands import actor_for
+from jamsosdesa.core.errors import NotFound
 from jamsosdesa.core.money import rupiah
 
-from . import parameters
-from .models import ClaimKind
+from . import parameters, scholarships
+from .models import ClaimHeir, ClaimKind, SchoolLevel
 from .quote import participant_for_user, quote
 
 USER_HELP = gettext_lazy("Atas nama pengguna ini (bawaan: admin nasional pertama)")
@@ -44,6 +45,16 @@ def register(subparsers) -> None:
     p.add_argument("--user", help=USER_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=run_parameters)
+
+    p = subparsers.add_parser("scholarship", help=gettext_lazy("Beasiswa anak pada klaim: beri satu tahun ajaran, "
+                                                               "atau lihat yang sudah diberikan dan sisanya."))
+    p.add_argument("number", help=gettext_lazy("Nomor klaim"))
+    p.add_argument("--child", type=int, help=gettext_lazy("Id ahli waris (anak) pada klaim; tanpa ini: ringkasan"))
+    p.add_argument("--year", type=int, help=gettext_lazy("Tahun ajaran (tahun mulainya), mis. 2027"))
+    p.add_argument("--level", choices=SchoolLevel.values, help=gettext_lazy("Jenjang"))
+    p.add_argument("--user", help=USER_HELP)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_scholarship)
 
 
 def _date(text: str | None, option: str) -> date | None:
@@ -104,3 +115,35 @@ def run_parameters(command, options) -> None:
         value = "-" if row["value"] is None else f"{row['value']:,}".replace(",", ".")
         command.stdout.write(f"{row['code']:<32} {value:>14} {row['unit']:<11} {row['description']}"
                              f"  [{row['regulation'] or '-'}, {row['valid_from'] or '-'}]")
+
+
+def run_scholarship(command, options) -> None:
+    from django.http import Http404
+
+    from .access import claim_for_user
+
+    user = actor_for(options["user"])
+    try:
+        claim = claim_for_user(user, options["number"])
+    except Http404:
+        raise NotFound(_("Klaim tidak ditemukan di wilayah Anda.")) from None
+    if options["child"] is not None:
+        if options["year"] is None or not options["level"]:
+            raise CommandError(_("--child perlu --year dan --level."))
+        child = ClaimHeir.objects.filter(claim=claim, pk=options["child"]).first()
+        if child is None:
+            raise CommandError(_("Ahli waris %(h)s tidak ada pada klaim %(n)s.") % {"h": options["child"],
+                                                                                  "n": claim.number})
+        row = scholarships.grant(user, claim, child, options["year"], options["level"])
+        if not options["json"]:
+            command.stdout.write(_("Beasiswa %(y)s/%(y1)s untuk %(name)s: %(a)s") % {
+                "y": row.year, "y1": row.year + 1, "name": child.name, "a": rupiah(row.amount)})
+    rows = scholarships.summary(claim)
+    if options["json"]:
+        command.stdout.write(json.dumps({"claim": claim.number, "children": [r.as_dict() for r in rows]},
+                                        ensure_ascii=False))
+        return
+    for r in rows:
+        years = ", ".join(f"{y['year']} {y['level']} {rupiah(y['amount'])}" for y in r.years) or "-"
+        command.stdout.write(_("%(name)s (id %(id)s): diterima %(g)s, sisa %(r)s [%(y)s]") % {
+            "name": r.name, "id": r.heir_id, "g": rupiah(r.granted), "r": rupiah(r.remaining), "y": years})
