@@ -78,6 +78,10 @@ def test_outside_the_scope_is_not_found(admin_user, operator_a):
     assert page.status_code == 200
     text = page.content.decode()
     assert "Rp84.000.000" in text and 'data-chart="chart-paid"' in text
+    assert 'href="?wilayah=33.11.11"' in text  # down to the kecamatan
+    desa = browser.get("/klaim/dasbor/?wilayah=33.11.11.2004").content.decode()
+    assert 'id="parent" href="?wilayah=33.11.11"' in desa  # and back up, as far as the officer sees
+    assert dashboard.figures(one, region="33.11")["parent"] is None
 
     out = StringIO()
     call_command("claim", "dashboard", "--region", "33.11", "--user", one.username, "--json", stdout=out)

@@ -125,6 +125,7 @@ class ClaimRefusalOut(Schema):
 class ClaimDashboardOut(Schema):
     region: str
     name: str
+    parent: tuple[str, str] | None = Field(..., description="(code, name) of the region above, if the user sees it")
     month: str | None
     from_month: str = Field(..., description="YYYY-MM: the first month counted")
     to_month: str = Field(..., description="YYYY-MM: the last month counted")

@@ -19,7 +19,7 @@ from jamsosdesa.core import clock as core_clock
 from jamsosdesa.core.access import code_in_scope, sees_everything, user_region_codes
 from jamsosdesa.core.errors import NotFound
 from jamsosdesa.core.months import add_months
-from jamsosdesa.core.regioncodes import Level, level_of_code, rows_in_region
+from jamsosdesa.core.regioncodes import Level, ancestor_codes, level_of_code, rows_in_region
 from jamsosdesa.regions.selectors import region_children, region_get, region_names
 
 from .access import scope_claims
@@ -52,6 +52,16 @@ def region_or_404(user, code: str | None) -> tuple[str, str]:
     if region is None or not code_in_scope(user, code):
         raise NotFound(_("Wilayah tidak ditemukan."))
     return region.code, region.name
+
+
+def parent_of(user, code: str) -> tuple[str, str] | None:
+    """The region above `code` the user may open (the breadcrumb back up), or None."""
+    if code == NATION:
+        return None
+    above = [c for c in ancestor_codes(code) if code_in_scope(user, c)]
+    if above:
+        return above[-1], region_names([above[-1]]).get(above[-1], above[-1])
+    return (NATION, _("Indonesia")) if sees_everything(user) else None
 
 
 def _start(month: date) -> datetime:
@@ -129,7 +139,7 @@ def figures(user, *, region: str | None = None, month: date | None = None) -> di
         months.append({"month": f"{m:%Y-%m}", **_summary(by_month.get(m, _empty()))})
         m = add_months(m, 1)
     return {
-        "region": code, "name": name, "level": int(level) if level else 0,
+        "region": code, "name": name, "level": int(level) if level else 0, "parent": parent_of(user, code),
         "month": f"{month:%Y-%m}" if month else None, "from_month": f"{first:%Y-%m}", "to_month": f"{last:%Y-%m}",
         **_summary(total),
         "refusals": [{"code": c, "label": rejection_label(c), "count": n}
