@@ -131,3 +131,20 @@ def test_the_participant_page_lists_the_persons_claims_and_offers_to_report(oper
     claim = report(operator_a, person, "jkm")
     body = client_for(operator_a).get(f"/peserta/{person.pk}/").content.decode()
     assert claim.number in body and f"/klaim/lapor/?nik={person.nik}" in body
+
+
+def test_an_operator_correcting_an_heir_retypes_the_nik_and_keeps_the_unseen_account(operator_a):
+    from jamsosdesa.claims.heirs import HeirRequest, heir_set
+
+    claim = report(operator_a, protected(), "jkm")
+    spouse = claim.heirs.get(nik=SPOUSE_NIK)
+    heir_set(operator_a, claim, HeirRequest(name=spouse.name, relation="spouse", nik=SPOUSE_NIK, bank_name="BRI",
+                                            account_number="001201001234567"), heir_id=spouse.pk)
+    client = client_for(operator_a)
+    url = f"/klaim/{claim.number}/ahli-waris/{spouse.pk}/"
+    form = client.get(url).content.decode()
+    assert SPOUSE_NIK not in form and "001201001234567" not in form
+    answer = client.post(url, {"name": "Siti Aminah Rahayu", "relation": "spouse", "nik": SPOUSE_NIK})
+    assert answer.status_code == 302
+    spouse.refresh_from_db()
+    assert (spouse.name, spouse.account_number, spouse.bank_name) == ("Siti Aminah Rahayu", "001201001234567", "BRI")

@@ -119,8 +119,13 @@ def heir_edit(request, number: str, heir_id: int | None = None):
     if request.method == "POST":
         form = HeirForm(request.POST)
         if form.is_valid():
+            data = form.service_data()
+            if heir is not None and not may_process(request.user) and not data.account_number:
+                # the account was not shown to this role: left empty, it stays as it was (not wiped)
+                data.bank_name, data.account_number = data.bank_name or heir.bank_name, heir.account_number
+                data.account_holder = data.account_holder or heir.account_holder
             try:
-                saved = heir_set(request.user, claim, form.service_data(), heir_id=heir_id)
+                saved = heir_set(request.user, claim, data, heir_id=heir_id)
             except ServiceError as exc:
                 put_on_form(form, exc.fields, otherwise=exc.message)
             else:
