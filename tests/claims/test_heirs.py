@@ -78,3 +78,10 @@ def test_a_missing_name_and_an_unknown_relation_are_named(operator_a):
     with pytest.raises(ServiceError) as exc:
         heir_set(operator_a, claim, parent(name=" ", relation="uncle"))
     assert {"name", "relation"} <= set(exc.value.fields)
+
+
+def test_a_phone_or_account_in_other_scripts_digits_is_refused(operator_a):
+    claim = report(operator_a, protected(), "jkm")
+    with pytest.raises(ServiceError) as exc:
+        heir_set(operator_a, claim, parent(phone="0812²³", account_number="١٢٣٤"))
+    assert {"phone", "account_number"} <= set(exc.value.fields)

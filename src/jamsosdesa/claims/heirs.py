@@ -65,7 +65,7 @@ def _clean(req: HeirRequest) -> dict:
     if len(holder) > 120:
         fields["account_holder"] = [_("Nama pemilik rekening paling banyak 120 karakter.")]
     phone = normalize_number(req.phone)
-    if phone and (not phone.lstrip("+").isdigit() or len(phone) > 20):
+    if phone and (not phone.isascii() or not phone.lstrip("+").isdigit() or len(phone) > 20):
         fields["phone"] = [_("Nomor HP hanya angka, paling banyak 20 digit.")]
     if fields:
         first = next(iter(fields.values()))[0]
