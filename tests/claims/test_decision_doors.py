@@ -107,3 +107,19 @@ def test_reject_through_the_page_with_a_reason(admin_user):
                                                               "KK belum ada")
     printed = _browser(one).get(f"/klaim/{c.number}/putusan/").content.decode()
     assert "dokumen tidak lengkap" in printed
+
+
+def test_cli_words(admin_user):
+    one, two, _far = officers()
+    c = claim(admin_user, heirs=2)
+    out = StringIO()
+    call_command("claim", "prepare", c.number, "--user", one.username, stdout=out)
+    text = out.getvalue()
+    assert "Rp42.000.000" in text and "Rp21.000.000" in text and "PP 44/2015 jo. PP 82/2019" in text
+    with pytest.raises(CommandError, match="orang lain"):
+        call_command("claim", "approve", c.number, "--user", one.username, stdout=StringIO())
+    with pytest.raises(CommandError, match="tidak ditemukan"):
+        call_command("claim", "approve", "KLM-0000-2000-00001", "--user", two.username, stdout=StringIO())
+    out = StringIO()
+    call_command("claim", "overdue", "--user", two.username, stdout=out)
+    assert "Tidak ada klaim" in out.getvalue()
