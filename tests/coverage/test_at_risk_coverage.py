@@ -116,3 +116,18 @@ def test_earlier_deposited_months_still_count_by_billing_s_rule(agent, branch):
     assert expected != "active"
     counts = snapshot_counts(DESA_A, today)
     assert counts[expected] == 1 and counts["active"] == 0 and counts["not_started"] == 1  # + the agent itself
+
+
+def test_only_the_people_with_money_at_risk_are_probed_and_a_kabupaten_without_any_is_not(agent, branch):
+    """The snapshot asks the collections' side first (billing.overlays.held_candidates): a kabupaten where nobody
+    holds undeposited money costs no probe per person, and the candidates are exactly the at-risk workers."""
+    from jamsosdesa.billing.overlays import held_candidate_ids
+
+    good = worker(agent)
+    deposit(branch, agent, collect(agent, good, 2, collected_on=days_ago(4)).collection.amount)
+    fresh = worker(agent)  # collected today: not at risk yet
+    collect(agent, fresh, 1, collected_on=clock.today())
+    risky = worker(agent)
+    collect(agent, risky, 2, collected_on=days_ago(3))
+    assert held_candidate_ids(clock.today(), SKH) == [risky.pk]
+    assert held_candidate_ids(clock.today(), "33.10") == []

@@ -28,6 +28,7 @@ class AgentsConfig(AppConfig):
         # --- H-B collections and deposits
         from jamsosdesa.billing.overlays import (
             StatusEvents,
+            held_candidates,
             held_months,
             ledger_invariants,
             payment_reversed_hooks,
@@ -39,7 +40,13 @@ class AgentsConfig(AppConfig):
 
         from .cash import collection_payment_reversed
         from .check_cash import cash_failures
-        from .status_cash import at_risk_overlays, cash_event_kabupaten, held_collection_sql, receipt_answer
+        from .status_cash import (
+            at_risk_overlays,
+            cash_event_kabupaten,
+            held_candidates_sql,
+            held_collection_sql,
+            receipt_answer,
+        )
 
         status_overlays.register("agents.at_risk", at_risk_overlays)  # collected, not deposited in time
         receipt_checks.register("agents.receipt", receipt_answer)  # the public page's receipt code check
@@ -48,6 +55,7 @@ class AgentsConfig(AppConfig):
         # coverage: months paid only by an at-risk collection are not paid for "protected"; a deposit, its
         # reversal or new days refresh the kabupaten concerned
         held_months.register("agents.at_risk", held_collection_sql)
+        held_candidates.register("agents.at_risk", held_candidates_sql)  # the few people the check above probes
         status_events.register("agents.cash", StatusEvents(
             event_types=(E.DEPOSIT_RECORDED, E.DEPOSIT_REVERSED, E.AGENT_RULES_CHANGED),
             kabupaten=cash_event_kabupaten))

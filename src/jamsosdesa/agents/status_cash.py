@@ -56,6 +56,19 @@ def held_collection_sql(on: date, person: str, months: tuple[str, ...]) -> tuple
     return sql, [connection.ops.adapt_datefield_value(cutoff)]
 
 
+def held_candidates_sql(on: date, kab_code: str) -> tuple[str, list]:
+    """billing.overlays.held_candidates: the people of the kabupaten with a collection at risk on `on` (any month),
+    from the collections' `(kab_code, collected_on)` index: the few `held_collection_sql` then probes."""
+    from django.db import connection
+
+    cutoff = on - timedelta(days=rules_on(on).deposit_due_days)
+    sql = (f"SELECT DISTINCT hc.participant_id FROM {Collection._meta.db_table} hc"
+           " WHERE hc.kab_code = %s AND hc.collected_on < %s AND hc.reversed_at IS NULL"
+           f" AND hc.amount > COALESCE((SELECT SUM(hs.amount) FROM {DepositSettlement._meta.db_table} hs"
+           " WHERE hs.collection_id = hc.id), 0)")
+    return sql, [kab_code, connection.ops.adapt_datefield_value(cutoff)]
+
+
 def cash_event_kabupaten(event_type: str, object_id: str) -> set[str] | None:
     """billing.overlays.status_events: the kabupaten of the people whose collections a deposit (or its reversal)
     settled; a change of the agents' rules (the days) may move anyone: every kabupaten (None)."""

@@ -62,6 +62,10 @@ receipt_checks: Registry[Callable[[str, date], ReceiptCheck | None]] = Registry(
 ledger_invariants: Registry[Callable[[], list]] = Registry("ledger invariants")
 payment_reversed_hooks: Registry[Callable[..., None]] = Registry("payment reversed hooks")
 held_months: Registry[Callable[[date, str, tuple[str, ...]], tuple[str, list]]] = Registry("held months")
+# For each `held_months` entry, under the same name: `(on, kab_code) -> (sql, params)`, a query of the participant ids
+# of a kabupaten who may have held money on the day (a superset, found from the money's side by an index on its
+# kabupaten), so a region-wide reader probes those few people instead of everyone with a paid month.
+held_candidates: Registry[Callable[[date, str], tuple[str, list]]] = Registry("held money candidates")
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,23 @@ def held_condition(on: date, person: str, months: tuple[str, ...] = ()) -> tuple
         parts.append(f"({sql})")
         params.extend(more)
     return (" OR ".join(parts), params) if parts else None
+
+
+def held_candidate_ids(on: date, kab_code: str) -> list[int] | None:
+    """The participant ids of the kabupaten who may have held money on `on` (every `held_candidates` entry's query,
+    together); None when a `held_months` entry has no candidates query (the caller then asks everyone)."""
+    from django.db import connection
+
+    ids: set[int] = set()
+    entries = dict(held_candidates._entries)
+    for name in held_months._entries:
+        if name not in entries:
+            return None
+        sql, params = entries[name](on, kab_code)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids.update(int(row[0]) for row in cursor.fetchall())
+    return sorted(ids)
 
 
 def good_paid_month_sql(on: date, person: str, which: str) -> tuple[str, list]:

@@ -119,18 +119,27 @@ def _held_people(day: date, kab: str) -> list[int]:
     only those two months change a status): one query, one indexed probe per person with a paid month, asked once per
     kabupaten so the snapshot's statement, which reads each person twice (the counts and the counted figure), only
     looks the few it names up in a list."""
-    from jamsosdesa.billing.overlays import held_condition
+    from jamsosdesa.billing.overlays import held_candidate_ids, held_condition
 
     held = held_condition(day, "s0.participant_id", ("s0.first_paid", "s0.last_paid"))
     if held is None:
         return []
+    candidates = held_candidate_ids(day, kab)  # found from the money's side: most kabupaten have none at all
+    if candidates is not None and not candidates:
+        return []
+    only, only_params = "", []
+    if candidates is not None:
+        if connection.vendor == "postgresql":
+            only, only_params = " AND s0.participant_id = ANY(%s::bigint[])", [candidates]
+        else:
+            only, only_params = " AND s0.participant_id IN (SELECT value FROM json_each(%s))", [json.dumps(candidates)]
     # inside a CASE the condition stays a probe per person: as a plain EXISTS PostgreSQL made it a semi-join that
     # read every collection of the country for each kabupaten
     with connection.cursor() as cursor:
         cursor.execute("SELECT s0.participant_id FROM participants_participant p"
                        " JOIN billing_standing s0 ON s0.participant_id = p.id"
-                       f" WHERE p.kab_code = %s AND s0.first_paid IS NOT NULL"
-                       f" AND CASE WHEN {held[0]} THEN 1 ELSE 0 END = 1", [kab, *held[1]])
+                       f" WHERE p.kab_code = %s AND s0.first_paid IS NOT NULL{only}"
+                       f" AND CASE WHEN {held[0]} THEN 1 ELSE 0 END = 1", [kab, *only_params, *held[1]])
         return sorted(int(row[0]) for row in cursor.fetchall())
 
 
