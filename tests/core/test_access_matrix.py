@@ -12,6 +12,7 @@ Each request runs in a transaction rolled back afterwards, so every role meets t
 changed can be compared with the world before it.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -70,6 +71,7 @@ class Url:
     data: dict = field(default_factory=dict)
     changes: tuple = ()  # the roles whose POST may change something; for everyone else nothing changes
     must_change: bool = False  # and for one of them it does (so that "nothing changed" says something)
+    echoes: tuple = ()  # secrets the answer may repeat to anyone because the request itself sent them (a typed NIK)
 
 
 # Every URL name of the site (an unnamed pattern by its route), with what each role meets.
@@ -90,6 +92,12 @@ WADAH_FORM = {"name": "Koperasi Matriks", "kind": "koperasi", "legal_status": "A
 AGENT_FORM = {"nik": "{nik}", "username": "agen.matriks", "password": "kata-sandi-matriks-1",  # H-A
               "full_name": "Agen Matriks", "desa": DESA_A, "bank_name": "BRI", "bank_account": "0011",
               "bank_holder": "Agen Matriks", "training_certificate": "SERT/1", "assignment_letter": "ST/1"}
+
+CLAIMANT_NIK, HEIR_NIK, HEIR_ACCOUNT = "3311110808850001", "3311114506920001", "0012010009876"  # issue 15's world
+REPORT_FORM = {"nik": "{nik}", "kind": "jkm", "event_date": "{today}", "event_place": "Krajan"}
+NEW_HEIR = {"name": "Bagus", "relation": "child", "nik": "3311110101150002"}
+HEIR_EDIT = {"name": "Sri Wahyuni", "relation": "spouse", "nik": HEIR_NIK, "bank_name": "BNI",
+             "account_number": HEIR_ACCOUNT}
 
 PAGES = {
     "/": Url("/", get=expect(302, anonymous=302)),  # to the participant list, which asks for the login
@@ -342,6 +350,42 @@ PAGES = {
                                   get=expect(404, **{ADMIN: 200, AGENT: 200})),
     "agents:incentive_wadah_export": Url("/agen/wadah/{wadah}/insentif/{month}.xlsx",
                                          get=expect(404, **{ADMIN: 200})),
+    # issue 15 claims (claims.access): desa A's claim (reported, complete) is seen by who sees desa A (404 outside);
+    # every reader role has the list, the calculator and the overdue list (each its own rows). Events are reported by
+    # operators, agents, branch officers and national admins (a district official: 404); reporting desa A's first
+    # participant from outside answers the form again (the NIK is not found there), inside records the death (refused:
+    # no paid month). Heirs and documents are gathered by who reports. Preparing, deciding and paying are for branch
+    # officers and national admins: for operator A and the agent the button answers with a message on the claim page
+    # and nothing changes; on a reported claim the national admin prepares or rejects it, and approving or paying is
+    # refused with a message. The printed decision exists once a claim is prepared (404 before).
+    "claims:quote": Url(f"/klaim/hitung/?nik={CLAIMANT_NIK}&kind=jkm&on={{today}}", get=expect(200),
+                        echoes=(CLAIMANT_NIK,)),
+    "claims:list": Url("/klaim/", get=expect(200)),
+    "claims:report": Url("/klaim/lapor/", get=expect(200, **{DISTRICT: 404}),
+                         post=expect(302, **{BRANCH: 200, OP_B: 200, DISTRICT: 404}), data=REPORT_FORM,
+                         changes=INSIDE_CHANGERS, must_change=True, echoes=("3311110505900003",)),
+    "claims:claim": Url("/klaim/{claim}/", get=scoped()),
+    "claims:heir_new": Url("/klaim/{claim}/ahli-waris/baru/", get=scoped(), post=scoped(302), data=NEW_HEIR,
+                           changes=INSIDE_CHANGERS, must_change=True),
+    "claims:heir_edit": Url("/klaim/{claim}/ahli-waris/{claim_heir}/", get=scoped(), post=scoped(302),
+                            data=HEIR_EDIT, changes=INSIDE_CHANGERS, must_change=True),
+    "claims:document_add": Url("/klaim/{claim}/dokumen/", get=expect(405), post=scoped(302),
+                               data={"kind": "police_report", "seen": "on"}, changes=INSIDE_CHANGERS,
+                               must_change=True),
+    "claims:document_file": Url("/klaim/{claim}/dokumen/{claim_document}/", get=scoped()),
+    "claims:document_withdraw": Url("/klaim/{claim}/dokumen/{claim_document}/tarik/", get=expect(405),
+                                    post=scoped(302), data={"note": "salah berkas"}, changes=INSIDE_CHANGERS,
+                                    must_change=True),
+    "claims:overdue": Url("/klaim/terlambat/", get=expect(200)),
+    "claims:dashboard": Url(f"/klaim/dasbor/?wilayah={DESA_A}", get=scoped()),
+    "claims:prepare": Url("/klaim/{claim}/siapkan/", get=expect(405), post=scoped(302), changes=(ADMIN,),
+                          must_change=True),
+    "claims:approve": Url("/klaim/{claim}/setujui/", get=expect(405), post=scoped(302)),
+    "claims:reject": Url("/klaim/{claim}/tolak/", get=expect(405), post=scoped(302),
+                         data={"code": "other", "note": "uji matriks"}, changes=(ADMIN,), must_change=True),
+    "claims:pay": Url("/klaim/{claim}/bayar/{claim_heir}/", get=expect(405), post=scoped(302),
+                      data={"paid_on": "{today}", "reference": "TRF-KLAIM-M"}),
+    "claims:decision_print": Url("/klaim/{claim}/putusan/", get=expect(404)),
 }
 # The admin site (reference data) is for staff: the national admin. Every admin URL name is covered by this
 # one rule; its index and every model's list are asked.
@@ -420,7 +464,40 @@ def world(db, django_capture_on_commit_callbacks):
     objects.update(_coverage_snapshot(users[ADMIN]))  # today's coverage snapshot, written by a finished refresh job
     objects.update(_wadah_and_agent(users[AGENT]))  # issue 14 H-A: the agent of a wadah whose PKS is in force
     objects.update(_incentive_run(objects))  # issue 14 H-C: last month's incentive run, done
+    objects.update(_claim(op_a))  # issue 15: a JKM claim of desa A's participant, reported and complete
     return users, objects
+
+
+def _claim(op_a) -> dict:
+    """Issue 15: a second worker of desa A, Parjo Wiyono, whose own package is paid for this month, died today; his
+    operator reports it (claims.services.report_claim), adds the widow as heir with her NIK and account, and every
+    document of the checklist: seen in the original, and the KPJ uploaded as a photo (so that a stored file can be
+    asked for). The file is complete: ready to prepare. (Desa A's first participant has no paid month yet: his claim
+    would be recorded as refused.)"""
+    from datetime import date
+
+    from jamsosdesa.claims.documents import add_document, required_kinds
+    from jamsosdesa.claims.heirs import HeirRequest, heir_set
+    from jamsosdesa.claims.models import ClaimStatus
+    from jamsosdesa.claims.services import ReportRequest, report_claim
+    from tests.billing.status_fixtures import history
+
+    worker = services.participant_register(actor=op_a, data=person(
+        nik=CLAIMANT_NIK, full_name="Parjo Wiyono", birth_date=date(1985, 8, 8), phone="081234500001"), heirs=[])
+    history(worker, paid=[clock.this_month()])
+    claim = report_claim(op_a, ReportRequest(nik=CLAIMANT_NIK, kind="jkm", event_date=clock.today(),
+                                             event_place="Krajan"))
+    assert claim.status == ClaimStatus.REPORTED, claim.eligibility
+    heir = heir_set(op_a, claim, HeirRequest(name="Sri Wahyuni", relation="spouse", nik=HEIR_NIK, bank_name="BRI",
+                                             account_number=HEIR_ACCOUNT))
+    photo = SimpleUploadedFile("kpj.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png")
+    uploaded = add_document(op_a, claim, "kpj", upload=photo)
+    for kind in required_kinds(claim):
+        if kind != "kpj":
+            add_document(op_a, claim, kind, seen_in_original=True)
+    claim.refresh_from_db()
+    assert claim.complete_at is not None
+    return {"claim": claim.number, "claim_heir": heir.pk, "claim_document": uploaded.pk}
 
 
 def _incentive_run(objects) -> dict:
@@ -523,7 +600,10 @@ def _outreach_event(op_a) -> dict:
 
 def the_world() -> dict:
     """What a request may change: every row of the registry, the schemes, the imports and the audit trail."""
-    tables = (Participant, Heir, Scheme, Enrolment, EnrolmentBatch, Candidate, ImportJob, AuditEvent)
+    from jamsosdesa.claims.models import Claim, ClaimDocument, ClaimHeir, ClaimPayment
+
+    tables = (Participant, Heir, Scheme, Enrolment, EnrolmentBatch, Candidate, ImportJob, AuditEvent, Claim, ClaimHeir,
+              ClaimDocument, ClaimPayment)
     state = {model.__name__: list(model.objects.order_by("pk").values()) for model in tables}
     # Reading a statement's printable page is recorded in the trail (who read which statement): not a change.
     state["AuditEvent"] = [e for e in state["AuditEvent"] if e["event_type"] != AuditEventType.STATEMENT_PRINTED]
@@ -558,13 +638,15 @@ def ask(client, method, path, data=None):
 
 
 # What desa A's objects say of themselves: who is outside desa A's regions never reads any of it.
-SECRETS = ("Sugeng Riyadi", "3311110505900003", "Perlindungan Ketua RT Krajan", "Budi Santoso")
+SECRETS = ("Sugeng Riyadi", "3311110505900003", "Perlindungan Ketua RT Krajan", "Budi Santoso",
+           "Parjo Wiyono", CLAIMANT_NIK, HEIR_NIK, HEIR_ACCOUNT)  # issue 15: the claimant, his heir and her account
 
 
-def assert_tells_nothing_of_desa_a(response, where: str) -> None:
+def assert_tells_nothing_of_desa_a(response, where: str, echoes=()) -> None:
+    """`echoes`: what the request itself sent (a typed NIK, repeated on the form or in the message), not told."""
     body = b"".join(response.streaming_content) if response.streaming else response.content
     text = body.decode("utf-8", "replace")
-    told = [secret for secret in SECRETS if secret in text]
+    told = [secret for secret in SECRETS if secret in text and secret not in echoes]
     assert told == [], f"{where} shows {told}"
 
 
@@ -581,7 +663,7 @@ def test_every_url_of_the_site_is_in_the_matrix():
     for key, route in site_urls():
         if route.startswith("admin/"):
             continue  # the admin site: one rule (ADMIN_SITE) for all of it
-        if "/" + route.replace("<", "{").replace(">", "}") in operations:
+        if "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route) in operations:  # <claimno:number> is {number}
             continue  # an API operation: its row is in API
         keys.add(key)
     assert sorted(keys - set(PAGES)) == []
@@ -600,7 +682,7 @@ def test_each_role_meets_what_the_rules_say_on_each_page(world, name):
         assert response.status_code < 500, (name, role)
         assert not changed, f"GET {path} as {role} changed data"
         if role in (ANON, *OUTSIDE):
-            assert_tells_nothing_of_desa_a(response, f"GET {path} as {role}")
+            assert_tells_nothing_of_desa_a(response, f"GET {path} as {role}", echoes=url.echoes)
         found[role], expected[role] = answer_of(response), url.get[role]
     assert found == expected, name
     if url.post is None:
@@ -611,7 +693,7 @@ def test_each_role_meets_what_the_rules_say_on_each_page(world, name):
         response, changed = ask(browser[role], "post", path, data)
         assert response.status_code < 500, (name, role)
         if role in (ANON, *OUTSIDE):
-            assert_tells_nothing_of_desa_a(response, f"POST {path} as {role}")
+            assert_tells_nothing_of_desa_a(response, f"POST {path} as {role}", echoes=url.echoes)
         found[role] = answer_of(response)
         if changed:
             changes[role] = True
@@ -651,6 +733,8 @@ class Op:
     expected: dict  # role -> status; anonymous is always 401
     body: dict | None = None
     changes: tuple = ()
+    echoes: tuple = ()  # as Url.echoes
+    multipart: bool = False  # the body is sent as a form (multipart), not JSON
 
 
 NEW_PERSON = {"nik": "3311110606900001", "full_name": "Joko Susilo", "birth_date": "1990-06-06", "sex": "L",
@@ -808,6 +892,34 @@ API = {
                                                             api_expect(404, **{ADMIN: 200, AGENT: 200})),
     "GET /api/v1/agents/wadah/{pk}/incentives/{month}": Op("/agents/wadah/{wadah}/incentives/{month}",
                                                            api_expect(404, **{ADMIN: 200, AGENT: 200})),
+    # issue 15 claims (see the pages): reporting desa A's first participant from outside is not found (404; the
+    # district official reports nothing: 403); preparing, deciding and paying are refused to operator A and the agent
+    # (403); on the reported, complete claim the national admin prepares or rejects it, and approving or paying it
+    # is refused as an input (422)
+    "GET /api/v1/claims/quote": Op(f"/claims/quote?nik={CLAIMANT_NIK}&type=jkm&on={{today}}", api_scoped()),
+    "POST /api/v1/claims": Op("/claims", api_expect(201, **{BRANCH: 404, OP_B: 404, DISTRICT: 403}),
+                              dict(REPORT_FORM), changes=INSIDE_CHANGERS,
+                              echoes=("3311110505900003",)),
+    "GET /api/v1/claims": Op("/claims", api_expect(200)),
+    "GET /api/v1/claims/{number}": Op("/claims/{claim}", api_scoped()),
+    "POST /api/v1/claims/{number}/heirs": Op("/claims/{claim}/heirs", api_scoped(201), NEW_HEIR,
+                                             changes=INSIDE_CHANGERS),
+    "PUT /api/v1/claims/{number}/heirs/{heir_id}": Op("/claims/{claim}/heirs/{claim_heir}", api_scoped(), HEIR_EDIT,
+                                                      changes=INSIDE_CHANGERS),
+    "POST /api/v1/claims/{number}/documents": Op("/claims/{claim}/documents", api_scoped(201),
+                                                 {"kind": "police_report", "seen": "true"}, changes=INSIDE_CHANGERS,
+                                                 multipart=True),
+    "GET /api/v1/claims/{number}/decision": Op("/claims/{claim}/decision", api_scoped()),
+    "POST /api/v1/claims/{number}/prepare": Op("/claims/{claim}/prepare", api_scoped(**{OP_A: 403, AGENT: 403}),
+                                               changes=(ADMIN,)),
+    "POST /api/v1/claims/{number}/approve": Op("/claims/{claim}/approve", api_scoped(422, **{OP_A: 403, AGENT: 403})),
+    "POST /api/v1/claims/{number}/reject": Op("/claims/{claim}/reject", api_scoped(**{OP_A: 403, AGENT: 403}),
+                                              {"code": "other", "note": "uji matriks"}, changes=(ADMIN,)),
+    "POST /api/v1/claims/{number}/payments": Op(
+        "/claims/{claim}/payments", api_scoped(422, **{OP_A: 403, AGENT: 403}),
+        {"heir": "{claim_heir}", "paid_on": "{today}", "reference": "TRF-KLAIM-API"}),
+    "GET /api/v1/claims/overdue": Op("/claims/overdue", api_expect(200)),
+    "GET /api/v1/claims/dashboard": Op(f"/claims/dashboard?region={DESA_A}", api_scoped()),
 }
 
 
@@ -831,13 +943,14 @@ def test_each_role_meets_what_the_rules_say_in_the_api(world, name):
     if op.body is not None:
         import json
 
-        body = json.dumps({k: [filled(x, objects) for x in v] if isinstance(v, list) else filled(v, objects)
-                           for k, v in op.body.items()})
+        body = {k: [filled(x, objects) for x in v] if isinstance(v, list) else filled(v, objects)
+                for k, v in op.body.items()}
+        body = body if op.multipart else json.dumps(body)
     found, changes = {}, set()
     for role in ROLES:
         with transaction.atomic():
             before = the_world()
-            kwargs = {"content_type": "application/json"} if body is not None else {}
+            kwargs = {"content_type": "application/json"} if body is not None and not op.multipart else {}
             response = getattr(callers[role], method)(path, body, **kwargs) if body is not None else \
                 getattr(callers[role], method)(path)
             if the_world() != before:
@@ -845,7 +958,7 @@ def test_each_role_meets_what_the_rules_say_in_the_api(world, name):
             transaction.set_rollback(True)
         assert response.status_code < 500, (name, role, response.content[:300])
         if role in (ANON, *OUTSIDE):
-            assert_tells_nothing_of_desa_a(response, f"{name} as {role}")
+            assert_tells_nothing_of_desa_a(response, f"{name} as {role}", echoes=op.echoes)
         if response.status_code >= 400:
             assert response.json()["error"]["code"], (name, role)
         found[role] = response.status_code
