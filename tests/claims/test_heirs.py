@@ -85,3 +85,39 @@ def test_a_phone_or_account_in_other_scripts_digits_is_refused(operator_a):
     with pytest.raises(ServiceError) as exc:
         heir_set(operator_a, claim, parent(phone="0812²³", account_number="١٢٣٤"))
     assert {"phone", "account_number"} <= set(exc.value.fields)
+
+
+def test_once_prepared_only_a_processing_role_changes_an_heir_so_a_benefit_is_not_redirected(operator_a):
+    """Between preparation and approval the approver is shown the preparer's heirs and accounts: a village operator
+    (who sees accounts masked) can no longer replace one; the branch officer still can, audited."""
+    from jamsosdesa.core.errors import PermissionDenied
+    from tests.claims.decision_world import claim as decided_claim
+    from tests.claims.file_world import branch_officer
+
+    branch = branch_officer()
+    c = decided_claim(branch, status=ClaimStatus.PREPARED)
+    spouse = c.heirs.get(nik=SPOUSE_NIK)
+    with pytest.raises(PermissionDenied, match="sudah disiapkan"):
+        heir_set(operator_a, c, HeirRequest(name="Siti Aminah", relation="spouse", nik=SPOUSE_NIK, bank_name="BNI",
+                                            account_number="999999999"), heir_id=spouse.pk)
+    spouse.refresh_from_db()
+    assert spouse.account_number == "001201000567"
+    heir_set(branch, c, HeirRequest(name="Siti Aminah", relation="spouse", nik=SPOUSE_NIK, bank_name="BNI",
+                                    account_number="999999999"), heir_id=spouse.pk)
+    spouse.refresh_from_db()
+    assert spouse.account_number == "999999999"
+
+
+def test_a_role_shown_the_account_masked_keeps_it_when_it_leaves_it_empty_on_any_door(operator_a):
+    """The API's correction as the page's: an empty account from a role that saw it masked is not a wipe."""
+    from tests.conftest import api_client
+
+    claim = report(operator_a, protected(), "jkm")
+    spouse = claim.heirs.get(nik=SPOUSE_NIK)
+    heir_set(operator_a, claim, HeirRequest(name="Siti Aminah", relation="spouse", nik=SPOUSE_NIK, bank_name="BRI",
+                                            account_number="123456789"), heir_id=spouse.pk)
+    answer = api_client(operator_a)("put", f"/claims/{claim.number}/heirs/{spouse.pk}",
+                                    {"name": "Siti Aminah Putri", "relation": "spouse", "nik": SPOUSE_NIK})
+    assert answer.status_code == 200, answer.content
+    spouse.refresh_from_db()
+    assert (spouse.name, spouse.bank_name, spouse.account_number) == ("Siti Aminah Putri", "BRI", "123456789")

@@ -11,7 +11,7 @@ from django.test import Client
 from jamsosdesa.claims.models import Claim
 from jamsosdesa.claims.quote import quote
 from jamsosdesa.core import clock
-from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.errors import NotFound, ServiceError
 from jamsosdesa.core.models import AuditEvent
 from tests.claims.engine_fixtures import DESA_B, day, fresh_param_cache, month, worker  # noqa: F401
 from tests.conftest import api_client
@@ -126,3 +126,23 @@ def test_held_under_a_lenient_policy_shows_the_benefit_once_the_arrears_are_paid
     assert (answer["eligible"], answer["held"], answer["total"]) == (False, True, 42_000_000)
     assert answer["eligibility"]["arrears"] == 33_600 and answer["eligibility"]["pay_by"]
     assert answer["warnings"] == ["Manfaat dibayar bila tunggakan dilunasi lebih dahulu."]
+
+
+def test_a_role_that_sees_no_claims_gets_no_eligibility_even_for_people_in_its_region(operator_a):
+    """A wadah manager reads its agents' people but sees no claim: the quote (eligibility, wage, paid-through month)
+    answers it as for a NIK nobody has, on the CLI, the API and the page alike."""
+    from jamsosdesa.core.roles import Role
+    from jamsosdesa.participants.access import scope_participants
+    from tests.conftest import make_user
+
+    manager = make_user("wadah_skh", Role.WADAH_MANAGER, ["33.11"])
+    person = worker(paid=[month(-2), month(-1)])
+    on = f"{day(-1, 20):%Y-%m-%d}"
+    with pytest.raises(CommandError, match="tidak ditemukan"):
+        cli(person.nik, "--type", "jkm", "--on", on, "--user", "wadah_skh")
+    assert scope_participants(manager).filter(pk=person.pk).exists()  # the person is the manager's to read
+    answer = api_client(manager)("get", f"/claims/quote?nik={person.nik}&type=jkm&on={on}")
+    assert answer.status_code == 404
+    assert quote(operator_a, person, "jkm", day(-1, 20)).eligible  # the operator of the desa still sees it
+    with pytest.raises(NotFound):  # ... but not its eligibility
+        quote(manager, person, "jkm", day(-1, 20))

@@ -18,8 +18,8 @@ from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.participants.models import HeirRelation
 from jamsosdesa.participants.nik import check_nik, normalize_number
 
-from .access import may_edit_file
-from .models import Claim, ClaimHeir
+from .access import may_edit_file, may_process
+from .models import Claim, ClaimHeir, ClaimStatus
 from .services import heir_rank, refresh_receives, refuse_closed
 
 FIELDS = ("name", "relation", "nik", "birth_date", "bank_name", "account_number", "account_holder", "phone")
@@ -84,11 +84,21 @@ def heir_set(user, claim: Claim, req: HeirRequest, *, heir_id: int | None = None
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         refuse_closed(claim, _("ahli warisnya"))
+        if claim.status == ClaimStatus.PREPARED and not may_process(user):
+            # the shares and accounts the approver is shown are the preparer's: only those who process claims change
+            # them now (a benefit must not be redirected between preparation and approval)
+            raise PermissionDenied(_("Klaim %(n)s sudah disiapkan: ahli waris dan rekeningnya hanya diubah oleh "
+                                     "petugas yang memproses klaim.") % {"n": claim.number})
         heir = None
         if heir_id is not None:
             heir = claim.heirs.filter(pk=heir_id).first()
             if heir is None:
                 raise NotFound(_("Ahli waris %(h)s tidak ada pada klaim %(n)s.") % {"h": heir_id, "n": claim.number})
+            if not may_process(user) and not values["account_number"]:
+                # this role was shown the account masked: left empty, it stays as recorded (every door alike)
+                values["bank_name"] = values["bank_name"] or heir.bank_name
+                values["account_number"] = heir.account_number
+                values["account_holder"] = values["account_holder"] or heir.account_holder
         other = claim.heirs.filter(nik=values["nik"]).exclude(pk=getattr(heir, "pk", None)).first()
         if other is not None:
             message = _("NIK %(k)s sudah tercatat sebagai ahli waris %(h)s pada klaim ini.") % {

@@ -62,8 +62,11 @@ def kind_from_text(text: str, field_name: str = "type") -> ClaimKind:
 def participant_for_user(user, nik: str):
     """The participant with this NIK within the user's scope; NotFound otherwise (the same for one outside the scope
     as for a NIK nobody has)."""
+    from .access import sees_claims
+
     clean = "".join(ch for ch in (nik or "") if ch.isdigit())
-    row = scope_participants(user).filter(nik=clean).first() if len(clean) == 16 else None
+    row = (scope_participants(user).filter(nik=clean).first()
+           if len(clean) == 16 and sees_claims(user) else None)  # a role without claims sees nobody's eligibility
     if row is None:
         raise NotFound(_("Peserta dengan NIK itu tidak ditemukan di wilayah Anda."))
     return row
@@ -72,7 +75,9 @@ def participant_for_user(user, nik: str):
 def quote(user, participant, kind: str, on: date, *, incapacity_from: date | None = None,
           incapacity_to: date | None = None) -> Quote:
     """Eligibility and benefit of a claim of `kind` for `participant` on the event day `on`. Writes nothing."""
-    if not scope_participants(user).filter(pk=participant.pk).exists():
+    from .access import sees_claims
+
+    if not sees_claims(user) or not scope_participants(user).filter(pk=participant.pk).exists():
         raise NotFound(_("Peserta dengan NIK itu tidak ditemukan di wilayah Anda."))
     kind = kind_from_text(kind) if not isinstance(kind, ClaimKind) else kind
     problem = event_date_problem(participant, on)
