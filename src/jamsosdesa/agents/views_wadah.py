@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from jamsosdesa.core import clock
 from jamsosdesa.core.errors import ServiceError, put_on_form
 from jamsosdesa.core.models import AuditEvent
+from jamsosdesa.core.widgets import date_field
 
 from .access import get_agent_for_user, get_wadah_for_user, scope_agents
 from .models_wadah import Agent, AgentStatus, DeactivationReason, WadahKind
@@ -45,18 +46,6 @@ from .services_wadah import (
 )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _date_field(label, required=False):
-    return forms.DateField(label=label, required=required, widget=DateInput(),
-                           error_messages={"invalid": gettext_lazy("Tulis tanggal sebagai YYYY-MM-DD.")})
-
-
 def _codes(text: str) -> list[str]:
     return [c.strip() for c in (text or "").replace(";", ",").replace("\n", ",").split(",") if c.strip()]
 
@@ -78,9 +67,9 @@ class WadahForm(forms.Form):
     bank_account = forms.CharField(label=gettext_lazy("Nomor rekening"), max_length=30, required=False)
     bank_holder = forms.CharField(label=gettext_lazy("Nama pemilik rekening"), max_length=120, required=False)
     pks_number = forms.CharField(label=gettext_lazy("Nomor PKS"), max_length=100, required=False)
-    pks_date = _date_field(gettext_lazy("Tanggal PKS"))
-    pks_start = _date_field(gettext_lazy("PKS berlaku mulai"))
-    pks_end = _date_field(gettext_lazy("PKS berlaku sampai"))
+    pks_date = date_field(gettext_lazy("Tanggal PKS"))
+    pks_start = date_field(gettext_lazy("PKS berlaku mulai"))
+    pks_end = date_field(gettext_lazy("PKS berlaku sampai"))
     acquisition_target = forms.IntegerField(label=gettext_lazy("Target akuisisi peserta"), min_value=0,
                                             required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     managers = forms.CharField(label=gettext_lazy("Pengelola (nama pengguna, pisahkan dengan koma)"),
@@ -112,9 +101,9 @@ class AgentForm(forms.Form):
     bank_holder = forms.CharField(label=gettext_lazy("Nama pemilik rekening"), max_length=120, required=False)
     training_certificate = forms.CharField(label=gettext_lazy("Nomor sertifikat pelatihan"), max_length=100,
                                            required=False)
-    training_date = _date_field(gettext_lazy("Tanggal pelatihan"))
+    training_date = date_field(gettext_lazy("Tanggal pelatihan"))
     assignment_letter = forms.CharField(label=gettext_lazy("Nomor surat tugas"), max_length=100, required=False)
-    assignment_date = _date_field(gettext_lazy("Tanggal surat tugas"))
+    assignment_date = date_field(gettext_lazy("Tanggal surat tugas"))
 
     def __init__(self, *args, new: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,7 +128,7 @@ class DeactivateForm(forms.Form):
 
 
 class RulesForm(forms.Form):
-    valid_from = _date_field(gettext_lazy("Berlaku mulai"), required=False)
+    valid_from = date_field(gettext_lazy("Berlaku mulai"), required=False)
     min_active_agents = forms.IntegerField(label=gettext_lazy("Agen aktif paling sedikit per wadah"), required=False)
     idle_months = forms.IntegerField(label=gettext_lazy("Bulan tanpa transaksi sebelum dinonaktifkan"),
                                      required=False)

@@ -2,11 +2,9 @@
 through the same services and scoping as the pages and the API (claims.decision, claims.payments, claims.worklist,
 claims.dashboard), `--json` giving the API's shapes."""
 
-import json
 from datetime import date
 
 from django.core.management.base import CommandError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,19 +14,9 @@ from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.months import parse_month
 
 from . import dashboard, decision, payments, worklist
-from .access import claim_for_user
 from .api_decision import decision_out
-
-
-def _json(command, data) -> None:
-    command.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def _claim(actor, number: str):
-    try:
-        return claim_for_user(actor, number)
-    except Http404:
-        raise CommandError(_("Klaim %(n)s tidak ditemukan (atau di luar wilayah Anda).") % {"n": number}) from None
+from .cli_common import claim_or_error as _claim
+from .cli_common import write_json as _json
 
 
 def _common(p, *, number=True) -> None:

@@ -2,13 +2,10 @@
 `claim document NUMBER --kind K (--file PATH | --seen)`: through the same services and scoping as the pages and the
 API (claims.services, claims.heirs, claims.documents, claims.access), with `--json` giving the API's shapes."""
 
-import json
-from datetime import date
 from pathlib import Path
 
 from django.core.files import File
 from django.core.management.base import CommandError
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,30 +15,13 @@ from jamsosdesa.participants.models import HeirRelation
 
 from .access import claim_for_user, heir_data
 from .api_file import _brief, claim_out
+from .cli_common import claim_or_error as _claim
+from .cli_common import day_option as _day
+from .cli_common import write_json as _json
 from .documents import add_document
 from .heirs import HeirRequest, heir_set
 from .models import ClaimKind, ClaimStatus, DocumentKind
 from .services import ReportRequest, claim_list, report_claim, report_message
-
-
-def _day(text: str | None, name: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(_("%(o)s '%(d)s' tidak dikenal; tulis YYYY-MM-DD.") % {"o": name, "d": text}) from None
-
-
-def _json(command, data) -> None:
-    command.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def _claim(actor, number: str):
-    try:
-        return claim_for_user(actor, number)
-    except Http404:
-        raise CommandError(_("Klaim %(n)s tidak ditemukan (atau di luar wilayah Anda).") % {"n": number}) from None
 
 
 def register(subparsers) -> None:

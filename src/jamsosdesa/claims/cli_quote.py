@@ -3,7 +3,6 @@
 doors onto claims.quote and claims.parameters."""
 
 import json
-from datetime import date
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from jamsosdesa.core.errors import NotFound
 from jamsosdesa.core.money import rupiah
 
 from . import parameters, scholarships
+from .cli_common import day_option as _date
 from .models import ClaimHeir, ClaimKind, SchoolLevel
 from .quote import participant_for_user, quote
 
@@ -55,16 +55,6 @@ def register(subparsers) -> None:
     p.add_argument("--user", help=USER_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=run_scholarship)
-
-
-def _date(text: str | None, option: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(_("%(o)s: tanggal '%(d)s' tidak dikenal: tulis YYYY-MM-DD.") % {"o": option, "d": text}
-                           ) from None
 
 
 def run_quote(command, options) -> None:

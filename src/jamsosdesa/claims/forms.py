@@ -4,6 +4,7 @@ services (claims.services, claims.heirs, claims.documents) check and decide."""
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from jamsosdesa.core.widgets import date_field
 from jamsosdesa.participants.models import HeirRelation
 
 from .heirs import HeirRequest
@@ -11,28 +12,16 @@ from .models import ClaimKind, ClaimStatus, DocumentKind
 from .services import ReportRequest
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _date_field(label, required=False):
-    return forms.DateField(label=label, required=required, widget=DateInput(),
-                           error_messages={"invalid": gettext_lazy("Tulis tanggal sebagai YYYY-MM-DD.")})
-
-
 class ReportForm(forms.Form):
     nik = forms.CharField(label=gettext_lazy("NIK peserta"), max_length=25, required=False,
                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     kind = forms.ChoiceField(label=gettext_lazy("Jenis klaim"), choices=ClaimKind.choices)
-    event_date = _date_field(gettext_lazy("Tanggal kejadian"))
+    event_date = date_field(gettext_lazy("Tanggal kejadian"))
     event_place = forms.CharField(label=gettext_lazy("Tempat kejadian"), max_length=200, required=False)
     description = forms.CharField(label=gettext_lazy("Kronologi singkat"), max_length=2000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
-    incapacity_from = _date_field(gettext_lazy("Tidak mampu bekerja sejak (JKK sementara)"))
-    incapacity_to = _date_field(gettext_lazy("Tidak mampu bekerja sampai (boleh kosong)"))
+    incapacity_from = date_field(gettext_lazy("Tidak mampu bekerja sejak (JKK sementara)"))
+    incapacity_to = date_field(gettext_lazy("Tidak mampu bekerja sampai (boleh kosong)"))
 
     def service_data(self) -> ReportRequest:
         c = self.cleaned_data
@@ -46,7 +35,7 @@ class HeirForm(forms.Form):
     relation = forms.ChoiceField(label=gettext_lazy("Hubungan"), choices=HeirRelation.choices)
     nik = forms.CharField(label=gettext_lazy("NIK ahli waris"), max_length=25, required=False,
                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    birth_date = _date_field(gettext_lazy("Tanggal lahir"))
+    birth_date = date_field(gettext_lazy("Tanggal lahir"))
     bank_name = forms.CharField(label=gettext_lazy("Bank"), max_length=60, required=False)
     account_number = forms.CharField(label=gettext_lazy("Nomor rekening"), max_length=40, required=False,
                                      widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from jamsosdesa.core.access import own_desa
 from jamsosdesa.core.errors import ServiceError, put_on_form
+from jamsosdesa.core.widgets import DateInput
 from jamsosdesa.regions.selectors import region_ancestors
 
 from . import event_selectors as selectors
@@ -29,13 +30,6 @@ from .event_services import (
 from .models_events import Audience, Organiser
 
 PAGE = 50
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class EventForm(forms.Form):

@@ -5,19 +5,14 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jamsosdesa.core.widgets import DateInput
+
 from .fields import HEIR_MAX_LENGTH, MAX_LENGTH
 from .labels import occupation_name, value_text
 from .listfilters import list_filters
 from .models import DeactivationReason, HeirRelation, Occupation, Sector, Segment, Sex, VillageRole
 
 NUMERIC = {"inputmode": "numeric"}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class CleanedByService(forms.CharField):
