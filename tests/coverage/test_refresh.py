@@ -364,3 +364,19 @@ def test_an_event_without_a_region_is_traced_through_its_object(two_kabupaten, a
     audit_record(actor=admin_user, event=AuditEventType.ADMIN_RECORD_CHANGED, obj=admin_user,
                  object_type="accounts.user", new={"email": "x@example.org"})
     assert changed_pass().kab_done == []  # nobody's status
+
+
+def test_a_day_begun_by_a_refresh_of_one_kabupaten_is_completed_by_the_next_pass(two_kabupaten):
+    """A manual refresh of one kabupaten before the day's first pass leaves today written for it only; the pass
+    that follows writes the others too (before, it saw today written and the dashboards read today without them)."""
+    changed_pass()
+    tomorrow = clock.today() + timedelta(days=1)
+    with on(tomorrow):
+        refresh_run(actor=None, kab_codes=[GIANYAR])
+        assert set(Snapshot.objects.filter(day=tomorrow).values_list("kab_code", flat=True)) == {GIANYAR}
+        assert periodic_refresh() is not None  # serve's tick sees the day is not whole
+        CoverageRefresh.objects.filter(status__in=[JobStatus.QUEUED]).update(status=JobStatus.CANCELLED)
+        job = changed_pass()
+        assert job.kab_done == [SKH, GIANYAR]
+        assert set(Snapshot.objects.filter(day=tomorrow).values_list("kab_code", flat=True)) == {SKH, GIANYAR}
+        assert changed_pass().days_written == []

@@ -263,6 +263,21 @@ def _month_end_missing(today: date) -> bool:
     return Participant.objects.filter(created_at__lt=day_end_moment(end)).exists()
 
 
+def _today_partial(today: date) -> bool:
+    """Today has a snapshot that lacks a kabupaten the previous snapshot day has: a refresh of some kabupaten came
+    before the day's first pass (which then, seeing today written, would never write the rest). Read from the
+    kabupaten rollup's (day, kab_code) index: a few hundred rows a day, not the desa rows."""
+    from .models_snapshot import SnapshotKab
+
+    have = set(SnapshotKab.objects.filter(day=today).values_list("kab_code", flat=True).distinct())
+    if not have:
+        return False
+    before = SnapshotKab.objects.filter(day__lt=today).order_by("-day").values_list("day", flat=True).first()
+    if before is None:
+        return False
+    return bool(set(SnapshotKab.objects.filter(day=before).values_list("kab_code", flat=True).distinct()) - have)
+
+
 def _is_month_end(day: date) -> bool:
     return (day + timedelta(days=1)).day == 1
 
@@ -276,7 +291,7 @@ def pass_needed(today: date | None = None) -> bool:
     mark = RefreshWatermark.objects.filter(pk=1).first()
     if mark is None:
         return True
-    if not Snapshot.objects.filter(day=today).exists():
+    if not Snapshot.objects.filter(day=today).exists() or _today_partial(today):
         return True
     if _month_end_missing(today):
         return True
@@ -459,7 +474,8 @@ def _execute_changed(job: CoverageRefresh, tell: Progress) -> None:
     month_end = _month_end_before(today)
     if _month_end_missing(today) and all_kabs(month_end):
         writes.append((month_end, all_kabs(month_end)))
-    new_day = not Snapshot.objects.filter(day=today).exists()
+    # a new day, or a day begun by a refresh of some kabupaten only: today is written whole
+    new_day = not Snapshot.objects.filter(day=today).exists() or _today_partial(today)
     last_id, gaps = _advanced(mark, now)  # first: what the writes below cover has committed by then
     if first or new_day:
         kabs = all_kabs(today)
