@@ -20,7 +20,7 @@ def test_the_payment_list_fits_a_phone_and_leads_to_a_payment(page):
     operator = make_user("operator", Role.VILLAGE_OPERATOR, [DESA_A])
     [a, b] = people(2, DESA_A)
     pay(operator, nik=a.nik, amount=33_600, reference="TRF/2026/000123456789", channel="bank")
-    pay(operator, nik=b.nik, amount=16_800, reference="KW-7", paid_on=clock.today() - timedelta(days=3))
+    pay(operator, nik=b.nik, amount=16_800, reference="KW-7", paid_on=clock.today() - timedelta(days=3), channel="ppob")
     log_in(page, "operator")
     nav_to(page, "Pembayaran")
     page.wait_for_url("**/tagihan/pembayaran/")

@@ -210,4 +210,8 @@ def participant_panel(*, user, participant) -> dict:
     from .models import Claim
 
     claims = list(scope_claims(user, Claim.objects.filter(participant=participant)).order_by("-reported_at")[:20])
-    return {"shown": True, "claims": claims, "can_report": may_report(user), "nik": participant.nik}
+    # the report link carries the NIK only as the presenter shows it to this user on this person's page: a role
+    # that sees it masked types it (a NIK in a link is a NIK on the page)
+    shown = personal_data(user, one_person=True).nik(participant.nik)
+    return {"shown": True, "claims": claims, "can_report": may_report(user),
+            "nik": participant.nik if shown == participant.nik else ""}
