@@ -107,7 +107,7 @@ def test_months_paid_beyond_a_death_are_refunded_and_a_living_worker_keeps_them(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kind=st.sampled_from(["jkm", "jkk_death", "jkk_disability_total", "jkk_temporary", "jkk_disease"]),
-       wage=st.integers(min_value=0, max_value=50_000_000), refund=st.integers(min_value=0, max_value=2_000_000),
+       wage=st.integers(min_value=1, max_value=50_000_000), refund=st.integers(min_value=0, max_value=2_000_000),
        start_back=st.integers(min_value=0, max_value=900), length=st.integers(min_value=0, max_value=900))
 def test_the_total_is_the_sum_of_whole_rupiah_parts(kind, wage, refund, start_back, length):
     start = clock.today() - timedelta(days=start_back)
@@ -127,3 +127,14 @@ def test_incapacity_before_the_event_or_in_an_impossible_year_is_refused_in_word
     with pytest.raises(ServiceError) as caught:
         compute("jkk_temporary", Facts(wage=1_000_000, incapacity_from=far, incapacity_to=far), on)
     assert "9999" in caught.value.message
+
+
+@pytest.mark.parametrize("kind", ["jkk_death", "jkk_disability_total", "jkk_temporary", "jkk_disease"])
+def test_a_jkk_benefit_with_no_wage_known_is_refused_naming_the_wage_not_paid_as_a_minimum(kind):
+    """Every JKK benefit is a multiple of the wage: without one (no due with an income, no declared income) the
+    engine asks for it instead of quietly paying the death minimum or 56 × 0."""
+    start = clock.today() - timedelta(days=10)
+    with pytest.raises(ServiceError) as caught:
+        compute(kind, Facts(wage=0, incapacity_from=start, incapacity_to=start + timedelta(days=5)), start)
+    assert "Upah peserta tidak diketahui" in caught.value.message and list(caught.value.fields) == ["wage"]
+    assert compute("jkm", Facts(wage=0), start).total == 42_000_000  # JKM does not depend on the wage

@@ -144,6 +144,12 @@ def compute(kind: str, facts: Facts, on: date) -> Benefit:
     """The benefit of a claim of `kind` for an event on `on` (the parameters in force that day). Writes nothing."""
     kind = ClaimKind(kind)
     wage = max(int(facts.wage or 0), 0)
+    if kind != ClaimKind.JKM and wage == 0:
+        # every JKK benefit is a multiple of the wage: none known is a question to answer, never a benefit of 0
+        # (or of only the death minimum) paid without a word
+        message = _("Upah peserta tidak diketahui (iurannya tanpa nominal penghasilan dan penghasilan per bulan di "
+                    "data peserta kosong): isi penghasilan per bulan peserta sebelum menghitung manfaat JKK.")
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"wage": [message]})
     parts: list[Part] = []
     if kind == ClaimKind.JKM:
         parts += [_flat("jkm_lump_sum", _("Santunan sekaligus"), on),
