@@ -108,6 +108,23 @@ def test_the_same_kind_on_the_same_day_is_refused(operator_a):
     assert "event_date" in exc.value.fields
 
 
+def test_permanent_total_disability_is_claimed_once_even_for_another_accident(operator_a):
+    """Paid once in a person's life: a second report on another day is refused naming the first claim, and the
+    database refuses it too (a race between two reports)."""
+    from django.db import IntegrityError, transaction
+
+    person = protected(heirs=False)
+    first = report(operator_a, person, "jkk_disability_total", event_date=clock.today())
+    with pytest.raises(ServiceError) as exc:
+        report(operator_a, person, "jkk_disability_total", event_date=clock.today() - timedelta(days=3))
+    assert first.number in exc.value.message and list(exc.value.fields) == ["kind"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.create(number="KLM-RACE-1", participant=person, kab_code=first.kab_code,
+                             desa_code=first.desa_code, kind="jkk_disability_total",
+                             event_date=clock.today() - timedelta(days=3), reported_by=operator_a)
+    assert Claim.objects.count() == 1
+
+
 def test_a_rejected_death_claim_does_not_block_a_later_report(operator_a):
     person = lapsed()
     assert report(operator_a, person, "jkm").status == ClaimStatus.REJECTED

@@ -105,6 +105,10 @@ class Claim(models.Model):
             models.UniqueConstraint(fields=["participant"], name="claim_one_live_death",
                                     condition=Q(kind__in=["jkm", "jkk_death"])
                                     & ~Q(status__in=["rejected", "withdrawn"])),
+            # permanent total disability is paid once in a person's life
+            models.UniqueConstraint(fields=["participant"], name="claim_one_live_total_disability",
+                                    condition=Q(kind="jkk_disability_total")
+                                    & ~Q(status__in=["rejected", "withdrawn"])),
             models.UniqueConstraint(fields=["participant", "kind", "event_date"], name="claim_one_live_per_event",
                                     condition=~Q(status__in=["rejected", "withdrawn"])),
             models.CheckConstraint(condition=Q(benefit_total__gte=0), name="claim_benefit_not_negative"),

@@ -132,6 +132,12 @@ def _check_duplicate(participant: Participant, kind: str, event_date: date) -> N
                 "Kematian peserta ini sudah dilaporkan dengan klaim %(n)s (%(k)s): satu kematian, satu klaim.")
                 % {"n": earlier.number, "k": earlier.get_kind_display()}, fields={"kind": [_(
                     "Sudah ada klaim kematian %(n)s untuk peserta ini.") % {"n": earlier.number}]})
+    if kind == ClaimKind.JKK_DISABILITY_TOTAL:
+        earlier = live.filter(kind=kind).first()
+        if earlier is not None:
+            message = _("Cacat total tetap peserta ini sudah diklaim dengan klaim %(n)s: cacat total tetap dibayar "
+                        "sekali.") % {"n": earlier.number}
+            raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"kind": [message]})
     earlier = live.filter(kind=kind, event_date=event_date).first()
     if earlier is not None:
         raise ServiceError(code=ErrorCode.INVALID, message=_(
