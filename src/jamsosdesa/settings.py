@@ -5,6 +5,7 @@ JAMSOSDESA_SECRET_KEY and JAMSOSDESA_ALLOWED_HOSTS are for deployments.
 """
 
 import os
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -278,6 +279,15 @@ COVERAGE_WORKING_AGE_SOURCE = env_str("JAMSOSDESA_COVERAGE_WORKING_AGE_SOURCE",
 # --- C2 claim file (issue 15): the largest document (a photo or a PDF) a claim accepts, in bytes.
 CLAIM_DOCUMENT_MAX_BYTES = env_int("JAMSOSDESA_CLAIM_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)
 # --- end C2 claim file
+# Collective leave (cuti bersama) the claims' service clock counts out besides the public holidays of the holidays
+# library: ISO dates, comma-separated (JAMSOSDESA_CLAIMS_EXTRA_DAYS_OFF=2026-12-24,2027-01-02). A date that does
+# not parse stops the start, rather than every claim page later.
+CLAIMS_EXTRA_DAYS_OFF = env_list("JAMSOSDESA_CLAIMS_EXTRA_DAYS_OFF", "")
+for _day in CLAIMS_EXTRA_DAYS_OFF:
+    try:
+        date.fromisoformat(_day)
+    except ValueError:
+        raise SystemExit(f"JAMSOSDESA_CLAIMS_EXTRA_DAYS_OFF: '{_day}' is not a date (YYYY-MM-DD)") from None
 # Kabupaten whose coverage snapshots a full refresh writes side by side on PostgreSQL (one database connection each);
 # 1 writes one after the other. SQLite always writes one at a time.
 COVERAGE_REFRESH_WORKERS = env_int("JAMSOSDESA_COVERAGE_REFRESH_WORKERS", 2)

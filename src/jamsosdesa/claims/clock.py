@@ -29,7 +29,7 @@ def _public_holidays(year: int) -> frozenset[date]:
 
 
 def _extra_days_off() -> frozenset[date]:
-    return frozenset(date.fromisoformat(text) for text in getattr(settings, "CLAIMS_EXTRA_DAYS_OFF", ()) or ())
+    return frozenset(date.fromisoformat(text) for text in settings.CLAIMS_EXTRA_DAYS_OFF)
 
 
 def holiday_name(day: date) -> str:
