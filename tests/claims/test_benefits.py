@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from jamsosdesa.claims.benefits import Facts, compute, plus_months
 from jamsosdesa.core import clock
 from jamsosdesa.core.errors import ServiceError
+from jamsosdesa.core.months import add_years
 from tests.claims.engine_fixtures import fresh_param_cache, month  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_incapacity_before_the_event_or_in_an_impossible_year_is_refused_in_word
     with pytest.raises(ServiceError) as caught:
         compute("jkk_temporary", Facts(wage=1_000_000, incapacity_from=on - timedelta(days=1), incapacity_to=on), on)
     assert "sebelum tanggal kejadian" in caught.value.message and "incapacity_from" in caught.value.fields
-    far = on.replace(year=9999)
+    far = add_years(on, 9999 - on.year)
     with pytest.raises(ServiceError) as caught:
         compute("jkk_temporary", Facts(wage=1_000_000, incapacity_from=far, incapacity_to=far), on)
     assert "9999" in caught.value.message

@@ -13,6 +13,7 @@ from jamsosdesa.claims.quote import quote
 from jamsosdesa.core import clock
 from jamsosdesa.core.errors import NotFound, ServiceError
 from jamsosdesa.core.models import AuditEvent
+from jamsosdesa.core.months import add_years
 from tests.claims.engine_fixtures import DESA_B, day, fresh_param_cache, month, worker  # noqa: F401
 from tests.conftest import api_client
 
@@ -62,7 +63,7 @@ def test_not_protected_that_day_is_a_zero_total_with_the_reason(operator_a):
 def test_a_day_to_come_or_before_registration_is_refused_in_words(operator_a):
     person = worker(paid=[month(-2), month(-1)])
     with pytest.raises(ServiceError) as caught:
-        quote(operator_a, person, "jkm", clock.today().replace(year=clock.today().year + 1))
+        quote(operator_a, person, "jkm", add_years(clock.today(), 1))
     assert "belum tiba" in caught.value.message and "on" in caught.value.fields
     with pytest.raises(ServiceError) as caught:
         quote(operator_a, person, "jkm", day(-4, 1))
