@@ -26,7 +26,11 @@ class ClaimsConfig(AppConfig):
         # before coverage's snapshot of today (it reads the deaths the claims record)
         demo_steps.register("claims.decision", _demo_claims, before="coverage.snapshot")
         # --- end C3
-        pass
+        # --- C4 links between the dashboards of a region
+        from jamsosdesa.core.links import RegionLink, region_links
+
+        region_links.register("claims.dashboard", RegionLink(label=_claims_label, url=_claims_url))
+        # --- end C4
 
 
 # --- C3 decision, payment and clock
@@ -35,3 +39,29 @@ def _demo_claims() -> None:
 
     demo_claims()
 # --- end C3
+
+
+# --- C4 links between the dashboards of a region
+def _claims_label() -> str:
+    return _("Klaim JKM dan JKK di wilayah ini")
+
+
+def _claims_url(user, code: str) -> str | None:
+    """The claims dashboard of the region, for a user who sees claims there."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from jamsosdesa.core.errors import NotFound
+
+    from .access import sees_claims
+    from .dashboard import region_or_404
+
+    if not sees_claims(user):
+        return None
+    try:
+        found, _name = region_or_404(user, code or "ID")
+    except NotFound:
+        return None
+    return reverse("claims:dashboard") + "?" + urlencode({"wilayah": found})
+# --- end C4

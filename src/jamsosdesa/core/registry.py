@@ -39,6 +39,12 @@ class Registry(Generic[T]):
     def unregister(self, name: str) -> T | None:
         return self._entries.pop(name, None)
 
+    def names(self) -> list[str]:
+        return list(self._entries)
+
+    def get(self, name: str) -> T | None:
+        return self._entries.get(name)
+
     def __iter__(self) -> Iterator[T]:
         return iter(list(self._entries.values()))
 

@@ -24,6 +24,23 @@ class CoverageConfig(AppConfig):
 
         periodic_tasks.register("coverage.refresh", _periodic_refresh)  # snapshots of changed kabupaten
 
+        from jamsosdesa.core.links import RegionLink, region_links
+
+        region_links.register("coverage.dashboard", RegionLink(label=_coverage_label, url=_coverage_url))
+
+
+def _coverage_label() -> str:
+    return _("Cakupan kepesertaan di wilayah ini")
+
+
+def _coverage_url(user, code: str) -> str | None:
+    """The coverage dashboard of the region, for a user who may see it."""
+    from django.urls import reverse
+
+    from .access import can_see_region, region_code_text
+
+    return reverse("coverage:dashboard", args=[region_code_text(code)]) if can_see_region(user, code) else None
+
 
 def _demo_outreach() -> None:  # H3: the demo's outreach event
     from .demo_events import demo_outreach

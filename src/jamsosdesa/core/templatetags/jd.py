@@ -16,3 +16,14 @@ def changes(event) -> list[tuple[str, object, object]]:
 def rupiah(amount) -> str:
     """{{ 16800|rupiah }} -> Rp16.800 (blank for no amount)."""
     return "" if amount in (None, "") else _rupiah(amount)
+
+
+@register.inclusion_tag("core/_region_links.html", takes_context=True)
+def region_links(context, code, leave_out=""):
+    """{% region_links f.region "claims.dashboard" %}: the other packages' views of the region the user may open."""
+    from jamsosdesa.core.links import links_for
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    code = "" if (code or "").upper() == "ID" else (code or "")
+    return {"links": links_for(user, code, leave_out=leave_out) if user is not None else []}
