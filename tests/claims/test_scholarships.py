@@ -23,12 +23,16 @@ def officer(db):
     return make_user("cabang_skh_beasiswa", Role.BRANCH_OFFICER, ["33.11"])
 
 
-def approved_claim(officer, *, kind="jkm", months=40, children=2, others=0):
-    person, = people(1)
+def approved_claim(officer, *, kind="jkm", months=40, children=2, others=0, person=None, niks=None):
+    """An approved claim of `person` (a new participant by default) with `children` child heirs (NIKs `niks`, else
+    one per position) and `others` spouses."""
+    if person is None:
+        person, = people(1)
     claim = Claim.objects.create(number=f"KLM-T-{next(_numbers)}", participant=person, kab_code=person.kab_code,
                                  desa_code=person.desa_id, kind=kind, event_date=day(-1, 20), reported_by=officer,
                                  status="approved", eligibility={"contribution_months": months, "eligible": True})
-    heirs = [ClaimHeir.objects.create(claim=claim, name=f"Anak {i + 1}", relation="child", nik=f"33111101{i:08d}")
+    niks = niks or [f"33111101{i:08d}" for i in range(children)]
+    heirs = [ClaimHeir.objects.create(claim=claim, name=f"Anak {i + 1}", relation="child", nik=niks[i])
              for i in range(children)]
     heirs += [ClaimHeir.objects.create(claim=claim, name="Istri", relation="spouse", nik=f"3311114{i:09d}")
               for i in range(others)]
@@ -135,3 +139,34 @@ def test_the_cli_grants_a_year_and_prints_the_summary(officer, operator_b):
     assert "Anak 1" in out.getvalue() and "Rp85.000.000" in out.getvalue()
     with pytest.raises(CommandError, match="tidak ditemukan"):
         call_command("claim", "scholarship", claim.number, "--user", operator_b.username, stdout=StringIO())
+
+
+def test_a_worker_s_disability_and_death_claims_share_the_caps_by_the_child_s_nik(officer):
+    """Caps belong to the participant: a child granted under the total-disability claim is the same child (by NIK) on
+    the later death claim; its year, its Rp87,000,000 and the two places are not granted again."""
+    disability, (a, b, c) = approved_claim(officer, kind="jkk_disability_total", children=3)
+    death, (a2, b2, c2) = approved_claim(officer, kind="jkm", children=3, person=disability.participant,
+                                         niks=[a.nik, b.nik, c.nik])
+    first = clock.today().year
+    for offset in range(7):
+        grant(officer, disability, a, first + offset, "higher")
+    grant(officer, disability, b, first, "tk_sd")
+    assert refusal(lambda: grant(officer, death, b2, first, "tk_sd")).code == ScholarshipRefusal.ALREADY_GRANTED
+    assert grant(officer, death, a2, first + 7, "higher").amount == 3_000_000  # 87 000 000 - 84 000 000
+    error = refusal(lambda: grant(officer, death, a2, first + 8, "higher"))
+    assert error.code == ScholarshipRefusal.CAP_REACHED and "Rp87.000.000" in error.message
+    assert refusal(lambda: grant(officer, death, c2, first, "tk_sd")).code == ScholarshipRefusal.TOO_MANY_CHILDREN
+    rows = {r.name: r for r in summary(death)}
+    assert rows["Anak 1"].granted == 87_000_000 and rows["Anak 1"].remaining == 0
+    assert rows["Anak 2"].granted == 1_500_000 and [y["claim"] for y in rows["Anak 2"].years] == [disability.number]
+    assert "Anak 3" not in rows  # the participant's two places are taken
+
+
+def test_a_child_of_two_deceased_participants_receives_under_each_participant_s_caps(officer):
+    """DOMAIN gives the caps per participant ("at most two children if the participant had ..."): both parents
+    insured and dead, the child's schooling is granted on each parent's claim (docs/design/claims.md)."""
+    father, (child,) = approved_claim(officer, children=1)
+    mother, (same_child,) = approved_claim(officer, children=1, niks=[child.nik])
+    year = clock.today().year
+    assert grant(officer, father, child, year, "sma").amount == 3_000_000
+    assert grant(officer, mother, same_child, year, "sma").amount == 3_000_000

@@ -1,14 +1,18 @@
 """Scholarships for a deceased (or totally disabled) worker's children, granted school year by school year up to
 the caps (issue 15 item 3; DOMAIN.md; PP 44/2015 as amended by PP 82/2019):
 
-- at most `scholarship_max_children` children per claim, each a child heir of the claim;
+- at most `scholarship_max_children` children per participant, each a child heir of the claim;
 - per child and school year the amount of the level (`scholarship_tk_sd`, `_smp`, `_sma`, `_higher`) in force on
   1 July of the year (the school year starts in July);
-- up to `scholarship_cap_per_child` per child and `scholarship_cap_two_children` per claim: a year that would pass a
-  cap is granted what is left of it (the last year of a long schooling), and refused once nothing is left;
+- up to `scholarship_cap_per_child` per child and `scholarship_cap_two_children` per participant: a year that would
+  pass a cap is granted what is left of it (the last year of a long schooling), and refused once nothing is left;
+- the caps, the number of children and the one grant per child and year belong to the participant (the deceased or
+  disabled worker), not to one claim: a worker's total-disability claim and later death claim share them, and a
+  child is the same child on both by NIK (docs/design/claims.md "Scholarships"). A child of two deceased
+  participants receives under each participant's caps;
 - the JKM route needs `jkm_scholarship_min_months` contribution months (as found on the event day:
   `claim.eligibility["contribution_months"]`); the JKK route (death, total permanent disability) has no minimum;
-- one grant per child and year (also a constraint of the table); only for a claim approved or paid.
+- one grant per child and year (also a constraint of the table, per claim); only for a claim approved or paid.
 
 Every refusal is a ServiceError with a `ScholarshipRefusal` code (HTTP 422) and a message saying which rule.
 `grant` writes `scholarship.granted` in the same transaction. `summary(claim)` is the tracking: per child what was
@@ -79,7 +83,7 @@ def grant(user, claim: Claim, child_heir: ClaimHeir, year: int, level: str) -> S
         raise _refuse(ScholarshipRefusal.BAD_YEAR, _("Tahun ajaran '%(y)s' tidak dikenal: tulis tahun mulainya, "
                                                      "mis. 2027 untuk 2027/2028.") % {"y": str(year)[:10]}, "year")
     with transaction.atomic():
-        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        claim = _lock_participant_claims(claim)
         if claim.kind not in SCHOLARSHIP_KINDS:
             raise _refuse(ScholarshipRefusal.NOT_SCHOLARSHIP_CLAIM, _(
                 "Beasiswa hanya untuk klaim kematian (JKM, JKK) atau cacat total tetap, bukan %(k)s.") % {
@@ -100,26 +104,27 @@ def grant(user, claim: Claim, child_heir: ClaimHeir, year: int, level: str) -> S
                 raise _refuse(ScholarshipRefusal.TOO_FEW_MONTHS, _(
                     "Beasiswa JKM perlu masa iuran paling sedikit %(need)s bulan; peserta baru %(have)s bulan pada "
                     "tanggal kejadian.") % {"need": needed, "have": months}, "claim")
-        grants = ScholarshipGrant.objects.filter(claim=claim)
-        if grants.filter(child=child_heir, year=year).exists():
+        grants = participant_grants(claim)
+        own = grants.filter(child__nik=child_heir.nik)
+        if own.filter(year=year).exists():
             raise _refuse(ScholarshipRefusal.ALREADY_GRANTED, _(
                 "%(name)s sudah menerima beasiswa tahun ajaran %(y)s/%(y1)s.") % {
                 "name": child_heir.name, "y": year, "y1": year + 1}, "year")
-        children = set(grants.values_list("child_id", flat=True))
+        children = set(grants.values_list("child__nik", flat=True))
         most = param("scholarship_max_children", on)
-        if child_heir.pk not in children and len(children) >= most:
+        if child_heir.nik not in children and len(children) >= most:
             raise _refuse(ScholarshipRefusal.TOO_MANY_CHILDREN, _(
-                "Beasiswa paling banyak untuk %(m)s anak per peserta; klaim %(n)s sudah memberikannya kepada %(c)s "
-                "anak.") % {"m": most, "n": claim.number, "c": len(children)})
+                "Beasiswa paling banyak untuk %(m)s anak per peserta; %(p)s sudah memberikannya kepada %(c)s "
+                "anak.") % {"m": most, "p": claim.participant.full_name, "c": len(children)})
         amount = param(LEVEL_CODES[SchoolLevel(level)], school_year_start(year))
-        child_left = param("scholarship_cap_per_child", on) - _sum(grants.filter(child=child_heir))
+        child_left = param("scholarship_cap_per_child", on) - _sum(own)
         claim_left = param("scholarship_cap_two_children", on) - _sum(grants)
         left = min(child_left, claim_left)
         if left <= 0:
             raise _refuse(ScholarshipRefusal.CAP_REACHED, _(
                 "Batas beasiswa sudah tercapai: %(name)s sudah menerima %(g)s dari paling banyak %(cap)s per anak "
                 "(%(two)s untuk dua anak).") % {
-                "name": child_heir.name, "g": rupiah(_sum(grants.filter(child=child_heir))),
+                "name": child_heir.name, "g": rupiah(_sum(own)),
                 "cap": rupiah(param("scholarship_cap_per_child", on)),
                 "two": rupiah(param("scholarship_cap_two_children", on))}, "year")
         amount = min(amount, left)
@@ -135,6 +140,21 @@ def grant(user, claim: Claim, child_heir: ClaimHeir, year: int, level: str) -> S
                      new={"claim": claim.number, "child": child_heir.pk, "year": year, "level": level,
                           "amount": amount})
     return row
+
+
+def _lock_participant_claims(claim: Claim) -> Claim:
+    """Lock every claim of the claim's participant (in id order), so that two grants on a worker's two claims
+    (total disability, then death) are counted one after the other against the same caps; the claim itself."""
+    ids = list(Claim.objects.select_for_update().filter(participant_id=claim.participant_id).order_by("pk")
+               .values_list("pk", flat=True))
+    if claim.pk not in ids:
+        raise NotFound(_("Klaim tidak ditemukan di wilayah Anda."))
+    return Claim.objects.select_related("participant").get(pk=claim.pk)
+
+
+def participant_grants(claim: Claim):
+    """The grants counted against the caps of the claim's participant: on any of the participant's claims."""
+    return ScholarshipGrant.objects.filter(claim__participant_id=claim.participant_id)
 
 
 def _sum(qs) -> int:
@@ -156,24 +176,26 @@ class ChildSummary:
 
 def summary(claim: Claim) -> list[ChildSummary]:
     """Per child with a grant (then the claim's other child heirs, while places are left): granted so far, by year,
-    and what is left under the per-child cap and the claim's cap."""
+    and what is left under the per-child cap and the participant's cap. Grants on the participant's other claims
+    count (a child is the same child by NIK); `years` lists every grant of the child, `claim` naming the claim."""
     if claim.kind not in SCHOLARSHIP_KINDS:
         return []
     on = claim.event_date
     cap_child, cap_claim = param("scholarship_cap_per_child", on), param("scholarship_cap_two_children", on)
     most = param("scholarship_max_children", on)
-    grants = list(ScholarshipGrant.objects.filter(claim=claim).order_by("year", "id"))
+    grants = list(participant_grants(claim).select_related("child", "claim").order_by("year", "id"))
     claim_left = cap_claim - sum(g.amount for g in grants)
-    granted_ids = list(dict.fromkeys(g.child_id for g in grants))
-    heirs = {h.pk: h for h in ClaimHeir.objects.filter(claim=claim, relation=HeirRelation.CHILD)}
-    order = granted_ids + ([pk for pk in heirs if pk not in granted_ids] if len(granted_ids) < most else [])
+    granted_niks = list(dict.fromkeys(g.child.nik for g in grants))
+    heirs = {h.nik: h for h in ClaimHeir.objects.filter(claim=claim, relation=HeirRelation.CHILD).order_by("id")}
+    order = granted_niks + ([nik for nik in heirs if nik not in granted_niks] if len(granted_niks) < most else [])
     result = []
-    for pk in order[:max(most, len(granted_ids))]:
-        own = [g for g in grants if g.child_id == pk]
+    for nik in order[:max(most, len(granted_niks))]:
+        own = [g for g in grants if g.child.nik == nik]
         granted = sum(g.amount for g in own)
+        heir = heirs.get(nik)
         result.append(ChildSummary(
-            heir_id=pk, name=heirs[pk].name if pk in heirs else "", granted=granted,
-            remaining=max(min(cap_child - granted, claim_left), 0),
-            years=tuple({"year": g.year, "level": g.level, "amount": g.amount} for g in own)))
+            heir_id=heir.pk if heir else own[0].child_id, name=heir.name if heir else own[0].child.name,
+            granted=granted, remaining=max(min(cap_child - granted, claim_left), 0),
+            years=tuple({"year": g.year, "level": g.level, "amount": g.amount, "claim": g.claim.number}
+                        for g in own)))
     return result
-
