@@ -128,3 +128,38 @@ def report_day():
     from jamsosdesa.core import clock
 
     return clock.today()
+
+
+def test_a_document_added_or_withdrawn_on_a_prepared_claim_sends_it_back_to_be_prepared(operator_a):
+    from jamsosdesa.claims.models import ClaimStatus
+    from tests.claims.decision_world import claim as decided_claim
+    from tests.claims.file_world import branch_officer
+
+    branch = branch_officer()
+    c = decided_claim(branch, status=ClaimStatus.PREPARED)
+    doc = add_document(operator_a, c, "police_report", seen_in_original=True)
+    c.refresh_from_db()
+    assert c.status == ClaimStatus.REPORTED and c.prepared_by_id is None and c.benefit_parts == []
+    assert not c.heirs.filter(share__gt=0).exists() and "siapkan ulang" in doc.notice
+    again = decided_claim(branch, status=ClaimStatus.PREPARED)
+    kept = ClaimDocument.objects.create(claim=again, kind="kk", seen_in_original=True, added_by=operator_a)
+    withdrawn = withdraw_document(operator_a, again, kept.pk, note="salah")
+    again.refresh_from_db()
+    assert again.status == ClaimStatus.REPORTED and "ditarik" in withdrawn.notice
+    rows = AuditEvent.objects.filter(event_type="claim.updated", old__status="prepared", new__status="reported")
+    assert rows.count() == 2
+
+
+@pytest.mark.parametrize("status", ["approved", "paid", "rejected"])
+def test_documents_of_a_decided_or_paid_claim_are_not_added_nor_withdrawn(operator_a, status):
+    from tests.claims.decision_world import claim as decided_claim
+    from tests.claims.file_world import branch_officer
+
+    c = decided_claim(branch_officer(), status=status)
+    kept = ClaimDocument.objects.create(claim=c, kind="kk", seen_in_original=True, added_by=operator_a)
+    with pytest.raises(ServiceError, match="tidak dapat diubah lagi"):
+        add_document(operator_a, c, "police_report", seen_in_original=True)
+    with pytest.raises(ServiceError, match="tidak dapat diubah lagi"):
+        withdraw_document(operator_a, c, kept.pk)
+    kept.refresh_from_db()
+    assert kept.withdrawn_at is None and c.documents.count() == 1

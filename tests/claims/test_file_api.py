@@ -95,3 +95,18 @@ def test_documents_are_posted_as_multipart_and_checked_by_content(operator_a, se
     seen = client.post(url, {"kind": "kk", "seen": "true"})
     assert seen.status_code == 201 and seen.json()["seen_in_original"] is True
     assert claim.documents.count() == 2
+
+
+def test_an_heir_corrected_on_a_prepared_claim_answers_that_it_must_be_prepared_again():
+    from jamsosdesa.claims.models import ClaimStatus
+    from tests.claims.decision_world import claim as decided_claim
+
+    branch = branch_officer()
+    c = decided_claim(branch, status=ClaimStatus.PREPARED)
+    spouse = c.heirs.get(nik=SPOUSE_NIK)
+    answer = api_client(branch)("put", f"/claims/{c.number}/heirs/{spouse.pk}", {
+        "name": "Siti Aminah", "relation": "spouse", "nik": SPOUSE_NIK, "bank_name": "BNI",
+        "account_number": "999999999"})
+    assert answer.status_code == 200 and "siapkan ulang" in answer.json()["message"]
+    assert answer.json()["share"] == 0
+    assert api_client(branch)("get", f"/claims/{c.number}").json()["status"] == "reported"

@@ -121,3 +121,35 @@ def test_a_role_shown_the_account_masked_keeps_it_when_it_leaves_it_empty_on_any
     assert answer.status_code == 200, answer.content
     spouse.refresh_from_db()
     assert (spouse.name, spouse.bank_name, spouse.account_number) == ("Siti Aminah Putri", "BRI", "123456789")
+
+
+def test_an_heir_changed_on_a_prepared_claim_sends_it_back_to_be_prepared_again(operator_a):
+    """The split the approver is shown is the preparer's: after an heir changes it is cleared, the claim is REPORTED
+    again (audited with the old and new status) and the user is told to prepare it again."""
+    from tests.claims.decision_world import claim as decided_claim
+    from tests.claims.file_world import branch_officer
+
+    branch = branch_officer()
+    c = decided_claim(branch, status=ClaimStatus.PREPARED)
+    assert c.heirs.filter(share__gt=0).count() == 2
+    heir = heir_set(branch, c, parent())
+    c.refresh_from_db()
+    assert (c.status, c.prepared_by_id, c.prepared_at, c.benefit_total) == (ClaimStatus.REPORTED, None, None, 0)
+    assert not c.heirs.filter(share__gt=0).exists()
+    assert "kembali ke tahap dilaporkan" in heir.notice and "siapkan ulang" in heir.notice
+    event = AuditEvent.objects.get(event_type="claim.updated", object_id=str(c.pk), old__has_key="status")
+    assert (event.old["status"], event.new["status"]) == ("prepared", "reported")
+    assert event.old["benefit_total"] == 42_000_000 and event.actor_name == branch.username
+
+
+@pytest.mark.parametrize("status", [ClaimStatus.APPROVED, ClaimStatus.PAID, ClaimStatus.REJECTED])
+def test_heirs_of_a_decided_or_paid_claim_are_not_changed_even_by_the_branch(status):
+    from tests.claims.decision_world import claim as decided_claim
+    from tests.claims.file_world import branch_officer
+
+    branch = branch_officer()
+    c = decided_claim(branch, status=status)
+    with pytest.raises(ServiceError, match="tidak dapat diubah lagi"):
+        heir_set(branch, c, parent())
+    c.refresh_from_db()
+    assert c.status == status and c.heirs.count() == 2

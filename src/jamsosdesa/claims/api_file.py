@@ -68,6 +68,7 @@ class ClaimHeirOut(Schema):
     bank_name: str
     account_number: str = Field(..., description="Disamarkan kecuali bagi peran yang memproses klaim")
     account_holder: str
+    message: str = Field("", description="Klaim yang sudah disiapkan kembali ke tahap dilaporkan: siapkan ulang")
 
 
 class ClaimDocumentOut(Schema):
@@ -79,6 +80,7 @@ class ClaimDocumentOut(Schema):
     seen_in_original: bool
     added_by: str
     added_at: datetime
+    message: str = Field("", description="Klaim yang sudah disiapkan kembali ke tahap dilaporkan: siapkan ulang")
 
 
 class ClaimChecklistItemOut(Schema):
@@ -144,13 +146,14 @@ def _brief(claim, shown) -> dict:
 def _document(doc) -> dict:
     return {"id": doc.pk, "kind": doc.kind, "file_name": doc.file_name, "content_type": doc.content_type,
             "size": doc.size, "seen_in_original": doc.seen_in_original, "added_by": doc.added_by.username,
-            "added_at": doc.added_at}
+            "added_at": doc.added_at, "message": getattr(doc, "notice", "")}
 
 
 def _heir(h, shown) -> dict:
     return {"id": h.pk, "name": h.name, "relation": h.relation, "nik": shown.nik(h.nik), "birth_date": h.birth_date,
             "rank": h.rank, "receives": h.receives, "share": h.share, "bank_name": h.bank_name,
-            "account_number": shown.account(h.account_number), "account_holder": h.account_holder}
+            "account_number": shown.account(h.account_number), "account_holder": h.account_holder,
+            "message": getattr(h, "notice", "")}
 
 
 def claim_out(user, claim, *, message: str = "") -> dict:

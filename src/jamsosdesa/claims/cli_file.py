@@ -147,6 +147,8 @@ def _heir(command, options) -> None:
     else:
         command.stdout.write(_("Ahli waris %(n)s (NIK %(k)s) tersimpan pada klaim %(c)s.") % {
             "n": heir.name, "k": shown.nik(heir.nik), "c": claim.number})
+        if getattr(heir, "notice", ""):
+            command.stdout.write(heir.notice)
 
 
 def _document(command, options) -> None:
@@ -168,3 +170,5 @@ def _document(command, options) -> None:
     else:
         command.stdout.write(_("Dokumen %(k)s ditambahkan pada klaim %(c)s.") % {"k": doc.get_kind_display(),
                                                                                  "c": claim.number})
+        if getattr(doc, "notice", ""):
+            command.stdout.write(doc.notice)

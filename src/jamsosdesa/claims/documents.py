@@ -13,7 +13,9 @@ phone is fine, or marked as seen in the original by a named person), withdrawing
   by the scoped view (claims.views_file.document_file).
 - A document of a kind (and heir) that is added again replaces the earlier one, which is withdrawn (kept, never
   deleted); both steps are audited. `complete_at` is set when every required item has a live document and cleared
-  when one is withdrawn or a new requirement appears (a spouse who now receives)."""
+  when one is withdrawn or a new requirement appears (a spouse who now receives).
+- A document added or withdrawn on a prepared claim sends it back to REPORTED, its benefit split cleared
+  (claims.reopen; the returned document's `notice` says so); on a closed claim it is refused."""
 
 import hashlib
 import uuid
@@ -32,6 +34,7 @@ from jamsosdesa.participants.models import HeirRelation
 
 from .access import may_edit_file
 from .models import DEATH_KINDS, JKK_KINDS, Claim, ClaimDocument, ClaimKind, DocumentKind
+from .reopen import back_to_reported
 from .services import refuse_closed
 
 K = DocumentKind
@@ -227,6 +230,7 @@ def add_document(user, claim: Claim, kind: str, *, upload=None, seen_in_original
             audit_record(actor=user, event=AuditEventType.CLAIM_DOCUMENT_ADDED, obj=doc, region_code=claim.desa_code,
                          new=_doc_values(doc), note=claim.number)
             refresh_complete(user, claim)
+            doc.notice = back_to_reported(user, claim, _("dokumen %(k)s ditambahkan") % {"k": doc.get_kind_display()})
     except BaseException:
         if stored:
             (document_folder() / stored["file_path"]).unlink(missing_ok=True)
@@ -250,6 +254,7 @@ def withdraw_document(user, claim: Claim, doc_id: int, *, note: str = "") -> Cla
         audit_record(actor=user, event=AuditEventType.CLAIM_DOCUMENT_WITHDRAWN, obj=doc, region_code=claim.desa_code,
                      old={"withdrawn_at": None}, new={"withdrawn_at": doc.withdrawn_at}, note=note[:200])
         refresh_complete(user, claim)
+        doc.notice = back_to_reported(user, claim, _("dokumen %(k)s ditarik") % {"k": doc.get_kind_display()})
     return doc
 
 

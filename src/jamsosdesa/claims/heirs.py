@@ -4,7 +4,8 @@ old and new values) in the same transaction. Not once the claim is approved, rej
 
 The order (`rank`) follows the relation (claims.services.HEIR_RANK: spouse and children first); the heirs of the
 first rank present receive. A spouse who receives brings the marriage book onto the checklist, so the file's
-completeness is looked at again after every change (claims.documents.refresh_complete)."""
+completeness is looked at again after every change (claims.documents.refresh_complete). A prepared claim whose
+heirs change goes back to REPORTED, its benefit split cleared (claims.reopen): the returned heir's `notice` says so."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,7 @@ from jamsosdesa.participants.nik import check_nik, normalize_number
 
 from .access import may_edit_file, may_process
 from .models import Claim, ClaimHeir, ClaimStatus
+from .reopen import back_to_reported
 from .services import heir_rank, refresh_receives, refuse_closed
 
 FIELDS = ("name", "relation", "nik", "birth_date", "bank_name", "account_number", "account_holder", "phone")
@@ -124,6 +126,10 @@ def heir_set(user, claim: Claim, req: HeirRequest, *, heir_id: int | None = None
         from .documents import refresh_complete
 
         refresh_complete(user, claim)
+        notice = back_to_reported(user, claim, _("ahli waris %(h)s ditambah atau diubah") % {"h": heir.name})
+        if notice:
+            heir.refresh_from_db()  # its share is cleared
+        heir.notice = notice
     return heir
 
 

@@ -37,6 +37,12 @@ def _errors_text(exc: ServiceError) -> str:
     return " ".join([exc.message, *[m for ms in exc.fields.values() for m in ms if m != exc.message]])
 
 
+def _notice(request, changed) -> None:
+    """A prepared claim sent back to be prepared again by this change (claims.reopen): say so."""
+    if getattr(changed, "notice", ""):
+        messages.warning(request, changed.notice)
+
+
 @login_required
 def claim_index(request):
     _pages_for(request)
@@ -130,6 +136,7 @@ def heir_edit(request, number: str, heir_id: int | None = None):
                 put_on_form(form, exc.fields, otherwise=exc.message)
             else:
                 messages.success(request, _("Ahli waris %(h)s tersimpan.") % {"h": saved.name})
+                _notice(request, saved)
                 return redirect("claims:claim", number=claim.number)
     elif heir is not None:
         # Only the roles that see heirs' data whole get it back in the form; the others type the NIK and the
@@ -161,6 +168,7 @@ def document_add(request, number: str):
             put_on_form(form, exc.fields, otherwise=exc.message)
         else:
             messages.success(request, _("Dokumen %(k)s ditambahkan.") % {"k": doc.get_kind_display()})
+            _notice(request, doc)
             return redirect("claims:claim", number=claim.number)
     claim.refresh_from_db()
     return render(request, "claims/claim.html", _detail_context(request, claim, document_form=form), status=422)
@@ -174,8 +182,9 @@ def document_withdraw(request, number: str, doc_id: int):
     if not may_edit_file(request.user):
         raise Http404
     try:
-        withdraw_document(request.user, claim, int(doc_id), note=(request.POST.get("note") or "")[:200])
+        doc = withdraw_document(request.user, claim, int(doc_id), note=(request.POST.get("note") or "")[:200])
         messages.success(request, _("Dokumen ditarik; tetap tersimpan di riwayat klaim."))
+        _notice(request, doc)
     except NotFound:
         raise Http404 from None
     except ServiceError as exc:
