@@ -54,6 +54,9 @@ def claim(actor, *, status=ClaimStatus.REPORTED, kind=ClaimKind.JKM, total=42_00
         shares = split_shares(total, list(c.heirs.all()))
         for h in c.heirs.all():
             h.share = shares[h.pk]
+            if status != ClaimStatus.PREPARED:  # as approve() leaves them: the share and account approved
+                h.approved_share, h.approved_bank_name = h.share, h.bank_name
+                h.approved_account_number, h.approved_account_holder = h.account_number, h.account_holder
             h.save()
         c.benefit_total = total
         c.benefit_parts = [{"code": "jkm_lump_sum", "name": "Santunan", "amount": total, "rule": "PP"}]

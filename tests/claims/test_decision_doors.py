@@ -48,11 +48,14 @@ def test_pages_prepare_approve_pay_and_print(admin_user, operator_a):
     assert (c.status, c.decided_by) == (ClaimStatus.APPROVED, two)
 
     spouse, child = c.heirs.order_by("id")
+    elsewhere = _browser(two).post(f"/klaim/{c.number}/bayar/{spouse.pk}/", {  # not the account approved
+        "paid_on": clock.today().isoformat(), "bank": "BRI", "account": "0012", "reference": "TRF-P0"}, follow=True)
+    assert "bukan rekening" in elsewhere.content.decode() and not ClaimPayment.objects.filter(claim=c).exists()
     for heir, ref in ((spouse, "TRF-P1"), (child, "TRF-P2")):
         _browser(two).post(f"/klaim/{c.number}/bayar/{heir.pk}/", {
-            "paid_on": clock.today().isoformat(), "bank": "BRI", "account": "0012", "reference": ref})
+            "paid_on": clock.today().isoformat(), "bank": "BRI", "account": heir.account_number, "reference": ref})
     _browser(two).post(f"/klaim/{c.number}/bayar/{spouse.pk}/", {
-        "paid_on": clock.today().isoformat(), "bank": "BRI", "account": "0012", "reference": "TRF-P3"})
+        "paid_on": clock.today().isoformat(), "bank": "", "account": "", "reference": "TRF-P3"})
     assert ClaimPayment.objects.filter(claim=c).count() == 2
     c.refresh_from_db()
     assert c.status == ClaimStatus.PAID
@@ -86,6 +89,9 @@ def test_api_and_cli_doors(admin_user):
     heir = c.heirs.get()
     body = {"heir": heir.pk, "paid_on": clock.today().isoformat(), "bank": "BRI", "account": "0012",
             "reference": "TRF-API"}
+    elsewhere = api_client(two)("post", f"/claims/{c.number}/payments", body)
+    assert elsewhere.status_code == 422 and "account" in elsewhere.json()["error"]["fields"]
+    body["account"] = ""  # the account approved
     paid = api_client(two)("post", f"/claims/{c.number}/payments", body)
     assert paid.status_code == 201 and paid.json()["claim_status"] == "paid"
     again = api_client(two)("post", f"/claims/{c.number}/payments", {**body, "reference": "TRF-API-2"})

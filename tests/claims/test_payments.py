@@ -111,3 +111,63 @@ def test_a_double_submit_pays_once(reference_data, admin_user):  # noqa: F811
     assert ClaimPayment.objects.filter(heir=heir).count() == 1
     c.refresh_from_db()
     assert c.status == ClaimStatus.PAID
+
+
+def test_a_share_is_paid_only_to_the_account_approved(admin_user):
+    """The approver approves a share and an account: an account corrected on the claim afterwards, or typed
+    differently on the payment form, does not move the money."""
+    from jamsosdesa.claims import decision
+    from jamsosdesa.claims.heirs import HeirRequest, heir_set
+    from jamsosdesa.claims.models import ClaimHeir
+
+    one, two, _far = officers()
+    c = claim(admin_user, status=ClaimStatus.PREPARED, prepared_by=one, heirs=1)
+    decision.approve(two, c)
+    heir = c.heirs.get()
+    approved = heir.account_number
+    assert (heir.approved_share, heir.approved_bank_name, heir.approved_account_number) == (
+        42_000_000, "BRI", approved)
+    event = AuditEvent.objects.get(event_type="claim.approved", object_id=str(c.pk))
+    assert event.new["accounts"][str(heir.pk)]["account"] == approved
+
+    with pytest.raises(ServiceError):  # heirs are not edited once the claim is approved (claims.heirs)
+        heir_set(one, c, HeirRequest(name=heir.name, relation=heir.relation, nik=heir.nik, bank_name="BNI",
+                                     account_number="999900001111"), heir_id=heir.pk)
+    ClaimHeir.objects.filter(pk=heir.pk).update(bank_name="BNI", account_number="999900001111")  # however it came
+    heir.refresh_from_db()
+
+    with pytest.raises(ServiceError) as elsewhere:
+        payments.record_payment(two, c, heir, clock.today(), "BNI", "999900001111", "TRF-X1")
+    assert "account" in elsewhere.value.fields and "disetujui" in elsewhere.value.message
+    assert approved in elsewhere.value.message
+    with pytest.raises(ServiceError) as other_bank:
+        payments.record_payment(two, c, heir, clock.today(), "BNI", "", "TRF-X2")
+    assert "bank" in other_bank.value.fields
+    assert not ClaimPayment.objects.exists()
+
+    paid = payments.record_payment(two, c, heir, clock.today(), "", "", "TRF-X3")  # the form left it empty
+    assert (paid.bank_name, paid.account_number, paid.amount) == ("BRI", approved, 42_000_000)
+    c.refresh_from_db()
+    assert c.status == ClaimStatus.PAID
+
+
+def test_the_same_account_written_with_spaces_or_dashes_is_accepted(admin_user):
+    one, two, _far = officers()
+    c = _approved(admin_user, one, two, heirs=1)
+    heir = c.heirs.get()
+    spaced = "0012-0100 0567"
+    paid = payments.record_payment(two, c, heir, clock.today(), " bri ", spaced, "TRF-S1")
+    assert paid.account_number == "001201000567"
+
+
+def test_a_claim_is_not_approved_while_a_receiving_heir_has_no_account(admin_user):
+    from jamsosdesa.claims import decision
+
+    one, two, _far = officers()
+    c = claim(admin_user, status=ClaimStatus.PREPARED, prepared_by=one, heirs=2)
+    c.heirs.filter(name="Bagus").update(bank_name="", account_number="")
+    with pytest.raises(ServiceError) as refused:
+        decision.approve(two, c)
+    assert "Bagus" in refused.value.message and "rekening" in refused.value.message
+    c.refresh_from_db()
+    assert c.status == ClaimStatus.PREPARED

@@ -36,7 +36,9 @@ class DecisionShareOut(Schema):
     share: int
     paid_on: date | None
     reference: str | None
-    account_number: str = Field(..., description="Masked except for the roles that process claims")
+    bank_name: str = Field(..., description="Once approved: the bank approved, the only one paid to")
+    account_number: str = Field(..., description="Once approved: the account approved, the only one paid to. Masked "
+                                                 "except for the roles that process claims")
 
 
 class DecisionClockOut(Schema):
@@ -71,8 +73,8 @@ class DecisionRejectIn(Schema):
 class ClaimPaymentIn(Schema):
     heir: int = Field(..., ge=1, le=2**63 - 1)
     paid_on: date
-    bank: str = Field("", max_length=60, description="Default: the heir's bank on the claim")
-    account: str = Field("", max_length=30, description="Default: the heir's account on the claim")
+    bank: str = Field("", max_length=60, description="Default: the bank approved; another one is refused")
+    account: str = Field("", max_length=30, description="Default: the account approved; another one is refused")
     reference: str = Field(..., max_length=60)
 
 
@@ -159,7 +161,9 @@ def decision_out(user, claim) -> dict:
         "shares": [{"heir": h.pk, "name": h.name, "relation": h.relation, "share": h.share,
                     "paid_on": paid[h.pk].paid_on if h.pk in paid else None,
                     "reference": paid[h.pk].reference if h.pk in paid else None,
-                    "account_number": shown.account(h.account_number)}
+                    "bank_name": h.approved_bank_name if h.approved_share is not None else h.bank_name,
+                    "account_number": shown.account(h.approved_account_number if h.approved_share is not None
+                                                    else h.account_number)}
                    for h in claim.heirs.order_by("rank", "id") if h.share > 0],
         "prepared_by": claim.prepared_by.username if claim.prepared_by else None,
         "prepared_at": _iso(claim.prepared_at),

@@ -153,20 +153,37 @@ def _check_other_person(user, claim: Claim, doing: str) -> None:
             fields={"status": [_("Klaim yang Anda siapkan tidak dapat Anda putuskan sendiri.")]})
 
 
+APPROVED_FIELDS = ("approved_share", "approved_bank_name", "approved_account_number", "approved_account_holder")
+
+
 @transaction.atomic
 def approve(user, claim: Claim) -> Claim:
-    """Approve a prepared claim (a person other than its preparer): PREPARED -> APPROVED (audited)."""
+    """Approve a prepared claim (a person other than its preparer): PREPARED -> APPROVED (audited). Each heir's
+    share and bank account are copied as approved (`approved_*`): claims.payments pays only that account."""
     claim = _locked(claim)
     _check_processor(user, claim)
     if claim.status != ClaimStatus.PREPARED:
         raise _refuse(_("Klaim %(n)s berstatus %(s)s: hanya klaim yang sudah disiapkan yang dapat disetujui.") % {
             "n": claim.number, "s": _status_text(claim)})
     _check_other_person(user, claim, _("menyetujuinya"))
+    heirs = list(claim.heirs.order_by("rank", "id"))
+    paid_to = [h for h in heirs if h.share > 0]
+    no_account = [h.name for h in paid_to if not (h.bank_name and h.account_number)]
+    if no_account:
+        raise _refuse(_("Klaim %(n)s belum dapat disetujui: rekening bank %(h)s belum diisi.") % {
+            "n": claim.number, "h": ", ".join(no_account)}, field="heirs")
+    for heir in heirs:  # what is approved is what is paid: the share and the account, as they are now
+        heir.approved_share = heir.share
+        heir.approved_bank_name, heir.approved_account_number = heir.bank_name, heir.account_number
+        heir.approved_account_holder = heir.account_holder
+        heir.save(update_fields=list(APPROVED_FIELDS))
     old = {"status": claim.status}
     claim.status, claim.decided_by, claim.decided_at = ClaimStatus.APPROVED, user, clock.now()
     claim.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(actor=user, event=AuditEventType.CLAIM_APPROVED, obj=claim, region_code=claim.desa_code, old=old,
-                 new={"status": claim.status, "benefit_total": claim.benefit_total})
+                 new={"status": claim.status, "benefit_total": claim.benefit_total,
+                      "accounts": {str(h.pk): {"share": h.share, "bank": h.bank_name, "account": h.account_number,
+                                               "holder": h.account_holder} for h in paid_to}})
     return claim
 
 

@@ -41,17 +41,14 @@ def _paid_moment(day: date) -> datetime:
 
 def record_payment(user, claim: Claim, heir: ClaimHeir, paid_on: date, bank: str = "", account: str = "",
                    reference: str = "") -> ClaimPayment:
-    """Record the transfer of `heir`'s share of an approved claim (audited); the claim becomes PAID with its last
-    heir's payment."""
-    bank = (bank or heir.bank_name or "").strip()
-    account = (account or heir.account_number or "").strip().replace(" ", "")
+    """Record the transfer of `heir`'s approved share of an approved claim to the account approved with it
+    (audited); the claim becomes PAID with its last heir's payment. `bank` and `account`, when given, must be the
+    approved ones (a transfer elsewhere is refused naming the field); left empty, they are the approved ones."""
+    bank = " ".join((bank or "").split())
+    account = (account or "").strip().replace(" ", "").replace("-", "")
     reference = (reference or "").strip()
     problems = FieldErrors(_("Pembayaran belum dapat dicatat: %(first)s"))
-    if not bank:
-        problems.add("bank", _("Isi nama bank."))
-    if not account:
-        problems.add("account", _("Isi nomor rekening tujuan."))
-    elif not account.replace("-", "").isdigit():
+    if account and not (account.isascii() and account.isdigit()):
         problems.add("account", _("Nomor rekening hanya berisi angka."))
     if not reference:
         problems.add("reference", _("Isi referensi transfer."))
@@ -74,6 +71,20 @@ def record_payment(user, claim: Claim, heir: ClaimHeir, paid_on: date, bank: str
         raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"reference": [message]}) from None
 
 
+def _check_approved_account(heir: ClaimHeir, bank: str, account: str) -> None:
+    """A transfer goes only to the account approved with the claim: a bank or account typed differently is refused
+    naming the field (the heir's account on the claim may have been corrected since; it is not where money goes)."""
+    approved = f"{heir.approved_bank_name} {heir.approved_account_number}"
+    if account and account != heir.approved_account_number:
+        message = _("Nomor rekening %(a)s bukan rekening %(h)s yang disetujui (%(ok)s): bagian ini hanya dibayar ke "
+                    "rekening yang disetujui.") % {"a": account, "h": heir.name, "ok": approved}
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"account": [message]})
+    if bank and bank.casefold() != " ".join(heir.approved_bank_name.split()).casefold():
+        message = _("Bank %(b)s bukan bank rekening %(h)s yang disetujui (%(ok)s): bagian ini hanya dibayar ke "
+                    "rekening yang disetujui.") % {"b": bank, "h": heir.name, "ok": approved}
+        raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"bank": [message]})
+
+
 def _record(user, claim, heir, paid_on, bank, account, reference) -> ClaimPayment:
     claim = _locked(claim)
     _check_processor(user, claim)
@@ -85,12 +96,17 @@ def _record(user, claim, heir, paid_on, bank, account, reference) -> ClaimPaymen
     heir = ClaimHeir.objects.filter(pk=heir.pk, claim_id=claim.pk).first()
     if heir is None:
         raise _refuse(_("Ahli waris itu tidak tercatat pada klaim %(n)s.") % {"n": claim.number}, field="heir")
-    if heir.share <= 0:
+    if heir.approved_share is None or (heir.approved_share > 0 and not heir.approved_account_number):
+        raise _refuse(_("Rekening %(h)s tidak tercatat pada persetujuan klaim %(n)s: klaim perlu disetujui lagi "
+                        "sebelum dibayar.") % {"h": heir.name, "n": claim.number}, field="account")
+    if heir.approved_share <= 0:
         raise _refuse(_("%(h)s tidak menerima bagian dari klaim %(n)s.") % {"h": heir.name, "n": claim.number},
                       field="heir")
     existing = ClaimPayment.objects.filter(heir_id=heir.pk, purpose=BENEFIT).first()
     if existing is not None:
         raise _already_paid(heir, existing)
+    _check_approved_account(heir, bank, account)
+    bank, account = heir.approved_bank_name, heir.approved_account_number
     if ClaimPayment.objects.filter(reference=reference).exists():
         message = _("Referensi transfer %(r)s sudah dipakai untuk pembayaran lain.") % {"r": reference}
         raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"reference": [message]})
@@ -99,12 +115,12 @@ def _record(user, claim, heir, paid_on, bank, account, reference) -> ClaimPaymen
         message = _("Tanggal bayar %(d)s sebelum klaim disetujui (%(a)s).") % {
             "d": f"{paid_on:%d-%m-%Y}", "a": f"{decided:%d-%m-%Y}"}
         raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"paid_on": [message]})
-    payment = ClaimPayment.objects.create(claim=claim, heir=heir, purpose=BENEFIT, amount=heir.share,
+    payment = ClaimPayment.objects.create(claim=claim, heir=heir, purpose=BENEFIT, amount=heir.approved_share,
                                           paid_on=paid_on, bank_name=bank, account_number=account,
                                           reference=reference, recorded_by=user)
     new = {"claim": claim.number, "heir": heir.pk, "amount": payment.amount, "paid_on": paid_on, "bank": bank,
-           "account": account, "reference": reference}
-    unpaid = ClaimHeir.objects.filter(claim_id=claim.pk, share__gt=0).exclude(
+           "account": account, "holder": heir.approved_account_holder, "reference": reference}
+    unpaid = ClaimHeir.objects.filter(claim_id=claim.pk, approved_share__gt=0).exclude(
         payments__purpose=BENEFIT).exists()
     if not unpaid:
         last = max(ClaimPayment.objects.filter(claim_id=claim.pk, purpose=BENEFIT).values_list("paid_on", flat=True))
