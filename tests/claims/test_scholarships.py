@@ -1,11 +1,12 @@
-"""Scholarships year by year up to the caps: at most two children, the per-child and per-claim caps, the JKM route's
-36 contribution months (none on the JKK route), one per child and year, a child heir only; audited; the summary
-says what each child received and what is left."""
+"""Scholarships year by year up to the caps: at most two children, the per-child and per-participant caps, the JKM
+route's 36 contribution months (none on the JKK route), one per child and year, a child heir only; proposed by one
+person and approved or rejected by another; audited; the summary says what each child received, what is proposed and
+what is left."""
 
 import pytest
 
 from jamsosdesa.claims.models import Claim, ClaimHeir, ScholarshipGrant
-from jamsosdesa.claims.scholarships import ScholarshipRefusal, grant, summary
+from jamsosdesa.claims.scholarships import ScholarshipRefusal, approve, propose, reject, summary
 from jamsosdesa.core import clock
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.models import AuditEvent
@@ -21,6 +22,17 @@ _numbers = iter(range(1, 10_000))
 @pytest.fixture
 def officer(db):
     return make_user("cabang_skh_beasiswa", Role.BRANCH_OFFICER, ["33.11"])
+
+
+@pytest.fixture
+def second(db):
+    """Another branch officer of the kabupaten: the second pair of eyes."""
+    return make_user("cabang_skh_beasiswa_2", Role.BRANCH_OFFICER, ["33.11"])
+
+
+def granted(officer, second, claim, child, year, level):
+    """A year proposed by `officer` and approved by `second`."""
+    return approve(second, propose(officer, claim, child, year, level))
 
 
 def approved_claim(officer, *, kind="jkm", months=40, children=2, others=0, person=None, niks=None):
@@ -48,30 +60,30 @@ def refusal(call) -> ServiceError:
 def test_a_year_is_granted_at_its_level_s_amount_and_audited(officer):
     claim, (first, second) = approved_claim(officer)
     year = clock.today().year
-    row = grant(officer, claim, first, year, "smp")
+    row = propose(officer, claim, first, year, "smp")
     assert row.amount == 2_000_000
-    assert grant(officer, claim, second, year, "higher").amount == 12_000_000
+    assert propose(officer, claim, second, year, "higher").amount == 12_000_000
     assert AuditEvent.objects.filter(event_type="scholarship.granted", object_id=str(row.pk)).count() == 1
 
 
 def test_a_third_child_is_refused(officer):
     claim, (a, b, c) = approved_claim(officer, children=3)
     year = clock.today().year
-    grant(officer, claim, a, year, "tk_sd")
-    grant(officer, claim, b, year, "tk_sd")
-    error = refusal(lambda: grant(officer, claim, c, year, "tk_sd"))
+    propose(officer, claim, a, year, "tk_sd")
+    propose(officer, claim, b, year, "tk_sd")
+    error = refusal(lambda: propose(officer, claim, c, year, "tk_sd"))
     assert error.code == ScholarshipRefusal.TOO_MANY_CHILDREN
     assert "paling banyak untuk 2 anak" in error.message
-    assert grant(officer, claim, a, year + 1, "tk_sd").amount == 1_500_000  # the two chosen go on
+    assert propose(officer, claim, a, year + 1, "tk_sd").amount == 1_500_000  # the two chosen go on
 
 
-def test_a_child_s_cap_is_reached_its_last_year_gets_what_is_left_then_nothing(officer):
+def test_a_child_s_cap_is_reached_its_last_year_gets_what_is_left_then_nothing(officer, second):
     claim, (child, _other) = approved_claim(officer)
     first = clock.today().year
     for offset in range(7):  # 7 × 12 000 000 = 84 000 000 of the 87 000 000
-        grant(officer, claim, child, first + offset, "higher")
-    assert grant(officer, claim, child, first + 7, "higher").amount == 3_000_000
-    error = refusal(lambda: grant(officer, claim, child, first + 8, "tk_sd"))
+        granted(officer, second, claim, child, first + offset, "higher")
+    assert granted(officer, second, claim, child, first + 7, "higher").amount == 3_000_000
+    error = refusal(lambda: propose(officer, claim, child, first + 8, "tk_sd"))
     assert error.code == ScholarshipRefusal.CAP_REACHED
     assert "Rp87.000.000" in error.message
     assert summary(claim)[0].granted == 87_000_000 and summary(claim)[0].remaining == 0
@@ -79,16 +91,16 @@ def test_a_child_s_cap_is_reached_its_last_year_gets_what_is_left_then_nothing(o
 
 def test_the_jkm_route_needs_36_contribution_months_and_the_jkk_route_none(officer):
     claim, (child, _other) = approved_claim(officer, months=35)
-    error = refusal(lambda: grant(officer, claim, child, clock.today().year, "sma"))
+    error = refusal(lambda: propose(officer, claim, child, clock.today().year, "sma"))
     assert error.code == ScholarshipRefusal.TOO_FEW_MONTHS
     assert "36 bulan" in error.message and "35 bulan" in error.message
     jkk, (jkk_child, _o) = approved_claim(officer, kind="jkk_death", months=1)
-    assert grant(officer, jkk, jkk_child, clock.today().year, "sma").amount == 3_000_000
+    assert propose(officer, jkk, jkk_child, clock.today().year, "sma").amount == 3_000_000
 
 
 def test_a_spouse_is_not_a_child(officer):
     claim, heirs = approved_claim(officer, children=1, others=1)
-    error = refusal(lambda: grant(officer, claim, heirs[1], clock.today().year, "sma"))
+    error = refusal(lambda: propose(officer, claim, heirs[1], clock.today().year, "sma"))
     assert error.code == ScholarshipRefusal.NOT_A_CHILD
     assert "Istri bukan anak" in error.message
     assert not ScholarshipGrant.objects.exists()
@@ -97,26 +109,27 @@ def test_a_spouse_is_not_a_child(officer):
 def test_one_grant_per_child_and_year(officer):
     claim, (child, _other) = approved_claim(officer)
     year = clock.today().year
-    grant(officer, claim, child, year, "tk_sd")
-    error = refusal(lambda: grant(officer, claim, child, year, "smp"))
+    propose(officer, claim, child, year, "tk_sd")
+    error = refusal(lambda: propose(officer, claim, child, year, "smp"))
     assert error.code == ScholarshipRefusal.ALREADY_GRANTED
 
 
 def test_a_claim_not_yet_approved_or_outside_scope_gets_none(officer, operator_b):
     claim, (child, _other) = approved_claim(officer)
     Claim.objects.filter(pk=claim.pk).update(status="reported")
-    assert refusal(lambda: grant(officer, claim, child, clock.today().year, "smp")).code == \
+    assert refusal(lambda: propose(officer, claim, child, clock.today().year, "smp")).code == \
         ScholarshipRefusal.CLAIM_NOT_DECIDED
-    assert refusal(lambda: grant(operator_b, claim, child, clock.today().year, "smp")).code == "not_found"
+    assert refusal(lambda: propose(operator_b, claim, child, clock.today().year, "smp")).code == "not_found"
 
 
-def test_the_summary_tracks_each_child_by_year(officer):
+def test_the_summary_tracks_each_child_by_year(officer, second):
     claim, (a, b) = approved_claim(officer)
     year = clock.today().year
-    grant(officer, claim, a, year, "sma")
-    grant(officer, claim, a, year + 1, "higher")
+    granted(officer, second, claim, a, year, "sma")
+    propose(officer, claim, a, year + 1, "higher")
     rows = {r.name: r for r in summary(claim)}
-    assert rows["Anak 1"].granted == 15_000_000 and rows["Anak 1"].remaining == 72_000_000
+    assert rows["Anak 1"].granted == 3_000_000 and rows["Anak 1"].proposed == 12_000_000
+    assert rows["Anak 1"].remaining == 72_000_000  # a proposal holds its amount until it is decided
     assert [y["year"] for y in rows["Anak 1"].years] == [year, year + 1]
     assert rows["Anak 2"].granted == 0 and rows["Anak 2"].remaining == 87_000_000
 
@@ -133,7 +146,8 @@ def test_the_cli_grants_a_year_and_prints_the_summary(officer, operator_b):
     call_command("claim", "scholarship", claim.number, "--child", str(child.pk), "--year", str(year), "--level",
                  "smp", "--json", "--user", officer.username, stdout=out)
     rows = json.loads(out.getvalue())["children"]
-    assert rows[0]["name"] == "Anak 1" and rows[0]["granted"] == 2_000_000 and rows[0]["remaining"] == 85_000_000
+    assert rows[0]["name"] == "Anak 1" and rows[0]["proposed"] == 2_000_000 and rows[0]["remaining"] == 85_000_000
+    assert rows[0]["granted"] == 0 and rows[0]["years"][0]["status"] == "proposed"
     out = StringIO()
     call_command("claim", "scholarship", claim.number, "--user", officer.username, stdout=out)
     assert "Anak 1" in out.getvalue() and "Rp85.000.000" in out.getvalue()
@@ -141,7 +155,7 @@ def test_the_cli_grants_a_year_and_prints_the_summary(officer, operator_b):
         call_command("claim", "scholarship", claim.number, "--user", operator_b.username, stdout=StringIO())
 
 
-def test_a_worker_s_disability_and_death_claims_share_the_caps_by_the_child_s_nik(officer):
+def test_a_worker_s_disability_and_death_claims_share_the_caps_by_the_child_s_nik(officer, second):
     """Caps belong to the participant: a child granted under the total-disability claim is the same child (by NIK) on
     the later death claim; its year, its Rp87,000,000 and the two places are not granted again."""
     disability, (a, b, c) = approved_claim(officer, kind="jkk_disability_total", children=3)
@@ -149,13 +163,13 @@ def test_a_worker_s_disability_and_death_claims_share_the_caps_by_the_child_s_ni
                                          niks=[a.nik, b.nik, c.nik])
     first = clock.today().year
     for offset in range(7):
-        grant(officer, disability, a, first + offset, "higher")
-    grant(officer, disability, b, first, "tk_sd")
-    assert refusal(lambda: grant(officer, death, b2, first, "tk_sd")).code == ScholarshipRefusal.ALREADY_GRANTED
-    assert grant(officer, death, a2, first + 7, "higher").amount == 3_000_000  # 87 000 000 - 84 000 000
-    error = refusal(lambda: grant(officer, death, a2, first + 8, "higher"))
+        granted(officer, second, disability, a, first + offset, "higher")
+    granted(officer, second, disability, b, first, "tk_sd")
+    assert refusal(lambda: propose(officer, death, b2, first, "tk_sd")).code == ScholarshipRefusal.ALREADY_GRANTED
+    assert granted(officer, second, death, a2, first + 7, "higher").amount == 3_000_000  # 87 000 000 - 84 000 000
+    error = refusal(lambda: propose(officer, death, a2, first + 8, "higher"))
     assert error.code == ScholarshipRefusal.CAP_REACHED and "Rp87.000.000" in error.message
-    assert refusal(lambda: grant(officer, death, c2, first, "tk_sd")).code == ScholarshipRefusal.TOO_MANY_CHILDREN
+    assert refusal(lambda: propose(officer, death, c2, first, "tk_sd")).code == ScholarshipRefusal.TOO_MANY_CHILDREN
     rows = {r.name: r for r in summary(death)}
     assert rows["Anak 1"].granted == 87_000_000 and rows["Anak 1"].remaining == 0
     assert rows["Anak 2"].granted == 1_500_000 and [y["claim"] for y in rows["Anak 2"].years] == [disability.number]
@@ -168,5 +182,52 @@ def test_a_child_of_two_deceased_participants_receives_under_each_participant_s_
     father, (child,) = approved_claim(officer, children=1)
     mother, (same_child,) = approved_claim(officer, children=1, niks=[child.nik])
     year = clock.today().year
-    assert grant(officer, father, child, year, "sma").amount == 3_000_000
-    assert grant(officer, mother, same_child, year, "sma").amount == 3_000_000
+    assert propose(officer, father, child, year, "sma").amount == 3_000_000
+    assert propose(officer, mother, same_child, year, "sma").amount == 3_000_000
+
+
+def test_a_proposal_is_granted_only_once_another_person_approves_it(officer, second):
+    from django.db import IntegrityError, transaction
+
+    claim, (child, _other) = approved_claim(officer)
+    year = clock.today().year
+    row = propose(officer, claim, child, year, "smp")
+    assert row.status == "proposed" and summary(claim)[0].granted == 0
+    error = refusal(lambda: approve(officer, row))
+    assert error.code == "forbidden" and "orang lain" in error.message
+    row.refresh_from_db()
+    assert row.status == "proposed" and row.decided_by is None
+    approve(second, row)
+    row.refresh_from_db()
+    assert row.status == "approved" and row.decided_by == second and row.decided_at is not None
+    assert summary(claim)[0].granted == 2_000_000 and summary(claim)[0].proposed == 0
+    notes = list(AuditEvent.objects.filter(event_type="scholarship.granted", object_id=str(row.pk))
+                 .order_by("id").values_list("note", "new__status", "actor_name"))
+    assert notes == [("proposed", "proposed", officer.username), ("approved", "approved", second.username)]
+    assert refusal(lambda: approve(second, row)).code == ScholarshipRefusal.NOT_PROPOSED
+    with pytest.raises(IntegrityError), transaction.atomic():  # the table keeps the four eyes too
+        ScholarshipGrant.objects.filter(pk=row.pk).update(decided_by=officer)
+
+
+def test_a_rejected_proposal_frees_its_place_and_its_year(officer, second):
+    claim, (a, b, c) = approved_claim(officer, children=3)
+    year = clock.today().year
+    propose(officer, claim, a, year, "tk_sd")
+    wrong = propose(officer, claim, b, year, "higher")
+    assert refusal(lambda: propose(officer, claim, c, year, "tk_sd")).code == ScholarshipRefusal.TOO_MANY_CHILDREN
+    assert refusal(lambda: reject(officer, wrong, "salah jenjang")).code == "forbidden"
+    reject(second, wrong, "salah jenjang: anak masih SD")
+    wrong.refresh_from_db()
+    assert wrong.status == "rejected" and wrong.decision_note == "salah jenjang: anak masih SD"
+    assert refusal(lambda: approve(second, wrong)).code == ScholarshipRefusal.NOT_PROPOSED
+    assert propose(officer, claim, b, year, "tk_sd").amount == 1_500_000  # the same year, proposed again
+    assert AuditEvent.objects.filter(object_id=str(wrong.pk), note="rejected").count() == 1
+
+
+def test_only_those_who_process_claims_in_scope_decide(officer, second, operator_b):
+    claim, (child, _other) = approved_claim(officer)
+    row = propose(officer, claim, child, clock.today().year, "sma")
+    village = make_user("operator_beasiswa", Role.VILLAGE_OPERATOR, [claim.desa_code])
+    assert refusal(lambda: approve(village, row)).code == "not_found"
+    assert refusal(lambda: approve(operator_b, row)).code == "not_found"
+    assert refusal(lambda: propose(village, claim, child, clock.today().year + 1, "sma")).code == "not_found"

@@ -124,16 +124,19 @@ def run_scholarship(command, options) -> None:
         if child is None:
             raise CommandError(_("Ahli waris %(h)s tidak ada pada klaim %(n)s.") % {"h": options["child"],
                                                                                   "n": claim.number})
-        row = scholarships.grant(user, claim, child, options["year"], options["level"])
+        row = scholarships.propose(user, claim, child, options["year"], options["level"])
         if not options["json"]:
-            command.stdout.write(_("Beasiswa %(y)s/%(y1)s untuk %(name)s: %(a)s") % {
-                "y": row.year, "y1": row.year + 1, "name": child.name, "a": rupiah(row.amount)})
+            command.stdout.write(_("Usulan beasiswa %(y)s/%(y1)s untuk %(name)s: %(a)s, menunggu persetujuan petugas "
+                                   "lain (id %(id)s).") % {
+                "y": row.year, "y1": row.year + 1, "name": child.name, "a": rupiah(row.amount), "id": row.pk})
     rows = scholarships.summary(claim)
     if options["json"]:
         command.stdout.write(json.dumps({"claim": claim.number, "children": [r.as_dict() for r in rows]},
                                         ensure_ascii=False))
         return
     for r in rows:
-        years = ", ".join(f"{y['year']} {y['level']} {rupiah(y['amount'])}" for y in r.years) or "-"
-        command.stdout.write(_("%(name)s (id %(id)s): diterima %(g)s, sisa %(r)s [%(y)s]") % {
-            "name": r.name, "id": r.heir_id, "g": rupiah(r.granted), "r": rupiah(r.remaining), "y": years})
+        years = ", ".join(f"#{y['id']} {y['year']} {y['level']} {rupiah(y['amount'])} {y['status']}"
+                          for y in r.years) or "-"
+        command.stdout.write(_("%(name)s (id %(id)s): disetujui %(g)s, diusulkan %(p)s, sisa %(r)s [%(y)s]") % {
+            "name": r.name, "id": r.heir_id, "g": rupiah(r.granted), "p": rupiah(r.proposed),
+            "r": rupiah(r.remaining), "y": years})

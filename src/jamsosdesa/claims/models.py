@@ -236,24 +236,57 @@ class SchoolLevel(models.TextChoices):
     HIGHER = "higher", _("Perguruan tinggi")
 
 
+class ScholarshipStatus(models.TextChoices):
+    PROPOSED = "proposed", _("diusulkan, menunggu persetujuan")
+    APPROVED = "approved", _("disetujui")
+    REJECTED = "rejected", _("ditolak")
+
+
 class ScholarshipGrant(models.Model):
-    """One child's scholarship for one school year on a claim: at most two children per claim, each up to the
-    per-child cap, the per-year amount by level from the parameters in force."""
+    """One child's scholarship for one school year on a claim: at most two children per participant, each up to the
+    per-child cap, the per-year amount by level from the parameters in force (claims.scholarships). Proposed by one
+    person, approved or rejected by another (four eyes); only an approved grant is granted and paid, once, to the
+    account given at approval or else the guardian heir's (`payment`: the ClaimPayment "scholarship:<year>")."""
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="scholarships")
     child = models.ForeignKey(ClaimHeir, on_delete=models.PROTECT, related_name="scholarships")
     year = models.PositiveSmallIntegerField(_("tahun ajaran (tahun mulai)"))
     level = models.CharField(_("jenjang"), max_length=8, choices=SchoolLevel.choices)
     amount = models.BigIntegerField(_("jumlah (Rp)"))
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    granted_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=ScholarshipStatus.choices,
+                              default=ScholarshipStatus.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("diusulkan oleh"))
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("diputuskan oleh"))
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("keterangan keputusan"), max_length=500, blank=True)
+    # Where it is paid, fixed at approval: this account when one was given, else the guardian heir's account
+    guardian = models.ForeignKey(ClaimHeir, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("wali penerima"))
+    bank_name = models.CharField(_("bank"), max_length=60, blank=True)
+    account_number = models.CharField(_("nomor rekening"), max_length=30, blank=True)
+    payment = models.OneToOneField(ClaimPayment, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="scholarship", verbose_name=_("pembayaran"))
 
     class Meta:
         verbose_name = _("beasiswa")
         verbose_name_plural = _("beasiswa")
         ordering = ["claim", "child", "year"]
-        constraints = [models.UniqueConstraint(fields=["child", "year"], name="scholarship_once_a_year"),
-                       models.CheckConstraint(condition=Q(amount__gt=0), name="scholarship_positive")]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "year"], name="scholarship_once_a_year",
+                                    condition=~Q(status="rejected")),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="scholarship_positive"),
+            # four eyes: nobody decides a grant they proposed; a decided grant names who decided
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("proposed_by")),
+                                   name="scholarship_four_eyes"),
+            models.CheckConstraint(condition=Q(status="proposed", decided_by__isnull=True)
+                                   | (~Q(status="proposed") & Q(decided_by__isnull=False)),
+                                   name="scholarship_decided_by_someone"),
+            models.CheckConstraint(condition=Q(payment__isnull=True) | Q(status="approved"),
+                                   name="scholarship_paid_only_approved"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.year} {self.level}"

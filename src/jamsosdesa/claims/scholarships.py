@@ -14,9 +14,17 @@ the caps (issue 15 item 3; DOMAIN.md; PP 44/2015 as amended by PP 82/2019):
   `claim.eligibility["contribution_months"]`); the JKK route (death, total permanent disability) has no minimum;
 - one grant per child and year (also a constraint of the table, per claim); only for a claim approved or paid.
 
-Every refusal is a ServiceError with a `ScholarshipRefusal` code (HTTP 422) and a message saying which rule.
-`grant` writes `scholarship.granted` in the same transaction. `summary(claim)` is the tracking: per child what was
-granted so far (by year) and what is left."""
+Four eyes: `propose` records a grant PROPOSED (by a person who processes claims: claims.access.may_process, the
+claim in their scope); `approve` (optionally fixing the account it is paid to, or the guardian heir whose account it
+is) or `reject` by another such person makes it APPROVED or REJECTED; the proposer is refused (403). Only approved
+grants are granted (and paid: `pay`); a proposal holds its amount against the caps until it is decided, and a
+rejected grant frees its amount, its place and its school year.
+
+Every refusal is a ServiceError with a `ScholarshipRefusal` code (HTTP 422) and a message saying which rule. Each step
+locks the participant's claims and the grant and writes its audit row in the same transaction: `scholarship.granted`
+with the old and new status (proposed, approved, rejected: the note says which; core has no finer event type for
+scholarships yet). `summary(claim)` is the tracking: per child what was granted so far (by year), what is proposed
+and what is left."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -26,13 +34,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from jamsosdesa.core import clock
 from jamsosdesa.core.audit import audit_record
-from jamsosdesa.core.errors import NotFound, ServiceError
+from jamsosdesa.core.errors import ErrorCode, NotFound, ServiceError
 from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.core.money import rupiah
+from jamsosdesa.core.text import has_bad_chars
 from jamsosdesa.participants.models import HeirRelation
 
-from .models import Claim, ClaimHeir, ClaimKind, ClaimStatus, ScholarshipGrant, SchoolLevel
+from .models import Claim, ClaimHeir, ClaimKind, ClaimStatus, ScholarshipGrant, ScholarshipStatus, SchoolLevel
 from .parameters import param
 
 SCHOLARSHIP_KINDS = (ClaimKind.JKM, ClaimKind.JKK_DEATH, ClaimKind.JKK_DISABILITY_TOTAL)
@@ -52,6 +62,8 @@ class ScholarshipRefusal(StrEnum):
     ALREADY_GRANTED = "scholarship_already_granted"
     BAD_YEAR = "scholarship_bad_year"
     BAD_LEVEL = "scholarship_bad_level"
+    NOT_PROPOSED = "scholarship_not_proposed"
+    BAD_ACCOUNT = "scholarship_bad_account"
 
 
 def _refuse(code: ScholarshipRefusal, message: str, field: str = "child") -> ServiceError:
@@ -69,9 +81,10 @@ def _may_grant(user) -> bool:
     return may_process(user)
 
 
-def grant(user, claim: Claim, child_heir: ClaimHeir, year: int, level: str) -> ScholarshipGrant:
-    """Grant the child `child_heir` of `claim` the scholarship of school year `year` (its starting year) at `level`
-    (a SchoolLevel value). Refusals say which rule; see the module."""
+def propose(user, claim: Claim, child_heir: ClaimHeir, year: int, level: str) -> ScholarshipGrant:
+    """Propose for the child `child_heir` of `claim` the scholarship of school year `year` (its starting year) at
+    `level` (a SchoolLevel value): PROPOSED, granted once another person approves it. Refusals say which rule; see
+    the module."""
     from .access import scope_claims
 
     if not _may_grant(user) or not scope_claims(user).filter(pk=claim.pk).exists():
@@ -131,14 +144,100 @@ def grant(user, claim: Claim, child_heir: ClaimHeir, year: int, level: str) -> S
         try:
             with transaction.atomic():
                 row = ScholarshipGrant.objects.create(claim=claim, child=child_heir, year=year, level=level,
-                                                      amount=amount, granted_by=user)
+                                                      amount=amount, proposed_by=user)
         except IntegrityError:
             raise _refuse(ScholarshipRefusal.ALREADY_GRANTED, _(
                 "%(name)s sudah menerima beasiswa tahun ajaran %(y)s/%(y1)s.") % {
                 "name": child_heir.name, "y": year, "y1": year + 1}, "year") from None
         audit_record(actor=user, event=AuditEventType.SCHOLARSHIP_GRANTED, obj=row, region_code=claim.desa_code,
                      new={"claim": claim.number, "child": child_heir.pk, "year": year, "level": level,
-                          "amount": amount})
+                          "amount": amount, "status": row.status}, note=PROPOSED_NOTE)
+    return row
+
+
+PROPOSED_NOTE, APPROVED_NOTE, REJECTED_NOTE = "proposed", "approved", "rejected"
+
+
+def _locked_grant(user, row: ScholarshipGrant) -> ScholarshipGrant:
+    """The grant, locked with its participant's claims, if the user processes claims and sees its claim (404
+    otherwise)."""
+    from .access import scope_claims
+
+    if not _may_grant(user) or not scope_claims(user).filter(pk=row.claim_id).exists():
+        raise NotFound(_("Klaim tidak ditemukan di wilayah Anda."))
+    _lock_participant_claims(row.claim)
+    return ScholarshipGrant.objects.select_for_update().select_related("claim", "child").get(pk=row.pk)
+
+
+def _status_text(row: ScholarshipGrant) -> str:
+    return str(ScholarshipStatus(row.status).label)
+
+
+def _check_proposed(user, row: ScholarshipGrant, doing: str) -> None:
+    if row.status != ScholarshipStatus.PROPOSED:
+        raise _refuse(ScholarshipRefusal.NOT_PROPOSED, _(
+            "Beasiswa %(name)s tahun ajaran %(y)s/%(y1)s berstatus %(s)s: hanya usulan yang dapat diputuskan.") % {
+            "name": row.child.name, "y": row.year, "y1": row.year + 1, "s": _status_text(row)}, "status")
+    if row.proposed_by_id == user.pk:
+        raise ServiceError(code=ErrorCode.FORBIDDEN, message=_(
+            "Anda mengusulkan beasiswa %(name)s tahun ajaran %(y)s/%(y1)s: orang lain yang harus %(d)s (empat "
+            "mata).") % {"name": row.child.name, "y": row.year, "y1": row.year + 1, "d": doing},
+            fields={"status": [_("Usulan Anda sendiri tidak dapat Anda putuskan.")]})
+
+
+def _clean_account(bank: str, account: str) -> tuple[str, str]:
+    bank, account = (bank or "").strip(), (account or "").strip().replace(" ", "")
+    if has_bad_chars(bank) or has_bad_chars(account):
+        raise _refuse(ScholarshipRefusal.BAD_ACCOUNT, _("Berisi karakter yang tidak sah."), "account")
+    if account and not (account.replace("-", "").isdigit() and account.replace("-", "").isascii()):
+        raise _refuse(ScholarshipRefusal.BAD_ACCOUNT, _("Nomor rekening hanya berisi angka."), "account")
+    if bool(bank) != bool(account):
+        raise _refuse(ScholarshipRefusal.BAD_ACCOUNT, _(
+            "Isi bank dan nomor rekening bersama, atau kosongkan keduanya (dibayar ke rekening wali)."), "account")
+    return bank[:60], account[:30]
+
+
+def approve(user, row: ScholarshipGrant, *, guardian: ClaimHeir | None = None, bank: str = "",
+            account: str = "") -> ScholarshipGrant:
+    """Approve a proposed grant (a person other than its proposer): PROPOSED -> APPROVED (audited). `bank` and
+    `account` fix the account it is paid to; else it is paid to the guardian heir's account (`guardian`, an heir of
+    the claim; with none named, the child's own account, else the spouse heir's)."""
+    bank, account = _clean_account(bank, account)
+    with transaction.atomic():
+        row = _locked_grant(user, row)
+        _check_proposed(user, row, _("menyetujuinya"))
+        if guardian is not None and guardian.claim_id != row.claim_id:
+            raise _refuse(ScholarshipRefusal.BAD_ACCOUNT, _(
+                "%(name)s bukan ahli waris pada klaim %(n)s: pilih wali dari ahli waris klaim ini.") % {
+                "name": guardian.name, "n": row.claim.number}, "guardian")
+        old = {"status": row.status}
+        row.status, row.decided_by, row.decided_at = ScholarshipStatus.APPROVED, user, clock.now()
+        row.guardian, row.bank_name, row.account_number = guardian, bank, account
+        row.save(update_fields=["status", "decided_by", "decided_at", "guardian", "bank_name", "account_number"])
+        audit_record(actor=user, event=AuditEventType.SCHOLARSHIP_GRANTED, obj=row, region_code=row.claim.desa_code,
+                     old=old, new={"status": row.status, "claim": row.claim.number, "child": row.child_id,
+                                   "year": row.year, "amount": row.amount,
+                                   "guardian": guardian.pk if guardian else None, "bank": bank, "account": account},
+                     note=APPROVED_NOTE)
+    return row
+
+
+def reject(user, row: ScholarshipGrant, note: str = "") -> ScholarshipGrant:
+    """Reject a proposed grant (a person other than its proposer): PROPOSED -> REJECTED (audited); its amount, place
+    and school year are free again."""
+    note = (note or "").strip()
+    if has_bad_chars(note):
+        raise _refuse(ScholarshipRefusal.BAD_ACCOUNT, _("Keterangan berisi karakter yang tidak sah."), "note")
+    with transaction.atomic():
+        row = _locked_grant(user, row)
+        _check_proposed(user, row, _("menolaknya"))
+        old = {"status": row.status}
+        row.status, row.decided_by, row.decided_at = ScholarshipStatus.REJECTED, user, clock.now()
+        row.decision_note = note[:500]
+        row.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit_record(actor=user, event=AuditEventType.SCHOLARSHIP_GRANTED, obj=row, region_code=row.claim.desa_code,
+                     old=old, new={"status": row.status, "claim": row.claim.number, "child": row.child_id,
+                                   "year": row.year, "note": row.decision_note}, note=REJECTED_NOTE)
     return row
 
 
@@ -153,8 +252,10 @@ def _lock_participant_claims(claim: Claim) -> Claim:
 
 
 def participant_grants(claim: Claim):
-    """The grants counted against the caps of the claim's participant: on any of the participant's claims."""
-    return ScholarshipGrant.objects.filter(claim__participant_id=claim.participant_id)
+    """The grants counted against the caps of the claim's participant: on any of the participant's claims, proposed
+    or approved (a proposal holds its amount until it is decided; a rejected grant counts for nothing)."""
+    return ScholarshipGrant.objects.filter(claim__participant_id=claim.participant_id).exclude(
+        status=ScholarshipStatus.REJECTED)
 
 
 def _sum(qs) -> int:
@@ -165,13 +266,14 @@ def _sum(qs) -> int:
 class ChildSummary:
     heir_id: int
     name: str
-    granted: int
+    granted: int  # approved
+    proposed: int  # waiting for a decision (held against the caps)
     remaining: int
     years: tuple[dict, ...]
 
     def as_dict(self) -> dict:
-        return {"heir_id": self.heir_id, "name": self.name, "granted": self.granted, "remaining": self.remaining,
-                "years": list(self.years)}
+        return {"heir_id": self.heir_id, "name": self.name, "granted": self.granted, "proposed": self.proposed,
+                "remaining": self.remaining, "years": list(self.years)}
 
 
 def summary(claim: Claim) -> list[ChildSummary]:
@@ -183,7 +285,7 @@ def summary(claim: Claim) -> list[ChildSummary]:
     on = claim.event_date
     cap_child, cap_claim = param("scholarship_cap_per_child", on), param("scholarship_cap_two_children", on)
     most = param("scholarship_max_children", on)
-    grants = list(participant_grants(claim).select_related("child", "claim").order_by("year", "id"))
+    grants = list(participant_grants(claim).select_related("child", "claim", "payment").order_by("year", "id"))
     claim_left = cap_claim - sum(g.amount for g in grants)
     granted_niks = list(dict.fromkeys(g.child.nik for g in grants))
     heirs = {h.nik: h for h in ClaimHeir.objects.filter(claim=claim, relation=HeirRelation.CHILD).order_by("id")}
@@ -191,11 +293,13 @@ def summary(claim: Claim) -> list[ChildSummary]:
     result = []
     for nik in order[:max(most, len(granted_niks))]:
         own = [g for g in grants if g.child.nik == nik]
-        granted = sum(g.amount for g in own)
+        held = sum(g.amount for g in own)
+        granted = sum(g.amount for g in own if g.status == ScholarshipStatus.APPROVED)
         heir = heirs.get(nik)
         result.append(ChildSummary(
             heir_id=heir.pk if heir else own[0].child_id, name=heir.name if heir else own[0].child.name,
-            granted=granted, remaining=max(min(cap_child - granted, claim_left), 0),
-            years=tuple({"year": g.year, "level": g.level, "amount": g.amount, "claim": g.claim.number}
+            granted=granted, proposed=held - granted, remaining=max(min(cap_child - held, claim_left), 0),
+            years=tuple({"id": g.pk, "year": g.year, "level": g.level, "amount": g.amount, "status": g.status,
+                         "claim": g.claim.number, "paid_on": g.payment.paid_on.isoformat() if g.payment_id else None}
                         for g in own)))
     return result
