@@ -148,3 +148,37 @@ def test_an_operator_correcting_an_heir_retypes_the_nik_and_keeps_the_unseen_acc
     assert answer.status_code == 302
     spouse.refresh_from_db()
     assert (spouse.name, spouse.account_number, spouse.bank_name) == ("Siti Aminah Rahayu", "001201001234567", "BRI")
+
+
+def test_a_scan_of_personal_papers_opens_only_to_the_processors_and_its_uploader(operator_a, settings):
+    """An e-KTP or a bank book is personal data: another user of the same village who sees the claim gets 404 for
+    it (page and API), while the death certificate stays open to the claim's viewers; files are sandboxed."""
+    from jamsosdesa.core.roles import Role
+    from tests.claims.file_world import DESA_A, PDF
+    from tests.conftest import api_client, make_user
+
+    claim = report(operator_a, protected(), "jkm")
+    uploader = client_for(operator_a)
+    for kind, content in (("ktp_participant", PDF), ("death_certificate", PNG)):
+        uploader.post(f"/klaim/{claim.number}/dokumen/", {"kind": kind, "file": SimpleUploadedFile("x.pdf", content)})
+    ktp, death = claim.documents.get(kind="ktp_participant"), claim.documents.get(kind="death_certificate")
+    colleague = make_user("op_krajan_dua", Role.VILLAGE_OPERATOR, [DESA_A])
+    other = client_for(colleague)
+    assert other.get(f"/klaim/{claim.number}/").status_code == 200
+    assert other.get(f"/klaim/{claim.number}/dokumen/{ktp.pk}/").status_code == 404
+    assert other.get(f"/klaim/{claim.number}/dokumen/{death.pk}/").status_code == 200
+    assert f"/dokumen/{ktp.pk}/\"" not in other.get(f"/klaim/{claim.number}/").content.decode()
+    assert api_client(colleague)("get", f"/claims/{claim.number}/documents/{ktp.pk}/file").status_code == 404
+    for client in (uploader, client_for(branch_officer())):
+        served = client.get(f"/klaim/{claim.number}/dokumen/{ktp.pk}/")
+        assert served.status_code == 200 and b"".join(served.streaming_content) == PDF
+        assert served["Content-Security-Policy"] == "sandbox" and served["X-Content-Type-Options"] == "nosniff"
+    from jamsosdesa.accounts.models import ApiToken
+
+    _token, raw = ApiToken.issue(user=branch_officer(name="cabang_dua"), name="t")
+    api = Client(headers={"Authorization": f"Bearer {raw}"}).get(
+        f"/api/v1/claims/{claim.number}/documents/{ktp.pk}/file")
+    assert api.status_code == 200 and b"".join(api.streaming_content) == PDF
+    assert api["Content-Type"] == "application/pdf" and api["Content-Security-Policy"] == "sandbox"
+    outsider = api_client(make_user("op_luar", Role.VILLAGE_OPERATOR, ["33.11.11.2001"]))
+    assert outsider("get", f"/claims/{claim.number}/documents/{death.pk}/file").status_code == 404

@@ -17,7 +17,7 @@ from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.participants.models import HeirRelation
 
 from .access import claim_for_user, heir_data
-from .documents import add_document, checklist
+from .documents import add_document, checklist, document_for_user
 from .heirs import HeirRequest, heir_set
 from .models import ClaimKind, ClaimStatus, DocumentKind
 from .services import ReportRequest, claim_list, report_claim, report_message
@@ -223,3 +223,15 @@ def document_post(request, number: str,
     claim = claim_for_user(request.user, number)
     doc = add_document(request.user, claim, kind, upload=file, seen_in_original=seen, heir_id=heir)
     return Status(201, _document(doc))
+
+
+@router.get("/claims/{claimno:number}/documents/{doc_id}/file", **answers({200: None}, E.NOT_FOUND),
+            summary="Berkas dokumen klaim (pindaian data pribadi: hanya petugas pemroses dan pengunggahnya)",
+            description="Akta kematian dan laporan polisi terbuka bagi yang melihat klaim; e-KTP, KK, KPJ, buku "
+                        "tabungan, surat ahli waris, buku nikah, surat dokter dan laporan kecelakaan hanya bagi "
+                        "petugas yang memproses klaim dan pengunggahnya; selain itu 404.")
+def document_file(request, number: str, doc_id: Annotated[int, Field(ge=1, le=2**62)]):
+    from .views_file import file_response
+
+    claim = claim_for_user(request.user, number)
+    return file_response(claim, document_for_user(request.user, claim, doc_id))

@@ -10,7 +10,8 @@ phone is fine, or marked as seen in the original by a named person), withdrawing
 - Uploads: JPEG, PNG, WebP, HEIC/HEIF (phone cameras) or PDF, told by the file's first bytes (its content), never by
   its name; at most settings.CLAIM_DOCUMENT_MAX_BYTES (JAMSOSDESA_CLAIM_DOCUMENT_MAX_BYTES, 5 MB by default),
   counted while it is written. Files are kept under settings.VAR_DIR/claims/ (outside the web root) and served only
-  by the scoped view (claims.views_file.document_file).
+  by the scoped view (claims.views_file.document_file) and its API twin, and only to those `may_open` lets (scans
+  of identity, family, bank and health papers: the processors of the claim and the uploader).
 - A document of a kind (and heir) that is added again replaces the earlier one, which is withdrawn (kept, never
   deleted); both steps are audited. `complete_at` is set when every required item has a live document and cleared
   when one is withdrawn or a new requirement appears (a spouse who now receives).
@@ -255,6 +256,31 @@ def withdraw_document(user, claim: Claim, doc_id: int, *, note: str = "") -> Cla
                      old={"withdrawn_at": None}, new={"withdrawn_at": doc.withdrawn_at}, note=note[:200])
         refresh_complete(user, claim)
         doc.notice = back_to_reported(user, claim, _("dokumen %(k)s ditarik") % {"k": doc.get_kind_display()})
+    return doc
+
+
+# Who opens a stored file: the scans of an e-KTP, a KK, a KPJ, a bank book, an heir statement, a marriage book, a
+# doctor's certificate or an accident report carry personal data (NIKs, family, accounts, health), so they open
+# only to those who process the claim (claims.decision.may_process) and to whoever uploaded them. The documents of
+# the event itself (the death certificate, the police report) open to everyone who sees the claim.
+OPEN_KINDS = (K.DEATH_CERTIFICATE, K.POLICE_REPORT)
+
+
+def may_open(user, claim: Claim, doc: ClaimDocument) -> bool:
+    """Whether `user`, who sees `claim`, may open the stored file of `doc` (see OPEN_KINDS)."""
+    from .decision import may_process
+
+    if doc.kind in OPEN_KINDS or (doc.added_by_id is not None and doc.added_by_id == getattr(user, "pk", None)):
+        return True
+    return may_process(user, claim)
+
+
+def document_for_user(user, claim: Claim, doc_id) -> ClaimDocument:
+    """A document of this (already scoped) claim whose file `user` may open; NotFound otherwise (as everything out
+    of the user's reach)."""
+    doc = document_for(claim, doc_id)
+    if not may_open(user, claim, doc):
+        raise NotFound()
     return doc
 
 

@@ -19,7 +19,14 @@ from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.participants.models import HeirRelation
 
 from .access import claim_for_user, heir_data, may_edit_file, may_process, may_report, sees_claims
-from .documents import add_document, checklist, document_for, document_path, withdraw_document
+from .documents import (
+    add_document,
+    checklist,
+    document_for_user,
+    document_path,
+    may_open,
+    withdraw_document,
+)
 from .forms import ClaimFilterForm, DocumentForm, HeirForm, ReportForm
 from .heirs import heir_set, pending_heirs
 from .models import ClaimStatus
@@ -88,12 +95,14 @@ def _detail_context(request, claim, *, heir_form=None, document_form=None, editi
     heirs = [{"heir": h, "nik": shown.nik(h.nik), "account": shown.account(h.account_number),
               "relation": relations.get(h.relation, h.relation)} for h in claim.heirs.all()]
     items = checklist(claim)
+    openable = {i.document.pk for i in items if i.document and i.document.file_path
+                and may_open(request.user, claim, i.document)}
     open_file = not claim_is_closed(claim) and may_edit_file(request.user)
     return {
         "claim": claim, "participant": claim.participant,
         "participant_nik": personal_data(request.user, one_person=True).nik(claim.participant.nik),
         "eligibility": claim.eligibility, "heirs": heirs, "pending_heirs": pending_heirs(claim) if open_file else [],
-        "heirs_masked": shown.nik_masked, "checklist": items,
+        "heirs_masked": shown.nik_masked, "checklist": items, "openable": openable,
         "complete": all(i.done for i in items if i.required),
         "documents_withdrawn": claim.documents.exclude(withdrawn_at=None).order_by("-withdrawn_at"),
         "can_edit": open_file, "can_process": may_process(request.user),
@@ -194,18 +203,29 @@ def document_withdraw(request, number: str, doc_id: int):
 
 @login_required
 def document_file(request, number: str, doc_id: int):
-    """A document's stored file, only to a user who sees the claim (never from the web root)."""
+    """A document's stored file, only to a user who sees the claim and may open it (claims.documents.may_open),
+    never from the web root."""
     _pages_for(request)
     claim = claim_for_user(request.user, number)
     try:
-        doc = document_for(claim, doc_id)
+        doc = document_for_user(request.user, claim, doc_id)
     except NotFound:
         raise Http404 from None
-    response = FileResponse(open(document_path(doc), "rb"), content_type=doc.content_type,
-                            as_attachment=doc.content_type not in ("image/jpeg", "image/png", "image/webp",
-                                                                   "application/pdf"),
-                            filename=f"{claim.number}-{doc.kind}-{doc.pk}.{document_path(doc).suffix.lstrip('.')}")
+    return file_response(claim, doc)
+
+
+INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+
+
+def file_response(claim, doc) -> FileResponse:
+    """The stored file of `doc` (the page and the API): images and PDFs inline, anything else as an attachment;
+    never sniffed as another type, and sandboxed (a PDF's scripts and forms do not run with the site's rights)."""
+    path = document_path(doc)
+    response = FileResponse(open(path, "rb"), content_type=doc.content_type,
+                            as_attachment=doc.content_type not in INLINE_TYPES,
+                            filename=f"{claim.number}-{doc.kind}-{doc.pk}.{path.suffix.lstrip('.')}")
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
 
