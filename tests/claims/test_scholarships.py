@@ -3,10 +3,12 @@ route's 36 contribution months (none on the JKK route), one per child and year, 
 person and approved or rejected by another; audited; the summary says what each child received, what is proposed and
 what is left."""
 
+from datetime import timedelta
+
 import pytest
 
-from jamsosdesa.claims.models import Claim, ClaimHeir, ScholarshipGrant
-from jamsosdesa.claims.scholarships import ScholarshipRefusal, approve, propose, reject, summary
+from jamsosdesa.claims.models import Claim, ClaimHeir, ClaimPayment, ScholarshipGrant
+from jamsosdesa.claims.scholarships import ScholarshipRefusal, approve, pay, propose, reject, summary
 from jamsosdesa.core import clock
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.models import AuditEvent
@@ -44,9 +46,11 @@ def approved_claim(officer, *, kind="jkm", months=40, children=2, others=0, pers
                                  desa_code=person.desa_id, kind=kind, event_date=day(-1, 20), reported_by=officer,
                                  status="approved", eligibility={"contribution_months": months, "eligible": True})
     niks = niks or [f"33111101{i:08d}" for i in range(children)]
-    heirs = [ClaimHeir.objects.create(claim=claim, name=f"Anak {i + 1}", relation="child", nik=niks[i])
+    heirs = [ClaimHeir.objects.create(claim=claim, name=f"Anak {i + 1}", relation="child", nik=niks[i],
+                                      bank_name="BRI", account_number=f"0012{claim.pk:04d}{i:04d}")
              for i in range(children)]
-    heirs += [ClaimHeir.objects.create(claim=claim, name="Istri", relation="spouse", nik=f"3311114{i:09d}")
+    heirs += [ClaimHeir.objects.create(claim=claim, name="Istri", relation="spouse", nik=f"3311114{i:09d}",
+                                       bank_name="BNI", account_number=f"0099{claim.pk:04d}{i:04d}")
               for i in range(others)]
     return claim, heirs
 
@@ -228,6 +232,77 @@ def test_only_those_who_process_claims_in_scope_decide(officer, second, operator
     claim, (child, _other) = approved_claim(officer)
     row = propose(officer, claim, child, clock.today().year, "sma")
     village = make_user("operator_beasiswa", Role.VILLAGE_OPERATOR, [claim.desa_code])
-    assert refusal(lambda: approve(village, row)).code == "not_found"
+    assert refusal(lambda: approve(village, row)).code == "forbidden"  # sees the claim, processes nothing
     assert refusal(lambda: approve(operator_b, row)).code == "not_found"
-    assert refusal(lambda: propose(village, claim, child, clock.today().year + 1, "sma")).code == "not_found"
+    assert refusal(lambda: propose(village, claim, child, clock.today().year + 1, "sma")).code == "forbidden"
+    approve(second, row)
+    assert refusal(lambda: pay(village, row, clock.today(), reference="TRF-X")).code == "forbidden"
+    assert refusal(lambda: pay(operator_b, row, clock.today(), reference="TRF-X")).code == "not_found"
+    assert not ClaimPayment.objects.exists()
+
+
+def test_an_approved_grant_is_paid_once_to_the_account_fixed_at_approval(officer, second):
+    from django.db import IntegrityError, transaction
+
+    claim, (child, _other) = approved_claim(officer)
+    year = clock.today().year
+    row = granted(officer, second, claim, child, year, "sma")
+    assert (row.bank_name, row.account_number, row.guardian) == ("BRI", child.account_number, child)
+    ClaimHeir.objects.filter(pk=child.pk).update(account_number="777777777")  # corrected later: not where it goes
+    payment = pay(officer, row, clock.today(), reference="TRF-BEA-1")
+    assert (payment.purpose, payment.amount, payment.heir_id) == (f"scholarship:{year}", 3_000_000, child.pk)
+    assert (payment.bank_name, payment.account_number) == ("BRI", row.account_number)
+    row.refresh_from_db()
+    assert row.payment == payment and summary(claim)[0].years[0]["paid_on"] == clock.today().isoformat()
+    event = AuditEvent.objects.get(event_type="claim_payment.recorded", object_id=str(payment.pk))
+    assert event.new["scholarship"] == row.pk and event.new["purpose"] == f"scholarship:{year}"
+    error = refusal(lambda: pay(second, row, clock.today(), reference="TRF-BEA-2"))
+    assert error.code == ScholarshipRefusal.ALREADY_PAID and "tidak dibayar dua kali" in error.message
+    assert "TRF-BEA-1" in error.message
+    with pytest.raises(IntegrityError), transaction.atomic():  # once per grant: the table's constraint
+        ClaimPayment.objects.create(claim=claim, heir=child, purpose=f"scholarship:{year}", amount=1,
+                                    paid_on=clock.today(), bank_name="BRI", account_number="1", reference="TRF-BEA-3",
+                                    recorded_by=officer)
+    assert ClaimPayment.objects.count() == 1
+
+
+def test_a_proposed_or_rejected_grant_is_not_paid(officer, second):
+    claim, (a, b) = approved_claim(officer)
+    year = clock.today().year
+    proposed = propose(officer, claim, a, year, "smp")
+    error = refusal(lambda: pay(second, proposed, clock.today(), reference="TRF-P"))
+    assert error.code == ScholarshipRefusal.NOT_APPROVED and "hanya beasiswa yang disetujui" in error.message
+    rejected = reject(second, propose(officer, claim, b, year, "smp"))
+    assert refusal(lambda: pay(officer, rejected, clock.today(), reference="TRF-R")).code == \
+        ScholarshipRefusal.NOT_APPROVED
+    assert not ClaimPayment.objects.exists()
+
+
+def test_paid_to_the_account_given_at_approval_or_else_the_guardian_heir_s(officer, second):
+    claim, (child, spouse) = approved_claim(officer, children=1, others=1)
+    ClaimHeir.objects.filter(pk=child.pk).update(bank_name="", account_number="")  # a minor without an account
+    year = clock.today().year
+    to_mother = approve(second, propose(officer, claim, child, year, "tk_sd"))
+    assert (to_mother.guardian, to_mother.bank_name, to_mother.account_number) == (
+        spouse, "BNI", spouse.account_number)
+    given = approve(second, propose(officer, claim, child, year + 1, "tk_sd"), bank="Bank Jateng",
+                    account="3-100-200-300")
+    assert (given.bank_name, given.account_number, given.guardian) == ("Bank Jateng", "3100200300", None)
+    error = refusal(lambda: pay(officer, given, clock.today(), account=spouse.account_number, reference="TRF-G"))
+    assert error.code == ScholarshipRefusal.BAD_ACCOUNT and "3100200300" in error.message
+    assert pay(officer, given, clock.today(), bank="bank jateng", account="3100200300",
+               reference="TRF-G").account_number == "3100200300"
+    ClaimHeir.objects.filter(pk=spouse.pk).update(account_number="")
+    nowhere = propose(officer, claim, child, year + 2, "tk_sd")
+    error = refusal(lambda: approve(second, nowhere))
+    assert error.code == ScholarshipRefusal.BAD_ACCOUNT and "rekening tujuan" in error.message
+
+
+def test_a_payment_day_in_the_future_or_a_used_reference_is_refused(officer, second):
+    claim, (a, b) = approved_claim(officer)
+    year = clock.today().year
+    first, other = granted(officer, second, claim, a, year, "sma"), granted(officer, second, claim, b, year, "sma")
+    tomorrow = clock.today() + timedelta(days=1)
+    assert "belum tiba" in refusal(lambda: pay(officer, first, tomorrow, reference="TRF-F")).message
+    pay(officer, first, clock.today(), reference="TRF-SAME")
+    assert "sudah dipakai" in refusal(lambda: pay(officer, other, clock.today(), reference="TRF-SAME")).message

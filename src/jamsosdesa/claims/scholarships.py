@@ -42,7 +42,16 @@ from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.text import has_bad_chars
 from jamsosdesa.participants.models import HeirRelation
 
-from .models import Claim, ClaimHeir, ClaimKind, ClaimStatus, ScholarshipGrant, ScholarshipStatus, SchoolLevel
+from .models import (
+    Claim,
+    ClaimHeir,
+    ClaimKind,
+    ClaimPayment,
+    ClaimStatus,
+    ScholarshipGrant,
+    ScholarshipStatus,
+    SchoolLevel,
+)
 from .parameters import param
 
 SCHOLARSHIP_KINDS = (ClaimKind.JKM, ClaimKind.JKK_DEATH, ClaimKind.JKK_DISABILITY_TOTAL)
@@ -63,6 +72,8 @@ class ScholarshipRefusal(StrEnum):
     BAD_YEAR = "scholarship_bad_year"
     BAD_LEVEL = "scholarship_bad_level"
     NOT_PROPOSED = "scholarship_not_proposed"
+    NOT_APPROVED = "scholarship_not_approved"
+    ALREADY_PAID = "scholarship_already_paid"
     BAD_ACCOUNT = "scholarship_bad_account"
 
 
@@ -85,10 +96,7 @@ def propose(user, claim: Claim, child_heir: ClaimHeir, year: int, level: str) ->
     """Propose for the child `child_heir` of `claim` the scholarship of school year `year` (its starting year) at
     `level` (a SchoolLevel value): PROPOSED, granted once another person approves it. Refusals say which rule; see
     the module."""
-    from .access import scope_claims
-
-    if not _may_grant(user) or not scope_claims(user).filter(pk=claim.pk).exists():
-        raise NotFound(_("Klaim tidak ditemukan di wilayah Anda."))
+    _check_processor(user, claim)
     if level not in SchoolLevel.values:
         raise _refuse(ScholarshipRefusal.BAD_LEVEL, _("Jenjang '%(l)s' tidak dikenal: pilih %(c)s.") % {
             "l": str(level)[:20], "c": ", ".join(SchoolLevel.values)}, "level")
@@ -158,15 +166,25 @@ def propose(user, claim: Claim, child_heir: ClaimHeir, year: int, level: str) ->
 PROPOSED_NOTE, APPROVED_NOTE, REJECTED_NOTE = "proposed", "approved", "rejected"
 
 
-def _locked_grant(user, row: ScholarshipGrant) -> ScholarshipGrant:
-    """The grant, locked with its participant's claims, if the user processes claims and sees its claim (404
-    otherwise)."""
+def _check_processor(user, claim: Claim) -> None:
+    """404 for a claim the user does not see; 403 for one they see but whose scholarships they may not process
+    (claims.access: branch officers and national admins process claims)."""
     from .access import scope_claims
 
-    if not _may_grant(user) or not scope_claims(user).filter(pk=row.claim_id).exists():
+    if not scope_claims(user).filter(pk=claim.pk).exists():
         raise NotFound(_("Klaim tidak ditemukan di wilayah Anda."))
+    if not _may_grant(user):
+        raise ServiceError(code=ErrorCode.FORBIDDEN, message=_(
+            "Hanya petugas kantor cabang atau admin nasional yang memproses beasiswa klaim %(n)s.") % {
+            "n": claim.number})
+
+
+def _locked_grant(user, row: ScholarshipGrant) -> ScholarshipGrant:
+    """The grant, locked with its participant's claims, if the user processes claims and sees its claim (404 or 403
+    otherwise)."""
+    _check_processor(user, row.claim)
     _lock_participant_claims(row.claim)
-    return ScholarshipGrant.objects.select_for_update().select_related("claim", "child").get(pk=row.pk)
+    return ScholarshipGrant.objects.select_for_update(of=("self",)).select_related("claim", "child").get(pk=row.pk)
 
 
 def _status_text(row: ScholarshipGrant) -> str:
@@ -185,23 +203,47 @@ def _check_proposed(user, row: ScholarshipGrant, doing: str) -> None:
             fields={"status": [_("Usulan Anda sendiri tidak dapat Anda putuskan.")]})
 
 
-def _clean_account(bank: str, account: str) -> tuple[str, str]:
-    bank, account = (bank or "").strip(), (account or "").strip().replace(" ", "")
+def _normal_account(bank: str, account: str) -> tuple[str, str]:
+    """(bank, account) as typed, spaces folded (and dashes dropped from the number), checked."""
+    bank, account = " ".join((bank or "").split()), (account or "").strip().replace(" ", "").replace("-", "")
     if has_bad_chars(bank) or has_bad_chars(account):
         raise _refuse(ScholarshipRefusal.BAD_ACCOUNT, _("Berisi karakter yang tidak sah."), "account")
-    if account and not (account.replace("-", "").isdigit() and account.replace("-", "").isascii()):
+    if account and not (account.isdigit() and account.isascii()):
         raise _refuse(ScholarshipRefusal.BAD_ACCOUNT, _("Nomor rekening hanya berisi angka."), "account")
+    return bank[:60], account[:30]
+
+
+def _clean_account(bank: str, account: str) -> tuple[str, str]:
+    bank, account = _normal_account(bank, account)
     if bool(bank) != bool(account):
         raise _refuse(ScholarshipRefusal.BAD_ACCOUNT, _(
             "Isi bank dan nomor rekening bersama, atau kosongkan keduanya (dibayar ke rekening wali)."), "account")
     return bank[:60], account[:30]
 
 
+def heir_account(heir: ClaimHeir) -> tuple[str, str]:
+    """(bank, account) of an heir: the one approved with the claim when there is one, else the one on the claim."""
+    if heir.approved_account_number:
+        return heir.approved_bank_name, heir.approved_account_number
+    return heir.bank_name, heir.account_number.replace(" ", "").replace("-", "")
+
+
+def default_guardian(row: ScholarshipGrant) -> ClaimHeir | None:
+    """Whose account a grant is paid to when the approver names neither an account nor a guardian: the child's own
+    account, else the spouse heir's on the claim (the surviving parent; the first by rank), else nobody."""
+    if heir_account(row.child)[1]:
+        return row.child
+    for heir in ClaimHeir.objects.filter(claim_id=row.claim_id, relation=HeirRelation.SPOUSE).order_by("rank", "id"):
+        if heir_account(heir)[1]:
+            return heir
+    return None
+
+
 def approve(user, row: ScholarshipGrant, *, guardian: ClaimHeir | None = None, bank: str = "",
             account: str = "") -> ScholarshipGrant:
-    """Approve a proposed grant (a person other than its proposer): PROPOSED -> APPROVED (audited). `bank` and
-    `account` fix the account it is paid to; else it is paid to the guardian heir's account (`guardian`, an heir of
-    the claim; with none named, the child's own account, else the spouse heir's)."""
+    """Approve a proposed grant (a person other than its proposer): PROPOSED -> APPROVED (audited), fixing the
+    account it is paid to: `bank` and `account` when given, else the guardian heir's account (`guardian`, an heir of
+    the claim; with none named, `default_guardian`). With no account to pay to, the approval is refused."""
     bank, account = _clean_account(bank, account)
     with transaction.atomic():
         row = _locked_grant(user, row)
@@ -210,6 +252,13 @@ def approve(user, row: ScholarshipGrant, *, guardian: ClaimHeir | None = None, b
             raise _refuse(ScholarshipRefusal.BAD_ACCOUNT, _(
                 "%(name)s bukan ahli waris pada klaim %(n)s: pilih wali dari ahli waris klaim ini.") % {
                 "name": guardian.name, "n": row.claim.number}, "guardian")
+        if not account:
+            guardian = guardian or default_guardian(row)
+            bank, account = heir_account(guardian) if guardian is not None else ("", "")
+            if not account:
+                raise _refuse(ScholarshipRefusal.BAD_ACCOUNT, _(
+                    "Belum ada rekening tujuan beasiswa %(name)s: isi bank dan nomor rekening, atau pilih wali yang "
+                    "rekeningnya tercatat pada klaim.") % {"name": row.child.name}, "account")
         old = {"status": row.status}
         row.status, row.decided_by, row.decided_at = ScholarshipStatus.APPROVED, user, clock.now()
         row.guardian, row.bank_name, row.account_number = guardian, bank, account
@@ -303,3 +352,91 @@ def summary(claim: Claim) -> list[ChildSummary]:
                          "claim": g.claim.number, "paid_on": g.payment.paid_on.isoformat() if g.payment_id else None}
                         for g in own)))
     return result
+
+
+SCHOLARSHIP_PURPOSE = "scholarship:%s"
+
+
+def _payment_refusal(message: str, field: str) -> ServiceError:
+    return ServiceError(code=ErrorCode.INVALID, message=message, fields={field: [message]})
+
+
+def _already_paid(row: ScholarshipGrant, payment: ClaimPayment) -> ServiceError:
+    return _refuse(ScholarshipRefusal.ALREADY_PAID, _(
+        "Beasiswa %(name)s tahun ajaran %(y)s/%(y1)s sudah dibayar pada %(d)s (referensi %(r)s): beasiswa tidak "
+        "dibayar dua kali.") % {"name": row.child.name, "y": row.year, "y1": row.year + 1,
+                                 "d": f"{payment.paid_on:%d-%m-%Y}", "r": payment.reference}, "status")
+
+
+def pay(user, row: ScholarshipGrant, paid_on: date, bank: str = "", account: str = "",
+        reference: str = "") -> ClaimPayment:
+    """Record the transfer of an approved grant (audited `claim_payment.recorded`): a ClaimPayment of the child heir
+    with purpose "scholarship:<year>" for the grant's amount, to the account fixed at approval (`bank`/`account`,
+    when given, must be that one), once per grant (the `claim_payment_once` constraint and the grant's one-to-one
+    `payment`), a transfer reference used once, not a day in the future nor before the approval."""
+    bank, account = _normal_account(bank, account)
+    reference = (reference or "").strip()
+    if not reference:
+        raise _payment_refusal(_("Isi referensi transfer."), "reference")
+    if has_bad_chars(reference):
+        raise _payment_refusal(_("Berisi karakter yang tidak sah."), "reference")
+    if not isinstance(paid_on, date):
+        raise _payment_refusal(_("Isi tanggal bayar."), "paid_on")
+    if paid_on > clock.today():
+        raise _payment_refusal(_("Tanggal bayar %(d)s belum tiba.") % {"d": f"{paid_on:%d-%m-%Y}"}, "paid_on")
+    try:
+        with transaction.atomic():
+            return _pay(user, row, paid_on, bank, account, reference[:60])
+    except IntegrityError:
+        # a double submit that passed the checks beside the first: the constraints refused it
+        row = ScholarshipGrant.objects.select_related("child").get(pk=row.pk)
+        existing = ClaimPayment.objects.filter(heir_id=row.child_id, purpose=SCHOLARSHIP_PURPOSE % row.year).first()
+        if existing is not None:
+            raise _already_paid(row, existing) from None
+        raise _payment_refusal(_("Referensi transfer %(r)s sudah dipakai untuk pembayaran lain.") % {
+            "r": reference}, "reference") from None
+
+
+def _pay(user, row, paid_on, bank, account, reference) -> ClaimPayment:
+    from .clock import local_date
+
+    row = _locked_grant(user, row)
+    if row.payment_id:
+        raise _already_paid(row, row.payment)
+    if row.status != ScholarshipStatus.APPROVED:
+        raise _refuse(ScholarshipRefusal.NOT_APPROVED, _(
+            "Beasiswa %(name)s tahun ajaran %(y)s/%(y1)s berstatus %(s)s: hanya beasiswa yang disetujui yang "
+            "dibayar.") % {"name": row.child.name, "y": row.year, "y1": row.year + 1, "s": _status_text(row)},
+            "status")
+    where = f"{row.bank_name} {row.account_number}"
+    if not row.account_number:
+        raise _refuse(ScholarshipRefusal.BAD_ACCOUNT, _(
+            "Rekening tujuan beasiswa %(name)s tidak tercatat pada persetujuannya.") % {"name": row.child.name},
+            "account")
+    if account and account != row.account_number:
+        raise _refuse(ScholarshipRefusal.BAD_ACCOUNT, _(
+            "Nomor rekening %(a)s bukan rekening yang disetujui untuk beasiswa ini (%(ok)s).") % {
+            "a": account, "ok": where}, "account")
+    if bank and bank.casefold() != " ".join(row.bank_name.split()).casefold():
+        raise _refuse(ScholarshipRefusal.BAD_ACCOUNT, _(
+            "Bank %(b)s bukan bank rekening yang disetujui untuk beasiswa ini (%(ok)s).") % {"b": bank, "ok": where},
+            "bank")
+    if ClaimPayment.objects.filter(reference=reference).exists():
+        raise _payment_refusal(_("Referensi transfer %(r)s sudah dipakai untuk pembayaran lain.") % {
+            "r": reference}, "reference")
+    approved_on = local_date(row.decided_at)
+    if paid_on < approved_on:
+        raise _payment_refusal(_("Tanggal bayar %(d)s sebelum beasiswa disetujui (%(a)s).") % {
+            "d": f"{paid_on:%d-%m-%Y}", "a": f"{approved_on:%d-%m-%Y}"}, "paid_on")
+    payment = ClaimPayment.objects.create(claim=row.claim, heir=row.child, purpose=SCHOLARSHIP_PURPOSE % row.year,
+                                          amount=row.amount, paid_on=paid_on, bank_name=row.bank_name,
+                                          account_number=row.account_number, reference=reference, recorded_by=user)
+    row.payment = payment
+    row.save(update_fields=["payment"])
+    audit_record(actor=user, event=AuditEventType.CLAIM_PAYMENT_RECORDED, obj=payment,
+                 region_code=row.claim.desa_code, old=None,
+                 new={"claim": row.claim.number, "heir": row.child_id, "scholarship": row.pk,
+                      "purpose": payment.purpose, "amount": payment.amount, "paid_on": paid_on,
+                      "bank": payment.bank_name, "account": payment.account_number,
+                      "guardian": row.guardian_id, "reference": reference}, note="scholarship")
+    return payment
