@@ -164,3 +164,36 @@ def test_documents_of_a_decided_or_paid_claim_are_not_added_nor_withdrawn(operat
         withdraw_document(operator_a, c, kept.pk)
     kept.refresh_from_db()
     assert kept.withdrawn_at is None and c.documents.count() == before
+
+
+def test_replacing_a_document_does_not_restart_the_service_clock(operator_a):
+    """The clock runs from the first time the file was complete: withdrawing a document and adding it again (or
+    replacing it) sets complete_at anew but the claim stays overdue on the worklist."""
+    from datetime import timedelta
+
+    from jamsosdesa.claims import worklist
+    from jamsosdesa.claims.models import Claim
+    from jamsosdesa.core import clock
+    from tests.claims.file_world import branch_officer
+
+    claim = report(operator_a, protected(heirs=False), "jkk_temporary", event_date=report_day())
+    docs = [add_document(operator_a, claim, kind, seen_in_original=True) for kind in required_kinds(claim)]
+    claim.refresh_from_db()
+    assert claim.first_complete_at == claim.complete_at is not None
+    long_ago = clock.now() - timedelta(days=30)
+    Claim.objects.filter(pk=claim.pk).update(complete_at=long_ago, first_complete_at=long_ago)
+    branch = branch_officer()
+    assert [r.claim for r in worklist.overdue(branch)] == [claim]
+    withdraw_document(operator_a, claim, docs[0].pk, note="buram")
+    claim.refresh_from_db()
+    assert claim.complete_at is None and claim.first_complete_at == long_ago
+    assert [r.claim for r in worklist.overdue(branch)] == [claim]  # the office's clock still runs
+    add_document(operator_a, claim, docs[0].kind, upload=upload(PNG))
+    add_document(operator_a, claim, docs[1].kind, upload=upload(PNG))  # a replacement
+    claim.refresh_from_db()
+    assert claim.complete_at > long_ago and claim.first_complete_at == long_ago
+    [row] = worklist.overdue(branch)
+    from jamsosdesa.claims.clock import local_date
+
+    assert row.claim == claim and row.complete_on == local_date(long_ago)
+    assert worklist.is_overdue(claim)

@@ -101,9 +101,10 @@ def figures(user, *, region: str | None = None, month: date | None = None) -> di
 
     total, by_month, by_child = _empty(), {}, {}
     paid = qs.filter(status=ClaimStatus.PAID, paid_at__gte=since, paid_at__lt=until)
-    for kab, desa, amount, complete_at, paid_at in paid.values_list(
-            "kab_code", "desa_code", "benefit_total", "complete_at", "paid_at"):
-        days = working_days(complete_at, paid_at) if complete_at else None
+    for kab, desa, amount, first_complete_at, complete_at, paid_at in paid.values_list(
+            "kab_code", "desa_code", "benefit_total", "first_complete_at", "complete_at", "paid_at"):
+        start = first_complete_at or complete_at  # the clock runs from the first completion (claims.worklist)
+        days = working_days(start, paid_at) if start else None
         paid_month = timezone.localdate(paid_at).replace(day=1)
         for bucket in (total, by_month.setdefault(paid_month, _empty()),
                        by_child.setdefault(_child_code(level, kab, desa), _empty())):
@@ -121,7 +122,7 @@ def figures(user, *, region: str | None = None, month: date | None = None) -> di
         total["reported"] += 1
         by_child.setdefault(_child_code(level, kab, desa), _empty())["reported"] += 1
     open_claims = list(qs.filter(status__in=(*WAITING, ClaimStatus.HELD)).only(
-        "status", "complete_at"))
+        "status", "complete_at", "first_complete_at"))
     open_by_status = dict(qs.filter(status__in=(*WAITING, ClaimStatus.HELD)).values_list("status")
                           .annotate(n=Count("id")).values_list("status", "n"))
 

@@ -14,7 +14,9 @@ phone is fine, or marked as seen in the original by a named person), withdrawing
   of identity, family, bank and health papers: the processors of the claim and the uploader).
 - A document of a kind (and heir) that is added again replaces the earlier one, which is withdrawn (kept, never
   deleted); both steps are audited. `complete_at` is set when every required item has a live document and cleared
-  when one is withdrawn or a new requirement appears (a spouse who now receives).
+  when one is withdrawn or a new requirement appears (a spouse who now receives); `first_complete_at` keeps the first
+  time it was set and is never cleared: the service clock (claims.worklist, claims.dashboard) runs from it, so
+  replacing or withdrawing and adding a document again does not restart the clock.
 - A document added or withdrawn on a prepared claim sends it back to REPORTED, its benefit split cleared
   (claims.reopen; the returned document's `notice` says so); on a closed claim it is refused."""
 
@@ -120,15 +122,19 @@ def refresh_complete(user, claim: Claim) -> None:
     Call inside the transaction of the change."""
     complete = is_complete(claim)
     old = claim.complete_at
+    first = claim.first_complete_at
     if complete and old is None:
         claim.complete_at = core_clock.now()
+        claim.first_complete_at = first or claim.complete_at
     elif not complete and old is not None:
         claim.complete_at = None
     else:
         return
-    Claim.objects.filter(pk=claim.pk).update(complete_at=claim.complete_at)
+    Claim.objects.filter(pk=claim.pk).update(complete_at=claim.complete_at, first_complete_at=claim.first_complete_at)
+    changed_first = {"first_complete_at": claim.first_complete_at} if first != claim.first_complete_at else {}
     audit_record(actor=user, event=AuditEventType.CLAIM_UPDATED, obj=claim, region_code=claim.desa_code,
-                 old={"complete_at": old}, new={"complete_at": claim.complete_at},
+                 old={"complete_at": old, **({"first_complete_at": first} if changed_first else {})},
+                 new={"complete_at": claim.complete_at, **changed_first},
                  note=_("berkas lengkap") if complete else _("berkas belum lengkap lagi"))
 
 

@@ -85,6 +85,9 @@ class Claim(models.Model):
     benefit_total = models.BigIntegerField(_("jumlah manfaat (Rp)"), default=0)
     benefit_parts = models.JSONField(_("rincian manfaat"), default=list)
     complete_at = models.DateTimeField(_("berkas lengkap pada"), null=True, blank=True)
+    # The first time the file became complete: the service clock runs from it, so replacing or withdrawing a
+    # document (which clears and sets complete_at again) does not restart the clock (claims.documents)
+    first_complete_at = models.DateTimeField(_("berkas pertama kali lengkap pada"), null=True, blank=True)
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("disiapkan oleh"))
     prepared_at = models.DateTimeField(null=True, blank=True)
