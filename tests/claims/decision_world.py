@@ -48,6 +48,12 @@ def claim(actor, *, status=ClaimStatus.REPORTED, kind=ClaimKind.JKM, total=42_00
     for i, (name, relation, nik) in enumerate(rows[:heirs]):
         ClaimHeir.objects.create(claim=c, name=name, relation=relation, nik=nik, rank=1, bank_name="BRI",
                                  account_number=f"00120100{i}567")
+    if c.complete_at is not None:  # the checklist as the file's part leaves it: every required item seen
+        from jamsosdesa.claims.documents import required_kinds
+        from jamsosdesa.claims.models import ClaimDocument
+
+        for kind in required_kinds(c):
+            ClaimDocument.objects.create(claim=c, kind=kind, seen_in_original=True, added_by=actor)
     if status in (ClaimStatus.PREPARED, ClaimStatus.APPROVED, ClaimStatus.PAID):
         from jamsosdesa.claims.decision import split_shares
 

@@ -4,7 +4,8 @@ step audited with the old and new status; outside the officer's kabupaten the cl
 import pytest
 
 from jamsosdesa.claims import decision
-from jamsosdesa.claims.models import ClaimStatus
+from jamsosdesa.claims.models import Claim, ClaimStatus
+from jamsosdesa.core import clock
 from jamsosdesa.core.errors import ErrorCode, NotFound, ServiceError
 from jamsosdesa.core.models import AuditEvent
 
@@ -100,3 +101,43 @@ def test_prepare_computes_the_benefit_and_the_shares(admin_user):
     with pytest.raises(ServiceError) as again:
         decision.prepare(two, c)
     assert "disiapkan" in again.value.message
+
+
+def test_approve_looks_again_at_the_file_and_the_shares(admin_user):
+    """Between preparing and approving, a document withdrawn or a share changed: the approver is refused in words
+    and nothing is approved."""
+    from jamsosdesa.claims.documents import withdraw_document
+
+    one, two, _far = officers()
+    c = claim(admin_user, status=ClaimStatus.PREPARED, prepared_by=one, heirs=2)
+    kk = c.documents.get(kind="kk")
+    withdraw_document(one, c, kk.pk, note="salah KK")  # (the file's part may also send the claim back)
+    with pytest.raises(ServiceError):
+        decision.approve(two, c)
+    c.refresh_from_db()
+    assert c.status != ClaimStatus.APPROVED
+
+    cleared = claim(admin_user, status=ClaimStatus.PREPARED, prepared_by=one, heirs=2)
+    Claim.objects.filter(pk=cleared.pk).update(complete_at=None)
+    with pytest.raises(ServiceError) as incomplete:
+        decision.approve(two, cleared)
+    assert "tidak lengkap" in incomplete.value.message and "documents" in incomplete.value.fields
+
+    other = claim(admin_user, status=ClaimStatus.PREPARED, prepared_by=one, heirs=2)
+    other.documents.filter(kind="kk").update(withdrawn_at=clock.now())  # complete_at not (yet) cleared: still refused
+    with pytest.raises(ServiceError) as still:
+        decision.approve(two, other)
+    assert "documents" in still.value.fields
+
+    changed = claim(admin_user, status=ClaimStatus.PREPARED, prepared_by=one, heirs=2)
+    spouse = changed.heirs.order_by("id").first()
+    spouse.share += 1_000_000
+    spouse.save()
+    with pytest.raises(ServiceError) as shares:
+        decision.approve(two, changed)
+    assert "Rp43.000.000" in shares.value.message and "Rp42.000.000" in shares.value.message
+    assert "heirs" in shares.value.fields
+    for refused in (cleared, other, changed):
+        refused.refresh_from_db()
+        assert refused.status == ClaimStatus.PREPARED and refused.decided_by is None
+    assert not AuditEvent.objects.filter(event_type="claim.approved").exists()

@@ -23,6 +23,7 @@ from jamsosdesa.core import clock
 from jamsosdesa.core.audit import audit_record
 from jamsosdesa.core.errors import ErrorCode, NotFound, ServiceError
 from jamsosdesa.core.models import AuditEventType
+from jamsosdesa.core.money import rupiah
 from jamsosdesa.core.text import has_bad_chars
 
 from . import access
@@ -153,6 +154,22 @@ def _check_other_person(user, claim: Claim, doing: str) -> None:
             fields={"status": [_("Klaim yang Anda siapkan tidak dapat Anda putuskan sendiri.")]})
 
 
+def _check_still_as_prepared(claim: Claim, heirs: list[ClaimHeir]) -> None:
+    """What is approved is still what was prepared (looked at under the claim's lock): the file complete, and the
+    receiving heirs' shares adding up to the benefit to the rupiah (nobody else holding a share)."""
+    from .documents import is_complete
+
+    if claim.complete_at is None or not is_complete(claim):
+        raise _refuse(_("Berkas klaim %(n)s tidak lengkap lagi: lengkapi daftar dokumennya dulu, lalu setujui.") % {
+            "n": claim.number}, field="documents")
+    shared = sum(h.share for h in heirs if h.receives)
+    stray = [h.name for h in heirs if h.share and not h.receives]
+    if shared != claim.benefit_total or stray or not any(h.receives and h.share > 0 for h in heirs):
+        raise _refuse(_("Bagian ahli waris penerima klaim %(n)s berjumlah %(s)s, bukan manfaat %(t)s: siapkan "
+                        "ulang klaim ini.") % {"n": claim.number, "s": rupiah(shared),
+                                               "t": rupiah(claim.benefit_total)}, field="heirs")
+
+
 APPROVED_FIELDS = ("approved_share", "approved_bank_name", "approved_account_number", "approved_account_holder")
 
 
@@ -167,6 +184,7 @@ def approve(user, claim: Claim) -> Claim:
             "n": claim.number, "s": _status_text(claim)})
     _check_other_person(user, claim, _("menyetujuinya"))
     heirs = list(claim.heirs.order_by("rank", "id"))
+    _check_still_as_prepared(claim, heirs)
     paid_to = [h for h in heirs if h.share > 0]
     no_account = [h.name for h in paid_to if not (h.bank_name and h.account_number)]
     if no_account:
