@@ -49,11 +49,11 @@ def claim(actor, *, status=ClaimStatus.REPORTED, kind=ClaimKind.JKM, total=42_00
         ClaimHeir.objects.create(claim=c, name=name, relation=relation, nik=nik, rank=1, bank_name="BRI",
                                  account_number=f"00120100{i}567")
     if c.complete_at is not None:  # the checklist as the file's part leaves it: every required item seen
-        from jamsosdesa.claims.documents import required_kinds
+        from jamsosdesa.claims.documents import required_items
         from jamsosdesa.claims.models import ClaimDocument
 
-        for kind in required_kinds(c):
-            ClaimDocument.objects.create(claim=c, kind=kind, seen_in_original=True, added_by=actor)
+        for kind, heir in required_items(c):  # an e-KTP and a bank book per receiving heir
+            ClaimDocument.objects.create(claim=c, kind=kind, heir=heir, seen_in_original=True, added_by=actor)
     if status in (ClaimStatus.PREPARED, ClaimStatus.APPROVED, ClaimStatus.PAID):
         from jamsosdesa.claims.decision import split_shares
 

@@ -74,6 +74,7 @@ class ClaimHeirOut(Schema):
 class ClaimDocumentOut(Schema):
     id: int
     kind: str
+    heir: int | None = Field(None, description="Ahli waris pemilik dokumen (e-KTP dan buku tabungan tiap penerima)")
     file_name: str
     content_type: str
     size: int
@@ -85,6 +86,7 @@ class ClaimDocumentOut(Schema):
 
 class ClaimChecklistItemOut(Schema):
     kind: str
+    heir: int | None = Field(None, description="Untuk ahli waris ini (e-KTP dan buku tabungan tiap penerima)")
     label: str
     required: bool
     done: bool
@@ -144,9 +146,9 @@ def _brief(claim, shown) -> dict:
 
 
 def _document(doc) -> dict:
-    return {"id": doc.pk, "kind": doc.kind, "file_name": doc.file_name, "content_type": doc.content_type,
-            "size": doc.size, "seen_in_original": doc.seen_in_original, "added_by": doc.added_by.username,
-            "added_at": doc.added_at, "message": getattr(doc, "notice", "")}
+    return {"id": doc.pk, "kind": doc.kind, "heir": doc.heir_id, "file_name": doc.file_name,
+            "content_type": doc.content_type, "size": doc.size, "seen_in_original": doc.seen_in_original,
+            "added_by": doc.added_by.username, "added_at": doc.added_at, "message": getattr(doc, "notice", "")}
 
 
 def _heir(h, shown) -> dict:
@@ -164,7 +166,8 @@ def claim_out(user, claim, *, message: str = "") -> dict:
             "incapacity_from": claim.incapacity_from, "incapacity_to": claim.incapacity_to,
             "eligibility": claim.eligibility, "rejection_note": claim.rejection_note,
             "benefit_total": claim.benefit_total, "heirs": [_heir(h, shown) for h in claim.heirs.all()],
-            "checklist": [{"kind": i.kind, "label": i.label, "required": i.required, "done": i.done,
+            "checklist": [{"kind": i.kind, "heir": i.heir.pk if i.heir is not None else None, "label": i.label,
+                           "required": i.required, "done": i.done,
                            "document": _document(i.document) if i.document else None} for i in items],
             "complete": all(i.done for i in items if i.required), "message": message}
 

@@ -16,7 +16,7 @@ from jamsosdesa.accounts.models import User
 from jamsosdesa.core import clock
 from jamsosdesa.participants.models import DeactivationReason, Participant
 
-from .models import Claim, ClaimKind, ClaimStatus, DocumentKind
+from .models import Claim, ClaimKind, ClaimStatus
 
 KRAJAN = "33.11.11.2004"
 SANGGUNG = "33.11.11.2001"
@@ -63,10 +63,10 @@ def _lapsed_sanggung() -> Participant | None:
 def _documents(user, claim: Claim) -> None:
     from .documents import add_document, checklist
 
-    for item in checklist(claim):
+    for item in checklist(claim):  # each receiving heir's e-KTP and bank book: one item per heir
         if item.required and not item.done:
-            heir = claim.heirs.order_by("rank", "id").first() if item.kind == DocumentKind.KTP_HEIR else None
-            add_document(user, claim, item.kind, seen_in_original=True, heir_id=heir.pk if heir else None)
+            add_document(user, claim, item.kind, seen_in_original=True,
+                         heir_id=item.heir.pk if item.heir is not None else None)
 
 
 @transaction.atomic

@@ -2,8 +2,9 @@
 phone is fine, or marked as seen in the original by a named person), withdrawing one, and the file's completeness.
 
 - Checklist (DOMAIN.md "Benefits and claims"; PP 44/2015): a death (JKM, JKK death) needs the KPJ, the e-KTP of
-  the participant and of the heir, the death certificate, the KK, the heir statement and the heir's bank account,
-  and the marriage book when a spouse receives; a work accident (every JKK kind) adds the accident reports stage I
+  the participant, the death certificate, the KK, the heir statement, the e-KTP and the bank book of EACH receiving
+  heir (a document with heir = that heir; the page, the API and the CLI refuse one without its heir), and the
+  marriage book when a spouse receives; a work accident (every JKK kind) adds the accident reports stage I
   and II and the doctor's certificate; a living worker's JKK claim (temporary incapacity, total disability,
   occupational disease) needs the KPJ, the participant's e-KTP, the reports, the doctor's certificate and the
   worker's bank account. A police report may be added to any claim; it is never required.
@@ -36,7 +37,7 @@ from jamsosdesa.core.models import AuditEventType
 from jamsosdesa.participants.models import HeirRelation
 
 from .access import may_edit_file
-from .models import DEATH_KINDS, JKK_KINDS, Claim, ClaimDocument, ClaimKind, DocumentKind
+from .models import DEATH_KINDS, JKK_KINDS, Claim, ClaimDocument, ClaimHeir, ClaimKind, DocumentKind
 from .reopen import back_to_reported
 from .services import refuse_closed
 
@@ -72,12 +73,19 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+# A death claim needs these once per receiving heir (each heir's e-KTP and the page of the bank book their share is
+# paid to), satisfied by a document with heir = that heir; a living worker's JKK claim needs its bank book once (the
+# worker's own account).
+PER_HEIR_KINDS = (K.KTP_HEIR, K.BANK_ACCOUNT)
+
+
 @dataclass
 class ChecklistItem:
     kind: str
     label: str
     required: bool
-    document: ClaimDocument | None  # the live document of this kind (the latest), None when missing
+    document: ClaimDocument | None  # the live document of this kind and heir (the latest), None when missing
+    heir: ClaimHeir | None = None  # the heir this item is for (PER_HEIR_KINDS on a death claim)
 
     @property
     def done(self) -> bool:
@@ -85,7 +93,7 @@ class ChecklistItem:
 
 
 def required_kinds(claim: Claim) -> list[str]:
-    """The documents this claim needs (see the module)."""
+    """The kinds of document this claim needs (see the module); per heir: required_items."""
     if claim.kind in DEATH_KINDS:
         kinds = list(DEATH_DOCUMENTS)
         if claim.kind == ClaimKind.JKK_DEATH:
@@ -98,18 +106,46 @@ def required_kinds(claim: Claim) -> list[str]:
     return []
 
 
+def per_heir(claim: Claim, kind: str) -> bool:
+    """Whether documents of `kind` on this claim belong to one heir each."""
+    return claim.kind in DEATH_KINDS and kind in PER_HEIR_KINDS
+
+
+def required_items(claim: Claim) -> list[tuple[str, ClaimHeir | None]]:
+    """(kind, heir) for every document the claim needs: the per-heir kinds once for each receiving heir (once, with
+    no heir, while no heir receives: the claim cannot be prepared then anyway)."""
+    receiving = list(claim.heirs.filter(receives=True).order_by("rank", "id"))
+    items: list[tuple[str, ClaimHeir | None]] = []
+    for kind in required_kinds(claim):
+        if per_heir(claim, kind) and receiving:
+            items += [(kind, heir) for heir in receiving]
+        else:
+            items.append((kind, None))
+    return items
+
+
 def live_documents(claim: Claim):
     return claim.documents.filter(withdrawn_at=None).select_related("added_by", "heir").order_by("kind", "-id")
 
 
+def _label(kind: str, heir: ClaimHeir | None) -> str:
+    label = str(K(kind).label)
+    return f"{label}: {heir.name}" if heir is not None else label
+
+
 def checklist(claim: Claim) -> list[ChecklistItem]:
-    """Every required item with its live document, then any other live document (a police report...)."""
-    live: dict[str, ClaimDocument] = {}
+    """Every required item (per heir where it is) with its live document, then any other live document (a police
+    report, an heir's e-KTP who does not receive...)."""
+    live: dict[tuple[str, int | None], ClaimDocument] = {}
     for doc in live_documents(claim):
-        live.setdefault(doc.kind, doc)
-    required = required_kinds(claim)
-    items = [ChecklistItem(k, str(K(k).label), True, live.get(k)) for k in required]
-    items += [ChecklistItem(k, str(K(k).label), False, doc) for k, doc in live.items() if k not in required]
+        live.setdefault((doc.kind, doc.heir_id), doc)
+    items, required = [], set()
+    for kind, heir in required_items(claim):
+        key = (kind, heir.pk if heir is not None else None)
+        required.add(key)
+        items.append(ChecklistItem(kind, _label(kind, heir), True, live.get(key), heir))
+    items += [ChecklistItem(kind, _label(kind, doc.heir), False, doc, doc.heir)
+              for (kind, heir_id), doc in live.items() if (kind, heir_id) not in required]
     return items
 
 
@@ -216,6 +252,9 @@ def add_document(user, claim: Claim, kind: str, *, upload=None, seen_in_original
         heir = claim.heirs.filter(pk=heir_id).first()
         if heir is None:
             fields["heir"] = [_("Ahli waris %(h)s tidak ada pada klaim ini.") % {"h": heir_id}]
+    elif kind in K.values and per_heir(claim, kind) and claim.heirs.filter(receives=True).exists():
+        fields["heir"] = [_("%(k)s dilampirkan untuk tiap ahli waris penerima: pilih ahli warisnya.")
+                          % {"k": K(kind).label}]
     if fields:
         first = next(iter(fields.values()))[0]
         raise ServiceError(code=ErrorCode.INVALID, message=first, fields=fields)
