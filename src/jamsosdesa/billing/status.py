@@ -191,27 +191,47 @@ def registry_state(participant, on: date) -> RegistryState:
     return RegistryState(ended=deactivated or participant.segment == Segment.PU)
 
 
-_DUE_LINES_SQL = f"""
+_DUE_LINES_SQL = """
 SELECT d.month, d.amount, CASE WHEN a.id IS NULL THEN 0 ELSE 1 END, d.membership_id
 FROM billing_due d
-LEFT JOIN billing_allocation a ON a.due_id = d.id AND {not_reversed_sql("a", ReversalTarget.ALLOCATION)}
-WHERE d.participant_id = %s AND {not_reversed_sql("d", ReversalTarget.DUE)}"""
+LEFT JOIN billing_allocation a ON a.due_id = d.id AND {live_allocation}{paid_by}
+WHERE d.participant_id = %s AND {live_due}"""
+# Money that had reached the due by a day's end: an allocation from a payment paid on or before the day, or one from
+# credit (no payment) made before the day ended (its created_at).
+_PAID_BY_SQL = (" AND ((a.payment_id IS NULL AND a.created_at < %s) OR (a.payment_id IS NOT NULL AND EXISTS ("
+                "SELECT 1 FROM billing_payment pm WHERE pm.id = a.payment_id AND pm.paid_on <= %s)))")
+_DUE_LINES = {with_day: _DUE_LINES_SQL.format(live_allocation=not_reversed_sql("a", ReversalTarget.ALLOCATION),
+                                              live_due=not_reversed_sql("d", ReversalTarget.DUE),
+                                              paid_by=_PAID_BY_SQL if with_day else "")
+              for with_day in (False, True)}
 
 
-def due_lines(participant_id: int) -> list[DueLine]:
+def due_lines(participant_id: int, *, paid_by: date | None = None) -> list[DueLine]:
     """The person's live dues with whether each is paid: one query on the (participant, month) index with the
-    allocation's (due, seq) index, written as SQL once (the ORM's compiling took longer than the query)."""
+    allocation's (due, seq) index, written as SQL once (the ORM's compiling took longer than the query).
+
+    `paid_by`: a due counts as paid only by money that had reached it by the end of that day: an allocation from a
+    payment with `paid_on` on or before the day, or from credit with `created_at` before the day ended
+    (`day_end_moment`). A claim asks for its event day: arrears paid after a death do not make the dead protected
+    (docs/design/claims.md). Reversals count as they stand (a bounced payment never paid the due). None: all money,
+    whenever paid."""
+    params: list = [participant_id]
+    if paid_by is not None:
+        params = [connection.ops.adapt_datetimefield_value(day_end_moment(paid_by)),
+                  connection.ops.adapt_datefield_value(paid_by), participant_id]
     with connection.cursor() as cursor:
-        cursor.execute(_DUE_LINES_SQL, [participant_id])
+        cursor.execute(_DUE_LINES[paid_by is not None], params)
         rows = cursor.fetchall()
     return [DueLine(month=_as_date(m), amount=int(a), paid=bool(p), self_paid=ms is not None) for m, a, p, ms in rows]
 
 
-def status_of(participant, on: date | None = None, *, policy: Policy | None = None) -> Status:
-    """The participant's status on `on` (default: today), under the policy of their kabupaten on that day."""
+def status_of(participant, on: date | None = None, *, policy: Policy | None = None,
+              paid_by: date | None = None) -> Status:
+    """The participant's status on `on` (default: today), under the policy of their kabupaten on that day.
+    `paid_by`: count only the money that had reached the dues by the end of that day (`due_lines`); None: all."""
     on = on or clock.today()
     chosen = policy or policy_for(participant.kab_code, on)
-    return derive(due_lines(participant.pk), on, chosen, registry_state(participant, on),
+    return derive(due_lines(participant.pk, paid_by=paid_by), on, chosen, registry_state(participant, on),
                   deadline=Deadline.from_settings())
 
 

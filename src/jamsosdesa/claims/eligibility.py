@@ -13,11 +13,19 @@ arrears policy of the participant's kabupaten in force that day) and the person'
 - `refund`, `refund_months`: the paid live dues of months after the event month (refunded with a death or total
   disability claim, DOMAIN.md "months paid beyond a claim month are refunded").
 
+Only money that had reached the dues by the end of the event day counts (`status_of(..., paid_by=on)`): arrears
+paid after a death do not make the dead protected, nor do they add contribution months. The one exception is the
+lenient policy's own promise: a claim `held` for arrears is covered once they are paid before `pay_by`;
+`eligibility_on(..., paid_by=day)` (a later day, e.g. today, for a held claim's recheck) counts the payments made up to
+that day, and no later than the day before `pay_by`. Under the strict policy, and for anything not held, `paid_by`
+changes nothing. The refund counts every live payment for the months after the event month, whenever paid (money to
+give back).
+
 `event_date_problem(participant, on)` says why a day cannot be an event day (in the future; before registration).
 """
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -150,24 +158,43 @@ def _wage(participant, event_month: date) -> int:
     return int(row or participant.declared_income or 0)
 
 
-def eligibility_on(participant, on: date, kind: str) -> Eligibility:
-    """The participant's eligibility on the event day `on` for a claim of `kind` (a ClaimKind value). Writes
-    nothing. Does not check the day itself: see `event_date_problem`."""
-    s = status_of(participant, on)
+def eligibility_on(participant, on: date, kind: str, *, paid_by: date | None = None) -> Eligibility:
+    """The participant's eligibility on the event day `on` for a claim of `kind` (a ClaimKind value), from the money
+    paid by the end of that day. `paid_by` (a later day): for a claim held for arrears under the lenient policy, the
+    arrears paid up to that day (and before `pay_by`) restore the cover; once `pay_by` has passed unpaid, neither
+    eligible nor held. Writes nothing. Does not check the day itself: see `event_date_problem`."""
+    s = status_of(participant, on, paid_by=on)
     held = s.status == ARREARS and s.covered and s.covered_if_paid_by is not None
     eligible = s.status == ACTIVE and s.covered
+    shown, reason = s, None
+    if held and paid_by is not None and paid_by > on:
+        deadline = s.covered_if_paid_by
+        later = status_of(participant, on, policy=s.policy, paid_by=min(paid_by, deadline - timedelta(days=1)))
+        if later.status == ACTIVE:
+            eligible, held, shown = True, False, later
+            reason = _("aktif: tunggakan dilunasi sebelum %(d)s (aturan tunggakan longgar), iuran terbayar sampai "
+                       "%(m)s") % {"d": day_words(deadline), "m": month_words(later.paid_through or later.last_paid)}
+        elif paid_by >= deadline:
+            held = False
+            reason = _("menunggak sejak %(m)s: %(k)s; tunggakan tidak dilunasi sebelum %(d)s (aturan tunggakan "
+                       "longgar): kejadian tidak ditanggung") % {
+                "m": month_words(add_months(s.last_paid, 1)), "k": _months_text(s.months_unpaid),
+                "d": day_words(deadline)}
+        else:  # part paid: what is left, by the same day
+            shown = replace(s, owed=later.owed, owed_self=later.owed_self, owed_scheme=later.owed_scheme)
     event_month = on.replace(day=1)
-    lines = due_lines(participant.pk)
     paid_by_month: dict[date, bool] = {}
-    amounts: dict[date, int] = {}
-    for line in lines:
+    for line in due_lines(participant.pk, paid_by=on):
         paid_by_month[line.month] = paid_by_month.get(line.month, True) and line.paid
+    contribution_months = sum(1 for m, paid in paid_by_month.items() if paid and m <= event_month)
+    amounts: dict[date, int] = {}
+    for line in due_lines(participant.pk):  # the refund: every live payment for a month after the event month
         if line.paid and line.month > event_month:
             amounts[line.month] = amounts.get(line.month, 0) + line.amount
-    contribution_months = sum(1 for m, paid in paid_by_month.items() if paid and m <= event_month)
     refund_months = tuple(sorted(amounts))
-    return Eligibility(kind=str(kind), on=on, status=s.status, eligible=eligible, held=held,
-                       reason=_reason(participant, s, held), arrears=s.owed if s.status == ARREARS else 0,
+    return Eligibility(kind=str(kind), on=on, status=shown.status, eligible=eligible, held=held,
+                       reason=reason or _reason(participant, shown, held),
+                       arrears=shown.owed if shown.status == ARREARS else 0,
                        pay_by=s.covered_if_paid_by if held else None, contribution_months=contribution_months,
                        wage=_wage(participant, event_month), refund=sum(amounts.values()),
-                       refund_months=refund_months, paid_through=s.paid_through, policy=s.policy.as_dict())
+                       refund_months=refund_months, paid_through=shown.paid_through, policy=s.policy.as_dict())
