@@ -141,3 +141,35 @@ def test_approve_looks_again_at_the_file_and_the_shares(admin_user):
         refused.refresh_from_db()
         assert refused.status == ClaimStatus.PREPARED and refused.decided_by is None
     assert not AuditEvent.objects.filter(event_type="claim.approved").exists()
+
+
+def test_prepare_waits_for_the_spouse_and_children_registered_without_a_valid_nik(admin_user):
+    """A spouse or child registered with the participant but not on the claim would lose their share: preparing is
+    refused naming them (NIK masked) until they are added with their NIK; a parent missing does not hold it up."""
+    from jamsosdesa.claims.heirs import HeirRequest, heir_set
+    from jamsosdesa.participants.models import Heir
+
+    from .decision_world import CHILD_NIK, SPOUSE_NIK
+
+    one, _two, _far = officers()
+    c = claim(admin_user, heirs=0)
+    person = c.participant
+    Heir.objects.create(participant=person, name="Siti Aminah", relation="spouse", nik="")
+    Heir.objects.create(participant=person, name="Bagus", relation="child", nik="3311113201159999")  # 32nd day
+    Heir.objects.create(participant=person, name="Mbok Sarmi", relation="parent", nik="")
+    with pytest.raises(ServiceError) as waiting:
+        decision.prepare(one, c)
+    text = waiting.value.message
+    assert "Siti Aminah" in text and "Bagus" in text and "Mbok Sarmi" not in text
+    assert "3311••••••••9999" in text and "3311113201159999" not in text and "NIK" in text
+    assert "heirs" in waiting.value.fields
+    c.refresh_from_db()
+    assert c.status == ClaimStatus.REPORTED
+
+    for name, relation, nik in (("Siti Aminah", "spouse", SPOUSE_NIK), ("Bagus", "child", CHILD_NIK)):
+        heir_set(one, c, HeirRequest(name=name, relation=relation, nik=nik, bank_name="BRI",
+                                     account_number="0012" + nik[-6:]))
+    Claim.objects.filter(pk=c.pk).update(complete_at=clock.now())  # the checklist is the file part's test
+    decision.prepare(one, c)
+    c.refresh_from_db()
+    assert c.status == ClaimStatus.PREPARED and c.heirs.filter(share__gt=0).count() == 2

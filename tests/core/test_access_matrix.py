@@ -386,6 +386,18 @@ PAGES = {
     "claims:pay": Url("/klaim/{claim}/bayar/{claim_heir}/", get=expect(405), post=scoped(302),
                       data={"paid_on": "{today}", "reference": "TRF-KLAIM-M"}),
     "claims:decision_print": Url("/klaim/{claim}/putusan/", get=expect(404)),
+    # scholarships (claims.scholarships): desa A's claim is not yet approved, so a proposal, an approval or a payment
+    # is refused with a message on the claim page (302) for the national admin; operator A and the agent are refused
+    # (not processors); the world's proposal (by operator A) is rejected by the national admin
+    "claims:scholarship_propose": Url("/klaim/{claim}/beasiswa/", get=expect(405), post=scoped(302),
+                                      data={"child": "{claim_heir}", "year": "{year}", "level": "smp"}),
+    "claims:scholarship_approve": Url("/klaim/{claim}/beasiswa/{scholarship}/setujui/", get=expect(405),
+                                      post=scoped(302)),
+    "claims:scholarship_reject": Url("/klaim/{claim}/beasiswa/{scholarship}/tolak/", get=expect(405),
+                                     post=scoped(302), data={"note": "uji matriks"}, changes=(ADMIN,),
+                                     must_change=True),
+    "claims:scholarship_pay": Url("/klaim/{claim}/beasiswa/{scholarship}/bayar/", get=expect(405),
+                                  post=scoped(302), data={"paid_on": "{today}", "reference": "TRF-BEA-M"}),
 }
 # The admin site (reference data) is for staff: the national admin. Every admin URL name is covered by this
 # one rule; its index and every model's list are asked.
@@ -497,7 +509,13 @@ def _claim(op_a) -> dict:
             add_document(op_a, claim, kind, seen_in_original=True)
     claim.refresh_from_db()
     assert claim.complete_at is not None
-    return {"claim": claim.number, "claim_heir": heir.pk, "claim_document": uploaded.pk}
+    from jamsosdesa.claims.models import ScholarshipGrant
+
+    # a scholarship proposal on it (written as a row: the service proposes only on an approved claim)
+    grant = ScholarshipGrant.objects.create(claim=claim, child=heir, year=clock.today().year, level="smp",
+                                            amount=2_000_000, proposed_by=op_a)
+    return {"claim": claim.number, "claim_heir": heir.pk, "claim_document": uploaded.pk, "scholarship": grant.pk,
+            "year": clock.today().year}
 
 
 def _incentive_run(objects) -> dict:
@@ -600,10 +618,10 @@ def _outreach_event(op_a) -> dict:
 
 def the_world() -> dict:
     """What a request may change: every row of the registry, the schemes, the imports and the audit trail."""
-    from jamsosdesa.claims.models import Claim, ClaimDocument, ClaimHeir, ClaimPayment
+    from jamsosdesa.claims.models import Claim, ClaimDocument, ClaimHeir, ClaimPayment, ScholarshipGrant
 
     tables = (Participant, Heir, Scheme, Enrolment, EnrolmentBatch, Candidate, ImportJob, AuditEvent, Claim, ClaimHeir,
-              ClaimDocument, ClaimPayment)
+              ClaimDocument, ClaimPayment, ScholarshipGrant)
     state = {model.__name__: list(model.objects.order_by("pk").values()) for model in tables}
     # Reading a statement's printable page is recorded in the trail (who read which statement): not a change.
     state["AuditEvent"] = [e for e in state["AuditEvent"] if e["event_type"] != AuditEventType.STATEMENT_PRINTED]
@@ -918,6 +936,18 @@ API = {
     "POST /api/v1/claims/{number}/payments": Op(
         "/claims/{claim}/payments", api_scoped(422, **{OP_A: 403, AGENT: 403}),
         {"heir": "{claim_heir}", "paid_on": "{today}", "reference": "TRF-KLAIM-API"}),
+    "GET /api/v1/claims/{number}/scholarships": Op("/claims/{claim}/scholarships", api_scoped()),
+    "POST /api/v1/claims/{number}/scholarships": Op(
+        "/claims/{claim}/scholarships", api_scoped(422, **{OP_A: 403, AGENT: 403}),
+        {"child": "{claim_heir}", "year": "{year}", "level": "smp"}),
+    "POST /api/v1/claims/{number}/scholarships/{grant_id}/approve": Op(
+        "/claims/{claim}/scholarships/{scholarship}/approve", api_scoped(422, **{OP_A: 403, AGENT: 403}), {}),
+    "POST /api/v1/claims/{number}/scholarships/{grant_id}/reject": Op(
+        "/claims/{claim}/scholarships/{scholarship}/reject", api_scoped(**{OP_A: 403, AGENT: 403}),
+        {"note": "uji matriks"}, changes=(ADMIN,)),
+    "POST /api/v1/claims/{number}/scholarships/{grant_id}/payments": Op(
+        "/claims/{claim}/scholarships/{scholarship}/payments", api_scoped(422, **{OP_A: 403, AGENT: 403}),
+        {"paid_on": "{today}", "reference": "TRF-BEA-API"}),
     "GET /api/v1/claims/overdue": Op("/claims/overdue", api_expect(200)),
     "GET /api/v1/claims/dashboard": Op(f"/claims/dashboard?region={DESA_A}", api_scoped()),
 }

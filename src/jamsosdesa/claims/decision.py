@@ -110,6 +110,27 @@ def _benefit(claim: Claim):
     return compute(claim.kind, claim_facts(claim), claim.event_date)
 
 
+FIRST_RANK = ("spouse", "child")  # participants.HeirRelation: rank 1, who share the benefit first
+
+
+def _check_no_first_rank_missing(claim: Claim) -> None:
+    """A spouse or child registered with the participant but not on the claim (most often registered without a
+    valid NIK: claims.heirs.pending_heirs) would be left out of the shares: refused, naming them."""
+    from jamsosdesa.core.presenters import mask_listed
+
+    from .heirs import pending_heirs
+
+    missing = [h for h in pending_heirs(claim) if h.relation in FIRST_RANK]
+    if not missing:
+        return
+    names = ", ".join(_("%(h)s (%(r)s, NIK %(k)s)") % {
+        "h": h.name, "r": h.get_relation_display(), "k": mask_listed(h.nik) if h.nik else _("kosong")}
+        for h in missing)
+    raise _refuse(_("Klaim %(n)s belum dapat disiapkan: ahli waris terdaftar %(list)s belum ada pada klaim. Tambahkan "
+                    "dulu dengan NIK-nya yang sah, agar bagiannya ikut dihitung.") % {"n": claim.number, "list": names},
+                  field="heirs")
+
+
 @transaction.atomic
 def prepare(user, claim: Claim) -> Claim:
     """Compute the benefit of a complete claim and the heirs' shares: REPORTED -> PREPARED (audited)."""
@@ -124,6 +145,7 @@ def prepare(user, claim: Claim) -> Claim:
     if claim.complete_at is None:
         raise _refuse(_("Berkas klaim %(n)s belum lengkap: lengkapi daftar dokumennya dulu.") % {"n": claim.number},
                       field="documents")
+    _check_no_first_rank_missing(claim)
     heirs = list(claim.heirs.order_by("rank", "id"))
     if not any(h.receives for h in heirs):
         raise _refuse(_("Klaim %(n)s belum punya ahli waris penerima manfaat.") % {"n": claim.number},

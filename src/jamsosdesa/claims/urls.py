@@ -41,3 +41,14 @@ urlpatterns += [
     re_path(rf"^{NUMBER}/putusan/$", views_decision.decision_print, name="decision_print"),
 ]
 # --- end C3
+# --- scholarships (proposal, four-eyes decision, payment)
+from . import views_scholarship  # noqa: E402
+
+GRANT = r"(?P<grant_id>[0-9]{1,18})"
+urlpatterns += [
+    re_path(rf"^{NUMBER}/beasiswa/$", views_scholarship.propose_view, name="scholarship_propose"),
+    re_path(rf"^{NUMBER}/beasiswa/{GRANT}/setujui/$", views_scholarship.approve_view, name="scholarship_approve"),
+    re_path(rf"^{NUMBER}/beasiswa/{GRANT}/tolak/$", views_scholarship.reject_view, name="scholarship_reject"),
+    re_path(rf"^{NUMBER}/beasiswa/{GRANT}/bayar/$", views_scholarship.pay_view, name="scholarship_pay"),
+]
+# --- end scholarships
