@@ -488,7 +488,7 @@ def _claim(op_a) -> dict:
     would be recorded as refused.)"""
     from datetime import date
 
-    from jamsosdesa.claims.documents import add_document, required_kinds
+    from jamsosdesa.claims.documents import add_document, checklist
     from jamsosdesa.claims.heirs import HeirRequest, heir_set
     from jamsosdesa.claims.models import ClaimStatus
     from jamsosdesa.claims.services import ReportRequest, report_claim
@@ -504,9 +504,9 @@ def _claim(op_a) -> dict:
                                              account_number=HEIR_ACCOUNT))
     photo = SimpleUploadedFile("kpj.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png")
     uploaded = add_document(op_a, claim, "kpj", upload=photo)
-    for kind in required_kinds(claim):
-        if kind != "kpj":
-            add_document(op_a, claim, kind, seen_in_original=True)
+    for item in checklist(claim):  # the heir's e-KTP and bank book are the heir's own items
+        if item.required and not item.done:
+            add_document(op_a, claim, item.kind, seen_in_original=True, heir_id=item.heir.pk if item.heir else None)
     claim.refresh_from_db()
     assert claim.complete_at is not None
     from jamsosdesa.claims.models import ScholarshipGrant
