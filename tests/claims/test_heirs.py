@@ -153,3 +153,20 @@ def test_heirs_of_a_decided_or_paid_claim_are_not_changed_even_by_the_branch(sta
         heir_set(branch, c, parent())
     c.refresh_from_db()
     assert c.status == status and c.heirs.count() == 2
+
+
+def test_a_change_of_who_receives_is_audited_by_who_caused_it(operator_a):
+    """A spouse added to a claim where only a parent received: the parent no longer receives, and the claim's own
+    audit row says who received before and after (by name, no NIK), by the user who added the spouse."""
+    claim = report(operator_a, protected(heirs=False), "jkm")
+    mother = heir_set(operator_a, claim, parent())
+    assert mother.receives is True
+    spouse = heir_set(operator_a, claim, HeirRequest(name="Siti Aminah", relation="spouse", nik=SPOUSE_NIK))
+    mother.refresh_from_db()
+    assert spouse.receives and not mother.receives
+    first, event = AuditEvent.objects.filter(event_type="claim.updated", object_id=str(claim.pk),
+                                             old__has_key="receiving").order_by("id")
+    assert (first.old, first.new) == ({"receiving": []}, {"receiving": [{"id": mother.pk, "name": "Mbok Sarmi"}]})
+    assert event.old == {"receiving": [{"id": mother.pk, "name": "Mbok Sarmi"}]}
+    assert event.new == {"receiving": [{"id": spouse.pk, "name": "Siti Aminah"}]}
+    assert event.actor_name == operator_a.username and PARENT_NIK not in str(event.old)

@@ -108,7 +108,8 @@ def heir_set(user, claim: Claim, req: HeirRequest, *, heir_id: int | None = None
             raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"nik": [message]})
         old = _values(heir) if heir else {}
         if heir is None:
-            heir = ClaimHeir(claim=claim, source_heir=_registered_match(claim, values))
+            # receives nothing until refresh_receives says so (which audits the change of who receives)
+            heir = ClaimHeir(claim=claim, source_heir=_registered_match(claim, values), receives=False)
         for key, value in values.items():
             setattr(heir, key, value)
         heir.rank = heir_rank(heir.relation)
@@ -118,7 +119,7 @@ def heir_set(user, claim: Claim, req: HeirRequest, *, heir_id: int | None = None
         except IntegrityError:  # the same NIK added at the same moment
             message = _("NIK %(k)s sudah tercatat sebagai ahli waris pada klaim ini.") % {"k": values["nik"]}
             raise ServiceError(code=ErrorCode.INVALID, message=message, fields={"nik": [message]}) from None
-        refresh_receives(claim)
+        refresh_receives(claim, user)
         heir.refresh_from_db()
         before, after = diff(old, _values(heir)) if old else ({}, _values(heir))
         audit_record(actor=user, event=AuditEventType.CLAIM_HEIR_SET, obj=heir, region_code=claim.desa_code,

@@ -192,16 +192,26 @@ def _heirs_to_copy(participant: Participant) -> list[ClaimHeir]:
     return rows
 
 
-def refresh_receives(claim: Claim) -> None:
-    """The heirs of the first rank present receive; the others do not (kept for the record)."""
+def refresh_receives(claim: Claim, actor=None) -> None:
+    """The heirs of the first rank present receive; the others do not (kept for the record). A change of who
+    receives is audited (`claim.updated`, the receiving heirs before and after by id and name, no NIK) by `actor`
+    (None: the system, when the claim is reported)."""
     heirs = list(claim.heirs.all())
     if not heirs:
         return
     first = min(h.rank for h in heirs)
+    before = [{"id": h.pk, "name": h.name} for h in heirs if h.receives]
+    changed = False
     for h in heirs:
         if h.receives != (h.rank == first):
             h.receives = h.rank == first
             h.save(update_fields=["receives"])
+            changed = True
+    if changed:
+        audit_record(actor=actor, event=AuditEventType.CLAIM_UPDATED, obj=claim, region_code=claim.desa_code,
+                     old={"receiving": before}, new={"receiving": [{"id": h.pk, "name": h.name} for h in heirs
+                                                                   if h.receives]},
+                     note=_("ahli waris penerima manfaat berubah menurut urutannya"))
 
 
 def _held(found) -> bool:
