@@ -306,3 +306,106 @@ def test_a_payment_day_in_the_future_or_a_used_reference_is_refused(officer, sec
     assert "belum tiba" in refusal(lambda: pay(officer, first, tomorrow, reference="TRF-F")).message
     pay(officer, first, clock.today(), reference="TRF-SAME")
     assert "sudah dipakai" in refusal(lambda: pay(officer, other, clock.today(), reference="TRF-SAME")).message
+
+
+def _browser(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_claim_page_proposes_approves_and_pays_with_four_eyes(officer, second, operator_b):
+    claim, (child, _other) = approved_claim(officer)
+    year = clock.today().year
+    base = f"/klaim/{claim.number}/beasiswa/"
+    page = _browser(officer).get(f"/klaim/{claim.number}/").content.decode()
+    assert 'id="scholarships"' in page and 'id="scholarship-form"' in page
+    answer = _browser(officer).post(base, {"child": child.pk, "year": year, "level": "smp"}, follow=True)
+    assert "diusulkan" in answer.content.decode()
+    row = ScholarshipGrant.objects.get()
+    own = _browser(officer).get(f"/klaim/{claim.number}/").content.decode()
+    assert f"{base}{row.pk}/setujui/" not in own and "petugas lain yang memutuskannya" in own
+    refused = _browser(officer).post(f"{base}{row.pk}/setujui/", follow=True).content.decode()
+    assert "empat mata" in refused
+    row.refresh_from_db()
+    assert row.status == "proposed"
+    assert f"{base}{row.pk}/setujui/" in _browser(second).get(f"/klaim/{claim.number}/").content.decode()
+    assert _browser(second).post(f"{base}{row.pk}/setujui/", {"guardian": "", "bank": "", "account": ""}
+                                 ).status_code == 302
+    row.refresh_from_db()
+    assert (row.status, row.decided_by, row.account_number) == ("approved", second, child.account_number)
+    assert f"{base}{row.pk}/bayar/" in _browser(officer).get(f"/klaim/{claim.number}/").content.decode()
+    _browser(officer).post(f"{base}{row.pk}/bayar/", {"paid_on": clock.today().isoformat(), "reference": "TRF-PG"})
+    row.refresh_from_db()
+    assert row.payment is not None and row.payment.reference == "TRF-PG"
+    again = _browser(officer).post(f"{base}{row.pk}/bayar/", {"paid_on": clock.today().isoformat(),
+                                                                "reference": "TRF-PG2"}, follow=True)
+    assert "tidak dibayar dua kali" in again.content.decode()
+    assert _browser(operator_b).post(f"{base}{row.pk}/bayar/", {"reference": "x"}).status_code == 404
+    assert _browser(operator_b).post(base, {"child": child.pk}).status_code == 404
+    assert _browser(officer).post(f"/klaim/{claim.number}/beasiswa/999999/setujui/").status_code == 404
+
+
+def test_the_api_proposes_approves_rejects_and_pays(officer, second, operator_b):
+    from tests.conftest import api_client
+
+    claim, (a, b) = approved_claim(officer)
+    year = clock.today().year
+    one, two, outside = api_client(officer), api_client(second), api_client(operator_b)
+    path = f"/claims/{claim.number}/scholarships"
+    made = one("post", path, {"child": a.pk, "year": year, "level": "sma"})
+    assert made.status_code == 201 and made.json()["status"] == "proposed" and made.json()["amount"] == 3_000_000
+    grant_id = made.json()["id"]
+    assert one("post", f"{path}/{grant_id}/approve", {}).status_code == 403
+    assert outside("post", f"{path}/{grant_id}/approve", {}).status_code == 404
+    approved = two("post", f"{path}/{grant_id}/approve", {"bank": "Bank Jateng", "account": "3100200300"})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert approved.json()["account_number"] == "3100200300" and approved.json()["decided_by"] == second.username
+    other = one("post", path, {"child": b.pk, "year": year, "level": "smp"}).json()["id"]
+    rejected = two("post", f"{path}/{other}/reject", {"note": "bukan jenjangnya"})
+    assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
+    unpaid = one("post", f"{path}/{other}/payments", {"paid_on": clock.today().isoformat(), "reference": "TRF-A0"})
+    assert unpaid.status_code == 422 and unpaid.json()["error"]["code"] == ScholarshipRefusal.NOT_APPROVED
+    paid = one("post", f"{path}/{grant_id}/payments", {"paid_on": clock.today().isoformat(), "reference": "TRF-A1"})
+    assert paid.status_code == 201 and paid.json()["purpose"] == f"scholarship:{year}"
+    twice = two("post", f"{path}/{grant_id}/payments", {"paid_on": clock.today().isoformat(), "reference": "TRF-A2"})
+    assert twice.status_code == 422 and twice.json()["error"]["code"] == ScholarshipRefusal.ALREADY_PAID
+    listed = one("get", path).json()
+    assert [g["status"] for g in listed["grants"]] == ["approved", "rejected"]
+    assert listed["grants"][0]["reference"] == "TRF-A1" and listed["children"][0]["granted"] == 3_000_000
+    assert outside("get", path).status_code == 404
+
+
+def test_the_cli_approves_rejects_and_pays_following_the_scholarship_command(officer, second):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    claim, (a, b) = approved_claim(officer)
+    year = str(clock.today().year)
+
+    def run(*args, user=officer):
+        out = StringIO()
+        call_command("claim", "scholarship", *args, "--user", user.username, stdout=out)
+        return out.getvalue()
+
+    assert "menunggu persetujuan" in run(claim.number, "--child", str(a.pk), "--year", year, "--level", "smp")
+    run(claim.number, "--child", str(b.pk), "--year", year, "--level", "smp")
+    with pytest.raises(CommandError, match="empat mata"):
+        run("approve", claim.number, "--child", str(a.pk), "--year", year)
+    assert "disetujui" in run("approve", claim.number, "--child", str(a.pk), "--year", year, user=second)
+    assert "ditolak" in run("reject", claim.number, "--child", str(b.pk), "--year", year, "--note", "salah",
+                            user=second)
+    assert "dicatat" in run("pay", claim.number, "--child", str(a.pk), "--year", year, "--paid-on",
+                            clock.today().isoformat(), "--reference", "TRF-C1")
+    with pytest.raises(CommandError, match="tidak dibayar dua kali"):
+        run("pay", claim.number, "--child", str(a.pk), "--year", year, "--paid-on", clock.today().isoformat(),
+            "--reference", "TRF-C2")
+    with pytest.raises(CommandError, match="Tidak ada usulan"):
+        run("pay", claim.number, "--child", str(b.pk), "--year", year, "--paid-on", clock.today().isoformat(),
+            "--reference", "TRF-C3")
+    with pytest.raises(CommandError, match="approve|reject|pay"):
+        run("grant", claim.number)
+    assert "Rp2.000.000" in run(claim.number)

@@ -19,3 +19,8 @@ from .api_decision import router as decision_router  # noqa: E402
 
 router.add_router("", decision_router)
 # --- end C3
+# --- scholarships (proposal, four-eyes decision, payment)
+from .api_scholarship import router as scholarship_router  # noqa: E402
+
+router.add_router("", scholarship_router)
+# --- end scholarships

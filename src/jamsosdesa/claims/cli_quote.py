@@ -46,12 +46,21 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=run_parameters)
 
-    p = subparsers.add_parser("scholarship", help=gettext_lazy("Beasiswa anak pada klaim: beri satu tahun ajaran, "
-                                                               "atau lihat yang sudah diberikan dan sisanya."))
-    p.add_argument("number", help=gettext_lazy("Nomor klaim"))
+    p = subparsers.add_parser("scholarship", help=gettext_lazy(
+        "Beasiswa anak pada klaim: usulkan satu tahun ajaran (NUMBER --child --year --level), setujui atau tolak "
+        "usulan orang lain (approve|reject NUMBER --child --year), catat pembayarannya (pay NUMBER --child --year "
+        "--paid-on --reference), atau lihat ringkasannya (NUMBER)."))
+    p.add_argument("words", nargs="+", metavar="[approve|reject|pay] NUMBER", help=gettext_lazy("Nomor klaim"))
     p.add_argument("--child", type=int, help=gettext_lazy("Id ahli waris (anak) pada klaim; tanpa ini: ringkasan"))
     p.add_argument("--year", type=int, help=gettext_lazy("Tahun ajaran (tahun mulainya), mis. 2027"))
     p.add_argument("--level", choices=SchoolLevel.values, help=gettext_lazy("Jenjang"))
+    p.add_argument("--guardian", type=int, help=gettext_lazy("approve: id ahli waris wali yang rekeningnya dipakai"))
+    p.add_argument("--bank", default="", help=gettext_lazy("approve: bank rekening tujuan; pay: harus yang disetujui"))
+    p.add_argument("--account", default="", help=gettext_lazy("approve: nomor rekening tujuan; pay: harus yang "
+                                                              "disetujui"))
+    p.add_argument("--note", default="", help=gettext_lazy("reject: keterangan"))
+    p.add_argument("--paid-on", help=gettext_lazy("pay: tanggal bayar YYYY-MM-DD"))
+    p.add_argument("--reference", default="", help=gettext_lazy("pay: referensi transfer"))
     p.add_argument("--user", help=USER_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=run_scholarship)
@@ -107,17 +116,58 @@ def run_parameters(command, options) -> None:
                              f"  [{row['regulation'] or '-'}, {row['valid_from'] or '-'}]")
 
 
+SCHOLARSHIP_ACTIONS = ("approve", "reject", "pay")
+
+
+def _scholarship_decision(command, options, user, claim, action) -> None:
+    """approve|reject|pay the live grant of --child and --year on the claim."""
+    if options["child"] is None or options["year"] is None:
+        raise CommandError(_("%(a)s perlu --child dan --year.") % {"a": action})
+    row = scholarships.grant_for(claim, options["child"], options["year"])
+    if row is None:
+        raise CommandError(_("Tidak ada usulan beasiswa untuk ahli waris %(h)s tahun ajaran %(y)s pada klaim "
+                             "%(n)s.") % {"h": options["child"], "y": options["year"], "n": claim.number})
+    if action == "approve":
+        guardian = None
+        if options["guardian"] is not None:
+            guardian = ClaimHeir.objects.filter(claim=claim, pk=options["guardian"]).first()
+            if guardian is None:
+                raise CommandError(scholarships.child_missing_message(claim))
+        row = scholarships.approve(user, row, guardian=guardian, bank=options["bank"], account=options["account"])
+        said = _("Beasiswa %(y)s/%(y1)s untuk %(name)s disetujui: dibayar ke %(b)s %(a)s.") % {
+            "y": row.year, "y1": row.year + 1, "name": row.child.name, "b": row.bank_name, "a": row.account_number}
+    elif action == "reject":
+        row = scholarships.reject(user, row, options["note"])
+        said = _("Usulan beasiswa %(y)s/%(y1)s untuk %(name)s ditolak.") % {
+            "y": row.year, "y1": row.year + 1, "name": row.child.name}
+    else:
+        paid_on = _date(options["paid_on"], "--paid-on")
+        if paid_on is None:
+            raise CommandError(_("pay perlu --paid-on dan --reference."))
+        payment = scholarships.pay(user, row, paid_on, options["bank"], options["account"], options["reference"])
+        said = _("Pembayaran beasiswa %(y)s/%(y1)s untuk %(name)s dicatat (%(a)s).") % {
+            "y": row.year, "y1": row.year + 1, "name": row.child.name, "a": rupiah(payment.amount)}
+    if not options["json"]:
+        command.stdout.write(said)
+
+
 def run_scholarship(command, options) -> None:
     from django.http import Http404
 
     from .access import claim_for_user
 
+    words = options["words"]
+    action, number = (words[0], words[1]) if len(words) == 2 else (None, words[0])
+    if len(words) > 2 or (action is not None and action not in SCHOLARSHIP_ACTIONS):
+        raise CommandError(_("Tulis NOMOR KLAIM, atau approve|reject|pay lalu NOMOR KLAIM."))
     user = actor_for(options["user"])
     try:
-        claim = claim_for_user(user, options["number"])
+        claim = claim_for_user(user, number)
     except Http404:
         raise NotFound(_("Klaim tidak ditemukan di wilayah Anda.")) from None
-    if options["child"] is not None:
+    if action is not None:
+        _scholarship_decision(command, options, user, claim, action)
+    elif options["child"] is not None:
         if options["year"] is None or not options["level"]:
             raise CommandError(_("--child perlu --year dan --level."))
         child = ClaimHeir.objects.filter(claim=claim, pk=options["child"]).first()

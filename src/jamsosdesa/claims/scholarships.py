@@ -191,6 +191,13 @@ def _status_text(row: ScholarshipGrant) -> str:
     return str(ScholarshipStatus(row.status).label)
 
 
+def _check_claim_decided(claim: Claim) -> None:
+    if claim.status not in GRANTABLE_STATUSES:
+        raise _refuse(ScholarshipRefusal.CLAIM_NOT_DECIDED, _(
+            "Klaim %(n)s belum disetujui (status: %(s)s): beasiswa diberikan sesudah klaim disetujui.") % {
+            "n": claim.number, "s": claim.get_status_display()}, "claim")
+
+
 def _check_proposed(user, row: ScholarshipGrant, doing: str) -> None:
     if row.status != ScholarshipStatus.PROPOSED:
         raise _refuse(ScholarshipRefusal.NOT_PROPOSED, _(
@@ -248,6 +255,7 @@ def approve(user, row: ScholarshipGrant, *, guardian: ClaimHeir | None = None, b
     with transaction.atomic():
         row = _locked_grant(user, row)
         _check_proposed(user, row, _("menyetujuinya"))
+        _check_claim_decided(row.claim)
         if guardian is not None and guardian.claim_id != row.claim_id:
             raise _refuse(ScholarshipRefusal.BAD_ACCOUNT, _(
                 "%(name)s bukan ahli waris pada klaim %(n)s: pilih wali dari ahli waris klaim ini.") % {
@@ -305,6 +313,17 @@ def participant_grants(claim: Claim):
     or approved (a proposal holds its amount until it is decided; a rejected grant counts for nothing)."""
     return ScholarshipGrant.objects.filter(claim__participant_id=claim.participant_id).exclude(
         status=ScholarshipStatus.REJECTED)
+
+
+def child_missing_message(claim: Claim) -> str:
+    """A door's answer to an heir id that is not on the claim."""
+    return _("Ahli waris itu tidak tercatat pada klaim %(n)s.") % {"n": claim.number}
+
+
+def grant_for(claim: Claim, child_id: int, year: int) -> ScholarshipGrant | None:
+    """The live (not rejected) grant of this claim for the child heir `child_id` and school year `year`."""
+    return (ScholarshipGrant.objects.select_related("child", "claim")
+            .filter(claim=claim, child_id=child_id, year=year).exclude(status=ScholarshipStatus.REJECTED).first())
 
 
 def _sum(qs) -> int:
@@ -403,6 +422,7 @@ def _pay(user, row, paid_on, bank, account, reference) -> ClaimPayment:
     row = _locked_grant(user, row)
     if row.payment_id:
         raise _already_paid(row, row.payment)
+    _check_claim_decided(row.claim)
     if row.status != ScholarshipStatus.APPROVED:
         raise _refuse(ScholarshipRefusal.NOT_APPROVED, _(
             "Beasiswa %(name)s tahun ajaran %(y)s/%(y1)s berstatus %(s)s: hanya beasiswa yang disetujui yang "
