@@ -381,6 +381,8 @@ PAGES = {
     "claims:prepare": Url("/klaim/{claim}/siapkan/", get=expect(405), post=scoped(302), changes=(ADMIN,),
                           must_change=True),
     "claims:approve": Url("/klaim/{claim}/setujui/", get=expect(405), post=scoped(302)),
+    # a held claim is looked at again by who processes claims; desa A's claim is reported, not held: a message
+    "claims:recheck": Url("/klaim/{claim}/periksa-tunggakan/", get=expect(405), post=scoped(302)),
     "claims:reject": Url("/klaim/{claim}/tolak/", get=expect(405), post=scoped(302),
                          data={"code": "other", "note": "uji matriks"}, changes=(ADMIN,), must_change=True),
     "claims:pay": Url("/klaim/{claim}/bayar/{claim_heir}/", get=expect(405), post=scoped(302),
@@ -931,6 +933,7 @@ API = {
     "POST /api/v1/claims/{number}/prepare": Op("/claims/{claim}/prepare", api_scoped(**{OP_A: 403, AGENT: 403}),
                                                changes=(ADMIN,)),
     "POST /api/v1/claims/{number}/approve": Op("/claims/{claim}/approve", api_scoped(422, **{OP_A: 403, AGENT: 403})),
+    "POST /api/v1/claims/{number}/recheck": Op("/claims/{claim}/recheck", api_scoped(422, **{OP_A: 403, AGENT: 403})),
     "POST /api/v1/claims/{number}/reject": Op("/claims/{claim}/reject", api_scoped(**{OP_A: 403, AGENT: 403}),
                                               {"code": "other", "note": "uji matriks"}, changes=(ADMIN,)),
     "POST /api/v1/claims/{number}/payments": Op(

@@ -1,7 +1,8 @@
 """The decision, payment, service-clock and dashboard API (issue 15 items 6 and 7): prepare, approve, reject and pay
-a claim (the roles that process claims; nobody decides a claim they prepared), the claims past the service standard
-and the claims' dashboard of a region and month. A thin door onto claims.decision, claims.payments,
-claims.worklist and claims.dashboard; claims through claims.access (404 outside the user's scope)."""
+a claim (the roles that process claims; nobody decides a claim they prepared), look again at a claim held for
+arrears, the claims past the service standard and the claims' dashboard of a region and month. A thin door onto
+claims.decision, claims.payments, claims.worklist and claims.dashboard; claims through claims.access (404 outside the
+user's scope)."""
 
 from datetime import date
 from typing import Literal
@@ -188,6 +189,15 @@ def decision_get(request, number: str):
              summary="Siapkan klaim: hitung manfaat dan bagian ahli waris (berkas harus lengkap)")
 def decision_prepare(request, number: str):
     claim = decision.prepare(request.user, claim_for_user(request.user, number))
+    return decision_out(request.user, claim)
+
+
+@router.post("/claims/{claimno:number}/recheck",
+             **answers({200: ClaimDecisionOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
+             summary="Periksa ulang klaim yang ditahan karena tunggakan: dilanjutkan bila lunas tepat waktu, "
+                     "ditolak bila batas waktunya lewat")
+def decision_recheck(request, number: str):
+    claim = decision.recheck_held(request.user, claim_for_user(request.user, number))
     return decision_out(request.user, claim)
 
 

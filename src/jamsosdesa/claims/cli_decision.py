@@ -1,6 +1,6 @@
-"""`jamsosdesa claim prepare|approve|reject|pay NUMBER ...`, `claim overdue` and `claim dashboard --region CODE`:
-through the same services and scoping as the pages and the API (claims.decision, claims.payments, claims.worklist,
-claims.dashboard), `--json` giving the API's shapes."""
+"""`jamsosdesa claim prepare|approve|recheck|reject|pay NUMBER ...`, `claim overdue` and
+`claim dashboard --region CODE`: through the same services and scoping as the pages and the API (claims.decision,
+claims.payments, claims.worklist, claims.dashboard), `--json` giving the API's shapes."""
 
 from datetime import date
 
@@ -33,6 +33,10 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("approve", help=gettext_lazy("Setujui klaim yang disiapkan orang lain."))
     _common(p)
     p.set_defaults(run=_approve)
+    p = subparsers.add_parser("recheck", help=gettext_lazy(
+        "Periksa ulang klaim yang ditahan karena tunggakan: dilanjutkan bila lunas tepat waktu, ditolak bila lewat."))
+    _common(p)
+    p.set_defaults(run=_recheck)
     p = subparsers.add_parser("reject", help=gettext_lazy("Tolak klaim dengan kode alasan."))
     _common(p)
     p.add_argument("--code", required=True, choices=decision.RejectionCode.values)
@@ -84,6 +88,14 @@ def _prepare(command, options):
 def _approve(command, options):
     _with_actor(options)
     _show(command, options, decision.approve(options["actor"], _claim(options["actor"], options["number"])))
+
+
+def _recheck(command, options):
+    _with_actor(options)
+    claim = decision.recheck_held(options["actor"], _claim(options["actor"], options["number"]))
+    _show(command, options, claim)
+    if not options["json"] and claim.rejection_note:
+        command.stdout.write(_("Ditolak: %(r)s") % {"r": claim.rejection_note})
 
 
 def _reject(command, options):

@@ -257,3 +257,68 @@ def reject(user, claim: Claim, code: str, note: str = "") -> Claim:
     audit_record(actor=user, event=AuditEventType.CLAIM_REJECTED, obj=claim, region_code=claim.desa_code, old=old,
                  new={"status": claim.status, "rejection_code": code, "rejection_note": claim.rejection_note})
     return claim
+
+
+def _eligibility_today(claim: Claim, today):
+    """The claim's eligibility on its event day, counting the arrears paid up to today (claims.eligibility's
+    `paid_by`: under the lenient policy, payments made before the held claim's pay-by day restore the cover)."""
+    import inspect
+
+    from .eligibility import eligibility_on
+
+    if "paid_by" in inspect.signature(eligibility_on).parameters:
+        return eligibility_on(claim.participant, claim.event_date, claim.kind, paid_by=today)
+    return eligibility_on(claim.participant, claim.event_date, claim.kind)  # every payment counts, whenever made
+
+
+def held_pay_by(claim: Claim):
+    """The day a held claim's arrears must be paid before (kept on the claim when it was reported), or None."""
+    from datetime import date
+
+    value = (claim.eligibility or {}).get("pay_by")
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def recheck_held(user, claim: Claim) -> Claim:
+    """Look again at a claim HELD for arrears (lenient policy): paid before the pay-by day -> REPORTED with the
+    eligibility found now (the facts `prepare` computes the benefit from); the pay-by day passed unpaid -> REJECTED
+    `lapsed` with the reason in words; still within it and unpaid -> refused, nothing changes. Audited
+    (`claim.updated` or `claim.rejected`, old and new status)."""
+    from .services import eligibility_json
+
+    claim = _locked(claim)
+    _check_processor(user, claim)
+    if claim.status != ClaimStatus.HELD:
+        raise _refuse(_("Klaim %(n)s berstatus %(s)s: hanya klaim yang ditahan karena tunggakan yang diperiksa "
+                        "ulang.") % {"n": claim.number, "s": _status_text(claim)})
+    today = clock.today()
+    found = _eligibility_today(claim, today)
+    pay_by = held_pay_by(claim) or found.pay_by
+    old = {"status": claim.status, "eligibility": claim.eligibility}
+    if found.eligible:
+        claim.status, claim.eligibility = ClaimStatus.REPORTED, eligibility_json(found)
+        claim.save(update_fields=["status", "eligibility"])
+        audit_record(actor=user, event=AuditEventType.CLAIM_UPDATED, obj=claim, region_code=claim.desa_code,
+                     old=old, new={"status": claim.status, "eligibility": claim.eligibility},
+                     note=_("tunggakan dilunasi: klaim dilanjutkan"))
+        return claim
+    if found.held and (pay_by is None or today < pay_by):
+        raise _refuse(_("Klaim %(n)s masih ditahan: tunggakan %(a)s belum lunas; perlu dilunasi sebelum %(d)s.") % {
+            "n": claim.number, "a": rupiah(found.arrears), "d": f"{pay_by:%d-%m-%Y}" if pay_by else "-"})
+    reason = found.reason
+    if found.held:  # (an eligibility without `paid_by` does not know the day has passed: say it here)
+        reason = _("tunggakan %(a)s tidak dilunasi sebelum %(d)s (aturan tunggakan longgar): kejadian tidak "
+                   "ditanggung") % {"a": rupiah(found.arrears), "d": f"{pay_by:%d-%m-%Y}"}
+    claim.status, claim.decided_by, claim.decided_at = ClaimStatus.REJECTED, user, clock.now()
+    claim.rejection_code, claim.rejection_note = RejectionCode.LAPSED, str(reason)[:2000]
+    claim.eligibility = eligibility_json(found)
+    claim.save(update_fields=["status", "decided_by", "decided_at", "rejection_code", "rejection_note",
+                              "eligibility"])
+    audit_record(actor=user, event=AuditEventType.CLAIM_REJECTED, obj=claim, region_code=claim.desa_code, old=old,
+                 new={"status": claim.status, "rejection_code": claim.rejection_code,
+                      "rejection_note": claim.rejection_note, "eligibility": claim.eligibility})
+    return claim

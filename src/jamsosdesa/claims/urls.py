@@ -37,6 +37,7 @@ urlpatterns += [
     re_path(rf"^{NUMBER}/siapkan/$", views_decision.prepare_view, name="prepare"),
     re_path(rf"^{NUMBER}/setujui/$", views_decision.approve_view, name="approve"),
     re_path(rf"^{NUMBER}/tolak/$", views_decision.reject_view, name="reject"),
+    re_path(rf"^{NUMBER}/periksa-tunggakan/$", views_decision.recheck_view, name="recheck"),
     re_path(rf"^{NUMBER}/bayar/(?P<heir_id>[0-9]{{1,18}})/$", views_decision.pay_view, name="pay"),
     re_path(rf"^{NUMBER}/putusan/$", views_decision.decision_print, name="decision_print"),
 ]

@@ -1,8 +1,8 @@
 """Pages of the decision, payment and service clock (issue 15 items 6 and 7): the forms of the decision panel on
-the claim page (prepare, approve, reject, pay: as the user's rights allow), the printed decision (A4), the claims
-past the service standard (/klaim/terlambat/) and the claims' dashboard (/klaim/dasbor/?wilayah=CODE&bulan=YYYY-MM).
-Claims through claims.access (404 outside the user's scope); every change through claims.decision and
-claims.payments."""
+the claim page (prepare, approve, reject, pay, look again at a claim held for arrears: as the user's rights allow),
+the printed decision (A4), the claims past the service standard (/klaim/terlambat/) and the claims' dashboard
+(/klaim/dasbor/?wilayah=CODE&bulan=YYYY-MM). Claims through claims.access (404 outside the user's scope); every change
+through claims.decision and claims.payments."""
 
 from datetime import date
 
@@ -67,6 +67,25 @@ def reject_view(request, number: str):
 
 @login_required
 @require_POST
+def recheck_view(request, number: str):
+    """A claim held for arrears looked at again: released when they were paid in time, refused once the day passed."""
+    claim = claim_for_user(request.user, number)
+    try:
+        claim = decision.recheck_held(request.user, claim)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        if claim.status == ClaimStatus.REPORTED:
+            messages.success(request, _("Tunggakan klaim %(n)s sudah dilunasi tepat waktu: klaim dilanjutkan; "
+                                        "lengkapi berkasnya lalu siapkan.") % {"n": claim.number})
+        else:
+            messages.warning(request, _("Klaim %(n)s ditolak: %(r)s.") % {"n": claim.number,
+                                                                          "r": claim.rejection_note})
+    return _back(claim)
+
+
+@login_required
+@require_POST
 def pay_view(request, number: str, heir_id: str):
     claim = claim_for_user(request.user, number)
     heir = claim.heirs.filter(pk=int(heir_id)).first()
@@ -96,6 +115,7 @@ def decision_context(user, claim) -> dict:
         "own_prepared": claim.status == ClaimStatus.PREPARED and claim.prepared_by_id == user.pk,
         "can_reject": processing and claim.status in decision.REJECTABLE and claim.prepared_by_id != user.pk,
         "can_pay": processing and claim.status == ClaimStatus.APPROVED, "unpaid": unpaid,
+        "can_recheck": processing and claim.status == ClaimStatus.HELD,
         "reasons": decision.RejectionCode.choices, "today": core_clock.today(),
         "printable": claim.status in (ClaimStatus.PREPARED, ClaimStatus.APPROVED, ClaimStatus.REJECTED,
                                       ClaimStatus.PAID),
