@@ -51,6 +51,9 @@ def test_each_heir_paid_once_then_the_claim_is_paid(admin_user):
     events = AuditEvent.objects.filter(event_type="claim_payment.recorded").order_by("id")
     assert [e.new["amount"] for e in events] == [21_000_001, 21_000_000]
     assert events.last().new["claim_status"] == "paid"
+    paid = AuditEvent.objects.get(event_type="claim.updated", object_id=str(c.pk))
+    assert (paid.actor_id, paid.old["status"], paid.new["status"]) == (one.pk, "approved", "paid")
+    assert paid.new["paid_at"] and paid.old["paid_at"] is None
     with pytest.raises(ServiceError) as done:
         payments.record_payment(two, c, child, today, "BRI", "1", "TRF-004")
     assert "lunas" in done.value.message

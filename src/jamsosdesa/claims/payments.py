@@ -124,9 +124,14 @@ def _record(user, claim, heir, paid_on, bank, account, reference) -> ClaimPaymen
         payments__purpose=BENEFIT).exists()
     if not unpaid:
         last = max(ClaimPayment.objects.filter(claim_id=claim.pk, purpose=BENEFIT).values_list("paid_on", flat=True))
+        old = {"status": claim.status, "paid_at": None}
         claim.status, claim.paid_at = ClaimStatus.PAID, _paid_moment(last)
         claim.save(update_fields=["status", "paid_at"])
         new["claim_status"] = claim.status
+        # the claim's own move to PAID, beside the payment's row (no event type of its own: core's choices)
+        audit_record(actor=user, event=AuditEventType.CLAIM_UPDATED, obj=claim, region_code=claim.desa_code,
+                     old=old, new={"status": claim.status, "paid_at": claim.paid_at,
+                                   "paid": claim.benefit_total}, note=_("dibayar lunas kepada semua ahli waris"))
     audit_record(actor=user, event=AuditEventType.CLAIM_PAYMENT_RECORDED, obj=payment, region_code=claim.desa_code,
                  old=None, new=new)
     return payment
