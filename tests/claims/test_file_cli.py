@@ -75,3 +75,24 @@ def test_heir_and_document_commands(operator_a, tmp_path):
     with pytest.raises(CommandError, match="JPEG"):
         run("document", claim.number, "--kind", "kpj", "--file", str(text), "--user", operator_a.username)
     assert AuditEvent.objects.filter(event_type="claim_document.added").count() == 1
+
+
+def test_document_withdraw_command(operator_a, operator_b):
+    from jamsosdesa.claims.documents import add_document
+
+    claim = report(operator_a, protected(), "jkm")
+    doc = add_document(operator_a, claim, "kk", seen_in_original=True)
+    with pytest.raises(CommandError, match="tidak ditemukan"):
+        run("document", "withdraw", claim.number, str(doc.pk), "--user", operator_b.username)
+    with pytest.raises(CommandError, match="ID_DOKUMEN"):
+        run("document", "withdraw", claim.number, "--user", operator_a.username)
+    out = run("document", "withdraw", claim.number, str(doc.pk), "--note", "buram", "--user", operator_a.username)
+    assert "ditarik" in out
+    doc.refresh_from_db()
+    assert doc.withdrawn_at is not None
+    with pytest.raises(CommandError, match="sudah ditarik"):
+        run("document", "withdraw", claim.number, str(doc.pk), "--user", operator_a.username)
+    event = AuditEvent.objects.get(event_type="claim_document.withdrawn", object_id=str(doc.pk))
+    assert event.note == "buram"
+    with pytest.raises(CommandError, match="--kind"):
+        run("document", claim.number, "--user", operator_a.username)

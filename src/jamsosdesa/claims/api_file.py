@@ -1,7 +1,8 @@
 """The claim file API (/api/v1/claims...): report an event, list and read claims, add or correct an heir, add a
-document (multipart). A thin door onto claims.services, claims.heirs and claims.documents; claims through
-claims.access (404 outside the user's scope). Heirs' NIKs and accounts are masked except for the roles that
-process claims; the participant's NIK is masked in the list and whole on one claim (core.presenters)."""
+document (multipart), withdraw one, download its file (as the page: claims.documents.may_open). A thin door onto
+claims.services, claims.heirs and claims.documents; claims through claims.access (404 outside the user's scope).
+Heirs' NIKs and accounts are masked except for the roles that process claims; the participant's NIK is masked in
+the list and whole on one claim (core.presenters)."""
 
 from datetime import date, datetime
 from typing import Annotated, Literal
@@ -17,7 +18,7 @@ from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.participants.models import HeirRelation
 
 from .access import claim_for_user, heir_data
-from .documents import add_document, checklist, document_for_user
+from .documents import add_document, checklist, document_for_user, withdraw_document
 from .heirs import HeirRequest, heir_set
 from .models import ClaimKind, ClaimStatus, DocumentKind
 from .services import ReportRequest, claim_list, report_claim, report_message
@@ -238,3 +239,26 @@ def document_file(request, number: str, doc_id: Annotated[int, Field(ge=1, le=2*
 
     claim = claim_for_user(request.user, number)
     return file_response(claim, document_for_user(request.user, claim, doc_id))
+
+
+class DocumentWithdrawIn(Schema):
+    note: str = Field("", max_length=200, description="Mengapa ditarik (salah berkas, salah orang...)")
+
+
+@router.post("/claims/{claimno:number}/documents/{doc_id}/withdraw",
+             **answers({200: ClaimDocumentOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
+             summary="Tarik dokumen klaim (tetap tersimpan di riwayat; klaim yang sudah disiapkan kembali ke tahap "
+                     "dilaporkan)")
+def document_withdraw_post(request, number: str, doc_id: Annotated[int, Field(ge=1, le=2**62)],
+                           payload: DocumentWithdrawIn):
+    claim = claim_for_user(request.user, number)
+    return _document(withdraw_document(request.user, claim, doc_id, note=payload.note))
+
+
+@router.delete("/claims/{claimno:number}/documents/{doc_id}",
+               **answers({200: ClaimDocumentOut}, E.INVALID, E.FORBIDDEN, E.NOT_FOUND),
+               summary="Tarik dokumen klaim (sama dengan POST .../withdraw; tidak pernah dihapus)")
+def document_withdraw_delete(request, number: str, doc_id: Annotated[int, Field(ge=1, le=2**62)],
+                             note: str = Query("", max_length=200)):
+    claim = claim_for_user(request.user, number)
+    return _document(withdraw_document(request.user, claim, doc_id, note=note))

@@ -1,7 +1,9 @@
-"""`jamsosdesa claim report NIK --type ... --date ...`, `claim list`, `claim show NUMBER`, `claim heir NUMBER ...` and
-`claim document NUMBER --kind K (--file PATH | --seen)`: through the same services and scoping as the pages and the
-API (claims.services, claims.heirs, claims.documents, claims.access), with `--json` giving the API's shapes."""
+"""`jamsosdesa claim report NIK --type ... --date ...`, `claim list`, `claim show NUMBER`, `claim heir NUMBER ...`,
+`claim document NUMBER --kind K (--file PATH | --seen) [--heir ID]` and `claim document withdraw NUMBER DOC_ID`:
+through the same services and scoping as the pages and the API (claims.services, claims.heirs, claims.documents,
+claims.access), with `--json` giving the API's shapes."""
 
+import argparse
 from pathlib import Path
 
 from django.core.files import File
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jamsosdesa.core.commands import actor_for
+from jamsosdesa.core.errors import NotFound
 from jamsosdesa.core.presenters import personal_data
 from jamsosdesa.participants.models import HeirRelation
 
@@ -18,7 +21,7 @@ from .api_file import _brief, claim_out
 from .cli_common import claim_or_error as _claim
 from .cli_common import day_option as _day
 from .cli_common import write_json as _json
-from .documents import add_document
+from .documents import add_document, withdraw_document
 from .heirs import HeirRequest, heir_set
 from .models import ClaimKind, ClaimStatus, DocumentKind
 from .services import ReportRequest, claim_list, report_claim, report_message
@@ -67,10 +70,13 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_heir)
 
-    p = subparsers.add_parser("document", help=gettext_lazy("Tambah dokumen klaim: berkas atau dilihat aslinya."))
-    p.add_argument("number")
-    p.add_argument("--kind", required=True, choices=DocumentKind.values)
-    source = p.add_mutually_exclusive_group(required=True)
+    p = subparsers.add_parser("document", help=gettext_lazy(
+        "Tambah dokumen klaim (NUMBER --kind K --file/--seen) atau tarik satu (withdraw NUMBER DOC_ID)."))
+    p.add_argument("number", help=gettext_lazy("Nomor klaim, atau 'withdraw' diikuti nomor klaim dan id dokumen"))
+    p.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
+    p.add_argument("--kind", choices=DocumentKind.values)
+    p.add_argument("--note", default="", help=gettext_lazy("withdraw: mengapa ditarik"))
+    source = p.add_mutually_exclusive_group()
     source.add_argument("--file", help=gettext_lazy("Berkas JPEG, PNG, WebP, HEIC atau PDF"))
     source.add_argument("--seen", action="store_true", help=gettext_lazy("Aslinya sudah dilihat"))
     p.add_argument("--heir", type=int, default=None)
@@ -152,6 +158,13 @@ def _heir(command, options) -> None:
 
 
 def _document(command, options) -> None:
+    if options["number"] == "withdraw":
+        _withdraw(command, options)
+        return
+    if options["rest"]:
+        raise CommandError(_("Argumen tidak dikenal: %(a)s.") % {"a": " ".join(options["rest"])})
+    if not options["kind"] or not (options["file"] or options["seen"]):
+        raise CommandError(_("Tulis --kind dan salah satu dari --file atau --seen."))
     actor = actor_for(options["user"])
     claim = _claim(actor, options["number"])
     if options["file"]:
@@ -172,3 +185,25 @@ def _document(command, options) -> None:
                                                                                  "c": claim.number})
         if getattr(doc, "notice", ""):
             command.stdout.write(doc.notice)
+
+
+def _withdraw(command, options) -> None:
+    """`claim document withdraw NUMBER DOC_ID [--note ...]`: the document is kept, no longer on the checklist."""
+    rest = options["rest"]
+    if len(rest) != 2 or not rest[1].isascii() or not rest[1].isdigit():
+        raise CommandError(_("Tulis: claim document withdraw NOMOR_KLAIM ID_DOKUMEN [--note ...]."))
+    actor = actor_for(options["user"])
+    claim = _claim(actor, rest[0])
+    try:
+        doc = withdraw_document(actor, claim, int(rest[1]), note=options["note"])
+    except NotFound as exc:
+        raise CommandError(exc.message) from None
+    if options["json"]:
+        from .api_file import _document as document_json
+
+        _json(command, document_json(doc))
+        return
+    command.stdout.write(_("Dokumen %(k)s (%(d)s) ditarik dari klaim %(c)s; tetap tersimpan di riwayat.") % {
+        "k": doc.get_kind_display(), "d": doc.pk, "c": claim.number})
+    if getattr(doc, "notice", ""):
+        command.stdout.write(doc.notice)
