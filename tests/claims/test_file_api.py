@@ -110,3 +110,23 @@ def test_an_heir_corrected_on_a_prepared_claim_answers_that_it_must_be_prepared_
     assert answer.status_code == 200 and "siapkan ulang" in answer.json()["message"]
     assert answer.json()["share"] == 0
     assert api_client(branch)("get", f"/claims/{c.number}").json()["status"] == "reported"
+
+
+def test_a_document_is_withdrawn_through_the_api_by_post_or_delete_and_kept(operator_a, operator_b):
+    from jamsosdesa.claims.documents import add_document
+
+    claim = report(operator_a, protected(), "jkm")
+    call = api_client(operator_a)
+    assert call("post", f"/claims/{claim.number}/documents/999999/withdraw", {"note": "x"}).status_code == 404
+    kk = add_document(operator_a, claim, "kk", seen_in_original=True)
+    kpj = add_document(operator_a, claim, "kpj", seen_in_original=True)
+    assert api_client(operator_b)("post", f"/claims/{claim.number}/documents/{kk.pk}/withdraw",
+                                  {"note": "x"}).status_code == 404
+    answer = call("post", f"/claims/{claim.number}/documents/{kk.pk}/withdraw", {"note": "salah orang"})
+    assert answer.status_code == 200 and answer.json()["id"] == kk.pk
+    _token, raw = ApiToken.issue(user=operator_a, name="del")
+    gone = Client(headers={"Authorization": f"Bearer {raw}"}).delete(
+        f"/api/v1/claims/{claim.number}/documents/{kpj.pk}?note=buram")
+    assert gone.status_code == 200, gone.content
+    assert not claim.documents.filter(withdrawn_at=None).exists() and claim.documents.count() == 2
+    assert call("post", f"/claims/{claim.number}/documents/{kk.pk}/withdraw", {"note": ""}).status_code == 404
