@@ -182,3 +182,18 @@ def test_a_scan_of_personal_papers_opens_only_to_the_processors_and_its_uploader
     assert api["Content-Type"] == "application/pdf" and api["Content-Security-Policy"] == "sandbox"
     outsider = api_client(make_user("op_luar", Role.VILLAGE_OPERATOR, ["33.11.11.2001"]))
     assert outsider("get", f"/claims/{claim.number}/documents/{death.pk}/file").status_code == 404
+
+
+def test_the_upload_form_chooses_whose_e_ktp_or_bank_book_it_is(operator_a):
+    claim = report(operator_a, protected(), "jkm")
+    spouse = claim.heirs.get(nik=SPOUSE_NIK)
+    client = client_for(operator_a)
+    page = client.get(f"/klaim/{claim.number}/").content.decode()
+    assert 'name="heir"' in page and f'<option value="{spouse.pk}">Siti Aminah' in page
+    assert "e-KTP ahli waris: Siti Aminah" in page and "e-KTP ahli waris: Bagus" in page
+    refused = client.post(f"/klaim/{claim.number}/dokumen/", {"kind": "ktp_heir", "seen": "on"})
+    assert refused.status_code == 422 and "pilih ahli warisnya" in refused.content.decode()
+    added = client.post(f"/klaim/{claim.number}/dokumen/", {
+        "kind": "ktp_heir", "heir": str(spouse.pk), "file": SimpleUploadedFile("ktp.jpg", PNG)})
+    assert added.status_code == 302
+    assert claim.documents.get().heir == spouse

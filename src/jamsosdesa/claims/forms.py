@@ -52,9 +52,23 @@ class HeirForm(forms.Form):
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Jenis dokumen"), choices=DocumentKind.choices)
+    heir = forms.TypedChoiceField(
+        label=gettext_lazy("Milik ahli waris (e-KTP dan buku tabungan tiap penerima)"), required=False,
+        coerce=int, empty_value=None, choices=[("", "-")])
     file = forms.FileField(label=gettext_lazy("Foto atau PDF"), required=False, widget=forms.ClearableFileInput(
         attrs={"accept": "image/*,application/pdf", "capture": "environment"}))
     seen = forms.BooleanField(label=gettext_lazy("Tidak diunggah: aslinya sudah saya lihat"), required=False)
+
+    def __init__(self, *args, claim=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        heirs = list(claim.heirs.order_by("rank", "id")) if claim is not None else []
+        relations = dict(HeirRelation.choices)
+        receives = gettext_lazy("menerima")
+        self.fields["heir"].choices = [("", gettext_lazy("- bukan dokumen ahli waris -"))] + [
+            (h.pk, f"{h.name} ({relations.get(h.relation, h.relation)})" + (f" · {receives}" if h.receives else ""))
+            for h in heirs]
+        if not heirs:
+            self.fields["heir"].widget = forms.HiddenInput()
 
 
 class ClaimFilterForm(forms.Form):

@@ -106,7 +106,7 @@ def _detail_context(request, claim, *, heir_form=None, document_form=None, editi
         "complete": all(i.done for i in items if i.required),
         "documents_withdrawn": claim.documents.exclude(withdrawn_at=None).order_by("-withdrawn_at"),
         "can_edit": open_file, "can_process": may_process(request.user),
-        "heir_form": heir_form or HeirForm(), "document_form": document_form or DocumentForm(),
+        "heir_form": heir_form or HeirForm(), "document_form": document_form or DocumentForm(claim=claim),
         "editing": editing, "late_message": late_message(claim) if claim.report_late else "",
         "arrears_text": rupiah(int(claim.eligibility.get("arrears") or 0)),
         "pay_by_text": _day_text(claim.eligibility.get("pay_by") or ""),
@@ -168,11 +168,12 @@ def document_add(request, number: str):
     claim = claim_for_user(request.user, number)
     if not may_edit_file(request.user):
         raise Http404
-    form = DocumentForm(request.POST, request.FILES)
+    form = DocumentForm(request.POST, request.FILES, claim=claim)
     if form.is_valid():
         try:
             doc = add_document(request.user, claim, form.cleaned_data["kind"], upload=form.cleaned_data.get("file"),
-                               seen_in_original=bool(form.cleaned_data.get("seen")))
+                               seen_in_original=bool(form.cleaned_data.get("seen")),
+                               heir_id=form.cleaned_data.get("heir"))
         except ServiceError as exc:
             put_on_form(form, exc.fields, otherwise=exc.message)
         else:
