@@ -129,3 +129,22 @@ def test_cli_words(admin_user):
     out = StringIO()
     call_command("claim", "overdue", "--user", two.username, stdout=out)
     assert "Tidak ada klaim" in out.getvalue()
+
+
+def test_who_may_not_decide_or_pay_is_told_so_first(admin_user, operator_a):
+    """A village operator sending an incomplete rejection or payment meets the refusal of their role (403, the page's
+    message), as with a complete one, not a remark on the input; an officer gets the remark on the field."""
+    one, two, _far = officers()
+    c = claim(admin_user, status=ClaimStatus.APPROVED, prepared_by=one, heirs=1)
+    heir = c.heirs.get()
+    village = api_client(operator_a)
+    rejected = village("post", f"/claims/{c.number}/reject", {"code": "other", "note": " "})
+    assert rejected.status_code == 403
+    body = {"heir": heir.pk, "paid_on": clock.today().isoformat(), "reference": "  "}
+    assert village("post", f"/claims/{c.number}/payments", body).status_code == 403
+    page = _browser(operator_a).post(f"/klaim/{c.number}/bayar/{heir.pk}/", {
+        "paid_on": clock.today().isoformat(), "reference": ""}, follow=True).content.decode()
+    assert "Hanya petugas" in page
+    bad = api_client(two)("post", f"/claims/{c.number}/payments", {**body, "bank": "BRI\u0007", "reference": "T-1"})
+    assert bad.status_code == 422 and "bank" in bad.json()["error"]["fields"]
+    assert not ClaimPayment.objects.exists()

@@ -234,6 +234,7 @@ REJECTABLE = (ClaimStatus.REPORTED, ClaimStatus.HELD, ClaimStatus.PREPARED)
 def reject(user, claim: Claim, code: str, note: str = "") -> Claim:
     """Refuse a claim with a reason code and a note (a prepared claim by a person other than its preparer):
     REPORTED, HELD or PREPARED -> REJECTED (audited)."""
+    _check_processor(user, claim)  # who may not decide is told so before anything about what they sent
     note = (note or "").strip()
     if code not in RejectionCode.values:
         message = _("Pilih alasan penolakan: %(list)s.") % {"list": ", ".join(RejectionCode.values)}

@@ -44,6 +44,7 @@ def record_payment(user, claim: Claim, heir: ClaimHeir, paid_on: date, bank: str
     """Record the transfer of `heir`'s approved share of an approved claim to the account approved with it
     (audited); the claim becomes PAID with its last heir's payment. `bank` and `account`, when given, must be the
     approved ones (a transfer elsewhere is refused naming the field); left empty, they are the approved ones."""
+    _check_processor(user, claim)  # who may not pay is told so before anything about what they sent
     bank = " ".join((bank or "").split())
     account = (account or "").strip().replace(" ", "").replace("-", "")
     reference = (reference or "").strip()
@@ -52,8 +53,9 @@ def record_payment(user, claim: Claim, heir: ClaimHeir, paid_on: date, bank: str
         problems.add("account", _("Nomor rekening hanya berisi angka."))
     if not reference:
         problems.add("reference", _("Isi referensi transfer."))
-    if any(has_bad_chars(v) for v in (bank, account, reference)):
-        problems.add("reference", _("Berisi karakter yang tidak sah."))
+    for name, value in (("bank", bank), ("account", account), ("reference", reference)):
+        if has_bad_chars(value):
+            problems.add(name, _("Berisi karakter yang tidak sah."))
     if not isinstance(paid_on, date):
         problems.add("paid_on", _("Isi tanggal bayar."))
     elif paid_on > clock.today():

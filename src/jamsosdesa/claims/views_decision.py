@@ -94,8 +94,7 @@ def pay_view(request, number: str, heir_id: str):
     try:
         paid_on = date.fromisoformat(request.POST.get("paid_on", "").strip())
     except ValueError:
-        messages.error(request, _("Tanggal bayar untuk %(h)s: tulis tanggal yang sah.") % {"h": heir.name})
-        return _back(claim)
+        paid_on = None  # the service says so (after whether this user pays at all)
     return _done_or_message(
         request, claim,
         lambda: payments.record_payment(request.user, claim, heir, paid_on, request.POST.get("bank", ""),
