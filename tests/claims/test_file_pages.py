@@ -197,3 +197,24 @@ def test_the_upload_form_chooses_whose_e_ktp_or_bank_book_it_is(operator_a):
         "kind": "ktp_heir", "heir": str(spouse.pk), "file": SimpleUploadedFile("ktp.jpg", PNG)})
     assert added.status_code == 302
     assert claim.documents.get().heir == spouse
+
+
+def test_the_report_form_finds_the_person_by_name_with_the_nik_masked_and_reports_them(operator_a, operator_b):
+    """A village operator searches by name (the participants' own search, in scope), sees the NIK masked, picks the
+    person and reports without ever having the whole NIK in the page."""
+    person = protected()
+    client = client_for(operator_a)
+    name = person.full_name.split()[0]
+    found = client.get("/klaim/lapor/", {"cari": name}).content.decode()
+    assert f"?peserta={person.pk}" in found and person.nik not in found and person.nik[-4:] in found
+    assert f"?peserta={person.pk}" not in client_for(operator_b).get("/klaim/lapor/", {"cari": name}).content.decode()
+    picked = client.get("/klaim/lapor/", {"peserta": person.pk}).content.decode()
+    assert person.full_name in picked and person.nik not in picked and f'value="{person.pk}"' in picked
+    answer = client.post("/klaim/lapor/", {"participant": person.pk, "nik": "", "kind": "jkm",
+                                           "event_date": day(-1, 10).isoformat()})
+    assert answer.status_code == 302 and Claim.objects.get().participant == person
+    other = protected(desa="33.11.11.2001")
+    refused = client.post("/klaim/lapor/", {"participant": other.pk, "kind": "jkm",
+                                            "event_date": day(-1, 10).isoformat()})
+    assert refused.status_code == 200 and "tidak ditemukan" in refused.content.decode()
+    assert Claim.objects.count() == 1

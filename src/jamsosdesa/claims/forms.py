@@ -13,6 +13,9 @@ from .services import ReportRequest
 
 
 class ReportForm(forms.Form):
+    # the person chosen by the name lookup (participants' own search): the NIK stays on the server, so a role that
+    # sees it masked never has it in the page
+    participant = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput())
     nik = forms.CharField(label=gettext_lazy("NIK peserta"), max_length=25, required=False,
                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     kind = forms.ChoiceField(label=gettext_lazy("Jenis klaim"), choices=ClaimKind.choices)

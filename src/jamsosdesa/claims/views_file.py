@@ -65,28 +65,67 @@ def claim_index(request):
         "query": query + "&" if query else "", "can_report": may_report(request.user)})
 
 
+LOOKUP_ROWS = 10
+
+
+def _lookup(user, text: str) -> list:
+    """The name (or NIK) lookup of the report form: the participants' own search (participants.selectors, scoped
+    to the user), each with the NIK as the presenter shows it to this user in a list (masked but for a few roles)."""
+    from jamsosdesa.participants.selectors import ParticipantFilter, participant_page
+
+    text = " ".join((text or "").split())[:60]
+    if len(text) < 3:
+        return []
+    shown = personal_data(user)
+    page = participant_page(user=user, filters=ParticipantFilter(q=text, status="active"), limit=LOOKUP_ROWS)
+    return [(p, shown.nik(p.nik)) for p in page.items]
+
+
+def _chosen(user, pk) -> object | None:
+    from jamsosdesa.participants.selectors import participant_get
+
+    return participant_get(user=user, pk=int(pk)) if pk else None
+
+
 @login_required
 def claim_report(request):
     _pages_for(request)
     if not may_report(request.user):
         raise Http404
+    chosen = None
     if request.method == "POST":
         form = ReportForm(request.POST)
         if form.is_valid():
-            try:
-                claim = report_claim(request.user, form.service_data())
-            except NotFound as exc:
-                form.add_error("nik", exc.message)
-            except ServiceError as exc:
-                put_on_form(form, exc.fields, otherwise=exc.message)
+            chosen = _chosen(request.user, form.cleaned_data.get("participant"))
+            data = form.service_data()
+            if form.cleaned_data.get("participant") and chosen is None:
+                form.add_error(None, _("Peserta yang dipilih tidak ditemukan di wilayah Anda; cari lagi."))
             else:
-                level = messages.success if claim.status == ClaimStatus.REPORTED and not claim.report_late else (
-                    messages.warning)
-                level(request, report_message(claim))
-                return redirect("claims:claim", number=claim.number)
+                if chosen is not None and not data.nik:
+                    data.nik = chosen.nik  # chosen by name: the NIK never went through the page
+                try:
+                    claim = report_claim(request.user, data)
+                except NotFound as exc:
+                    form.add_error("nik", exc.message)
+                except ServiceError as exc:
+                    put_on_form(form, exc.fields, otherwise=exc.message)
+                else:
+                    level = messages.success if claim.status == ClaimStatus.REPORTED and not claim.report_late else (
+                        messages.warning)
+                    level(request, report_message(claim))
+                    return redirect("claims:claim", number=claim.number)
+        elif str(form.data.get("participant", "")).isdigit() and len(form.data["participant"]) < 19:
+            chosen = _chosen(request.user, form.data["participant"])  # still shown while the form is corrected
     else:
-        form = ReportForm(initial={"nik": request.GET.get("nik", "")[:25]})
-    return render(request, "claims/report.html", {"form": form})
+        picked = request.GET.get("peserta", "")
+        chosen = _chosen(request.user, picked) if picked.isascii() and picked.isdigit() and len(picked) < 19 else None
+        form = ReportForm(initial={"nik": request.GET.get("nik", "")[:25],
+                                   "participant": chosen.pk if chosen else None})
+    search = (request.GET.get("cari") or "")[:60]
+    shown = personal_data(request.user)
+    return render(request, "claims/report.html", {
+        "form": form, "search": search, "found": _lookup(request.user, search) if search else [],
+        "chosen": chosen, "chosen_nik": shown.nik(chosen.nik) if chosen else ""})
 
 
 def _detail_context(request, claim, *, heir_form=None, document_form=None, editing=None) -> dict:
