@@ -13,6 +13,7 @@ from jamsosdesa.core import clock
 from jamsosdesa.core.errors import ServiceError
 from jamsosdesa.core.models import AuditEvent
 from jamsosdesa.core.roles import Role
+from tests.browser.conftest import reference_data  # noqa: F401 (regions and occupations after a flush)
 from tests.claims.engine_fixtures import day, fresh_param_cache, month, people  # noqa: F401
 from tests.conftest import make_user
 
@@ -409,3 +410,68 @@ def test_the_cli_approves_rejects_and_pays_following_the_scholarship_command(off
     with pytest.raises(CommandError, match="approve|reject|pay"):
         run("grant", claim.number)
     assert "Rp2.000.000" in run(claim.number)
+
+
+@pytest.fixture
+def parameters_after_a_flush(reference_data):  # noqa: F811
+    """A transactional test's flush empties the parameters migration 0002 seeded: seed them again."""
+    import importlib
+
+    from django.apps import apps
+
+    from jamsosdesa.claims.parameters import param_cache_clear
+
+    importlib.import_module("jamsosdesa.claims.migrations.0002_engine").seed(apps, None)
+    param_cache_clear()
+
+
+def _at_once(calls) -> list:
+    """Run the calls in threads released together (PostgreSQL: each its own connection): "ok" or the refusal."""
+    import threading
+
+    from django.db import connections
+
+    results, barrier = [], threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            results.append("ok")
+        except ServiceError as exc:
+            results.append(exc.message)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submit_pays_a_grant_once(parameters_after_a_flush, officer, second):
+    claim, (child, _other) = approved_claim(officer)
+    row = granted(officer, second, claim, child, clock.today().year, "smp")
+    results = _at_once([lambda ref=ref: pay(officer, row, clock.today(), reference=ref) for ref in ("TRF-1", "TRF-2")])
+    assert results.count("ok") == 1, results
+    assert any("tidak dibayar dua kali" in r for r in results if r != "ok")
+    assert ClaimPayment.objects.count() == 1
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_proposals_on_a_worker_s_two_claims_at_once_keep_the_two_places(parameters_after_a_flush, officer):
+    disability, (a, b, c) = approved_claim(officer, kind="jkk_disability_total", children=3)
+    death, (_a2, b2, c2) = approved_claim(officer, kind="jkm", children=3, person=disability.participant,
+                                          niks=[a.nik, b.nik, c.nik])
+    year = clock.today().year
+    propose(officer, disability, a, year, "tk_sd")
+    results = _at_once([lambda: propose(officer, disability, b, year, "tk_sd"),
+                        lambda: propose(officer, death, c2, year, "tk_sd")])
+    assert results.count("ok") == 1, results
+    assert any("paling banyak untuk 2 anak" in r for r in results if r != "ok")
+    assert len({g.child.nik for g in ScholarshipGrant.objects.select_related("child")}) == 2
