@@ -344,6 +344,10 @@ def test_the_claim_page_proposes_approves_and_pays_with_four_eyes(officer, secon
     again = _browser(officer).post(f"{base}{row.pk}/bayar/", {"paid_on": clock.today().isoformat(),
                                                                 "reference": "TRF-PG2"}, follow=True)
     assert "tidak dibayar dua kali" in again.content.decode()
+    village = make_user("operator_beasiswa_halaman", Role.VILLAGE_OPERATOR, [claim.desa_code])
+    reads = _browser(village).get(f"/klaim/{claim.number}/").content.decode()
+    assert 'id="scholarship-grants"' in reads and "/beasiswa/" not in reads  # reads, no button
+    assert row.account_number not in reads  # the account masked for a role that does not process claims
     assert _browser(operator_b).post(f"{base}{row.pk}/bayar/", {"reference": "x"}).status_code == 404
     assert _browser(operator_b).post(base, {"child": child.pk}).status_code == 404
     assert _browser(officer).post(f"/klaim/{claim.number}/beasiswa/999999/setujui/").status_code == 404
