@@ -1023,3 +1023,103 @@ def test_the_demo_has_the_roles_the_matrix_asks_as():
     from jamsosdesa.participants.demo import USERS as DEMO_USERS
 
     assert {role for _name, role, _regions, _text in DEMO_USERS} == set(Role.values)
+
+
+# --- Issue 15: deciding and paying a claim, per state -----------------------------------------------------------
+# The world's claim prepared by a branch officer of Sukoharjo (desa A's kabupaten), then (APPROVED) approved by the
+# national admin. Asked also as a branch officer and a district official of Sukoharjo (inside), besides the
+# world's roles: who processes claims inside (the national admin, the branch officer) approves a prepared claim and
+# pays an approved one; who only reads claims inside (the district official, operator A, the agent) is refused
+# (403 in the API; the page answers with a message and nothing changes); a step the state does not allow is refused
+# as an input (422) or with a message on the page; outside desa A's regions the claim does not exist (404), and the
+# printed decision is read by everyone inside.
+BRANCH_IN, DISTRICT_IN = "branch_officer_inside", "district_official_inside"
+DECIDING_ROLES = (*ROLES, BRANCH_IN, DISTRICT_IN)
+PROCESSORS_IN = (ADMIN, BRANCH_IN)
+
+
+def deciding(processor, reader, *, anonymous=LOGIN) -> dict:
+    """`processor` for who processes claims inside, `reader` for who only reads them inside, 404 outside."""
+    return {ANON: anonymous, **dict.fromkeys(PROCESSORS_IN, processor),
+            **dict.fromkeys((DISTRICT_IN, OP_A, AGENT), reader), **dict.fromkeys(OUTSIDE, 404)}
+
+
+PAY_FORM = {"paid_on": "{today}", "reference": "TRF-KLAIM-MATRIKS"}  # the account: the one approved
+PAY_BODY = {"heir": "{claim_heir}", "paid_on": "{today}", "reference": "TRF-KLAIM-MATRIKS-API"}
+# (state, door) -> (method, path, data, answers, roles whose request changes something)
+DECISION_DOORS = {
+    ("prepared", "page approve"): ("post", "/klaim/{claim}/setujui/", {}, deciding(302, 302), PROCESSORS_IN),
+    ("prepared", "page pay"): ("post", "/klaim/{claim}/bayar/{claim_heir}/", PAY_FORM, deciding(302, 302), ()),
+    ("prepared", "page print"): ("get", "/klaim/{claim}/putusan/", None, deciding(200, 200), ()),
+    ("prepared", "api approve"): ("post", "/api/v1/claims/{claim}/approve", None, deciding(200, 403, anonymous=401),
+                                  PROCESSORS_IN),
+    ("prepared", "api pay"): ("post", "/api/v1/claims/{claim}/payments", PAY_BODY, deciding(422, 403, anonymous=401),
+                              ()),
+    ("prepared", "api decision"): ("get", "/api/v1/claims/{claim}/decision", None, deciding(200, 200, anonymous=401),
+                                   ()),
+    ("approved", "page approve"): ("post", "/klaim/{claim}/setujui/", {}, deciding(302, 302), ()),
+    ("approved", "page pay"): ("post", "/klaim/{claim}/bayar/{claim_heir}/", PAY_FORM, deciding(302, 302),
+                               PROCESSORS_IN),
+    ("approved", "page print"): ("get", "/klaim/{claim}/putusan/", None, deciding(200, 200), ()),
+    ("approved", "api approve"): ("post", "/api/v1/claims/{claim}/approve", None, deciding(422, 403, anonymous=401),
+                                  ()),
+    ("approved", "api pay"): ("post", "/api/v1/claims/{claim}/payments", PAY_BODY, deciding(201, 403, anonymous=401),
+                              PROCESSORS_IN),
+    ("approved", "api decision"): ("get", "/api/v1/claims/{claim}/decision", None, deciding(200, 200, anonymous=401),
+                                   ()),
+}
+
+
+@pytest.mark.parametrize(("state", "door"), sorted(DECISION_DOORS))
+def test_each_role_meets_what_the_rules_say_when_deciding_and_paying_a_claim(world, state, door):
+    import json
+
+    from jamsosdesa.claims import decision
+    from jamsosdesa.claims.models import Claim, ClaimStatus
+
+    users, objects = world
+    users = {**users, BRANCH_IN: user("cabang.sukoharjo", Role.BRANCH_OFFICER, ["33.11"]),
+             DISTRICT_IN: user("pemkab.sukoharjo", Role.DISTRICT_OFFICIAL, ["33.11"])}
+    claim = Claim.objects.get(number=objects["claim"])
+    decision.prepare(user("cabang.penyiap", Role.BRANCH_OFFICER, ["33.11"]), claim)
+    if state == "approved":
+        decision.approve(users[ADMIN], claim)
+    claim.refresh_from_db()
+    assert claim.status == (ClaimStatus.APPROVED if state == "approved" else ClaimStatus.PREPARED)
+
+    method, path, data, expected, changers = DECISION_DOORS[(state, door)]
+    values = {**objects, "today": clock.today().isoformat()}
+    path = path.format(**values)
+    data = {key: filled(value, values) for key, value in data.items()} if data is not None else None
+    api = path.startswith("/api/")
+    callers = {ANON: Client()}
+    for role, person_user in users.items():
+        if api:
+            _token, raw = ApiToken.issue(user=person_user, name="matrix")
+            callers[role] = Client(headers={"Authorization": f"Bearer {raw}"})
+        else:
+            callers[role] = Client()
+            callers[role].force_login(person_user)
+    found, changes = {}, set()
+    for role in DECIDING_ROLES:
+        if api:
+            with transaction.atomic():
+                before = the_world()
+                if data is None:
+                    response = getattr(callers[role], method)(path)
+                else:
+                    response = getattr(callers[role], method)(path, json.dumps(data), content_type="application/json")
+                changed = the_world() != before
+                transaction.set_rollback(True)
+        else:
+            response, changed = ask(callers[role], method, path, data)
+        assert response.status_code < 500, (state, door, role)
+        if role in (ANON, *OUTSIDE):
+            assert_tells_nothing_of_desa_a(response, f"{door} of a {state} claim as {role}")
+        if api and response.status_code >= 400:
+            assert response.json()["error"]["code"], (state, door, role)
+        found[role] = answer_of(response)
+        if changed:
+            changes.add(role)
+    assert found == expected, (state, door)
+    assert changes == set(changers), (state, door, sorted(changes))
