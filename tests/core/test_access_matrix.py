@@ -372,7 +372,8 @@ PAGES = {
     "claims:document_add": Url("/klaim/{claim}/dokumen/", get=expect(405), post=scoped(302),
                                data={"kind": "police_report", "seen": "on"}, changes=INSIDE_CHANGERS,
                                must_change=True),
-    "claims:document_file": Url("/klaim/{claim}/dokumen/{claim_document}/", get=scoped()),
+    # a scan (the KPJ photo operator A uploaded) opens to the claim's processors and its uploader only
+    "claims:document_file": Url("/klaim/{claim}/dokumen/{claim_document}/", get=scoped(**{AGENT: 404})),
     "claims:document_withdraw": Url("/klaim/{claim}/dokumen/{claim_document}/tarik/", get=expect(405),
                                     post=scoped(302), data={"note": "salah berkas"}, changes=INSIDE_CHANGERS,
                                     must_change=True),
