@@ -930,6 +930,14 @@ API = {
     "POST /api/v1/claims/{number}/documents": Op("/claims/{claim}/documents", api_scoped(201),
                                                  {"kind": "police_report", "seen": "true"}, changes=INSIDE_CHANGERS,
                                                  multipart=True),
+    # the KPJ scan operator A uploaded: its processors and its uploader only, as the page (the agent: 404)
+    "GET /api/v1/claims/{number}/documents/{doc_id}/file": Op("/claims/{claim}/documents/{claim_document}/file",
+                                                              api_scoped(**{AGENT: 404})),
+    "POST /api/v1/claims/{number}/documents/{doc_id}/withdraw": Op(
+        "/claims/{claim}/documents/{claim_document}/withdraw", api_scoped(), {"note": "salah berkas"},
+        changes=INSIDE_CHANGERS),
+    "DELETE /api/v1/claims/{number}/documents/{doc_id}": Op("/claims/{claim}/documents/{claim_document}",
+                                                            api_scoped(), changes=INSIDE_CHANGERS),
     "GET /api/v1/claims/{number}/decision": Op("/claims/{claim}/decision", api_scoped()),
     "POST /api/v1/claims/{number}/prepare": Op("/claims/{claim}/prepare", api_scoped(**{OP_A: 403, AGENT: 403}),
                                                changes=(ADMIN,)),
