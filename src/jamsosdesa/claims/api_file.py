@@ -229,7 +229,14 @@ def document_post(request, number: str,
     return Status(201, _document(doc))
 
 
-@router.get("/claims/{claimno:number}/documents/{doc_id}/file", **answers({200: None}, E.NOT_FOUND),
+FILE_ANSWERS = answers({200: None}, E.NOT_FOUND)
+FILE_ANSWERS["openapi_extra"]["responses"][200] = {
+    "description": "Berkasnya (inline untuk foto dan PDF, lampiran untuk HEIC); Content-Security-Policy: sandbox",
+    "content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                for kind in ("image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf")}}
+
+
+@router.get("/claims/{claimno:number}/documents/{doc_id}/file", **FILE_ANSWERS,
             summary="Berkas dokumen klaim (pindaian data pribadi: hanya petugas pemroses dan pengunggahnya)",
             description="Akta kematian dan laporan polisi terbuka bagi yang melihat klaim; e-KTP, KK, KPJ, buku "
                         "tabungan, surat ahli waris, buku nikah, surat dokter dan laporan kecelakaan hanya bagi "
