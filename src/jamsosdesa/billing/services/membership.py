@@ -317,8 +317,9 @@ def _check_end_reason(reason) -> None:
 
 
 @transaction.atomic
-def membership_end(*, actor, membership, last_month, reason) -> Membership:
-    """The worker stops paying after `last_month` (the package stays, with the months it covered)."""
+def membership_end(*, actor, membership, last_month, reason, note: str = "") -> Membership:
+    """The worker stops paying after `last_month` (the package stays, with the months it covered). `note`: the
+    audit row's (e.g. the claim that ended it, claims.services.settle_refund)."""
     participant, membership = _locked_open(actor, membership)
     _check_end_reason(reason)
     if not isinstance(last_month, date) or last_month.day != 1:
@@ -343,7 +344,7 @@ def membership_end(*, actor, membership, last_month, reason) -> Membership:
     if last_month < membership.first_month:
         after["cancelled"] = True
     audit_record(actor=actor, event=AuditEventType.MEMBERSHIP_ENDED, obj=membership,
-                 region_code=membership.desa_code, old=before, new=after)
+                 region_code=membership.desa_code, old=before, new=after, note=(note or "").strip()[:200])
     return membership
 
 

@@ -203,10 +203,12 @@ def reversal_reverse(*, actor, reversal_id: int) -> None:
 
 
 @transaction.atomic
-def due_void(*, actor, due: Due, reason: str, parent: Reversal | None = None) -> Reversal:
+def due_void(*, actor, due: Due, reason: str, parent: Reversal | None = None, reapply: bool = True) -> Reversal:
     """Cancel a due (billed by mistake, or for a month after its enrolment ended): a live allocation is reversed
     first with its money released to the payer's credit, which then pays the payer's other unpaid dues. Called by
-    billing's own code (an enrolment's end, the run's catch-all), not from a page."""
+    billing's own code (an enrolment's end, the run's catch-all), not from a page. `reapply=False`: the released
+    money stays in the payer's credit, to be handed back (`credits.credit_refund`; a claim's refund of the months
+    paid after a death, claims.services.settle_refund)."""
     _check_reason(reason)
     due = Due.objects.get(pk=due.pk)
     holder_type, holder_id = due.holder
@@ -221,8 +223,9 @@ def due_void(*, actor, due: Due, reason: str, parent: Reversal | None = None) ->
         released += allocation.amount
     audit_record(actor=actor, event=AuditEventType.DUE_VOIDED, obj=due, region_code=due.desa_code,
                  old={"month": due.month, "amount": due.amount, "paid": bool(released)},
-                 new={"reversal": root.pk, "reason": reason, "released_to_credit": released})
-    if released:
+                 new={"reversal": root.pk, "reason": reason, "released_to_credit": released,
+                      "reapplied": bool(released) and reapply})
+    if released and reapply:
         allocate(holder_type, holder_id, actor=actor, ahead=False)
     standing_refresh([due.participant_id])
     return root
