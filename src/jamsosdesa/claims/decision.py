@@ -91,15 +91,15 @@ def split_shares(total: int, heirs: list[ClaimHeir]) -> dict[int, int]:
 
 
 def claim_facts(claim: Claim):
-    """The engine's facts of a claim: the wage and refund found on the event date (kept on the claim when it was
-    reported) and the days unable to work."""
-    from datetime import date
-
+    """The engine's facts of a claim: the wage found on the event date (kept on the claim when it was reported), the
+    refund as the ledger stands now (the person's own payments for months after the event month: what approval
+    settles with billing, services.settle_refund) and the days unable to work."""
     from .benefits import Facts
+    from .eligibility import refund_after
 
     found = claim.eligibility or {}
-    months = tuple(date.fromisoformat(m if len(m) > 7 else f"{m}-01") for m in found.get("refund_months") or ())
-    return Facts(wage=int(found.get("wage") or 0), refund=int(found.get("refund") or 0), refund_months=months,
+    refund, months = refund_after(claim.participant, claim.event_date)  # the ledger now: what approval settles
+    return Facts(wage=int(found.get("wage") or 0), refund=refund, refund_months=months,
                  incapacity_from=claim.incapacity_from, incapacity_to=claim.incapacity_to)
 
 
@@ -224,6 +224,9 @@ def approve(user, claim: Claim) -> Claim:
                  new={"status": claim.status, "benefit_total": claim.benefit_total,
                       "accounts": {str(h.pk): {"share": h.share, "bank": h.bank_name, "account": h.account_number,
                                                "holder": h.account_holder} for h in paid_to}})
+    from .services import settle_refund  # REFUND_KINDS: billing told, same transaction (refused: nothing changes)
+
+    settle_refund(user, claim)
     return claim
 
 

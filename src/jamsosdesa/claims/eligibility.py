@@ -10,16 +10,18 @@ arrears policy of the participant's kabupaten in force that day) and the person'
 - `contribution_months`: months fully paid (every live due of the month paid) up to and including the event month;
 - `wage`: the income of the event month's due; else of the latest due before it (else the first due after it);
   else the registry's declared income (for BPU the declared nominal is the wage, DOMAIN.md);
-- `refund`, `refund_months`: the paid live dues of months after the event month (refunded with a death or total
-  disability claim, DOMAIN.md "months paid beyond a claim month are refunded").
+- `refund`, `refund_months`: the paid live dues the person paid themself (their own package) of months after the
+  event month (refunded with a death or total disability claim, DOMAIN.md "months paid beyond a claim month are
+  refunded"); a month a scheme paid goes back to the scheme when its enrolment is ended, never to the heirs
+  (claims.services.settle_refund).
 
 Only money that had reached the dues by the end of the event day counts (`status_of(..., paid_by=on)`): arrears
 paid after a death do not make the dead protected, nor do they add contribution months. The one exception is the
 lenient policy's own promise: a claim `held` for arrears is covered once they are paid before `pay_by`;
 `eligibility_on(..., paid_by=day)` (a later day, e.g. today, for a held claim's recheck) counts the payments made up to
 that day, and no later than the day before `pay_by`. Under the strict policy, and for anything not held, `paid_by`
-changes nothing. The refund counts every live payment for the months after the event month, whenever paid (money to
-give back).
+changes nothing. The refund counts every live payment of the person's own for the months after the event month,
+whenever paid (money to give back).
 
 `event_date_problem(participant, on)` says why a day cannot be an event day (in the future; before registration).
 """
@@ -158,6 +160,17 @@ def _wage(participant, event_month: date) -> int:
     return int(row or participant.declared_income or 0)
 
 
+def refund_after(participant, on: date) -> tuple[int, tuple[date, ...]]:
+    """(rupiah, months): the person's own live payments, whenever made, for the months after the month of `on` (a
+    month a scheme paid is not counted: it goes back to the scheme)."""
+    event_month = on.replace(day=1)
+    amounts: dict[date, int] = {}
+    for line in due_lines(participant.pk):
+        if line.paid and line.self_paid and line.month > event_month:
+            amounts[line.month] = amounts.get(line.month, 0) + line.amount
+    return sum(amounts.values()), tuple(sorted(amounts))
+
+
 def eligibility_on(participant, on: date, kind: str, *, paid_by: date | None = None) -> Eligibility:
     """The participant's eligibility on the event day `on` for a claim of `kind` (a ClaimKind value), from the money
     paid by the end of that day. `paid_by` (a later day): for a claim held for arrears under the lenient policy, the
@@ -187,14 +200,10 @@ def eligibility_on(participant, on: date, kind: str, *, paid_by: date | None = N
     for line in due_lines(participant.pk, paid_by=on):
         paid_by_month[line.month] = paid_by_month.get(line.month, True) and line.paid
     contribution_months = sum(1 for m, paid in paid_by_month.items() if paid and m <= event_month)
-    amounts: dict[date, int] = {}
-    for line in due_lines(participant.pk):  # the refund: every live payment for a month after the event month
-        if line.paid and line.month > event_month:
-            amounts[line.month] = amounts.get(line.month, 0) + line.amount
-    refund_months = tuple(sorted(amounts))
+    refund, refund_months = refund_after(participant, on)
     return Eligibility(kind=str(kind), on=on, status=shown.status, eligible=eligible, held=held,
                        reason=reason or _reason(participant, shown, held),
                        arrears=shown.owed if shown.status == ARREARS else 0,
                        pay_by=s.covered_if_paid_by if held else None, contribution_months=contribution_months,
-                       wage=_wage(participant, event_month), refund=sum(amounts.values()),
+                       wage=_wage(participant, event_month), refund=refund,
                        refund_months=refund_months, paid_through=shown.paid_through, policy=s.policy.as_dict())

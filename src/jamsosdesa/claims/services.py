@@ -368,3 +368,110 @@ def claim_list(user, *, status: str = "", kind: str = "", q: str = ""):
         else:
             qs = qs.filter(participant__search_name__contains=" ".join(text.split()).upper())
     return qs.order_by("-reported_at", "-id")
+
+
+REFUND_SETTLED = "refund_settled"  # the key of the claim.updated audit row that marks a settled refund
+
+
+def refund_part(claim: Claim) -> int:
+    """The refund the claim carries (its benefit part `refund`, fixed when it was prepared; 0 without one)."""
+    return sum(int(p.get("amount") or 0) for p in (claim.benefit_parts or []) if p.get("code") == "refund")
+
+
+def refund_settled(claim: Claim) -> bool:
+    """Whether the claim's refund was settled with billing (its `claim.updated` row with `refund_settled`)."""
+    from jamsosdesa.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(event_type=AuditEventType.CLAIM_UPDATED, object_type="claim",
+                                     object_id=str(claim.pk), new__has_key=REFUND_SETTLED).exists()
+
+
+def refund_changed(claim: Claim, refund: int, released: int) -> ServiceError:
+    from jamsosdesa.core.money import rupiah
+
+    message = _("Klaim %(n)s: pengembalian iuran berubah sejak klaim disiapkan (tercatat %(a)s, kini %(b)s): siapkan "
+                "ulang.") % {"n": claim.number, "a": rupiah(refund), "b": rupiah(released)}
+    return ServiceError(code=ErrorCode.INVALID, message=message, fields={"refund": [message]})
+
+
+@transaction.atomic
+def settle_refund(user, claim: Claim) -> dict | None:
+    """Tell billing that a claim ending the participation (benefits.REFUND_KINDS: a death, a total permanent
+    disability) is approved: the person's own dues of months after the event month are voided (their money released
+    to the person's credit, not re-applied), the open package ends in the event month (cancelled when it starts
+    later), every enrolment still running after the event month ends there (the scheme's money back to the scheme),
+    and the claim's refund is handed back from the person's credit (billing.services.credits.credit_refund).
+    Refused, in the caller's transaction, when the money released is not the refund the claim carries (a payment
+    reversed or a month paid since it was prepared). Once per claim (the `claim.updated` row with `refund_settled`);
+    the claim locked by the caller or here. Returns what was settled (None: nothing to settle)."""
+    from jamsosdesa.billing.live import live
+    from jamsosdesa.billing.models import (
+        Allocation,
+        Due,
+        HolderType,
+        MembershipEndReason,
+        ReversalReason,
+        ReversalTarget,
+    )
+    from jamsosdesa.billing.services.credits import credit_refund
+    from jamsosdesa.billing.services.membership import membership_end, open_membership
+    from jamsosdesa.billing.services.reversals import due_void
+    from jamsosdesa.funding.models import EndReason, Enrolment
+    from jamsosdesa.funding.services.ending import enrolment_end
+
+    from .benefits import REFUND_KINDS
+
+    claim = Claim.objects.select_for_update().select_related("participant").get(pk=claim.pk)
+    if claim.kind not in REFUND_KINDS or refund_settled(claim):
+        return None
+    if claim.status not in (ClaimStatus.APPROVED, ClaimStatus.PAID):
+        raise ServiceError(code=ErrorCode.INVALID, message=_(
+            "Klaim %(n)s berstatus %(s)s: pengembalian iuran diselesaikan setelah klaim disetujui.") % {
+            "n": claim.number, "s": claim.get_status_display()})
+    person, event_month = claim.participant, claim.event_date.replace(day=1)
+    died = claim.kind in DEATH_KINDS
+    refund = refund_part(claim)
+    # 1. the person's own dues after the event month, latest first; a paid one's money stays in their credit
+    dues = live(Due.objects.filter(participant_id=person.pk, membership__isnull=False, month__gt=event_month),
+                ReversalTarget.DUE).order_by("-month", "-id")
+    released, months, dues_voided = 0, [], 0
+    for due in dues:
+        paid = sum(live(Allocation.objects.filter(due_id=due.pk), ReversalTarget.ALLOCATION)
+                   .values_list("amount", flat=True))
+        due_void(actor=user, due=due, reason=ReversalReason.MEMBERSHIP_ENDED, reapply=False)
+        dues_voided += 1
+        if paid:
+            released += paid
+            months.append(f"{due.month:%Y-%m}")
+    if released != refund:
+        raise refund_changed(claim, refund, released)
+    # 2. the package ends in the event month (one starting later is cancelled: it covers no month)
+    ended_package = None
+    package = open_membership(person)
+    if package is not None:
+        last = event_month if package.first_month <= event_month else add_months(package.first_month, -1)
+        membership_end(actor=user, membership=package, last_month=last,
+                       reason=MembershipEndReason.DIED if died else MembershipEndReason.OTHER,
+                       note=_("klaim %(n)s") % {"n": claim.number})
+        ended_package = {"id": package.pk, "last_month": f"{last:%Y-%m}"}
+    # 3. the schemes stop paying after the event month; their money goes back to the scheme, not to the heirs
+    ended_enrolments = {}
+    running = Enrolment.objects.filter(participant_id=person.pk, ended_at__isnull=True, end_month__gt=event_month)
+    for enrolment in running.order_by("start_month", "id"):
+        last = max(event_month, add_months(enrolment.start_month, -1))
+        enrolment_end(actor=user, enrolment=enrolment, last_month=last,
+                      reason=EndReason.DIED if died else EndReason.OTHER,
+                      note=_("klaim %(n)s") % {"n": claim.number})
+        ended_enrolments[str(enrolment.pk)] = f"{last:%Y-%m}"
+    # 4. the refund handed back from the person's credit
+    if refund:
+        credit_refund(actor=user, holder_type=HolderType.PARTICIPANT, holder_id=person.pk, amount=refund,
+                      note=_("pengembalian iuran klaim %(n)s") % {"n": claim.number})
+    settled = {REFUND_SETTLED: sorted(months), "amount": refund, "released": released, "membership": ended_package,
+               "enrolments": ended_enrolments}
+    if not (dues_voided or ended_package or ended_enrolments):
+        return settled  # nothing after the event month, nothing open: nothing to tell billing, nor to audit
+    audit_record(actor=user, event=AuditEventType.CLAIM_UPDATED, obj=claim, region_code=claim.desa_code,
+                 new=settled, note=_("pengembalian iuran klaim %(n)s diselesaikan dengan penagihan") % {
+                     "n": claim.number})
+    return settled
