@@ -191,6 +191,9 @@ def test_the_upload_form_chooses_whose_e_ktp_or_bank_book_it_is(operator_a):
     page = client.get(f"/klaim/{claim.number}/").content.decode()
     assert 'name="heir"' in page and f'<option value="{spouse.pk}">Siti Aminah' in page
     assert "e-KTP ahli waris: Siti Aminah" in page and "e-KTP ahli waris: Bagus" in page
+    assert f"?jenis=ktp_heir&amp;ahli_waris={spouse.pk}#document-form" in page
+    chosen = client.get(f"/klaim/{claim.number}/?jenis=ktp_heir&ahli_waris={spouse.pk}").content.decode()
+    assert f'<option value="{spouse.pk}" selected>' in chosen and '<option value="ktp_heir" selected>' in chosen
     refused = client.post(f"/klaim/{claim.number}/dokumen/", {"kind": "ktp_heir", "seen": "on"})
     assert refused.status_code == 422 and "pilih ahli warisnya" in refused.content.decode()
     added = client.post(f"/klaim/{claim.number}/dokumen/", {

@@ -156,7 +156,10 @@ def _detail_context(request, claim, *, heir_form=None, document_form=None, editi
 def claim_detail(request, number: str):
     _pages_for(request)
     claim = claim_for_user(request.user, number)
-    return render(request, "claims/claim.html", _detail_context(request, claim))
+    # a missing item's "unggah" link chooses its kind and heir on the upload form
+    chosen = {"kind": request.GET.get("jenis", "")[:30], "heir": request.GET.get("ahli_waris", "")[:19]}
+    form = DocumentForm(claim=claim, initial={k: v for k, v in chosen.items() if v})
+    return render(request, "claims/claim.html", _detail_context(request, claim, document_form=form))
 
 
 @login_required
