@@ -71,7 +71,9 @@ def register(subparsers) -> None:
     p.set_defaults(run=_heir)
 
     p = subparsers.add_parser("document", help=gettext_lazy(
-        "Tambah dokumen klaim (NUMBER --kind K --file/--seen) atau tarik satu (withdraw NUMBER DOC_ID)."))
+        "Tambah dokumen klaim (NUMBER --kind K --file/--seen) atau tarik satu (withdraw NUMBER DOC_ID)."),
+        usage="%(prog)s NUMBER --kind KIND (--file PATH | --seen) [--heir ID] [--json]\n"
+              "       %(prog)s withdraw NUMBER DOC_ID [--note NOTE] [--json]")
     p.add_argument("number", help=gettext_lazy("Nomor klaim, atau 'withdraw' diikuti nomor klaim dan id dokumen"))
     p.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     p.add_argument("--kind", choices=DocumentKind.values)
