@@ -145,3 +145,22 @@ def test_the_arrears_policy_keeps_its_own_event_and_is_not_recorded_twice(site):
     assert response.status_code == 302, response.content.decode()[:3000]
     assert AuditEvent.objects.filter(event_type="arrears_policy.changed").count() == 1
     assert events() == []
+
+
+def test_the_audit_trail_in_the_admin_is_read_only_by_who_sees_everything(site):
+    """The trail holds full NIKs and bank accounts of every region: a staff account of another role that was given
+    the admin's view permission by hand still does not read it (404 on the list and on a row)."""
+    from django.contrib.auth.models import Permission
+
+    event = AuditEvent.objects.order_by("-pk").first() or AuditEvent.objects.create(
+        event_type="participant.registered", actor_name="x", object_type="participant", object_id="1")
+    assert site.get("/admin/core/auditevent/").status_code == 200
+    officer = make_user("cabang.staf", Role.BRANCH_OFFICER, ["33.11"])
+    officer.is_staff = True
+    officer.save(update_fields=["is_staff"])
+    officer.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
+    client = Client()
+    client.force_login(officer)
+    assert client.get("/admin/core/auditevent/").status_code in (403, 404)
+    assert client.get(f"/admin/core/auditevent/{event.pk}/change/").status_code in (403, 404)
+    assert "auditevent" not in client.get("/admin/").content.decode()
