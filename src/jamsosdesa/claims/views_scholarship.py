@@ -109,7 +109,10 @@ def scholarship_context(user, claim) -> dict:
     """What the scholarship section of the claim page shows (nothing for a claim of a kind without scholarships)."""
     if claim.kind not in scholarships.SCHOLARSHIP_KINDS:
         return {"shown": False}
-    out = scholarships_out(user, claim)
+    try:
+        out = scholarships_out(user, claim)
+    except ServiceError as exc:  # no scholarship rule in force on the event day: say so, the rest of the page stands
+        return {"shown": True, "problem": exc.message, "s": {}}
     processing = may_process(user)
     decided = claim.status in (ClaimStatus.APPROVED, ClaimStatus.PAID)
     for row in out["grants"]:
