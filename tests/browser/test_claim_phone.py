@@ -59,9 +59,16 @@ def _phone(browser, base_url: str, refused: list):
 
 
 def _fits(page, what: str, failures: list) -> None:
-    """The page is no wider than the phone and nothing covers its controls (test_phone_layout's measure)."""
+    """The page is no wider than the phone, nothing covers its controls (test_phone_layout's measure), and the
+    claim's tables (heirs, benefit parts, shares) are read without scrolling them sideways: every cell ends inside
+    the screen (a table scrolling in its own box once hid the payment form and cut amounts to 'Rp20.000.0')."""
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), f"{what} scrolls sideways"
     _measure(page, "", what, failures)
+    cut = page.evaluate("""() => [...document.querySelectorAll('#heir-table td, #benefit-parts td, #benefit-parts th,'
+        + ' #shares td, form.pay-form')].filter(c => c.offsetParent !== null
+        && c.getBoundingClientRect().right > window.innerWidth + 1).map(c => c.innerText.slice(0, 40))""")
+    if cut:
+        failures.append(f"{what}: cut at the screen's edge: {cut}")
 
 
 def test_a_death_claim_from_report_to_payment_on_a_phone(page, browser):
@@ -172,7 +179,7 @@ def test_a_death_claim_from_report_to_payment_on_a_phone(page, browser):
         second.wait_for_url(claim_url)
         assert second.locator("#claim-status").inner_text() == "disetujui"
         _fits(second, "claim approved (pay form)", failures)
-        row = second.locator(f"#shares tr:has-text('{SPOUSE}')")
+        row = second.locator(f"form.pay-form:has-text('{SPOUSE}')")
         row.locator("input[name=paid_on]").fill(clock.today().isoformat())
         row.locator("input[name=reference]").fill("TRF-BRI-000123")
         row.locator("button:has-text('Catat pembayaran')").click()
