@@ -98,9 +98,14 @@ def test_prepare_computes_the_benefit_and_the_shares(admin_user):
     event = AuditEvent.objects.get(event_type="claim.prepared", object_id=str(c.pk))
     assert event.actor_id == one.pk and event.old["status"] == "reported"
     assert event.new["benefit_total"] == 42_000_000 and sum(event.new["shares"].values()) == 42_000_000
-    with pytest.raises(ServiceError) as again:
+    decision.prepare(two, c)  # prepared again (the facts may have moved): the same figures, the new preparer
+    c.refresh_from_db()
+    assert (c.status, c.prepared_by, c.benefit_total) == (ClaimStatus.PREPARED, two, 42_000_000)
+    assert AuditEvent.objects.filter(event_type="claim.prepared", object_id=str(c.pk)).count() == 2
+    decision.approve(one, c)
+    with pytest.raises(ServiceError) as again:  # once decided, never prepared again
         decision.prepare(two, c)
-    assert "disiapkan" in again.value.message
+    assert "disetujui" in again.value.message
 
 
 def test_approve_looks_again_at_the_file_and_the_shares(admin_user):

@@ -146,6 +146,18 @@ def test_a_refund_that_changed_since_preparation_refuses_the_approval_and_change
     assert live_dues(person, after=month(0)).count() == 2
     assert_ledger_ok()
 
+    # "siapkan ulang" is a way out, not a dead end: prepared again from the ledger as it stands (no refund now),
+    # by the second officer, it is approved by the first (four eyes follow the last preparer).
+    decision.prepare(two, c)
+    c.refresh_from_db()
+    assert (c.status, c.prepared_by, refund_part(c)) == (ClaimStatus.PREPARED, two, 0)
+    with pytest.raises(ServiceError):
+        decision.approve(two, c)
+    decision.approve(one, c)
+    c.refresh_from_db()
+    assert (c.status, c.decided_by) == (ClaimStatus.APPROVED, one)
+    assert_ledger_ok()
+
 
 def test_total_disability_ends_the_package_as_other_naming_the_claim_and_is_settled_once(admin_user, operator_a):
     from jamsosdesa.claims.services import settle_refund

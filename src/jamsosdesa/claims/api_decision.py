@@ -154,7 +154,8 @@ def decision_out(user, claim) -> dict:
 
     shown = heir_data(user)
     paid = {p.heir_id: p for p in claim.payments.filter(purpose=payments.BENEFIT)}
-    complete = local_date(claim.complete_at) if claim.complete_at else None
+    started = worklist.clock_start(claim)  # the first time the file was complete: the worklist's clock
+    complete = local_date(started) if started else None
     end = local_date(claim.paid_at) if claim.paid_at else None
     return {
         "number": claim.number, "status": claim.status, "benefit_total": claim.benefit_total,
@@ -171,7 +172,7 @@ def decision_out(user, claim) -> dict:
         "decided_by": claim.decided_by.username if claim.decided_by else None, "decided_at": _iso(claim.decided_at),
         "rejection_code": claim.rejection_code, "rejection_note": claim.rejection_note,
         "paid_at": _iso(claim.paid_at),
-        "clock": {"complete_on": complete, "due_on": due_on(claim.complete_at) if complete else None,
+        "clock": {"complete_on": complete, "due_on": due_on(started) if complete else None,
                   "working_days": working_days(complete, end or local_date(dashboard.core_clock.now()))
                   if complete else None,
                   "overdue": worklist.is_overdue(claim)},

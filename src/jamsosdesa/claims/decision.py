@@ -133,13 +133,15 @@ def _check_no_first_rank_missing(claim: Claim) -> None:
 
 @transaction.atomic
 def prepare(user, claim: Claim) -> Claim:
-    """Compute the benefit of a complete claim and the heirs' shares: REPORTED -> PREPARED (audited)."""
+    """Compute the benefit of a complete claim and the heirs' shares: REPORTED -> PREPARED (audited). A PREPARED claim
+    may be prepared again (by anyone who processes it; the last preparer is the one who may not approve), e.g. when
+    approval found its refund changed since it was prepared."""
     claim = _locked(claim)
     _check_processor(user, claim)
     if claim.status == ClaimStatus.HELD:
         raise _refuse(_("Klaim %(n)s ditahan menunggu pelunasan tunggakan: belum dapat disiapkan.") % {
             "n": claim.number})
-    if claim.status != ClaimStatus.REPORTED:
+    if claim.status not in (ClaimStatus.REPORTED, ClaimStatus.PREPARED):  # prepared again: the facts may have moved
         raise _refuse(_("Klaim %(n)s berstatus %(s)s: hanya klaim yang dilaporkan yang dapat disiapkan.") % {
             "n": claim.number, "s": _status_text(claim)})
     if claim.complete_at is None:

@@ -109,7 +109,8 @@ def decision_context(user, claim) -> dict:
     unpaid = [s for s in out["shares"] if s["paid_on"] is None]
     return {
         "d": out, "claim": claim, "words": terbilang(claim.benefit_total),
-        "can_prepare": processing and claim.status == ClaimStatus.REPORTED and claim.complete_at is not None,
+        "can_prepare": processing and claim.status in (ClaimStatus.REPORTED, ClaimStatus.PREPARED)
+        and claim.complete_at is not None,
         "can_decide": processing and claim.status == ClaimStatus.PREPARED and claim.prepared_by_id != user.pk,
         "own_prepared": claim.status == ClaimStatus.PREPARED and claim.prepared_by_id == user.pk,
         "can_reject": processing and claim.status in decision.REJECTABLE and claim.prepared_by_id != user.pk,
