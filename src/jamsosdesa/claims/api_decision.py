@@ -71,12 +71,16 @@ class DecisionRejectIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-class ClaimPaymentIn(Schema):
-    heir: int = Field(..., ge=1, le=2**63 - 1)
+class PaymentFields(Schema):
+    """A transfer as recorded for a share of a claim or a scholarship grant: only to the account approved."""
     paid_on: date
     bank: str = Field("", max_length=60, description="Default: the bank approved; another one is refused")
     account: str = Field("", max_length=30, description="Default: the account approved; another one is refused")
     reference: str = Field(..., max_length=60)
+
+
+class ClaimPaymentIn(PaymentFields):
+    heir: int = Field(..., ge=1, le=2**63 - 1)
 
 
 class ClaimPaymentOut(Schema):

@@ -16,6 +16,7 @@ from jamsosdesa.core.errors import ServiceError
 
 from . import scholarships
 from .access import claim_for_user, heir_data
+from .api_decision import PaymentFields
 from .models import ScholarshipGrant, SchoolLevel
 
 router = Router()
@@ -72,11 +73,8 @@ class ScholarshipRejectIn(Schema):
     note: str = Field("", max_length=500)
 
 
-class ScholarshipPaymentIn(Schema):
-    paid_on: date
-    bank: str = Field("", max_length=60, description="Default: the account fixed at approval (must be that one)")
-    account: str = Field("", max_length=30, description="Default: the account fixed at approval (must be that one)")
-    reference: str = Field(..., max_length=60)
+class ScholarshipPaymentIn(PaymentFields):
+    pass
 
 
 class ScholarshipPaymentOut(Schema):
