@@ -77,6 +77,26 @@ def test_arrears_paid_in_time_release_the_claim_to_be_prepared(operator_a, offic
     assert "ditahan" in again.value.message
 
 
+def test_a_file_complete_while_held_starts_its_service_clock_at_the_release(operator_a, officer):
+    """The three working days run from when the claim can be paid: a file completed during the hold is not overdue
+    the moment the arrears are paid."""
+    from datetime import timedelta
+
+    from jamsosdesa.claims import worklist
+
+    claim = held_claim(operator_a)
+    long_ago = clock.now() - timedelta(days=20)
+    type(claim).objects.filter(pk=claim.pk).update(complete_at=long_ago, first_complete_at=long_ago)
+    pay_arrears(officer, claim.participant, 2)
+    decision.recheck_held(officer, claim)
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.REPORTED
+    assert clock.now() - timedelta(minutes=1) < worklist.clock_start(claim) <= clock.now()
+    assert not worklist.is_overdue(claim)
+    event = AuditEvent.objects.get(event_type="claim.updated", object_id=str(claim.pk))
+    assert event.old["first_complete_at"] == long_ago.isoformat()
+
+
 def test_the_pay_by_day_passed_unpaid_refuses_the_claim_as_lapsed(operator_a, officer):
     claim = held_claim(operator_a, overdue=True)
     decision.recheck_held(officer, claim)

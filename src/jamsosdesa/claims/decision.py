@@ -307,9 +307,18 @@ def recheck_held(user, claim: Claim) -> Claim:
     old = {"status": claim.status, "eligibility": claim.eligibility}
     if found.eligible:
         claim.status, claim.eligibility = ClaimStatus.REPORTED, eligibility_json(found)
-        claim.save(update_fields=["status", "eligibility"])
+        fields = ["status", "eligibility"]
+        now = clock.now()
+        if claim.first_complete_at is not None and claim.first_complete_at < now:
+            # the service clock runs from the day the claim could be paid: a file complete while it was held
+            # starts its three working days at the release, not overdue at once
+            old["first_complete_at"] = claim.first_complete_at.isoformat()
+            claim.first_complete_at = now
+            fields.append("first_complete_at")
+        claim.save(update_fields=fields)
         audit_record(actor=user, event=AuditEventType.CLAIM_UPDATED, obj=claim, region_code=claim.desa_code,
-                     old=old, new={"status": claim.status, "eligibility": claim.eligibility},
+                     old=old, new={"status": claim.status, "eligibility": claim.eligibility,
+                                   **({"first_complete_at": now.isoformat()} if "first_complete_at" in fields else {})},
                      note=_("tunggakan dilunasi: klaim dilanjutkan"))
         return claim
     if found.held and (pay_by is None or today < pay_by):
