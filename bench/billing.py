@@ -20,10 +20,11 @@ lines, audit events) with `--history-by run`; by default (`copy`: twelve runs of
 only the first month of each stretch of equal prices is billed by the run, and its rows are copied set-based to the
 next months (dues, runs, invoices, lines, audit events; `same_prices` checks every combination's
 price is the same in those months). Then paid set-based as the one-payment path records it: a payment per self-paid
-due (at an agent) and one per scheme invoice, each with an allocation per due and nothing left as credit. Self-payers
-are 65 % up to date, 10 % a month behind, 10 % two, 5 % three, 5 % five, 5 % never paid (SELF_PAID_BACK); schemes
-pay up to last month, two in ten a month late, one in ten two (SCHEME_PAID_BACK). The standing cache is then rebuilt
-(`billing.standing.standing_rebuild`, when the code has it) and `ledger_check()` must be empty.
+due (at the branch office) and one per scheme invoice, each with an allocation per due and nothing left as credit.
+Self-payers are 65 % up to date, 10 % a month behind, 10 % two, 5 % three, 5 % five, 5 % never paid
+(SELF_PAID_BACK); schemes pay up to last month, two in ten a month late, one in ten two (SCHEME_PAID_BACK). The
+standing cache is then rebuilt (`billing.standing.standing_rebuild`, when the code has it) and `ledger_check()` must
+be empty.
 
 Parts: `run` is built in (below); any other part is a plug-in module `bench/billing_<part>.py` exposing
 `measure(ctx) -> dict` (its figures; `ctx` is a `Context`: the world, the admin, the month, `ctx.run_month(m)`
@@ -489,9 +490,10 @@ def planted_standing(cursor, month: date, history: int) -> None:
 def build_history(admin, month: date, history: int, by: str = "run", standing: str = "rebuild") -> dict:
     """The `history` months before `month`: each billed by the real `billing_run` (dues, invoices, audit events),
     then paid set-based as the one-payment path records it (design ledger §3): one payment per self-paid due (a
-    person paying a month at a time, at an agent) and one per scheme invoice (the scheme paying the whole invoice by
-    bank), each with one allocation per due it pays and nothing left over (no credit rows). How far each payer has
-    paid: SELF_PAID_BACK, SCHEME_PAID_BACK. Then the standing cache is rebuilt (when the code has one), the tables
+    person paying a month at a time, at the branch office: an agent's cash reaches BPJS only through a collection,
+    ledger check 24) and one per scheme invoice (the scheme paying the whole invoice by bank), each with one
+    allocation per due it pays and nothing left over (no credit rows). How far each payer has paid: SELF_PAID_BACK,
+    SCHEME_PAID_BACK. Then the standing cache is rebuilt (when the code has one), the tables
     analysed and `ledger_check()` run. Returns the figures of each step."""
     from django.db import connection, transaction
 
@@ -558,7 +560,7 @@ def build_history(admin, month: date, history: int, by: str = "run", standing: s
                                                request_hash, amount, paid_on, received_at, target_kind, participant_id,
                                                invoice_id, holder_type, holder_id, kab_code, desa_code, statement_id,
                                                statement_row, agent_id, recorded_by_id, note)
-                  SELECT 'agent', 'entry', 'HIST-' || d.id, 0, NULL, 'bench-history', d.amount, d.month + 9,
+                  SELECT 'branch', 'entry', 'HIST-' || d.id, 0, NULL, 'bench-history', d.amount, d.month + 9,
                          (d.month + 9)::timestamptz, 'person', d.participant_id, NULL, 'P', d.participant_id,
                          p.kab_code, p.desa_code, NULL, NULL, NULL, %(admin)s, 'bench history'
                   FROM billing_due d
