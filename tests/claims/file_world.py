@@ -12,11 +12,12 @@ from tests.funding.conftest import month
 
 __all__ = ["DESA_A", "DESA_B", "day", "month", "worker", "protected", "lapsed", "in_arrears", "lenient_policy",
            "report", "branch_officer", "district_official", "SPOUSE_NIK", "CHILD_NIK", "PARENT_NIK",
-           "fresh_param_cache"]
+           "fresh_param_cache", "MONTH_DUE"]
 
 SPOUSE_NIK = "3311114506920001"  # Kec. Gatak, born 05-06-1992, female
 CHILD_NIK = "3311110101150002"
 PARENT_NIK = "3311111212600003"
+MONTH_DUE = 16_800  # one month's due of a worker here: BPU JKK 1 % of Rp1,000,000 + JKM Rp6,800
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 

@@ -10,7 +10,7 @@ from jamsosdesa.claims.eligibility import eligibility_on
 from jamsosdesa.claims.models import ClaimStatus
 from jamsosdesa.core import clock
 from tests.claims.file_world import (  # noqa: F401 (fresh_param_cache: a fixture)
-    branch_officer,
+    MONTH_DUE,
     day,
     fresh_param_cache,
     lenient_policy,
@@ -20,12 +20,7 @@ from tests.claims.file_world import (  # noqa: F401 (fresh_param_cache: a fixtur
 )
 
 pytestmark = pytest.mark.django_db
-DUE = 16_800  # one month's due in the fixtures
-
-
-@pytest.fixture
-def officer():
-    return branch_officer()
+DUE = MONTH_DUE
 
 
 def pay_later(officer, person, months: int, paid_on=None, reference: str = "TRF-AHLI-WARIS-1"):

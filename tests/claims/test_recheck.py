@@ -18,6 +18,7 @@ from jamsosdesa.core import clock
 from jamsosdesa.core.errors import ErrorCode, NotFound, ServiceError
 from jamsosdesa.core.models import AuditEvent
 from tests.claims.file_world import (  # noqa: F401 (fresh_param_cache: a fixture)
+    MONTH_DUE,
     branch_officer,
     day,
     fresh_param_cache,
@@ -29,12 +30,7 @@ from tests.claims.file_world import (  # noqa: F401 (fresh_param_cache: a fixtur
 from tests.conftest import api_client
 
 pytestmark = pytest.mark.django_db
-DUE = 16_800  # one month's due in the fixtures
-
-
-@pytest.fixture
-def officer():
-    return branch_officer()
+DUE = MONTH_DUE
 
 
 def pay_arrears(officer, person, months: int, paid_on=None, reference="TRF-TUNGGAKAN-1"):
